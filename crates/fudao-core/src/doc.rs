@@ -1,0 +1,1 @@
+//! Print-document model: see the fudao-pdf crate.
