@@ -8,6 +8,7 @@ pub mod doc;
 pub mod error;
 pub mod model;
 pub mod money;
+pub mod patch;
 pub mod region;
 pub mod text;
 pub mod uscc;
