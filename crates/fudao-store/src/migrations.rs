@@ -1,0 +1,120 @@
+//! Schema migrations, applied in order and tracked with `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: append a new one. `Store::open` backs the database
+//! file up before applying any migration to an existing database.
+
+/// Migration `i` brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: entity tables, audit trail, sync outbox, metadata, search grams.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE team (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    name TEXT
+);
+
+CREATE TABLE user (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    username TEXT, name TEXT
+);
+CREATE INDEX user_team ON user(team_id);
+
+CREATE TABLE firm (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    uscc TEXT, name TEXT, initials TEXT, district TEXT, industry TEXT, coach_id TEXT,
+    first_loan_list INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX firm_uscc ON firm(uscc);
+CREATE INDEX firm_name ON firm(name);
+CREATE INDEX firm_initials ON firm(initials);
+CREATE INDEX firm_team ON firm(team_id);
+CREATE INDEX firm_coach ON firm(coach_id);
+
+CREATE TABLE need (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    firm_id TEXT, status TEXT
+);
+CREATE INDEX need_firm ON need(firm_id);
+
+CREATE TABLE visit (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    firm_id TEXT, date TEXT
+);
+CREATE INDEX visit_firm ON visit(firm_id);
+CREATE INDEX visit_date ON visit(date);
+
+CREATE TABLE product (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    name TEXT
+);
+
+CREATE TABLE plan (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    firm_id TEXT
+);
+CREATE INDEX plan_firm ON plan(firm_id);
+
+CREATE TABLE feedback (
+    id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT, updated_by TEXT,
+    firm_id TEXT
+);
+CREATE INDEX feedback_firm ON feedback(firm_id);
+
+-- Who changed which field, when, from which device.
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user_id TEXT,
+    device_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    source TEXT NOT NULL
+);
+CREATE INDEX audit_row ON audit(kind, row_id);
+
+-- Local changes not yet acknowledged by the server. `seq` is the device sequence number.
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    mutation_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    team_id TEXT,
+    base_version INTEGER NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+    fields TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    user_id TEXT
+);
+
+-- Search grams: bigrams of the lower-cased firm name and of its pinyin initials.
+CREATE TABLE firm_gram (
+    gram TEXT NOT NULL,
+    firm_id TEXT NOT NULL REFERENCES firm(id) ON DELETE CASCADE,
+    PRIMARY KEY (gram, firm_id)
+) WITHOUT ROWID;
+CREATE INDEX firm_gram_firm ON firm_gram(firm_id);
+"#,
+];

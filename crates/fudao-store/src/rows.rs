@@ -1,0 +1,421 @@
+//! The one place where entity rows are read and written: JSON documents plus derived index
+//! columns, audit entries and outbox entries.
+
+use crate::{Ctx, Result, StoreError};
+use fudao_core::model::{Entity, EntityKind};
+use rusqlite::{params, Connection, OptionalExtension, Params};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Where a write came from (recorded in the audit trail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A user's edit in the app or CLI: audited and queued for sync.
+    Local,
+    /// A spreadsheet import: audited and queued for sync.
+    Import,
+    /// Synthetic demo data: audited and queued (a demo db can be synced to a test server).
+    Demo,
+    /// Applied from the server: audited, never queued.
+    Sync,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Local => "local",
+            Source::Import => "import",
+            Source::Demo => "demo",
+            Source::Sync => "sync",
+        }
+    }
+}
+
+/// What a put did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PutOutcome {
+    pub created: bool,
+    /// Top-level fields whose value changed (all fields for a new row).
+    pub changed: Vec<String>,
+}
+
+/// One audited field change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub user_id: Option<String>,
+    pub device_id: String,
+    pub field: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+    pub source: String,
+}
+
+fn corrupt(kind: EntityKind, id: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        kind: kind.as_str(),
+        id: id.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+pub(crate) fn get<E: Entity>(conn: &Connection, id: Uuid) -> Result<Option<E>> {
+    let sql = format!(
+        "SELECT data FROM {} WHERE id = ?1 AND deleted = 0",
+        E::KIND.as_str()
+    );
+    let data: Option<String> = conn
+        .query_row(&sql, [id.to_string()], |r| r.get(0))
+        .optional()?;
+    data.map(|d| serde_json::from_str(&d).map_err(|e| corrupt(E::KIND, &id.to_string(), e)))
+        .transpose()
+}
+
+/// Rows of `E` matching a WHERE clause over the kind's table.
+pub(crate) fn query<E: Entity, P: Params>(
+    conn: &Connection,
+    where_sql: &str,
+    p: P,
+) -> Result<Vec<E>> {
+    let sql = format!(
+        "SELECT id, data FROM {} WHERE {where_sql} ORDER BY rowid",
+        E::KIND.as_str()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, data) = row?;
+        out.push(serde_json::from_str(&data).map_err(|e| corrupt(E::KIND, &id, e))?);
+    }
+    Ok(out)
+}
+
+/// Current stored document, version and tombstone flag of a row (deleted rows included).
+pub(crate) fn load_raw(
+    conn: &Connection,
+    kind: EntityKind,
+    id: Uuid,
+) -> Result<Option<(Map<String, Value>, i64, bool)>> {
+    let sql = format!(
+        "SELECT data, version, deleted FROM {} WHERE id = ?1",
+        kind.as_str()
+    );
+    let row: Option<(String, i64, bool)> = conn
+        .query_row(&sql, [id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((data, version, deleted)) => match serde_json::from_str::<Value>(&data) {
+            Ok(Value::Object(m)) => Ok(Some((m, version, deleted))),
+            Ok(_) => Err(corrupt(kind, &id.to_string(), "not a JSON object")),
+            Err(e) => Err(corrupt(kind, &id.to_string(), e)),
+        },
+    }
+}
+
+fn str_field(m: &Map<String, Value>, k: &str) -> Option<String> {
+    m.get(k).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+/// Index columns derived from a document: the only place that knows them.
+fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str, Value)> {
+    let s = |k: &str| str_field(m, k).map(Value::String).unwrap_or(Value::Null);
+    match kind {
+        EntityKind::Firm => {
+            let name = str_field(m, "name").unwrap_or_default();
+            vec![
+                ("uscc", s("uscc")),
+                ("name", Value::String(name.clone())),
+                (
+                    "initials",
+                    Value::String(fudao_core::text::pinyin_initials(&name)),
+                ),
+                ("district", s("district")),
+                ("industry", s("industry")),
+                ("coach_id", s("coach_id")),
+                (
+                    "first_loan_list",
+                    Value::Bool(
+                        m.get("first_loan_list")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
+                    ),
+                ),
+            ]
+        }
+        EntityKind::Team | EntityKind::Product => vec![("name", s("name"))],
+        EntityKind::User => vec![("username", s("username")), ("name", s("name"))],
+        EntityKind::Need => vec![("firm_id", s("firm_id")), ("status", s("status"))],
+        EntityKind::Visit => vec![("firm_id", s("firm_id")), ("date", s("date"))],
+        EntityKind::Plan | EntityKind::Feedback => vec![("firm_id", s("firm_id"))],
+    }
+}
+
+fn sql_value(v: &Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Integer(*b as i64),
+        Value::Number(n) => n
+            .as_i64()
+            .map(V::Integer)
+            .unwrap_or_else(|| V::Real(n.as_f64().unwrap_or(0.0))),
+        Value::String(s) => V::Text(s.clone()),
+        other => V::Text(other.to_string()),
+    }
+}
+
+/// Writes a full document for a row with sync metadata; the single write path for entity rows.
+pub(crate) fn write_row(
+    conn: &Connection,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<&str>,
+    doc: &Map<String, Value>,
+    version: Option<i64>,
+    deleted: bool,
+    ctx: &Ctx,
+) -> Result<()> {
+    let idx = index_columns(kind, doc);
+    let mut cols = vec![
+        "id",
+        "team_id",
+        "data",
+        "deleted",
+        "updated_at",
+        "updated_by",
+    ];
+    let mut vals: Vec<rusqlite::types::Value> = vec![
+        id.to_string().into(),
+        team_id.map(str::to_string).into(),
+        serde_json::to_string(doc)?.into(),
+        (deleted as i64).into(),
+        ctx.at.clone().into(),
+        ctx.user_id.map(|u| u.to_string()).into(),
+    ];
+    if let Some(v) = version {
+        cols.push("version");
+        vals.push(v.into());
+    }
+    for (c, v) in &idx {
+        cols.push(c);
+        vals.push(sql_value(v));
+    }
+    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .skip(1)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {t} ({cols}) VALUES ({ph}) ON CONFLICT(id) DO UPDATE SET {up}",
+        t = kind.as_str(),
+        cols = cols.join(", "),
+        ph = placeholders.join(", "),
+        up = updates.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(vals))?;
+    if kind == EntityKind::Firm {
+        let name = str_field(doc, "name").unwrap_or_default();
+        crate::search::index_firm(conn, id, &name, deleted)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn audit(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    field: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit (at, user_id, device_id, kind, row_id, field, old, new, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        ctx.at,
+        ctx.user_id.map(|u| u.to_string()),
+        ctx.device_id.to_string(),
+        kind.as_str(),
+        id.to_string(),
+        field,
+        old.map(Value::to_string),
+        new.map(Value::to_string),
+        ctx.source.as_str(),
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn enqueue(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<&str>,
+    base_version: i64,
+    op: &str,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (mutation_id, kind, row_id, team_id, base_version, op, fields, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        Uuid::now_v7().to_string(),
+        kind.as_str(),
+        id.to_string(),
+        team_id,
+        base_version,
+        op,
+        serde_json::to_string(fields)?,
+        ctx.at,
+        ctx.user_id.map(|u| u.to_string()),
+    ])?;
+    Ok(())
+}
+
+/// Stores a full document as a local edit: diff against the stored one, audit each changed
+/// field, queue the changed fields for sync.
+pub(crate) fn put_value(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<Uuid>,
+    value: Value,
+) -> Result<PutOutcome> {
+    let Value::Object(new) = value else {
+        return Err(corrupt(
+            kind,
+            &id.to_string(),
+            "entity did not serialise to an object",
+        ));
+    };
+    if kind == EntityKind::Firm {
+        check_unique_uscc(conn, id, &new)?;
+    }
+    let team = team_id.map(|t| t.to_string());
+    let existing = load_raw(conn, kind, id)?;
+    let (old, base_version, was_deleted) = match existing {
+        Some((m, v, d)) => (Some(m), v, d),
+        None => (None, 0, false),
+    };
+    let empty = Map::new();
+    let old_map = if was_deleted {
+        &empty
+    } else {
+        old.as_ref().unwrap_or(&empty)
+    };
+    let mut keys: Vec<&String> = new.keys().chain(old_map.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut changed = Map::new();
+    for k in keys {
+        let (o, n) = (old_map.get(k), new.get(k));
+        if o != n {
+            changed.insert(k.clone(), n.cloned().unwrap_or(Value::Null));
+            audit(conn, ctx, kind, id, k, o, n)?;
+        }
+    }
+    let created = old.is_none() || was_deleted;
+    if changed.is_empty() {
+        return Ok(PutOutcome {
+            created: false,
+            changed: vec![],
+        });
+    }
+    write_row(conn, kind, id, team.as_deref(), &new, None, false, ctx)?;
+    if ctx.source != crate::Source::Sync {
+        enqueue(
+            conn,
+            ctx,
+            kind,
+            id,
+            team.as_deref(),
+            base_version,
+            "put",
+            &changed,
+        )?;
+    }
+    Ok(PutOutcome {
+        created,
+        changed: changed.keys().cloned().collect(),
+    })
+}
+
+fn check_unique_uscc(conn: &Connection, id: Uuid, doc: &Map<String, Value>) -> Result<()> {
+    let Some(uscc) = str_field(doc, "uscc") else {
+        return Ok(());
+    };
+    let other: Option<String> = conn
+        .prepare_cached("SELECT name FROM firm WHERE uscc = ?1 AND id <> ?2 AND deleted = 0")?
+        .query_row(params![uscc, id.to_string()], |r| r.get(0))
+        .optional()?;
+    match other {
+        Some(existing) => Err(StoreError::DuplicateUscc { uscc, existing }),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn delete(conn: &Connection, ctx: &Ctx, kind: EntityKind, id: Uuid) -> Result<bool> {
+    let Some((doc, version, deleted)) = load_raw(conn, kind, id)? else {
+        return Ok(false);
+    };
+    if deleted {
+        return Ok(false);
+    }
+    let team: Option<String> = conn.query_row(
+        &format!("SELECT team_id FROM {} WHERE id = ?1", kind.as_str()),
+        [id.to_string()],
+        |r| r.get(0),
+    )?;
+    write_row(conn, kind, id, team.as_deref(), &doc, None, true, ctx)?;
+    audit(
+        conn,
+        ctx,
+        kind,
+        id,
+        "_deleted",
+        Some(&Value::Bool(false)),
+        Some(&Value::Bool(true)),
+    )?;
+    if ctx.source != crate::Source::Sync {
+        enqueue(
+            conn,
+            ctx,
+            kind,
+            id,
+            team.as_deref(),
+            version,
+            "delete",
+            &Map::new(),
+        )?;
+    }
+    Ok(true)
+}
+
+pub(crate) fn audit_of(conn: &Connection, kind: EntityKind, id: Uuid) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, user_id, device_id, field, old, new, source FROM audit WHERE kind = ?1 AND row_id = ?2 ORDER BY id DESC",
+    )?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let rows = stmt.query_map(params![kind.as_str(), id.to_string()], |r| {
+        Ok(AuditEntry {
+            at: r.get(0)?,
+            user_id: r.get(1)?,
+            device_id: r.get(2)?,
+            field: r.get(3)?,
+            old: parse(r.get(4)?),
+            new: parse(r.get(5)?),
+            source: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
