@@ -6,9 +6,12 @@
 
 pub mod doc;
 pub mod error;
+pub mod eval;
+pub mod kpi;
 pub mod model;
 pub mod money;
 pub mod patch;
+pub mod product;
 pub mod region;
 pub mod text;
 pub mod uscc;
