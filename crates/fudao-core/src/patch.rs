@@ -8,6 +8,7 @@
 
 use crate::model::{
     Contact, FinancingKind, Firm, Need, NeedStatus, Qualification, QualificationKind, Stage,
+    YearFinancials,
 };
 use crate::money::Yuan;
 use crate::uscc;
@@ -83,6 +84,9 @@ pub struct FirmPatch {
     pub liabilities: Option<Yuan>,
     pub net_profit: Option<Yuan>,
     pub high_tech_revenue: Option<Yuan>,
+    /// Figures for further years, when column headers name a year (`2023年营业收入`).
+    /// Only `Some` figures are applied; `year` in each entry says which year.
+    pub other_years: Vec<YearFinancials>,
     pub invention_patents: Option<u32>,
     pub utility_models: Option<u32>,
     pub designs: Option<u32>,
@@ -163,6 +167,18 @@ impl FirmPatch {
             set_opt(&mut y.liabilities, &self.liabilities);
             set_opt(&mut y.net_profit, &self.net_profit);
             set_opt(&mut y.high_tech_revenue, &self.high_tech_revenue);
+        }
+        for o in &self.other_years {
+            let y = firm.year_mut(o.year);
+            set_opt(&mut y.revenue, &o.revenue);
+            set_opt(&mut y.rd_expense, &o.rd_expense);
+            set_opt(&mut y.rd_expense_domestic, &o.rd_expense_domestic);
+            set_opt(&mut y.total_cost, &o.total_cost);
+            set_opt(&mut y.total_assets, &o.total_assets);
+            set_opt(&mut y.liabilities, &o.liabilities);
+            set_opt(&mut y.net_profit, &o.net_profit);
+            set_opt(&mut y.operating_cash_flow, &o.operating_cash_flow);
+            set_opt(&mut y.high_tech_revenue, &o.high_tech_revenue);
         }
 
         set(&mut firm.ip.invention_patents, &self.invention_patents);
@@ -387,6 +403,27 @@ mod tests {
         );
         assert_eq!(f.year(2025).unwrap().total_assets, Some(30_000_000));
         assert_eq!(f.year(2024).unwrap().total_assets, None);
+
+        let mut h = stored();
+        FirmPatch {
+            uscc: USCC.into(),
+            year: Some(2025),
+            revenue: Some(2),
+            other_years: vec![YearFinancials {
+                year: 2023,
+                revenue: Some(1),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+        .apply(&mut h, 2024);
+        assert_eq!(
+            h.financials
+                .iter()
+                .map(|y| (y.year, y.revenue))
+                .collect::<Vec<_>>(),
+            [(2023, Some(1)), (2024, Some(9_000_000)), (2025, Some(2))]
+        );
 
         let mut g = stored();
         FirmPatch {

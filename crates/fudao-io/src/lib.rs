@@ -1,0 +1,1 @@
+//! Fudao spreadsheet import and export.
