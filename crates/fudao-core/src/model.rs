@@ -423,6 +423,10 @@ pub struct AssessmentFacts {
     /// 高企 innovation-ability score (0–100) from the firm's own assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innovation_score: Option<u32>,
+    /// The technology behind the main products is in a 《国家重点支持的高新技术领域》 field
+    /// (高企 art. 11 (3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hitech_field: Option<bool>,
     /// Founder/management years of industry experience.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub founder_experience_years: Option<u32>,

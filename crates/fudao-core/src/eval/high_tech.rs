@@ -1,0 +1,338 @@
+//! 高新技术企业认定条件 (国科发火〔2016〕32号 art. 11) as a checklist with the gap to each
+//! threshold.
+//!
+//! * R&D ratio: R&D expense summed over the latest `years` (3) financial years divided by
+//!   sales summed over the same years (years before the founding year are not required —
+//!   "实际经营期不满三年的按实际经营时间计算"); the threshold depends on the latest year's
+//!   sales (≤ 5,000万 → 5 %, ≤ 2亿 → 4 %, above → 3 %).
+//! * Domestic R&D: R&D spent in China over the same years ≥ 60 % of all R&D.
+//! * Tech staff ≥ 10 % of staff; high-tech product revenue ≥ 60 % of the latest year's
+//!   revenue; registered ≥ 1 year on `today`; at least one IP item owned; innovation score
+//!   strictly above 70; no serious incident.
+
+use super::rules::{HighTechRules, RuleSetMeta};
+use super::{figure, CheckItem, Status, Verdict};
+use crate::error::Msg;
+use crate::model::Firm;
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HighTechResult {
+    pub rule_set: RuleSetMeta,
+    /// The years whose figures the R&D test summed.
+    pub rd_years: Vec<i32>,
+    pub items: Vec<CheckItem>,
+    pub verdict: Verdict,
+    /// Holds a 高企 certificate valid on `today`.
+    pub certified: bool,
+    pub notes: Vec<Msg>,
+}
+
+pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechResult {
+    let m = &r.meta;
+    let fy = firm.latest_year();
+    let y = fy.map(|f| f.year).unwrap_or(today.year() - 1);
+    let mut items = vec![];
+
+    // (一) registered ≥ 1 year
+    let mut reg = CheckItem::new(
+        "registered",
+        Msg::new("注册成立时间", "Time since registration"),
+        m.cite(&r.registered.clause),
+        format!("≥ {}年", r.registered.min_years),
+    );
+    reg = match firm.founded {
+        None => reg.unknown(vec![figure::founded()]),
+        Some(f) => {
+            let due = f
+                .checked_add_months(Months::new(12 * r.registered.min_years))
+                .unwrap_or(NaiveDate::MAX);
+            let ok = due <= today;
+            let yrs = today.years_since(f).unwrap_or(0);
+            let gap = (!ok).then(|| {
+                let days = (due - today).num_days();
+                Msg::new(
+                    format!("差 {days} 天（{due} 起满足）"),
+                    format!("short by {days} days (met from {due})"),
+                )
+            });
+            let mut it = reg.decided(format!("{yrs}年（成立于 {f}）"), ok, gap);
+            it.detail = Some(Msg::new(format!("成立日期 {f}"), format!("founded {f}")));
+            it
+        }
+    };
+    items.push(reg);
+
+    // (二) core IP owned
+    let c1 = firm.ip.class1();
+    let c2 = firm.ip.class2();
+    let mut ip = super::min_item(
+        "core_ip",
+        Msg::new(
+            "拥有核心支持作用的知识产权",
+            "Owns IP core to the main products",
+        ),
+        m.cite(&r.core_ip.clause),
+        Some(i64::from(c1 + c2)),
+        i64::from(r.core_ip.min_items),
+        super::items,
+        figure::financial_year(),
+    );
+    ip.detail = Some(Msg::new(
+        format!("Ⅰ类 {c1} 项，Ⅱ类 {c2} 项；须确认对主要产品（服务）发挥核心支持作用"),
+        format!("Class-I {c1}, Class-II {c2}; must support the main products"),
+    ));
+    items.push(ip);
+
+    // (三) technology field
+    items.push(super::fact_item(
+        "tech_field",
+        Msg::new(
+            "核心技术属于《国家重点支持的高新技术领域》",
+            "Core technology in a state-supported high-tech field",
+        ),
+        m.cite(&r.tech_field.clause),
+        firm.facts.hitech_field,
+        true,
+        figure::tech_field(),
+    ));
+
+    // (四) tech staff ≥ 10 %
+    let mut ts = super::ratio_min_item(
+        "tech_staff_ratio",
+        Msg::new("科技人员占比", "Tech-staff share"),
+        m.cite(&r.tech_staff.clause),
+        firm.tech_staff.map(i64::from),
+        firm.staff.map(i64::from),
+        r.tech_staff.min_pct,
+        Some(super::people_gap),
+        (figure::tech_staff(), figure::staff()),
+    );
+    if let (Some(t), Some(s)) = (firm.tech_staff, firm.staff) {
+        ts.detail = Some(Msg::new(
+            format!("科技人员 {t} 人 / 职工 {s} 人"),
+            format!("{t} tech staff of {s}"),
+        ));
+    }
+    items.push(ts);
+
+    // (五) R&D ratio over the last three years, threshold by latest sales
+    let first_year = y - r.rd_ratio.years as i32 + 1;
+    let founded_year = firm.founded.map(|f| f.year());
+    let rd_years: Vec<i32> = (first_year..=y)
+        .filter(|yr| founded_year.is_none_or(|fy| *yr >= fy))
+        .collect();
+    let mut missing = vec![];
+    let (mut rd_sum, mut sales_sum, mut dom_sum) = (0i64, 0i64, 0i64);
+    let mut dom_missing = vec![];
+    if fy.is_none() {
+        missing.push(figure::financial_year());
+    }
+    for yr in &rd_years {
+        let f = firm.year(*yr);
+        match f.and_then(|f| f.rd_expense) {
+            Some(v) => rd_sum += v,
+            None => missing.push(figure::rd(*yr)),
+        }
+        match f.and_then(|f| f.revenue) {
+            Some(v) => sales_sum += v,
+            None => missing.push(figure::revenue(*yr)),
+        }
+        match f.and_then(|f| f.rd_expense_domestic) {
+            Some(v) => dom_sum += v,
+            None => dom_missing.push(figure::rd_domestic(*yr)),
+        }
+    }
+    let latest_sales = fy.and_then(|f| f.revenue);
+    let span = match (rd_years.first(), rd_years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}年"),
+        (Some(a), _) => format!("{a}年"),
+        _ => String::new(),
+    };
+    let rd_item = match latest_sales {
+        Some(ls) if missing.is_empty() => {
+            let pct = r.rd_threshold(ls);
+            let mut it = super::ratio_min_item(
+                "rd_ratio",
+                Msg::new("研发费用占比", "R&D / sales (last 3 years)"),
+                m.cite(&r.rd_ratio.clause),
+                Some(rd_sum),
+                Some(sales_sum),
+                pct,
+                Some(super::wan_gap),
+                (figure::rd(y), figure::revenue(y)),
+            );
+            it.detail = Some(Msg::new(
+                format!(
+                    "{span}合计研发费用 {} / 销售收入 {}；最近一年销售收入 {}，适用 ≥ {pct}",
+                    super::wan(rd_sum),
+                    super::wan(sales_sum),
+                    super::wan(ls)
+                ),
+                format!(
+                    "{span} total R&D {} / sales {}; latest sales {} ⇒ threshold {pct}",
+                    super::wan(rd_sum),
+                    super::wan(sales_sum),
+                    super::wan(ls)
+                ),
+            ));
+            it
+        }
+        _ => {
+            let it = CheckItem::new(
+                "rd_ratio",
+                Msg::new("研发费用占比", "R&D / sales (last 3 years)"),
+                m.cite(&r.rd_ratio.clause),
+                format!(
+                    "≥ {}（按最近一年销售收入分档）",
+                    r.rd_ratio
+                        .bands
+                        .iter()
+                        .map(|b| b.min_pct.to_string())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                ),
+            );
+            it.unknown(missing.clone())
+        }
+    };
+    items.push(rd_item);
+
+    // (五) domestic share of R&D
+    let dom_item = if !missing.is_empty() || !dom_missing.is_empty() {
+        let mut all = missing.clone();
+        all.extend(dom_missing);
+        CheckItem::new(
+            "rd_domestic",
+            Msg::new("境内研发费用占比", "R&D spent in China"),
+            m.cite(&r.rd_domestic.clause),
+            format!("≥ {}", r.rd_domestic.min_pct),
+        )
+        .unknown(all)
+    } else if rd_sum == 0 {
+        let it = CheckItem::new(
+            "rd_domestic",
+            Msg::new("境内研发费用占比", "R&D spent in China"),
+            m.cite(&r.rd_domestic.clause),
+            format!("≥ {}", r.rd_domestic.min_pct),
+        );
+        it.decided(
+            "无研发费用".into(),
+            false,
+            Some(Msg::new("近三年无研发费用", "no R&D expense in the period")),
+        )
+    } else {
+        let mut it = super::ratio_min_item(
+            "rd_domestic",
+            Msg::new("境内研发费用占比", "R&D spent in China"),
+            m.cite(&r.rd_domestic.clause),
+            Some(dom_sum),
+            Some(rd_sum),
+            r.rd_domestic.min_pct,
+            Some(super::wan_gap),
+            (figure::rd_domestic(y), figure::rd(y)),
+        );
+        it.detail = Some(Msg::new(
+            format!(
+                "{span}境内研发费用 {} / 研发费用 {}",
+                super::wan(dom_sum),
+                super::wan(rd_sum)
+            ),
+            format!(
+                "{span} R&D in China {} / all R&D {}",
+                super::wan(dom_sum),
+                super::wan(rd_sum)
+            ),
+        ));
+        it
+    };
+    items.push(dom_item);
+
+    // (六) high-tech product revenue ≥ 60 % of revenue, latest year
+    let mut ht = super::ratio_min_item(
+        "high_tech_revenue",
+        Msg::new(
+            "高新技术产品（服务）收入占比",
+            "High-tech product revenue share",
+        ),
+        m.cite(&r.high_tech_revenue.clause),
+        fy.and_then(|f| f.high_tech_revenue),
+        fy.and_then(|f| f.revenue),
+        r.high_tech_revenue.min_pct,
+        Some(super::wan_gap),
+        (figure::high_tech_revenue(y), figure::revenue(y)),
+    );
+    if fy.is_none() {
+        ht = ht.unknown(vec![figure::financial_year()]);
+    } else if ht.status != Status::Unknown {
+        ht.detail = Some(Msg::new(format!("{y}年数据"), format!("{y} figures")));
+    }
+    items.push(ht);
+
+    // (七) innovation score > 70
+    let above = r.innovation_score.above;
+    let inno = CheckItem::new(
+        "innovation_score",
+        Msg::new("创新能力评价得分", "Innovation-ability score"),
+        m.cite(&r.innovation_score.clause),
+        format!("> {above}分"),
+    );
+    let inno = match firm.facts.innovation_score {
+        None => inno.unknown(vec![figure::innovation_score()]),
+        Some(s) => {
+            let ok = s > above;
+            let gap = (!ok).then(|| {
+                let d = above + 1 - s;
+                Msg::new(format!("差 {d} 分"), format!("short by {d} points"))
+            });
+            let mut it = inno.decided(format!("{s}分"), ok, gap);
+            it.detail = Some(Msg::new(
+                "知识产权30、成果转化30、研发组织管理20、成长性20",
+                "IP 30, transformation 30, R&D management 20, growth 20",
+            ));
+            it
+        }
+    };
+    items.push(inno);
+
+    // (八) no serious incident in the year before applying
+    items.push(super::fact_item(
+        "serious_incident",
+        Msg::new(
+            "申请前一年内发生重大安全、重大质量事故或严重环境违法行为",
+            "Serious safety/quality incident or environmental violation in the past year",
+        ),
+        m.cite(&r.no_serious_incident.clause),
+        firm.facts.serious_incident,
+        false,
+        figure::incident(),
+    ));
+
+    let verdict = super::checklist_verdict(
+        &items,
+        Msg::new(
+            format!("满足{}第十一条各项认定条件", m.document),
+            format!("meets every condition of art. 11 of {}", m.document),
+        ),
+    );
+    let mut notes = vec![];
+    if let Some(n) = super::stale_note(firm, today) {
+        notes.push(n);
+    }
+    let certified = firm.holds(crate::model::QualificationKind::HighTech, today);
+    if certified {
+        notes.push(Msg::new(
+            "已持有有效高新技术企业证书",
+            "already holds a valid high-tech certificate",
+        ));
+    }
+    HighTechResult {
+        rule_set: m.clone(),
+        rd_years,
+        items,
+        verdict,
+        certified,
+        notes,
+    }
+}
