@@ -534,3 +534,6 @@ pub(crate) fn people_gap(extra: i64) -> Msg {
         format!("{} more people", extra.max(0)),
     )
 }
+
+#[cfg(test)]
+mod tests;
