@@ -455,7 +455,7 @@ pub fn fmt_bp_points(bp: u32) -> String {
     let frac = bp % 100;
     if frac == 0 {
         int.to_string()
-    } else if frac % 10 == 0 {
+    } else if frac.is_multiple_of(10) {
         format!("{int}.{}", frac / 10)
     } else {
         format!("{int}.{frac:02}")

@@ -1,0 +1,2208 @@
+//! 一企一策 plans: composition from a firm's data, coach edits, versioning, and rendering into
+//! the print-document model ([`crate::doc`]).
+//!
+//! A plan is composed from the firm, its needs and visits, the evaluation ([`crate::eval`])
+//! and the product matches ([`crate::matching`]). Generated text lives in the sections; a
+//! coach's rewrites live in [`PlanContent::edits`] and win over the generated text, so a
+//! re-composition (new data) keeps them. Only drafts can be edited; a confirmed plan is
+//! immutable and changes go into [`Plan::new_version`].
+
+use crate::doc::{
+    Align, BarSeries, Block, Chart, Column, DocMeta, Document, KeyValue, RadarAxis, SignParty,
+    Table, TitleBlock, MISSING,
+};
+use crate::error::{FieldError, Msg, ValidationErrors};
+use crate::eval::{self, FirmEvaluation, RuleBook, Status, Verdict};
+use crate::matching::{match_products_with, MatchResult, ProductMatch};
+use crate::model::{Entity, EntityKind, Firm, Need, PlanStatus, QualificationKind, Visit};
+use crate::money::{fmt_wan, fmt_wan_unit, Yuan};
+use crate::product::{fmt_bp_pct, Catalog, Product};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The sections of a plan whose narrative a coach can rewrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKey {
+    Profile,
+    Diagnosis,
+    Needs,
+    Measures,
+    Credit,
+    CapitalMarket,
+    Actions,
+    Monitoring,
+    SignOff,
+}
+
+impl SectionKey {
+    pub const ALL: [SectionKey; 9] = [
+        SectionKey::Profile,
+        SectionKey::Diagnosis,
+        SectionKey::Needs,
+        SectionKey::Measures,
+        SectionKey::Credit,
+        SectionKey::CapitalMarket,
+        SectionKey::Actions,
+        SectionKey::Monitoring,
+        SectionKey::SignOff,
+    ];
+    /// The printed heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            SectionKey::Profile => "一、企业概况",
+            SectionKey::Diagnosis => "二、诊断分析",
+            SectionKey::Needs => "三、融资需求登记",
+            SectionKey::Measures => "四、财务管理提升措施",
+            SectionKey::Credit => "五、信贷支持方案",
+            SectionKey::CapitalMarket => "六、资本市场路径",
+            SectionKey::Actions => "七、行动计划",
+            SectionKey::Monitoring => "八、跟踪监测目标",
+            SectionKey::SignOff => "九、方案确认",
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            SectionKey::Profile => "profile",
+            SectionKey::Diagnosis => "diagnosis",
+            SectionKey::Needs => "needs",
+            SectionKey::Measures => "measures",
+            SectionKey::Credit => "credit",
+            SectionKey::CapitalMarket => "capital_market",
+            SectionKey::Actions => "actions",
+            SectionKey::Monitoring => "monitoring",
+            SectionKey::SignOff => "sign_off",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.key() == t || k.heading().ends_with(t))
+    }
+}
+
+/// A label and a display value (`"—"` when unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+}
+
+fn row(label: &str, value: impl Into<String>) -> Row {
+    Row {
+        label: label.to_string(),
+        value: value.into(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub firm_name: String,
+    pub uscc: String,
+    pub team_name: String,
+    pub coach_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileSection {
+    pub rows: Vec<Row>,
+    /// Generated summary paragraph.
+    pub text: String,
+}
+
+/// One financial year (元), `None` when unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinYear {
+    pub year: i32,
+    pub revenue: Option<Yuan>,
+    pub rd_expense: Option<Yuan>,
+    pub total_assets: Option<Yuan>,
+    pub liabilities: Option<Yuan>,
+    pub net_profit: Option<Yuan>,
+}
+
+/// One line of an evaluation checklist or score breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvalLine {
+    pub label: String,
+    /// 符合 / 不符合 / 缺数据, or points like `16/20`.
+    pub result: String,
+    pub text: String,
+    #[serde(default)]
+    pub cite: String,
+}
+
+/// A designation's evaluation, condensed for print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvalSummary {
+    pub name: String,
+    pub verdict: String,
+    pub lines: Vec<EvalLine>,
+}
+
+/// A score group of the risk scorecard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskGroup {
+    pub label: String,
+    pub points: u32,
+    pub max_points: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskSummary {
+    pub grade: String,
+    pub grade_label: String,
+    pub score: u32,
+    pub max_score: u32,
+    pub complete: bool,
+    pub best_case_grade: String,
+    pub groups: Vec<RiskGroup>,
+    /// Every factor's contribution, as sentences.
+    pub factors: Vec<EvalLine>,
+    pub rule_set: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosisSection {
+    /// Up to three latest years, oldest first.
+    pub financials: Vec<FinYear>,
+    pub credit: Vec<Row>,
+    pub ip_talent: Vec<Row>,
+    /// 科小 score breakdown.
+    pub tech_sme: EvalSummary,
+    pub high_tech: EvalSummary,
+    pub srdi: EvalSummary,
+    pub risk: RiskSummary,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedRow {
+    pub need_id: Uuid,
+    pub raised_on: NaiveDate,
+    pub amount: Yuan,
+    pub kind: String,
+    pub purpose: String,
+    pub term: String,
+    pub ruling: String,
+    pub status: String,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    pub title: String,
+    pub text: String,
+}
+
+/// One recommended product (or one reachable after cultivation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditItem {
+    pub product_id: Uuid,
+    pub product_code: String,
+    pub product_name: String,
+    pub institution: String,
+    pub kind: String,
+    /// Amount to apply for, or the product range.
+    pub amount: String,
+    /// Nominal price and after subsidies.
+    pub price: String,
+    pub collateral: String,
+    pub subsidy: String,
+    pub why: Vec<String>,
+    pub missing: Vec<String>,
+    /// The need this item answers, e.g. `2026-10-01 贷款 200万元`.
+    pub for_need: String,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditSection {
+    /// Eligible products, best first.
+    pub items: Vec<CreditItem>,
+    /// Products reachable after one or two steps.
+    pub near_misses: Vec<CreditItem>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalSection {
+    /// Whether the firm has a listing plan or the profile suggests one.
+    pub relevant: bool,
+    pub steps: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub task: String,
+    pub owner: String,
+    pub due: NaiveDate,
+    /// Where the task comes from: 产品培育, 走访跟进, 财务规范 …
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub indicator: String,
+    pub baseline: String,
+    pub target: String,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOffSection {
+    pub firm_party: String,
+    pub team_party: String,
+    pub text: String,
+}
+
+/// The composed sections of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanContent {
+    pub catalog_version: u32,
+    pub header: Header,
+    pub profile: ProfileSection,
+    pub diagnosis: DiagnosisSection,
+    pub needs: Vec<NeedRow>,
+    pub needs_text: String,
+    pub measures: Vec<Measure>,
+    pub credit: CreditSection,
+    /// Products the coach chose to recommend (subset of `credit.items`).
+    pub chosen_products: Vec<Uuid>,
+    pub capital_market: CapitalSection,
+    pub actions: Vec<ActionItem>,
+    pub monitoring: Vec<Target>,
+    pub sign_off: SignOffSection,
+    /// The coach's rewrites of section narratives; they replace the generated text.
+    #[serde(default)]
+    pub edits: BTreeMap<SectionKey, String>,
+}
+
+impl PlanContent {
+    /// The narrative printed for a section: the coach's text if any, else the generated one.
+    pub fn text(&self, s: SectionKey) -> &str {
+        if let Some(t) = self.edits.get(&s) {
+            return t;
+        }
+        match s {
+            SectionKey::Profile => &self.profile.text,
+            SectionKey::Diagnosis => &self.diagnosis.text,
+            SectionKey::Needs => &self.needs_text,
+            SectionKey::Measures => "",
+            SectionKey::Credit => &self.credit.text,
+            SectionKey::CapitalMarket => &self.capital_market.text,
+            SectionKey::Actions => "",
+            SectionKey::Monitoring => "",
+            SectionKey::SignOff => &self.sign_off.text,
+        }
+    }
+}
+
+/// A 一企一策 plan, versioned per firm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: Uuid,
+    pub firm_id: Uuid,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    pub version: u32,
+    pub status: PlanStatus,
+    /// Document number, e.g. `JNFD-2026-MA3C5G7X1-v2`.
+    pub number: String,
+    pub created_on: NaiveDate,
+    #[serde(default)]
+    pub confirmed_on: Option<NaiveDate>,
+    pub content: PlanContent,
+}
+
+/// Why a plan operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("方案{number}已{status}，不能修改；请生成新版本 (plan {number} is {status_en} and cannot be changed; create a new version)")]
+    NotDraft {
+        number: String,
+        status: String,
+        status_en: String,
+    },
+    #[error(
+        "产品{0}不在本方案的推荐清单中 (product {0} is not among this plan's matched products)"
+    )]
+    UnknownProduct(Uuid),
+    #[error("方案{0}尚未确认，不能标记为已交付 (plan {0} must be confirmed before delivery)")]
+    NotConfirmed(String),
+}
+
+impl PlanError {
+    /// Stable code for UIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanError::NotDraft { .. } => "plan.not_draft",
+            PlanError::UnknownProduct(_) => "plan.unknown_product",
+            PlanError::NotConfirmed(_) => "plan.not_confirmed",
+        }
+    }
+}
+
+impl Plan {
+    fn ensure_draft(&self) -> Result<(), PlanError> {
+        if self.status == PlanStatus::Draft {
+            Ok(())
+        } else {
+            Err(PlanError::NotDraft {
+                number: self.number.clone(),
+                status: self.status.label_zh().to_string(),
+                status_en: self.status.label_en().to_lowercase(),
+            })
+        }
+    }
+
+    /// Replaces a section's narrative (draft only). An empty text restores the generated one.
+    pub fn edit_section(&mut self, section: SectionKey, text: &str) -> Result<(), PlanError> {
+        self.ensure_draft()?;
+        let t = text.trim();
+        if t.is_empty() {
+            self.content.edits.remove(&section);
+        } else {
+            self.content.edits.insert(section, t.to_string());
+        }
+        Ok(())
+    }
+
+    /// Chooses which matched products the plan recommends (draft only), in the given order.
+    pub fn choose_products(&mut self, ids: &[Uuid]) -> Result<(), PlanError> {
+        self.ensure_draft()?;
+        if let Some(bad) = ids.iter().find(|id| {
+            !self
+                .content
+                .credit
+                .items
+                .iter()
+                .any(|i| i.product_id == **id)
+        }) {
+            return Err(PlanError::UnknownProduct(*bad));
+        }
+        let mut chosen = Vec::new();
+        for id in ids {
+            if !chosen.contains(id) {
+                chosen.push(*id);
+            }
+        }
+        self.content.chosen_products = chosen;
+        Ok(())
+    }
+
+    /// Replaces the action plan (draft only).
+    pub fn set_actions(&mut self, actions: Vec<ActionItem>) -> Result<(), PlanError> {
+        self.ensure_draft()?;
+        self.content.actions = actions;
+        Ok(())
+    }
+
+    /// Confirms the draft (the firm agreed); from now on the plan is immutable.
+    pub fn confirm(&mut self, today: NaiveDate) -> Result<(), PlanError> {
+        self.ensure_draft()?;
+        self.status = PlanStatus::Confirmed;
+        self.confirmed_on = Some(today);
+        Ok(())
+    }
+
+    /// Marks a confirmed plan as delivered to the firm.
+    pub fn mark_delivered(&mut self) -> Result<(), PlanError> {
+        if self.status != PlanStatus::Confirmed {
+            return Err(PlanError::NotConfirmed(self.number.clone()));
+        }
+        self.status = PlanStatus::Delivered;
+        Ok(())
+    }
+
+    /// The next draft version: same content (and coach edits), a new id and number. Use
+    /// [`compose_plan`] with `previous` to refresh the content from new data instead.
+    pub fn new_version(&self, today: NaiveDate) -> Plan {
+        let version = self.version + 1;
+        Plan {
+            id: plan_id(self.firm_id, version),
+            firm_id: self.firm_id,
+            team_id: self.team_id,
+            version,
+            status: PlanStatus::Draft,
+            number: plan_number(&self.content.header.uscc, self.firm_id, today, version),
+            created_on: today,
+            confirmed_on: None,
+            content: self.content.clone(),
+        }
+    }
+
+    /// The products recommended: chosen ones in the coach's order, or all eligible ones.
+    pub fn recommended(&self) -> Vec<&CreditItem> {
+        let c = &self.content;
+        if c.chosen_products.is_empty() {
+            c.credit.items.iter().collect()
+        } else {
+            c.chosen_products
+                .iter()
+                .filter_map(|id| c.credit.items.iter().find(|i| i.product_id == *id))
+                .collect()
+        }
+    }
+}
+
+impl Entity for Plan {
+    const KIND: EntityKind = EntityKind::Plan;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn team_id(&self) -> Option<Uuid> {
+        self.team_id
+    }
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        if self.version == 0 {
+            e.push(FieldError::new(
+                "version",
+                "positive",
+                "方案版本号须从1开始",
+                "plan versions start at 1",
+            ));
+        }
+        if self.number.trim().is_empty() {
+            e.push(FieldError::required("number", "方案编号"));
+        }
+        match (self.status, self.confirmed_on) {
+            (PlanStatus::Draft, Some(_)) => e.push(FieldError::new(
+                "confirmed_on",
+                "draft_confirmed",
+                "草稿方案不应有确认日期",
+                "a draft has no confirmation date",
+            )),
+            (PlanStatus::Confirmed | PlanStatus::Delivered, None) => e.push(FieldError::new(
+                "confirmed_on",
+                "required",
+                "已确认的方案须有确认日期",
+                "a confirmed plan needs its confirmation date",
+            )),
+            _ => {}
+        }
+        if let Some(c) = self.confirmed_on {
+            if c < self.created_on {
+                e.push(FieldError::new(
+                    "confirmed_on",
+                    "before_created",
+                    "确认日期不能早于方案日期",
+                    "confirmed before it was created",
+                ));
+            }
+        }
+        for id in &self.content.chosen_products {
+            if !self
+                .content
+                .credit
+                .items
+                .iter()
+                .any(|i| i.product_id == *id)
+            {
+                e.push(FieldError::new(
+                    "content",
+                    "chosen_unknown",
+                    format!("选定的产品{id}不在推荐清单中"),
+                    format!("chosen product {id} is not among the matched products"),
+                ));
+            }
+        }
+        e.into_result()
+    }
+}
+
+/// Deterministic plan id for (firm, version): the same plan drafted on two devices gets the
+/// same id, so sync merges them instead of duplicating. A UUIDv8 (custom) layout.
+pub fn plan_id(firm_id: Uuid, version: u32) -> Uuid {
+    let mut b = *firm_id.as_bytes();
+    // Mix the version and a fixed tag into the bytes, then set version 8 and the RFC variant.
+    let tag: [u8; 4] = *b"PLAN";
+    for (i, t) in tag.iter().enumerate() {
+        b[i] ^= t;
+    }
+    let v = version.to_be_bytes();
+    for i in 0..4 {
+        b[12 + i] ^= v[i];
+    }
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(b)
+}
+
+/// `JNFD-2026-MA3C5G7X1-v2`: year, the organisation code of the USCC (positions 9–17), version.
+pub fn plan_number(uscc: &str, firm_id: Uuid, day: NaiveDate, version: u32) -> String {
+    let org: String = if uscc.chars().count() == 18 {
+        uscc.chars().skip(8).take(9).collect()
+    } else {
+        format!("{:09}", firm_id.as_u128() % 1_000_000_000)
+    };
+    format!("JNFD-{}-{org}-v{version}", day.year())
+}
+
+/// Everything the composer needs.
+pub struct PlanInput<'a> {
+    pub firm: &'a Firm,
+    /// The firm's needs (any status).
+    pub needs: &'a [Need],
+    pub visits: &'a [Visit],
+    pub team_name: &'a str,
+    pub coach_name: &'a str,
+    pub catalog: &'a Catalog,
+    pub today: NaiveDate,
+    /// The firm's latest plan. A draft is refreshed in place (same id and version, coach edits
+    /// and product choices kept); a confirmed or delivered plan gets a successor version.
+    pub previous: Option<&'a Plan>,
+}
+
+/// How many products a plan recommends and lists as near misses.
+const MAX_ITEMS: usize = 6;
+const MAX_NEAR: usize = 5;
+const MAX_ACTIONS: usize = 16;
+
+/// Composes a draft plan from the firm's data.
+pub fn compose_plan(input: &PlanInput) -> Plan {
+    let firm = input.firm;
+    let today = input.today;
+    let ev = eval::evaluate(firm, today, RuleBook::builtin());
+
+    let header = Header {
+        firm_name: firm.name.clone(),
+        uscc: firm.uscc.clone(),
+        team_name: non_empty(input.team_name),
+        coach_name: non_empty(input.coach_name),
+    };
+
+    let mut needs: Vec<&Need> = input.needs.iter().collect();
+    needs.sort_by(|a, b| b.raised_on.cmp(&a.raised_on).then(a.id.cmp(&b.id)));
+    let open: Vec<&Need> = needs
+        .iter()
+        .copied()
+        .filter(|n| !n.status.is_closed() && n.is_reasonable() != Some(false))
+        .collect();
+
+    let credit = compose_credit(firm, &open, input.catalog, today, &ev);
+    let measures = compose_measures(firm, &ev, today);
+    let capital_market = compose_capital(firm, &ev);
+    let actions = compose_actions(firm, &credit, input.visits, &open, &measures, today);
+    let monitoring = compose_monitoring(firm, input.needs, &open, &ev, today);
+
+    let mut content = PlanContent {
+        catalog_version: input.catalog.version,
+        header,
+        profile: compose_profile(firm, today),
+        diagnosis: compose_diagnosis(firm, &ev),
+        needs_text: needs_text(&needs),
+        needs: needs.iter().map(|n| need_row(n)).collect(),
+        measures,
+        credit,
+        chosen_products: vec![],
+        capital_market,
+        actions,
+        monitoring,
+        sign_off: SignOffSection {
+            firm_party: firm.name.clone(),
+            team_party: non_empty(input.team_name),
+            text: "本方案由金融辅导队根据企业提供的资料和走访情况编制，经企业确认后实施。方案所列金融产品的额度、价格以金融机构审批结果为准；政策支持以有关部门当年度政策为准。".to_string(),
+        },
+        edits: BTreeMap::new(),
+    };
+
+    let (id, version, number, created_on) = match input.previous {
+        Some(p) if p.status == PlanStatus::Draft => {
+            // Keep the coach's edits and choices that still apply.
+            content.edits = p.content.edits.clone();
+            content.chosen_products = p
+                .content
+                .chosen_products
+                .iter()
+                .copied()
+                .filter(|id| content.credit.items.iter().any(|i| i.product_id == *id))
+                .collect();
+            (p.id, p.version, p.number.clone(), today)
+        }
+        Some(p) => {
+            content.edits = p.content.edits.clone();
+            let v = p.version + 1;
+            (
+                plan_id(firm.id, v),
+                v,
+                plan_number(&firm.uscc, firm.id, today, v),
+                today,
+            )
+        }
+        None => (
+            plan_id(firm.id, 1),
+            1,
+            plan_number(&firm.uscc, firm.id, today, 1),
+            today,
+        ),
+    };
+
+    Plan {
+        id,
+        firm_id: firm.id,
+        team_id: firm.team_id,
+        version,
+        status: PlanStatus::Draft,
+        number,
+        created_on,
+        confirmed_on: None,
+        content,
+    }
+}
+
+fn non_empty(s: &str) -> String {
+    if s.trim().is_empty() {
+        MISSING.to_string()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string())
+        .unwrap_or_else(|| MISSING.to_string())
+}
+
+fn wan_opt(v: Option<Yuan>) -> String {
+    v.map(fmt_wan).unwrap_or_else(|| MISSING.to_string())
+}
+
+fn wan_unit_opt(v: Option<Yuan>) -> String {
+    v.map(fmt_wan_unit).unwrap_or_else(|| MISSING.to_string())
+}
+
+fn pct(num: Yuan, den: Yuan) -> Option<String> {
+    (den > 0).then(|| fmt_bp_pct((num as i128 * 10_000 / den as i128) as u32))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是"
+    } else {
+        "否"
+    }
+}
+
+fn compose_profile(firm: &Firm, today: NaiveDate) -> ProfileSection {
+    let industry = firm
+        .industry
+        .as_deref()
+        .map(|c| match crate::region::industry_name(c) {
+            Some(n) => format!("{n}（{c}）"),
+            None => c.to_string(),
+        });
+    let district = firm
+        .district
+        .as_deref()
+        .map(|d| format!("济南市{}", firm.district_name().unwrap_or(d)));
+    let quals: Vec<String> = firm
+        .qualifications
+        .iter()
+        .map(|q| {
+            let state = if q.is_valid_on(today) {
+                ""
+            } else {
+                "，已过期"
+            };
+            match q.expires {
+                Some(e) => format!("{}（有效期至{e}{state}）", q.kind.label_zh()),
+                None => q.kind.label_zh().to_string(),
+            }
+        })
+        .collect();
+    let staff = match (firm.staff, firm.tech_staff) {
+        (Some(s), Some(t)) => format!(
+            "{s}人，其中科技人员{t}人（{}）",
+            pct(t as Yuan, s as Yuan).unwrap_or_else(|| MISSING.into())
+        ),
+        (Some(s), None) => format!("{s}人"),
+        _ => MISSING.to_string(),
+    };
+    let contact = firm
+        .contacts
+        .first()
+        .map(|c| {
+            let t = if c.title.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", c.title)
+            };
+            format!("{}{t} {}", c.name, c.phone).trim().to_string()
+        })
+        .filter(|s| !s.is_empty());
+    let lists = format!(
+        "首贷培植名单：{}；白名单+预授信：{}；上市后备企业库：{}",
+        yes_no(firm.first_loan_list),
+        yes_no(firm.whitelist),
+        yes_no(firm.listing_reserve)
+    );
+    let rows = vec![
+        row("企业名称", firm.name.clone()),
+        row("统一社会信用代码", firm.uscc.clone()),
+        row("所属行业", opt(industry.clone())),
+        row("注册地", opt(district.clone())),
+        row("成立日期", opt(firm.founded)),
+        row("注册资本", wan_unit_opt(firm.registered_capital)),
+        row("职工人数", staff),
+        row(
+            "高层次人才",
+            opt(firm.high_talents.map(|h| format!("{h}人"))),
+        ),
+        row("发展阶段", opt(firm.stage.map(|s| s.label_zh()))),
+        row(
+            "资质认定",
+            if quals.is_empty() {
+                "暂无".to_string()
+            } else {
+                quals.join("、")
+            },
+        ),
+        row("名单情况", lists),
+        row("联系人", opt(contact)),
+    ];
+    let mut text = firm.name.clone();
+    match (firm.founded, &district) {
+        (Some(f), Some(d)) => {
+            text.push_str(&format!("成立于{}年{}月，注册于{d}", f.year(), f.month()))
+        }
+        (Some(f), None) => text.push_str(&format!("成立于{}年{}月", f.year(), f.month())),
+        (None, Some(d)) => text.push_str(&format!("注册于{d}")),
+        (None, None) => text.push_str("的成立时间和注册地尚未登记"),
+    }
+    if let Some(i) = &industry {
+        text.push_str(&format!("，属{i}"));
+    }
+    if let Some(s) = firm.stage {
+        text.push_str(&format!("，目前处于{}", s.label_zh()));
+    }
+    text.push('。');
+    if quals.is_empty() {
+        text.push_str("企业尚未取得科技型中小企业、高新技术企业等资质认定。");
+    } else {
+        text.push_str(&format!("企业已取得{}。", quals.join("、")));
+    }
+    if firm.first_loan_list {
+        text.push_str("企业已列入首贷培植名单，是本期首贷培育的重点对象。");
+    } else if firm.is_first_loan_candidate() {
+        text.push_str("企业尚无银行贷款记录，属首贷培育对象。");
+    }
+    ProfileSection { rows, text }
+}
+
+fn verdict_text(v: &Verdict) -> String {
+    match v {
+        Verdict::Qualifies { route } => format!("符合（{}）", route.zh),
+        Verdict::DoesNotQualify { .. } => "暂不符合".to_string(),
+        Verdict::CannotTell { .. } => "缺数据，无法判断".to_string(),
+    }
+}
+
+fn status_text(s: Status) -> String {
+    s.label_zh().to_string()
+}
+
+fn checklist(name: &str, v: &Verdict, items: &[eval::CheckItem]) -> EvalSummary {
+    EvalSummary {
+        name: name.to_string(),
+        verdict: verdict_text(v),
+        lines: items
+            .iter()
+            .map(|i| EvalLine {
+                label: i.label.zh.clone(),
+                result: status_text(i.status),
+                text: i.text.zh.clone(),
+                cite: i.cite.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
+    let years = firm.years_desc();
+    let mut financials: Vec<FinYear> = years
+        .iter()
+        .take(3)
+        .map(|y| FinYear {
+            year: y.year,
+            revenue: y.revenue,
+            rd_expense: y.rd_expense,
+            total_assets: y.total_assets,
+            liabilities: y.liabilities,
+            net_profit: y.net_profit,
+        })
+        .collect();
+    financials.reverse();
+
+    let credit_history = match (firm.ever_borrowed, firm.first_loan_date) {
+        (_, Some(d)) => format!("已于{d}获得首笔银行贷款"),
+        (Some(true), None) => "有银行贷款记录".to_string(),
+        (Some(false), None) => "从未获得银行贷款（首贷企业）".to_string(),
+        (None, None) => MISSING.to_string(),
+    };
+    let overdue = match firm.facts.credit_overdue {
+        Some(true) => "存在逾期或违约记录".to_string(),
+        Some(false) => "无逾期、违约记录".to_string(),
+        None => "未查询（需补充征信报告）".to_string(),
+    };
+    let dishonest = match firm.facts.dishonest_listed {
+        Some(true) => "列入经营异常/严重失信名单".to_string(),
+        Some(false) => "未列入".to_string(),
+        None => MISSING.to_string(),
+    };
+    let credit = vec![
+        row("银行贷款记录", credit_history),
+        row("征信逾期情况", overdue),
+        row("经营异常/失信名单", dishonest),
+        row("白名单+预授信", yes_no(firm.whitelist).to_string()),
+        row("应收账款", wan_unit_opt(firm.facts.receivables)),
+        row(
+            "可抵押房产",
+            opt(firm.facts.real_estate_collateral.map(yes_no)),
+        ),
+    ];
+    let ip = &firm.ip;
+    let ip_talent = vec![
+        row(
+            "Ⅰ类知识产权",
+            format!(
+                "{}项（发明专利{}项，其他{}项）",
+                ip.class1(),
+                ip.invention_patents,
+                ip.other_class1
+            ),
+        ),
+        row(
+            "Ⅱ类知识产权",
+            format!(
+                "{}项（实用新型{}、外观设计{}、软件著作权{}）",
+                ip.class2(),
+                ip.utility_models,
+                ip.designs,
+                ip.software_copyrights
+            ),
+        ),
+        row("已质押知识产权", format!("{}项", ip.pledged)),
+        row("职工人数", opt(firm.staff.map(|s| format!("{s}人")))),
+        row(
+            "科技人员占比",
+            match (firm.tech_staff, firm.staff) {
+                (Some(t), Some(s)) => format!(
+                    "{t}人，{}",
+                    pct(t as Yuan, s as Yuan).unwrap_or_else(|| MISSING.into())
+                ),
+                _ => MISSING.to_string(),
+            },
+        ),
+        row(
+            "高层次人才",
+            opt(firm.high_talents.map(|h| format!("{h}人"))),
+        ),
+        row(
+            "创始团队行业经验",
+            opt(firm
+                .facts
+                .founder_experience_years
+                .map(|y| format!("{y}年"))),
+        ),
+    ];
+
+    let ts = &ev.tech_sme;
+    let mut ts_lines: Vec<EvalLine> = ts
+        .indicators
+        .iter()
+        .map(|i| EvalLine {
+            label: i.label.zh.clone(),
+            result: match i.points {
+                Some(p) => format!("{p}/{}", i.max_points),
+                None => format!("{}–{}/{}", i.points_min, i.points_max, i.max_points),
+            },
+            text: i.text.zh.clone(),
+            cite: i.cite.clone(),
+        })
+        .collect();
+    ts_lines.push(EvalLine {
+        label: "合计".to_string(),
+        result: match ts.total {
+            Some(t) => format!("{t}/100"),
+            None => format!("{}–{}/100", ts.total_min, ts.total_max),
+        },
+        text: format!("达到{}分且科技人员指标不为0分即符合评价条件", ts.pass_total),
+        cite: String::new(),
+    });
+    ts_lines.extend(
+        ts.conditions
+            .iter()
+            .filter(|c| c.status != Status::Met)
+            .map(|c| EvalLine {
+                label: c.label.zh.clone(),
+                result: status_text(c.status),
+                text: c.text.zh.clone(),
+                cite: c.cite.clone(),
+            }),
+    );
+    let tech_sme = EvalSummary {
+        name: "科技型中小企业评价".to_string(),
+        verdict: verdict_text(&ts.verdict),
+        lines: ts_lines,
+    };
+    let high_tech = checklist(
+        "高新技术企业认定条件",
+        &ev.high_tech.verdict,
+        &ev.high_tech.items,
+    );
+    let srdi = checklist("专精特新中小企业条件", &ev.srdi.verdict, &ev.srdi.items);
+
+    let r = &ev.risk;
+    let risk = RiskSummary {
+        grade: if r.grade.is_empty() {
+            MISSING.to_string()
+        } else {
+            r.grade.clone()
+        },
+        grade_label: r.grade_label.zh.clone(),
+        score: r.score,
+        max_score: r.max_score,
+        complete: r.complete,
+        best_case_grade: r.best_case_grade.clone(),
+        groups: r
+            .groups
+            .iter()
+            .map(|g| RiskGroup {
+                label: g.label.zh.clone(),
+                points: g.points,
+                max_points: g.max_points,
+            })
+            .collect(),
+        factors: r
+            .factors
+            .iter()
+            .map(|f| EvalLine {
+                label: f.label.zh.clone(),
+                result: match f.points {
+                    Some(p) => format!("{p}/{}", f.max_points),
+                    None => format!("缺数据/{}", f.max_points),
+                },
+                text: f.reason.zh.clone(),
+                cite: f.cite.clone(),
+            })
+            .collect(),
+        rule_set: format!("{}（{}版）", r.rule_set.name_zh, r.rule_set.version),
+    };
+
+    // Narrative.
+    let mut text = String::new();
+    match financials.last() {
+        Some(y) => {
+            text.push_str(&format!(
+                "{}年企业实现营业收入{}，研发费用{}",
+                y.year,
+                wan_unit_opt(y.revenue),
+                wan_unit_opt(y.rd_expense)
+            ));
+            if let (Some(rd), Some(rev)) = (y.rd_expense, y.revenue) {
+                if let Some(p) = pct(rd, rev) {
+                    text.push_str(&format!("（占营业收入{p}）"));
+                }
+            }
+            if let (Some(l), Some(a)) = (y.liabilities, y.total_assets) {
+                if let Some(p) = pct(l, a) {
+                    text.push_str(&format!("，资产负债率{p}"));
+                }
+            }
+            text.push('。');
+            if financials.len() >= 2 {
+                let a = &financials[financials.len() - 2];
+                if let (Some(prev), Some(now)) = (a.revenue, y.revenue) {
+                    if prev > 0 {
+                        let g = (now - prev) as f64 / prev as f64 * 100.0;
+                        text.push_str(&format!(
+                            "营业收入较上年{}{:.1}%。",
+                            if g >= 0.0 { "增长" } else { "下降" },
+                            g.abs()
+                        ));
+                    }
+                }
+            }
+        }
+        None => text.push_str(
+            "企业尚未提供财务数据，以下评价中的财务指标均无法判断，请尽快补充近三年财务报表。",
+        ),
+    }
+    text.push_str(&format!(
+        "科技型中小企业评价：{}；高新技术企业：{}；专精特新：{}。",
+        tech_sme.verdict, high_tech.verdict, srdi.verdict
+    ));
+    if r.grade.is_empty() {
+        text.push_str("风险评级：数据不足，暂无法评级。");
+    } else {
+        text.push_str(&format!(
+            "风险评级为{}级（{}，{}/{}分）",
+            r.grade, r.grade_label.zh, r.score, r.max_score
+        ));
+        if !r.complete && r.best_case_grade != r.grade {
+            text.push_str(&format!(
+                "，部分指标缺数据，补齐后最高可达{}级",
+                r.best_case_grade
+            ));
+        }
+        text.push('。');
+        let mut weak: Vec<&eval::risk::GroupScore> = r
+            .groups
+            .iter()
+            .filter(|g| g.max_points > 0 && g.points * 2 < g.max_points)
+            .collect();
+        weak.sort_by_key(|g| g.points * 100 / g.max_points);
+        if !weak.is_empty() {
+            let names: Vec<&str> = weak.iter().map(|g| g.label.zh.as_str()).collect();
+            text.push_str(&format!("得分较弱的方面：{}。", names.join("、")));
+        }
+    }
+
+    DiagnosisSection {
+        financials,
+        credit,
+        ip_talent,
+        tech_sme,
+        high_tech,
+        srdi,
+        risk,
+        text,
+    }
+}
+
+fn need_label(n: &Need) -> String {
+    format!(
+        "{} {} {}",
+        n.raised_on,
+        n.kind.label_zh(),
+        fmt_wan_unit(n.amount)
+    )
+}
+
+fn need_row(n: &Need) -> NeedRow {
+    let ruling = match &n.ruling {
+        None => "待认定".to_string(),
+        Some(r) if r.reasonable => "合理".to_string(),
+        Some(r) => format!(
+            "不合理（{}）",
+            r.reason.map(|c| c.label_zh()).unwrap_or("未注明原因")
+        ),
+    };
+    let outcome = if n.outcomes.is_empty() {
+        match n.unmet_reason {
+            Some(r) if n.status.is_closed() => format!("未满足：{}", r.label_zh()),
+            _ => MISSING.to_string(),
+        }
+    } else {
+        n.outcomes
+            .iter()
+            .map(|o| {
+                let rate = o
+                    .rate_bp
+                    .map(|r| format!("，{}", fmt_bp_pct(r)))
+                    .unwrap_or_default();
+                format!("{} {}万元{rate}", o.institution, fmt_wan(o.amount))
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    NeedRow {
+        need_id: n.id,
+        raised_on: n.raised_on,
+        amount: n.amount,
+        kind: n.kind.label_zh().to_string(),
+        purpose: if n.purpose.trim().is_empty() {
+            MISSING.to_string()
+        } else {
+            n.purpose.clone()
+        },
+        term: opt(n.term_months.map(|t| format!("{t}个月"))),
+        ruling,
+        status: n.status.label_zh().to_string(),
+        outcome,
+    }
+}
+
+fn needs_text(needs: &[&Need]) -> String {
+    if needs.is_empty() {
+        return "暂无融资需求记录。辅导员将在后续走访中了解企业资金需求，需求提出后及时登记并对接产品。".to_string();
+    }
+    let total: Yuan = needs.iter().map(|n| n.amount).sum();
+    let disbursed: Yuan = needs.iter().map(|n| n.disbursed_amount()).sum();
+    let open = needs.iter().filter(|n| !n.status.is_closed()).count();
+    let reasonable = needs
+        .iter()
+        .filter(|n| n.is_reasonable() == Some(true))
+        .count();
+    let unreasonable = needs
+        .iter()
+        .filter(|n| n.is_reasonable() == Some(false))
+        .count();
+    format!(
+        "企业累计登记融资需求{}笔，合计{}，已放款{}；其中认定合理{}笔、不合理{}笔，尚在推进{}笔。",
+        needs.len(),
+        fmt_wan_unit(total),
+        fmt_wan_unit(disbursed),
+        reasonable,
+        unreasonable,
+        open
+    )
+}
+
+fn credit_item(m: &ProductMatch, p: &Product, need: Option<&Need>) -> CreditItem {
+    let amount = match m.suggested_amount {
+        Some(a) => format!("建议申请{}（产品额度{}）", fmt_wan_unit(a), p.amount_text()),
+        None => p.amount_text(),
+    };
+    let price = match (m.nominal_rate_bp, m.effective_rate_bp) {
+        (Some(n), Some(e)) if e < n => format!(
+            "{}{}，政策支持后约{}",
+            p.kind.price_label().zh,
+            p.rate_text(),
+            fmt_bp_pct(e)
+        ),
+        (Some(_), _) => format!("{}{}", p.kind.price_label().zh, p.rate_text()),
+        _ => p.kind.price_label().zh,
+    };
+    CreditItem {
+        product_id: p.id,
+        product_code: p.code.clone(),
+        product_name: p.name.clone(),
+        institution: p.institution.clone(),
+        kind: p.kind.label_zh().to_string(),
+        amount,
+        price,
+        collateral: p.collateral_text(),
+        subsidy: p.subsidy_text(),
+        why: m.reasons.iter().map(|r| r.zh.clone()).collect(),
+        missing: m.missing.iter().map(|r| r.zh.clone()).collect(),
+        for_need: need.map(need_label).unwrap_or_default(),
+        score: m.score,
+    }
+}
+
+fn compose_credit(
+    firm: &Firm,
+    open: &[&Need],
+    catalog: &Catalog,
+    today: NaiveDate,
+    ev: &FirmEvaluation,
+) -> CreditSection {
+    // The three largest open needs drive the recommendations.
+    let mut drivers: Vec<&Need> = open.to_vec();
+    drivers.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.id.cmp(&b.id)));
+    drivers.truncate(3);
+    let runs: Vec<(Option<&Need>, MatchResult)> = if drivers.is_empty() {
+        vec![(
+            None,
+            match_products_with(firm, None, &catalog.products, today, ev),
+        )]
+    } else {
+        drivers
+            .iter()
+            .map(|n| {
+                (
+                    Some(*n),
+                    match_products_with(firm, Some(n), &catalog.products, today, ev),
+                )
+            })
+            .collect()
+    };
+    let per_need = (MAX_ITEMS / runs.len()).max(2);
+    let mut items: Vec<CreditItem> = vec![];
+    for (need, r) in &runs {
+        let mut taken = 0;
+        for m in r.eligible.iter().filter(|m| {
+            // A product of another financing kind only if it complements (score high enough).
+            m.fit.kind_matches || need.is_none()
+        }) {
+            if taken >= per_need || items.len() >= MAX_ITEMS {
+                break;
+            }
+            if items.iter().any(|i| i.product_id == m.product_id) {
+                continue;
+            }
+            if let Some(p) = catalog.product(m.product_id) {
+                if !p.kind.provides_funds() && need.is_some() {
+                    continue;
+                }
+                items.push(credit_item(m, p, *need));
+                taken += 1;
+            }
+        }
+    }
+    // Cover-type products (专利执行险, 首台套) and other eligible ones fill remaining slots.
+    for (need, r) in &runs {
+        for m in &r.eligible {
+            if items.len() >= MAX_ITEMS {
+                break;
+            }
+            if items.iter().any(|i| i.product_id == m.product_id) {
+                continue;
+            }
+            if let Some(p) = catalog.product(m.product_id) {
+                items.push(credit_item(m, p, *need));
+            }
+        }
+    }
+    let mut near_misses = vec![];
+    let (need0, r0) = &runs[0];
+    for m in r0.near_misses.iter().take(MAX_NEAR) {
+        if let Some(p) = catalog.product(m.product_id) {
+            near_misses.push(credit_item(m, p, *need0));
+        }
+    }
+    let text = if items.is_empty() {
+        "根据企业现有资料，暂未匹配到可直接申请的金融产品。建议按下表“培育后可申请的产品”所列事项补充资料、完善条件，辅导员将持续跟进对接。".to_string()
+    } else {
+        let first = &items[0];
+        let open_total: Yuan = open.iter().map(|n| n.amount).sum();
+        let mut t = if open.is_empty() {
+            format!("企业当前无待满足的融资需求，根据企业条件匹配到{}个可申请的金融产品，供企业按需选择。", items.len())
+        } else {
+            format!(
+                "针对企业{}笔待满足的融资需求（合计{}），匹配到{}个可直接申请的金融产品。",
+                open.len(),
+                fmt_wan_unit(open_total),
+                items.len()
+            )
+        };
+        t.push_str(&format!(
+            "首选推荐{}“{}”：{}。",
+            first.institution,
+            first.product_name,
+            first
+                .why
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；")
+        ));
+        if !near_misses.is_empty() {
+            t.push_str(&format!(
+                "另有{}个产品在补充条件后可申请，见“培育后可申请的产品”。",
+                near_misses.len()
+            ));
+        }
+        t
+    };
+    CreditSection {
+        items,
+        near_misses,
+        text,
+    }
+}
+
+fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<Measure> {
+    let mut out = vec![];
+    // Accounting clean-up: missing years or figures.
+    let this = today.year();
+    let want: Vec<i32> = (this - 3..this).collect();
+    let missing_years: Vec<i32> = want
+        .iter()
+        .copied()
+        .filter(|y| firm.year(*y).is_none_or(|f| f.revenue.is_none()))
+        .collect();
+    let incomplete: Vec<String> = firm
+        .years_desc()
+        .iter()
+        .take(3)
+        .filter_map(|y| {
+            let mut miss = vec![];
+            for (name, v) in [
+                ("营业收入", y.revenue),
+                ("成本费用总额", y.total_cost),
+                ("资产总额", y.total_assets),
+                ("负债总额", y.liabilities),
+                ("净利润", y.net_profit),
+            ] {
+                if v.is_none() {
+                    miss.push(name);
+                }
+            }
+            (!miss.is_empty()).then(|| format!("{}年缺{}", y.year, miss.join("、")))
+        })
+        .collect();
+    let mut text = "按月编制资产负债表、利润表和现金流量表，做到账实相符、账证相符；公私账户严格分开，经营收支全部通过对公账户结算，为银行授信审查提供真实、连续的财务记录。".to_string();
+    if !missing_years.is_empty() {
+        text.push_str(&format!(
+            "目前缺少{}年度的财务数据，请补充经审计或经税务申报的财务报表。",
+            missing_years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    if !incomplete.is_empty() {
+        text.push_str(&format!(
+            "已登记年度数据不完整：{}。",
+            incomplete.join("；")
+        ));
+    }
+    out.push(Measure {
+        title: "规范会计核算".to_string(),
+        text,
+    });
+
+    // R&D sub-ledger.
+    let rd = firm
+        .latest_year()
+        .and_then(|y| Some((y.year, y.rd_expense?, y.revenue?)));
+    let mut text = "按研发项目设立研发费用辅助账，分项归集人员人工、直接投入、折旧摊销、新产品设计费等费用，留存立项决议、工时记录和验收报告，既满足研发费用加计扣除要求，也为科技型中小企业评价和高新技术企业认定提供依据。".to_string();
+    match rd {
+        Some((y, r, rev)) if rev > 0 => text.push_str(&format!(
+            "{y}年研发费用{}，占营业收入{}。",
+            fmt_wan_unit(r),
+            pct(r, rev).unwrap_or_default()
+        )),
+        _ => text.push_str("企业尚未登记研发费用，请先按上述口径梳理上一年度研发支出。"),
+    }
+    out.push(Measure {
+        title: "建立研发费用辅助账".to_string(),
+        text,
+    });
+
+    // Qualification roadmap with numeric gaps.
+    let mut steps: Vec<String> = vec![];
+    if !firm.holds(QualificationKind::TechSme, today) {
+        match &ev.tech_sme.verdict {
+            Verdict::Qualifies { .. } => steps.push(
+                "科技型中小企业：评价显示已符合条件，建议在全国科技型中小企业信息服务平台完成当年度入库登记。".to_string(),
+            ),
+            _ => {
+                let gaps: Vec<String> = ev
+                    .tech_sme
+                    .indicators
+                    .iter()
+                    .filter_map(|i| i.next_band.as_ref().map(|n| n.zh.clone()))
+                    .take(2)
+                    .collect();
+                let total = ev
+                    .tech_sme
+                    .total
+                    .map(|t| format!("当前评价得分{t}分，需达到{}分", ev.tech_sme.pass_total))
+                    .unwrap_or_else(|| "评价所需数据不全".to_string());
+                steps.push(format!(
+                    "科技型中小企业：{total}。{}",
+                    if gaps.is_empty() {
+                        "请补充科技人员、研发费用和知识产权数据后重新评价。".to_string()
+                    } else {
+                        format!("提升方向：{}。", gaps.join("；"))
+                    }
+                ));
+            }
+        }
+    }
+    if !firm.holds(QualificationKind::HighTech, today) {
+        let gaps: Vec<String> = ev
+            .high_tech
+            .items
+            .iter()
+            .filter(|i| i.status != Status::Met)
+            .map(|i| i.text.zh.clone())
+            .take(4)
+            .collect();
+        steps.push(if ev.high_tech.verdict.qualifies() {
+            "高新技术企业：各项条件已基本满足，建议在当年申报窗口提交认定申请。".to_string()
+        } else if gaps.is_empty() {
+            "高新技术企业：请补充数据后评估。".to_string()
+        } else {
+            format!("高新技术企业：{}。", gaps.join("；"))
+        });
+    }
+    if !firm.holds(QualificationKind::SrdiProvincial, today)
+        && !firm.holds(QualificationKind::SrdiLittleGiant, today)
+    {
+        let gaps: Vec<String> = ev
+            .srdi
+            .items
+            .iter()
+            .filter(|i| i.status == Status::NotMet)
+            .map(|i| i.text.zh.clone())
+            .take(3)
+            .collect();
+        if ev.srdi.verdict.qualifies() {
+            steps.push(
+                "专精特新中小企业：条件已满足，建议向区县工信部门申报省级专精特新中小企业。"
+                    .to_string(),
+            );
+        } else if !gaps.is_empty() {
+            steps.push(format!("专精特新中小企业：{}。", gaps.join("；")));
+        }
+    }
+    if !steps.is_empty() {
+        out.push(Measure {
+            title: "资质培育路线".to_string(),
+            text: steps.join("\n"),
+        });
+    }
+
+    // Leverage.
+    if let Some(y) = firm.latest_year() {
+        if let (Some(l), Some(a)) = (y.liabilities, y.total_assets) {
+            if a > 0 && l * 100 > a * 65 {
+                out.push(Measure {
+                    title: "优化负债结构".to_string(),
+                    text: format!(
+                        "{}年资产负债率{}，高于65%的关注线。建议控制短期负债规模，以中长期贷款置换短期借款，引入股权融资补充资本金。",
+                        y.year,
+                        pct(l, a).unwrap_or_default()
+                    ),
+                });
+            }
+        }
+    }
+    // IP layout.
+    if firm.ip.class1() == 0 {
+        out.push(Measure {
+            title: "加强知识产权布局".to_string(),
+            text: "企业暂无发明专利等Ⅰ类知识产权。建议围绕核心技术申请发明专利，或通过受让、许可取得，同时将实用新型、软件著作权等成果登记完整，为知识产权质押融资和资质认定打基础。".to_string(),
+        });
+    }
+    if firm.facts.credit_overdue.is_none() {
+        out.push(Measure {
+            title: "查询并维护企业征信".to_string(),
+            text: "请企业授权查询企业信用报告，核实有无逾期、欠息和对外担保等记录；如有异议及时申请更正，保持良好信用记录。".to_string(),
+        });
+    }
+    out
+}
+
+fn compose_capital(firm: &Firm, ev: &FirmEvaluation) -> CapitalSection {
+    let revenue = firm.latest_year().and_then(|y| y.revenue).unwrap_or(0);
+    let little_giant = ev.srdi.verdict.qualifies()
+        || firm
+            .qualifications
+            .iter()
+            .any(|q| q.kind == QualificationKind::SrdiLittleGiant);
+    if firm.listing_reserve || firm.listing_board.is_some() {
+        let board = firm
+            .listing_board
+            .clone()
+            .unwrap_or_else(|| "目标板块待定".to_string());
+        let steps = vec![
+            format!("明确上市板块（{board}），对照板块定位和财务标准梳理差距"),
+            "完成股份制改造，规范公司治理和关联交易".to_string(),
+            "聘请保荐机构、会计师事务所和律师事务所开展上市前辅导".to_string(),
+            "引入战略投资者或创投机构，完善股权结构".to_string(),
+            "规范财务核算和内控，连续保持经审计的财务报表".to_string(),
+        ];
+        CapitalSection {
+            relevant: true,
+            steps,
+            text: format!(
+                "企业{}，目标板块：{board}。建议按以下路径推进，并用好省市上市奖补政策。",
+                if firm.listing_reserve {
+                    "已列入上市后备企业库"
+                } else {
+                    "有明确上市意向"
+                }
+            ),
+        }
+    } else if revenue >= 50_000_000 || little_giant {
+        CapitalSection {
+            relevant: true,
+            steps: vec![
+                "评估北京证券交易所、新三板创新层等板块的适配性".to_string(),
+                "申请列入济南市上市后备企业库，享受培育服务".to_string(),
+                "对接创投机构，通过股权融资优化资本结构".to_string(),
+            ],
+            text: "企业规模和资质已具备一定资本市场基础，建议研究挂牌上市的可行性。".to_string(),
+        }
+    } else {
+        CapitalSection {
+            relevant: false,
+            steps: vec![],
+            text: "企业目前暂无上市计划，本期方案不涉及资本市场路径。企业发展壮大后，可申请列入上市后备企业库。".to_string(),
+        }
+    }
+}
+
+fn compose_actions(
+    firm: &Firm,
+    credit: &CreditSection,
+    visits: &[Visit],
+    open: &[&Need],
+    measures: &[Measure],
+    today: NaiveDate,
+) -> Vec<ActionItem> {
+    let mut out: Vec<ActionItem> = vec![];
+    let push = |a: ActionItem, out: &mut Vec<ActionItem>| {
+        if !out.iter().any(|x| x.task == a.task) {
+            out.push(a);
+        }
+    };
+    let d = |days: u64| today + Days::new(days);
+    // Apply for the best products.
+    for item in credit
+        .items
+        .iter()
+        .take(if open.is_empty() { 1 } else { 3 })
+    {
+        push(
+            ActionItem {
+                task: format!("向{}提交“{}”申请材料", item.institution, item.product_name),
+                owner: "企业财务负责人、辅导员".to_string(),
+                due: d(14),
+                source: "信贷支持".to_string(),
+            },
+            &mut out,
+        );
+    }
+    // Cultivation steps from near misses.
+    for (i, item) in credit.near_misses.iter().enumerate() {
+        for m in &item.missing {
+            let days = if m.contains("补充") || m.contains("核实") || m.contains("查询") {
+                30
+            } else {
+                90 + 30 * i as u64
+            };
+            push(
+                ActionItem {
+                    task: m.clone(),
+                    owner: if m.contains("补充") || m.contains("核实") || m.contains("查询") {
+                        "辅导员、企业".to_string()
+                    } else {
+                        "企业".to_string()
+                    },
+                    due: d(days),
+                    source: "产品培育".to_string(),
+                },
+                &mut out,
+            );
+        }
+    }
+    // Open visit follow-ups.
+    let mut tasks: Vec<(&crate::model::FollowUpTask, NaiveDate)> = visits
+        .iter()
+        .flat_map(|v| v.tasks.iter().map(move |t| (t, v.date)))
+        .filter(|(t, _)| !t.done)
+        .collect();
+    tasks.sort_by_key(|(t, _)| t.due);
+    for (t, _) in tasks {
+        push(
+            ActionItem {
+                task: t.title.clone(),
+                owner: if t.owner.trim().is_empty() {
+                    "辅导员".to_string()
+                } else {
+                    t.owner.clone()
+                },
+                due: t.due,
+                source: "走访跟进".to_string(),
+            },
+            &mut out,
+        );
+    }
+    // Measures.
+    for m in measures {
+        let (due, owner) = match m.title.as_str() {
+            "规范会计核算" => (d(60), "企业财务负责人"),
+            "建立研发费用辅助账" => (d(45), "企业财务负责人"),
+            "查询并维护企业征信" => (d(14), "辅导员、企业"),
+            _ => (d(180), "企业"),
+        };
+        push(
+            ActionItem {
+                task: m.title.clone(),
+                owner: owner.to_string(),
+                due,
+                source: "财务管理".to_string(),
+            },
+            &mut out,
+        );
+    }
+    if firm.is_first_loan_candidate() && !firm.first_loan_list {
+        push(
+            ActionItem {
+                task: "推荐列入首贷培植名单".to_string(),
+                owner: "辅导员".to_string(),
+                due: d(30),
+                source: "首贷培育".to_string(),
+            },
+            &mut out,
+        );
+    }
+    out.truncate(MAX_ACTIONS);
+    out.sort_by_key(|a| a.due);
+    out
+}
+
+fn compose_monitoring(
+    firm: &Firm,
+    all: &[Need],
+    open: &[&Need],
+    ev: &FirmEvaluation,
+    today: NaiveDate,
+) -> Vec<Target> {
+    let mut out = vec![];
+    let half = today.checked_add_months(Months::new(6)).unwrap_or(today);
+    let year_end = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31).unwrap_or(today);
+    let disbursed: Yuan = all.iter().map(|n| n.disbursed_amount()).sum();
+    let open_total: Yuan = open.iter().map(|n| n.amount).sum();
+    out.push(Target {
+        indicator: "融资到位金额".to_string(),
+        baseline: fmt_wan_unit(disbursed),
+        target: if open_total > 0 {
+            format!("新增{}", fmt_wan_unit(open_total))
+        } else {
+            "按新登记需求确定".to_string()
+        },
+        due: half,
+    });
+    if firm.is_first_loan_candidate() {
+        out.push(Target {
+            indicator: "首笔银行贷款".to_string(),
+            baseline: "无".to_string(),
+            target: "获得首贷".to_string(),
+            due: half,
+        });
+    }
+    let latest = firm.latest_year();
+    let rd_pct = latest.and_then(|y| Some((y.rd_expense?, y.revenue?)));
+    out.push(Target {
+        indicator: "研发费用占营业收入比例".to_string(),
+        baseline: rd_pct
+            .and_then(|(r, v)| pct(r, v))
+            .unwrap_or_else(|| MISSING.to_string()),
+        target: match rd_pct {
+            Some((r, v)) if v > 0 && r * 100 >= v * 5 => "保持不低于5%".to_string(),
+            _ => "不低于5%（高企门槛）".to_string(),
+        },
+        due: year_end,
+    });
+    out.push(Target {
+        indicator: "Ⅰ类知识产权".to_string(),
+        baseline: format!("{}项", firm.ip.class1()),
+        target: format!("{}项", firm.ip.class1() + 1),
+        due: year_end,
+    });
+    if let Some((l, a)) = latest.and_then(|y| Some((y.liabilities?, y.total_assets?))) {
+        if a > 0 {
+            out.push(Target {
+                indicator: "资产负债率".to_string(),
+                baseline: pct(l, a).unwrap_or_default(),
+                target: "不高于60%".to_string(),
+                due: year_end,
+            });
+        }
+    }
+    let grade = &ev.risk.grade;
+    let better = match grade.as_str() {
+        "D" => "C级及以上",
+        "C" => "B级及以上",
+        "B" => "A级",
+        "A" => "保持A级",
+        _ => "完成评级",
+    };
+    out.push(Target {
+        indicator: "风险评级".to_string(),
+        baseline: if grade.is_empty() {
+            MISSING.to_string()
+        } else {
+            format!("{grade}级")
+        },
+        target: better.to_string(),
+        due: year_end,
+    });
+    if !firm.holds(QualificationKind::HighTech, today) {
+        out.push(Target {
+            indicator: "高新技术企业认定".to_string(),
+            baseline: "未认定".to_string(),
+            target: if ev.high_tech.verdict.qualifies() {
+                "当年申报并获认定".to_string()
+            } else {
+                "补齐差距后申报".to_string()
+            },
+            due: year_end,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering into the document model
+
+fn table(cols: &[(&str, f32, Align)], rows: Vec<Vec<String>>, note: Option<String>) -> Block {
+    Block::Table(Table {
+        columns: cols
+            .iter()
+            .map(|(h, w, a)| Column::new(*h, *w, *a))
+            .collect(),
+        rows,
+        note,
+    })
+}
+
+fn kv(rows: &[Row], columns: u8) -> Block {
+    Block::KeyValueGrid {
+        pairs: rows
+            .iter()
+            .map(|r| KeyValue::new(r.label.clone(), r.value.clone()))
+            .collect(),
+        columns,
+    }
+}
+
+fn paragraphs(doc: &mut Document, text: &str) {
+    for p in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        doc.push(Block::paragraph(p));
+    }
+}
+
+fn eval_table(doc: &mut Document, s: &EvalSummary) {
+    doc.push(Block::paragraph(format!("{}：{}", s.name, s.verdict)));
+    if s.lines.is_empty() {
+        return;
+    }
+    doc.push(table(
+        &[
+            ("项目", 2.2, Align::Left),
+            ("结果", 1.2, Align::Center),
+            ("说明", 6.0, Align::Left),
+        ],
+        s.lines
+            .iter()
+            .map(|l| vec![l.label.clone(), l.result.clone(), l.text.clone()])
+            .collect(),
+        None,
+    ));
+}
+
+/// Renders a plan into the shared print-document model.
+pub fn to_document(plan: &Plan) -> Document {
+    let c = &plan.content;
+    let h = &c.header;
+    let mut meta = DocMeta::new(
+        format!("一企一策融资服务方案 — {}", h.firm_name),
+        format!("{} {}", plan.number, plan.status.label_zh()),
+        plan.created_on,
+    );
+    meta.subject = "金融辅导 一企一策".to_string();
+    meta.author = h.team_name.clone();
+    meta.header_right = h.firm_name.clone();
+    let mut doc = Document::new(meta);
+
+    // 1. Header.
+    doc.push(Block::Title(TitleBlock {
+        title: "一企一策融资服务方案".to_string(),
+        subtitle: Some(h.firm_name.clone()),
+        lines: vec![
+            KeyValue::new("企业名称", h.firm_name.clone()),
+            KeyValue::new("统一社会信用代码", h.uscc.clone()),
+            KeyValue::new("金融辅导队", h.team_name.clone()),
+            KeyValue::new("金融辅导员", h.coach_name.clone()),
+            KeyValue::new("方案编号", plan.number.clone()),
+            KeyValue::new(
+                "版本",
+                format!("第{}版（{}）", plan.version, plan.status.label_zh()),
+            ),
+            KeyValue::new(
+                "编制日期",
+                format!(
+                    "{}年{}月{}日",
+                    plan.created_on.year(),
+                    plan.created_on.month(),
+                    plan.created_on.day()
+                ),
+            ),
+        ],
+    }));
+
+    // 2. Profile.
+    doc.push(Block::heading(1, SectionKey::Profile.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Profile));
+    doc.push(kv(&c.profile.rows, 2));
+
+    // 3. Diagnosis.
+    let dg = &c.diagnosis;
+    doc.push(Block::heading(1, SectionKey::Diagnosis.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Diagnosis));
+    doc.push(Block::heading(2, "（一）近三年主要财务指标"));
+    if dg.financials.is_empty() {
+        doc.push(Block::paragraph("暂无财务数据。"));
+    } else {
+        let mut rows = vec![];
+        for (label, f) in [
+            (
+                "营业收入",
+                (|y: &FinYear| y.revenue) as fn(&FinYear) -> Option<Yuan>,
+            ),
+            ("研发费用", |y: &FinYear| y.rd_expense),
+            ("资产总额", |y: &FinYear| y.total_assets),
+            ("负债总额", |y: &FinYear| y.liabilities),
+            ("净利润", |y: &FinYear| y.net_profit),
+        ] {
+            let mut r = vec![label.to_string()];
+            r.extend(dg.financials.iter().map(|y| wan_opt(f(y))));
+            rows.push(r);
+        }
+        let mut r = vec!["资产负债率".to_string()];
+        r.extend(
+            dg.financials
+                .iter()
+                .map(|y| match (y.liabilities, y.total_assets) {
+                    (Some(l), Some(a)) => pct(l, a).unwrap_or_else(|| MISSING.into()),
+                    _ => MISSING.to_string(),
+                }),
+        );
+        rows.push(r);
+        let mut r = vec!["研发投入强度".to_string()];
+        r.extend(
+            dg.financials
+                .iter()
+                .map(|y| match (y.rd_expense, y.revenue) {
+                    (Some(d), Some(v)) => pct(d, v).unwrap_or_else(|| MISSING.into()),
+                    _ => MISSING.to_string(),
+                }),
+        );
+        rows.push(r);
+        let year_headers: Vec<String> = dg
+            .financials
+            .iter()
+            .map(|y| format!("{}年", y.year))
+            .collect();
+        let mut cols: Vec<Column> = vec![Column::new("指标（万元）", 2.0, Align::Left)];
+        cols.extend(
+            year_headers
+                .iter()
+                .map(|y| Column::new(y.clone(), 1.5, Align::Right)),
+        );
+        doc.push(Block::Table(Table {
+            columns: cols,
+            rows,
+            note: Some("“—”表示企业尚未提供该项数据。".to_string()),
+        }));
+        let series = |name: &str, f: fn(&FinYear) -> Option<Yuan>| BarSeries {
+            name: name.to_string(),
+            values: dg
+                .financials
+                .iter()
+                .map(|y| f(y).map(|v| (v as f64 / 10_000.0 * 100.0).round() / 100.0))
+                .collect(),
+        };
+        doc.push(Block::Chart(Chart::Bars {
+            title: "近三年营业收入、研发费用和净利润".to_string(),
+            categories: year_headers,
+            series: vec![
+                series("营业收入", |y| y.revenue),
+                series("研发费用", |y| y.rd_expense),
+                series("净利润", |y| y.net_profit),
+            ],
+            unit: "万元".to_string(),
+        }));
+    }
+    doc.push(Block::heading(2, "（二）信用状况"));
+    doc.push(kv(&dg.credit, 2));
+    doc.push(Block::heading(2, "（三）知识产权与人才"));
+    doc.push(kv(&dg.ip_talent, 2));
+    doc.push(Block::heading(2, "（四）科技属性评价"));
+    eval_table(&mut doc, &dg.tech_sme);
+    eval_table(&mut doc, &dg.high_tech);
+    eval_table(&mut doc, &dg.srdi);
+    doc.push(Block::heading(2, "（五）风险评级"));
+    let r = &dg.risk;
+    let mut risk_line = if r.grade == MISSING {
+        format!(
+            "风险评级：数据不足，暂无法评级（已得{}/{}分）。",
+            r.score, r.max_score
+        )
+    } else {
+        format!(
+            "风险评级：{}级（{}），得分{}/{}。",
+            r.grade, r.grade_label, r.score, r.max_score
+        )
+    };
+    if !r.complete {
+        risk_line.push_str(&format!(
+            "部分指标缺数据按0分计，补齐后最高可达{}级。",
+            if r.best_case_grade.is_empty() {
+                MISSING
+            } else {
+                &r.best_case_grade
+            }
+        ));
+    }
+    risk_line.push_str(&format!("评分规则：{}。", r.rule_set));
+    doc.push(Block::paragraph(risk_line));
+    if r.groups.len() >= 3 && r.groups.iter().all(|g| g.max_points > 0) {
+        doc.push(Block::Chart(Chart::Radar {
+            title: "风险评价各维度得分率".to_string(),
+            axes: r
+                .groups
+                .iter()
+                .map(|g| RadarAxis {
+                    label: g.label.clone(),
+                    value: g.points as f64,
+                    max: g.max_points as f64,
+                })
+                .collect(),
+        }));
+    }
+    if !r.factors.is_empty() {
+        doc.push(table(
+            &[
+                ("评价因素", 2.2, Align::Left),
+                ("得分", 1.2, Align::Center),
+                ("说明", 6.0, Align::Left),
+            ],
+            r.factors
+                .iter()
+                .map(|l| vec![l.label.clone(), l.result.clone(), l.text.clone()])
+                .collect(),
+            None,
+        ));
+    }
+
+    // 4. Needs.
+    doc.push(Block::heading(1, SectionKey::Needs.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Needs));
+    if !c.needs.is_empty() {
+        doc.push(table(
+            &[
+                ("提出日期", 1.6, Align::Center),
+                ("金额（万元）", 1.3, Align::Right),
+                ("类型", 1.0, Align::Center),
+                ("用途", 2.2, Align::Left),
+                ("期限", 1.0, Align::Center),
+                ("合理性认定", 1.6, Align::Left),
+                ("状态", 1.0, Align::Center),
+                ("结果", 2.2, Align::Left),
+            ],
+            c.needs
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.raised_on.to_string(),
+                        fmt_wan(n.amount),
+                        n.kind.clone(),
+                        n.purpose.clone(),
+                        n.term.clone(),
+                        n.ruling.clone(),
+                        n.status.clone(),
+                        n.outcome.clone(),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+    }
+
+    // 5. Measures.
+    doc.push(Block::heading(1, SectionKey::Measures.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Measures));
+    for (i, m) in c.measures.iter().enumerate() {
+        doc.push(Block::heading(
+            2,
+            format!("（{}）{}", cn_num(i + 1), m.title),
+        ));
+        let lines: Vec<&str> = m.text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.len() > 1 {
+            doc.push(Block::bullets(lines));
+        } else {
+            doc.push(Block::paragraph(m.text.clone()));
+        }
+    }
+
+    // 6. Credit.
+    doc.push(Block::heading(1, SectionKey::Credit.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Credit));
+    let rec = plan.recommended();
+    if rec.is_empty() {
+        doc.push(Block::paragraph("暂无可直接申请的产品。"));
+    } else {
+        doc.push(table(
+            &[
+                ("序号", 0.7, Align::Center),
+                ("金融机构 / 产品", 2.6, Align::Left),
+                ("额度", 2.0, Align::Left),
+                ("价格", 2.0, Align::Left),
+                ("担保方式", 1.5, Align::Left),
+                ("政策支持", 2.2, Align::Left),
+            ],
+            rec.iter()
+                .enumerate()
+                .map(|(i, it)| {
+                    vec![
+                        (i + 1).to_string(),
+                        format!("{}\n{}（{}）", it.institution, it.product_name, it.kind),
+                        it.amount.clone(),
+                        it.price.clone(),
+                        it.collateral.clone(),
+                        it.subsidy.clone(),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+        doc.push(Block::heading(2, "推荐理由"));
+        let items: Vec<String> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let mut s = format!(
+                    "{}. {}“{}”：{}。",
+                    i + 1,
+                    it.institution,
+                    it.product_name,
+                    it.why.join("；")
+                );
+                if !it.for_need.is_empty() {
+                    s.push_str(&format!("对应需求：{}。", it.for_need));
+                }
+                s
+            })
+            .collect();
+        doc.push(Block::bullets(items));
+    }
+    doc.push(Block::heading(2, "培育后可申请的产品"));
+    if c.credit.near_misses.is_empty() {
+        doc.push(Block::paragraph("暂无。"));
+    } else {
+        doc.push(table(
+            &[
+                ("金融机构 / 产品", 2.6, Align::Left),
+                ("额度 / 价格", 2.2, Align::Left),
+                ("尚需补充的条件", 5.2, Align::Left),
+            ],
+            c.credit
+                .near_misses
+                .iter()
+                .map(|it| {
+                    vec![
+                        format!("{}\n{}（{}）", it.institution, it.product_name, it.kind),
+                        format!("{}\n{}", it.amount, it.price),
+                        it.missing.join("\n"),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+    }
+
+    // 7. Capital market.
+    doc.push(Block::heading(1, SectionKey::CapitalMarket.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::CapitalMarket));
+    if !c.capital_market.steps.is_empty() {
+        doc.push(Block::bullets(c.capital_market.steps.clone()));
+    }
+
+    // 8. Actions.
+    doc.push(Block::heading(1, SectionKey::Actions.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Actions));
+    if c.actions.is_empty() {
+        doc.push(Block::paragraph("暂无待办事项。"));
+    } else {
+        doc.push(table(
+            &[
+                ("序号", 0.7, Align::Center),
+                ("任务", 5.5, Align::Left),
+                ("责任人", 1.8, Align::Left),
+                ("完成时限", 1.5, Align::Center),
+                ("来源", 1.2, Align::Center),
+            ],
+            c.actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    vec![
+                        (i + 1).to_string(),
+                        a.task.clone(),
+                        a.owner.clone(),
+                        a.due.to_string(),
+                        a.source.clone(),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+    }
+
+    // 9. Monitoring.
+    doc.push(Block::heading(1, SectionKey::Monitoring.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::Monitoring));
+    if c.monitoring.is_empty() {
+        doc.push(Block::paragraph("暂无监测目标。"));
+    } else {
+        doc.push(table(
+            &[
+                ("监测指标", 2.5, Align::Left),
+                ("当前值", 2.0, Align::Center),
+                ("目标", 2.5, Align::Center),
+                ("目标时间", 1.5, Align::Center),
+            ],
+            c.monitoring
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.indicator.clone(),
+                        t.baseline.clone(),
+                        t.target.clone(),
+                        t.due.to_string(),
+                    ]
+                })
+                .collect(),
+            Some("辅导员每季度回访一次，更新上述指标并记录在走访记录中。".to_string()),
+        ));
+    }
+
+    // 10. Sign-off.
+    doc.push(Block::heading(1, SectionKey::SignOff.heading()));
+    paragraphs(&mut doc, c.text(SectionKey::SignOff));
+    doc.push(Block::SignOff {
+        parties: vec![
+            SignParty::new("企业（盖章）", c.sign_off.firm_party.clone()),
+            SignParty::new(
+                "金融辅导队",
+                format!("{}　辅导员：{}", c.sign_off.team_party, h.coach_name),
+            ),
+        ],
+    });
+    doc
+}
+
+fn cn_num(n: usize) -> &'static str {
+    const N: [&str; 11] = [
+        "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
+    N.get(n).copied().unwrap_or("十")
+}
+
+/// All section headings the printed plan carries, in order (for tests and tools).
+pub fn section_headings() -> Vec<&'static str> {
+    SectionKey::ALL.iter().map(|k| k.heading()).collect()
+}
+
+/// A bilingual one-line summary of a plan for listings.
+pub fn summary(plan: &Plan) -> Msg {
+    let n = plan.recommended().len();
+    Msg::new(
+        format!(
+            "{} 第{}版 {} {} 推荐产品{}个",
+            plan.number,
+            plan.version,
+            plan.status.label_zh(),
+            plan.created_on,
+            n
+        ),
+        format!(
+            "{} v{} {} {} {} products",
+            plan.number,
+            plan.version,
+            plan.status.label_en(),
+            plan.created_on,
+            n
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests;
