@@ -347,7 +347,12 @@ fn band_text(b: &RiskBand) -> String {
     } else if let Some(n) = b.min {
         format!("≥ {n}")
     } else if let Some(c) = &b.is {
-        c.clone()
+        match c.as_str() {
+            "clean" => "良好 clean".into(),
+            "thin" => "薄 thin".into(),
+            "overdue" => "逾期 overdue".into(),
+            other => other.into(),
+        }
     } else {
         "其他 otherwise".into()
     }
