@@ -8,12 +8,15 @@
 //! [`Store::write`]), which writes — in one transaction — the row, one audit entry per changed
 //! top-level field, and one outbox entry carrying only the changed fields, for sync.
 
+pub mod demo;
 mod error;
+pub mod import;
 mod migrations;
 mod rows;
 pub mod search;
 
 pub use error::StoreError;
+pub use import::{ImportOptions, ImportReport, RowRejection};
 pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
 

@@ -316,15 +316,21 @@ pub(crate) fn put_value(
     let mut keys: Vec<&String> = new.keys().chain(old_map.keys()).collect();
     keys.sort();
     keys.dedup();
+    let created = old.is_none() || was_deleted;
     let mut changed = Map::new();
     for k in keys {
         let (o, n) = (old_map.get(k), new.get(k));
         if o != n {
             changed.insert(k.clone(), n.cloned().unwrap_or(Value::Null));
-            audit(conn, ctx, kind, id, k, o, n)?;
+            if !created {
+                audit(conn, ctx, kind, id, k, o, n)?;
+            }
         }
     }
-    let created = old.is_none() || was_deleted;
+    if created && !changed.is_empty() {
+        // A new row is audited once; its full content is the row itself.
+        audit(conn, ctx, kind, id, "_created", None, None)?;
+    }
     if changed.is_empty() {
         return Ok(PutOutcome {
             created: false,

@@ -1,0 +1,43 @@
+# Fudao — the README's commands. `make run` opens the app on a demo database; `make test` runs
+# everything CI runs. Both install what a fresh Debian machine lacks first.
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: setup run demo test test-rust test-ui test-e2e lint fmt fmt-check bench clean-demo
+
+setup:
+	./scripts/setup-debian.sh
+	./scripts/setup-node.sh
+
+# Opens the desktop app on target/demo/fudao-demo.db (created with `fudao demo` on first run).
+run: setup
+	./scripts/app-run.sh
+
+# The CLI on a demo database, headless.
+demo:
+	$(CARGO) run -q -p fudao-cli --release -- --db target/demo/cli-demo.db demo --firms 500 || true
+	$(CARGO) run -q -p fudao-cli --release -- --db target/demo/cli-demo.db firm list --limit 10
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace --no-fail-fast
+
+test-ui:
+	cd ui && npm test
+
+test-e2e:
+	./scripts/app-e2e.sh
+
+test: setup fmt-check lint test-rust test-ui test-e2e
+
+bench:
+	./scripts/bench.sh
