@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# End-to-end test of the real app window under Xvfb via tauri-driver + WebKitWebDriver.
+# Builds the app (debug, serving ui/dist), then runs src-tauri/tests/e2e.rs.
+# Screenshots land in target/screenshots/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
+
+for bin in WebKitWebDriver xvfb-run; do
+  command -v "$bin" >/dev/null || { echo "$bin is missing: run scripts/setup-debian.sh" >&2; exit 1; }
+done
+if ! command -v tauri-driver >/dev/null; then
+  cargo install tauri-driver --locked
+fi
+
+"$ROOT/scripts/app-build.sh"
+export FUDAO_APP_BIN="$CARGO_TARGET_DIR/debug/fudao-app"
+mkdir -p "$ROOT/target/screenshots"
+# Same features as the app build so the test shares its compiled dependencies.
+xvfb-run -a -s "-screen 0 1440x900x24" \
+  cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol \
+  --test e2e -- --ignored --nocapture --test-threads=1
+echo "screenshots: $ROOT/target/screenshots"

@@ -1,0 +1,295 @@
+//! Tauri commands: parse the arguments, call one library function, map the errors.
+//! No business rules live here or in the UI.
+
+use crate::dto::{self, merge_into, parse_id, to_dto, to_dtos, EnumOption};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use fudao_core::model::{self as core, Entity};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use uuid::Uuid;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// What the app is connected to.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    /// The database file in use (`FUDAO_DB` overrides the default).
+    pub db_path: String,
+    pub firms: u32,
+    pub needs: u32,
+    pub visits: u32,
+    /// Local changes not yet synchronised.
+    pub outbox: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+    let db_path = state.db_path.display().to_string();
+    state
+        .with_store(move |s| {
+            Ok(AppInfo {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                db_path,
+                firms: s.count(core::EntityKind::Firm)? as u32,
+                needs: s.count(core::EntityKind::Need)? as u32,
+                visits: s.count(core::EntityKind::Visit)? as u32,
+                outbox: s.outbox_len()? as u32,
+            })
+        })
+        .await
+}
+
+/// Every labelled value the forms offer, with bilingual labels (from the domain library).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct Vocabulary {
+    pub stage: Vec<EnumOption>,
+    pub qualification_kind: Vec<EnumOption>,
+    pub financing_kind: Vec<EnumOption>,
+    pub need_status: Vec<EnumOption>,
+    pub reason_code: Vec<EnumOption>,
+    pub visit_mode: Vec<EnumOption>,
+    pub satisfaction: Vec<EnumOption>,
+    pub plan_status: Vec<EnumOption>,
+    pub role: Vec<EnumOption>,
+    /// Jinan's districts (GB/T 2260 code → name).
+    pub district: Vec<EnumOption>,
+    /// GB/T 4754 sections (letter → name).
+    pub industry: Vec<EnumOption>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn vocabulary() -> Vocabulary {
+    use fudao_core::region::{INDUSTRY_SECTIONS, JINAN_DISTRICTS};
+    Vocabulary {
+        stage: dto::Stage::options(),
+        qualification_kind: dto::QualificationKind::options(),
+        financing_kind: dto::FinancingKind::options(),
+        need_status: dto::NeedStatus::options(),
+        reason_code: dto::ReasonCode::options(),
+        visit_mode: dto::VisitMode::options(),
+        satisfaction: dto::Satisfaction::options(),
+        plan_status: dto::PlanStatus::options(),
+        role: dto::Role::options(),
+        district: JINAN_DISTRICTS
+            .iter()
+            .map(|(code, name)| EnumOption {
+                key: code.to_string(),
+                zh: name.to_string(),
+                en: name.to_string(),
+            })
+            .collect(),
+        industry: INDUSTRY_SECTIONS
+            .iter()
+            .map(|(letter, zh, en)| EnumOption {
+                key: letter.to_string(),
+                zh: zh.to_string(),
+                en: en.to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Firms by Chinese name fragment, USCC prefix or pinyin initials.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_firms(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+) -> AppResult<Vec<dto::FirmHit>> {
+    state
+        .with_store(move |s| to_dtos(&s.search_firms(&query, limit as usize)?))
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_firm(state: State<'_, AppState>, id: String) -> AppResult<dto::Firm> {
+    let id = parse_id(&id)?;
+    state
+        .with_store(move |s| {
+            let f = s
+                .get::<core::Firm>(id)?
+                .ok_or_else(|| not_found(core::EntityKind::Firm, id))?;
+            to_dto(&f)
+        })
+        .await
+}
+
+fn not_found(kind: core::EntityKind, id: Uuid) -> AppError {
+    fudao_store::StoreError::NotFound {
+        kind,
+        key: id.to_string(),
+    }
+    .into()
+}
+
+/// A blank firm to fill in (not stored until saved).
+#[tauri::command]
+#[specta::specta]
+pub fn new_firm() -> AppResult<dto::Firm> {
+    to_dto(&core::Firm::new(Uuid::now_v7(), "", ""))
+}
+
+/// Field-level problems of an unsaved firm, for inline messages while typing.
+#[tauri::command]
+#[specta::specta]
+pub fn check_firm(firm: dto::Firm) -> AppResult<Vec<dto::FieldError>> {
+    let f: core::Firm = merge_into(&core::Firm::new(firm.id, "", ""), &firm)?;
+    Ok(f.validate()
+        .err()
+        .map(|v| v.0.into_iter().map(dto::FieldError::from).collect())
+        .unwrap_or_default())
+}
+
+/// Creates or updates a firm. Invalid fields come back as a `validation` error whose
+/// `details` name each field.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_firm(state: State<'_, AppState>, firm: dto::Firm) -> AppResult<dto::Firm> {
+    state
+        .with_store(move |s| {
+            let base = s
+                .get::<core::Firm>(firm.id)?
+                .unwrap_or_else(|| core::Firm::new(firm.id, "", ""));
+            let mut merged: core::Firm = merge_into(&base, &firm)?;
+            merged.uscc = fudao_core::uscc::normalize(&merged.uscc);
+            merged.name = merged.name.trim().to_string();
+            s.put(&merged)?;
+            to_dto(&merged)
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn needs_of_firm(
+    state: State<'_, AppState>,
+    firm_id: String,
+) -> AppResult<Vec<dto::Need>> {
+    let id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| to_dtos(&s.needs_of_firm(id)?))
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn visits_of_firm(
+    state: State<'_, AppState>,
+    firm_id: String,
+) -> AppResult<Vec<dto::Visit>> {
+    let id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| to_dtos(&s.visits_of_firm(id)?))
+        .await
+}
+
+/// A blank financing need for a firm (not stored until saved).
+#[tauri::command]
+#[specta::specta]
+pub async fn new_need(state: State<'_, AppState>, firm_id: String) -> AppResult<dto::Need> {
+    let firm_id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| {
+            let firm = s
+                .get::<core::Firm>(firm_id)?
+                .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
+            to_dto(&core::Need {
+                id: Uuid::now_v7(),
+                firm_id,
+                team_id: firm.team_id,
+                amount: 0,
+                purpose: String::new(),
+                term_months: None,
+                kind: core::FinancingKind::Loan,
+                collateral: vec![],
+                raised_on: today(),
+                ruling: None,
+                status: core::NeedStatus::Raised,
+                outcomes: vec![],
+                met_by_coach: false,
+                closed_on: None,
+                unmet_reason: None,
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_need(state: State<'_, AppState>, need: dto::Need) -> AppResult<dto::Need> {
+    state
+        .with_store(move |s| {
+            let stored = match s.get::<core::Need>(need.id)? {
+                Some(base) => merge_into(&base, &need)?,
+                None => to_dto::<_, core::Need>(&need)?,
+            };
+            s.put(&stored)?;
+            to_dto(&stored)
+        })
+        .await
+}
+
+/// A blank visit to a firm dated today (not stored until saved).
+#[tauri::command]
+#[specta::specta]
+pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult<dto::Visit> {
+    let firm_id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| {
+            let firm = s
+                .get::<core::Firm>(firm_id)?
+                .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
+            to_dto(&core::Visit {
+                id: Uuid::now_v7(),
+                firm_id,
+                team_id: firm.team_id,
+                date: today(),
+                coach_ids: firm.coach_id.into_iter().collect(),
+                mode: core::VisitMode::OnSite,
+                notes: String::new(),
+                findings: String::new(),
+                tasks: vec![],
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_visit(state: State<'_, AppState>, visit: dto::Visit) -> AppResult<dto::Visit> {
+    state
+        .with_store(move |s| {
+            let stored = match s.get::<core::Visit>(visit.id)? {
+                Some(base) => merge_into(&base, &visit)?,
+                None => to_dto::<_, core::Visit>(&visit)?,
+            };
+            s.put(&stored)?;
+            to_dto(&stored)
+        })
+        .await
+}
+
+/// The change history of a firm from the audit trail, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn firm_history(
+    state: State<'_, AppState>,
+    firm_id: String,
+) -> AppResult<Vec<dto::AuditEntry>> {
+    let id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| {
+            let mut v = s.audit_of(core::EntityKind::Firm, id)?;
+            v.reverse();
+            to_dtos(&v)
+        })
+        .await
+}

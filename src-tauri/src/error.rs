@@ -1,0 +1,111 @@
+//! The one error shape that crosses IPC: `{ code, message: { zh, en }, details }`.
+//!
+//! The UI branches on `code` (stable, machine-readable) and shows `message` in the user's
+//! language; `details` carries field-level validation errors so forms can show each message
+//! beside its field. Library errors are mapped here and nowhere else.
+
+use crate::dto::{FieldError, Msg};
+use fudao_store::StoreError;
+use serde::Serialize;
+
+/// An error returned by any command.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type, thiserror::Error)]
+#[error("{code}: {}", message.zh)]
+pub struct AppError {
+    /// Stable code: `validation`, `not_found`, `duplicate_uscc`, `io`, `database`, …
+    pub code: String,
+    /// What went wrong and what to do next, in both UI languages.
+    pub message: Msg,
+    /// Field-level problems (only for `validation`, `duplicate_uscc`).
+    pub details: Vec<FieldError>,
+}
+
+impl AppError {
+    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: Msg {
+                zh: zh.into(),
+                en: en.into(),
+            },
+            details: vec![],
+        }
+    }
+
+    pub fn invalid_argument(what: &str, value: &str) -> Self {
+        Self::new(
+            "invalid_argument",
+            format!("参数“{what}”的值“{value}”无效，请刷新后重试"),
+            format!("invalid value '{value}' for {what}; reload and try again"),
+        )
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            "internal",
+            format!("程序内部错误，请重试；如仍出现请联系管理员（{detail}）"),
+            format!("internal error; try again and contact your administrator if it persists ({detail})"),
+        )
+    }
+}
+
+impl From<fudao_core::ValidationErrors> for AppError {
+    fn from(v: fudao_core::ValidationErrors) -> Self {
+        Self {
+            code: "validation".into(),
+            message: Msg {
+                zh: "有字段未通过校验，请按提示修改后再保存".into(),
+                en: "Some fields are invalid; correct them as indicated and save again".into(),
+            },
+            details: v.0.into_iter().map(FieldError::from).collect(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Validation(v) => v.into(),
+            StoreError::DuplicateUscc { uscc, existing } => {
+                let msg = Msg {
+                    zh: format!("统一社会信用代码 {uscc} 已被“{existing}”使用，请核对后修改"),
+                    en: format!("USCC {uscc} is already used by '{existing}'; check and correct it"),
+                };
+                Self {
+                    code: "duplicate_uscc".into(),
+                    message: msg.clone(),
+                    details: vec![FieldError {
+                        field: "uscc".into(),
+                        code: "duplicate".into(),
+                        message: msg,
+                    }],
+                }
+            }
+            StoreError::NotFound { kind, key } => Self::new(
+                "not_found",
+                format!("未找到{}“{key}”，它可能已被删除，请刷新列表", kind.label_zh()),
+                format!("no {} matches '{key}'; it may have been deleted — reload the list", kind.as_str()),
+            ),
+            StoreError::NewerSchema { found, supported } => Self::new(
+                "newer_schema",
+                format!("数据库版本（{found}）比本程序支持的版本（{supported}）新，请升级软件"),
+                format!("the database (schema {found}) is newer than this program supports ({supported}); upgrade Fudao"),
+            ),
+            StoreError::Io { path, source } => Self::new(
+                "io",
+                format!("无法访问 {}（{source}），请检查文件夹权限和磁盘空间", path.display()),
+                format!("cannot access {} ({source}); check folder permissions and disk space", path.display()),
+            ),
+            other => {
+                let code = other.code();
+                Self::new(
+                    code,
+                    format!("数据库操作失败，请重试；如仍出现请备份数据并联系管理员（{other}）"),
+                    format!("the database operation failed; try again, and if it persists back up your data and contact your administrator ({other})"),
+                )
+            }
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,117 @@
+import { useEffect, useMemo, useState } from "react";
+import { App as AntApp, AutoComplete, ConfigProvider, Input, Layout, Menu, Segmented, Space, Tag, Typography } from "antd";
+import zhCN from "antd/locale/zh_CN";
+import enUS from "antd/locale/en_US";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { useTranslation } from "react-i18next";
+import { Route, Routes, useLocation, useNavigate } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "./bindings";
+import { call, type Lang } from "./ipc";
+import { installShortcuts, SEARCH_INPUT_ID } from "./shortcuts";
+import { useDebounced } from "./hooks";
+import Home from "./pages/Home";
+import Firms from "./pages/Firms";
+import FirmDetail from "./pages/FirmDetail";
+import Settings from "./pages/Settings";
+
+const { Sider, Header, Content } = Layout;
+
+function GlobalSearch() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [text, setText] = useState("");
+  const q = useDebounced(text.trim(), 120);
+  const hits = useQuery({
+    queryKey: ["search", q],
+    queryFn: () => call(commands.searchFirms(q, 12)),
+    enabled: q.length > 0,
+  });
+  const options = (hits.data ?? []).map((h) => ({
+    value: h.id,
+    label: (
+      <Space data-testid="search-hit">
+        <span>{h.name}</span>
+        <Typography.Text type="secondary">{h.uscc}</Typography.Text>
+      </Space>
+    ),
+  }));
+  return (
+    <AutoComplete
+      style={{ width: 420 }}
+      options={options}
+      value={text}
+      onChange={setText}
+      onSelect={(id: string) => {
+        setText("");
+        navigate(`/firms/${id}`);
+      }}
+    >
+      <Input.Search id={SEARCH_INPUT_ID} data-testid="global-search" placeholder={t("search.placeholder")} allowClear />
+    </AutoComplete>
+  );
+}
+
+export default function App() {
+  const { t, i18n } = useTranslation();
+  const lang: Lang = i18n.language.startsWith("en") ? "en" : "zh";
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => installShortcuts(), []);
+  useEffect(() => {
+    dayjs.locale(lang === "en" ? "en" : "zh-cn");
+    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+  }, [lang]);
+  const selected = "/" + (location.pathname.split("/")[1] ?? "");
+  const items = useMemo(
+    () => [
+      { key: "/", label: <span data-testid="nav-home">{t("nav.home")}</span> },
+      { key: "/firms", label: <span data-testid="nav-firms">{t("nav.firms")}</span> },
+      { key: "/settings", label: <span data-testid="nav-settings">{t("nav.settings")}</span> },
+    ],
+    [t],
+  );
+  return (
+    <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#1677ff" } }}>
+      <AntApp>
+        <Layout style={{ minHeight: "100vh" }}>
+          <Sider width={188} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
+            <div style={{ padding: "18px 16px", fontWeight: 600, fontSize: 16 }} data-testid="app-title">
+              {t("app.title")}
+            </div>
+            <Menu mode="inline" selectedKeys={[selected === "/" ? "/" : selected]} items={items} onClick={(e) => navigate(e.key)} />
+          </Sider>
+          <Layout>
+            <Header style={{ background: "#fff", display: "flex", alignItems: "center", gap: 16, padding: "0 20px", borderBottom: "1px solid #f0f0f0" }}>
+              <GlobalSearch />
+              <Tag>{t("search.hint")}</Tag>
+              <div style={{ flex: 1 }} />
+              <Segmented
+                data-testid="lang-switch"
+                value={lang}
+                options={[
+                  { label: "中文", value: "zh" },
+                  { label: "English", value: "en" },
+                ]}
+                onChange={(v) => {
+                  void i18n.changeLanguage(v as string);
+                  localStorage.setItem("fudao.lang", v as string);
+                }}
+              />
+            </Header>
+            <Content style={{ padding: 20 }}>
+              <Routes>
+                <Route path="/" element={<Home />} />
+                <Route path="/firms" element={<Firms />} />
+                <Route path="/firms/new" element={<FirmDetail />} />
+                <Route path="/firms/:id" element={<FirmDetail />} />
+                <Route path="/settings" element={<Settings />} />
+              </Routes>
+            </Content>
+          </Layout>
+        </Layout>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

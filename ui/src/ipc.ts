@@ -1,0 +1,84 @@
+// Helpers around the generated bindings: unwrap `Result`s into exceptions carrying the one
+// error shape `{ code, message, details }`, and render errors in the user's language.
+import type { AppError, FieldError, Msg } from "./bindings";
+
+export type Lang = "zh" | "en";
+
+/** An `AppError` thrown by `call`. */
+export class IpcError extends Error {
+  readonly app: AppError;
+  constructor(app: AppError) {
+    super(app.message.en);
+    this.app = app;
+  }
+}
+
+type R<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+function isAppError(e: unknown): e is AppError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as AppError).code === "string" &&
+    typeof (e as AppError).message === "object"
+  );
+}
+
+/** Turns anything a command can reject with into an `AppError`. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof IpcError) return e.app;
+  if (isAppError(e)) return e;
+  const detail = e instanceof Error ? e.message : String(e);
+  return {
+    code: "ipc",
+    message: {
+      zh: `与程序后台通信失败，请重试或重启程序（${detail}）`,
+      en: `Could not reach the app's backend; try again or restart the app (${detail})`,
+    },
+    details: [],
+  };
+}
+
+/** Awaits a generated command and returns its data, throwing `IpcError` on failure. */
+export async function call<T>(p: Promise<R<T>>): Promise<T> {
+  let r: R<T>;
+  try {
+    r = await p;
+  } catch (e) {
+    throw new IpcError(toAppError(e));
+  }
+  if (r.status === "error") throw new IpcError(toAppError(r.error));
+  return r.data;
+}
+
+export function msg(m: Msg, lang: Lang): string {
+  return lang === "en" ? m.en : m.zh;
+}
+
+/** The readable message of any error, in the user's language. */
+export function errorText(e: unknown, lang: Lang): string {
+  return msg(toAppError(e).message, lang);
+}
+
+/** Field errors of an error, keyed by field name (several messages per field are joined). */
+export function fieldErrors(details: FieldError[], lang: Lang): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of details) {
+    const text = msg(d.message, lang);
+    out[d.field] = out[d.field] ? `${out[d.field]}；${text}` : text;
+  }
+  return out;
+}
+
+/** 元 → 万元 for display and entry (no rounding rules beyond two decimals). */
+export function yuanToWan(y: number | null | undefined): number | null {
+  return y === null || y === undefined ? null : y / 10000;
+}
+export function wanToYuan(w: number | null | undefined): number | null {
+  return w === null || w === undefined ? null : Math.round(w * 10000);
+}
+export function fmtWan(y: number | null | undefined, lang: Lang): string {
+  if (y === null || y === undefined) return "—";
+  const v = (y / 10000).toLocaleString(lang === "en" ? "en-US" : "zh-CN", { maximumFractionDigits: 2 });
+  return lang === "en" ? `${v} ×10k CNY` : `${v} 万元`;
+}
