@@ -1,0 +1,499 @@
+//! Writing tables to `.xlsx` (bold frozen header, column widths, number formats) and `.csv`
+//! (UTF-8 with BOM, so Excel opens the Chinese correctly).
+//!
+//! [`write_xlsx`] / [`write_csv`] take any [`Sheet`]; [`firms_sheet`] and [`needs_sheet`] build
+//! the standard firm and need tables. The firm table uses headers the importer recognises, so
+//! an exported file can be edited and imported again.
+
+use crate::IoError;
+use chrono::{Datelike, NaiveDate};
+use fudao_core::model::{Firm, Need, Qualification, QualificationKind};
+use fudao_core::money::Yuan;
+use fudao_core::region;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use std::path::Path;
+
+/// How a column's cells are formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    /// Amounts: cells hold [`Cell::Yuan`], shown in 万元 with two decimals (`#,##0.00`).
+    Wan,
+    Integer,
+    /// Ratios: cells hold [`Cell::Number`] (0.125 shows as `12.50%`).
+    Percent,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnSpec {
+    pub header: String,
+    /// Width in Excel character units.
+    pub width: f64,
+    pub kind: ColumnKind,
+}
+
+impl ColumnSpec {
+    pub fn new(header: impl Into<String>, width: f64, kind: ColumnKind) -> Self {
+        ColumnSpec {
+            header: header.into(),
+            width,
+            kind,
+        }
+    }
+}
+
+/// One cell value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// An amount in 元; written in 万元 in [`ColumnKind::Wan`] columns.
+    Yuan(Yuan),
+    Int(i64),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+    fn opt_yuan(v: Option<Yuan>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Yuan)
+    }
+    fn opt_int(v: Option<u32>) -> Cell {
+        v.map_or(Cell::Empty, |n| Cell::Int(n as i64))
+    }
+    fn opt_date(v: Option<NaiveDate>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Date)
+    }
+}
+
+/// A table to write: one worksheet in `.xlsx`, one file in `.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub columns: Vec<ColumnSpec>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> IoError {
+    IoError::Write {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Excel's rules for sheet names: ≤ 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str, i: usize) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect();
+    let s = s.trim_matches('\'').to_string();
+    if s.trim().is_empty() {
+        format!("Sheet{}", i + 1)
+    } else {
+        s
+    }
+}
+
+/// Writes sheets to an `.xlsx` workbook: bold, shaded, frozen header row with an autofilter,
+/// the given column widths, `#,##0.00` for 万元, `0` for integers, `0.00%` for percentages and
+/// `yyyy-mm-dd` for dates.
+pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), IoError> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let wan = Format::new().set_num_format("#,##0.00");
+    let int = Format::new().set_num_format("0");
+    let pct = Format::new().set_num_format("0.00%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let text = Format::new().set_num_format("@");
+    for (i, sheet) in sheets.iter().enumerate() {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&sheet.name, i))
+            .map_err(|e| write_err(path, e))?;
+        for (c, spec) in sheet.columns.iter().enumerate() {
+            let c = c as u16;
+            ws.set_column_width(c, spec.width)
+                .map_err(|e| write_err(path, e))?;
+            ws.write_string_with_format(0, c, &spec.header, &header)
+                .map_err(|e| write_err(path, e))?;
+        }
+        ws.set_row_height(0, 30).map_err(|e| write_err(path, e))?;
+        ws.set_freeze_panes(1, 0).map_err(|e| write_err(path, e))?;
+        if !sheet.columns.is_empty() {
+            ws.autofilter(
+                0,
+                0,
+                sheet.rows.len() as u32,
+                sheet.columns.len() as u16 - 1,
+            )
+            .map_err(|e| write_err(path, e))?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let kind = sheet.columns.get(c).map_or(ColumnKind::Text, |s| s.kind);
+                let c = c as u16;
+                let res = match (cell, kind) {
+                    (Cell::Empty, _) => continue,
+                    (Cell::Text(s), _) => ws.write_string_with_format(r, c, s, &text),
+                    (Cell::Yuan(y), ColumnKind::Wan) => {
+                        ws.write_number_with_format(r, c, *y as f64 / 10_000.0, &wan)
+                    }
+                    (Cell::Yuan(y), _) => ws.write_number_with_format(r, c, *y as f64, &int),
+                    (Cell::Int(n), ColumnKind::Percent) => {
+                        ws.write_number_with_format(r, c, *n as f64, &pct)
+                    }
+                    (Cell::Int(n), _) => ws.write_number_with_format(r, c, *n as f64, &int),
+                    (Cell::Number(x), ColumnKind::Percent) => {
+                        ws.write_number_with_format(r, c, *x, &pct)
+                    }
+                    (Cell::Number(x), ColumnKind::Wan) => {
+                        ws.write_number_with_format(r, c, *x, &wan)
+                    }
+                    (Cell::Number(x), _) => ws.write_number(r, c, *x),
+                    (Cell::Date(d), _) => {
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .map_err(|e| write_err(path, e))?;
+                        ws.write_datetime_with_format(r, c, &dt, &date)
+                    }
+                };
+                res.map_err(|e| write_err(path, e))?;
+            }
+        }
+    }
+    wb.save(path).map_err(|e| write_err(path, e))
+}
+
+/// The exact amount in 万元 as plain decimal text (`12_345` 元 → `1.2345`), no separators.
+fn wan_text(y: Yuan) -> String {
+    let neg = y < 0;
+    let a = y.unsigned_abs();
+    let int = a / 10_000;
+    let frac = a % 10_000;
+    let mut s = if frac == 0 {
+        int.to_string()
+    } else {
+        let f = format!("{frac:04}");
+        format!("{int}.{}", f.trim_end_matches('0'))
+    };
+    if neg {
+        s.insert(0, '-');
+    }
+    s
+}
+
+fn csv_cell(cell: &Cell, kind: ColumnKind) -> String {
+    match (cell, kind) {
+        (Cell::Empty, _) => String::new(),
+        (Cell::Text(s), _) => {
+            // Keep spreadsheet programs from evaluating text as a formula.
+            if s.starts_with(['=', '+', '@']) {
+                format!("'{s}")
+            } else {
+                s.clone()
+            }
+        }
+        (Cell::Yuan(y), ColumnKind::Wan) => wan_text(*y),
+        (Cell::Yuan(y), _) => y.to_string(),
+        (Cell::Int(n), ColumnKind::Percent) => format!("{}%", n * 100),
+        (Cell::Int(n), _) => n.to_string(),
+        (Cell::Number(x), ColumnKind::Percent) => {
+            format!("{}%", crate::cells::number_text(x * 100.0))
+        }
+        (Cell::Number(x), _) => crate::cells::number_text(*x),
+        (Cell::Date(d), _) => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Writes one sheet as CSV: UTF-8 with BOM, comma-separated, amounts in 万元 as exact plain
+/// decimals, dates as `yyyy-mm-dd`.
+pub fn write_csv(path: &Path, sheet: &Sheet) -> Result<(), IoError> {
+    let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        w.write_record(sheet.columns.iter().map(|c| c.header.as_str()))
+            .map_err(|e| write_err(path, e))?;
+        for row in &sheet.rows {
+            let rec: Vec<String> = sheet
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| row.get(i).map_or(String::new(), |c| csv_cell(c, spec.kind)))
+                .collect();
+            w.write_record(&rec).map_err(|e| write_err(path, e))?;
+        }
+        w.flush().map_err(|e| write_err(path, e))?;
+    }
+    std::fs::write(path, buf).map_err(|e| write_err(path, e))
+}
+
+fn yes_no(b: bool) -> Cell {
+    Cell::text(if b { "是" } else { "否" })
+}
+
+fn opt_yes_no(b: Option<bool>) -> Cell {
+    b.map_or(Cell::Empty, yes_no)
+}
+
+/// A qualification as one cell the importer reads back: the date obtained, else the
+/// certificate number, else 是.
+fn qual_cell(q: Option<&Qualification>) -> Cell {
+    match q {
+        None => Cell::Empty,
+        Some(q) => match (q.obtained, q.number.is_empty()) {
+            (Some(d), _) => Cell::Date(d),
+            (None, false) => Cell::Text(q.number.clone()),
+            (None, true) => Cell::text("是"),
+        },
+    }
+}
+
+fn industry_text(code: &str) -> String {
+    match region::industry_name(code) {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_string(),
+    }
+}
+
+/// The firm table, latest year's figures, headers the importer recognises.
+pub fn firms_sheet(firms: &[Firm]) -> Sheet {
+    use ColumnKind::*;
+    let columns = vec![
+        ColumnSpec::new("统一社会信用代码", 22.0, Text),
+        ColumnSpec::new("企业名称", 34.0, Text),
+        ColumnSpec::new("所属区县", 10.0, Text),
+        ColumnSpec::new("地址", 30.0, Text),
+        ColumnSpec::new("所属行业", 26.0, Text),
+        ColumnSpec::new("成立日期", 12.0, Date),
+        ColumnSpec::new("注册资本（万元）", 14.0, Wan),
+        ColumnSpec::new("从业人数", 10.0, Integer),
+        ColumnSpec::new("科技人员", 10.0, Integer),
+        ColumnSpec::new("高层次人才", 10.0, Integer),
+        ColumnSpec::new("年度", 8.0, Integer),
+        ColumnSpec::new("营业收入（万元）", 14.0, Wan),
+        ColumnSpec::new("研发费用（万元）", 14.0, Wan),
+        ColumnSpec::new("成本费用总额（万元）", 14.0, Wan),
+        ColumnSpec::new("资产总额（万元）", 14.0, Wan),
+        ColumnSpec::new("负债总额（万元）", 14.0, Wan),
+        ColumnSpec::new("净利润（万元）", 14.0, Wan),
+        ColumnSpec::new("高新技术产品（服务）收入（万元）", 16.0, Wan),
+        ColumnSpec::new("发明专利", 9.0, Integer),
+        ColumnSpec::new("实用新型", 9.0, Integer),
+        ColumnSpec::new("外观设计", 9.0, Integer),
+        ColumnSpec::new("软件著作权", 10.0, Integer),
+        ColumnSpec::new("高新技术企业", 14.0, Text),
+        ColumnSpec::new("科技型中小企业", 20.0, Text),
+        ColumnSpec::new("专精特新", 16.0, Text),
+        ColumnSpec::new("瞪羚企业", 10.0, Text),
+        ColumnSpec::new("独角兽企业", 10.0, Text),
+        ColumnSpec::new("制造业单项冠军", 12.0, Text),
+        ColumnSpec::new("首贷培植名单", 10.0, Text),
+        ColumnSpec::new("首贷日期", 12.0, Date),
+        ColumnSpec::new("是否有贷款记录", 10.0, Text),
+        ColumnSpec::new("白名单", 8.0, Text),
+        ColumnSpec::new("上市后备企业", 10.0, Text),
+        ColumnSpec::new("拟上市板块", 12.0, Text),
+        ColumnSpec::new("发展阶段", 10.0, Text),
+        ColumnSpec::new("联系人", 10.0, Text),
+        ColumnSpec::new("联系电话", 16.0, Text),
+        ColumnSpec::new("标签", 24.0, Text),
+        ColumnSpec::new("备注", 30.0, Text),
+    ];
+    // The text columns above are the importer's own headers: keep them in sync (tested).
+    let rows = firms
+        .iter()
+        .map(|f| {
+            let y = f.latest_year();
+            let contact = f.contacts.first();
+            let srdi = if let Some(q) = f.qualification(QualificationKind::SrdiLittleGiant) {
+                Cell::text(match q.obtained {
+                    Some(d) => format!("国家级（小巨人）{}", d.format("%Y-%m-%d")),
+                    None => "国家级（小巨人）".to_string(),
+                })
+            } else if let Some(q) = f.qualification(QualificationKind::SrdiProvincial) {
+                Cell::text(match q.obtained {
+                    Some(d) => format!("省级 {}", d.format("%Y-%m-%d")),
+                    None => "省级".to_string(),
+                })
+            } else {
+                Cell::Empty
+            };
+            vec![
+                Cell::text(f.uscc.clone()),
+                Cell::text(f.name.clone()),
+                Cell::text(
+                    f.district
+                        .as_deref()
+                        .map(|d| region::district_name(d).unwrap_or(d).to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::text(f.address.clone().unwrap_or_default()),
+                Cell::text(f.industry.as_deref().map(industry_text).unwrap_or_default()),
+                Cell::opt_date(f.founded),
+                Cell::opt_yuan(f.registered_capital),
+                Cell::opt_int(f.staff),
+                Cell::opt_int(f.tech_staff),
+                Cell::opt_int(f.high_talents),
+                y.map_or(Cell::Empty, |y| Cell::Int(y.year as i64)),
+                Cell::opt_yuan(y.and_then(|y| y.revenue)),
+                Cell::opt_yuan(y.and_then(|y| y.rd_expense)),
+                Cell::opt_yuan(y.and_then(|y| y.total_cost)),
+                Cell::opt_yuan(y.and_then(|y| y.total_assets)),
+                Cell::opt_yuan(y.and_then(|y| y.liabilities)),
+                Cell::opt_yuan(y.and_then(|y| y.net_profit)),
+                Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
+                Cell::Int(f.ip.invention_patents as i64),
+                Cell::Int(f.ip.utility_models as i64),
+                Cell::Int(f.ip.designs as i64),
+                Cell::Int(f.ip.software_copyrights as i64),
+                qual_cell(f.qualification(QualificationKind::HighTech)),
+                qual_cell(f.qualification(QualificationKind::TechSme)),
+                srdi,
+                qual_cell(f.qualification(QualificationKind::Gazelle)),
+                qual_cell(f.qualification(QualificationKind::Unicorn)),
+                qual_cell(f.qualification(QualificationKind::SingleChampion)),
+                yes_no(f.first_loan_list),
+                Cell::opt_date(f.first_loan_date),
+                opt_yes_no(f.ever_borrowed),
+                yes_no(f.whitelist),
+                yes_no(f.listing_reserve),
+                Cell::text(f.listing_board.clone().unwrap_or_default()),
+                Cell::text(f.stage.map(|s| s.label_zh()).unwrap_or_default()),
+                Cell::text(contact.map(|c| c.name.clone()).unwrap_or_default()),
+                Cell::text(contact.map(|c| c.phone.clone()).unwrap_or_default()),
+                Cell::text(f.tags.join("、")),
+                Cell::text(f.notes.clone()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "企业名单".into(),
+        columns,
+        rows,
+    }
+}
+
+/// The financing-need table; each need comes with its firm's name.
+pub fn needs_sheet(needs: &[(Need, String)]) -> Sheet {
+    use ColumnKind::*;
+    let columns = vec![
+        ColumnSpec::new("企业名称", 34.0, Text),
+        ColumnSpec::new("融资需求（万元）", 14.0, Wan),
+        ColumnSpec::new("融资方式", 10.0, Text),
+        ColumnSpec::new("融资用途", 24.0, Text),
+        ColumnSpec::new("期限（月）", 9.0, Integer),
+        ColumnSpec::new("提出日期", 12.0, Date),
+        ColumnSpec::new("状态", 10.0, Text),
+        ColumnSpec::new("合理性认定", 22.0, Text),
+        ColumnSpec::new("已放款金额（万元）", 14.0, Wan),
+        ColumnSpec::new("放款机构", 24.0, Text),
+        ColumnSpec::new("办结日期", 12.0, Date),
+        ColumnSpec::new("未满足原因", 18.0, Text),
+    ];
+    let rows = needs
+        .iter()
+        .map(|(n, firm_name)| {
+            let ruling = match &n.ruling {
+                None => "未认定".to_string(),
+                Some(r) if r.reasonable => "合理".to_string(),
+                Some(r) => match r.reason {
+                    Some(code) => format!("不合理（{}）", code.label_zh()),
+                    None => "不合理".to_string(),
+                },
+            };
+            let mut institutions: Vec<&str> =
+                n.outcomes.iter().map(|o| o.institution.as_str()).collect();
+            institutions.dedup();
+            vec![
+                Cell::text(firm_name.clone()),
+                Cell::Yuan(n.amount),
+                Cell::text(n.kind.label_zh()),
+                Cell::text(n.purpose.clone()),
+                Cell::opt_int(n.term_months),
+                Cell::Date(n.raised_on),
+                Cell::text(n.status.label_zh()),
+                Cell::text(ruling),
+                if n.outcomes.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Yuan(n.disbursed_amount())
+                },
+                Cell::text(institutions.join("、")),
+                Cell::opt_date(n.closed_on),
+                Cell::text(n.unmet_reason.map(|r| r.label_zh()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "融资需求".into(),
+        columns,
+        rows,
+    }
+}
+
+pub fn firms_xlsx(path: &Path, firms: &[Firm]) -> Result<(), IoError> {
+    write_xlsx(path, &[firms_sheet(firms)])
+}
+
+pub fn firms_csv(path: &Path, firms: &[Firm]) -> Result<(), IoError> {
+    write_csv(path, &firms_sheet(firms))
+}
+
+pub fn needs_xlsx(path: &Path, needs: &[(Need, String)]) -> Result<(), IoError> {
+    write_xlsx(path, &[needs_sheet(needs)])
+}
+
+pub fn needs_csv(path: &Path, needs: &[(Need, String)]) -> Result<(), IoError> {
+    write_csv(path, &needs_sheet(needs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wan_text_is_exact() {
+        assert_eq!(wan_text(12_345), "1.2345");
+        assert_eq!(wan_text(50_000), "5");
+        assert_eq!(wan_text(-1_500_000), "-150");
+        assert_eq!(wan_text(12_340_000), "1234");
+        assert_eq!(wan_text(1), "0.0001");
+    }
+
+    #[test]
+    fn firm_headers_are_recognised_by_the_importer() {
+        for spec in firms_sheet(&[]).columns {
+            let f = crate::fields::field_of_header(&spec.header);
+            assert!(f.is_some(), "{} not recognised", spec.header);
+        }
+    }
+
+    #[test]
+    fn sheet_names_are_made_valid() {
+        assert_eq!(sheet_name("a/b:c", 0), "a_b_c");
+        assert_eq!(sheet_name("", 2), "Sheet3");
+        assert_eq!(sheet_name(&"长".repeat(40), 0).chars().count(), 31);
+    }
+}
