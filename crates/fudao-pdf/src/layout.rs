@@ -1,0 +1,809 @@
+//! Page layout: turns the blocks of a [`Document`] into printpdf operations, page by page.
+//!
+//! Internally all coordinates are in points with the origin at the *top-left* of the page
+//! (y grows downwards); [`Pen`] converts to PDF's bottom-left origin when emitting operations.
+
+use fudao_core::doc::{Align, Block, Chart, Document, KeyValue, SignParty, Table, TitleBlock};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon,
+    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+};
+
+use crate::charts;
+use crate::fonts::Face;
+use crate::linebreak::{break_lines, LineSpan};
+
+pub(crate) const PAGE_W_MM: Mm = Mm(210.0);
+pub(crate) const PAGE_H_MM: Mm = Mm(297.0);
+/// A4 in points.
+pub(crate) const PW: f32 = 595.276;
+pub(crate) const PH: f32 = 841.89;
+/// Left and right margins (20 mm).
+const ML: f32 = 56.69;
+/// Content width.
+pub(crate) const CW: f32 = PW - 2.0 * ML;
+const HEADER_BASELINE: f32 = 40.0;
+const HEADER_RULE: f32 = 47.0;
+const BODY_TOP: f32 = 68.0;
+const BODY_BOTTOM: f32 = PH - 62.0;
+const FOOTER_RULE: f32 = PH - 50.0;
+const FOOTER_BASELINE: f32 = PH - 36.0;
+
+const BODY_SIZE: f32 = 10.5;
+const BODY_LH: f32 = 17.5;
+const TABLE_SIZE: f32 = 9.0;
+
+/// An RGB colour, components 0–1.
+pub(crate) type C3 = (f32, f32, f32);
+pub(crate) const INK: C3 = (0.12, 0.12, 0.14);
+pub(crate) const GREY: C3 = (0.42, 0.43, 0.46);
+pub(crate) const ACCENT: C3 = (0.07, 0.26, 0.50);
+pub(crate) const RULE: C3 = (0.62, 0.64, 0.68);
+pub(crate) const GRID: C3 = (0.85, 0.86, 0.88);
+const HEADER_FILL: C3 = (0.88, 0.92, 0.97);
+const LABEL_FILL: C3 = (0.95, 0.96, 0.97);
+
+/// The two embedded faces and their resource ids in the PDF being built.
+pub(crate) struct Fonts<'a> {
+    pub regular: &'a Face,
+    pub bold: &'a Face,
+    pub regular_id: FontId,
+    pub bold_id: FontId,
+}
+
+impl Fonts<'_> {
+    pub fn face(&self, bold: bool) -> &Face {
+        if bold {
+            self.bold
+        } else {
+            self.regular
+        }
+    }
+    pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
+        self.face(bold).width(s, size)
+    }
+    /// Breaks `s` into lines of at most `width` pt.
+    pub fn lines(&self, s: &str, size: f32, bold: bool, first: f32, width: f32) -> Vec<LineSpan> {
+        let face = self.face(bold);
+        break_lines(s, first, width, |c| face.advance(c).unwrap_or(0.0) * size)
+    }
+    /// `s` shortened with "…" to fit `max` pt.
+    pub fn elide(&self, s: &str, size: f32, bold: bool, max: f32) -> String {
+        if self.width(s, size, bold) <= max {
+            return s.to_string();
+        }
+        let face = self.face(bold);
+        let budget = max - face.width("…", size);
+        let mut w = 0.0;
+        let mut out = String::new();
+        for c in s.chars() {
+            w += face.advance(c).unwrap_or(0.0) * size;
+            if w > budget {
+                break;
+            }
+            out.push(c);
+        }
+        out.push('…');
+        out
+    }
+}
+
+fn rgb(c: C3) -> Color {
+    Color::Rgb(Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
+}
+
+fn pt(x: f32, y: f32) -> LinePoint {
+    LinePoint {
+        p: Point {
+            x: Pt(x),
+            y: Pt(PH - y),
+        },
+        bezier: false,
+    }
+}
+
+/// Baseline for text of `size` centred vertically in a line box of height `lh` at `top`
+/// (Noto CJK's em box spans 0.88 above to 0.12 below the baseline).
+pub(crate) fn baseline(top: f32, lh: f32, size: f32) -> f32 {
+    top + (lh - size) / 2.0 + 0.88 * size
+}
+
+/// Draws on one page. Coordinates are top-left based, in points.
+pub(crate) struct Pen<'p, 'f> {
+    pub ops: &'p mut Vec<Op>,
+    pub f: &'p Fonts<'f>,
+}
+
+impl Pen<'_, '_> {
+    /// Text with its baseline start at (`x`, `y`); `tc` is extra spacing after each character.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text(&mut self, s: &str, x: f32, y: f32, size: f32, bold: bool, color: C3, tc: f32) {
+        if s.is_empty() {
+            return;
+        }
+        let id = if bold {
+            &self.f.bold_id
+        } else {
+            &self.f.regular_id
+        };
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFillColor { col: rgb(color) });
+        self.ops.push(Op::SetFont {
+            font: PdfFontHandle::External(id.clone()),
+            size: Pt(size),
+        });
+        if tc != 0.0 {
+            self.ops.push(Op::SetCharacterSpacing { multiplier: tc });
+        }
+        self.ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x), Pt(PH - y)),
+        });
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(s.to_string())],
+        });
+        if tc != 0.0 {
+            // Tc is part of the graphics state and outlives ET.
+            self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Text aligned within [x, x + w].
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_aligned(
+        &mut self,
+        s: &str,
+        x: f32,
+        w: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        color: C3,
+        align: Align,
+    ) {
+        let tw = self.f.width(s, size, bold);
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x + (w - tw) / 2.0,
+            Align::Right => x + w - tw,
+        };
+        self.text(s, x, y, size, bold, color, 0.0);
+    }
+
+    /// A straight polyline.
+    pub fn line(&mut self, points: &[(f32, f32)], width: f32, color: C3) {
+        self.ops.push(Op::SetOutlineColor { col: rgb(color) });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: points.iter().map(|(x, y)| pt(*x, *y)).collect(),
+                is_closed: false,
+            },
+        });
+    }
+
+    pub fn hline(&mut self, x0: f32, x1: f32, y: f32, width: f32, color: C3) {
+        self.line(&[(x0, y), (x1, y)], width, color);
+    }
+
+    /// A filled rectangle with top-left corner (x, y).
+    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: C3) {
+        self.ops.push(Op::SetFillColor { col: rgb(color) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(PH - y - h),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    /// A closed polygon, filled and/or stroked.
+    pub fn polygon(&mut self, points: &[(f32, f32)], fill: Option<C3>, stroke: Option<(C3, f32)>) {
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            (None, _) => PaintMode::Stroke,
+        };
+        if let Some(c) = fill {
+            self.ops.push(Op::SetFillColor { col: rgb(c) });
+        }
+        if let Some((c, w)) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: rgb(c) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(w) });
+        }
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing {
+                    points: points.iter().map(|(x, y)| pt(*x, *y)).collect(),
+                }],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+}
+
+/// A table/grid cell.
+struct GCell<'t> {
+    text: &'t str,
+    bold: bool,
+    align: Align,
+    fill: Option<C3>,
+    color: C3,
+}
+
+impl<'t> GCell<'t> {
+    fn plain(text: &'t str, align: Align) -> Self {
+        Self {
+            text,
+            bold: false,
+            align,
+            fill: None,
+            color: INK,
+        }
+    }
+}
+
+/// Grid geometry shared by all rows of one table.
+struct GridStyle {
+    size: f32,
+    lh: f32,
+    pad_v: f32,
+    pad_h: f32,
+}
+
+const TABLE_STYLE: GridStyle = GridStyle {
+    size: TABLE_SIZE,
+    lh: 13.0,
+    pad_v: 3.5,
+    pad_h: 4.5,
+};
+
+struct Layout<'a> {
+    f: Fonts<'a>,
+    pages: Vec<Vec<Op>>,
+    /// Top of the free space on the current page.
+    y: f32,
+}
+
+/// Lays out the whole document, then adds header and numbered footer to every page.
+pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> Vec<Vec<Op>> {
+    let mut l = Layout {
+        f: fonts,
+        pages: vec![Vec::with_capacity(512)],
+        y: BODY_TOP,
+    };
+    for block in &doc.blocks {
+        l.block(block);
+    }
+    let total = l.pages.len();
+    let mut pages = std::mem::take(&mut l.pages);
+    for (i, ops) in pages.iter_mut().enumerate() {
+        let mut pen = Pen { ops, f: &l.f };
+        page_furniture(&mut pen, doc, i + 1, total);
+    }
+    pages
+}
+
+/// Header text and rule, footer rule, plan number, page number and confidentiality line.
+fn page_furniture(pen: &mut Pen, doc: &Document, page: usize, total: usize) {
+    let m = &doc.meta;
+    let size = 8.5;
+    let right_w = pen.f.width(&m.header_right, size, false).min(CW * 0.6);
+    let left = pen.f.elide(&m.header_left, size, false, CW - right_w - 16.0);
+    let right = pen.f.elide(&m.header_right, size, false, CW - pen.f.width(&left, size, false) - 16.0);
+    pen.text(&left, ML, HEADER_BASELINE, size, false, GREY, 0.0);
+    pen.text_aligned(&right, ML, CW, HEADER_BASELINE, size, false, GREY, Align::Right);
+    pen.hline(ML, ML + CW, HEADER_RULE, 0.8, ACCENT);
+
+    pen.hline(ML, ML + CW, FOOTER_RULE, 0.4, RULE);
+    let center = format!("第 {page} 页 / 共 {total} 页");
+    let cw = pen.f.width(&center, 9.0, false);
+    pen.text_aligned(&center, ML, CW, FOOTER_BASELINE, 9.0, false, INK, Align::Center);
+    let side = (CW - cw) / 2.0 - 10.0;
+    let size = 8.0;
+    let number = pen.f.elide(&format!("方案编号：{}", m.plan_number), size, false, side);
+    pen.text(&number, ML, FOOTER_BASELINE, size, false, GREY, 0.0);
+    let conf = pen.f.elide(&m.confidentiality, size, false, side);
+    pen.text_aligned(&conf, ML, CW, FOOTER_BASELINE, size, false, GREY, Align::Right);
+}
+
+impl Layout<'_> {
+    fn pen(&mut self) -> Pen<'_, '_> {
+        Pen {
+            ops: self.pages.last_mut().expect("at least one page"),
+            f: &self.f,
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::with_capacity(512));
+        self.y = BODY_TOP;
+    }
+
+    fn at_top(&self) -> bool {
+        self.y <= BODY_TOP + 0.01
+    }
+
+    /// Starts a new page unless `h` points fit below the cursor (or we are at the top already).
+    fn ensure(&mut self, h: f32) {
+        if self.y + h > BODY_BOTTOM && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    /// Vertical space that disappears at the top of a page.
+    fn space(&mut self, h: f32) {
+        if !self.at_top() {
+            self.y += h;
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Title(t) => self.title(t),
+            Block::Heading { level, text } => self.heading(*level, text),
+            Block::Paragraph { text } => self.paragraph(text),
+            Block::Bullets { items } => self.bullets(items),
+            Block::KeyValueGrid { pairs, columns } => self.kv_grid(pairs, *columns),
+            Block::Table(t) => self.table(t),
+            Block::Chart(c) => self.chart(c),
+            Block::SignOff { parties } => self.sign_off(parties),
+            Block::PageBreak => {
+                if !self.at_top() {
+                    self.new_page();
+                }
+            }
+            Block::Spacer { mm } => {
+                self.y += mm * 72.0 / 25.4;
+                if self.y > BODY_BOTTOM {
+                    self.new_page();
+                }
+            }
+        }
+    }
+
+    /// Draws justified (or ragged) lines of text, breaking pages between lines.
+    #[allow(clippy::too_many_arguments)]
+    fn text_lines(
+        &mut self,
+        s: &str,
+        lines: &[LineSpan],
+        x: f32,
+        first_x: f32,
+        width: f32,
+        first_width: f32,
+        size: f32,
+        lh: f32,
+        bold: bool,
+        color: C3,
+        justify: bool,
+    ) {
+        for (i, line) in lines.iter().enumerate() {
+            self.ensure(lh);
+            let (lx, lw) = if i == 0 {
+                (first_x, first_width)
+            } else {
+                (x, width)
+            };
+            let text = &s[line.start..line.end];
+            let n = text.chars().count();
+            let mut tc = 0.0;
+            if justify && line.justify && n > 1 {
+                let t = (lw - line.width) / (n - 1) as f32;
+                // A line with one long unbreakable word would get huge gaps: leave it ragged.
+                if t > 0.0 && t < size * 0.6 {
+                    tc = t;
+                }
+            }
+            let by = baseline(self.y, lh, size);
+            self.pen().text(text, lx, by, size, bold, color, tc);
+            self.y += lh;
+        }
+    }
+
+    fn title(&mut self, t: &TitleBlock) {
+        self.space(6.0);
+        let (size, lh) = (21.0, 31.0);
+        let lines = self.f.lines(&t.title, size, true, CW * 0.92, CW * 0.92);
+        for l in &lines {
+            self.ensure(lh);
+            let by = baseline(self.y, lh, size);
+            let s = &t.title[l.start..l.end];
+            self.pen().text_aligned(s, ML, CW, by, size, true, ACCENT, Align::Center);
+            self.y += lh;
+        }
+        if let Some(sub) = &t.subtitle {
+            let (size, lh) = (13.0, 21.0);
+            self.y += 2.0;
+            for l in self.f.lines(sub, size, false, CW * 0.9, CW * 0.9) {
+                self.ensure(lh);
+                let by = baseline(self.y, lh, size);
+                self.pen()
+                    .text_aligned(&sub[l.start..l.end], ML, CW, by, size, false, GREY, Align::Center);
+                self.y += lh;
+            }
+        }
+        if !t.lines.is_empty() {
+            self.y += 12.0;
+            let (size, lh) = (10.5, 19.0);
+            let label_w = t
+                .lines
+                .iter()
+                .map(|kv| self.f.width(&kv.key, size, true))
+                .fold(0.0f32, f32::max)
+                .min(150.0);
+            let block_w = (CW * 0.78).max(label_w + 200.0);
+            let x0 = ML + (CW - block_w) / 2.0;
+            let vx = x0 + label_w + 14.0;
+            let vw = x0 + block_w - vx;
+            for kv in &t.lines {
+                let key_lines = self.f.lines(&kv.key, size, true, label_w, label_w);
+                let val_lines = self.f.lines(&kv.value, size, false, vw, vw);
+                let n = key_lines.len().max(val_lines.len()).max(1);
+                self.ensure(n as f32 * lh + 4.0);
+                let top = self.y;
+                for (i, l) in key_lines.iter().enumerate() {
+                    let by = baseline(top + i as f32 * lh, lh, size);
+                    self.pen()
+                        .text_aligned(&kv.key[l.start..l.end], x0, label_w, by, size, true, GREY, Align::Right);
+                }
+                for (i, l) in val_lines.iter().enumerate() {
+                    let by = baseline(top + i as f32 * lh, lh, size);
+                    self.pen().text(&kv.value[l.start..l.end], vx, by, size, false, INK, 0.0);
+                }
+                self.y = top + n as f32 * lh;
+                let y = self.y;
+                self.pen().hline(vx, vx + vw, y, 0.4, RULE);
+                self.y += 4.0;
+            }
+        }
+        self.y += 10.0;
+        self.ensure(4.0);
+        let y = self.y;
+        let mut pen = self.pen();
+        pen.hline(ML, ML + CW, y, 1.6, ACCENT);
+        pen.hline(ML, ML + CW, y + 3.0, 0.4, ACCENT);
+        self.y += 14.0;
+    }
+
+    fn heading(&mut self, level: u8, text: &str) {
+        let (size, before, after, color) = match level {
+            1 => (14.0, 14.0, 6.0, ACCENT),
+            2 => (12.0, 9.0, 3.0, INK),
+            _ => (10.5, 6.0, 2.0, INK),
+        };
+        let lh = size * 1.5;
+        let indent = if level == 1 { 9.0 } else { 0.0 };
+        let lines = self.f.lines(text, size, true, CW - indent, CW - indent);
+        let h = lines.len() as f32 * lh;
+        // Keep the heading with at least three lines of what follows.
+        self.space(before);
+        self.ensure(h + after + 3.0 * BODY_LH);
+        let top = self.y;
+        if level == 1 {
+            self.pen().fill_rect(ML, top + 3.0, 3.5, h - 6.0, ACCENT);
+        }
+        self.text_lines(text, &lines, ML + indent, ML + indent, CW, CW, size, lh, true, color, false);
+        if level == 1 {
+            let y = self.y + 1.0;
+            self.pen().hline(ML, ML + CW, y, 0.4, GRID);
+        }
+        self.y += after;
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        let indent = 2.0 * BODY_SIZE;
+        let mut any = false;
+        for part in text.split('\n') {
+            let part = part.trim_end_matches('\r');
+            if part.trim().is_empty() {
+                if any {
+                    self.y += BODY_LH * 0.5;
+                }
+                continue;
+            }
+            any = true;
+            let lines = self.f.lines(part, BODY_SIZE, false, CW - indent, CW);
+            self.text_lines(
+                part,
+                &lines,
+                ML,
+                ML + indent,
+                CW,
+                CW - indent,
+                BODY_SIZE,
+                BODY_LH,
+                false,
+                INK,
+                true,
+            );
+        }
+        if any {
+            self.y += 5.0;
+        }
+    }
+
+    fn bullets(&mut self, items: &[String]) {
+        let tx = ML + 16.0;
+        let w = CW - 16.0;
+        for item in items {
+            if item.trim().is_empty() {
+                continue;
+            }
+            let lines = self.f.lines(item, BODY_SIZE, false, w, w);
+            self.ensure(BODY_LH);
+            let by = baseline(self.y, BODY_LH, BODY_SIZE);
+            self.pen().text("•", ML + 5.0, by, BODY_SIZE, false, ACCENT, 0.0);
+            self.text_lines(item, &lines, tx, tx, w, w, BODY_SIZE, BODY_LH, false, INK, true);
+            self.y += 2.0;
+        }
+        self.y += 4.0;
+    }
+
+    fn kv_grid(&mut self, pairs: &[KeyValue], columns: u8) {
+        if pairs.is_empty() {
+            return;
+        }
+        let c = usize::from(columns.clamp(1, 3));
+        let cell_w = CW / c as f32;
+        let label_w = pairs
+            .iter()
+            .map(|kv| self.f.width(&kv.key, TABLE_STYLE.size, false) + 2.0 * TABLE_STYLE.pad_h + 1.0)
+            .fold(0.0f32, f32::max)
+            .min(cell_w * 0.45);
+        let mut widths = Vec::with_capacity(2 * c);
+        for _ in 0..c {
+            widths.push(label_w);
+            widths.push(cell_w - label_w);
+        }
+        let rows: Vec<Vec<GCell>> = pairs
+            .chunks(c)
+            .map(|chunk| {
+                let mut row = Vec::with_capacity(2 * c);
+                for i in 0..c {
+                    let (k, v) = chunk.get(i).map_or(("", ""), |kv| (kv.key.as_str(), kv.value.as_str()));
+                    row.push(GCell {
+                        text: k,
+                        bold: false,
+                        align: Align::Left,
+                        fill: Some(LABEL_FILL),
+                        color: GREY,
+                    });
+                    row.push(GCell::plain(v, Align::Left));
+                }
+                row
+            })
+            .collect();
+        self.grid(&widths, None, &rows, &TABLE_STYLE);
+        self.y += 8.0;
+    }
+
+    fn table(&mut self, t: &Table) {
+        let total: f32 = t.columns.iter().map(|c| c.weight).sum();
+        let widths: Vec<f32> = t.columns.iter().map(|c| CW * c.weight / total).collect();
+        let header: Vec<GCell> = t
+            .columns
+            .iter()
+            .map(|c| GCell {
+                text: &c.header,
+                bold: true,
+                align: Align::Center,
+                fill: Some(HEADER_FILL),
+                color: INK,
+            })
+            .collect();
+        let rows: Vec<Vec<GCell>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&t.columns)
+                    .map(|(s, c)| GCell::plain(s, c.align))
+                    .collect()
+            })
+            .collect();
+        self.grid(&widths, Some(header.as_slice()), &rows, &TABLE_STYLE);
+        if let Some(note) = &t.note {
+            self.y += 3.0;
+            let (size, lh) = (8.5, 13.0);
+            let lines = self.f.lines(note, size, false, CW, CW);
+            self.text_lines(note, &lines, ML, ML, CW, CW, size, lh, false, GREY, true);
+        }
+        self.y += 9.0;
+    }
+
+    /// Wraps every cell of `cells` to its column width.
+    fn wrap_row(&self, widths: &[f32], cells: &[GCell], st: &GridStyle) -> Vec<Vec<LineSpan>> {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| {
+                let inner = (w - 2.0 * st.pad_h).max(st.size);
+                if c.text.is_empty() {
+                    Vec::new()
+                } else {
+                    self.f.lines(c.text, st.size, c.bold, inner, inner)
+                }
+            })
+            .collect()
+    }
+
+    /// Draws lines `from..from + count` of a wrapped row at the cursor, with borders.
+    fn draw_row(
+        &mut self,
+        widths: &[f32],
+        cells: &[GCell],
+        wrapped: &[Vec<LineSpan>],
+        from: usize,
+        count: usize,
+        st: &GridStyle,
+    ) {
+        let top = self.y;
+        let h = count as f32 * st.lh + 2.0 * st.pad_v;
+        let mut pen = Pen {
+            ops: self.pages.last_mut().expect("page"),
+            f: &self.f,
+        };
+        let mut x = ML;
+        for ((cell, lines), w) in cells.iter().zip(wrapped).zip(widths) {
+            if let Some(fill) = cell.fill {
+                pen.fill_rect(x, top, *w, h, fill);
+            }
+            for (i, l) in lines.iter().skip(from).take(count).enumerate() {
+                let by = baseline(top + st.pad_v + i as f32 * st.lh, st.lh, st.size);
+                pen.text_aligned(
+                    &cell.text[l.start..l.end],
+                    x + st.pad_h,
+                    w - 2.0 * st.pad_h,
+                    by,
+                    st.size,
+                    cell.bold,
+                    cell.color,
+                    cell.align,
+                );
+            }
+            x += w;
+        }
+        // Borders: top and bottom rules across the row, vertical rules at every boundary.
+        let right = ML + widths.iter().sum::<f32>();
+        pen.hline(ML, right, top, 0.5, RULE);
+        pen.hline(ML, right, top + h, 0.5, RULE);
+        let mut x = ML;
+        pen.line(&[(x, top), (x, top + h)], 0.5, RULE);
+        for w in widths {
+            x += w;
+            pen.line(&[(x, top), (x, top + h)], 0.5, RULE);
+        }
+        self.y = top + h;
+    }
+
+    /// A bordered grid: optional header row (repeated on every page), rows that wrap and split
+    /// across pages.
+    fn grid(&mut self, widths: &[f32], header: Option<&[GCell]>, rows: &[Vec<GCell>], st: &GridStyle) {
+        let header_wrapped = header.map(|h| self.wrap_row(widths, h, st));
+        let header_h = header_wrapped.as_ref().map_or(0.0, |w| {
+            w.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * st.lh + 2.0 * st.pad_v
+        });
+        let min_row = st.lh + 2.0 * st.pad_v;
+        let draw_header = |l: &mut Self| {
+            if let (Some(h), Some(w)) = (header, header_wrapped.as_ref()) {
+                let n = w.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                l.draw_row(widths, h, w, 0, n, st);
+            }
+        };
+        self.ensure(header_h + min_row);
+        draw_header(self);
+
+        if rows.is_empty() {
+            let w = [widths.iter().sum::<f32>()];
+            let cell = [GCell {
+                text: "（无）",
+                bold: false,
+                align: Align::Center,
+                fill: None,
+                color: GREY,
+            }];
+            let wrapped = self.wrap_row(&w, &cell, st);
+            self.draw_row(&w, &cell, &wrapped, 0, 1, st);
+            return;
+        }
+        let fresh_capacity =
+            (((BODY_BOTTOM - BODY_TOP - header_h - 2.0 * st.pad_v) / st.lh).floor() as usize).max(1);
+        for row in rows {
+            let wrapped = self.wrap_row(widths, row, st);
+            let total = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let mut from = 0;
+            loop {
+                let remaining = total - from;
+                let need = remaining as f32 * st.lh + 2.0 * st.pad_v;
+                if self.y + need <= BODY_BOTTOM {
+                    self.draw_row(widths, row, &wrapped, from, remaining, st);
+                    break;
+                }
+                let fits = ((BODY_BOTTOM - self.y - 2.0 * st.pad_v) / st.lh).floor().max(0.0) as usize;
+                if fits == 0 || (from == 0 && remaining <= fresh_capacity) {
+                    self.new_page();
+                    draw_header(self);
+                    continue;
+                }
+                self.draw_row(widths, row, &wrapped, from, fits, st);
+                from += fits;
+                self.new_page();
+                draw_header(self);
+            }
+        }
+    }
+
+    fn chart(&mut self, chart: &Chart) {
+        let h = 220.0;
+        self.space(4.0);
+        self.ensure(h);
+        let top = self.y;
+        let mut pen = self.pen();
+        match chart {
+            Chart::Radar { title, axes } => charts::radar(&mut pen, title, axes, ML, top, CW, h),
+            Chart::Bars {
+                title,
+                categories,
+                series,
+                unit,
+            } => charts::bars(&mut pen, title, categories, series, unit, ML, top, CW, h),
+        }
+        self.y = top + h + 8.0;
+    }
+
+    fn sign_off(&mut self, parties: &[SignParty]) {
+        if parties.is_empty() {
+            return;
+        }
+        for chunk in parties.chunks(3) {
+            let n = chunk.len();
+            let col_w = CW / n as f32;
+            let inner = col_w - 16.0;
+            let name_lines: Vec<Vec<LineSpan>> = chunk
+                .iter()
+                .map(|p| self.f.lines(&p.name, BODY_SIZE, false, inner, inner))
+                .collect();
+            let max_name = name_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let h = 20.0 + max_name as f32 * BODY_LH + 62.0;
+            self.space(10.0);
+            self.ensure(h);
+            let top = self.y;
+            let mut pen = self.pen();
+            for (i, (p, lines)) in chunk.iter().zip(&name_lines).enumerate() {
+                let x = ML + i as f32 * col_w;
+                pen.text(&p.role, x, baseline(top, 20.0, 11.0), 11.0, true, ACCENT, 0.0);
+                for (j, l) in lines.iter().enumerate() {
+                    let by = baseline(top + 20.0 + j as f32 * BODY_LH, BODY_LH, BODY_SIZE);
+                    pen.text(&p.name[l.start..l.end], x, by, BODY_SIZE, false, INK, 0.0);
+                }
+                let y1 = top + 20.0 + max_name as f32 * BODY_LH + 26.0;
+                pen.text("签字：", x, y1, BODY_SIZE, false, INK, 0.0);
+                let lx = x + pen.f.width("签字：", BODY_SIZE, false) + 2.0;
+                pen.hline(lx, x + inner, y1 + 2.0, 0.5, INK);
+                let y2 = y1 + 28.0;
+                pen.text(
+                    "日期：        年      月      日",
+                    x,
+                    y2,
+                    BODY_SIZE,
+                    false,
+                    INK,
+                    0.0,
+                );
+            }
+            self.y = top + h;
+        }
+        self.y += 6.0;
+    }
+}
