@@ -70,7 +70,8 @@ fn main() {
     });
     let batch = tb.elapsed();
 
-    let out_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fudao-pdf-bench");
+    let out_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fudao-pdf-bench");
     std::fs::create_dir_all(&out_dir).expect("bench output dir");
     std::fs::write(out_dir.join("plan.pdf"), &first).expect("write pdf");
     std::fs::write(
@@ -80,8 +81,15 @@ fn main() {
     .expect("write json");
 
     println!("fudao-pdf render benchmark (printpdf 0.12.8, Noto Sans Hans Regular+Bold, subset)");
-    println!("  document:            {} pages, {} blocks", page_count(&first), doc.blocks.len());
-    println!("  file size:           {:.1} KB", first.len() as f64 / 1024.0);
+    println!(
+        "  document:            {} pages, {} blocks",
+        page_count(&first),
+        doc.blocks.len()
+    );
+    println!(
+        "  file size:           {:.1} KB",
+        first.len() as f64 / 1024.0
+    );
     println!("  cold: font parse     {:8.2} ms", ms(parse));
     println!("  cold: first document {:8.2} ms", ms(first_doc));
     println!("  cold: total          {:8.2} ms", ms(parse + first_doc));
@@ -101,8 +109,16 @@ fn main() {
     println!(
         "  targets: ≤ 10 ms warm [{}], ≤ 100 KB [{}], 1,000 in ≤ 10 s on 2 cores [{}]",
         if ms(median) <= 10.0 { "met" } else { "MISSED" },
-        if first.len() <= 100 * 1024 { "met" } else { "MISSED" },
-        if batch.as_secs_f64() <= 10.0 { "met" } else { "MISSED" },
+        if first.len() <= 100 * 1024 {
+            "met"
+        } else {
+            "MISSED"
+        },
+        if batch.as_secs_f64() <= 10.0 {
+            "met"
+        } else {
+            "MISSED"
+        },
     );
     println!("  wrote {}", out_dir.join("plan.{pdf,json}").display());
     // Machine-readable line for compare.sh.

@@ -58,20 +58,37 @@ pub(crate) fn nice_step(raw: f64) -> f64 {
 
 fn chart_title(pen: &mut Pen, title: &str, x: f32, top: f32, w: f32) {
     let t = pen.f.elide(title, 10.5, true, w);
-    pen.text_aligned(&t, x, w, baseline(top, 16.0, 10.5), 10.5, true, INK, Align::Center);
+    pen.text_aligned(
+        &t,
+        x,
+        w,
+        baseline(top, 16.0, 10.5),
+        10.5,
+        true,
+        INK,
+        Align::Center,
+    );
 }
 
 /// Radar chart in the box (x, top, w, h): five grid rings, spokes, the value polygon and
 /// a label with `value/max` at each axis end.
-pub(crate) fn radar(pen: &mut Pen, title: &str, axes: &[RadarAxis], x: f32, top: f32, w: f32, h: f32) {
+pub(crate) fn radar(
+    pen: &mut Pen,
+    title: &str,
+    axes: &[RadarAxis],
+    x: f32,
+    top: f32,
+    w: f32,
+    h: f32,
+) {
     chart_title(pen, title, x, top, w);
     let n = axes.len();
     if n < 3 {
         return;
     }
     let cx = x + w / 2.0;
-    let cy = top + 20.0 + (h - 20.0) / 2.0;
-    let r = ((h - 20.0) / 2.0 - 24.0).min(w / 2.0 - 100.0).max(20.0);
+    let cy = top + 22.0 + (h - 20.0) / 2.0;
+    let r = ((h - 20.0) / 2.0 - 34.0).min(w / 2.0 - 100.0).max(20.0);
     let dir = |i: usize| {
         let a = std::f32::consts::TAU * i as f32 / n as f32;
         (a.sin(), -a.cos())
@@ -103,7 +120,10 @@ pub(crate) fn radar(pen: &mut Pen, title: &str, axes: &[RadarAxis], x: f32, top:
         let (lx, ly) = (lx + dx * 8.0, ly + dy * 8.0);
         let label = pen.f.elide(&a.label, 9.0, true, 96.0);
         let value = format!("{} / {}", fmt_num(a.value), fmt_num(a.max));
-        let lw = pen.f.width(&label, 9.0, true).max(pen.f.width(&value, 8.0, false));
+        let lw = pen
+            .f
+            .width(&label, 9.0, true)
+            .max(pen.f.width(&value, 8.0, false));
         let bx = if dx.abs() < 0.2 {
             lx - lw / 2.0
         } else if dx > 0.0 {
@@ -119,8 +139,26 @@ pub(crate) fn radar(pen: &mut Pen, title: &str, axes: &[RadarAxis], x: f32, top:
         } else {
             ly - 11.0
         };
-        pen.text_aligned(&label, bx, lw, baseline(by, 12.0, 9.0), 9.0, true, INK, Align::Center);
-        pen.text_aligned(&value, bx, lw, baseline(by + 11.0, 11.0, 8.0), 8.0, false, GREY, Align::Center);
+        pen.text_aligned(
+            &label,
+            bx,
+            lw,
+            baseline(by, 12.0, 9.0),
+            9.0,
+            true,
+            INK,
+            Align::Center,
+        );
+        pen.text_aligned(
+            &value,
+            bx,
+            lw,
+            baseline(by + 11.0, 11.0, 8.0),
+            8.0,
+            false,
+            GREY,
+            Align::Center,
+        );
     }
 }
 
@@ -153,11 +191,21 @@ pub(crate) fn bars(
     let mut lx = x + (w - legend_w).max(0.0) / 2.0;
     for (i, (name, lw)) in items.iter().enumerate() {
         pen.fill_rect(lx, legend_y + 2.5, 8.0, 8.0, SERIES[i % SERIES.len()]);
-        pen.text(name, lx + 12.0, baseline(legend_y, 13.0, 8.5), 8.5, false, INK, 0.0);
+        pen.text(
+            name,
+            lx + 12.0,
+            baseline(legend_y, 13.0, 8.5),
+            8.5,
+            false,
+            INK,
+            0.0,
+        );
         lx += 12.0 + lw + 14.0;
     }
 
-    let values = series.iter().flat_map(|s| s.values.iter().flatten().copied());
+    let values = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied());
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for v in values {
         lo = lo.min(v);
@@ -188,12 +236,29 @@ pub(crate) fn bars(
 
     if !unit.is_empty() {
         let u = format!("单位：{unit}");
-        pen.text(&u, x, baseline(plot_top - 16.0, 11.0, 8.0), 8.0, false, GREY, 0.0);
+        pen.text(
+            &u,
+            x,
+            baseline(plot_top - 16.0, 11.0, 8.0),
+            8.0,
+            false,
+            GREY,
+            0.0,
+        );
     }
     for (t, label) in ticks.iter().zip(&tick_labels) {
         let y = y_of(*t);
         pen.hline(plot_x, plot_x + plot_w, y, 0.4, GRID);
-        pen.text_aligned(label, x, plot_x - x - 5.0, y + 2.8, 8.0, false, GREY, Align::Right);
+        pen.text_aligned(
+            label,
+            x,
+            plot_x - x - 5.0,
+            y + 2.8,
+            8.0,
+            false,
+            GREY,
+            Align::Right,
+        );
     }
     let zero = y_of(0.0);
     pen.hline(plot_x, plot_x + plot_w, zero, 0.8, INK);
@@ -214,19 +279,52 @@ pub(crate) fn bars(
                 Some(v) => {
                     let (y0, y1) = (y_of(0.0), y_of(v));
                     let (yt, hh) = (y0.min(y1), (y0 - y1).abs());
-                    pen.fill_rect(bx + gap / 2.0, yt, bar_w - gap, hh.max(0.3), SERIES[si % SERIES.len()]);
+                    pen.fill_rect(
+                        bx + gap / 2.0,
+                        yt,
+                        bar_w - gap,
+                        hh.max(0.3),
+                        SERIES[si % SERIES.len()],
+                    );
                     let label = fmt_num(v);
                     let ly = if v >= 0.0 { y1 - 2.5 } else { y1 + 8.5 };
                     let size = if bar_w < 22.0 { 6.5 } else { 7.5 };
-                    pen.text_aligned(&label, bx - 10.0, bar_w + 20.0, ly, size, false, INK, Align::Center);
+                    pen.text_aligned(
+                        &label,
+                        bx - 10.0,
+                        bar_w + 20.0,
+                        ly,
+                        size,
+                        false,
+                        INK,
+                        Align::Center,
+                    );
                 }
                 None => {
-                    pen.text_aligned(MISSING, bx, bar_w, zero - 3.0, 8.0, false, GREY, Align::Center);
+                    pen.text_aligned(
+                        MISSING,
+                        bx,
+                        bar_w,
+                        zero - 3.0,
+                        8.0,
+                        false,
+                        GREY,
+                        Align::Center,
+                    );
                 }
             }
         }
         let label = pen.f.elide(cat, 9.0, false, group_w - 4.0);
-        pen.text_aligned(&label, gx, group_w, plot_bottom + 13.0, 9.0, false, INK, Align::Center);
+        pen.text_aligned(
+            &label,
+            gx,
+            group_w,
+            plot_bottom + 13.0,
+            9.0,
+            false,
+            INK,
+            Align::Center,
+        );
     }
 }
 

@@ -5,7 +5,8 @@ use printpdf::{ParsedFont, PdfFontParseWarning};
 use crate::PdfError;
 
 /// Noto Sans Hans Regular (OFL-1.1), see `assets/fonts/OFL.txt`.
-pub(crate) const REGULAR_OTF: &[u8] = include_bytes!("../../../assets/fonts/NotoSansHans-Regular.otf");
+pub(crate) const REGULAR_OTF: &[u8] =
+    include_bytes!("../../../assets/fonts/NotoSansHans-Regular.otf");
 /// Noto Sans Hans Bold (OFL-1.1), see `assets/fonts/OFL.txt`.
 pub(crate) const BOLD_OTF: &[u8] = include_bytes!("../../../assets/fonts/NotoSansHans-Bold.otf");
 
@@ -68,6 +69,9 @@ impl Face {
     /// Width of `s` at `size` pt (characters without a glyph count as zero; documents are
     /// checked for coverage before layout).
     pub fn width(&self, s: &str, size: f32) -> f32 {
-        s.chars().map(|c| self.advance(c).unwrap_or(0.0)).sum::<f32>() * size
+        s.chars()
+            .map(|c| self.advance(c).unwrap_or(0.0))
+            .sum::<f32>()
+            * size
     }
 }

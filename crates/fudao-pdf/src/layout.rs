@@ -5,8 +5,8 @@
 
 use fudao_core::doc::{Align, Block, Chart, Document, KeyValue, SignParty, Table, TitleBlock};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon,
-    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing,
+    Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
 use crate::charts;
@@ -299,22 +299,58 @@ fn page_furniture(pen: &mut Pen, doc: &Document, page: usize, total: usize) {
     let m = &doc.meta;
     let size = 8.5;
     let right_w = pen.f.width(&m.header_right, size, false).min(CW * 0.6);
-    let left = pen.f.elide(&m.header_left, size, false, CW - right_w - 16.0);
-    let right = pen.f.elide(&m.header_right, size, false, CW - pen.f.width(&left, size, false) - 16.0);
+    let left = pen
+        .f
+        .elide(&m.header_left, size, false, CW - right_w - 16.0);
+    let right = pen.f.elide(
+        &m.header_right,
+        size,
+        false,
+        CW - pen.f.width(&left, size, false) - 16.0,
+    );
     pen.text(&left, ML, HEADER_BASELINE, size, false, GREY, 0.0);
-    pen.text_aligned(&right, ML, CW, HEADER_BASELINE, size, false, GREY, Align::Right);
+    pen.text_aligned(
+        &right,
+        ML,
+        CW,
+        HEADER_BASELINE,
+        size,
+        false,
+        GREY,
+        Align::Right,
+    );
     pen.hline(ML, ML + CW, HEADER_RULE, 0.8, ACCENT);
 
     pen.hline(ML, ML + CW, FOOTER_RULE, 0.4, RULE);
     let center = format!("第 {page} 页 / 共 {total} 页");
     let cw = pen.f.width(&center, 9.0, false);
-    pen.text_aligned(&center, ML, CW, FOOTER_BASELINE, 9.0, false, INK, Align::Center);
+    pen.text_aligned(
+        &center,
+        ML,
+        CW,
+        FOOTER_BASELINE,
+        9.0,
+        false,
+        INK,
+        Align::Center,
+    );
     let side = (CW - cw) / 2.0 - 10.0;
     let size = 8.0;
-    let number = pen.f.elide(&format!("方案编号：{}", m.plan_number), size, false, side);
+    let number = pen
+        .f
+        .elide(&format!("方案编号：{}", m.plan_number), size, false, side);
     pen.text(&number, ML, FOOTER_BASELINE, size, false, GREY, 0.0);
     let conf = pen.f.elide(&m.confidentiality, size, false, side);
-    pen.text_aligned(&conf, ML, CW, FOOTER_BASELINE, size, false, GREY, Align::Right);
+    pen.text_aligned(
+        &conf,
+        ML,
+        CW,
+        FOOTER_BASELINE,
+        size,
+        false,
+        GREY,
+        Align::Right,
+    );
 }
 
 impl Layout<'_> {
@@ -419,7 +455,8 @@ impl Layout<'_> {
             self.ensure(lh);
             let by = baseline(self.y, lh, size);
             let s = &t.title[l.start..l.end];
-            self.pen().text_aligned(s, ML, CW, by, size, true, ACCENT, Align::Center);
+            self.pen()
+                .text_aligned(s, ML, CW, by, size, true, ACCENT, Align::Center);
             self.y += lh;
         }
         if let Some(sub) = &t.subtitle {
@@ -428,8 +465,16 @@ impl Layout<'_> {
             for l in self.f.lines(sub, size, false, CW * 0.9, CW * 0.9) {
                 self.ensure(lh);
                 let by = baseline(self.y, lh, size);
-                self.pen()
-                    .text_aligned(&sub[l.start..l.end], ML, CW, by, size, false, GREY, Align::Center);
+                self.pen().text_aligned(
+                    &sub[l.start..l.end],
+                    ML,
+                    CW,
+                    by,
+                    size,
+                    false,
+                    GREY,
+                    Align::Center,
+                );
                 self.y += lh;
             }
         }
@@ -454,12 +499,21 @@ impl Layout<'_> {
                 let top = self.y;
                 for (i, l) in key_lines.iter().enumerate() {
                     let by = baseline(top + i as f32 * lh, lh, size);
-                    self.pen()
-                        .text_aligned(&kv.key[l.start..l.end], x0, label_w, by, size, true, GREY, Align::Right);
+                    self.pen().text_aligned(
+                        &kv.key[l.start..l.end],
+                        x0,
+                        label_w,
+                        by,
+                        size,
+                        true,
+                        GREY,
+                        Align::Right,
+                    );
                 }
                 for (i, l) in val_lines.iter().enumerate() {
                     let by = baseline(top + i as f32 * lh, lh, size);
-                    self.pen().text(&kv.value[l.start..l.end], vx, by, size, false, INK, 0.0);
+                    self.pen()
+                        .text(&kv.value[l.start..l.end], vx, by, size, false, INK, 0.0);
                 }
                 self.y = top + n as f32 * lh;
                 let y = self.y;
@@ -493,7 +547,19 @@ impl Layout<'_> {
         if level == 1 {
             self.pen().fill_rect(ML, top + 3.0, 3.5, h - 6.0, ACCENT);
         }
-        self.text_lines(text, &lines, ML + indent, ML + indent, CW, CW, size, lh, true, color, false);
+        self.text_lines(
+            text,
+            &lines,
+            ML + indent,
+            ML + indent,
+            CW,
+            CW,
+            size,
+            lh,
+            true,
+            color,
+            false,
+        );
         if level == 1 {
             let y = self.y + 1.0;
             self.pen().hline(ML, ML + CW, y, 0.4, GRID);
@@ -543,8 +609,11 @@ impl Layout<'_> {
             let lines = self.f.lines(item, BODY_SIZE, false, w, w);
             self.ensure(BODY_LH);
             let by = baseline(self.y, BODY_LH, BODY_SIZE);
-            self.pen().text("•", ML + 5.0, by, BODY_SIZE, false, ACCENT, 0.0);
-            self.text_lines(item, &lines, tx, tx, w, w, BODY_SIZE, BODY_LH, false, INK, true);
+            self.pen()
+                .text("•", ML + 5.0, by, BODY_SIZE, false, ACCENT, 0.0);
+            self.text_lines(
+                item, &lines, tx, tx, w, w, BODY_SIZE, BODY_LH, false, INK, true,
+            );
             self.y += 2.0;
         }
         self.y += 4.0;
@@ -558,7 +627,9 @@ impl Layout<'_> {
         let cell_w = CW / c as f32;
         let label_w = pairs
             .iter()
-            .map(|kv| self.f.width(&kv.key, TABLE_STYLE.size, false) + 2.0 * TABLE_STYLE.pad_h + 1.0)
+            .map(|kv| {
+                self.f.width(&kv.key, TABLE_STYLE.size, false) + 2.0 * TABLE_STYLE.pad_h + 1.0
+            })
             .fold(0.0f32, f32::max)
             .min(cell_w * 0.45);
         let mut widths = Vec::with_capacity(2 * c);
@@ -571,7 +642,9 @@ impl Layout<'_> {
             .map(|chunk| {
                 let mut row = Vec::with_capacity(2 * c);
                 for i in 0..c {
-                    let (k, v) = chunk.get(i).map_or(("", ""), |kv| (kv.key.as_str(), kv.value.as_str()));
+                    let (k, v) = chunk
+                        .get(i)
+                        .map_or(("", ""), |kv| (kv.key.as_str(), kv.value.as_str()));
                     row.push(GCell {
                         text: k,
                         bold: false,
@@ -689,7 +762,13 @@ impl Layout<'_> {
 
     /// A bordered grid: optional header row (repeated on every page), rows that wrap and split
     /// across pages.
-    fn grid(&mut self, widths: &[f32], header: Option<&[GCell]>, rows: &[Vec<GCell>], st: &GridStyle) {
+    fn grid(
+        &mut self,
+        widths: &[f32],
+        header: Option<&[GCell]>,
+        rows: &[Vec<GCell>],
+        st: &GridStyle,
+    ) {
         let header_wrapped = header.map(|h| self.wrap_row(widths, h, st));
         let header_h = header_wrapped.as_ref().map_or(0.0, |w| {
             w.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * st.lh + 2.0 * st.pad_v
@@ -718,7 +797,8 @@ impl Layout<'_> {
             return;
         }
         let fresh_capacity =
-            (((BODY_BOTTOM - BODY_TOP - header_h - 2.0 * st.pad_v) / st.lh).floor() as usize).max(1);
+            (((BODY_BOTTOM - BODY_TOP - header_h - 2.0 * st.pad_v) / st.lh).floor() as usize)
+                .max(1);
         for row in rows {
             let wrapped = self.wrap_row(widths, row, st);
             let total = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
@@ -730,7 +810,9 @@ impl Layout<'_> {
                     self.draw_row(widths, row, &wrapped, from, remaining, st);
                     break;
                 }
-                let fits = ((BODY_BOTTOM - self.y - 2.0 * st.pad_v) / st.lh).floor().max(0.0) as usize;
+                let fits = ((BODY_BOTTOM - self.y - 2.0 * st.pad_v) / st.lh)
+                    .floor()
+                    .max(0.0) as usize;
                 if fits == 0 || (from == 0 && remaining <= fresh_capacity) {
                     self.new_page();
                     draw_header(self);
@@ -782,7 +864,15 @@ impl Layout<'_> {
             let mut pen = self.pen();
             for (i, (p, lines)) in chunk.iter().zip(&name_lines).enumerate() {
                 let x = ML + i as f32 * col_w;
-                pen.text(&p.role, x, baseline(top, 20.0, 11.0), 11.0, true, ACCENT, 0.0);
+                pen.text(
+                    &p.role,
+                    x,
+                    baseline(top, 20.0, 11.0),
+                    11.0,
+                    true,
+                    ACCENT,
+                    0.0,
+                );
                 for (j, l) in lines.iter().enumerate() {
                     let by = baseline(top + 20.0 + j as f32 * BODY_LH, BODY_LH, BODY_SIZE);
                     pen.text(&p.name[l.start..l.end], x, by, BODY_SIZE, false, INK, 0.0);
@@ -793,7 +883,7 @@ impl Layout<'_> {
                 pen.hline(lx, x + inner, y1 + 2.0, 0.5, INK);
                 let y2 = y1 + 28.0;
                 pen.text(
-                    "日期：        年      月      日",
+                    "日期：　　　　年　　　月　　　日",
                     x,
                     y2,
                     BODY_SIZE,

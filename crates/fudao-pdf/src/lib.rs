@@ -192,7 +192,10 @@ mod tests {
 
     #[test]
     fn excerpt_centres_on_the_character() {
-        assert_eq!(excerpt("一二三四五六七八九十壹贰叁", '七'), "一二三四五六七八九十壹贰");
+        assert_eq!(
+            excerpt("一二三四五六七八九十壹贰叁", '七'),
+            "一二三四五六七八九十壹贰"
+        );
         assert_eq!(excerpt("ab", 'a'), "ab");
     }
 

@@ -160,9 +160,18 @@ mod tests {
             for (i, l) in ls.iter().enumerate() {
                 let first = l.chars().next().unwrap();
                 let last = l.chars().last().unwrap();
-                assert!(!CLOSING.contains(first), "width {w} line {i} starts with {first}: {ls:?}");
-                assert!(!OPENING.contains(last), "width {w} line {i} ends with {last}: {ls:?}");
-                assert!(lines[i].width <= w as f32 + 1.0, "at most one hanging mark over");
+                assert!(
+                    !CLOSING.contains(first),
+                    "width {w} line {i} starts with {first}: {ls:?}"
+                );
+                assert!(
+                    !OPENING.contains(last),
+                    "width {w} line {i} ends with {last}: {ls:?}"
+                );
+                assert!(
+                    lines[i].width <= w as f32 + 1.0,
+                    "at most one hanging mark over"
+                );
             }
         }
     }
@@ -184,7 +193,10 @@ mod tests {
     fn lines_fill_greedily_and_only_last_is_unjustified() {
         let text = "一二三四五六七八九十一二三四五六七八九十一二三";
         let lines = break_lines(text, 10.0, 10.0, adv);
-        assert_eq!(texts(text, &lines), vec!["一二三四五六七八九十", "一二三四五六七八九十", "一二三"]);
+        assert_eq!(
+            texts(text, &lines),
+            vec!["一二三四五六七八九十", "一二三四五六七八九十", "一二三"]
+        );
         assert_eq!(
             lines.iter().map(|l| l.justify).collect::<Vec<_>>(),
             vec![true, true, false]
@@ -196,7 +208,10 @@ mod tests {
     fn first_line_width_is_honoured_for_indentation() {
         let text = "一二三四五六七八九十一二三四五六七八九十";
         let lines = break_lines(text, 8.0, 10.0, adv);
-        assert_eq!(texts(text, &lines), vec!["一二三四五六七八", "九十一二三四五六七八", "九十"]);
+        assert_eq!(
+            texts(text, &lines),
+            vec!["一二三四五六七八", "九十一二三四五六七八", "九十"]
+        );
     }
 
     #[test]
@@ -215,7 +230,10 @@ mod tests {
     fn hard_breaks_end_unjustified_lines_and_keep_empty_lines() {
         let text = "第一行\n\n第三行很长很长很长";
         let lines = break_lines(text, 5.0, 5.0, adv);
-        assert_eq!(texts(text, &lines), vec!["第一行", "", "第三行很长", "很长很长"]);
+        assert_eq!(
+            texts(text, &lines),
+            vec!["第一行", "", "第三行很长", "很长很长"]
+        );
         assert!(!lines[0].justify && !lines[1].justify && lines[2].justify);
     }
 

@@ -28,7 +28,9 @@ fn poppler(tool: &str, args: &[&str]) -> Option<String> {
             Some(String::from_utf8_lossy(&out.stdout).into_owned())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("SKIPPED: `{tool}` is not installed (poppler-utils; run scripts/setup-debian.sh)");
+            eprintln!(
+                "SKIPPED: `{tool}` is not installed (poppler-utils; run scripts/setup-debian.sh)"
+            );
             None
         }
         Err(e) => panic!("could not run {tool}: {e}"),
@@ -60,7 +62,10 @@ fn render_to_file(doc: &Document) -> Rendered {
 
 fn pages_of(path: &Path) -> Option<usize> {
     let info = poppler("pdfinfo", &[path.to_str().unwrap()])?;
-    let line = info.lines().find(|l| l.starts_with("Pages:")).expect("Pages line");
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .expect("Pages line");
     Some(line["Pages:".len()..].trim().parse().unwrap())
 }
 
@@ -92,24 +97,45 @@ fn big_plan_text_pages_and_footers() {
         "企业（盖章）",
         "签字：",
     ] {
-        assert!(text.contains(needle), "pdftotext output lacks {needle:?}:\n{text}");
+        assert!(
+            text.contains(needle),
+            "pdftotext output lacks {needle:?}:\n{text}"
+        );
     }
     let pages = pages_of(&r.path).unwrap();
-    assert!((5..=8).contains(&pages), "35 needs should give 5–8 pages, got {pages}");
+    assert!(
+        (5..=8).contains(&pages),
+        "35 needs should give 5–8 pages, got {pages}"
+    );
     // Footers are numbered after layout: every page says "of M" with the right M.
+    // (pdftotext drops the narrow spaces of `第 N 页 / 共 M 页` between CJK glyphs.)
+    let compact: String = text.chars().filter(|c| *c != ' ').collect();
     for n in 1..=pages {
-        let footer = format!("第 {n} 页 / 共 {pages} 页");
-        assert!(text.contains(&footer), "missing footer {footer:?}");
+        let footer = format!("第{n}页/共{pages}页");
+        assert!(compact.contains(&footer), "missing footer {footer:?}");
     }
     let page_texts: Vec<&str> = text.split('\u{c}').collect();
     // The 35-row needs table splits across pages and repeats its header row.
-    let with_header = page_texts.iter().filter(|p| p.contains("合理性认定")).count();
-    assert!(with_header >= 2, "needs-table header should repeat, found on {with_header} pages");
-    // All 35 rows are there (row 35 has the date 2026-02-13).
-    assert!(text.contains("2026-02-13"), "last row of the needs table missing");
+    let with_header = page_texts
+        .iter()
+        .filter(|p| p.contains("合理性认定"))
+        .count();
+    assert!(
+        with_header >= 2,
+        "needs-table header should repeat, found on {with_header} pages"
+    );
+    // All 35 rows are there (row 35 has the date 2026-02-23).
+    assert!(
+        text.contains("2026-02-23"),
+        "last row of the needs table missing"
+    );
     // The running header is on every page.
     for (i, p) in page_texts.iter().take(pages).enumerate() {
-        assert!(p.contains("济南市科创金融改革试验区 · 金融辅导"), "page {} lacks header", i + 1);
+        assert!(
+            p.contains("济南市科创金融改革试验区 · 金融辅导"),
+            "page {} lacks header",
+            i + 1
+        );
     }
 }
 
@@ -122,7 +148,10 @@ fn closing_punctuation_never_starts_a_line_in_the_pdf() {
     let mut checked = 0;
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let first = line.chars().next().unwrap();
-        assert!(!"，。、；：？！）》”’".contains(first), "line starts with {first:?}: {line:?}");
+        assert!(
+            !"，。、；：？！）》”’".contains(first),
+            "line starts with {first:?}: {line:?}"
+        );
         checked += 1;
     }
     assert!(checked > 100, "expected plenty of lines, got {checked}");
@@ -134,16 +163,28 @@ fn fonts_are_embedded_and_subset() {
     let Some(out) = poppler("pdffonts", &[r.path.to_str().unwrap()]) else {
         return;
     };
-    let fonts: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let fonts: Vec<&str> = out
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert_eq!(fonts.len(), 2, "regular and bold expected:\n{out}");
     for f in fonts {
         let cols: Vec<&str> = f.split_whitespace().collect();
         // name type... encoding emb sub uni object-id: emb/sub/uni are the 5th–3rd last columns.
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb/sub/uni in {f:?}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "emb/sub/uni in {f:?}"
+        );
         assert!(cols[0].contains('+'), "subset tag in font name {f:?}");
     }
-    assert!(r.bytes.len() < 200_000, "subset plan should be small, got {} bytes", r.bytes.len());
+    assert!(
+        r.bytes.len() < 200_000,
+        "subset plan should be small, got {} bytes",
+        r.bytes.len()
+    );
 }
 
 #[test]
@@ -162,11 +203,20 @@ fn metadata_has_document_date_title_and_no_pdfx_marker() {
             .map(|l| l[k.len()..].trim().to_string())
             .unwrap_or_else(|| panic!("{k} missing in:\n{info}"))
     };
-    assert_eq!(field("Title:"), format!("一企一策融资服务方案 — {}", common::FIRM));
+    assert_eq!(
+        field("Title:"),
+        format!("一企一策融资服务方案 — {}", common::FIRM)
+    );
     assert_eq!(field("Author:"), "历下区科技金融辅导第三队");
     assert_eq!(field("Subject:"), "金融辅导 一企一策");
-    assert!(field("CreationDate:").starts_with("2026-11-26T00:00:00+08"), "{info}");
-    assert!(field("Page size:").contains("595.") && field("Page size:").contains("841."), "A4");
+    assert!(
+        field("CreationDate:").starts_with("2026-11-26T00:00:00+08"),
+        "{info}"
+    );
+    assert!(
+        field("Page size:").contains("595.") && field("Page size:").contains("841."),
+        "A4"
+    );
 }
 
 /// Parses a binary PGM (P5) and returns the fraction of dark pixels.
@@ -196,7 +246,13 @@ fn every_page_rasterises_with_ink() {
     let prefix = dir.join("page");
     if poppler(
         "pdftoppm",
-        &["-r", "30", "-gray", r.path.to_str().unwrap(), prefix.to_str().unwrap()],
+        &[
+            "-r",
+            "30",
+            "-gray",
+            r.path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
     )
     .is_none()
     {
@@ -247,11 +303,17 @@ fn characters_missing_from_the_font_are_refused_with_their_place() {
 fn structurally_invalid_documents_are_refused() {
     let mut doc = common::plan(3);
     doc.push(Block::Table(Table {
-        columns: vec![Column::new("a", 1.0, Align::Left), Column::new("b", 1.0, Align::Left)],
+        columns: vec![
+            Column::new("a", 1.0, Align::Left),
+            Column::new("b", 1.0, Align::Left),
+        ],
         rows: vec![vec!["only one".into()]],
         note: None,
     }));
-    assert!(matches!(renderer().render(&doc), Err(PdfError::Document(_))));
+    assert!(matches!(
+        renderer().render(&doc),
+        Err(PdfError::Document(_))
+    ));
 }
 
 #[test]
@@ -267,22 +329,34 @@ fn edge_cases_lay_out_long_names_empty_sections_and_missing_figures() {
     doc.push(Block::Title(TitleBlock {
         title: format!("{long_name}融资服务方案"),
         subtitle: None,
-        lines: vec![KeyValue::new("企业名称", long_name), KeyValue::new("统一社会信用代码", "")],
+        lines: vec![
+            KeyValue::new("企业名称", long_name),
+            KeyValue::new("统一社会信用代码", ""),
+        ],
     }))
     .push(Block::heading(1, "一、空章节"))
     .push(Block::paragraph(""))
     .push(Block::bullets(Vec::<String>::new()))
-    .push(Block::KeyValueGrid { pairs: vec![], columns: 2 })
+    .push(Block::KeyValueGrid {
+        pairs: vec![],
+        columns: 2,
+    })
     .push(Block::heading(1, "二、空表格"))
     .push(Block::Table(Table {
-        columns: vec![Column::new("产品", 1.0, Align::Left), Column::new("金额", 1.0, Align::Right)],
+        columns: vec![
+            Column::new("产品", 1.0, Align::Left),
+            Column::new("金额", 1.0, Align::Right),
+        ],
         rows: vec![],
         note: None,
     }))
     .push(Block::Chart(Chart::Bars {
         title: "财务数据缺失".into(),
         categories: vec!["2023年".into(), "2024年".into(), "2025年".into()],
-        series: vec![BarSeries { name: "营业收入".into(), values: vec![None, None, None] }],
+        series: vec![BarSeries {
+            name: "营业收入".into(),
+            values: vec![None, None, None],
+        }],
         unit: "万元".into(),
     }))
     .push(Block::Table(Table {
@@ -292,7 +366,9 @@ fn edge_cases_lay_out_long_names_empty_sections_and_missing_figures() {
     }))
     .push(Block::PageBreak)
     .push(Block::PageBreak)
-    .push(Block::SignOff { parties: vec![SignParty::new("企业（盖章）", long_name)] });
+    .push(Block::SignOff {
+        parties: vec![SignParty::new("企业（盖章）", long_name)],
+    });
     let r = render_to_file(&doc);
     let Some(text) = poppler("pdftotext", &["-layout", r.path.to_str().unwrap(), "-"]) else {
         return;
@@ -300,12 +376,27 @@ fn edge_cases_lay_out_long_names_empty_sections_and_missing_figures() {
     assert!(text.contains("（无）"), "empty table shows （无）");
     assert!(text.contains("—"), "missing bars are labelled —");
     assert!(text.contains("第二段"));
-    assert!(text.contains("…"), "the long header/footer texts are elided");
+    assert!(
+        text.contains("…"),
+        "the long header/footer texts are elided"
+    );
     // Two page breaks in a row give one new page, not an empty one.
     let pages = pages_of(&r.path).unwrap();
-    assert_eq!(text.matches("第 ").count(), pages);
+    let compact: String = text.chars().filter(|c| *c != ' ').collect();
+    assert_eq!(compact.matches(&format!("页/共{pages}页")).count(), pages);
+    for (i, p) in text.split('\u{c}').take(pages).enumerate() {
+        let lines = p.lines().filter(|l| !l.trim().is_empty()).count();
+        assert!(
+            lines >= 3,
+            "page {} has only header and footer:\n{p}",
+            i + 1
+        );
+    }
     let last = text.split('\u{c}').nth(pages - 1).unwrap();
-    assert!(last.contains("企业（盖章）"), "sign-off on the last page:\n{last}");
+    assert!(
+        last.contains("企业（盖章）"),
+        "sign-off on the last page:\n{last}"
+    );
 }
 
 #[test]

@@ -45,7 +45,10 @@ pub fn plan(needs: usize) -> Document {
             KeyValue::new("注册资本", "3,000 万元"),
             KeyValue::new("职工人数", "186 人（科技人员 72 人）"),
             KeyValue::new("高层次人才", "4 人"),
-            KeyValue::new("企业资质", "科技型中小企业（2026）、高新技术企业（有效期至2027-12）、省级专精特新"),
+            KeyValue::new(
+                "企业资质",
+                "科技型中小企业（2026）、高新技术企业（有效期至2027-12）、省级专精特新",
+            ),
             KeyValue::new("名单情况", "首贷培植名单、白名单、上市后备企业库"),
             KeyValue::new("发展阶段", "成长期"),
             KeyValue::new("上市意向", "北京证券交易所"),
@@ -76,15 +79,26 @@ pub fn plan(needs: usize) -> Document {
             row(&["负债总额", "4,105", "4,812", "5,890", "资产负债率46.1%"]),
             row(&["经营活动现金流", "—", "-120", "365", "2023年数据缺失"]),
         ],
-        note: Some("注：数据来源于企业提供的年度财务报表（2025年为未审数），“—”表示暂无数据。".into()),
+        note: Some(
+            "注：数据来源于企业提供的年度财务报表（2025年为未审数），“—”表示暂无数据。".into(),
+        ),
     }));
     d.push(Block::Chart(Chart::Bars {
         title: "近三年营业收入、研发费用与净利润".into(),
         categories: vec!["2023年".into(), "2024年".into(), "2025年".into()],
         series: vec![
-            BarSeries { name: "营业收入".into(), values: vec![Some(5820.0), Some(7460.0), Some(9315.0)] },
-            BarSeries { name: "研发费用".into(), values: vec![Some(412.0), Some(503.0), Some(618.0)] },
-            BarSeries { name: "净利润".into(), values: vec![Some(-35.5), None, Some(541.0)] },
+            BarSeries {
+                name: "营业收入".into(),
+                values: vec![Some(5820.0), Some(7460.0), Some(9315.0)],
+            },
+            BarSeries {
+                name: "研发费用".into(),
+                values: vec![Some(412.0), Some(503.0), Some(618.0)],
+            },
+            BarSeries {
+                name: "净利润".into(),
+                values: vec![Some(-35.5), None, Some(541.0)],
+            },
         ],
         unit: "万元".into(),
     }));
@@ -92,12 +106,36 @@ pub fn plan(needs: usize) -> Document {
     d.push(Block::Chart(Chart::Radar {
         title: "科技型企业风险评价雷达图".into(),
         axes: vec![
-            RadarAxis { label: "人力资本".into(), value: 16.0, max: 20.0 },
-            RadarAxis { label: "知识产权".into(), value: 27.0, max: 30.0 },
-            RadarAxis { label: "研发强度".into(), value: 18.0, max: 20.0 },
-            RadarAxis { label: "成长性".into(), value: 12.0, max: 15.0 },
-            RadarAxis { label: "财务健康".into(), value: 6.5, max: 10.0 },
-            RadarAxis { label: "信用记录".into(), value: 3.0, max: 5.0 },
+            RadarAxis {
+                label: "人力资本".into(),
+                value: 16.0,
+                max: 20.0,
+            },
+            RadarAxis {
+                label: "知识产权".into(),
+                value: 27.0,
+                max: 30.0,
+            },
+            RadarAxis {
+                label: "研发强度".into(),
+                value: 18.0,
+                max: 20.0,
+            },
+            RadarAxis {
+                label: "成长性".into(),
+                value: 12.0,
+                max: 15.0,
+            },
+            RadarAxis {
+                label: "财务健康".into(),
+                value: 6.5,
+                max: 10.0,
+            },
+            RadarAxis {
+                label: "信用记录".into(),
+                value: 3.0,
+                max: 5.0,
+            },
         ],
     }));
     d.push(Block::paragraph(
@@ -125,9 +163,17 @@ pub fn plan(needs: usize) -> Document {
                 format!("{}", i + 1),
                 format!("2026-{:02}-{:02}", 1 + i % 11, 1 + (i * 7) % 27),
                 purposes[i % purposes.len()].to_string(),
-                if i % 9 == 4 { "—".into() } else { format!("{}", 100 * (1 + i % 20)) },
+                if i % 9 == 4 {
+                    "—".into()
+                } else {
+                    format!("{}", 100 * (1 + i % 20))
+                },
                 kinds[i % kinds.len()].to_string(),
-                if i % 7 == 6 { "不合理（超出经营规模）".into() } else { "合理".into() },
+                if i % 7 == 6 {
+                    "不合理（超出经营规模）".into()
+                } else {
+                    "合理".into()
+                },
                 statuses[i % statuses.len()].to_string(),
             ]
         })
@@ -156,10 +202,34 @@ pub fn plan(needs: usize) -> Document {
             Column::new("匹配理由 / 尚缺条件", 3.2, Align::Left),
         ],
         rows: vec![
-            row(&["知识产权质押贷", "齐鲁银行济南分行", "1,000", "3.45%", "拥有发明专利8项，可质押评估；享受贴息50%。"]),
-            row(&["科技成果转化贷", "济南农商银行", "500", "3.60%", "高企资质有效，纳入风险补偿资金池。"]),
-            row(&["专精特新贷", "中国建设银行济南分行", "2,000", "3.30%", "省级专精特新企业，信用方式，审批约10个工作日。"]),
-            row(&["贷款保证保险", "人保财险山东分公司", "800", "1.2%", "需补充应收账款确权材料后可申请。"]),
+            row(&[
+                "知识产权质押贷",
+                "齐鲁银行济南分行",
+                "1,000",
+                "3.45%",
+                "拥有发明专利8项，可质押评估；享受贴息50%。",
+            ]),
+            row(&[
+                "科技成果转化贷",
+                "济南农商银行",
+                "500",
+                "3.60%",
+                "高企资质有效，纳入风险补偿资金池。",
+            ]),
+            row(&[
+                "专精特新贷",
+                "中国建设银行济南分行",
+                "2,000",
+                "3.30%",
+                "省级专精特新企业，信用方式，审批约10个工作日。",
+            ]),
+            row(&[
+                "贷款保证保险",
+                "人保财险山东分公司",
+                "800",
+                "1.2%",
+                "需补充应收账款确权材料后可申请。",
+            ]),
         ],
         note: None,
     }));
@@ -183,7 +253,9 @@ pub fn plan(needs: usize) -> Document {
         note: None,
     }));
     d.push(Block::heading(1, "六、签署确认"));
-    d.push(Block::paragraph("本方案经企业与辅导队共同确认，双方按行动计划推进落实。"));
+    d.push(Block::paragraph(
+        "本方案经企业与辅导队共同确认，双方按行动计划推进落实。",
+    ));
     d.push(Block::SignOff {
         parties: vec![
             SignParty::new("企业（盖章）", FIRM),
