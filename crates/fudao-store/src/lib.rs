@@ -14,6 +14,7 @@ pub mod import;
 mod migrations;
 mod rows;
 pub mod search;
+pub mod sync;
 
 pub use error::StoreError;
 pub use import::{ImportOptions, ImportReport, RowRejection};

@@ -117,4 +117,35 @@ CREATE TABLE firm_gram (
 ) WITHOUT ROWID;
 CREATE INDEX firm_gram_firm ON firm_gram(firm_id);
 "#,
+    // 2: sync — local copy of conflicts (with their resolution) and refused mutations.
+    r#"
+CREATE TABLE conflicts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL,              -- the server's conflict record (JSON)
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    resolution TEXT,                 -- mine | theirs | value | elsewhere
+    resolved_at TEXT,
+    reported INTEGER NOT NULL DEFAULT 1  -- 0: resolution not yet sent to the server
+);
+CREATE INDEX conflicts_status ON conflicts(status);
+
+-- Mutations the server refused: kept so that no local change disappears silently.
+CREATE TABLE rejected_mutations (
+    mutation_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+);
+
+CREATE INDEX outbox_row ON outbox(kind, row_id);
+"#,
 ];

@@ -1,0 +1,483 @@
+//! Sync benchmarks (print figures; `cargo bench -p fudao-server`).
+//!
+//! 1. Initial sync of one team (FIRMS firms + NEEDS needs + VISITS visits): time and bytes on
+//!    the wire (counted by a TCP proxy between client and server), compared with inserting
+//!    the same documents straight into SQLite (raw INSERT, and through the store's
+//!    validated/audited write path).
+//! 2. Incremental sync of 10 changes.
+//! 3. Many simulated clients doing incremental syncs (push one change + pull) against one
+//!    server: p50/p99 latency and errors, SQLite and PostgreSQL (PostgreSQL only when
+//!    Debian's binaries are installed).
+//!
+//! Scale with FUDAO_BENCH_FIRMS / FUDAO_BENCH_CLIENTS (defaults 5000 / 2000).
+
+use chrono::{NaiveDate, Utc};
+use fudao_core::model::{
+    EntityKind, FinancingKind, Firm, Need, NeedStatus, Role, Visit, VisitMode,
+};
+use fudao_server::logic::{self, Actor};
+use fudao_server::{RunningServer, ServerConfig, Storage};
+use fudao_store::Store;
+use fudao_sync::client::Client;
+use fudao_sync::engine::{self, SyncOptions};
+use fudao_sync::*;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+fn env_num(k: &str, d: usize) -> usize {
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
+}
+
+/// A TCP proxy that counts bytes in both directions.
+async fn counting_proxy(target: std::net::SocketAddr) -> (String, Arc<AtomicU64>, Arc<AtomicU64>) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let up = Arc::new(AtomicU64::new(0));
+    let down = Arc::new(AtomicU64::new(0));
+    let (u, d) = (up.clone(), down.clone());
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = l.accept().await {
+            let (u, d) = (u.clone(), d.clone());
+            tokio::spawn(async move {
+                let mut outbound = tokio::net::TcpStream::connect(target).await.unwrap();
+                if let Ok((a, b)) = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await
+                {
+                    u.fetch_add(a, Ordering::Relaxed);
+                    d.fetch_add(b, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), up, down)
+}
+
+fn team_docs(
+    team: Uuid,
+    firms: usize,
+    needs: usize,
+    visits: usize,
+) -> Vec<(EntityKind, Uuid, Value)> {
+    let mut out = Vec::with_capacity(firms + needs + visits);
+    let mut firm_ids = Vec::with_capacity(firms);
+    for i in 0..firms {
+        let body = format!("MB{:06}", i);
+        let code = fudao_core::uscc::compose("91", "370102", &body).unwrap();
+        let mut f = Firm::new(
+            Uuid::now_v7(),
+            &code,
+            &format!("济南基准测试科技有限公司{i:05}"),
+        );
+        f.team_id = Some(team);
+        f.district = Some("370102".into());
+        f.staff = Some(20 + (i % 300) as u32);
+        f.address = Some(format!("济南市历下区经十路{}号", i % 9999));
+        f.notes = "企业主营新材料研发，2025年营业收入约3000万元，有首贷需求。".into();
+        firm_ids.push(f.id);
+        out.push((EntityKind::Firm, f.id, serde_json::to_value(&f).unwrap()));
+    }
+    for i in 0..needs {
+        let firm_id = firm_ids[i % firms];
+        let n = Need {
+            id: Uuid::now_v7(),
+            firm_id,
+            team_id: Some(team),
+            amount: 1_000_000 + (i as i64 % 50) * 100_000,
+            purpose: "购置生产设备、补充流动资金".into(),
+            term_months: Some(12),
+            kind: FinancingKind::Loan,
+            collateral: vec!["设备".into()],
+            raised_on: NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 1).unwrap(),
+            ruling: None,
+            status: NeedStatus::Matching,
+            outcomes: vec![],
+            met_by_coach: false,
+            closed_on: None,
+            unmet_reason: None,
+        };
+        out.push((EntityKind::Need, n.id, serde_json::to_value(&n).unwrap()));
+    }
+    for i in 0..visits {
+        let v = Visit {
+            id: Uuid::now_v7(),
+            firm_id: firm_ids[i % firms],
+            team_id: Some(team),
+            date: NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 10).unwrap(),
+            coach_ids: vec![],
+            mode: VisitMode::OnSite,
+            notes: "实地走访，了解融资需求和经营情况，介绍科技成果转化贷等产品。".into(),
+            findings: "现金流偏紧，应收账款较多。".into(),
+            tasks: vec![],
+        };
+        out.push((EntityKind::Visit, v.id, serde_json::to_value(&v).unwrap()));
+    }
+    out
+}
+
+async fn seed_server(storage: &Storage, docs: &[(EntityKind, Uuid, Value)], team: Uuid) {
+    let admin = Actor {
+        user_id: Uuid::now_v7(),
+        username: "bench".into(),
+        role: Role::Admin,
+        team_id: None,
+    };
+    for chunk in docs.chunks(1000) {
+        let muts: Vec<Mutation> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (k, id, v))| Mutation {
+                mutation_id: Uuid::now_v7(),
+                device_seq: i as i64,
+                kind: *k,
+                row_id: *id,
+                team_id: Some(team),
+                base_version: 0,
+                op: Op::Put,
+                fields: v.as_object().unwrap().clone(),
+            })
+            .collect();
+        let a = admin.clone();
+        storage
+            .run(move |tx| logic::push(tx, &a, Uuid::nil(), &muts, Utc::now()))
+            .await
+            .unwrap();
+    }
+}
+
+async fn setup(url: &str) -> (Storage, Uuid) {
+    let storage = Storage::open(url).await.unwrap();
+    let hash = fudao_server::auth::hash_password("bench-password").unwrap();
+    let team = storage
+        .run(move |tx| {
+            let t = logic::add_team(tx, "基准辅导队", "", Utc::now()).map_err(err)?;
+            logic::add_user(
+                tx,
+                "lead",
+                "lead",
+                Some("基准辅导队"),
+                Role::Lead,
+                hash.clone(),
+                Utc::now(),
+            )
+            .map_err(err)?;
+            logic::add_user(
+                tx,
+                "coach",
+                "coach",
+                Some("基准辅导队"),
+                Role::Coach,
+                hash.clone(),
+                Utc::now(),
+            )
+            .map_err(err)?;
+            Ok(t.id)
+        })
+        .await
+        .unwrap();
+    (storage, team)
+}
+
+fn err(e: logic::AdminError) -> fudao_server::StoreError {
+    match e {
+        logic::AdminError::Store(s) => s,
+        o => panic!("{o}"),
+    }
+}
+
+async fn initial_and_incremental(firms: usize) {
+    let needs = firms * 5;
+    let visits = firms * 5;
+    let dir = tempfile::tempdir().unwrap();
+    let (storage, team) = setup(&format!("sqlite:{}", dir.path().join("s.db").display())).await;
+    let docs = team_docs(team, firms, needs, visits);
+    let t = Instant::now();
+    seed_server(&storage, &docs, team).await;
+    println!(
+        "seed server (push path, admin, 1000/batch): {} rows in {:.2}s",
+        docs.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let server = RunningServer::start(storage.clone(), ServerConfig::default())
+        .await
+        .unwrap();
+    let (proxy, up, down) = counting_proxy(server.addr).await;
+    let store = Store::open(dir.path().join("client.db")).unwrap();
+    let login = Client::new(&proxy)
+        .unwrap()
+        .login("lead", "bench-password", store.device_id())
+        .await
+        .unwrap();
+    let client = Client::new(&proxy).unwrap().with_token(login.token.clone());
+    let (u0, d0) = (up.load(Ordering::Relaxed), down.load(Ordering::Relaxed));
+    let t = Instant::now();
+    let rep = engine::sync(
+        &client,
+        &store,
+        SyncOptions {
+            push_batch: 500,
+            pull_limit: 2000,
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let sync_s = t.elapsed().as_secs_f64();
+    // Let the proxy's connection tasks account the bytes: the count lands when a
+    // connection closes, so drop the client first.
+    drop(client);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let json_bytes: usize = docs.iter().map(|(_, _, v)| v.to_string().len()).sum();
+    println!(
+        "initial sync: {} rows in {} pages, {:.2}s ({:.0} rows/s); wire: {:.1} MB down, {:.2} MB up (rows' JSON {:.1} MB; gzip on)",
+        rep.pulled,
+        rep.pages,
+        sync_s,
+        rep.pulled as f64 / sync_s,
+        (down.load(Ordering::Relaxed) - d0) as f64 / 1e6,
+        (up.load(Ordering::Relaxed) - u0) as f64 / 1e6,
+        json_bytes as f64 / 1e6,
+    );
+    // Baseline 1: raw INSERT of the same documents into a SQLite table, one transaction.
+    let raw_path = dir.path().join("raw.db");
+    let t = Instant::now();
+    {
+        let c = rusqlite::Connection::open(&raw_path).unwrap();
+        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+        c.pragma_update(None, "synchronous", "NORMAL").unwrap();
+        c.execute_batch("CREATE TABLE rows(kind TEXT, id TEXT PRIMARY KEY, team_id TEXT, data TEXT NOT NULL, version INTEGER)").unwrap();
+        let tx = c.unchecked_transaction().unwrap();
+        {
+            let mut st = tx
+                .prepare("INSERT INTO rows VALUES (?1, ?2, ?3, ?4, 1)")
+                .unwrap();
+            for (k, id, v) in &docs {
+                st.execute(rusqlite::params![
+                    k.as_str(),
+                    id.to_string(),
+                    team.to_string(),
+                    v.to_string()
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let raw_s = t.elapsed().as_secs_f64();
+    // Baseline 2: the local store's own write path (validated, indexed, audited, outbox).
+    let mut local = Store::open(dir.path().join("local.db")).unwrap();
+    let t = Instant::now();
+    local
+        .write(fudao_store::Source::Import, |w| {
+            for (k, _, v) in &docs {
+                match k {
+                    EntityKind::Firm => {
+                        w.put(&serde_json::from_value::<Firm>(v.clone()).unwrap())?
+                    }
+                    EntityKind::Need => {
+                        w.put(&serde_json::from_value::<Need>(v.clone()).unwrap())?
+                    }
+                    _ => w.put(&serde_json::from_value::<Visit>(v.clone()).unwrap())?,
+                };
+            }
+            Ok(())
+        })
+        .unwrap();
+    let store_s = t.elapsed().as_secs_f64();
+    println!(
+        "bulk insert of the same rows: raw SQLite {:.2}s; store write path {:.2}s  => initial sync is {:.1}x raw insert, {:.1}x store insert (target <= 3x)",
+        raw_s,
+        store_s,
+        sync_s / raw_s,
+        sync_s / store_s
+    );
+
+    // Incremental sync of 10 changes made on another device.
+    let other = Store::open(dir.path().join("other.db")).unwrap();
+    let login2 = Client::new(&server.url())
+        .unwrap()
+        .login("coach", "bench-password", other.device_id())
+        .await
+        .unwrap();
+    let c2 = Client::new(&server.url()).unwrap().with_token(login2.token);
+    let mut other = other;
+    engine::sync(&c2, &other, SyncOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    let firms_list: Vec<Firm> = other.list().unwrap();
+    for f in firms_list.iter().take(10) {
+        let mut g = f.clone();
+        g.staff = Some(g.staff.unwrap_or(0) + 1);
+        other.put(&g).unwrap();
+    }
+    let t = Instant::now();
+    let r = engine::sync(&c2, &other, SyncOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    let push_s = t.elapsed().as_secs_f64();
+    let c1 = Client::new(&server.url()).unwrap().with_token(login.token);
+    let t = Instant::now();
+    let r2 = engine::sync(&c1, &store, SyncOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    println!(
+        "incremental sync: pushing 10 changes (+pull) {:.1} ms [{} pushed]; receiving them on another device {:.1} ms [{} pulled]",
+        push_s * 1e3,
+        r.pushed,
+        t.elapsed().as_secs_f64() * 1e3,
+        r2.pulled
+    );
+    server.stop().await;
+}
+
+async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize) {
+    let (storage, team) = setup(url).await;
+    // A realistic team: 500 firms already on the server.
+    let docs = team_docs(team, 500, 0, 0);
+    seed_server(&storage, &docs, team).await;
+    let server = RunningServer::start(storage.clone(), ServerConfig::default())
+        .await
+        .unwrap();
+    let base = server.url();
+    let token = Client::new(&base)
+        .unwrap()
+        .login("coach", "bench-password", Uuid::now_v7())
+        .await
+        .unwrap()
+        .token;
+    // Every simulated client starts from the current head (an up-to-date replica).
+    let head = Client::new(&base)
+        .unwrap()
+        .with_token(token.clone())
+        .pull(&PullRequest {
+            cursor: None,
+            limit: 2000,
+        })
+        .await
+        .unwrap()
+        .next_cursor;
+    let firm_ids: Arc<Vec<Uuid>> = Arc::new(docs.iter().map(|d| d.1).collect());
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(clients)));
+    let errors = Arc::new(AtomicU64::new(0));
+    let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let permit = sem.clone().acquire_owned().await.unwrap();
+        let client = Client::new(&base).unwrap().with_token(token.clone());
+        let (lat, errs, ids, head) = (
+            latencies.clone(),
+            errors.clone(),
+            firm_ids.clone(),
+            head.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let _p = permit;
+            let start = Instant::now();
+            // Each client records one new visit (the common field action) and pulls.
+            let visit = Visit {
+                id: Uuid::now_v7(),
+                firm_id: ids[i % ids.len()],
+                team_id: None,
+                date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                coach_ids: vec![],
+                mode: VisitMode::Phone,
+                notes: format!("客户端{i}电话回访"),
+                findings: String::new(),
+                tasks: vec![],
+            };
+            let m = Mutation {
+                mutation_id: Uuid::now_v7(),
+                device_seq: 1,
+                kind: EntityKind::Visit,
+                row_id: visit.id,
+                team_id: None,
+                base_version: 0,
+                op: Op::Put,
+                fields: serde_json::to_value(&visit)
+                    .unwrap()
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            };
+            let ok = client
+                .push(&PushRequest {
+                    device_id: Uuid::now_v7(),
+                    mutations: vec![m],
+                })
+                .await
+                .is_ok()
+                && client
+                    .pull(&PullRequest {
+                        cursor: Some(head),
+                        limit: 500,
+                    })
+                    .await
+                    .is_ok();
+            if ok {
+                lat.lock().unwrap().push(start.elapsed());
+            } else {
+                errs.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let total = t.elapsed().as_secs_f64();
+    let mut l = latencies.lock().unwrap().clone();
+    l.sort();
+    let pct = |p: f64| {
+        l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
+            .map(|d| d.as_secs_f64() * 1e3)
+            .unwrap_or(f64::NAN)
+    };
+    println!(
+        "{label}: {clients} simulated clients (concurrency {concurrency}), each push 1 new visit + pull: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}, {:.0} syncs/s",
+        pct(0.50),
+        pct(0.99),
+        pct(1.0),
+        errors.load(Ordering::Relaxed),
+        clients as f64 / total
+    );
+    server.stop().await;
+}
+
+#[path = "../tests/common/pg.rs"]
+mod pg;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let firms = env_num("FUDAO_BENCH_FIRMS", 5000);
+    let clients = env_num("FUDAO_BENCH_CLIENTS", 2000);
+    rt.block_on(async {
+        println!(
+            "== fudao sync benchmarks (firms {firms}, needs {}, visits {}) ==",
+            firms * 5,
+            firms * 5
+        );
+        initial_and_incremental(firms).await;
+        let dir = tempfile::tempdir().unwrap();
+        many_clients(
+            "sqlite",
+            &format!("sqlite:{}", dir.path().join("m.db").display()),
+            clients,
+            64,
+        )
+        .await;
+        match pg::PgCluster::shared() {
+            Some(c) => {
+                let url = c.new_database().await;
+                many_clients("postgres", &url, clients, 64).await;
+            }
+            None => println!("postgres: skipped (no PostgreSQL binaries)"),
+        }
+    });
+}

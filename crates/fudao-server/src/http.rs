@@ -1,0 +1,472 @@
+//! The HTTP API (axum). Every error is `{ code, message, details }`; internals are logged,
+//! never sent.
+
+use crate::auth::{self, LoginLimiter};
+use crate::logic::{self, Actor};
+use crate::storage::{Storage, StoreError};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
+};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use fudao_sync::*;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::trace::TraceLayer;
+use uuid::Uuid;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub token_ttl: chrono::Duration,
+    /// Largest request body, after decompression.
+    pub max_body_bytes: usize,
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+    /// Fault injection for tests: exit the process right after the N-th push transaction
+    /// committed, before answering (`FUDAO_FAILPOINT=exit_after_push_commit:N`).
+    pub exit_after_push_commits: Option<u64>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            token_ttl: chrono::Duration::days(30),
+            max_body_bytes: 8 * 1024 * 1024,
+            login_max_failures: 5,
+            login_window: Duration::from_secs(300),
+            exit_after_push_commits: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Storage,
+    pub cfg: Arc<ServerConfig>,
+    limiter: Arc<LoginLimiter>,
+    push_commits: Arc<AtomicU64>,
+}
+
+impl AppState {
+    pub fn new(storage: Storage, cfg: ServerConfig) -> Self {
+        AppState {
+            storage,
+            limiter: Arc::new(LoginLimiter::new(cfg.login_max_failures, cfg.login_window)),
+            cfg: Arc::new(cfg),
+            push_commits: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+/// An error response.
+#[derive(Debug)]
+pub struct ApiErr(pub StatusCode, pub ApiError);
+
+impl ApiErr {
+    fn new(status: StatusCode, code: &str, zh: &str, en: &str) -> Self {
+        ApiErr(status, ApiError::new(code, zh, en))
+    }
+    fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            codes::UNAUTHORIZED,
+            "未登录或登录已失效，请重新登录",
+            "not logged in or the session expired; log in again",
+        )
+    }
+    fn bad_request(en: &str, details: String) -> Self {
+        ApiErr(
+            StatusCode::BAD_REQUEST,
+            ApiError::new(codes::BAD_REQUEST, "请求格式不正确", en)
+                .with_details(serde_json::Value::String(details)),
+        )
+    }
+    fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::TOO_LARGE,
+            "请求过大，请分批同步",
+            "request too large; send smaller batches",
+        )
+    }
+    fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            "未找到",
+            "not found",
+        )
+    }
+}
+
+impl IntoResponse for ApiErr {
+    fn into_response(self) -> Response {
+        (self.0, Json(self.1)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiErr {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "storage error");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "服务器暂时无法处理请求，请稍后重试",
+            "the server cannot handle the request right now; retry later",
+        )
+    }
+}
+
+/// A JSON body whose rejections use the API error shape.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiErr;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiErr> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(r) => Err(map_json_rejection(r)),
+        }
+    }
+}
+
+fn map_json_rejection(r: JsonRejection) -> ApiErr {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiErr::too_large();
+    }
+    match r {
+        JsonRejection::MissingJsonContentType(_) => ApiErr::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::BAD_REQUEST,
+            "请求须为 JSON",
+            "expected Content-Type: application/json",
+        ),
+        other => ApiErr::bad_request("malformed request body", other.body_text()),
+    }
+}
+
+/// The authenticated caller of a request.
+pub struct Auth {
+    pub actor: Actor,
+    pub name: String,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiErr;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiErr> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() < 200)
+            .ok_or_else(ApiErr::unauthorized)?;
+        let hash = auth::token_hash(token);
+        let h = hash.clone();
+        let now = Utc::now();
+        let user = st
+            .storage
+            .run(move |tx| {
+                let Some(t) = tx.get_token(&h)? else {
+                    return Ok(None);
+                };
+                if t.revoked || t.expires_at <= now {
+                    return Ok(None);
+                }
+                Ok(tx
+                    .user_by_id(t.user_id)?
+                    .filter(|u| u.user.active)
+                    .map(|u| u.user))
+            })
+            .await?
+            .ok_or_else(ApiErr::unauthorized)?;
+        Ok(Auth {
+            actor: Actor::from_user(&user),
+            name: user.name,
+            token_hash: hash,
+        })
+    }
+}
+
+async fn version_check(req: Request, next: Next) -> Response {
+    let (p, s) = {
+        let get = |h: &str| {
+            req.headers()
+                .get(h)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|s| s.trim().parse::<u32>().ok())
+        };
+        (get(HEADER_PROTOCOL), get(HEADER_SCHEMA))
+    };
+    if p != Some(PROTOCOL_VERSION) || s != Some(SCHEMA_VERSION) {
+        return ApiErr(
+            StatusCode::UPGRADE_REQUIRED,
+            ApiError::new(
+                codes::UPGRADE_REQUIRED,
+                "客户端版本与服务器不兼容，请升级辅导助手后再同步；未同步的修改会保留",
+                "this client's protocol does not match the server; upgrade the app and sync again (unsynced changes are kept)",
+            )
+            .with_details(serde_json::json!({
+                "server_protocol": PROTOCOL_VERSION,
+                "server_schema": SCHEMA_VERSION,
+                "client_protocol": p,
+                "client_schema": s,
+            })),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+async fn health(State(st): State<AppState>) -> Result<Json<Health>, ApiErr> {
+    st.storage.run(|tx| tx.list_scopes().map(|_| ())).await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        protocol: PROTOCOL_VERSION,
+        schema: SCHEMA_VERSION,
+    }))
+}
+
+/// The OpenAPI document (hand-written; a test checks it lists every route).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+fn dummy_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| auth::hash_password("fudao-timing-equaliser").unwrap_or_default())
+}
+
+async fn login(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiErr> {
+    if req.username.len() > 200 || req.password.len() > 1000 {
+        return Err(ApiErr::bad_request(
+            "username or password too long",
+            String::new(),
+        ));
+    }
+    let keys = vec![
+        format!("user:{}", req.username.to_lowercase()),
+        format!("ip:{}", addr.ip()),
+    ];
+    if st.limiter.blocked(&keys) {
+        return Err(ApiErr::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::RATE_LIMITED,
+            "登录失败次数过多，请稍后再试",
+            "too many failed logins; try again later",
+        ));
+    }
+    let name = req.username.clone();
+    let rec = st.storage.run(move |tx| tx.user_by_name(&name)).await?;
+    let phc = rec
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let password = req.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+        .await
+        .unwrap_or(false);
+    let rec = match (rec, ok) {
+        (Some(r), true) => r,
+        _ => {
+            st.limiter.fail(&keys);
+            tracing::warn!(user = %req.username, ip = %addr.ip(), "failed login");
+            return Err(ApiErr::new(
+                StatusCode::UNAUTHORIZED,
+                codes::BAD_CREDENTIALS,
+                "用户名或密码错误",
+                "wrong user name or password",
+            ));
+        }
+    };
+    if !rec.user.active {
+        return Err(ApiErr::new(
+            StatusCode::FORBIDDEN,
+            codes::FORBIDDEN,
+            "账号已停用，请联系管理员",
+            "this account is disabled; contact the administrator",
+        ));
+    }
+    st.limiter.succeed(&keys[0]);
+    let (token, hash) = auth::new_token();
+    let now = Utc::now();
+    let expires = now + st.cfg.token_ttl;
+    let uid = rec.user.id;
+    let device = req.device_id;
+    st.storage
+        .run(move |tx| tx.insert_token(&hash, uid, device, now, expires))
+        .await?;
+    tracing::info!(user = %rec.user.username, device = %device, "login");
+    let actor = Actor::from_user(&rec.user);
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: expires,
+        user: actor.me(&rec.user.name),
+    }))
+}
+
+async fn logout(State(st): State<AppState>, a: Auth) -> Result<Json<serde_json::Value>, ApiErr> {
+    let h = a.token_hash.clone();
+    st.storage.run(move |tx| tx.revoke_token(&h)).await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+async fn me(a: Auth) -> Json<Me> {
+    Json(a.actor.me(&a.name))
+}
+
+async fn push(
+    State(st): State<AppState>,
+    a: Auth,
+    JsonBody(req): JsonBody<PushRequest>,
+) -> Result<Json<PushResponse>, ApiErr> {
+    if req.mutations.len() > MAX_PUSH_MUTATIONS {
+        return Err(ApiErr::too_large());
+    }
+    let actor = a.actor.clone();
+    let now = Utc::now();
+    let req = Arc::new(req);
+    let r2 = req.clone();
+    let results = st
+        .storage
+        .run(move |tx| logic::push(tx, &actor, r2.device_id, &r2.mutations, now))
+        .await?;
+    if let Some(n) = st.cfg.exit_after_push_commits {
+        if st.push_commits.fetch_add(1, Ordering::SeqCst) + 1 >= n {
+            // Fault injection: the transaction is committed, the answer is never sent.
+            eprintln!("failpoint: exiting after push commit");
+            std::process::exit(75);
+        }
+    }
+    let accepted = results.iter().filter(|o| o.result.is_accepted()).count();
+    tracing::info!(
+        user = %a.actor.username,
+        device = %req.device_id,
+        mutations = req.mutations.len(),
+        accepted,
+        "push"
+    );
+    Ok(Json(PushResponse { results }))
+}
+
+async fn pull(
+    State(st): State<AppState>,
+    a: Auth,
+    JsonBody(req): JsonBody<PullRequest>,
+) -> Result<Json<PullResponse>, ApiErr> {
+    let actor = a.actor.clone();
+    let r = st
+        .storage
+        .run(move |tx| logic::pull(tx, &actor, req.cursor.as_deref(), req.limit))
+        .await?;
+    match r {
+        Ok(p) => Ok(Json(p)),
+        Err(logic::PullError::BadCursor) => {
+            Err(ApiErr::bad_request("invalid cursor", String::new()))
+        }
+    }
+}
+
+async fn list_conflicts(State(st): State<AppState>, a: Auth) -> Result<Json<ConflictList>, ApiErr> {
+    let actor = a.actor.clone();
+    let conflicts = st
+        .storage
+        .run(move |tx| logic::conflicts(tx, &actor))
+        .await?;
+    Ok(Json(ConflictList { conflicts }))
+}
+
+async fn resolve_conflict(
+    State(st): State<AppState>,
+    a: Auth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ResolveRequest>,
+) -> Result<Json<Conflict>, ApiErr> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiErr::bad_request("invalid conflict id", String::new()))?;
+    let actor = a.actor.clone();
+    let now = Utc::now();
+    st.storage
+        .run(move |tx| logic::resolve(tx, &actor, id, req.resolution, now))
+        .await?
+        .map(Json)
+        .ok_or_else(ApiErr::not_found)
+}
+
+async fn fallback() -> ApiErr {
+    ApiErr::not_found()
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiErr::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        codes::INTERNAL,
+        "服务器内部错误",
+        "internal server error",
+    )
+    .into_response()
+}
+
+/// The routes served under `/v1` (besides `/healthz` and `/openapi.json`).
+pub const V1_ROUTES: &[(&str, &str)] = &[
+    ("post", "/v1/login"),
+    ("post", "/v1/logout"),
+    ("get", "/v1/me"),
+    ("post", "/v1/push"),
+    ("post", "/v1/pull"),
+    ("get", "/v1/conflicts"),
+    ("post", "/v1/conflicts/{id}/resolve"),
+];
+
+pub fn router(state: AppState) -> Router {
+    let max = state.cfg.max_body_bytes;
+    let v1 = Router::new()
+        .route("/v1/login", post(login))
+        .route("/v1/logout", post(logout))
+        .route("/v1/me", get(me))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", post(pull))
+        .route("/v1/conflicts", get(list_conflicts))
+        .route("/v1/conflicts/{id}/resolve", post(resolve_conflict))
+        .layer(middleware::from_fn(version_check));
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/openapi.json", get(openapi))
+        .merge(v1)
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(max))
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

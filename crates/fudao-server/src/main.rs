@@ -1,0 +1,314 @@
+//! `fudao-server`: the central sync server and its administration commands.
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use fudao_core::model::Role;
+use fudao_server::{auth, logic, AppState, ServerConfig, Storage};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "fudao-server",
+    version,
+    about = "辅导助手同步服务器 / Fudao sync server"
+)]
+struct Cli {
+    /// Database: sqlite:PATH (embedded default) or postgres://user@host:port/db
+    #[arg(long, env = "FUDAO_DB", default_value = "sqlite:fudao-server.db")]
+    db: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the sync API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        listen: String,
+        /// PEM certificate chain; with --tls-key the server speaks HTTPS (rustls).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Largest request body in bytes (after decompression).
+        #[arg(long, default_value_t = 8 * 1024 * 1024)]
+        max_body: usize,
+        /// Token lifetime in days.
+        #[arg(long, default_value_t = 30)]
+        token_days: i64,
+    },
+    /// Teams (辅导队).
+    Team {
+        #[command(subcommand)]
+        cmd: TeamCmd,
+    },
+    /// Users and their passwords.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// The financial product catalogue.
+    Catalog {
+        #[command(subcommand)]
+        cmd: CatalogCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCmd {
+    Add {
+        name: String,
+        #[arg(long, default_value = "")]
+        focus: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; the password comes from FUDAO_PASSWORD or a prompt.
+    Add {
+        username: String,
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Display name (defaults to the user name).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Disable a user and revoke their tokens.
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
+    /// Set a new password (FUDAO_PASSWORD or prompt) and revoke the user's tokens.
+    Passwd {
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// Publish a JSON array of products; products missing from the file are withdrawn.
+    Publish { file: PathBuf },
+}
+
+fn parse_role(s: &str) -> std::result::Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("unknown role `{s}` (coach | lead | admin)"))
+}
+
+fn read_password(username: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("FUDAO_PASSWORD") {
+        if p.is_empty() {
+            bail!("FUDAO_PASSWORD 为空 / FUDAO_PASSWORD is empty");
+        }
+        return Ok(p);
+    }
+    let p = rpassword::prompt_password(format!("{username} 的密码 / password: "))?;
+    let again = rpassword::prompt_password("再次输入 / repeat: ")?;
+    if p != again {
+        bail!("两次输入的密码不一致 / the passwords differ");
+    }
+    if p.chars().count() < 8 {
+        bail!("密码至少8个字符 / the password needs at least 8 characters");
+    }
+    Ok(p)
+}
+
+fn failpoint() -> Option<u64> {
+    let v = std::env::var("FUDAO_FAILPOINT").ok()?;
+    v.strip_prefix("exit_after_push_commit:")?.parse().ok()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if std::env::var("FUDAO_LOG_JSON").is_ok_and(|v| v == "1") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let storage = Storage::open(&cli.db)
+        .await
+        .with_context(|| format!("无法打开数据库 / cannot open database {}", redact(&cli.db)))?;
+    let now = Utc::now();
+    match cli.cmd {
+        Cmd::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            max_body,
+            token_days,
+        } => {
+            let cfg = ServerConfig {
+                max_body_bytes: max_body,
+                token_ttl: chrono::Duration::days(token_days),
+                exit_after_push_commits: failpoint(),
+                ..ServerConfig::default()
+            };
+            let listener = std::net::TcpListener::bind(&listen)
+                .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;
+            let addr = listener.local_addr()?;
+            let scheme = if tls_cert.is_some() { "https" } else { "http" };
+            println!(
+                "fudao-server listening on {scheme}://{addr} ({})",
+                storage.backend_name()
+            );
+            std::io::stdout().flush()?;
+            tracing::info!(%addr, backend = storage.backend_name(), "serving");
+            let tls = tls_cert.zip(tls_key);
+            fudao_server::serve(
+                AppState::new(storage, cfg),
+                listener,
+                tls,
+                shutdown_signal(),
+            )
+            .await?;
+        }
+        Cmd::Team {
+            cmd: TeamCmd::Add { name, focus },
+        } => {
+            let t = storage
+                .run(move |tx| Ok(logic::add_team(tx, &name, &focus, now)))
+                .await??;
+            println!("已创建辅导队 / team created: {} {}", t.name, t.id);
+        }
+        Cmd::Team { cmd: TeamCmd::List } => {
+            for t in storage.run(|tx| tx.list_teams()).await? {
+                println!("{}\t{}\t{}", t.id, t.name, t.focus);
+            }
+        }
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    username,
+                    team,
+                    role,
+                    name,
+                },
+        } => {
+            let pw = read_password(&username)?;
+            let hash = auth::hash_password(&pw).map_err(anyhow::Error::msg)?;
+            let u = storage
+                .run(move |tx| {
+                    Ok(logic::add_user(
+                        tx,
+                        &username,
+                        &name,
+                        team.as_deref(),
+                        role,
+                        hash.clone(),
+                        now,
+                    ))
+                })
+                .await??;
+            println!(
+                "已创建用户 / user created: {} ({}) {}",
+                u.username,
+                u.role.label_zh(),
+                u.id
+            );
+        }
+        Cmd::User {
+            cmd: UserCmd::Disable { username },
+        } => {
+            let u = storage
+                .run(move |tx| Ok(logic::set_active(tx, &username, false, now)))
+                .await??;
+            println!(
+                "已停用并注销全部登录 / disabled and logged out: {}",
+                u.username
+            );
+        }
+        Cmd::User {
+            cmd: UserCmd::Enable { username },
+        } => {
+            let u = storage
+                .run(move |tx| Ok(logic::set_active(tx, &username, true, now)))
+                .await??;
+            println!("已启用 / enabled: {}", u.username);
+        }
+        Cmd::User {
+            cmd: UserCmd::Passwd { username },
+        } => {
+            let pw = read_password(&username)?;
+            let hash = auth::hash_password(&pw).map_err(anyhow::Error::msg)?;
+            let name = username.clone();
+            storage
+                .run(move |tx| Ok(logic::set_password(tx, &name, hash.clone())))
+                .await??;
+            println!("密码已更新，旧登录已注销 / password changed, sessions revoked: {username}");
+        }
+        Cmd::Catalog {
+            cmd: CatalogCmd::Publish { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 / cannot read {}", file.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("不是有效的 JSON / not valid JSON: {}", file.display()))?;
+            let items = match v {
+                serde_json::Value::Array(a) => a,
+                serde_json::Value::Object(mut o) => match o.remove("products") {
+                    Some(serde_json::Value::Array(a)) => a,
+                    _ => bail!(
+                        "需要产品数组或 {{\"products\": [...]}} / expected an array of products"
+                    ),
+                },
+                _ => bail!("需要产品数组 / expected an array of products"),
+            };
+            let (changed, removed) = storage
+                .run(move |tx| Ok(logic::publish_catalog(tx, items.clone(), now)))
+                .await??;
+            println!("产品目录已发布：更新{changed}项，下架{removed}项 / catalogue published: {changed} written, {removed} withdrawn");
+        }
+    }
+    Ok(())
+}
+
+/// Hides a password in a database URL for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(a)) if a > s => {
+            let creds = &url[s + 3..a];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[a..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

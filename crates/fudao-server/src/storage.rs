@@ -1,0 +1,347 @@
+//! Storage behind one trait ([`Tx`]): every server operation runs as one transaction on a
+//! blocking thread, against SQLite (rusqlite) or PostgreSQL (tokio-postgres). The protocol
+//! logic in [`crate::logic`] is written once against [`Tx`].
+
+use chrono::{DateTime, Utc};
+use fudao_core::model::{EntityKind, Team, User};
+use fudao_sync::Conflict;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("postgres pool: {0}")]
+    Pool(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid database URL `{0}`: use sqlite:PATH or postgres://…")]
+    BadUrl(String),
+    #[error("worker thread failed: {0}")]
+    Join(String),
+}
+
+impl StoreError {
+    /// Transient failures worth retrying the whole transaction for (PostgreSQL deadlock,
+    /// serialization failure, a concurrent insert of the same mutation id; SQLite busy).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Postgres(e) => e.code().is_some_and(|c| {
+                let c = c.code();
+                c == "40P01" || c == "40001" || c == "23505"
+            }),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::DatabaseBusy
+            }
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Who last changed a field: the row version, the device and its device sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldStamp {
+    pub v: i64,
+    pub d: Uuid,
+    pub s: i64,
+}
+
+/// The stamp key recording who deleted (or undeleted) a row.
+pub const DELETED_STAMP: &str = "_deleted";
+
+/// A row as the server keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowState {
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub seq: i64,
+    pub version: i64,
+    pub deleted: bool,
+    pub data: Map<String, Value>,
+    pub stamps: BTreeMap<String, FieldStamp>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+}
+
+impl RowState {
+    pub fn scope(&self) -> String {
+        scope_of(self.team_id)
+    }
+    pub fn to_change(&self) -> fudao_sync::Change {
+        fudao_sync::Change {
+            seq: self.seq,
+            kind: self.kind,
+            row_id: self.row_id,
+            team_id: self.team_id,
+            version: self.version,
+            deleted: self.deleted,
+            data: Value::Object(self.data.clone()),
+            updated_at: self.updated_at,
+            updated_by: self.updated_by,
+        }
+    }
+}
+
+/// The change-sequence scope of a row: its team, or [`fudao_sync::GLOBAL_SCOPE`].
+pub fn scope_of(team: Option<Uuid>) -> String {
+    team.map(|t| t.to_string())
+        .unwrap_or_else(|| fudao_sync::GLOBAL_SCOPE.to_string())
+}
+
+/// One accepted field change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+    pub device_id: Option<Uuid>,
+    pub mutation_id: Option<Uuid>,
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    pub version: i64,
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+}
+
+/// A processed mutation (the idempotency record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMutation {
+    pub hash: String,
+    pub result: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRecord {
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// One storage transaction. Implemented by the SQLite and PostgreSQL backends.
+pub trait Tx {
+    /// Locks the change-sequence counters of `scopes` (sorted, to avoid deadlocks) until the
+    /// transaction ends.
+    fn lock_scopes(&mut self, scopes: &[String]) -> Result<()>;
+    /// Allocates the next change sequence number of `scope`. The counter row stays locked
+    /// until commit, so sequence numbers of one scope commit in order.
+    fn next_seq(&mut self, scope: &str) -> Result<i64>;
+    fn ensure_scope(&mut self, scope: &str) -> Result<()>;
+    fn list_scopes(&mut self) -> Result<Vec<String>>;
+
+    fn get_mutation(&mut self, id: Uuid) -> Result<Option<StoredMutation>>;
+    #[allow(clippy::too_many_arguments)]
+    fn put_mutation(
+        &mut self,
+        id: Uuid,
+        device_id: Uuid,
+        user_id: Uuid,
+        hash: &str,
+        result: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>>;
+    fn put_row(&mut self, row: &RowState) -> Result<()>;
+    /// Rows of `scope` with `seq > after`, in sequence order, at most `limit`.
+    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>>;
+    fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>>;
+
+    fn insert_audit(&mut self, e: &AuditEntry) -> Result<()>;
+    /// The value `field` had at `version`: the `old` value of its first audited change after
+    /// `version` (`Null` if none).
+    fn value_at(
+        &mut self,
+        kind: EntityKind,
+        row_id: Uuid,
+        field: &str,
+        version: i64,
+    ) -> Result<Value>;
+    fn audit_count(&mut self) -> Result<i64>;
+
+    fn insert_conflict(&mut self, c: &Conflict) -> Result<()>;
+    fn get_conflict(&mut self, id: Uuid) -> Result<Option<Conflict>>;
+    fn update_conflict(&mut self, c: &Conflict) -> Result<()>;
+    /// Open conflicts in the given team scopes (`None` = all).
+    fn open_conflicts(&mut self, scopes: Option<&[String]>) -> Result<Vec<Conflict>>;
+
+    fn insert_team(&mut self, t: &Team) -> Result<()>;
+    fn list_teams(&mut self) -> Result<Vec<Team>>;
+    fn find_team(&mut self, name_or_id: &str) -> Result<Option<Team>>;
+
+    fn insert_user(&mut self, u: &UserRecord) -> Result<()>;
+    fn update_user(&mut self, u: &UserRecord) -> Result<()>;
+    fn user_by_name(&mut self, username: &str) -> Result<Option<UserRecord>>;
+    fn user_by_id(&mut self, id: Uuid) -> Result<Option<UserRecord>>;
+
+    fn insert_token(
+        &mut self,
+        hash: &str,
+        user_id: Uuid,
+        device_id: Uuid,
+        created: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()>;
+    fn get_token(&mut self, hash: &str) -> Result<Option<TokenRecord>>;
+    fn revoke_token(&mut self, hash: &str) -> Result<()>;
+    fn revoke_user_tokens(&mut self, user_id: Uuid) -> Result<()>;
+}
+
+/// A work item run inside one transaction.
+pub type Work<R> = Box<dyn FnOnce(&mut dyn Tx) -> Result<R> + Send>;
+
+/// A storage backend: runs a closure inside one transaction, committing on `Ok`.
+pub trait Backend: Send + Sync + 'static {
+    /// Runs `f` in a transaction on the calling (blocking) thread.
+    fn transact_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    fn name(&self) -> &'static str;
+}
+
+/// Shared handle to a backend, usable from async code.
+#[derive(Clone)]
+pub struct Storage {
+    backend: Arc<dyn Backend>,
+}
+
+impl Storage {
+    pub fn new(backend: Arc<dyn Backend>) -> Self {
+        Storage { backend }
+    }
+
+    /// Opens `sqlite:PATH` or `postgres://…` and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let b = crate::sqlite::SqliteBackend::open(path)?;
+            Ok(Storage::new(Arc::new(b)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let b = crate::postgres::PgBackend::open(url).await?;
+            Ok(Storage::new(Arc::new(b)))
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Runs `f` in one transaction on the calling thread, retrying transient failures.
+    pub fn run_blocking<R, F>(&self, mut f: F) -> Result<R>
+    where
+        F: FnMut(&mut dyn Tx) -> Result<R>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut out = None;
+            let r = self.backend.transact_dyn(&mut |tx| {
+                out = Some(f(tx)?);
+                Ok(())
+            });
+            match r {
+                Ok(()) => {
+                    return out.ok_or_else(|| StoreError::Corrupt("no result".into()));
+                }
+                Err(e) if e.is_retryable() && attempt < 5 => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Runs `f` in one transaction on a blocking thread.
+    pub async fn run<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnMut(&mut dyn Tx) -> Result<R> + Send + 'static,
+    {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.run_blocking(f))
+            .await
+            .map_err(|e| StoreError::Join(e.to_string()))?
+    }
+}
+
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("uuid {s}: {e}")))
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time {s}: {e}")))
+}
+
+pub(crate) fn parse_kind(s: &str) -> Result<EntityKind> {
+    EntityKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("kind {s}")))
+}
+
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
+}
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+pub(crate) fn time_str(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Reassembles a conflict from its stored columns.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn conflict_from_parts(
+    id: &str,
+    ctype: &str,
+    kind: &str,
+    row_id: &str,
+    team_id: Option<&str>,
+    field: &str,
+    base: &str,
+    server: &str,
+    incoming: &str,
+    mutation_id: &str,
+    device_id: &str,
+    user_id: Option<&str>,
+    created_at: &str,
+    resolved_at: Option<&str>,
+    resolved_by: Option<&str>,
+    resolution: Option<&str>,
+) -> Result<Conflict> {
+    Ok(Conflict {
+        id: parse_uuid(id)?,
+        conflict_type: fudao_sync::ConflictType::parse(ctype)
+            .ok_or_else(|| StoreError::Corrupt(format!("conflict type {ctype}")))?,
+        kind: parse_kind(kind)?,
+        row_id: parse_uuid(row_id)?,
+        team_id: team_id.map(parse_uuid).transpose()?,
+        field: field.to_string(),
+        base: parse_json(base)?,
+        server: parse_json(server)?,
+        incoming: parse_json(incoming)?,
+        mutation_id: parse_uuid(mutation_id)?,
+        device_id: parse_uuid(device_id)?,
+        user_id: user_id.map(parse_uuid).transpose()?,
+        created_at: parse_time(created_at)?,
+        resolved_at: resolved_at.map(parse_time).transpose()?,
+        resolved_by: resolved_by.map(parse_uuid).transpose()?,
+        resolution: resolution.map(str::to_string),
+    })
+}

@@ -1,0 +1,146 @@
+//! A throwaway PostgreSQL cluster for tests and benchmarks (Debian's binaries; postgres
+//! refuses to run as root, so as root the commands run as the `postgres` user).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL throwaway cluster
+
+pub struct PgCluster {
+    pub port: u16,
+    pub dir: PathBuf,
+    next_db: AtomicU32,
+}
+
+fn pg_bin() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
+        .collect();
+    dirs.sort();
+    dirs.pop()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn as_postgres(cmd: &str) -> std::process::Output {
+    let am_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if am_root {
+        Command::new("runuser")
+            .args(["-u", "postgres", "--", "sh", "-c", cmd])
+            .output()
+            .expect("runuser")
+    } else {
+        Command::new("sh").args(["-c", cmd]).output().expect("sh")
+    }
+}
+
+impl PgCluster {
+    /// The cluster shared by the tests of this process, or `None` (with a loud message) when
+    /// PostgreSQL's binaries are not installed.
+    pub fn shared() -> Option<&'static PgCluster> {
+        static C: OnceLock<Option<PgCluster>> = OnceLock::new();
+        C.get_or_init(|| {
+            let Some(bin) = pg_bin() else {
+                eprintln!("\n!!!!!!!! SKIPPING PostgreSQL tests: no /usr/lib/postgresql/*/bin/initdb (install Debian's `postgresql`) !!!!!!!!\n");
+                return None;
+            };
+            Some(PgCluster::start(&bin))
+        })
+        .as_ref()
+    }
+
+    fn start(bin: &Path) -> PgCluster {
+        let dir =
+            std::env::temp_dir().join(format!("fudao-pg-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let _ = Command::new("chown")
+            .args(["-R", "postgres:postgres", dir.to_str().unwrap()])
+            .output();
+        let data = dir.join("data");
+        let port = free_port();
+        let out = as_postgres(&format!(
+            "{}/initdb -D {} -A trust -U postgres --no-sync -E UTF8 --locale=C",
+            bin.display(),
+            data.display()
+        ));
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = as_postgres(&format!(
+            "{}/pg_ctl -D {} -l {}/log -w -o \"-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_buffers=64MB\" start",
+            bin.display(),
+            data.display(),
+            dir.display(),
+            dir.display()
+        ));
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Stop the cluster when this test process is gone.
+        let watcher = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; runuser -u postgres -- {bin}/pg_ctl -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            bin = bin.display(),
+            data = data.display(),
+            dir = dir.display()
+        );
+        let _ = Command::new("setsid").args(["sh", "-c", &watcher]).spawn();
+        PgCluster {
+            port,
+            dir,
+            next_db: AtomicU32::new(0),
+        }
+    }
+
+    /// A fresh, empty database in the cluster.
+    pub async fn new_database(&self) -> String {
+        let n = self.next_db.fetch_add(1, Ordering::SeqCst);
+        let name = format!("t{}_{}", n, Uuid::now_v7().simple());
+        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
+        let (client, conn) = tokio_postgres_connect(&admin).await;
+        let h = tokio::spawn(conn);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        drop(client);
+        let _ = h.await;
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+async fn tokio_postgres_connect(
+    url: &str,
+) -> (
+    tokio_postgres::Client,
+    impl std::future::Future<Output = ()>,
+) {
+    let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    (c, async move {
+        let _ = conn.await;
+    })
+}

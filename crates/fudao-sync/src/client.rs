@@ -1,0 +1,341 @@
+//! The HTTP client of the sync protocol: reqwest with rustls, gzip both ways, retries with
+//! exponential backoff on network errors and 502/503/504 (every call is idempotent: pushes
+//! are keyed by mutation id, pulls by cursor).
+
+use crate::protocol::*;
+use fudao_core::Msg;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::io::Write;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Why a call failed. Messages tell the user what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("无法连接同步服务器（已重试{attempts}次），本地数据未改动，请检查网络后重试 / cannot reach the sync server after {attempts} attempts; local data is unchanged, check the network and retry: {detail}")]
+    Network { attempts: u32, detail: String },
+    #[error("客户端版本过旧，请升级后再同步；未同步的修改已保留 / this client is too old for the server, upgrade it and sync again; unsynced changes are kept: {0}")]
+    UpgradeRequired(Msg),
+    #[error("登录已失效，请重新登录（fudao login） / not logged in or the session expired, run `fudao login`: {0}")]
+    Unauthorized(Msg),
+    #[error("服务器拒绝请求 / the server refused the request ({status}): {error}")]
+    Api { status: u16, error: ApiError },
+    #[error("服务器地址无效 / invalid server URL: {0}")]
+    BadUrl(String),
+    #[error("服务器响应无法解析 / the server's response could not be read: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The stable error code (same vocabulary as [`codes`]).
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::Network { .. } => codes::UNAVAILABLE,
+            ClientError::UpgradeRequired(_) => codes::UPGRADE_REQUIRED,
+            ClientError::Unauthorized(_) => codes::UNAUTHORIZED,
+            ClientError::Api { error, .. } => &error.code,
+            ClientError::BadUrl(_) => codes::BAD_REQUEST,
+            ClientError::Protocol(_) => codes::INTERNAL,
+        }
+    }
+}
+
+/// Retry policy for network errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 5,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    retry: Retry,
+    protocol: u32,
+}
+
+/// Request bodies larger than this are gzip-compressed.
+const GZIP_THRESHOLD: usize = 1024;
+
+impl Client {
+    /// A client for `base_url` (`http://host:port` or `https://…`).
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let base = base_url.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::BadUrl(base));
+        }
+        let http = reqwest::Client::builder()
+            .gzip(true)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("fudao/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::BadUrl(e.to_string()))?;
+        Ok(Client {
+            http,
+            base,
+            token: None,
+            retry: Retry::default(),
+            protocol: PROTOCOL_VERSION,
+        })
+    }
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+    /// Pretend to speak another protocol version (tests of the upgrade path).
+    pub fn with_protocol_version(mut self, v: u32) -> Self {
+        self.protocol = v;
+        self
+    }
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.call::<(), Health>(reqwest::Method::GET, "/healthz", None)
+            .await
+    }
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device_id: Uuid,
+    ) -> Result<LoginResponse, ClientError> {
+        let req = LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+            device_id,
+        };
+        self.call(reqwest::Method::POST, "/v1/login", Some(&req))
+            .await
+    }
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        self.call::<(), serde_json::Value>(reqwest::Method::POST, "/v1/logout", None)
+            .await
+            .map(|_| ())
+    }
+    pub async fn me(&self) -> Result<Me, ClientError> {
+        self.call::<(), Me>(reqwest::Method::GET, "/v1/me", None)
+            .await
+    }
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, ClientError> {
+        self.call(reqwest::Method::POST, "/v1/push", Some(req))
+            .await
+    }
+    pub async fn pull(&self, req: &PullRequest) -> Result<PullResponse, ClientError> {
+        self.call(reqwest::Method::POST, "/v1/pull", Some(req))
+            .await
+    }
+    pub async fn conflicts(&self) -> Result<ConflictList, ClientError> {
+        self.call::<(), ConflictList>(reqwest::Method::GET, "/v1/conflicts", None)
+            .await
+    }
+    pub async fn resolve_conflict(
+        &self,
+        id: Uuid,
+        resolution: Resolution,
+    ) -> Result<Conflict, ClientError> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/conflicts/{id}/resolve"),
+            Some(&ResolveRequest { resolution }),
+        )
+        .await
+    }
+
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, ClientError> {
+        let payload = match body {
+            Some(b) => {
+                let json =
+                    serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?;
+                if json.len() > GZIP_THRESHOLD {
+                    let mut enc =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                    enc.write_all(&json)
+                        .and_then(|_| enc.finish())
+                        .map(|z| Some((z, true)))
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?
+                } else {
+                    Some((json, false))
+                }
+            }
+            None => None,
+        };
+        let url = format!("{}{}", self.base, path);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut rb = self
+                .http
+                .request(method.clone(), &url)
+                .header(HEADER_PROTOCOL, self.protocol.to_string())
+                .header(HEADER_SCHEMA, SCHEMA_VERSION.to_string());
+            if let Some(t) = &self.token {
+                rb = rb.bearer_auth(t);
+            }
+            if let Some((bytes, gz)) = &payload {
+                rb = rb
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(bytes.clone());
+                if *gz {
+                    rb = rb.header(reqwest::header::CONTENT_ENCODING, "gzip");
+                }
+            }
+            let retryable_err = match rb.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    if resp.status().is_success() {
+                        return match resp.bytes().await {
+                            Ok(b) => serde_json::from_slice(&b)
+                                .map_err(|e| ClientError::Protocol(e.to_string())),
+                            // The body was cut off: treat like a dropped connection.
+                            Err(e) => {
+                                if attempt >= self.retry.attempts {
+                                    return Err(ClientError::Network {
+                                        attempts: attempt,
+                                        detail: e.to_string(),
+                                    });
+                                }
+                                self.backoff(attempt).await;
+                                continue;
+                            }
+                        };
+                    }
+                    if matches!(status, 502..=504) {
+                        format!("HTTP {status}")
+                    } else {
+                        let text = resp.bytes().await.unwrap_or_default();
+                        let error: ApiError = serde_json::from_slice(&text).unwrap_or_else(|_| {
+                            ApiError::new(
+                                codes::INTERNAL,
+                                format!("服务器返回了无法识别的错误（HTTP {status}）"),
+                                format!("unrecognised error response (HTTP {status})"),
+                            )
+                        });
+                        return Err(match status {
+                            426 => ClientError::UpgradeRequired(error.message),
+                            401 if error.code == codes::UNAUTHORIZED => {
+                                ClientError::Unauthorized(error.message)
+                            }
+                            _ => ClientError::Api { status, error },
+                        });
+                    }
+                }
+                Err(e) => e.to_string(),
+            };
+            if attempt >= self.retry.attempts {
+                return Err(ClientError::Network {
+                    attempts: attempt,
+                    detail: retryable_err,
+                });
+            }
+            self.backoff(attempt).await;
+        }
+    }
+
+    async fn backoff(&self, attempt: u32) {
+        let factor = 1u32 << attempt.saturating_sub(1).min(10);
+        let d = self
+            .retry
+            .base_delay
+            .saturating_mul(factor)
+            .min(self.retry.max_delay);
+        // Spread retries of many clients: up to +50% derived from the clock's nanoseconds.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|t| t.subsec_nanos())
+            .unwrap_or(0);
+        let jitter = d.mul_f64(f64::from(nanos % 500) / 1000.0);
+        tokio::time::sleep(d + jitter).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-shot HTTP server that answers every request with `status` and `body`.
+    async fn canned(status: &'static str, body: &'static str) -> String {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                let mut buf = vec![0u8; 8192];
+                let _ = s.read(&mut buf).await;
+                let resp = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn upgrade_required_is_a_distinct_error() {
+        let url = canned(
+            "426 Upgrade Required",
+            r#"{"code":"upgrade_required","message":{"zh":"请升级","en":"upgrade"}}"#,
+        )
+        .await;
+        let c = Client::new(&url).unwrap();
+        let e = c.me().await.unwrap_err();
+        assert!(matches!(e, ClientError::UpgradeRequired(_)), "{e:?}");
+        assert_eq!(e.code(), codes::UPGRADE_REQUIRED);
+    }
+
+    #[tokio::test]
+    async fn network_errors_are_retried_then_reported() {
+        // Bind and drop to get a port nobody listens on.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let c = Client::new(&format!("http://127.0.0.1:{port}"))
+            .unwrap()
+            .with_retry(Retry {
+                attempts: 3,
+                base_delay: Duration::from_millis(5),
+                max_delay: Duration::from_millis(20),
+            });
+        let e = c.health().await.unwrap_err();
+        match e {
+            ClientError::Network { attempts, .. } => assert_eq!(attempts, 3),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_non_http_urls() {
+        assert!(matches!(
+            Client::new("ftp://x"),
+            Err(ClientError::BadUrl(_))
+        ));
+    }
+}

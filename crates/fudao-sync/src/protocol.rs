@@ -1,0 +1,451 @@
+//! Wire types of the sync protocol (JSON over HTTP). See `docs/sync.md`.
+//!
+//! Every request carries [`HEADER_PROTOCOL`] and [`HEADER_SCHEMA`]; a server that cannot serve
+//! them answers `426 Upgrade Required` with the error code [`codes::UPGRADE_REQUIRED`].
+
+use chrono::{DateTime, Utc};
+use fudao_core::model::{EntityKind, Role};
+use fudao_core::Msg;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Version of the wire protocol. Bump on any incompatible change to these types.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Version of the entity schema (the JSON shape of rows).
+pub const SCHEMA_VERSION: u32 = 1;
+/// Request header carrying [`PROTOCOL_VERSION`].
+pub const HEADER_PROTOCOL: &str = "x-fudao-protocol";
+/// Request header carrying [`SCHEMA_VERSION`].
+pub const HEADER_SCHEMA: &str = "x-fudao-schema";
+/// Largest number of mutations accepted in one push.
+pub const MAX_PUSH_MUTATIONS: usize = 1000;
+/// Largest pull page a server returns.
+pub const MAX_PULL_LIMIT: u32 = 2000;
+/// The scope of rows that belong to no team (product catalogue, administrators).
+pub const GLOBAL_SCOPE: &str = "global";
+
+/// Stable machine-readable error codes. Clients branch on these, never on message text.
+pub mod codes {
+    pub const UPGRADE_REQUIRED: &str = "upgrade_required";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const BAD_CREDENTIALS: &str = "bad_credentials";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const TOO_LARGE: &str = "too_large";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const INTERNAL: &str = "internal";
+    pub const UNAVAILABLE: &str = "unavailable";
+    /// Mutation-level: the same mutation id was pushed before with a different payload.
+    pub const PAYLOAD_MISMATCH: &str = "payload_mismatch";
+    /// Mutation-level: the row's team may not be changed by a push.
+    pub const TEAM_CHANGE: &str = "team_change";
+    /// Mutation-level: teams, users and products are managed on the server only.
+    pub const READ_ONLY_KIND: &str = "read_only_kind";
+    /// Mutation-level: the merged row does not have the entity's shape.
+    pub const INVALID_ROW: &str = "invalid_row";
+    /// Mutation-level: the team does not exist.
+    pub const UNKNOWN_TEAM: &str = "unknown_team";
+}
+
+/// The one error shape of every non-2xx response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub code: String,
+    pub message: Msg,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError {
+            code: code.to_string(),
+            message: Msg::new(zh, en),
+            details: Value::Null,
+        }
+    }
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// A push operation on one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Put,
+    Delete,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Put => "put",
+            Op::Delete => "delete",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Op> {
+        match s {
+            "put" => Some(Op::Put),
+            "delete" => Some(Op::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// One local change: changed top-level fields only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    /// UUIDv7, unique per change; the idempotency key.
+    pub mutation_id: Uuid,
+    /// The device's own sequence number of this change (monotonic per device).
+    pub device_seq: i64,
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    /// The server row version the device had when it made the change (0 = never synced).
+    pub base_version: i64,
+    pub op: Op,
+    /// Changed top-level fields → new values (empty for deletes).
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+}
+
+impl Mutation {
+    /// A canonical text of the payload (keys sorted at every level), used to tell a replay
+    /// from a different payload under the same mutation id.
+    pub fn canonical(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or(Value::Null);
+        canonical_json(&v)
+    }
+}
+
+/// Serialises a JSON value with object keys sorted at every level, independent of
+/// serde_json's `preserve_order` feature.
+pub fn canonical_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What the server did with one mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum MutationResult {
+    /// Every changed field was applied (or already had the value). `version` is the row's
+    /// server version afterwards.
+    Applied { version: i64 },
+    /// Disjoint fields were applied; the fields in `conflicts` kept the server's value and a
+    /// conflict record was written for each.
+    Conflict {
+        version: i64,
+        conflicts: Vec<Conflict>,
+    },
+    /// Refused; nothing was changed.
+    Rejected { code: String, message: Msg },
+}
+
+impl MutationResult {
+    pub fn rejected(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        MutationResult::Rejected {
+            code: code.to_string(),
+            message: Msg::new(zh, en),
+        }
+    }
+    /// Whether the server accepted the mutation (applied, possibly with conflicts recorded).
+    pub fn is_accepted(&self) -> bool {
+        !matches!(self, MutationResult::Rejected { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationOutcome {
+    pub mutation_id: Uuid,
+    /// True when the mutation id had been processed before; `result` is then the original one.
+    #[serde(default)]
+    pub duplicate: bool,
+    pub result: MutationResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One outcome per pushed mutation, in request order.
+    pub results: Vec<MutationOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    /// Opaque cursor from the previous page; `None` starts from the beginning.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// The current state of one row, as of its latest change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The row's position in its team's change sequence.
+    pub seq: i64,
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+    /// The full entity JSON (the last live state for a tombstone).
+    pub data: Value,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Store this together with the applied page; pass it to the next pull.
+    pub next_cursor: String,
+    /// More changes are waiting.
+    pub more: bool,
+}
+
+/// Which way a conflict went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictType {
+    /// The same field was changed on the server and by the incoming mutation.
+    Field,
+    /// The incoming mutation edited a row that was deleted on the server (the row stays
+    /// deleted; `incoming` holds the edited fields).
+    EditDeleted,
+    /// The incoming mutation deleted a row that was edited on the server (the row stays;
+    /// `server` holds its data).
+    DeleteEdited,
+}
+
+impl ConflictType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictType::Field => "field",
+            ConflictType::EditDeleted => "edit_deleted",
+            ConflictType::DeleteEdited => "delete_edited",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "field" => Some(ConflictType::Field),
+            "edit_deleted" => Some(ConflictType::EditDeleted),
+            "delete_edited" => Some(ConflictType::DeleteEdited),
+            _ => None,
+        }
+    }
+}
+
+/// A concurrent change that kept the server's value. Nothing is discarded: the incoming value
+/// is kept here until a person resolves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub id: Uuid,
+    pub conflict_type: ConflictType,
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+    /// The top-level field (`""` for edit/delete conflicts).
+    pub field: String,
+    /// The value the incoming edit was based on.
+    pub base: Value,
+    /// The value the server kept.
+    pub server: Value,
+    /// The value that was not applied.
+    pub incoming: Value,
+    pub mutation_id: Uuid,
+    pub device_id: Uuid,
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub resolved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub resolved_by: Option<Uuid>,
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// How a conflict was settled (the data change itself travels as an ordinary mutation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The incoming ("mine") value was written again.
+    Mine,
+    /// The server's value stays.
+    Theirs,
+    /// A third value was written.
+    Value,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Mine => "mine",
+            Resolution::Theirs => "theirs",
+            Resolution::Value => "value",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "mine" => Some(Resolution::Mine),
+            "theirs" => Some(Resolution::Theirs),
+            "value" => Some(Resolution::Value),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    pub resolution: Resolution,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictList {
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    pub device_id: Uuid,
+}
+
+/// Who is logged in (never includes secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// Bearer token; send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: Me,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+    pub schema: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn mutation() -> Mutation {
+        Mutation {
+            mutation_id: Uuid::now_v7(),
+            device_seq: 3,
+            kind: EntityKind::Firm,
+            row_id: Uuid::now_v7(),
+            team_id: None,
+            base_version: 2,
+            op: Op::Put,
+            fields: json!({"name": "济南量子", "staff": 12, "tags": ["a"]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        }
+    }
+
+    #[test]
+    fn canonical_is_key_order_independent() {
+        let a = json!({"b": 1, "a": {"y": [1, {"q": 2, "p": 1}], "x": "中"}});
+        let b = json!({"a": {"x": "中", "y": [1, {"p": 1, "q": 2}]}, "b": 1});
+        assert_eq!(canonical_json(&a), canonical_json(&b));
+        assert_eq!(
+            canonical_json(&a),
+            r#"{"a":{"x":"中","y":[1,{"p":1,"q":2}]},"b":1}"#
+        );
+        let m = mutation();
+        let mut m2 = m.clone();
+        assert_eq!(m.canonical(), m2.canonical());
+        m2.fields.insert("staff".into(), json!(13));
+        assert_ne!(m.canonical(), m2.canonical());
+    }
+
+    #[test]
+    fn wire_shapes() {
+        let m = mutation();
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v["kind"], "firm");
+        assert_eq!(v["op"], "put");
+        let r = MutationResult::Applied { version: 4 };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"status": "applied", "version": 4})
+        );
+        let e = ApiError::new(codes::FORBIDDEN, "无权限", "forbidden");
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"code": "forbidden", "message": {"zh": "无权限", "en": "forbidden"}})
+        );
+        // Unknown fields in a mutation are refused rather than silently dropped.
+        let mut bad = v.clone();
+        bad["evil"] = json!(1);
+        assert!(serde_json::from_value::<Mutation>(bad).is_err());
+    }
+}
