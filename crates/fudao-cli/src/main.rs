@@ -1,1 +1,102 @@
-fn main() {}
+//! `fudao`: every core job of the Fudao workbench, headless — for scripts, batch runs, tests
+//! and benchmarks. A thin shell: parse arguments, call one library function, print.
+//!
+//! Exit codes: 0 success; 1 usage or validation error; 2 partial success (some rows rejected).
+
+mod cmd_data;
+mod cmd_firm;
+mod cmd_plan;
+mod out;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "fudao",
+    version,
+    about = "金融辅导工作台命令行 (Fudao financial-coaching workbench CLI)"
+)]
+pub struct Cli {
+    /// 数据库文件 (database file); default: the platform data dir
+    #[arg(long, global = true, env = "FUDAO_DB")]
+    pub db: Option<PathBuf>,
+    /// 以 JSON 输出 (print JSON)
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 初始化数据库 (create or migrate the database)
+    Init,
+    /// 生成演示数据 (generate deterministic synthetic demo data)
+    Demo(cmd_data::DemoArgs),
+    /// 导入企业名单 (import firm lists from .xlsx/.xls/.csv)
+    #[command(subcommand)]
+    Import(cmd_data::ImportCmd),
+    /// 导出 (export firms or needs to .xlsx/.csv)
+    #[command(subcommand)]
+    Export(cmd_data::ExportCmd),
+    /// 企业 (firms)
+    #[command(subcommand)]
+    Firm(cmd_firm::FirmCmd),
+    /// 融资需求 (financing needs)
+    #[command(subcommand)]
+    Need(cmd_firm::NeedCmd),
+    /// 走访记录 (visits)
+    #[command(subcommand)]
+    Visit(cmd_firm::VisitCmd),
+    /// 金融产品目录 (product catalogue)
+    #[command(subcommand)]
+    Catalog(cmd_plan::CatalogCmd),
+    /// 一企一策方案 (draft, store and print plans: `plan FIRM --out F.pdf`, `plan --all --out-dir D`)
+    Plan(cmd_plan::PlanArgs),
+}
+
+/// A command's result: how the process should exit.
+pub enum Outcome {
+    Ok,
+    /// Some items failed, the rest succeeded (exit 2).
+    Partial,
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let ctx = out::Ctx {
+        db: cli.db.clone(),
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Init => cmd_data::init(&ctx),
+        Command::Demo(a) => cmd_data::demo(&ctx, a),
+        Command::Import(c) => cmd_data::import(&ctx, c),
+        Command::Export(c) => cmd_data::export(&ctx, c),
+        Command::Firm(c) => cmd_firm::firm(&ctx, c),
+        Command::Need(c) => cmd_firm::need(&ctx, c),
+        Command::Visit(c) => cmd_firm::visit(&ctx, c),
+        Command::Catalog(c) => cmd_plan::catalog(&ctx, c),
+        Command::Plan(a) => cmd_plan::plan(&ctx, a),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(2),
+        Err(e) => {
+            out::print_error(&e);
+            ExitCode::from(1)
+        }
+    }
+}

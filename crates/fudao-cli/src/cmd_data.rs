@@ -1,0 +1,272 @@
+//! init, demo, import, export.
+
+use crate::out::{self, Ctx};
+use crate::Outcome;
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use fudao_core::model::{EntityKind, Firm, Need, Team};
+use fudao_store::demo::{self, DemoOptions};
+use fudao_store::ImportOptions;
+use std::path::{Path, PathBuf};
+
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn init(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let s = ctx.open()?;
+    let path = ctx.db_path();
+    if ctx.json {
+        out::print_json(
+            &serde_json::json!({ "db": path, "schema_version": fudao_store::SCHEMA_VERSION, "device_id": s.device_id() }),
+        )?;
+    } else {
+        println!("数据库已就绪 (database ready): {}", path.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// 企业数量 (number of firms)
+    #[arg(long, default_value_t = 200)]
+    pub firms: usize,
+    /// 随机种子 (seed; same seed, same data)
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// 以此日期为“今天” (treat this date as today, YYYY-MM-DD)
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+}
+
+pub fn demo(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<Outcome> {
+    let mut s = ctx.open()?;
+    if s.count(EntityKind::Firm)? > 0 {
+        bail!("数据库中已有企业数据，演示数据只能写入空数据库 (the database already holds firms; demo data goes into an empty database): {}", ctx.db_path().display());
+    }
+    let pb = out::progress(1, "生成演示数据 (generating)");
+    let started = std::time::Instant::now();
+    let sum = demo::generate(
+        &mut s,
+        &DemoOptions {
+            firms: a.firms,
+            seed: a.seed,
+            today: a.today.unwrap_or_else(today),
+        },
+    )?;
+    pb.finish_and_clear();
+    if ctx.json {
+        out::print_json(&sum)?;
+    } else {
+        println!(
+            "已生成演示数据 (demo data generated) in {:.2}s: {} 个辅导队, {} 名用户, {} 家企业, {} 条融资需求, {} 条走访记录, {} 条评价, {} 个金融产品",
+            started.elapsed().as_secs_f64(),
+            sum.teams,
+            sum.users,
+            sum.firms,
+            sum.needs,
+            sum.visits,
+            sum.feedback,
+            sum.products
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// 导入企业名单 (import a firm list)
+    Firms {
+        file: PathBuf,
+        /// 工作表名称 (sheet name; default: the first sheet)
+        #[arg(long)]
+        sheet: Option<String>,
+        /// 有任何错误行则全部不导入 (import nothing if any row is bad)
+        #[arg(long)]
+        strict: bool,
+        /// 只检查不写入 (report without writing)
+        #[arg(long)]
+        dry_run: bool,
+        /// 新企业归属的辅导队 (team for new firms: name or id)
+        #[arg(long)]
+        team: Option<String>,
+    },
+}
+
+pub fn resolve_team(s: &fudao_store::Store, key: &str) -> anyhow::Result<Team> {
+    let teams: Vec<Team> = s.list()?;
+    teams
+        .into_iter()
+        .find(|t| t.id.to_string() == key || t.name == key)
+        .with_context(|| format!("未找到辅导队“{key}” (no such team)"))
+}
+
+pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
+    let ImportCmd::Firms {
+        file,
+        sheet,
+        strict,
+        dry_run,
+        team,
+    } = cmd;
+    let sheet_data = fudao_io::import::read_firms(&file, sheet.as_deref())
+        .with_context(|| format!("无法读取文件 (cannot read) {}", file.display()))?;
+    let mut s = ctx.open()?;
+    let team_id = team
+        .as_deref()
+        .map(|t| resolve_team(&s, t))
+        .transpose()?
+        .map(|t| t.id);
+    let opts = ImportOptions {
+        strict,
+        dry_run,
+        team_id,
+        coach_id: None,
+        today: today(),
+    };
+    let report = s.import_rows(&sheet_data.rows, sheet_data.errors.len(), &opts)?;
+    let mut rejected: Vec<(u32, String, String, String)> = sheet_data
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.row,
+                e.column.clone(),
+                e.message.zh.clone(),
+                e.message.en.clone(),
+            )
+        })
+        .chain(report.rejected.iter().map(|e| {
+            (
+                e.row,
+                e.column.clone(),
+                e.message.zh.clone(),
+                e.message.en.clone(),
+            )
+        }))
+        .collect();
+    rejected.sort_by_key(|r| r.0);
+    let mut bad_rows: Vec<u32> = rejected.iter().map(|r| r.0).collect();
+    bad_rows.dedup();
+    if ctx.json {
+        out::print_json(&serde_json::json!({
+            "file": file,
+            "sheet": sheet_data.sheet_name,
+            "rows": sheet_data.total_rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "needs_created": report.needs_created,
+            "needs_updated": report.needs_updated,
+            "rejected_rows": bad_rows.len(),
+            "errors": rejected.iter().map(|(row, col, zh, en)| serde_json::json!({"row": row, "column": col, "message": zh, "message_en": en})).collect::<Vec<_>>(),
+            "unknown_columns": sheet_data.unknown_columns,
+            "committed": report.committed,
+            "dry_run": dry_run,
+        }))?;
+    } else {
+        for (row, col, zh, en) in &rejected {
+            eprintln!("第{row}行 [{col}]: {zh} (row {row}, column '{col}': {en})");
+        }
+        if !sheet_data.unknown_columns.is_empty() {
+            eprintln!(
+                "已忽略未识别的列 (ignored unknown columns): {}",
+                sheet_data.unknown_columns.join("、")
+            );
+        }
+        let verb = if report.committed {
+            "已导入"
+        } else {
+            "未写入"
+        };
+        println!(
+            "{verb} (imported={}) 工作表“{}”: 新增 {} 家, 更新 {} 家, 无变化 {} 家, 新增融资需求 {} 条, 更新 {} 条, 错误行 {} 行",
+            report.committed, sheet_data.sheet_name, report.created, report.updated, report.unchanged, report.needs_created, report.needs_updated, bad_rows.len()
+        );
+        if dry_run {
+            println!("试运行，未写入任何数据 (dry run: nothing written)");
+        } else if strict && !bad_rows.is_empty() {
+            println!("严格模式：存在错误行，未导入任何数据 (strict: nothing imported because some rows are bad)");
+        }
+    }
+    if bad_rows.is_empty() {
+        Ok(Outcome::Ok)
+    } else if report.committed && (report.created + report.updated + report.unchanged) > 0 {
+        Ok(Outcome::Partial)
+    } else if dry_run && !strict {
+        Ok(Outcome::Partial)
+    } else {
+        bail!(
+            "导入失败：{} 行有错误 (import failed: {} bad rows)",
+            bad_rows.len(),
+            bad_rows.len()
+        )
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ExportCmd {
+    /// 导出企业 (export firms to .xlsx or .csv)
+    Firms { file: PathBuf },
+    /// 导出融资需求 (export financing needs to .xlsx or .csv)
+    Needs { file: PathBuf },
+}
+
+fn is_csv(p: &Path) -> anyhow::Result<bool> {
+    match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => Ok(true),
+        Some("xlsx") => Ok(false),
+        _ => bail!(
+            "导出文件须以 .xlsx 或 .csv 结尾 (the export file must end in .xlsx or .csv): {}",
+            p.display()
+        ),
+    }
+}
+
+pub fn export(ctx: &Ctx, cmd: ExportCmd) -> anyhow::Result<Outcome> {
+    let s = ctx.open()?;
+    let (file, n) = match cmd {
+        ExportCmd::Firms { file } => {
+            let csv = is_csv(&file)?;
+            let firms: Vec<Firm> = s.list()?;
+            if csv {
+                fudao_io::export::firms_csv(&file, &firms)?;
+            } else {
+                fudao_io::export::firms_xlsx(&file, &firms)?;
+            }
+            (file, firms.len())
+        }
+        ExportCmd::Needs { file } => {
+            let csv = is_csv(&file)?;
+            let firms: Vec<Firm> = s.list()?;
+            let names: std::collections::HashMap<_, _> =
+                firms.iter().map(|f| (f.id, f.name.clone())).collect();
+            let needs: Vec<(Need, String)> = s
+                .list::<Need>()?
+                .into_iter()
+                .map(|n| {
+                    let name = names.get(&n.firm_id).cloned().unwrap_or_default();
+                    (n, name)
+                })
+                .collect();
+            if csv {
+                fudao_io::export::needs_csv(&file, &needs)?;
+            } else {
+                fudao_io::export::needs_xlsx(&file, &needs)?;
+            }
+            (file, needs.len())
+        }
+    };
+    if ctx.json {
+        out::print_json(&serde_json::json!({ "file": file, "rows": n }))?;
+    } else {
+        println!("已导出 {n} 行到 {} (exported {n} rows)", file.display());
+    }
+    Ok(Outcome::Ok)
+}
