@@ -211,6 +211,8 @@ pub enum ExportCmd {
     Firms { file: PathBuf },
     /// 导出融资需求 (export financing needs to .xlsx or .csv)
     Needs { file: PathBuf },
+    /// 导出工作指标 (export the KPI tables to .xlsx)
+    Kpi(crate::cmd_eval::ExportKpiArgs),
 }
 
 fn is_csv(p: &Path) -> anyhow::Result<bool> {
@@ -261,6 +263,10 @@ pub fn export(ctx: &Ctx, cmd: ExportCmd) -> anyhow::Result<Outcome> {
                 fudao_io::export::needs_xlsx(&file, &needs)?;
             }
             (file, needs.len())
+        }
+        ExportCmd::Kpi(a) => {
+            let n = crate::cmd_eval::export_kpi(&s, &a.file, &a.kpi)?;
+            (a.file, n)
         }
     };
     if ctx.json {

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 usage or validation error; 2 partial success (some rows rejected).
 
 mod cmd_data;
+mod cmd_eval;
 mod cmd_firm;
 mod cmd_plan;
 mod out;
@@ -55,6 +56,10 @@ pub enum Command {
     Catalog(cmd_plan::CatalogCmd),
     /// 一企一策方案 (draft, store and print plans: `plan FIRM --out F.pdf`, `plan --all --out-dir D`)
     Plan(cmd_plan::PlanArgs),
+    /// 认定评估与风险评分 (科小, 高企, 专精特新 and risk grade: `eval FIRM`, `eval --all`)
+    Eval(cmd_eval::EvalArgs),
+    /// 工作指标 (programme KPIs for the city, a team or a coach over a period)
+    Kpi(cmd_eval::KpiArgs),
 }
 
 /// A command's result: how the process should exit.
@@ -79,6 +84,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Visit(c) => cmd_firm::visit(&ctx, c),
         Command::Catalog(c) => cmd_plan::catalog(&ctx, c),
         Command::Plan(a) => cmd_plan::plan(&ctx, a),
+        Command::Eval(a) => cmd_eval::eval_cmd(&ctx, a),
+        Command::Kpi(a) => cmd_eval::kpi_cmd(&ctx, a),
     }
 }
 

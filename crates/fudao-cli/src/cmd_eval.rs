@@ -1,0 +1,996 @@
+//! `fudao eval` (designations and risk grade of one firm or all firms), `fudao kpi`
+//! (programme KPIs for the city, a team or a coach over a period) and `fudao export kpi`
+//! (the KPI tables as a formatted .xlsx workbook).
+//!
+//! Thin: load rows from the store, call `fudao_core::eval` / `fudao_core::kpi`, print.
+
+use crate::out::{self, Ctx};
+use crate::Outcome;
+use anyhow::{bail, Context};
+use chrono::{Datelike, NaiveDate};
+use fudao_core::eval::{self, CheckItem, FirmEvaluation, RuleBook, Status, Verdict};
+use fudao_core::kpi::{self, KpiData, KpiParams, KpiReport, Rate, Scope};
+use fudao_core::model::{Feedback, Firm, Need, Team, User, Visit};
+use fudao_core::money::fmt_wan;
+use fudao_store::Store;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// 企业：统一社会信用代码、名称或ID (firm: USCC, name or id)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub firm: Option<String>,
+    /// 评估全部企业并汇总 (evaluate every firm and print a summary)
+    #[arg(long)]
+    pub all: bool,
+    /// 评估日期，默认今天 (evaluation date, YYYY-MM-DD; default today)
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// 追加规则文件（新年度标准），可重复 (extra rule file, e.g. a new year's thresholds; repeatable)
+    #[arg(long = "rules", value_name = "FILE.json")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct KpiArgs {
+    /// 辅导队：名称或ID (team name or id)
+    #[arg(long, conflicts_with = "coach")]
+    pub team: Option<String>,
+    /// 辅导员：用户名、姓名或ID (coach username, name or id)
+    #[arg(long)]
+    pub coach: Option<String>,
+    /// 起始日期（含），默认当年1月1日 (first day, inclusive; default 1 January of --to's year)
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// 截止日期（含），默认今天 (last day, inclusive; default today)
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// 计算日期，默认今天 (the date the follow-up window is measured from; default today)
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// 跟进期（天）：超过此天数仍未办结的合理需求计入分母 (follow-up window in days)
+    #[arg(long, default_value_t = kpi::DEFAULT_FOLLOW_UP_DAYS)]
+    pub follow_up_days: i64,
+}
+
+fn today_or(d: Option<NaiveDate>) -> NaiveDate {
+    d.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+// ---------------------------------------------------------------------------------------------
+// eval
+
+pub fn eval_cmd(ctx: &Ctx, a: EvalArgs) -> anyhow::Result<Outcome> {
+    let s = ctx.open()?;
+    let today = today_or(a.today);
+    let mut book = RuleBook::builtin().clone();
+    for p in &a.rules {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("读取规则文件失败 (cannot read rule file) {}", p.display()))?;
+        book.add_json(&text)
+            .with_context(|| format!("规则文件无效 (invalid rule file) {}", p.display()))?;
+    }
+    let book = &book;
+    if a.all {
+        return eval_all(ctx, &s, today, book);
+    }
+    let key = a.firm.unwrap_or_default();
+    let firm = s.find_firm(&key)?;
+    let e = eval::evaluate(&firm, today, book);
+    if ctx.json {
+        out::print_json(&e)?;
+    } else {
+        print_evaluation(&e);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn status_cell(s: Status) -> String {
+    let mark = match s {
+        Status::Met => "✔",
+        Status::NotMet => "✘",
+        Status::Unknown => "?",
+    };
+    format!("{mark} {}", s.label_zh())
+}
+
+fn dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "—".into())
+}
+
+fn checklist(items: &[CheckItem]) -> comfy_table::Table {
+    let mut t = out::table(&[
+        "项目 item",
+        "企业数据 figure",
+        "要求 required",
+        "差距 gap",
+        "结果 status",
+        "依据 clause",
+    ]);
+    for i in items {
+        let gap = match (&i.gap, i.status) {
+            (Some(g), _) => g.zh.clone(),
+            (None, Status::Unknown) => format!(
+                "缺：{}",
+                i.missing
+                    .iter()
+                    .map(|m| m.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            _ => "—".into(),
+        };
+        t.add_row(vec![
+            i.label.zh.clone(),
+            dash(&i.figure),
+            i.required.clone(),
+            gap,
+            status_cell(i.status),
+            i.cite.clone(),
+        ]);
+    }
+    t
+}
+
+fn verdict_line(v: &Verdict) -> String {
+    match v {
+        Verdict::Qualifies { route } => format!("结论 verdict: ✔ 符合 qualifies — {}", route.zh),
+        Verdict::DoesNotQualify { reasons } => format!(
+            "结论 verdict: ✘ 不符合 does not qualify — {}",
+            reasons
+                .iter()
+                .map(|r| r.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        Verdict::CannotTell { missing } => format!(
+            "结论 verdict: ? 无法判断 cannot tell — 缺少 missing: {}",
+            missing
+                .iter()
+                .map(|m| m.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    }
+}
+
+fn print_evaluation(e: &FirmEvaluation) {
+    println!("{}  {}  评估日期 (as of) {}", e.firm_name, e.uscc, e.today);
+
+    let t = &e.tech_sme;
+    println!();
+    println!(
+        "■ 科技型中小企业 Tech SME — {} {}（{}年版），财务年度 financial year: {}",
+        t.rule_set.document,
+        t.rule_set.name_zh,
+        t.rule_set.year,
+        t.financial_year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "—".into())
+    );
+    println!("{}", verdict_line(&t.verdict));
+    println!("基本条件 conditions:");
+    println!("{}", checklist(&t.conditions));
+    println!("评价指标 indicators:");
+    let mut it = out::table(&[
+        "指标 indicator",
+        "企业数据 figure",
+        "档位 band",
+        "得分 points",
+        "满分 max",
+        "提升 next band",
+        "依据 clause",
+    ]);
+    for i in &t.indicators {
+        let pts = match i.points {
+            Some(p) => p.to_string(),
+            None => format!("{}–{}?", i.points_min, i.points_max),
+        };
+        it.add_row(vec![
+            i.label.zh.clone(),
+            dash(&i.figure),
+            dash(&i.band),
+            pts,
+            i.max_points.to_string(),
+            i.next_band
+                .as_ref()
+                .map(|m| m.zh.clone())
+                .unwrap_or_else(|| "—".into()),
+            i.cite.clone(),
+        ]);
+    }
+    let total = match t.total {
+        Some(x) => x.to_string(),
+        None => format!("{}–{}", t.total_min, t.total_max),
+    };
+    it.add_row(vec![
+        "合计 total".to_string(),
+        String::new(),
+        format!("需 ≥ {}", t.pass_total),
+        total,
+        "100".into(),
+        String::new(),
+        String::new(),
+    ]);
+    println!("{it}");
+    println!("直接认定 direct qualification:");
+    println!("{}", checklist(&t.direct));
+    for n in &t.notes {
+        println!("注 note: {}", n.zh);
+    }
+
+    let h = &e.high_tech;
+    println!();
+    println!(
+        "■ 高新技术企业 High-tech — {} {}（{}年版）{}",
+        h.rule_set.document,
+        h.rule_set.name_zh,
+        h.rule_set.year,
+        if h.certified {
+            "［已持有有效证书 certified］"
+        } else {
+            ""
+        }
+    );
+    println!("{}", verdict_line(&h.verdict));
+    println!("{}", checklist(&h.items));
+    for i in h.items.iter().filter(|i| i.detail.is_some()) {
+        if let Some(d) = &i.detail {
+            println!("  {}：{}", i.label.zh, d.zh);
+        }
+    }
+
+    let r = &e.srdi;
+    println!();
+    println!(
+        "■ 专精特新中小企业 SRDI SME — {} {}（{}年版）",
+        r.rule_set.document, r.rule_set.name_zh, r.rule_set.year
+    );
+    println!("{}", verdict_line(&r.verdict));
+    println!("{}", checklist(&r.items));
+    for n in &r.notes {
+        println!("注 note: {}", n.zh);
+    }
+
+    let k = &e.risk;
+    println!();
+    println!(
+        "■ 风险评分 Risk scorecard — {}（{}）：{} 分 / {}，等级 grade {}（{}）{}",
+        k.rule_set.name_zh,
+        k.rule_set.version,
+        k.score,
+        k.max_score,
+        k.grade,
+        k.grade_label.zh,
+        if k.complete {
+            String::new()
+        } else {
+            format!(
+                "；缺数据项按0分计，补齐后最高可达 {}（+{} 分）",
+                k.best_case_grade, k.missing_points
+            )
+        }
+    );
+    let mut rt = out::table(&[
+        "因素 factor",
+        "企业数据 figure",
+        "档位 band",
+        "得分 points",
+        "满分 max",
+        "说明 reason",
+        "依据 clause",
+    ]);
+    for f in &k.factors {
+        rt.add_row(vec![
+            f.label.zh.clone(),
+            dash(&f.figure),
+            dash(&f.band),
+            f.points
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "缺 missing".into()),
+            f.max_points.to_string(),
+            f.reason.zh.clone(),
+            f.cite.clone(),
+        ]);
+    }
+    println!("{rt}");
+    let groups: Vec<String> = k
+        .groups
+        .iter()
+        .map(|g| format!("{} {}/{}", g.label.zh, g.points, g.max_points))
+        .collect();
+    println!("分组 groups: {}", groups.join("，"));
+    let cut: Vec<String> = k
+        .cutoffs
+        .iter()
+        .map(|(g, s)| format!("{g} ≥ {s}"))
+        .collect();
+    println!("等级划分 cut-offs: {}", cut.join("，"));
+}
+
+/// One firm's line in the batch summary.
+#[derive(Serialize)]
+struct FirmRow {
+    id: Uuid,
+    uscc: String,
+    name: String,
+    tech_sme: &'static str,
+    tech_sme_total: Option<u32>,
+    high_tech: &'static str,
+    srdi: &'static str,
+    risk_grade: String,
+    risk_score: u32,
+}
+
+#[derive(Serialize, Default)]
+struct VerdictCounts {
+    qualifies: usize,
+    does_not_qualify: usize,
+    cannot_tell: usize,
+}
+
+impl VerdictCounts {
+    fn add(&mut self, v: &Verdict) {
+        match v {
+            Verdict::Qualifies { .. } => self.qualifies += 1,
+            Verdict::DoesNotQualify { .. } => self.does_not_qualify += 1,
+            Verdict::CannotTell { .. } => self.cannot_tell += 1,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    today: NaiveDate,
+    firms: usize,
+    tech_sme: VerdictCounts,
+    high_tech: VerdictCounts,
+    srdi: VerdictCounts,
+    /// Firms per risk grade.
+    risk_grades: BTreeMap<String, usize>,
+    /// Firms whose risk grade could rise with the missing data.
+    risk_incomplete: usize,
+    rows: Vec<FirmRow>,
+}
+
+fn eval_all(ctx: &Ctx, s: &Store, today: NaiveDate, book: &RuleBook) -> anyhow::Result<Outcome> {
+    let firms: Vec<Firm> = s.list()?;
+    let mut sum = Summary {
+        today,
+        firms: firms.len(),
+        tech_sme: VerdictCounts::default(),
+        high_tech: VerdictCounts::default(),
+        srdi: VerdictCounts::default(),
+        risk_grades: book
+            .risk_for(today)
+            .grades
+            .iter()
+            .map(|g| (g.grade.clone(), 0))
+            .collect(),
+        risk_incomplete: 0,
+        rows: Vec::with_capacity(firms.len()),
+    };
+    let pb = out::progress(firms.len() as u64, "评估 evaluating");
+    for f in &firms {
+        let e = eval::evaluate(f, today, book);
+        sum.tech_sme.add(&e.tech_sme.verdict);
+        sum.high_tech.add(&e.high_tech.verdict);
+        sum.srdi.add(&e.srdi.verdict);
+        *sum.risk_grades.entry(e.risk.grade.clone()).or_default() += 1;
+        if !e.risk.complete {
+            sum.risk_incomplete += 1;
+        }
+        sum.rows.push(FirmRow {
+            id: f.id,
+            uscc: f.uscc.clone(),
+            name: f.name.clone(),
+            tech_sme: e.tech_sme.verdict.key(),
+            tech_sme_total: e.tech_sme.total,
+            high_tech: e.high_tech.verdict.key(),
+            srdi: e.srdi.verdict.key(),
+            risk_grade: e.risk.grade.clone(),
+            risk_score: e.risk.score,
+        });
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    if ctx.json {
+        out::print_json(&sum)?;
+        return Ok(Outcome::Ok);
+    }
+    println!("评估日期 (as of) {today}，企业 {} 家 (firms)", sum.firms);
+    let mut t = out::table(&[
+        "认定 designation",
+        "符合 qualifies",
+        "不符合 does not",
+        "缺数据 cannot tell",
+    ]);
+    for (name, c) in [
+        ("科技型中小企业 Tech SME", &sum.tech_sme),
+        ("高新技术企业 High-tech", &sum.high_tech),
+        ("专精特新中小企业 SRDI SME", &sum.srdi),
+    ] {
+        t.add_row(vec![
+            name.to_string(),
+            c.qualifies.to_string(),
+            c.does_not_qualify.to_string(),
+            c.cannot_tell.to_string(),
+        ]);
+    }
+    println!("{t}");
+    let mut g = out::table(&["风险等级 grade", "企业数 firms", "占比 share"]);
+    for (grade, n) in &sum.risk_grades {
+        let share = Rate::of(*n as i64, sum.firms as i64)
+            .map(|r| r.display())
+            .unwrap_or_else(|| "—".into());
+        g.add_row(vec![grade.clone(), n.to_string(), share]);
+    }
+    println!("{g}");
+    println!(
+        "其中 {} 家有缺数据的风险因素（按0分计）(firms with missing risk data, scored conservatively)",
+        sum.risk_incomplete
+    );
+    Ok(Outcome::Ok)
+}
+
+// ---------------------------------------------------------------------------------------------
+// kpi
+
+fn find_team(teams: &[Team], key: &str) -> anyhow::Result<Uuid> {
+    let k = key.trim();
+    if let Ok(id) = Uuid::parse_str(k) {
+        if teams.iter().any(|t| t.id == id) {
+            return Ok(id);
+        }
+    }
+    if let Some(t) = teams.iter().find(|t| t.name == k) {
+        return Ok(t.id);
+    }
+    let hits: Vec<&Team> = teams.iter().filter(|t| t.name.contains(k)).collect();
+    match hits.as_slice() {
+        [t] => Ok(t.id),
+        [] => bail!("找不到辅导队“{k}” (no team matches '{k}')"),
+        many => bail!(
+            "“{k}”匹配到多个辅导队，请写全名 (several teams match '{k}'): {}",
+            many.iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    }
+}
+
+fn find_coach(users: &[User], key: &str) -> anyhow::Result<Uuid> {
+    let k = key.trim();
+    if let Ok(id) = Uuid::parse_str(k) {
+        if users.iter().any(|u| u.id == id) {
+            return Ok(id);
+        }
+    }
+    let hits: Vec<&User> = users
+        .iter()
+        .filter(|u| u.username == k || u.name == k)
+        .collect();
+    match hits.as_slice() {
+        [u] => Ok(u.id),
+        [] => bail!("找不到辅导员“{k}” (no coach matches '{k}')"),
+        many => bail!(
+            "“{k}”匹配到多个用户，请用用户名 (several users match '{k}'): {}",
+            many.iter()
+                .map(|u| u.username.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    }
+}
+
+struct Loaded {
+    teams: Vec<Team>,
+    users: Vec<User>,
+    firms: Vec<Firm>,
+    needs: Vec<Need>,
+    visits: Vec<Visit>,
+    feedback: Vec<Feedback>,
+}
+
+fn load(s: &Store) -> anyhow::Result<Loaded> {
+    Ok(Loaded {
+        teams: s.list()?,
+        users: s.list()?,
+        firms: s.list()?,
+        needs: s.list()?,
+        visits: s.list()?,
+        feedback: s.list()?,
+    })
+}
+
+fn compute(s: &Store, a: &KpiArgs) -> anyhow::Result<(KpiReport, Loaded)> {
+    let l = load(s)?;
+    let today = today_or(a.today);
+    let to = a.to.unwrap_or(today);
+    let from = a
+        .from
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
+    if from > to {
+        bail!("起始日期 {from} 晚于截止日期 {to} (--from is after --to)");
+    }
+    if a.follow_up_days < 0 {
+        bail!("跟进期天数不能为负 (--follow-up-days must not be negative)");
+    }
+    let scope = match (&a.team, &a.coach) {
+        (Some(t), _) => Scope::Team(find_team(&l.teams, t)?),
+        (_, Some(c)) => Scope::Coach(find_coach(&l.users, c)?),
+        _ => Scope::City,
+    };
+    let mut p = KpiParams::new(scope, from, to, today);
+    p.follow_up_days = a.follow_up_days;
+    let data = KpiData {
+        teams: &l.teams,
+        firms: &l.firms,
+        needs: &l.needs,
+        visits: &l.visits,
+        feedback: &l.feedback,
+    };
+    let r = kpi::compute(&data, p);
+    Ok((r, l))
+}
+
+fn rate_cells(r: &Option<Rate>) -> [String; 3] {
+    match r {
+        Some(r) => [
+            r.display(),
+            r.numerator.to_string(),
+            r.denominator.to_string(),
+        ],
+        None => ["—".into(), "—".into(), "0".into()],
+    }
+}
+
+fn scope_label(r: &KpiReport, l: &Loaded) -> String {
+    match r.params.scope {
+        Scope::City => "全市 city".into(),
+        Scope::Team(id) => format!(
+            "辅导队 team {}",
+            l.teams
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.name.as_str())
+                .unwrap_or("?")
+        ),
+        Scope::Coach(id) => format!(
+            "辅导员 coach {}",
+            l.users
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.as_str())
+                .unwrap_or("?")
+        ),
+    }
+}
+
+/// The overview rows: (indicator, value, numerator, denominator, note).
+fn overview_rows(r: &KpiReport) -> Vec<[String; 5]> {
+    let c = &r.coached_firms;
+    let n = &r.need_satisfaction;
+    let row = |name: &str, rate: &Option<Rate>, note: String| {
+        let [v, a, b] = rate_cells(rate);
+        [name.to_string(), v, a, b, note]
+    };
+    vec![
+        [
+            "辅导企业数 coached firms".into(),
+            c.current.count.to_string(),
+            String::new(),
+            String::new(),
+            "期内至少走访1次 (≥ 1 visit in the period)".into(),
+        ],
+        [
+            "上期辅导企业数 previous period".into(),
+            c.previous.count.to_string(),
+            String::new(),
+            String::new(),
+            format!("{} – {}", c.previous_from, c.previous_to),
+        ],
+        row(
+            "辅导企业增长率 growth",
+            &c.growth,
+            "目标 target ≥ 30%/年".into(),
+        ),
+        row(
+            "合理需求满足率 reasonable-need satisfaction",
+            &n.rate,
+            format!(
+                "待跟进 pending {}；跟进期 {} 天；目标 100%",
+                n.pending_need_ids.len(),
+                n.follow_up_days
+            ),
+        ),
+        row(
+            "金额满足率 amount ratio",
+            &n.amount_ratio,
+            format!(
+                "放款 {} / 需求 {} 万元",
+                fmt_wan(n.disbursed),
+                fmt_wan(n.requested)
+            ),
+        ),
+        row(
+            "满意率 satisfaction",
+            &r.satisfaction.rate,
+            format!(
+                "满意 {}，基本满意 {}，不满意 {}；目标 100%",
+                r.satisfaction.satisfied, r.satisfaction.basic, r.satisfaction.unsatisfied
+            ),
+        ),
+        row(
+            "首贷率 first-loan rate",
+            &r.first_loan.rate,
+            "首贷培植名单 first-loan list".into(),
+        ),
+        row(
+            "信用贷款占比（笔数）credit share by count",
+            &r.credit_share.by_count,
+            String::new(),
+        ),
+        row(
+            "信用贷款占比（金额）credit share by amount",
+            &r.credit_share.by_amount,
+            String::new(),
+        ),
+        [
+            "辅导队数 teams".into(),
+            r.teams.count.to_string(),
+            String::new(),
+            String::new(),
+            "全市目标 ≥ 200 (city target)".into(),
+        ],
+        [
+            "队均辅导企业数 coached firms per team".into(),
+            r.teams
+                .coached_per_team
+                .map(|a| format!("{:.2}", a.value))
+                .unwrap_or_else(|| "—".into()),
+            r.teams
+                .coached_per_team
+                .map(|a| a.numerator.to_string())
+                .unwrap_or_default(),
+            r.teams
+                .coached_per_team
+                .map(|a| a.denominator.to_string())
+                .unwrap_or_default(),
+            String::new(),
+        ],
+    ]
+}
+
+pub fn kpi_cmd(ctx: &Ctx, a: KpiArgs) -> anyhow::Result<Outcome> {
+    let s = ctx.open()?;
+    let (r, l) = compute(&s, &a)?;
+    if ctx.json {
+        out::print_json(&r)?;
+        return Ok(Outcome::Ok);
+    }
+    println!(
+        "{}，期间 period {} – {}（计算日 as of {}）",
+        scope_label(&r, &l),
+        r.params.from,
+        r.params.to,
+        r.params.today
+    );
+    let mut t = out::table(&[
+        "指标 indicator",
+        "数值 value",
+        "分子 numerator",
+        "分母 denominator",
+        "说明 note",
+    ]);
+    for row in overview_rows(&r) {
+        t.add_row(row.to_vec());
+    }
+    println!("{t}");
+    if !r.need_satisfaction.unmet_reasons.is_empty() {
+        let mut u = out::table(&["未满足原因 unmet reason", "笔数 needs"]);
+        for x in &r.need_satisfaction.unmet_reasons {
+            u.add_row(vec![
+                format!("{} ({})", x.label.zh, x.label.en),
+                x.count.to_string(),
+            ]);
+        }
+        println!("{u}");
+    }
+    for (title, groups) in [
+        ("产品类型 product kind", &r.loans_by_kind),
+        ("金融机构 institution", &r.loans_by_institution),
+    ] {
+        if groups.is_empty() {
+            continue;
+        }
+        let mut g = out::table(&[title, "笔数 count", "金额（万元）amount", "企业数 firms"]);
+        for x in groups {
+            g.add_row(vec![
+                x.key.clone(),
+                x.count.to_string(),
+                fmt_wan(x.amount),
+                x.firm_ids.len().to_string(),
+            ]);
+        }
+        println!("{g}");
+    }
+    if !r.teams.per_team.is_empty() {
+        let mut g = out::table(&["辅导队 team", "辅导企业数 coached firms"]);
+        for x in &r.teams.per_team {
+            g.add_row(vec![
+                if x.name.is_empty() {
+                    x.team_id.to_string()
+                } else {
+                    x.name.clone()
+                },
+                x.coached_firms.to_string(),
+            ]);
+        }
+        println!("{g}");
+    }
+    println!("明细请用 --json 查看每项指标对应的企业/需求ID (use --json for the firm/need ids behind each figure)");
+    Ok(Outcome::Ok)
+}
+
+// ---------------------------------------------------------------------------------------------
+// export kpi
+
+/// Writes the KPI tables to an .xlsx workbook, one sheet per table; returns the number of
+/// data rows written.
+pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => {}
+        _ => bail!(
+            "KPI 导出文件须以 .xlsx 结尾 (the KPI export file must end in .xlsx): {}",
+            file.display()
+        ),
+    }
+    let (r, l) = compute(s, a)?;
+    let names: BTreeMap<Uuid, &str> = l.firms.iter().map(|f| (f.id, f.name.as_str())).collect();
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_align(FormatAlign::Center);
+    let pct = Format::new().set_num_format("0.00%");
+    let wan = Format::new().set_num_format("#,##0.00");
+    let int = Format::new().set_num_format("0");
+    let mut rows = 0usize;
+
+    // A sheet: name, header and column widths; cells are written by the closure.
+    enum Cell {
+        Text(String),
+        Int(i64),
+        Pct(Option<Rate>),
+        Wan(i64),
+    }
+    let mut sheet =
+        |name: &str, header: &[(&str, f64)], data: Vec<Vec<Cell>>| -> anyhow::Result<()> {
+            let ws = wb.add_worksheet();
+            ws.set_name(name)?;
+            for (c, (h, w)) in header.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &bold)?;
+                ws.set_column_width(c as u16, *w)?;
+            }
+            ws.set_freeze_panes(1, 0)?;
+            for (i, row) in data.iter().enumerate() {
+                let rn = (i + 1) as u32;
+                for (c, cell) in row.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(rn, c, t)?;
+                        }
+                        Cell::Int(n) => {
+                            ws.write_number_with_format(rn, c, *n as f64, &int)?;
+                        }
+                        Cell::Pct(Some(rt)) => {
+                            ws.write_number_with_format(
+                                rn,
+                                c,
+                                rt.numerator as f64 / rt.denominator as f64,
+                                &pct,
+                            )?;
+                        }
+                        Cell::Pct(None) => {
+                            ws.write_string(rn, c, "—")?;
+                        }
+                        Cell::Wan(y) => {
+                            ws.write_number_with_format(rn, c, *y as f64 / 10_000.0, &wan)?;
+                        }
+                    }
+                }
+            }
+            rows += data.len();
+            Ok(())
+        };
+
+    let c = &r.coached_firms;
+    let n = &r.need_satisfaction;
+    let rate_row = |name: &str, rt: &Option<Rate>| {
+        vec![
+            Cell::Text(name.into()),
+            Cell::Pct(*rt),
+            rt.map(|x| Cell::Int(x.numerator))
+                .unwrap_or(Cell::Text("—".into())),
+            rt.map(|x| Cell::Int(x.denominator)).unwrap_or(Cell::Int(0)),
+        ]
+    };
+    let count_row = |name: &str, v: usize| {
+        vec![
+            Cell::Text(name.into()),
+            Cell::Int(v as i64),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ]
+    };
+    let overview = vec![
+        vec![
+            Cell::Text("范围 scope".into()),
+            Cell::Text(scope_label(&r, &l)),
+            Cell::Text(format!("{} – {}", r.params.from, r.params.to)),
+            Cell::Text(format!("计算日 {}", r.params.today)),
+        ],
+        count_row("辅导企业数 coached firms", c.current.count),
+        count_row("上期辅导企业数 previous period", c.previous.count),
+        rate_row("辅导企业增长率 growth", &c.growth),
+        rate_row("合理需求满足率 reasonable-need satisfaction", &n.rate),
+        rate_row("金额满足率 amount ratio (元)", &n.amount_ratio),
+        rate_row("满意率 satisfaction", &r.satisfaction.rate),
+        rate_row("首贷率 first-loan rate", &r.first_loan.rate),
+        rate_row(
+            "信用贷款占比（笔数）credit share by count",
+            &r.credit_share.by_count,
+        ),
+        rate_row(
+            "信用贷款占比（金额）credit share by amount (元)",
+            &r.credit_share.by_amount,
+        ),
+        count_row("辅导队数 teams", r.teams.count),
+    ];
+    sheet(
+        "概览 overview",
+        &[
+            ("指标 indicator", 44.0),
+            ("数值 value", 22.0),
+            ("分子 numerator", 18.0),
+            ("分母 denominator", 18.0),
+        ],
+        overview,
+    )?;
+
+    let unmet = n
+        .unmet_reasons
+        .iter()
+        .map(|x| {
+            vec![
+                Cell::Text(x.label.zh.clone()),
+                Cell::Text(x.label.en.clone()),
+                Cell::Int(x.count as i64),
+            ]
+        })
+        .collect();
+    sheet(
+        "未满足原因 unmet",
+        &[("原因", 26.0), ("reason", 32.0), ("笔数 needs", 12.0)],
+        unmet,
+    )?;
+
+    let groups = |gs: &[kpi::LoanGroup]| {
+        gs.iter()
+            .map(|x| {
+                vec![
+                    Cell::Text(x.key.clone()),
+                    Cell::Int(x.count as i64),
+                    Cell::Wan(x.amount),
+                    Cell::Int(x.firm_ids.len() as i64),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    sheet(
+        "产品类型 by kind",
+        &[
+            ("产品类型 product kind", 28.0),
+            ("笔数 count", 12.0),
+            ("金额（万元）", 16.0),
+            ("企业数 firms", 12.0),
+        ],
+        groups(&r.loans_by_kind),
+    )?;
+    sheet(
+        "金融机构 by lender",
+        &[
+            ("金融机构 institution", 28.0),
+            ("笔数 count", 12.0),
+            ("金额（万元）", 16.0),
+            ("企业数 firms", 12.0),
+        ],
+        groups(&r.loans_by_institution),
+    )?;
+
+    let teams = r
+        .teams
+        .per_team
+        .iter()
+        .map(|x| {
+            vec![
+                Cell::Text(x.name.clone()),
+                Cell::Int(x.coached_firms as i64),
+                Cell::Text(x.team_id.to_string()),
+            ]
+        })
+        .collect();
+    sheet(
+        "辅导队 teams",
+        &[
+            ("辅导队 team", 28.0),
+            ("辅导企业数 coached", 18.0),
+            ("ID", 38.0),
+        ],
+        teams,
+    )?;
+
+    // Drill-down: the needs behind the satisfaction rate.
+    let needs_by_id: BTreeMap<Uuid, &Need> = l.needs.iter().map(|x| (x.id, x)).collect();
+    let met: std::collections::BTreeSet<Uuid> = n.met_need_ids.iter().copied().collect();
+    let detail = n
+        .counted_need_ids
+        .iter()
+        .filter_map(|id| needs_by_id.get(id))
+        .map(|x| {
+            vec![
+                Cell::Text(names.get(&x.firm_id).copied().unwrap_or("").to_string()),
+                Cell::Text(x.raised_on.to_string()),
+                Cell::Wan(x.amount),
+                Cell::Wan(x.disbursed_amount()),
+                Cell::Text(x.status.label_zh().to_string()),
+                Cell::Text(if met.contains(&x.id) {
+                    "是".into()
+                } else {
+                    "否".into()
+                }),
+                Cell::Text(
+                    x.unmet_reason
+                        .map(|r| r.label_zh().to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::Text(x.id.to_string()),
+            ]
+        })
+        .collect();
+    sheet(
+        "需求明细 needs",
+        &[
+            ("企业 firm", 30.0),
+            ("提出日期 raised", 14.0),
+            ("需求（万元）", 14.0),
+            ("放款（万元）", 14.0),
+            ("状态 status", 12.0),
+            ("已满足 met", 10.0),
+            ("未满足原因 reason", 20.0),
+            ("需求ID need id", 38.0),
+        ],
+        detail,
+    )?;
+    wb.save(file)
+        .with_context(|| format!("写入 {} 失败 (cannot write the workbook)", file.display()))?;
+    Ok(rows)
+}
+
+/// `fudao export kpi FILE.xlsx [kpi options]`.
+#[derive(clap::Args)]
+pub struct ExportKpiArgs {
+    /// 输出文件 (.xlsx)
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub kpi: KpiArgs,
+}
