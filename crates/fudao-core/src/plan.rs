@@ -787,7 +787,9 @@ fn compose_profile(firm: &Firm, today: NaiveDate) -> ProfileSection {
     } else {
         text.push_str(&format!("企业已取得{}。", quals.join("、")));
     }
-    if firm.first_loan_list {
+    if let Some(d) = firm.first_loan_date {
+        text.push_str(&format!("企业已于{d}获得首笔银行贷款。"));
+    } else if firm.first_loan_list {
         text.push_str("企业已列入首贷培植名单，是本期首贷培育的重点对象。");
     } else if firm.is_first_loan_candidate() {
         text.push_str("企业尚无银行贷款记录，属首贷培育对象。");
@@ -1557,28 +1559,41 @@ fn compose_actions(
             &mut out,
         );
     }
-    // Cultivation steps from near misses.
+    // Cultivation steps from near misses: one task per distinct step, naming every product
+    // it opens ("结清逾期…后可申请甲、乙").
+    let mut steps: Vec<(String, Vec<String>, usize)> = vec![];
     for (i, item) in credit.near_misses.iter().enumerate() {
         for m in &item.missing {
-            let days = if m.contains("补充") || m.contains("核实") || m.contains("查询") {
-                30
-            } else {
-                90 + 30 * i as u64
-            };
-            push(
-                ActionItem {
-                    task: m.clone(),
-                    owner: if m.contains("补充") || m.contains("核实") || m.contains("查询") {
-                        "辅导员、企业".to_string()
-                    } else {
-                        "企业".to_string()
-                    },
-                    due: d(days),
-                    source: "产品培育".to_string(),
-                },
-                &mut out,
-            );
+            let stem = m
+                .split_once("后可申请")
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_else(|| m.clone());
+            match steps.iter_mut().find(|(s, _, _)| *s == stem) {
+                Some((_, products, _)) => products.push(item.product_name.clone()),
+                None => steps.push((stem, vec![item.product_name.clone()], i)),
+            }
         }
+    }
+    for (stem, products, i) in steps {
+        let data_task = stem.contains("补充") || stem.contains("核实") || stem.contains("查询");
+        let task = if stem.starts_with("需") || data_task {
+            format!("{stem}（涉及：{}）", products.join("、"))
+        } else {
+            format!("{stem}后可申请{}", products.join("、"))
+        };
+        push(
+            ActionItem {
+                task,
+                owner: if data_task {
+                    "辅导员、企业".to_string()
+                } else {
+                    "企业".to_string()
+                },
+                due: d(if data_task { 30 } else { 90 + 30 * i as u64 }),
+                source: "产品培育".to_string(),
+            },
+            &mut out,
+        );
     }
     // Open visit follow-ups.
     let mut tasks: Vec<(&crate::model::FollowUpTask, NaiveDate)> = visits
@@ -1612,7 +1627,7 @@ fn compose_actions(
         };
         push(
             ActionItem {
-                task: m.title.clone(),
+                task: format!("落实财务管理措施：{}", m.title),
                 owner: owner.to_string(),
                 due,
                 source: "财务管理".to_string(),
@@ -2049,7 +2064,7 @@ pub fn to_document(plan: &Plan) -> Document {
             .enumerate()
             .map(|(i, it)| {
                 let mut s = format!(
-                    "{}. {}“{}”：{}。",
+                    "（{}）{}“{}”：{}。",
                     i + 1,
                     it.institution,
                     it.product_name,
@@ -2061,7 +2076,9 @@ pub fn to_document(plan: &Plan) -> Document {
                 s
             })
             .collect();
-        doc.push(Block::bullets(items));
+        for it in items {
+            doc.push(Block::paragraph(it));
+        }
     }
     doc.push(Block::heading(2, "培育后可申请的产品"));
     if c.credit.near_misses.is_empty() {
