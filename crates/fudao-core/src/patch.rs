@@ -15,6 +15,7 @@ use crate::uscc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Field keys used in [`ImportRow::headers`] for the financing-need columns. Firm columns use
@@ -36,8 +37,51 @@ pub struct ImportRow {
     /// Present when the row has a financing-need amount.
     pub need: Option<NeedPatch>,
     /// Field key → original column header, so that errors found later (e.g. store
-    /// validation) can name the column the user knows.
-    pub headers: BTreeMap<String, String>,
+    /// validation) can name the column the user knows. Shared by all rows of a sheet.
+    pub headers: ColumnHeaders,
+}
+
+/// Field key → column header: a `BTreeMap<String, String>` (it dereferences to one) shared
+/// between the rows of a sheet, so that 10,000 rows do not carry 10,000 copies. Build it with
+/// `collect()` or `ColumnHeaders::from(map)`; mutation copies on write.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnHeaders(Arc<BTreeMap<String, String>>);
+
+impl std::ops::Deref for ColumnHeaders {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ColumnHeaders {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<BTreeMap<String, String>> for ColumnHeaders {
+    fn from(m: BTreeMap<String, String>) -> Self {
+        ColumnHeaders(Arc::new(m))
+    }
+}
+
+impl FromIterator<(String, String)> for ColumnHeaders {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        ColumnHeaders(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl Serialize for ColumnHeaders {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnHeaders {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(d).map(ColumnHeaders::from)
+    }
 }
 
 impl ImportRow {
@@ -578,5 +622,18 @@ mod tests {
         assert_eq!(r.column("tech_staff"), "科技人员");
         assert_eq!(r.column("staff"), "staff");
         assert_eq!(r.need_column("amount"), "融资需求（万元）");
+
+        // Rows share one map; writing through one row copies it.
+        let mut other = r.clone();
+        other.headers.insert("staff".into(), "从业人数".into());
+        assert_eq!(other.column("staff"), "从业人数");
+        assert_eq!(r.column("staff"), "staff");
+        let json = serde_json::to_string(&r.headers).unwrap();
+        assert_eq!(
+            json,
+            r#"{"need_amount":"融资需求（万元）","tech_staff":"科技人员"}"#
+        );
+        let back: ColumnHeaders = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r.headers);
     }
 }

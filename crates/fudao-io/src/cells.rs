@@ -17,14 +17,19 @@ pub fn number_text(n: f64) -> String {
 /// Cell texts that mean "no value" (`-`, `/`, `—`, `N/A`, `不详`, `暂无` …).
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
-    t.is_empty()
+    if t.is_empty()
         || t.chars().all(|c| {
             matches!(
                 c,
                 '-' | '—' | '–' | '－' | '/' | '／' | '\\' | '、' | '*' | '＊' | '.' | '。'
             )
         })
-        || matches!(
+    {
+        return true;
+    }
+    // The longest word below is 9 bytes; skip the lower-casing for anything longer.
+    t.len() <= 9
+        && matches!(
             t.to_ascii_lowercase().as_str(),
             "n/a"
                 | "na"

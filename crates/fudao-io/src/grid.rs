@@ -25,13 +25,19 @@ impl Value {
 
     /// The value as the user would read it in the cell.
     pub(crate) fn display(&self) -> String {
+        self.text().into_owned()
+    }
+
+    /// [`Value::display`] without copying text cells.
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Value::Empty => String::new(),
-            Value::Text(s) => s.clone(),
-            Value::Number(n) => crate::cells::number_text(*n),
-            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            Value::Error(e) => e.clone(),
+            Value::Empty => Cow::Borrowed(""),
+            Value::Text(s) => Cow::Borrowed(s),
+            Value::Number(n) => Cow::Owned(crate::cells::number_text(*n)),
+            Value::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Value::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Value::Error(e) => Cow::Borrowed(e),
         }
     }
 }
@@ -94,7 +100,9 @@ fn sniff(bytes: &[u8]) -> Kind {
 
 /// A workbook opened for reading: its sheet names and a way to load one of them.
 pub(crate) enum Book {
-    Sheets(Box<Sheets<Cursor<Vec<u8>>>>),
+    /// A workbook; for .xlsx also the file bytes, to find merged cells without a second XML
+    /// parse of the sheet.
+    Sheets(Box<Sheets<Cursor<Vec<u8>>>>, Option<Vec<u8>>),
     Text(Grid),
 }
 
@@ -111,14 +119,17 @@ pub(crate) fn open(path: &Path) -> Result<Book, IoError> {
         Kind::Ole => {
             let xls = calamine::open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::XlsError| bad(e.to_string()))?;
-            Ok(Book::Sheets(Box::new(Sheets::Xls(xls))))
+            Ok(Book::Sheets(Box::new(Sheets::Xls(xls)), None))
         }
         Kind::Zip => {
             let rs = Cursor::new(bytes);
             match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(rs.clone()) {
-                Ok(x) => Ok(Book::Sheets(Box::new(Sheets::Xlsx(x)))),
+                Ok(x) => Ok(Book::Sheets(
+                    Box::new(Sheets::Xlsx(x)),
+                    Some(rs.into_inner()),
+                )),
                 Err(xlsx_err) => calamine::open_workbook_auto_from_rs(rs)
-                    .map(|s| Book::Sheets(Box::new(s)))
+                    .map(|s| Book::Sheets(Box::new(s), None))
                     .map_err(|_| bad(xlsx_err.to_string())),
             }
         }
@@ -144,7 +155,7 @@ pub(crate) fn open(path: &Path) -> Result<Book, IoError> {
 impl Book {
     pub(crate) fn sheet_names(&self) -> Vec<String> {
         match self {
-            Book::Sheets(s) => s
+            Book::Sheets(s, _) => s
                 .sheets_metadata()
                 .iter()
                 .filter(|m| m.visible == calamine::SheetVisible::Visible)
@@ -156,15 +167,27 @@ impl Book {
 
     pub(crate) fn load(&mut self, name: &str, path: &Path) -> Result<Grid, IoError> {
         match self {
-            Book::Text(g) => Ok(g.clone()),
-            Book::Sheets(s) => {
+            Book::Text(g) => Ok(std::mem::take(g)),
+            Book::Sheets(s, bytes) => {
                 let bad = |detail: String| IoError::Spreadsheet {
                     path: path.to_path_buf(),
                     detail,
                 };
+                if let Sheets::Xlsx(x) = s.as_mut() {
+                    let mut grid = xlsx_grid(x, name).map_err(|e| bad(e.to_string()))?;
+                    grid.merges = match bytes.as_deref().and_then(|b| xlsx_merges(b, name)) {
+                        Some(m) => m,
+                        None => x
+                            .merge_cells_by_sheet_name(name)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(merge_of)
+                            .collect(),
+                    };
+                    return Ok(grid);
+                }
                 let range = s.worksheet_range(name).map_err(|e| bad(e.to_string()))?;
                 let merges = match s.as_mut() {
-                    Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
                     Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
                     _ => Vec::new(),
                 };
@@ -172,6 +195,163 @@ impl Book {
             }
         }
     }
+}
+
+fn merge_of(d: calamine::Dimensions) -> Merge {
+    Merge {
+        r1: d.start.0,
+        c1: d.start.1,
+        r2: d.end.0,
+        c2: d.end.1,
+    }
+}
+
+/// Streams an .xlsx sheet's cells straight into a grid (no intermediate `Range`).
+fn xlsx_grid(
+    x: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+) -> Result<Grid, calamine::XlsxError> {
+    let mut reader = x.worksheet_cells_reader(name)?;
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    while let Some(cell) = reader.next_cell()? {
+        let v = convert_ref(cell.get_value());
+        if v.is_empty() {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if r > 2_000_000 || c > 16_384 {
+            continue;
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, Value::Empty);
+        }
+        row[c] = v;
+    }
+    Ok(Grid {
+        sheet_name: name.to_string(),
+        first_row: 0,
+        rows,
+        merges: Vec::new(),
+    })
+}
+
+fn convert_ref(d: &calamine::DataRef<'_>) -> Value {
+    use calamine::DataRef as D;
+    match d {
+        D::Empty => Value::Empty,
+        D::SharedString(s) => text_value(s),
+        D::String(s) => text_value(s),
+        D::Int(i) => Value::Number(*i as f64),
+        D::Float(f) => Value::Number(*f),
+        D::Bool(b) => Value::Bool(*b),
+        D::DateTime(dt) => datetime_value(dt),
+        D::DateTimeIso(s) | D::DurationIso(s) => text_value(s),
+        D::Error(e) => Value::Error(format!("{e}")),
+    }
+}
+
+fn datetime_value(dt: &calamine::ExcelDateTime) -> Value {
+    // Time-only or duration formats would give 1899/1900 dates: keep the number.
+    match dt.as_datetime() {
+        Some(t) if dt.is_datetime() && dt.as_f64() >= 1.0 => Value::Date(t.date()),
+        _ => Value::Number(dt.as_f64()),
+    }
+}
+
+/// Finds the merged regions of an .xlsx sheet by scanning the tail of its XML for
+/// `<mergeCell ref="A1:C1"/>`, avoiding a second full XML parse. `None` if the sheet's part
+/// cannot be located (the caller then asks calamine).
+fn xlsx_merges(bytes: &[u8], sheet: &str) -> Option<Vec<Merge>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut read = |name: &str| -> Option<String> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut s = String::new();
+        f.read_to_string(&mut s).ok()?;
+        Some(s)
+    };
+    let workbook = read("xl/workbook.xml")?;
+    let rels = read("xl/_rels/workbook.xml.rels")?;
+    let rid = workbook.split("<sheet ").skip(1).find_map(|el| {
+        let el = &el[..el.find('>')?];
+        (xml_unescape(&attr(el, "name")?) == sheet)
+            .then(|| attr(el, "r:id"))
+            .flatten()
+    })?;
+    let target = rels.split("<Relationship ").skip(1).find_map(|el| {
+        let el = &el[..el.find('>')?];
+        (attr(el, "Id")? == rid)
+            .then(|| attr(el, "Target"))
+            .flatten()
+    })?;
+    let part = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let xml = read(&part)?;
+    let tail = match xml.rfind("sheetData>") {
+        Some(i) => &xml[i..],
+        None => &xml[..],
+    };
+    let mut merges = Vec::new();
+    for el in tail.split("mergeCell ").skip(1) {
+        let el = &el[..el.find('>').unwrap_or(el.len())];
+        let Some(r) = attr(el, "ref") else { continue };
+        let (a, b) = r.split_once(':').unwrap_or((r.as_str(), r.as_str()));
+        if let (Some((r1, c1)), Some((r2, c2))) = (cell_ref(a), cell_ref(b)) {
+            merges.push(Merge { r1, c1, r2, c2 });
+        }
+    }
+    Some(merges)
+}
+
+/// The value of `name="…"` in an element's attribute text.
+fn attr(el: &str, name: &str) -> Option<String> {
+    let mut rest = el;
+    while let Some(i) = rest.find(name) {
+        let before_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
+        let after = &rest[i + name.len()..];
+        if before_ok {
+            if let Some(v) = after.strip_prefix("=\"") {
+                return v.find('"').map(|j| v[..j].to_string());
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `B12` → (11, 1), 0-based.
+fn cell_ref(a: &str) -> Option<(u32, u32)> {
+    let a = a.trim().trim_start_matches('$');
+    let split = a.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = a.split_at(split);
+    let letters = letters.trim_end_matches('$');
+    if letters.is_empty() {
+        return None;
+    }
+    let mut col = 0u32;
+    for ch in letters.chars() {
+        if !ch.is_ascii_alphabetic() {
+            return None;
+        }
+        col = col * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+    }
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
 }
 
 fn range_grid(range: calamine::Range<Data>, merges: Vec<calamine::Dimensions>, name: &str) -> Grid {
@@ -190,15 +370,7 @@ fn range_grid(range: calamine::Range<Data>, merges: Vec<calamine::Dimensions>, n
         sheet_name: name.to_string(),
         first_row,
         rows,
-        merges: merges
-            .into_iter()
-            .map(|d| Merge {
-                r1: d.start.0,
-                c1: d.start.1,
-                r2: d.end.0,
-                c2: d.end.1,
-            })
-            .collect(),
+        merges: merges.into_iter().map(merge_of).collect(),
     }
 }
 
@@ -209,13 +381,7 @@ fn convert(d: &Data) -> Value {
         Data::Int(i) => Value::Number(*i as f64),
         Data::Float(f) => Value::Number(*f),
         Data::Bool(b) => Value::Bool(*b),
-        Data::DateTime(dt) => {
-            // Time-only or duration formats would give 1899/1900 dates: keep the number.
-            match dt.as_datetime() {
-                Some(t) if dt.is_datetime() && dt.as_f64() >= 1.0 => Value::Date(t.date()),
-                _ => Value::Number(dt.as_f64()),
-            }
-        }
+        Data::DateTime(dt) => datetime_value(dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => text_value(s),
         Data::Error(e) => Value::Error(format!("{e}")),
     }
@@ -467,6 +633,52 @@ mod tests {
         assert_eq!(detect_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(detect_delimiter("a,b;c\n\"1,5\";2;3\n4;5;6\n"), b';');
         assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
+    }
+
+    #[test]
+    fn finds_xlsx_merges_without_calamine() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let f = rust_xlsxwriter::Format::new();
+        wb.add_worksheet().set_name("说明").unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name("A&B 名单").unwrap();
+        ws.merge_range(0, 0, 0, 3, "标题", &f).unwrap();
+        ws.merge_range(4, 2, 6, 2, "历下区", &f).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(
+            xlsx_merges(&bytes, "A&B 名单"),
+            Some(vec![
+                Merge {
+                    r1: 0,
+                    c1: 0,
+                    r2: 0,
+                    c2: 3
+                },
+                Merge {
+                    r1: 4,
+                    c1: 2,
+                    r2: 6,
+                    c2: 2
+                },
+            ])
+        );
+        assert_eq!(xlsx_merges(&bytes, "说明"), Some(vec![]));
+        assert_eq!(xlsx_merges(&bytes, "无此表"), None);
+    }
+
+    #[test]
+    fn cell_refs_and_attributes() {
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("$AB$12"), Some((11, 27)));
+        assert_eq!(cell_ref("12"), None);
+        assert_eq!(
+            attr(r#"<sheet name="a&amp;b" sheetId="1" r:id="rId3""#, "r:id").as_deref(),
+            Some("rId3")
+        );
+        assert_eq!(
+            attr(r#"<x sheetId="1" Id="rId2""#, "Id").as_deref(),
+            Some("rId2")
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::IoError;
 use chrono::{Datelike, NaiveDate};
 use fudao_core::model::{FinancingKind, Qualification, QualificationKind, Stage, YearFinancials};
 use fudao_core::money::{self, DefaultUnit, Yuan};
-use fudao_core::patch::{FirmPatch, ImportRow, NeedPatch};
+use fudao_core::patch::{ColumnHeaders, FirmPatch, ImportRow, NeedPatch};
 use fudao_core::{region, uscc, FieldError, Msg};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -443,7 +443,7 @@ fn read_grid(grid: &Grid) -> Option<ImportSheet> {
 struct Reader<'a> {
     grid: &'a Grid,
     layout: Layout,
-    headers: BTreeMap<String, String>,
+    headers: ColumnHeaders,
     /// Data cells covered by a vertical merge → the merge's top-left cell.
     fill: HashMap<(u32, u32), (u32, u32)>,
     uscc_col: Option<usize>,
@@ -455,6 +455,9 @@ struct Reader<'a> {
     skipped_labels: Vec<(u32, String)>,
     zones: BTreeSet<String>,
     free_industries: BTreeSet<String>,
+    /// District and industry texts repeat down a sheet: parse each distinct text once.
+    district_cache: HashMap<String, Result<Option<String>, Msg>>,
+    industry_cache: HashMap<String, Option<String>>,
 }
 
 /// Jinan's functional zones, written where a district is expected; they are not GB/T 2260
@@ -529,7 +532,7 @@ impl<'a> Reader<'a> {
         Reader {
             grid,
             layout,
-            headers,
+            headers: ColumnHeaders::from(headers),
             fill,
             uscc_col,
             name_col,
@@ -540,6 +543,8 @@ impl<'a> Reader<'a> {
             skipped_labels: Vec::new(),
             zones: BTreeSet::new(),
             free_industries: BTreeSet::new(),
+            district_cache: HashMap::new(),
+            industry_cache: HashMap::new(),
         }
     }
 
@@ -560,7 +565,10 @@ impl<'a> Reader<'a> {
             let filled: Vec<(u32, &Value)> = raw
                 .iter()
                 .enumerate()
-                .filter(|(c, v)| !v.is_empty() && !self.layout.seq_cols.contains(&(*c as u32)))
+                .filter(|(c, v)| {
+                    let seq = self.layout.seq_cols.contains(&(*c as u32)) && is_seq_value(v);
+                    !v.is_empty() && !seq
+                })
                 .map(|(c, v)| (c as u32, v))
                 .collect();
             if filled.is_empty() {
@@ -571,14 +579,10 @@ impl<'a> Reader<'a> {
             }
             // The first non-empty cell of the whole row (序号 columns included: 合计 is often
             // written there, merged across).
-            let first_text: String = raw
-                .iter()
-                .find(|v| !v.is_empty())
-                .map(Value::display)
-                .unwrap_or_default()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
+            let first_text: String = match raw.iter().find(|v| !v.is_empty()) {
+                Some(Value::Text(t)) => t.chars().filter(|c| !c.is_whitespace()).collect(),
+                _ => String::new(),
+            };
             if ["合计", "总计", "小计", "共计", "累计", "汇总", "总数"]
                 .iter()
                 .any(|w| first_text.starts_with(w))
@@ -651,8 +655,11 @@ impl<'a> Reader<'a> {
         };
         let col = &self.layout.columns[i];
         match self.grid.get(r, col.col) {
-            Value::Text(t) => fields::match_header(&fields::normalize_header(t))
-                .is_some_and(|(f, _, _)| f == col.field),
+            // Cheap test first: only text with no digits can be a header.
+            Value::Text(t) if !t.bytes().any(|b| b.is_ascii_digit()) => {
+                fields::match_header(&fields::normalize_header(t))
+                    .is_some_and(|(f, _, _)| f == col.field)
+            }
             _ => false,
         }
     }
@@ -815,13 +822,28 @@ impl<'a> Reader<'a> {
         need: &mut NeedPatch,
         need_amount: &mut Option<Yuan>,
     ) -> Result<Option<String>, Msg> {
-        let text = v.display();
+        // Only text-reading branches need the cell as text (numbers are formatted lazily).
+        let text = match col.field.kind() {
+            Kind::Date | Kind::Amount | Kind::Count | Kind::Bool | Kind::Qual(_) | Kind::Srdi => {
+                std::borrow::Cow::Borrowed("")
+            }
+            _ => v.text(),
+        };
         let t = text.trim();
         match col.field.kind() {
             Kind::Ignore => {}
             Kind::Uscc => {
                 let raw = t.trim_start_matches(['\'', '`', '‘']);
-                let code = uscc::normalize(raw);
+                // Already clean (the common case): skip normalising.
+                let code = if raw.len() == 18
+                    && raw
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                {
+                    raw.to_string()
+                } else {
+                    uscc::normalize(raw)
+                };
                 uscc::validate(&code).map_err(|e| e.to_field_error("uscc").message)?;
                 return Ok(Some(code));
             }
@@ -829,10 +851,11 @@ impl<'a> Reader<'a> {
                 if is_placeholder(t) {
                     return Ok(None);
                 }
-                let s = if col.field.kind() == Kind::Phone {
-                    cells::expand_scientific(t).into_owned()
-                } else {
-                    t.to_string()
+                let s = match col.field {
+                    Field::ContactPhone => cells::expand_scientific(t).into_owned(),
+                    // A name wrapped inside its cell: the line break is not part of it.
+                    Field::Name => t.lines().map(str::trim).collect(),
+                    _ => t.to_string(),
                 };
                 let slot = match col.field {
                     Field::Name => &mut p.name,
@@ -850,27 +873,36 @@ impl<'a> Reader<'a> {
                 if is_placeholder(t) {
                     return Ok(None);
                 }
-                let key: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-                if let Some(code) = region::district_code(&key) {
-                    p.district = Some(code.to_string());
-                } else if let Some(zone) = FUNCTIONAL_ZONES
-                    .iter()
-                    .find(|z| key == **z || key.ends_with(*z) || key.starts_with(*z))
-                {
-                    self.zones.insert((*zone).to_string());
-                    p.tags.push((*zone).to_string());
-                } else {
-                    return Err(Msg::new(
-                        format!("区县“{t}”不是济南市的区县（如 历下区、市中区、章丘区、平阴县）"),
-                        format!("'{t}' is not a district or county of Jinan (e.g. 历下区, 章丘区)"),
-                    ));
+                let parsed = match self.district_cache.get(t) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = parse_district(t);
+                        self.district_cache.insert(t.to_string(), r.clone());
+                        r
+                    }
+                };
+                match parsed? {
+                    Some(code) => p.district = Some(code),
+                    None => {
+                        let zone = functional_zone(t).unwrap_or_default();
+                        self.zones.insert(zone.to_string());
+                        p.tags.push(zone.to_string());
+                    }
                 }
             }
             Kind::Industry => {
                 if is_placeholder(t) {
                     return Ok(None);
                 }
-                match industry_code(t) {
+                let code = match self.industry_cache.get(t) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = industry_code(t);
+                        self.industry_cache.insert(t.to_string(), c.clone());
+                        c
+                    }
+                };
+                match code {
                     Some(code) => p.industry = Some(code),
                     None => {
                         self.free_industries.insert(t.to_string());
@@ -895,6 +927,7 @@ impl<'a> Reader<'a> {
                 };
                 if col.field == Field::NeedAmount {
                     if y < 0 {
+                        let t = v.display();
                         return Err(Msg::new(
                             format!("融资需求金额“{t}”不能为负数"),
                             format!("financing need '{t}' must not be negative"),
@@ -1015,6 +1048,12 @@ impl<'a> Reader<'a> {
 
     fn finish(self) -> ImportSheet {
         let mut notes = self.layout.notes;
+        if self.uscc_col.is_none() {
+            notes.push(Msg::new(
+                "表中没有“统一社会信用代码”列：企业按信用代码导入和更新，请补充该列",
+                "the sheet has no USCC (统一社会信用代码) column: firms are imported and updated by USCC; add the column",
+            ));
+        }
         if self.name_col.is_none() {
             notes.push(Msg::new(
                 "表中没有“企业名称”列：只能更新已有企业，新企业将因缺少名称而无法导入",
@@ -1071,6 +1110,18 @@ impl<'a> Reader<'a> {
             notes,
             total_rows: self.total_rows,
         }
+    }
+}
+
+/// A 序号 cell's number (`12`, `12.0`, `(12)`): not data.
+fn is_seq_value(v: &Value) -> bool {
+    match v {
+        Value::Number(_) => true,
+        Value::Text(t) => {
+            let t = t.trim().trim_matches(['(', ')', '（', '）', '.']);
+            !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -1166,6 +1217,16 @@ fn read_amount(v: &Value, unit: Option<Unit>) -> Result<Option<Yuan>, Msg> {
         )
     };
     let text = match v {
+        // Plain numbers need no text parsing: scale by the unit and round to whole 元.
+        Value::Number(n) if n.is_finite() && n.abs() < 1e12 => {
+            let mult = match unit.unwrap_or(Unit::Wan) {
+                Unit::Yuan => 1.0,
+                Unit::Thousand => 1_000.0,
+                Unit::Wan | Unit::Months | Unit::Years => 10_000.0,
+                Unit::Yi => 100_000_000.0,
+            };
+            return Ok(Some((n * mult).round() as Yuan));
+        }
         Value::Number(n) => cells::number_text(*n),
         Value::Text(t) => {
             if is_placeholder(t) {
@@ -1449,6 +1510,29 @@ fn parse_fin_kind(t: &str) -> Option<FinancingKind> {
             .min_by_key(|(i, _)| *i)
             .map(|(_, k)| k)
     })
+}
+
+/// A Jinan district or county code; `Ok(None)` for a functional zone (kept as a tag).
+fn parse_district(t: &str) -> Result<Option<String>, Msg> {
+    let key: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(code) = region::district_code(&key) {
+        return Ok(Some(code.to_string()));
+    }
+    if functional_zone(&key).is_some() {
+        return Ok(None);
+    }
+    Err(Msg::new(
+        format!("区县“{t}”不是济南市的区县（如 历下区、市中区、章丘区、平阴县）"),
+        format!("'{t}' is not a district or county of Jinan (e.g. 历下区, 章丘区)"),
+    ))
+}
+
+fn functional_zone(t: &str) -> Option<&'static str> {
+    let key: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    FUNCTIONAL_ZONES
+        .iter()
+        .find(|z| key == **z || key.ends_with(*z) || key.starts_with(*z))
+        .copied()
 }
 
 /// Industry: a GB/T 4754 code at the start (`C3911`, `C 制造业`) is kept as written; a

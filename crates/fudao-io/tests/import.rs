@@ -575,3 +575,52 @@ fn stage_terms_kinds_and_placeholders() {
     assert_eq!(cols, ["发展阶段", "融资方式", "期限"]);
     assert!(s.errors.iter().all(|e| e.row == 3));
 }
+
+#[test]
+fn label_rows_repeated_headers_and_template_rows_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "semicolon.csv");
+    let a = code("370104", "MA3C0H01");
+    let b = code("370104", "MA3C0H02");
+    let text = format!(
+        "序号;企业名称;统一社会信用代码;从业人数\n\
+         一、槐荫区;;;\n\
+         1;\"槐荫甲\n有限公司\";{a};10\n\
+         序号;企业名称;统一社会信用代码;从业人数\n\
+         2;槐荫乙有限公司;{b};\"1,200\"\n\
+         3;;;\n\
+         4;;;\n\
+         注：从业人数为年末数\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let s = read_firms(&path, None).unwrap();
+    assert!(s.errors.is_empty(), "{:#?}", s.errors);
+    assert_eq!(s.total_rows, 2);
+    assert_eq!(s.rows[0].row, 3);
+    assert_eq!(s.rows[0].firm.name.as_deref(), Some("槐荫甲有限公司"));
+    assert_eq!(s.rows[1].row, 5);
+    assert_eq!(s.rows[1].firm.staff, Some(1200));
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.zh == "第2行“一、槐荫区”不是企业数据，已跳过"),
+        "{:#?}",
+        s.notes
+    );
+}
+
+#[test]
+fn a_sheet_without_a_uscc_column_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "names.csv");
+    std::fs::write(&path, "企业名称,从业人数\n济南甲有限公司,10\n").unwrap();
+    let s = read_firms(&path, None).unwrap();
+    assert_eq!(s.rows.len(), 0);
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.errors[0].column, "统一社会信用代码");
+    assert_eq!(s.errors[0].message.zh, "统一社会信用代码不能为空");
+    assert!(s
+        .notes
+        .iter()
+        .any(|n| n.zh.contains("表中没有“统一社会信用代码”列")));
+}
