@@ -4,11 +4,15 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup run demo test test-rust test-ui test-e2e lint fmt fmt-check bench clean-demo
+.PHONY: setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench
 
 setup:
 	./scripts/setup-debian.sh
 	./scripts/setup-node.sh
+
+# The app's crate embeds ui/dist at compile time, so the UI is built before any workspace build.
+ui-dist:
+	cd ui && npm run build
 
 # Opens the desktop app on target/demo/fudao-demo.db (created with `fudao demo` on first run).
 run: setup
@@ -37,7 +41,7 @@ test-ui:
 test-e2e:
 	./scripts/app-e2e.sh
 
-test: setup fmt-check lint test-rust test-ui test-e2e
+test: setup ui-dist fmt-check lint test-rust test-ui test-e2e
 
 bench:
 	./scripts/bench.sh

@@ -1,0 +1,107 @@
+//! Foundation benchmarks (prints figures; no assertions on time):
+//! - `demo --firms 10000` generation into a file database;
+//! - end-to-end import of a 10,000-row .xlsx (parse + transactional upsert) into a fresh file;
+//! - search latency (p50/p95/max) over 100,000 firms for 2-character Chinese queries, pinyin
+//!   initials and USCC prefixes.
+//!
+//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000 (e.g. for a quick run).
+
+use chrono::NaiveDate;
+use fudao_core::model::Firm;
+use fudao_store::demo::{generate, DemoOptions};
+use fudao_store::{ImportOptions, Store};
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+
+    // demo --firms 10000
+    let demo_path = dir.path().join("demo10k.db");
+    let mut s = Store::open(&demo_path).unwrap();
+    let t = Instant::now();
+    let sum = generate(&mut s, &DemoOptions { firms: 10_000, seed: 1, today: today() }).unwrap();
+    println!(
+        "demo --firms 10000: {:.2} s ({} firms, {} needs, {} visits, {} feedback)",
+        t.elapsed().as_secs_f64(),
+        sum.firms,
+        sum.needs,
+        sum.visits,
+        sum.feedback
+    );
+
+    // Import of a 10,000-row .xlsx, end to end.
+    let firms: Vec<Firm> = s.list().unwrap();
+    let xlsx = dir.path().join("firms10k.xlsx");
+    fudao_io::export::firms_xlsx(&xlsx, &firms).unwrap();
+    let mut runs = vec![];
+    for i in 0..3 {
+        let mut fresh = Store::open(dir.path().join(format!("import{i}.db"))).unwrap();
+        let t = Instant::now();
+        let sheet = fudao_io::import::read_firms(&xlsx, None).unwrap();
+        let parsed = t.elapsed();
+        let opts = ImportOptions { strict: false, dry_run: false, team_id: None, coach_id: None, today: today() };
+        let r = fresh.import_rows(&sheet.rows, sheet.errors.len(), &opts).unwrap();
+        let total = t.elapsed();
+        assert_eq!(r.created, 10_000, "{:?}", r.rejected.first());
+        runs.push((total, parsed));
+    }
+    runs.sort();
+    let (total, parsed) = runs[1];
+    println!(
+        "import 10,000-row .xlsx end to end: {:.3} s median of 3 (parse {:.3} s, store {:.3} s; target <= 0.3 s)",
+        total.as_secs_f64(),
+        parsed.as_secs_f64(),
+        (total - parsed).as_secs_f64()
+    );
+    drop(s);
+
+    // Search over 100,000 firms.
+    let n: usize = std::env::var("FUDAO_BENCH_SEARCH_FIRMS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let path = dir.path().join("search.db");
+    let mut s = Store::open(&path).unwrap();
+    let t = Instant::now();
+    generate(&mut s, &DemoOptions { firms: n, seed: 2, today: today() }).unwrap();
+    println!("generated {n} firms for search in {:.1} s", t.elapsed().as_secs_f64());
+    let names: Vec<(String, String)> = s
+        .list::<Firm>()
+        .unwrap()
+        .into_iter()
+        .step_by((n / 200).max(1))
+        .map(|f| (f.name, f.uscc))
+        .collect();
+    let mut cases: Vec<(&str, Vec<String>)> = vec![("2-char Chinese", vec![]), ("pinyin initials", vec![]), ("USCC prefix", vec![])];
+    for (name, uscc) in &names {
+        let chars: Vec<char> = name.chars().collect();
+        let k = chars.len().saturating_sub(8).max(1);
+        cases[0].1.push(chars[k..k + 2].iter().collect());
+        let ini = fudao_core::text::pinyin_initials(name);
+        cases[1].1.push(ini.chars().take(4).collect());
+        cases[2].1.push(uscc[..10].to_string());
+    }
+    for (label, queries) in &cases {
+        let mut times = vec![];
+        for q in queries {
+            let t = Instant::now();
+            let hits = s.search_firms(q, 20).unwrap();
+            times.push(t.elapsed());
+            assert!(!hits.is_empty(), "no hit for {q}");
+        }
+        times.sort();
+        println!(
+            "search {label} over {n} firms: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} queries; target p95 <= 20 ms)",
+            pct(&times, 0.5),
+            pct(&times, 0.95),
+            pct(&times, 1.0),
+            times.len()
+        );
+    }
+}
