@@ -28,7 +28,15 @@ fn main() {
     let demo_path = dir.path().join("demo10k.db");
     let mut s = Store::open(&demo_path).unwrap();
     let t = Instant::now();
-    let sum = generate(&mut s, &DemoOptions { firms: 10_000, seed: 1, today: today() }).unwrap();
+    let sum = generate(
+        &mut s,
+        &DemoOptions {
+            firms: 10_000,
+            seed: 1,
+            today: today(),
+        },
+    )
+    .unwrap();
     println!(
         "demo --firms 10000: {:.2} s ({} firms, {} needs, {} visits, {} feedback)",
         t.elapsed().as_secs_f64(),
@@ -48,8 +56,16 @@ fn main() {
         let t = Instant::now();
         let sheet = fudao_io::import::read_firms(&xlsx, None).unwrap();
         let parsed = t.elapsed();
-        let opts = ImportOptions { strict: false, dry_run: false, team_id: None, coach_id: None, today: today() };
-        let r = fresh.import_rows(&sheet.rows, sheet.errors.len(), &opts).unwrap();
+        let opts = ImportOptions {
+            strict: false,
+            dry_run: false,
+            team_id: None,
+            coach_id: None,
+            today: today(),
+        };
+        let r = fresh
+            .import_rows(&sheet.rows, sheet.errors.len(), &opts)
+            .unwrap();
         let total = t.elapsed();
         assert_eq!(r.created, 10_000, "{:?}", r.rejected.first());
         runs.push((total, parsed));
@@ -65,12 +81,26 @@ fn main() {
     drop(s);
 
     // Search over 100,000 firms.
-    let n: usize = std::env::var("FUDAO_BENCH_SEARCH_FIRMS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("FUDAO_BENCH_SEARCH_FIRMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let path = dir.path().join("search.db");
     let mut s = Store::open(&path).unwrap();
     let t = Instant::now();
-    generate(&mut s, &DemoOptions { firms: n, seed: 2, today: today() }).unwrap();
-    println!("generated {n} firms for search in {:.1} s", t.elapsed().as_secs_f64());
+    generate(
+        &mut s,
+        &DemoOptions {
+            firms: n,
+            seed: 2,
+            today: today(),
+        },
+    )
+    .unwrap();
+    println!(
+        "generated {n} firms for search in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let names: Vec<(String, String)> = s
         .list::<Firm>()
         .unwrap()
@@ -78,7 +108,11 @@ fn main() {
         .step_by((n / 200).max(1))
         .map(|f| (f.name, f.uscc))
         .collect();
-    let mut cases: Vec<(&str, Vec<String>)> = vec![("2-char Chinese", vec![]), ("pinyin initials", vec![]), ("USCC prefix", vec![])];
+    let mut cases: Vec<(&str, Vec<String>)> = vec![
+        ("2-char Chinese", vec![]),
+        ("pinyin initials", vec![]),
+        ("USCC prefix", vec![]),
+    ];
     for (name, uscc) in &names {
         let chars: Vec<char> = name.chars().collect();
         let k = chars.len().saturating_sub(8).max(1);

@@ -34,23 +34,109 @@ pub struct DemoSummary {
     pub products: usize,
 }
 
-const PREFIXES: &[&str] = &["济南", "山东", "泉城", "齐鲁", "历下", "章丘", "舜耕", "大明湖", "华山", "趵突泉", "千佛山", "黄河"];
+const PREFIXES: &[&str] = &[
+    "济南",
+    "山东",
+    "泉城",
+    "齐鲁",
+    "历下",
+    "章丘",
+    "舜耕",
+    "大明湖",
+    "华山",
+    "趵突泉",
+    "千佛山",
+    "黄河",
+];
 const CORES: &[&str] = &[
-    "量子", "智能", "生物", "新材料", "光电", "数控", "医疗器械", "软件", "云计算", "大数据", "芯片", "半导体", "机器人",
-    "新能源", "储能", "氢能", "环保", "节能", "检测", "精密", "激光", "电子", "通信", "物联网", "区块链", "北斗", "航天",
-    "无人机", "制药", "基因", "细胞", "农业科技", "食品科技", "纺织科技", "工业互联网", "信创", "超算", "人工智能",
-    "虚拟现实", "传感器",
+    "量子",
+    "智能",
+    "生物",
+    "新材料",
+    "光电",
+    "数控",
+    "医疗器械",
+    "软件",
+    "云计算",
+    "大数据",
+    "芯片",
+    "半导体",
+    "机器人",
+    "新能源",
+    "储能",
+    "氢能",
+    "环保",
+    "节能",
+    "检测",
+    "精密",
+    "激光",
+    "电子",
+    "通信",
+    "物联网",
+    "区块链",
+    "北斗",
+    "航天",
+    "无人机",
+    "制药",
+    "基因",
+    "细胞",
+    "农业科技",
+    "食品科技",
+    "纺织科技",
+    "工业互联网",
+    "信创",
+    "超算",
+    "人工智能",
+    "虚拟现实",
+    "传感器",
 ];
 const MIDDLES: &[&str] = &[
-    "创新", "恒信", "华科", "中科", "众创", "精工", "汇智", "明德", "瑞丰", "鼎盛", "博远", "正元", "天成", "九州", "金桥",
-    "海右", "泉鑫", "融通", "凯达", "联创", "领航", "启明", "同泰", "卓越", "弘毅", "锦程", "盛华", "远航", "新锐", "宏图",
+    "创新", "恒信", "华科", "中科", "众创", "精工", "汇智", "明德", "瑞丰", "鼎盛", "博远", "正元",
+    "天成", "九州", "金桥", "海右", "泉鑫", "融通", "凯达", "联创", "领航", "启明", "同泰", "卓越",
+    "弘毅", "锦程", "盛华", "远航", "新锐", "宏图",
 ];
-const SUFFIXES: &[&str] = &["科技有限公司", "技术有限公司", "股份有限公司", "信息技术有限公司", "科技发展有限公司", "研究院有限公司"];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超", "霞", "平", "刚", "桂英", "建华", "晓东", "海燕", "志强", "丽娟"];
-const INSTITUTIONS: &[&str] = &["齐鲁科创银行济南分行", "泉城农商银行", "济南科技融资担保有限公司", "山东海右银行", "黄河科技保险济南中心支公司"];
-const SECTIONS: &[(&str, u32)] = &[("C", 45), ("I", 25), ("M", 18), ("D", 4), ("Q", 3), ("A", 2), ("L", 3)];
-const PURPOSES: &[&str] = &["研发投入", "购置生产设备", "补充流动资金", "厂房改造", "技术改造升级", "市场拓展", "原材料采购", "人才引进"];
+const SUFFIXES: &[&str] = &[
+    "科技有限公司",
+    "技术有限公司",
+    "股份有限公司",
+    "信息技术有限公司",
+    "科技发展有限公司",
+    "研究院有限公司",
+];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超", "霞", "平", "刚",
+    "桂英", "建华", "晓东", "海燕", "志强", "丽娟",
+];
+const INSTITUTIONS: &[&str] = &[
+    "齐鲁科创银行济南分行",
+    "泉城农商银行",
+    "济南科技融资担保有限公司",
+    "山东海右银行",
+    "黄河科技保险济南中心支公司",
+];
+const SECTIONS: &[(&str, u32)] = &[
+    ("C", 45),
+    ("I", 25),
+    ("M", 18),
+    ("D", 4),
+    ("Q", 3),
+    ("A", 2),
+    ("L", 3),
+];
+const PURPOSES: &[&str] = &[
+    "研发投入",
+    "购置生产设备",
+    "补充流动资金",
+    "厂房改造",
+    "技术改造升级",
+    "市场拓展",
+    "原材料采购",
+    "人才引进",
+];
 const FINDINGS: &[&str] = &[
     "企业研发投入持续增长，但财务核算不规范，研发费用未设辅助账。",
     "企业拥有发明专利，可尝试知识产权质押融资。",
@@ -60,16 +146,30 @@ const FINDINGS: &[&str] = &[
     "企业有政府采购合同，可对接政采贷产品。",
     "企业现金流紧张，需合理安排融资期限。",
 ];
-const TASKS: &[&str] = &["补充近三年财务报表", "建立研发费用辅助账", "对接银行客户经理", "准备知识产权评估材料", "提交首贷申请资料", "申报科技型中小企业评价"];
+const TASKS: &[&str] = &[
+    "补充近三年财务报表",
+    "建立研发费用辅助账",
+    "对接银行客户经理",
+    "准备知识产权评估材料",
+    "提交首贷申请资料",
+    "申报科技型中小企业评价",
+];
 
 fn name(rng: &mut ChaCha8Rng) -> String {
-    format!("{}{}", SURNAMES.choose(rng).unwrap_or(&"王"), GIVEN.choose(rng).unwrap_or(&"伟"))
+    format!(
+        "{}{}",
+        SURNAMES.choose(rng).unwrap_or(&"王"),
+        GIVEN.choose(rng).unwrap_or(&"伟")
+    )
 }
 
 fn uuid(rng: &mut ChaCha8Rng, at: NaiveDate) -> Uuid {
     // A v7-layout id whose timestamp is the given day and whose random bits come from the seed,
     // so generated ids are deterministic.
-    let ms = at.and_hms_opt(9, 0, 0).map(|d| d.and_utc().timestamp_millis()).unwrap_or(0) as u64;
+    let ms = at
+        .and_hms_opt(9, 0, 0)
+        .map(|d| d.and_utc().timestamp_millis())
+        .unwrap_or(0) as u64;
     let mut bytes = [0u8; 10];
     rng.fill_bytes(&mut bytes);
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid()
@@ -89,7 +189,8 @@ fn weighted_section(rng: &mut ChaCha8Rng) -> &'static str {
 
 fn day_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(1) as u64;
-    from.checked_add_days(Days::new(rng.random_range(0..span))).unwrap_or(from)
+    from.checked_add_days(Days::new(rng.random_range(0..span)))
+        .unwrap_or(from)
 }
 
 fn org_body(rng: &mut ChaCha8Rng) -> String {
@@ -136,13 +237,29 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
             let lead_id = uuid(&mut rng, start);
             for c in 0..4 {
                 let role = if c == 0 { Role::Lead } else { Role::Coach };
-                let id = if c == 0 { lead_id } else { uuid(&mut rng, start) };
+                let id = if c == 0 {
+                    lead_id
+                } else {
+                    uuid(&mut rng, start)
+                };
                 let u = User {
                     id,
-                    username: format!("t{}{}", t + 1, if c == 0 { "lead".to_string() } else { format!("c{c}") }),
+                    username: format!(
+                        "t{}{}",
+                        t + 1,
+                        if c == 0 {
+                            "lead".to_string()
+                        } else {
+                            format!("c{c}")
+                        }
+                    ),
                     name: name(&mut rng),
                     institution: INSTITUTIONS[(t + c) % INSTITUTIONS.len()].to_string(),
-                    phone: format!("1{}{:08}", [3, 5, 8][c % 3], rng.random_range(0..100_000_000u32)),
+                    phone: format!(
+                        "1{}{:08}",
+                        [3, 5, 8][c % 3],
+                        rng.random_range(0..100_000_000u32)
+                    ),
                     team_id: Some(team_id),
                     role,
                     active: true,
@@ -184,13 +301,24 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                     break;
                 }
             }
-            let Some(code) = fudao_core::uscc::compose("91", district, &org_body(&mut rng)) else { continue };
-            let founded = NaiveDate::from_ymd_opt(today.year() - rng.random_range(1..=15), rng.random_range(1..=12), rng.random_range(1..=28));
+            let Some(code) = fudao_core::uscc::compose("91", district, &org_body(&mut rng)) else {
+                continue;
+            };
+            let founded = NaiveDate::from_ymd_opt(
+                today.year() - rng.random_range(1..=15),
+                rng.random_range(1..=12),
+                rng.random_range(1..=28),
+            );
             let mut f = Firm::new(uuid(&mut rng, start), &code, &fname);
             f.team_id = Some(team.id);
             f.coach_id = Some(coach.id);
             f.district = Some(district.to_string());
-            f.address = Some(format!("济南市{}{}路{}号", fudao_core::region::district_name(district).unwrap_or(""), ["经十", "工业南", "舜华", "新泺", "港兴", "科航"][i % 6], rng.random_range(1..2000)));
+            f.address = Some(format!(
+                "济南市{}{}路{}号",
+                fudao_core::region::district_name(district).unwrap_or(""),
+                ["经十", "工业南", "舜华", "新泺", "港兴", "科航"][i % 6],
+                rng.random_range(1..2000)
+            ));
             let section = weighted_section(&mut rng);
             f.industry = Some(match section {
                 "C" => format!("C{}", [3911, 3562, 2710, 3841, 3399][i % 5]),
@@ -225,24 +353,36 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 y.high_tech_revenue = Some(rev * rng.random_range(20..95) / 100);
             }
             f.ip = IpHoldings {
-                invention_patents: if rng.random_bool(0.45) { rng.random_range(1..15) } else { 0 },
+                invention_patents: if rng.random_bool(0.45) {
+                    rng.random_range(1..15)
+                } else {
+                    0
+                },
                 other_class1: if rng.random_bool(0.05) { 1 } else { 0 },
                 utility_models: rng.random_range(0..20),
                 designs: rng.random_range(0..5),
-                software_copyrights: if section == "I" { rng.random_range(2..30) } else { rng.random_range(0..4) },
+                software_copyrights: if section == "I" {
+                    rng.random_range(2..30)
+                } else {
+                    rng.random_range(0..4)
+                },
                 pledged: 0,
             };
             let est = founded.unwrap_or(start);
             if rng.random_bool(0.55) {
                 f.qualifications.push(Qualification {
                     kind: QualificationKind::TechSme,
-                    obtained: Some(NaiveDate::from_ymd_opt(today.year() - 1, 5, 20).unwrap_or(today)),
+                    obtained: Some(
+                        NaiveDate::from_ymd_opt(today.year() - 1, 5, 20).unwrap_or(today),
+                    ),
                     expires: NaiveDate::from_ymd_opt(today.year(), 12, 31),
                     number: format!("{}3701{:02}{:04}", today.year() - 1, i % 30, i % 10_000),
                 });
             }
             if rng.random_bool(0.3) {
-                let got = NaiveDate::from_ymd_opt(today.year() - rng.random_range(0..4), 11, 15).unwrap_or(today).max(est);
+                let got = NaiveDate::from_ymd_opt(today.year() - rng.random_range(0..4), 11, 15)
+                    .unwrap_or(today)
+                    .max(est);
                 f.qualifications.push(Qualification {
                     kind: QualificationKind::HighTech,
                     obtained: Some(got),
@@ -251,11 +391,25 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 });
             }
             if rng.random_bool(0.15) {
-                let kind = if rng.random_bool(0.2) { QualificationKind::SrdiLittleGiant } else { QualificationKind::SrdiProvincial };
-                f.qualifications.push(Qualification { kind, obtained: NaiveDate::from_ymd_opt(today.year() - 1, 8, 1), expires: NaiveDate::from_ymd_opt(today.year() + 2, 7, 31), number: String::new() });
+                let kind = if rng.random_bool(0.2) {
+                    QualificationKind::SrdiLittleGiant
+                } else {
+                    QualificationKind::SrdiProvincial
+                };
+                f.qualifications.push(Qualification {
+                    kind,
+                    obtained: NaiveDate::from_ymd_opt(today.year() - 1, 8, 1),
+                    expires: NaiveDate::from_ymd_opt(today.year() + 2, 7, 31),
+                    number: String::new(),
+                });
             }
             if rng.random_bool(0.05) {
-                f.qualifications.push(Qualification { kind: QualificationKind::Gazelle, obtained: NaiveDate::from_ymd_opt(today.year() - 1, 6, 1), expires: None, number: String::new() });
+                f.qualifications.push(Qualification {
+                    kind: QualificationKind::Gazelle,
+                    obtained: NaiveDate::from_ymd_opt(today.year() - 1, 6, 1),
+                    expires: None,
+                    number: String::new(),
+                });
             }
             let never_borrowed = rng.random_bool(0.35);
             f.ever_borrowed = Some(!never_borrowed);
@@ -271,9 +425,16 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 5..=10 => Stage::Growth,
                 _ => Stage::Mature,
             });
-            f.contacts = vec![Contact { name: name(&mut rng), title: ["总经理", "财务总监", "董事长"][i % 3].to_string(), phone: format!("139{:08}", rng.random_range(0..100_000_000u32)), email: String::new() }];
+            f.contacts = vec![Contact {
+                name: name(&mut rng),
+                title: ["总经理", "财务总监", "董事长"][i % 3].to_string(),
+                phone: format!("139{:08}", rng.random_range(0..100_000_000u32)),
+                email: String::new(),
+            }];
             if rng.random_bool(0.3) {
-                f.tags.push(["重点培育", "拟上市", "专利密集", "首贷攻坚", "人才企业"][i % 5].to_string());
+                f.tags.push(
+                    ["重点培育", "拟上市", "专利密集", "首贷攻坚", "人才企业"][i % 5].to_string(),
+                );
             }
             f.facts = AssessmentFacts {
                 resident: Some(true),
@@ -283,49 +444,101 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 provincial_rd_institution: Some(rng.random_bool(0.1)),
                 founder_experience_years: Some(rng.random_range(2..25)),
                 credit_overdue: Some(rng.random_bool(0.07)),
-                receivables: if rng.random_bool(0.4) { Some(base_rev * rng.random_range(5..30) / 100) } else { None },
+                receivables: if rng.random_bool(0.4) {
+                    Some(base_rev * rng.random_range(5..30) / 100)
+                } else {
+                    None
+                },
                 gov_procurement: Some(rng.random_bool(0.12)),
                 real_estate_collateral: Some(rng.random_bool(0.25)),
                 ..Default::default()
             };
             // Visits: 0–4 in the last 18 months; most firms visited at least once.
-            let n_visits = if rng.random_bool(0.85) { rng.random_range(1..=4) } else { 0 };
+            let n_visits = if rng.random_bool(0.85) {
+                rng.random_range(1..=4)
+            } else {
+                0
+            };
             for _ in 0..n_visits {
                 let date = day_between(&mut rng, start, today);
-                let due = date.checked_add_days(Days::new(rng.random_range(7..45))).unwrap_or(date);
+                let due = date
+                    .checked_add_days(Days::new(rng.random_range(7..45)))
+                    .unwrap_or(date);
                 let v = Visit {
                     id: uuid(&mut rng, date),
                     firm_id: f.id,
                     team_id: Some(team.id),
                     date,
                     coach_ids: vec![coach.id],
-                    mode: *[VisitMode::OnSite, VisitMode::OnSite, VisitMode::Phone, VisitMode::Online].choose(&mut rng).unwrap_or(&VisitMode::OnSite),
+                    mode: *[
+                        VisitMode::OnSite,
+                        VisitMode::OnSite,
+                        VisitMode::Phone,
+                        VisitMode::Online,
+                    ]
+                    .choose(&mut rng)
+                    .unwrap_or(&VisitMode::OnSite),
                     notes: format!("与{}座谈，了解企业经营与融资情况。", f.contacts[0].title),
-                    findings: FINDINGS.choose(&mut rng).unwrap_or(&FINDINGS[0]).to_string(),
-                    tasks: vec![FollowUpTask { title: TASKS.choose(&mut rng).unwrap_or(&TASKS[0]).to_string(), owner: coach.name.clone(), due, done: due < today && rng.random_bool(0.7) }],
+                    findings: FINDINGS
+                        .choose(&mut rng)
+                        .unwrap_or(&FINDINGS[0])
+                        .to_string(),
+                    tasks: vec![FollowUpTask {
+                        title: TASKS.choose(&mut rng).unwrap_or(&TASKS[0]).to_string(),
+                        owner: coach.name.clone(),
+                        due,
+                        done: due < today && rng.random_bool(0.7),
+                    }],
                 };
                 w.put(&v)?;
                 sum.visits += 1;
             }
             // Needs: 0–2, in every status.
-            let n_needs = if rng.random_bool(0.6) { rng.random_range(1..=2) } else { 0 };
+            let n_needs = if rng.random_bool(0.6) {
+                rng.random_range(1..=2)
+            } else {
+                0
+            };
             for _ in 0..n_needs {
                 let raised_on = day_between(&mut rng, start, today);
-                let status = *NeedStatus::ALL.choose(&mut rng).unwrap_or(&NeedStatus::Raised);
+                let status = *NeedStatus::ALL
+                    .choose(&mut rng)
+                    .unwrap_or(&NeedStatus::Raised);
                 let amount = rng.random_range(1..=30) * 50 * WAN;
                 let reasonable = rng.random_bool(0.88);
-                let closed_on = status.is_closed().then(|| day_between(&mut rng, raised_on, today.max(raised_on.succ_opt().unwrap_or(raised_on))));
+                let closed_on = status.is_closed().then(|| {
+                    day_between(
+                        &mut rng,
+                        raised_on,
+                        today.max(raised_on.succ_opt().unwrap_or(raised_on)),
+                    )
+                });
                 let credit = rng.random_bool(0.4);
                 let outcomes = if matches!(status, NeedStatus::Disbursed | NeedStatus::PartlyMet) {
-                    let part = if status == NeedStatus::PartlyMet { rng.random_range(30..90) } else { 100 };
+                    let part = if status == NeedStatus::PartlyMet {
+                        rng.random_range(30..90)
+                    } else {
+                        100
+                    };
                     vec![Outcome {
                         institution: INSTITUTIONS[rng.random_range(0..3)].to_string(),
-                        product: ["科技成果转化贷", "知识产权质押贷", "信用贷", "人才贷", "首贷通"][rng.random_range(0..5)].to_string(),
+                        product: [
+                            "科技成果转化贷",
+                            "知识产权质押贷",
+                            "信用贷",
+                            "人才贷",
+                            "首贷通",
+                        ][rng.random_range(0..5)]
+                        .to_string(),
                         amount: amount * part / 100,
                         rate_bp: Some(rng.random_range(280..480)),
                         date: closed_on.unwrap_or(today),
                         credit,
-                        product_kind: if credit { "信用贷".into() } else { "知识产权质押贷".into() },
+                        product_kind: if credit {
+                            "信用贷".into()
+                        } else {
+                            "知识产权质押贷".into()
+                        },
                     }]
                 } else {
                     vec![]
@@ -335,27 +548,74 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                     firm_id: f.id,
                     team_id: Some(team.id),
                     amount,
-                    purpose: PURPOSES.choose(&mut rng).unwrap_or(&PURPOSES[0]).to_string(),
+                    purpose: PURPOSES
+                        .choose(&mut rng)
+                        .unwrap_or(&PURPOSES[0])
+                        .to_string(),
                     term_months: Some(*[6, 12, 12, 24, 36].choose(&mut rng).unwrap_or(&12)),
-                    kind: if rng.random_bool(0.85) { FinancingKind::Loan } else { *[FinancingKind::Equity, FinancingKind::Guarantee, FinancingKind::Insurance].choose(&mut rng).unwrap_or(&FinancingKind::Equity) },
-                    collateral: if f.facts.real_estate_collateral == Some(true) { vec!["房产".into()] } else if f.ip.invention_patents > 0 { vec!["发明专利".into()] } else { vec![] },
+                    kind: if rng.random_bool(0.85) {
+                        FinancingKind::Loan
+                    } else {
+                        *[
+                            FinancingKind::Equity,
+                            FinancingKind::Guarantee,
+                            FinancingKind::Insurance,
+                        ]
+                        .choose(&mut rng)
+                        .unwrap_or(&FinancingKind::Equity)
+                    },
+                    collateral: if f.facts.real_estate_collateral == Some(true) {
+                        vec!["房产".into()]
+                    } else if f.ip.invention_patents > 0 {
+                        vec!["发明专利".into()]
+                    } else {
+                        vec![]
+                    },
                     raised_on,
                     ruling: Some(if reasonable {
-                        Ruling { reasonable: true, reason: None, note: String::new() }
+                        Ruling {
+                            reasonable: true,
+                            reason: None,
+                            note: String::new(),
+                        }
                     } else {
-                        Ruling { reasonable: false, reason: Some(*[ReasonCode::OverCapacity, ReasonCode::PurposeMismatch, ReasonCode::Speculative].choose(&mut rng).unwrap_or(&ReasonCode::Other)), note: "经评估不属于合理化融资需求".into() }
+                        Ruling {
+                            reasonable: false,
+                            reason: Some(
+                                *[
+                                    ReasonCode::OverCapacity,
+                                    ReasonCode::PurposeMismatch,
+                                    ReasonCode::Speculative,
+                                ]
+                                .choose(&mut rng)
+                                .unwrap_or(&ReasonCode::Other),
+                            ),
+                            note: "经评估不属于合理化融资需求".into(),
+                        }
                     }),
                     status,
                     outcomes,
                     met_by_coach: false,
                     closed_on,
                     unmet_reason: match status {
-                        NeedStatus::Unmet | NeedStatus::PartlyMet => Some(*[ReasonCode::InsufficientCollateral, ReasonCode::WeakFinancials, ReasonCode::CreditRecord, ReasonCode::PriceNotAccepted].choose(&mut rng).unwrap_or(&ReasonCode::Other)),
+                        NeedStatus::Unmet | NeedStatus::PartlyMet => Some(
+                            *[
+                                ReasonCode::InsufficientCollateral,
+                                ReasonCode::WeakFinancials,
+                                ReasonCode::CreditRecord,
+                                ReasonCode::PriceNotAccepted,
+                            ]
+                            .choose(&mut rng)
+                            .unwrap_or(&ReasonCode::Other),
+                        ),
                         NeedStatus::Withdrawn => Some(ReasonCode::FirmWithdrew),
                         _ => None,
                     },
                 };
-                if f.first_loan_list && status == NeedStatus::Disbursed && f.first_loan_date.is_none() {
+                if f.first_loan_list
+                    && status == NeedStatus::Disbursed
+                    && f.first_loan_date.is_none()
+                {
                     f.first_loan_date = closed_on;
                 }
                 w.put(&n)?;
@@ -367,8 +627,15 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                     firm_id: f.id,
                     team_id: Some(team.id),
                     date: day_between(&mut rng, start, today),
-                    rating: if rng.random_bool(0.8) { Satisfaction::Satisfied } else if rng.random_bool(0.8) { Satisfaction::Basic } else { Satisfaction::Unsatisfied },
-                    comment: ["辅导及时，帮助很大", "希望加快审批进度", "产品对接精准", ""][i % 4].to_string(),
+                    rating: if rng.random_bool(0.8) {
+                        Satisfaction::Satisfied
+                    } else if rng.random_bool(0.8) {
+                        Satisfaction::Basic
+                    } else {
+                        Satisfaction::Unsatisfied
+                    },
+                    comment: ["辅导及时，帮助很大", "希望加快审批进度", "产品对接精准", ""][i % 4]
+                        .to_string(),
                 };
                 w.put(&fb)?;
                 sum.feedback += 1;

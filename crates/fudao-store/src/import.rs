@@ -53,7 +53,12 @@ impl Store {
     /// are reported; the rest are written unless `strict` (then nothing is) or `dry_run`.
     /// `prior_rejections` are rows the parser already rejected: in strict mode they also
     /// prevent any write.
-    pub fn import_rows(&mut self, rows: &[ImportRow], prior_rejections: usize, opts: &ImportOptions) -> Result<ImportReport> {
+    pub fn import_rows(
+        &mut self,
+        rows: &[ImportRow],
+        prior_rejections: usize,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let default_year = opts.today.year() - 1;
         let ctx = self.ctx(Source::Import);
@@ -80,7 +85,11 @@ impl Store {
                 }
                 if let Err(errs) = firm.validate() {
                     for e in errs.0 {
-                        report.rejected.push(RowRejection { row: row.row, column: row.column(&e.field).to_string(), message: e.message });
+                        report.rejected.push(RowRejection {
+                            row: row.row,
+                            column: row.column(&e.field).to_string(),
+                            message: e.message,
+                        });
                     }
                     continue;
                 }
@@ -121,7 +130,11 @@ impl Store {
                     };
                     if let Err(errs) = need.validate() {
                         for e in errs.0 {
-                            report.rejected.push(RowRejection { row: row.row, column: row.need_column(&e.field).to_string(), message: e.message });
+                            report.rejected.push(RowRejection {
+                                row: row.row,
+                                column: row.need_column(&e.field).to_string(),
+                                message: e.message,
+                            });
                         }
                         continue;
                     }

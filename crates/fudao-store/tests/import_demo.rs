@@ -1,5 +1,5 @@
 use chrono::NaiveDate;
-use fudao_core::model::{EntityKind, Firm, FinancingKind, Need, NeedStatus};
+use fudao_core::model::{EntityKind, FinancingKind, Firm, Need, NeedStatus};
 use fudao_core::patch::{FirmPatch, ImportRow, NeedPatch};
 use fudao_store::demo::{generate, DemoOptions};
 use fudao_store::{ImportOptions, Store};
@@ -15,14 +15,28 @@ fn code(n: u32) -> String {
 fn row(row: u32, n: u32, name: &str) -> ImportRow {
     ImportRow {
         row,
-        firm: FirmPatch { uscc: code(n), name: Some(name.into()), staff: Some(100), tech_staff: Some(20), ..Default::default() },
+        firm: FirmPatch {
+            uscc: code(n),
+            name: Some(name.into()),
+            staff: Some(100),
+            tech_staff: Some(20),
+            ..Default::default()
+        },
         need: None,
-        headers: [("tech_staff".to_string(), "科技人员数".to_string())].into_iter().collect(),
+        headers: [("tech_staff".to_string(), "科技人员数".to_string())]
+            .into_iter()
+            .collect(),
     }
 }
 
 fn opts() -> ImportOptions {
-    ImportOptions { strict: false, dry_run: false, team_id: None, coach_id: None, today: today() }
+    ImportOptions {
+        strict: false,
+        dry_run: false,
+        team_id: None,
+        coach_id: None,
+        today: today(),
+    }
 }
 
 #[test]
@@ -40,9 +54,18 @@ fn import_upserts_by_uscc_and_reports_bad_rows_with_column() {
     assert!(r.rejected[0].message.zh.contains("科技人员数（500）"));
     // Re-import with a change: updates, never duplicates.
     let mut again = vec![row(3, 1, "甲公司"), row(4, 2, "乙公司（更名）")];
-    again[0].need = Some(NeedPatch { amount: 3_000_000, purpose: Some("研发".into()), term_months: Some(12), kind: Some(FinancingKind::Loan), raised_on: None });
+    again[0].need = Some(NeedPatch {
+        amount: 3_000_000,
+        purpose: Some("研发".into()),
+        term_months: Some(12),
+        kind: Some(FinancingKind::Loan),
+        raised_on: None,
+    });
     let r = s.import_rows(&again, 0, &opts()).unwrap();
-    assert_eq!((r.created, r.updated, r.unchanged, r.needs_created), (0, 1, 1, 1));
+    assert_eq!(
+        (r.created, r.updated, r.unchanged, r.needs_created),
+        (0, 1, 1, 1)
+    );
     assert_eq!(s.count(EntityKind::Firm).unwrap(), 2);
     // The same need amount again updates the open need instead of adding one.
     again[0].need.as_mut().unwrap().amount = 4_000_000;
@@ -61,13 +84,40 @@ fn strict_and_dry_run_write_nothing() {
     let mut bad = row(4, 2, "乙公司");
     bad.firm.tech_staff = Some(101);
     let rows = vec![row(3, 1, "甲公司"), bad];
-    let r = s.import_rows(&rows, 0, &ImportOptions { strict: true, ..opts() }).unwrap();
+    let r = s
+        .import_rows(
+            &rows,
+            0,
+            &ImportOptions {
+                strict: true,
+                ..opts()
+            },
+        )
+        .unwrap();
     assert!(!r.committed);
     assert_eq!(s.count(EntityKind::Firm).unwrap(), 0);
     // Parser rejections alone also stop a strict import.
-    let r = s.import_rows(&rows[..1], 1, &ImportOptions { strict: true, ..opts() }).unwrap();
+    let r = s
+        .import_rows(
+            &rows[..1],
+            1,
+            &ImportOptions {
+                strict: true,
+                ..opts()
+            },
+        )
+        .unwrap();
     assert!(!r.committed);
-    let r = s.import_rows(&rows[..1], 0, &ImportOptions { dry_run: true, ..opts() }).unwrap();
+    let r = s
+        .import_rows(
+            &rows[..1],
+            0,
+            &ImportOptions {
+                dry_run: true,
+                ..opts()
+            },
+        )
+        .unwrap();
     assert!(!r.committed);
     assert_eq!(r.created, 1);
     assert_eq!(s.count(EntityKind::Firm).unwrap(), 0);
@@ -76,7 +126,11 @@ fn strict_and_dry_run_write_nothing() {
 
 #[test]
 fn demo_is_deterministic_valid_and_complete() {
-    let opts = DemoOptions { firms: 120, seed: 7, today: today() };
+    let opts = DemoOptions {
+        firms: 120,
+        seed: 7,
+        today: today(),
+    };
     let mut a = Store::open_in_memory().unwrap();
     let sum = generate(&mut a, &opts).unwrap();
     assert_eq!(sum.firms, 120);
@@ -90,7 +144,10 @@ fn demo_is_deterministic_valid_and_complete() {
     // Needs in every status.
     let needs: Vec<Need> = a.list().unwrap();
     for st in NeedStatus::ALL {
-        assert!(needs.iter().any(|n| n.status == *st), "no need in status {st:?}");
+        assert!(
+            needs.iter().any(|n| n.status == *st),
+            "no need in status {st:?}"
+        );
     }
     // Every generated firm is findable by its pinyin initials.
     let f = &fa[0];
