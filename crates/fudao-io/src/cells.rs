@@ -2,6 +2,19 @@
 //! Chinese form, yes/no words, placeholders for "nothing", numbers in scientific notation.
 
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
+
+/// [`fudao_core::text::to_half_width`] without copying text that has no full-width
+/// characters (the common case).
+pub(crate) fn half_width(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .any(|c| c == '\u{3000}' || ('\u{FF01}'..='\u{FF5E}').contains(&c))
+    {
+        Cow::Owned(fudao_core::text::to_half_width(s))
+    } else {
+        Cow::Borrowed(s.trim())
+    }
+}
 
 /// Renders a spreadsheet number as the user sees it: integers without `.0`, otherwise up to
 /// six decimals without trailing zeros (so `0.1 + 0.2` reads `0.3`).
@@ -17,15 +30,21 @@ pub fn number_text(n: f64) -> String {
 /// Cell texts that mean "no value" (`-`, `/`, `—`, `N/A`, `不详`, `暂无` …).
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
-    if t.is_empty()
-        || t.chars().all(|c| {
-            matches!(
-                c,
-                '-' | '—' | '–' | '－' | '/' | '／' | '\\' | '、' | '*' | '＊' | '.' | '。'
-            )
-        })
-    {
+    let dash = |c: char| {
+        matches!(
+            c,
+            '-' | '—' | '–' | '－' | '/' | '／' | '\\' | '、' | '*' | '＊' | '.' | '。'
+        )
+    };
+    let Some(first) = t.chars().next() else {
         return true;
+    };
+    if dash(first) {
+        return t.chars().all(dash);
+    }
+    // Only words starting with these can be placeholders: skip the rest cheaply.
+    if !matches!(first, 'n' | 'N' | '#' | '不' | '未' | '暂' | '空' | '待') {
+        return false;
     }
     // The longest word below is 9 bytes; skip the lower-casing for anything longer.
     t.len() <= 9
@@ -50,7 +69,12 @@ pub fn is_placeholder(s: &str) -> bool {
 /// Yes/no as written in Chinese forms: `是/否`, `有/无`, `√/×`, `Y/N`, `1/0`, `true/false`,
 /// `已认定/未认定` and phrases that start with 是/否 (`是（2023年）`).
 pub fn parse_bool_text(s: &str) -> Option<bool> {
-    let t = fudao_core::text::to_half_width(s);
+    match s.trim() {
+        "是" | "有" | "√" | "Y" | "1" => return Some(true),
+        "否" | "无" | "×" | "N" | "0" => return Some(false),
+        _ => {}
+    }
+    let t = half_width(s);
     let t = t.trim();
     let lower = t.to_ascii_lowercase();
     match lower.as_str() {
@@ -119,7 +143,20 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 /// (first of the month), `2019年` (1 January), and `3/5/2019` (Excel's US format). Full-width
 /// digits are accepted. Returns `None` for anything else, including impossible dates.
 pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
-    let t = fudao_core::text::to_half_width(s);
+    // Fast path: ISO `2019-03-05`.
+    let b = s.trim().as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r.clone()]
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| b[r].iter().fold(0, |a, d| a * 10 + (d - b'0') as u32))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return ymd(y as i32, m, d);
+        }
+    }
+    let t = half_width(s);
     let t = t.trim();
     if t.is_empty() {
         return None;
@@ -194,7 +231,7 @@ pub fn expand_scientific(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// A four-digit year between 1949 and 2100 in text such as `2024`, `2024年`, `2024年度`.
 pub fn parse_year_text(s: &str) -> Option<i32> {
-    let t = fudao_core::text::to_half_width(s);
+    let t = half_width(s);
     let t = t.trim().trim_end_matches("年度").trim_end_matches('年');
     let t = t.strip_suffix(".0").unwrap_or(t);
     let y: i32 = t.parse().ok()?;

@@ -562,19 +562,20 @@ impl<'a> Reader<'a> {
         let grid = self.grid;
         for r in self.layout.data_start..grid.end_row() {
             let raw = &grid.rows[(r - grid.first_row) as usize];
-            let filled: Vec<(u32, &Value)> = raw
-                .iter()
-                .enumerate()
-                .filter(|(c, v)| {
-                    let seq = self.layout.seq_cols.contains(&(*c as u32)) && is_seq_value(v);
-                    !v.is_empty() && !seq
-                })
-                .map(|(c, v)| (c as u32, v))
-                .collect();
-            if filled.is_empty() {
-                continue;
+            // Non-empty cells, not counting 序号 numbers: how many, and the first.
+            let mut count = 0usize;
+            let mut first: Option<(u32, &Value)> = None;
+            for (c, v) in raw.iter().enumerate() {
+                if v.is_empty() || (self.layout.seq_cols.contains(&(c as u32)) && is_seq_value(v)) {
+                    continue;
+                }
+                count += 1;
+                first.get_or_insert((c as u32, v));
             }
-            if self.is_seq_only(&filled) {
+            let Some(first) = first else {
+                continue;
+            };
+            if count == 1 && self.is_seq_only(first) {
                 continue;
             }
             // The first non-empty cell of the whole row (序号 columns included: 合计 is often
@@ -586,7 +587,7 @@ impl<'a> Reader<'a> {
             if ["合计", "总计", "小计", "共计", "累计", "汇总", "总数"]
                 .iter()
                 .any(|w| first_text.starts_with(w))
-                || (filled.len() <= 2 && first_text.starts_with("合"))
+                || (count <= 2 && first_text.starts_with("合"))
             {
                 continue;
             }
@@ -611,7 +612,7 @@ impl<'a> Reader<'a> {
                 ]
                 .iter()
                 .any(|w| first_text.starts_with(w));
-                if footer || filled.len() == 1 {
+                if footer || count == 1 {
                     if !footer {
                         self.skipped_labels.push((r + 1, first_text));
                     }
@@ -629,14 +630,13 @@ impl<'a> Reader<'a> {
 
     /// Only a 序号 column (or nothing recognisable but a number in the first column) is
     /// filled: a numbered template row.
-    fn is_seq_only(&self, filled: &[(u32, &Value)]) -> bool {
-        filled.len() == 1
-            && matches!(filled[0].1, Value::Number(_))
+    fn is_seq_only(&self, (col, v): (u32, &Value)) -> bool {
+        matches!(v, Value::Number(_))
             && !self
                 .layout
                 .columns
                 .iter()
-                .any(|c| c.col == filled[0].0 && c.field != Field::Seq)
+                .any(|c| c.col == col && c.field != Field::Seq)
     }
 
     fn key_empty(&self, r: u32) -> bool {
@@ -1209,6 +1209,28 @@ fn strip_approx(t: &str) -> &str {
         .trim()
 }
 
+/// Exact decimal `[-]digits[.digits]` times `mult`, rounded half away from zero to whole 元.
+/// `None` for anything else (separators, units, full-width digits: the general parser's job).
+fn plain_decimal(t: &str, mult: i128) -> Option<Yuan> {
+    let (neg, num) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() && frac.is_empty()
+        || int.len() > 15
+        || frac.len() > 12
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let digits = |s: &str| s.bytes().fold(0i128, |a, d| a * 10 + (d - b'0') as i128);
+    let scale = 10i128.pow(frac.len() as u32);
+    let v = ((digits(int) * scale + digits(frac)) * mult + scale / 2) / scale;
+    i64::try_from(if neg { -v } else { v }).ok()
+}
+
 fn read_amount(v: &Value, unit: Option<Unit>) -> Result<Option<Yuan>, Msg> {
     let bad = |t: &str| {
         Msg::new(
@@ -1235,11 +1257,26 @@ fn read_amount(v: &Value, unit: Option<Unit>) -> Result<Option<Yuan>, Msg> {
             if t.trim() == "无" {
                 return Ok(Some(0));
             }
-            cells::expand_scientific(strip_approx(t)).into_owned()
+            if unit != Some(Unit::Thousand) {
+                let mult = match unit.unwrap_or(Unit::Wan) {
+                    Unit::Yuan => 1,
+                    Unit::Yi => 100_000_000,
+                    _ => 10_000,
+                };
+                if let Some(y) = plain_decimal(t.trim(), mult) {
+                    return Ok(Some(y));
+                }
+            }
+            let t = if t.is_ascii() {
+                t.trim()
+            } else {
+                strip_approx(t)
+            };
+            cells::expand_scientific(t).into_owned()
         }
         other => return Err(bad(&other.display())),
     };
-    let hw = fudao_core::text::to_half_width(&text);
+    let hw = cells::half_width(&text);
     let explicit = hw.trim_end().ends_with(['元', '万', '亿']);
     let parsed = if explicit {
         money::parse_amount(&hw, DefaultUnit::Wan)
@@ -1280,8 +1317,12 @@ fn read_count(v: &Value) -> Result<Option<u32>, Msg> {
             if is_placeholder(t) {
                 return Ok(None);
             }
-            if matches!(t.trim(), "无" | "没有" | "暂无专利") {
+            let tt = t.trim();
+            if matches!(tt, "无" | "没有" | "暂无专利") {
                 return Ok(Some(0));
+            }
+            if !tt.is_empty() && tt.len() <= 9 && tt.bytes().all(|b| b.is_ascii_digit()) {
+                return tt.parse().map(Some).map_err(|_| bad(t));
             }
             money::parse_count(&cells::expand_scientific(strip_approx(t)))
                 .map(Some)
@@ -1403,7 +1444,7 @@ fn read_qualification(
 
 /// A date inside a phrase: `是（2022年12月1日认定）`, `已认定 2021-11-30`.
 fn embedded_date(t: &str) -> Option<NaiveDate> {
-    let hw = fudao_core::text::to_half_width(t);
+    let hw = cells::half_width(t);
     let start = hw.find(|c: char| c.is_ascii_digit())?;
     let rest = &hw[start..];
     let end = rest
@@ -1415,7 +1456,7 @@ fn embedded_date(t: &str) -> Option<NaiveDate> {
 }
 
 fn looks_like_number(t: &str) -> bool {
-    let hw = fudao_core::text::to_half_width(t);
+    let hw = cells::half_width(t);
     let alnum = hw.chars().filter(|c| c.is_ascii_alphanumeric()).count();
     let digits = hw.chars().filter(char::is_ascii_digit).count();
     alnum >= 6 && digits >= 4 && hw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -1538,7 +1579,7 @@ fn functional_zone(t: &str) -> Option<&'static str> {
 /// Industry: a GB/T 4754 code at the start (`C3911`, `C 制造业`) is kept as written; a
 /// Chinese section name gives its letter.
 fn industry_code(t: &str) -> Option<String> {
-    let hw = fudao_core::text::to_half_width(t);
+    let hw = cells::half_width(t);
     let token: String = hw
         .trim()
         .chars()
@@ -1593,7 +1634,7 @@ fn read_term(v: &Value, unit: Option<Unit>) -> Result<u32, Msg> {
             format!("term '{t}' is not understood (e.g. 12, 12个月, 1年)"),
         )
     };
-    let hw = fudao_core::text::to_half_width(&t);
+    let hw = cells::half_width(&t);
     let s = hw
         .trim()
         .trim_end_matches('期')
@@ -1671,6 +1712,30 @@ mod tests {
         );
         let e = read_amount(&t("三百万"), None).unwrap_err();
         assert!(e.zh.contains("“三百万”不是有效的金额"), "{}", e.zh);
+    }
+
+    #[test]
+    fn plain_decimals_are_exact() {
+        assert_eq!(plain_decimal("1234.5", 10_000), Some(12_345_000));
+        assert_eq!(
+            plain_decimal("0.00005", 10_000),
+            Some(1),
+            "half rounds away from zero"
+        );
+        assert_eq!(plain_decimal("-12.34567", 10_000), Some(-123_457));
+        assert_eq!(plain_decimal("7", 1), Some(7));
+        assert_eq!(plain_decimal("1,234", 1), None);
+        assert_eq!(plain_decimal("12万", 1), None);
+        assert_eq!(plain_decimal(".", 1), None);
+        assert_eq!(plain_decimal("1.2.3", 1), None);
+        // The fast path agrees with the general parser.
+        for t in ["0.1", "99999.9999", "3.14159", "100", "-0.5"] {
+            assert_eq!(
+                plain_decimal(t, 10_000),
+                money::parse_amount(t, DefaultUnit::Wan),
+                "{t}"
+            );
+        }
     }
 
     #[test]
