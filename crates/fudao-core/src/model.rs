@@ -550,7 +550,7 @@ impl Firm {
     /// Financials sorted newest first.
     pub fn years_desc(&self) -> Vec<&YearFinancials> {
         let mut v: Vec<&YearFinancials> = self.financials.iter().collect();
-        v.sort_by(|a, b| b.year.cmp(&a.year));
+        v.sort_by_key(|y| std::cmp::Reverse(y.year));
         v
     }
 

@@ -15,7 +15,7 @@ pub fn fmt_wan(yuan: Yuan) -> String {
     let frac = fen_of_wan % 100;
     let mut s = group_thousands(&int.to_string());
     if frac != 0 {
-        if frac % 10 == 0 {
+        if frac.is_multiple_of(10) {
             s.push_str(&format!(".{}", frac / 10));
         } else {
             s.push_str(&format!(".{frac:02}"));
@@ -35,7 +35,7 @@ pub fn fmt_wan_unit(yuan: Yuan) -> String {
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
