@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the real app window under Xvfb via tauri-driver + WebKitWebDriver.
-# Builds the app (debug, serving ui/dist), then runs src-tauri/tests/e2e.rs.
+# Builds the UI, then runs src-tauri/tests/e2e.rs (cargo builds the app binary for it).
 # Screenshots land in target/screenshots/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,10 +13,10 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked
 fi
 
-"$ROOT/scripts/app-build.sh"
-export FUDAO_APP_BIN="$CARGO_TARGET_DIR/debug/fudao-app"
+(cd "$ROOT/ui" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build)
 mkdir -p "$ROOT/target/screenshots"
-# Same features as the app build so the test shares its compiled dependencies.
+# The test's own build of the fudao-app binary (CARGO_BIN_EXE_fudao-app) serves ui/dist thanks
+# to the custom-protocol feature; no separate app build is needed.
 xvfb-run -a -s "-screen 0 1440x900x24" \
   cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol \
   --test e2e -- --ignored --nocapture --test-threads=1

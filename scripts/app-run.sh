@@ -7,7 +7,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
 export FUDAO_DB="${FUDAO_DB:-$ROOT/target/demo/fudao-demo.db}"
 if [ ! -f "$FUDAO_DB" ]; then
   mkdir -p "$(dirname "$FUDAO_DB")"
-  cargo run --manifest-path "$ROOT/Cargo.toml" -p fudao-cli --release -- demo
+  cargo run --manifest-path "$ROOT/Cargo.toml" -p fudao-cli --release -- demo --firms 2000
 fi
 "$ROOT/scripts/app-build.sh" --release
 exec "$CARGO_TARGET_DIR/release/fudao-app"

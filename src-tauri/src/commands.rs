@@ -293,3 +293,34 @@ pub async fn firm_history(
         })
         .await
 }
+
+/// Writes a consistent copy of the database to `path` (chosen in a save dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u32> {
+    let dest = std::path::PathBuf::from(&path);
+    if dest.exists() {
+        std::fs::remove_file(&dest).map_err(|e| {
+            AppError::new(
+                "io",
+                format!("无法覆盖 {path}（{e}），请换一个文件名"),
+                format!("cannot overwrite {path} ({e}); choose another file name"),
+            )
+        })?;
+    }
+    state
+        .with_store(move |s| {
+            s.backup_to(&dest)?;
+            Ok(std::fs::metadata(&dest)
+                .map(|m| m.len() as u32)
+                .unwrap_or(0))
+        })
+        .await
+}
+
+/// Replaces the database with a backup (the current file is kept as `.before-restore`).
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_db(state: State<'_, AppState>, path: String) -> AppResult<()> {
+    state.restore_from(std::path::PathBuf::from(path)).await
+}

@@ -54,8 +54,8 @@ macro_rules! mirror_enum {
         }
         #[cfg(test)]
         const _: () = {
-            #[allow(dead_code)]
             use $($cp)::+ as Core;
+            #[allow(dead_code)]
             fn exhaustive(c: Core) -> $name {
                 match c { $(Core::$v => $name::$v),+ }
             }

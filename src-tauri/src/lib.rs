@@ -4,6 +4,8 @@
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod home;
+pub mod plans;
 pub mod state;
 
 use specta_typescript::Typescript;
@@ -27,6 +29,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::new_visit,
             commands::save_visit,
             commands::firm_history,
+            commands::backup_db,
+            commands::restore_db,
+            home::home_overview,
+            plans::latest_plan,
+            plans::draft_plan,
+            plans::edit_plan_section,
+            plans::confirm_plan,
+            plans::plan_pdf,
+            plans::save_plan_pdf,
         ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()

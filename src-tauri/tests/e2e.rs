@@ -1,164 +1,25 @@
 //! End-to-end test of the real app window: tauri-driver + WebKitWebDriver under Xvfb.
 //!
-//! Run through `scripts/app-e2e.sh`, which builds the app, starts Xvfb and sets
-//! `FUDAO_APP_BIN` (absolute path of the built binary). Screenshots of every screen go to
+//! Run through `scripts/app-e2e.sh`: it builds the UI and runs this test under Xvfb with the
+//! `custom-protocol` feature, so the binary cargo builds for the test serves `ui/dist`.
+//! Screenshots of every screen go to
 //! `target/screenshots/`.
 
-use fantoccini::elements::Element;
+mod common;
+
+use common::{app_path, launch, Ui};
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::Locator;
 use fudao_core::model::{Firm, Need, Visit};
+use fudao_core::plan::Plan;
 use fudao_store::Store;
-use serde_json::json;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const NAME: &str = "济南量子云图科技有限公司";
 /// Pinyin initials of [`NAME`]'s first characters: 济南量子云图 → jnlzyt.
 const INITIALS: &str = "jnlzyt";
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_port(port: u16, timeout: Duration) {
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < timeout,
-            "port {port} did not open within {timeout:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// tauri-driver, stopped with SIGTERM (SIGKILL would leave WebKitWebDriver holding our pipes).
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
-struct Ui {
-    c: Client,
-    shots: PathBuf,
-}
-
-impl Ui {
-    async fn by_id(&self, id: &str) -> Element {
-        let sel = format!("[data-testid='{id}']");
-        self.c
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(&sel))
-            .await
-            .unwrap_or_else(|e| panic!("no element {sel}: {e}"))
-    }
-    async fn input(&self, id: &str) -> Element {
-        let el = self.by_id(id).await;
-        // antd wraps some inputs: the test id may sit on the wrapper or on the input itself.
-        if el.tag_name().await.unwrap() == "input" || el.tag_name().await.unwrap() == "textarea" {
-            el
-        } else {
-            el.find(Locator::Css("input, textarea")).await.unwrap()
-        }
-    }
-    async fn type_into(&self, id: &str, text: &str) {
-        let el = self.input(id).await;
-        el.click().await.unwrap();
-        el.send_keys(&(Key::Control + "a")).await.unwrap();
-        el.send_keys(&Key::Backspace.to_string()).await.unwrap();
-        el.send_keys(text).await.unwrap();
-    }
-    async fn click(&self, id: &str) {
-        self.by_id(id).await.click().await.unwrap();
-    }
-    async fn text_of(&self, id: &str) -> String {
-        self.by_id(id).await.text().await.unwrap()
-    }
-    async fn body_text(&self) -> String {
-        self.c
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    }
-    /// Waits until the page text contains `s`.
-    async fn wait_text(&self, s: &str) {
-        let start = Instant::now();
-        loop {
-            if self.body_text().await.contains(s) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "page never showed {s:?}; it shows:\n{}",
-                self.body_text().await
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-    async fn wait_gone(&self, id: &str) {
-        let sel = format!("[data-testid='{id}']");
-        let start = Instant::now();
-        while !self
-            .c
-            .find_all(Locator::Css(&sel))
-            .await
-            .unwrap()
-            .is_empty()
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "{sel} did not go away"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-    async fn shot(&self, name: &str) {
-        // Let fonts and transitions settle.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let png = self.c.screenshot().await.unwrap();
-        assert!(
-            png.len() > 10_000,
-            "screenshot {name} is suspiciously small ({} bytes)",
-            png.len()
-        );
-        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
-    }
-    async fn tab(&self, label: &str) {
-        let xp = format!("//div[@role='tab' and normalize-space(.)='{label}']");
-        self.c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath(&xp))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-    }
-}
 
 fn seed(db: &Path) {
     let mut s = Store::open(db).unwrap();
@@ -176,49 +37,10 @@ fn seed(db: &Path) {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the built app under Xvfb through tauri-driver: run scripts/app-e2e.sh"]
 async fn coach_flow_in_the_real_window() {
-    let app = PathBuf::from(
-        std::env::var("FUDAO_APP_BIN")
-            .expect("FUDAO_APP_BIN = absolute path of the built fudao-app"),
-    );
-    assert!(
-        app.is_absolute() && app.exists(),
-        "{} must be an existing absolute path",
-        app.display()
-    );
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("fudao.db");
     seed(&db);
-    let shots = repo_root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-
-    let (port, native) = (free_port(), free_port());
-    let driver = Driver(
-        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("FUDAO_DB", &db)
-            .env("XDG_DATA_HOME", tmp.path().join("data"))
-            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-            .env("XDG_CACHE_HOME", tmp.path().join("cache"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver not found: cargo install tauri-driver --locked"),
-    );
-    wait_port(port, Duration::from_secs(20));
-    let caps = json!({ "browserName": "wry", "tauri:options": { "application": app } });
-    let caps = caps.as_object().unwrap().clone();
-    let c = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
-    wait_port(native, Duration::from_secs(20));
-    let ui = Ui { c, shots };
+    let (driver, ui) = launch(&app_path(), &db, tmp.path()).await;
 
     // Home, in Chinese, with the window title.
     assert!(ui.text_of("app-title").await.contains("金融辅导工作台"));
@@ -302,10 +124,41 @@ async fn coach_flow_in_the_real_window() {
     ui.wait_text("补充近三年财务报表").await;
     ui.shot("06-firm-visits").await;
 
+    // Draft the 一企一策 plan and preview its PDF inside the app.
+    ui.tab("一企一策").await;
+    ui.click("draft-plan").await;
+    ui.wait_text("一、企业概况").await;
+    let number = ui.text_of("plan-number").await;
+    assert!(!number.trim().is_empty(), "plan number shown");
+    ui.shot("07-firm-plan").await;
+    ui.click("preview-plan").await;
+    let pages = ui.by_id("pdf-pages").await;
+    let n: u32 = pages
+        .attr("data-pages")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 1, "preview shows {n} pages");
+    let canvases =
+        ui.c.find_all(Locator::Css("[data-testid='pdf-page']"))
+            .await
+            .unwrap();
+    assert_eq!(canvases.len() as u32, n, "one canvas per page");
+    ui.shot("08-plan-pdf-preview").await;
+    ui.c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .unwrap();
+    ui.wait_gone("pdf-preview").await;
+
     // Change history from the audit trail.
     ui.tab("变更记录").await;
     ui.wait_text("uscc").await;
-    ui.shot("07-firm-history").await;
+    ui.shot("09-firm-history").await;
 
     // Search by pinyin initials with Ctrl+K from anywhere.
     ui.click("nav-home").await;
@@ -324,14 +177,14 @@ async fn coach_flow_in_the_real_window() {
         "initials search found {}",
         hit.text().await.unwrap()
     );
-    ui.shot("08-search-initials").await;
+    ui.shot("10-search-initials").await;
     hit.click().await.unwrap();
     ui.wait_text(&valid).await;
 
     // Settings, then English.
     ui.click("nav-settings").await;
     assert!(ui.text_of("db-path").await.contains("fudao.db"));
-    ui.shot("09-settings").await;
+    ui.shot("11-settings").await;
     ui.c.find(Locator::XPath(
         "//div[@data-testid='lang-switch']//*[normalize-space(text())='English']",
     ))
@@ -343,7 +196,7 @@ async fn coach_flow_in_the_real_window() {
     ui.wait_text("Settings").await;
     ui.click("nav-firms").await;
     ui.wait_text("New firm").await;
-    ui.shot("10-firms-english").await;
+    ui.shot("12-firms-english").await;
 
     ui.c.close().await.unwrap();
     drop(driver);
@@ -364,4 +217,18 @@ async fn coach_flow_in_the_real_window() {
     let visits: Vec<Visit> = s.visits_of_firm(firm.id).unwrap();
     assert_eq!(visits.len(), 1);
     assert_eq!(visits[0].tasks[0].title, "补充近三年财务报表");
+    let plans: Vec<Plan> = s.children_of_firm(firm.id).unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].number, number.trim());
+    // The PDF the app previews carries the firm's name as text (pdftotext from poppler-utils).
+    let pdf = fudao_pdf::render(&fudao_core::plan::to_document(&plans[0])).unwrap();
+    let pdf_path = tmp.path().join("plan.pdf");
+    std::fs::write(&pdf_path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(NAME), "PDF text lacks the firm name");
 }

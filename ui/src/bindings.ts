@@ -30,6 +30,26 @@ export const commands = {
 	saveVisit: (visit: Visit) => typedError<Visit, AppError>(__TAURI_INVOKE("save_visit", { visit })),
 	/**  The change history of a firm from the audit trail, newest first. */
 	firmHistory: (firmId: string) => typedError<AuditEntry[], AppError>(__TAURI_INVOKE("firm_history", { firmId })),
+	/**  Writes a consistent copy of the database to `path` (chosen in a save dialog). */
+	backupDb: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("backup_db", { path })),
+	/**  Replaces the database with a backup (the current file is kept as `.before-restore`). */
+	restoreDb: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("restore_db", { path })),
+	homeOverview: () => typedError<HomeOverview, AppError>(__TAURI_INVOKE("home_overview")),
+	/**  The firm's latest plan, if any. */
+	latestPlan: (firmId: string) => typedError<PlanView | null, AppError>(__TAURI_INVOKE("latest_plan", { firmId })),
+	/**
+	 *  Composes a draft plan from the firm's current data and stores it. A draft is refreshed in
+	 *  place (the coach's rewrites kept); a confirmed plan gets a new draft version.
+	 */
+	draftPlan: (firmId: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("draft_plan", { firmId })),
+	/**  Replaces a section's narrative (empty text restores the generated one). Drafts only. */
+	editPlanSection: (planId: string, section: string, text: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("edit_plan_section", { planId, section, text })),
+	/**  Confirms a draft plan (it can no longer be edited; changes go into a new version). */
+	confirmPlan: (planId: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("confirm_plan", { planId })),
+	/**  The plan rendered to PDF (for the in-app preview). */
+	planPdf: (planId: string) => typedError<number[], AppError>(__TAURI_INVOKE("plan_pdf", { planId })),
+	/**  Renders the plan and writes the PDF to `path` (chosen in a save dialog). Returns its size. */
+	savePlanPdf: (planId: string, path: string) => typedError<number, AppError>(__TAURI_INVOKE("save_plan_pdf", { planId, path })),
 };
 
 /* Types */
@@ -71,6 +91,14 @@ export type Contact = {
 	title: string,
 	phone: string,
 	email: string,
+};
+
+export type DraftPlan = {
+	plan_id: string,
+	firm_id: string,
+	firm_name: string,
+	number: string,
+	created_on: string,
 };
 
 /**  One value of a labelled enum, for selects and tags. */
@@ -131,11 +159,30 @@ export type FirmHit = {
 	matched: string,
 };
 
+export type FollowUp = {
+	firm_id: string,
+	firm_name: string,
+	title: string,
+	owner: string,
+	due: string,
+	overdue: boolean,
+};
+
 export type FollowUpTask = {
 	title: string,
 	owner: string,
 	due: string,
 	done: boolean,
+};
+
+export type HomeOverview = {
+	today: string,
+	kpi: KpiCards,
+	/**  Open follow-up tasks overdue or due within 14 days, soonest first (at most 50). */
+	follow_ups: FollowUp[],
+	follow_ups_overdue: number,
+	follow_ups_due_soon: number,
+	draft_plans: DraftPlan[],
 };
 
 /**  Intellectual property held. */
@@ -146,6 +193,19 @@ export type IpHoldings = {
 	designs: number,
 	software_copyrights: number,
 	pledged: number,
+};
+
+/**  Headline KPIs for the year to date. */
+export type KpiCards = {
+	from: string,
+	to: string,
+	coached_firms: number,
+	/**  Financing-need satisfaction rate, percent (None when nothing counts yet). */
+	need_satisfaction_pct: number | null,
+	requested: number,
+	disbursed: number,
+	feedback_satisfaction_pct: number | null,
+	first_loan_pct: number | null,
 };
 
 /**  A user-facing message in both UI languages. */
@@ -184,6 +244,32 @@ export type Outcome = {
 	date: string,
 	credit: boolean,
 	product_kind?: string,
+};
+
+/**  One narrative section of a plan. */
+export type PlanSection = {
+	key: string,
+	/**  The printed heading, e.g. `一、企业概况`. */
+	heading: string,
+	/**  The printed text: the coach's rewrite if any, else the generated text. */
+	text: string,
+	/**  The coach rewrote this section. */
+	edited: boolean,
+};
+
+export type PlanStatus = "draft" | "confirmed" | "delivered";
+
+/**  A plan as the app shows it. */
+export type PlanView = {
+	id: string,
+	firm_id: string,
+	number: string,
+	version: number,
+	status: PlanStatus,
+	created_on: string,
+	confirmed_on: string | null,
+	sections: PlanSection[],
+	summary: Msg,
 };
 
 /**  A designation held, with its dates. */

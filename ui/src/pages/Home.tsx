@@ -1,19 +1,26 @@
-import { Alert, Card, Col, Row, Statistic, Typography } from "antd";
+import { Alert, Card, Col, List, Row, Statistic, Tag, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import { commands } from "../bindings";
-import { call, errorText } from "../ipc";
+import { call, errorText, fmtWan } from "../ipc";
 import { useLang } from "../hooks";
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
 
 export default function Home() {
   const { t } = useTranslation();
   const lang = useLang();
+  const navigate = useNavigate();
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
+  const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()) });
+  const k = home.data?.kpi;
   return (
     <div data-testid="page-home">
       <Typography.Title level={3}>{t("home.title")}</Typography.Title>
       {info.error && <Alert type="error" showIcon message={errorText(info.error, lang)} />}
-      <Row gutter={16}>
+      {home.error && <Alert type="error" showIcon message={errorText(home.error, lang)} />}
+      <Row gutter={[16, 16]}>
         <Col span={6}>
           <Card>
             <Statistic title={t("home.firms")} value={info.data?.firms ?? "—"} data-testid="stat-firms" />
@@ -32,6 +39,77 @@ export default function Home() {
         <Col span={6}>
           <Card>
             <Statistic title={t("home.outbox")} value={info.data?.outbox ?? "—"} />
+          </Card>
+        </Col>
+        <Col span={24}>
+          <Typography.Text type="secondary">{k ? t("home.kpiPeriod", { from: k.from, to: k.to }) : ""}</Typography.Text>
+        </Col>
+        <Col span={6}>
+          <Card loading={home.isLoading}>
+            <Statistic title={t("home.coached")} value={k?.coached_firms ?? "—"} />
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card loading={home.isLoading}>
+            <Statistic title={t("home.needRate")} value={pct(k?.need_satisfaction_pct)} />
+            <Typography.Text type="secondary">
+              {k ? `${fmtWan(k.disbursed, lang)} / ${fmtWan(k.requested, lang)}` : ""}
+            </Typography.Text>
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card loading={home.isLoading}>
+            <Statistic title={t("home.feedbackRate")} value={pct(k?.feedback_satisfaction_pct)} />
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card loading={home.isLoading}>
+            <Statistic title={t("home.firstLoanRate")} value={pct(k?.first_loan_pct)} />
+          </Card>
+        </Col>
+        <Col span={14}>
+          <Card
+            title={t("home.followUps")}
+            extra={
+              home.data && (
+                <span>
+                  <Tag color="red">{t("home.overdue", { count: home.data.follow_ups_overdue })}</Tag>
+                  <Tag color="blue">{t("home.dueSoon", { count: home.data.follow_ups_due_soon })}</Tag>
+                </span>
+              )
+            }
+          >
+            <List
+              size="small"
+              loading={home.isLoading}
+              dataSource={home.data?.follow_ups ?? []}
+              locale={{ emptyText: t("home.noFollowUps") }}
+              style={{ maxHeight: 360, overflow: "auto" }}
+              renderItem={(f) => (
+                <List.Item style={{ cursor: "pointer" }} onClick={() => navigate(`/firms/${f.firm_id}`)}>
+                  <Tag color={f.overdue ? "red" : "blue"}>{f.due}</Tag>
+                  <span style={{ flex: 1 }}>{f.title}</span>
+                  <Typography.Text type="secondary">{f.firm_name}</Typography.Text>
+                </List.Item>
+              )}
+            />
+          </Card>
+        </Col>
+        <Col span={10}>
+          <Card title={t("home.draftPlans")}>
+            <List
+              size="small"
+              loading={home.isLoading}
+              dataSource={home.data?.draft_plans ?? []}
+              locale={{ emptyText: t("home.noDrafts") }}
+              style={{ maxHeight: 360, overflow: "auto" }}
+              renderItem={(p) => (
+                <List.Item style={{ cursor: "pointer" }} onClick={() => navigate(`/firms/${p.firm_id}`)}>
+                  <span style={{ flex: 1 }}>{p.firm_name}</span>
+                  <Typography.Text type="secondary">{p.number}</Typography.Text>
+                </List.Item>
+              )}
+            />
           </Card>
         </Col>
       </Row>

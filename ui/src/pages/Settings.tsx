@@ -1,14 +1,52 @@
-import { Card, Descriptions, Segmented, Typography } from "antd";
-import { useQuery } from "@tanstack/react-query";
+import { App, Button, Card, Descriptions, Segmented, Space, Typography } from "antd";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import dayjs from "dayjs";
 import { commands } from "../bindings";
-import { call } from "../ipc";
+import { call, errorText } from "../ipc";
 import { useLang } from "../hooks";
 
 export default function Settings() {
   const { t, i18n } = useTranslation();
   const lang = useLang();
+  const qc = useQueryClient();
+  const { message, modal } = App.useApp();
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
+  const backup = async () => {
+    try {
+      const path = await saveDialog({ defaultPath: `fudao-backup-${dayjs().format("YYYYMMDD-HHmm")}.db`, filters: [{ name: "Fudao", extensions: ["db"] }] });
+      if (!path) return;
+      const size = await call(commands.backupDb(path));
+      message.success(t("settings.backedUp", { path, mb: (size / 1048576).toFixed(1) }));
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
+  const restore = async () => {
+    try {
+      const path = await openDialog({ multiple: false, directory: false, filters: [{ name: "Fudao", extensions: ["db"] }] });
+      if (!path || Array.isArray(path)) return;
+      modal.confirm({
+        title: t("settings.restoreConfirmTitle"),
+        content: t("settings.restoreConfirm", { path }),
+        okText: t("settings.restore"),
+        okButtonProps: { danger: true },
+        cancelText: t("common.cancel"),
+        onOk: async () => {
+          try {
+            await call(commands.restoreDb(path));
+            await qc.invalidateQueries();
+            message.success(t("settings.restored"));
+          } catch (e) {
+            message.error(errorText(e, lang));
+          }
+        },
+      });
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
   return (
     <div data-testid="page-settings">
       <Typography.Title level={3}>{t("settings.title")}</Typography.Title>
@@ -31,6 +69,19 @@ export default function Settings() {
             <Typography.Text copyable data-testid="db-path">
               {info.data?.db_path ?? "—"}
             </Typography.Text>
+            <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+              {t("settings.dataFileHint")}
+            </Typography.Paragraph>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("settings.backup")}>
+            <Space>
+              <Button data-testid="backup" onClick={() => void backup()}>
+                {t("settings.backupNow")}
+              </Button>
+              <Button danger data-testid="restore" onClick={() => void restore()}>
+                {t("settings.restore")}
+              </Button>
+            </Space>
           </Descriptions.Item>
           <Descriptions.Item label={t("settings.version")}>{info.data?.version ?? "—"}</Descriptions.Item>
         </Descriptions>

@@ -32,6 +32,7 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
       message.success(t("need.saved"));
       await qc.invalidateQueries({ queryKey: ["needs", n.firm_id] });
       await qc.invalidateQueries({ queryKey: ["app-info"] });
+      await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();
     } catch (e) {
       setErrs(toAppError(e).details);

@@ -29,6 +29,7 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
       message.success(t("visit.saved"));
       await qc.invalidateQueries({ queryKey: ["visits", v.firm_id] });
       await qc.invalidateQueries({ queryKey: ["app-info"] });
+      await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();
     } catch (e) {
       setErrs(toAppError(e).details);

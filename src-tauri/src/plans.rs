@@ -1,0 +1,249 @@
+//! 一企一策 commands: draft (compose) a plan from the firm's data, edit its narrative
+//! sections, confirm it, and render it to PDF. Composition lives in `fudao_core::plan`,
+//! rendering in `fudao_pdf`.
+
+use crate::dto::{self, parse_id, to_dto, Msg};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+use fudao_core::model::{Firm, Team, User};
+use fudao_core::plan::{compose_plan, summary, to_document, Plan, PlanInput, SectionKey};
+use fudao_core::product::{builtin_catalog, Catalog, Product};
+use fudao_store::Store;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use uuid::Uuid;
+
+/// One narrative section of a plan.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct PlanSection {
+    pub key: String,
+    /// The printed heading, e.g. `一、企业概况`.
+    pub heading: String,
+    /// The printed text: the coach's rewrite if any, else the generated text.
+    pub text: String,
+    /// The coach rewrote this section.
+    pub edited: bool,
+}
+
+/// A plan as the app shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct PlanView {
+    pub id: Uuid,
+    pub firm_id: Uuid,
+    pub number: String,
+    pub version: u32,
+    pub status: dto::PlanStatus,
+    pub created_on: NaiveDate,
+    pub confirmed_on: Option<NaiveDate>,
+    pub sections: Vec<PlanSection>,
+    pub summary: Msg,
+}
+
+fn view(p: &Plan) -> AppResult<PlanView> {
+    let s = summary(p);
+    Ok(PlanView {
+        id: p.id,
+        firm_id: p.firm_id,
+        number: p.number.clone(),
+        version: p.version,
+        status: to_dto(&p.status)?,
+        created_on: p.created_on,
+        confirmed_on: p.confirmed_on,
+        sections: SectionKey::ALL
+            .iter()
+            .map(|k| PlanSection {
+                key: k.key().to_string(),
+                heading: k.heading().to_string(),
+                text: p.content.text(*k).to_string(),
+                edited: p.content.edits.contains_key(k),
+            })
+            .collect(),
+        summary: Msg { zh: s.zh, en: s.en },
+    })
+}
+
+fn plan_error(e: fudao_core::plan::PlanError) -> AppError {
+    let text = e.to_string();
+    AppError::new(e.code(), text.clone(), text)
+}
+
+fn latest(s: &Store, firm_id: Uuid) -> AppResult<Option<Plan>> {
+    let mut v: Vec<Plan> = s.children_of_firm(firm_id)?;
+    v.sort_by(|a, b| b.version.cmp(&a.version));
+    Ok(v.into_iter().next())
+}
+
+fn get_plan(s: &Store, id: Uuid) -> AppResult<Plan> {
+    s.get::<Plan>(id)?.ok_or_else(|| {
+        fudao_store::StoreError::NotFound {
+            kind: fudao_core::model::EntityKind::Plan,
+            key: id.to_string(),
+        }
+        .into()
+    })
+}
+
+/// The product catalogue synced into the store, or the built-in one when there is none.
+fn catalog(s: &Store) -> AppResult<Catalog> {
+    let mut products: Vec<Product> = s.list()?;
+    let builtin = builtin_catalog();
+    if products.is_empty() {
+        return Ok(builtin);
+    }
+    products.sort_by(|a, b| a.code.cmp(&b.code));
+    let version = s
+        .meta_get("catalog_version")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(builtin.version);
+    let published = s
+        .meta_get("catalog_published")?
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(builtin.published);
+    Ok(Catalog {
+        version,
+        published,
+        products,
+    })
+}
+
+/// The firm's latest plan, if any.
+#[tauri::command]
+#[specta::specta]
+pub async fn latest_plan(
+    state: State<'_, AppState>,
+    firm_id: String,
+) -> AppResult<Option<PlanView>> {
+    let id = parse_id(&firm_id)?;
+    state
+        .with_store(move |s| latest(s, id)?.as_ref().map(view).transpose())
+        .await
+}
+
+/// Composes a draft plan from the firm's current data and stores it. A draft is refreshed in
+/// place (the coach's rewrites kept); a confirmed plan gets a new draft version.
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_plan(state: State<'_, AppState>, firm_id: String) -> AppResult<PlanView> {
+    let firm_id = parse_id(&firm_id)?;
+    let today = chrono::Local::now().date_naive();
+    state
+        .with_store(move |s| {
+            let firm = s.get::<Firm>(firm_id)?.ok_or_else(|| {
+                AppError::from(fudao_store::StoreError::NotFound {
+                    kind: fudao_core::model::EntityKind::Firm,
+                    key: firm_id.to_string(),
+                })
+            })?;
+            let needs = s.needs_of_firm(firm_id)?;
+            let visits = s.visits_of_firm(firm_id)?;
+            let previous = latest(s, firm_id)?;
+            let team = match firm.team_id {
+                Some(t) => s.get::<Team>(t)?.map(|t| t.name).unwrap_or_default(),
+                None => String::new(),
+            };
+            let coach = match firm.coach_id {
+                Some(u) => s.get::<User>(u)?.map(|u| u.name).unwrap_or_default(),
+                None => String::new(),
+            };
+            let catalog = catalog(s)?;
+            let plan = compose_plan(&PlanInput {
+                firm: &firm,
+                needs: &needs,
+                visits: &visits,
+                team_name: &team,
+                coach_name: &coach,
+                catalog: &catalog,
+                today,
+                previous: previous.as_ref(),
+            });
+            s.put(&plan)?;
+            view(&plan)
+        })
+        .await
+}
+
+/// Replaces a section's narrative (empty text restores the generated one). Drafts only.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_plan_section(
+    state: State<'_, AppState>,
+    plan_id: String,
+    section: String,
+    text: String,
+) -> AppResult<PlanView> {
+    let id = parse_id(&plan_id)?;
+    let key = SectionKey::parse(&section)
+        .ok_or_else(|| AppError::invalid_argument("section", &section))?;
+    state
+        .with_store(move |s| {
+            let mut p = get_plan(s, id)?;
+            p.edit_section(key, &text).map_err(plan_error)?;
+            s.put(&p)?;
+            view(&p)
+        })
+        .await
+}
+
+/// Confirms a draft plan (it can no longer be edited; changes go into a new version).
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_plan(state: State<'_, AppState>, plan_id: String) -> AppResult<PlanView> {
+    let id = parse_id(&plan_id)?;
+    let today = chrono::Local::now().date_naive();
+    state
+        .with_store(move |s| {
+            let mut p = get_plan(s, id)?;
+            p.confirm(today).map_err(plan_error)?;
+            s.put(&p)?;
+            view(&p)
+        })
+        .await
+}
+
+fn render(p: &Plan) -> AppResult<Vec<u8>> {
+    fudao_pdf::render(&to_document(p)).map_err(|e| {
+        let text = e.to_string();
+        AppError::new(
+            "pdf",
+            format!("无法生成PDF：{text}"),
+            format!("could not produce the PDF: {text}"),
+        )
+    })
+}
+
+/// The plan rendered to PDF (for the in-app preview).
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_pdf(state: State<'_, AppState>, plan_id: String) -> AppResult<Vec<u8>> {
+    let id = parse_id(&plan_id)?;
+    let plan = state.with_store(move |s| get_plan(s, id)).await?;
+    tauri::async_runtime::spawn_blocking(move || render(&plan))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// Renders the plan and writes the PDF to `path` (chosen in a save dialog). Returns its size.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_plan_pdf(
+    state: State<'_, AppState>,
+    plan_id: String,
+    path: String,
+) -> AppResult<u32> {
+    let id = parse_id(&plan_id)?;
+    let plan = state.with_store(move |s| get_plan(s, id)).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let bytes = render(&plan)?;
+        std::fs::write(&path, &bytes).map_err(|e| {
+            AppError::new(
+                "io",
+                format!("无法写入 {path}（{e}），请换一个文件夹或检查磁盘空间"),
+                format!("cannot write {path} ({e}); choose another folder or check disk space"),
+            )
+        })?;
+        Ok(bytes.len() as u32)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
