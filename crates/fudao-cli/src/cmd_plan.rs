@@ -39,11 +39,15 @@ pub fn load_catalog(s: &Store) -> anyhow::Result<Catalog> {
     products.sort_by(|a, b| a.code.cmp(&b.code));
     let builtin = builtin_catalog();
     let version = match s.meta_get(META_VERSION)? {
-        Some(v) => v.parse().context("catalog_version in the database is not a number")?,
+        Some(v) => v
+            .parse()
+            .context("catalog_version in the database is not a number")?,
         None => builtin.version,
     };
     let published = match s.meta_get(META_PUBLISHED)? {
-        Some(d) => d.parse().context("catalog_published in the database is not a date")?,
+        Some(d) => d
+            .parse()
+            .context("catalog_published in the database is not a date")?,
         None => builtin.published,
     };
     Ok(Catalog {
