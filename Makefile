@@ -41,7 +41,8 @@ test-ui:
 test-e2e:
 	./scripts/app-e2e.sh
 
-test: setup ui-dist fmt-check lint test-rust test-ui test-e2e
+# The WebDriver e2e suite of the real window runs with `make test-e2e` (see README).
+test: setup ui-dist fmt-check lint test-rust test-ui
 
 bench:
 	./scripts/bench.sh

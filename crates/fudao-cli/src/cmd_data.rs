@@ -162,12 +162,16 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
             "rejected_rows": bad_rows.len(),
             "errors": rejected.iter().map(|(row, col, zh, en)| serde_json::json!({"row": row, "column": col, "message": zh, "message_en": en})).collect::<Vec<_>>(),
             "unknown_columns": sheet_data.unknown_columns,
+            "notes": sheet_data.notes,
             "committed": report.committed,
             "dry_run": dry_run,
         }))?;
     } else {
         for (row, col, zh, en) in &rejected {
             eprintln!("第{row}行 [{col}]: {zh} (row {row}, column '{col}': {en})");
+        }
+        for note in &sheet_data.notes {
+            eprintln!("提示 (note): {} ({})", note.zh, note.en);
         }
         if !sheet_data.unknown_columns.is_empty() {
             eprintln!(

@@ -151,7 +151,10 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
             println!("查看冲突 / review: fudao conflicts list");
         }
         for r in rejected.iter().rev().take(report.rejected) {
-            eprintln!("被拒 (rejected) {} {}: {} {}", r.kind, r.row_id, r.code, r.message);
+            eprintln!(
+                "被拒 (rejected) {} {}: {} {}",
+                r.kind, r.row_id, r.code, r.message
+            );
         }
     }
     Ok(if report.rejected > 0 {
@@ -187,7 +190,14 @@ pub fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> anyhow::Result<Outcome> {
                 return Ok(Outcome::Ok);
             }
             let mut t = out::table(&[
-                "编号 id", "类型 kind", "记录 row", "字段 field", "原值 base", "服务器 theirs", "本方 mine", "状态 status",
+                "编号 id",
+                "类型 kind",
+                "记录 row",
+                "字段 field",
+                "原值 base",
+                "服务器 theirs",
+                "本方 mine",
+                "状态 status",
             ]);
             for c in &list {
                 let k = &c.conflict;
@@ -195,7 +205,11 @@ pub fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> anyhow::Result<Outcome> {
                     k.id.to_string(),
                     k.kind.label_zh().to_string(),
                     k.row_id.to_string(),
-                    if k.field.is_empty() { k.conflict_type.as_str().to_string() } else { k.field.clone() },
+                    if k.field.is_empty() {
+                        k.conflict_type.as_str().to_string()
+                    } else {
+                        k.field.clone()
+                    },
                     short(&k.base),
                     short(&k.server),
                     short(&k.incoming),

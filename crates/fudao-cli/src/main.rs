@@ -7,6 +7,7 @@ mod cmd_data;
 mod cmd_eval;
 mod cmd_firm;
 mod cmd_plan;
+mod cmd_sync;
 mod out;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,13 @@ pub enum Command {
     Eval(cmd_eval::EvalArgs),
     /// 工作指标 (programme KPIs for the city, a team or a coach over a period)
     Kpi(cmd_eval::KpiArgs),
+    /// 登录同步服务器 (log in to the sync server; password from FUDAO_PASSWORD or a prompt)
+    Login(cmd_sync::LoginArgs),
+    /// 同步：上传本地修改，下载团队数据 (push local changes, pull the team's data)
+    Sync(cmd_sync::SyncArgs),
+    /// 同步冲突 (sync conflicts: list, resolve --keep mine|theirs|VALUE)
+    #[command(subcommand)]
+    Conflicts(cmd_sync::ConflictsCmd),
 }
 
 /// A command's result: how the process should exit.
@@ -86,6 +94,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Plan(a) => cmd_plan::plan(&ctx, a),
         Command::Eval(a) => cmd_eval::eval_cmd(&ctx, a),
         Command::Kpi(a) => cmd_eval::kpi_cmd(&ctx, a),
+        Command::Login(a) => cmd_sync::login(&ctx, a),
+        Command::Sync(a) => cmd_sync::sync(&ctx, a),
+        Command::Conflicts(c) => cmd_sync::conflicts(&ctx, c),
     }
 }
 

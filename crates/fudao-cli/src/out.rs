@@ -32,10 +32,6 @@ pub fn table(headers: &[&str]) -> Table {
     t
 }
 
-pub fn stdout_is_tty() -> bool {
-    std::io::stdout().is_terminal()
-}
-
 /// A progress bar on a TTY, hidden otherwise.
 pub fn progress(len: u64, msg: &'static str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
