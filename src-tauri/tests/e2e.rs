@@ -66,12 +66,9 @@ async fn coach_flow_in_the_real_window() {
     ui.type_into("f-uscc", &invalid).await;
     ui.type_into("f-staff", "10").await;
     ui.type_into("f-tech-staff", "12").await;
-    let uscc_err = ui.text_of("err-uscc").await;
-    assert!(uscc_err.contains("校验"), "inline USCC message: {uscc_err}");
-    assert!(ui
-        .text_of("err-tech_staff")
-        .await
-        .contains("科技人员数（12）不能多于职工总数（10）"));
+    ui.wait_text_of("err-uscc", "校验").await;
+    ui.wait_text_of("err-tech_staff", "科技人员数（12）不能多于职工总数（10）")
+        .await;
     ui.click("save-firm").await;
     ui.wait_text("有字段未通过校验").await;
     assert!(
@@ -147,10 +144,10 @@ async fn coach_flow_in_the_real_window() {
             .unwrap();
     assert_eq!(canvases.len() as u32, n, "one canvas per page");
     ui.shot("08-plan-pdf-preview").await;
-    ui.c.find(Locator::Css("body"))
+    ui.c.find(Locator::Css(".ant-modal-close"))
         .await
         .unwrap()
-        .send_keys(&Key::Escape.to_string())
+        .click()
         .await
         .unwrap();
     ui.wait_gone("pdf-preview").await;

@@ -86,6 +86,21 @@ impl Ui {
     pub async fn text_of(&self, id: &str) -> String {
         self.by_id(id).await.text().await.unwrap()
     }
+    /// Waits until the element's text contains `needle` (antd fades messages in).
+    pub async fn wait_text_of(&self, id: &str, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text_of(id).await;
+            if t.contains(needle) {
+                return t;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "{id} never showed {needle:?}; it shows {t:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
     pub async fn body_text(&self) -> String {
         self.c
             .find(Locator::Css("body"))
