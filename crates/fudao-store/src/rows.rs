@@ -93,12 +93,11 @@ pub(crate) fn query<E: Entity, P: Params>(
     Ok(out)
 }
 
+/// A stored document with its version and tombstone flag.
+pub(crate) type RawRow = (Map<String, Value>, i64, bool);
+
 /// Current stored document, version and tombstone flag of a row (deleted rows included).
-pub(crate) fn load_raw(
-    conn: &Connection,
-    kind: EntityKind,
-    id: Uuid,
-) -> Result<Option<(Map<String, Value>, i64, bool)>> {
+pub(crate) fn load_raw(conn: &Connection, kind: EntityKind, id: Uuid) -> Result<Option<RawRow>> {
     let sql = format!(
         "SELECT data, version, deleted FROM {} WHERE id = ?1",
         kind.as_str()
@@ -171,6 +170,7 @@ fn sql_value(v: &Value) -> rusqlite::types::Value {
 }
 
 /// Writes a full document for a row with sync metadata; the single write path for entity rows.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_row(
     conn: &Connection,
     kind: EntityKind,
@@ -254,6 +254,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn enqueue(
     conn: &Connection,
     ctx: &Ctx,
