@@ -196,9 +196,9 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
     }
     if bad_rows.is_empty() {
         Ok(Outcome::Ok)
-    } else if report.committed && (report.created + report.updated + report.unchanged) > 0 {
-        Ok(Outcome::Partial)
-    } else if dry_run && !strict {
+    } else if (report.committed && (report.created + report.updated + report.unchanged) > 0)
+        || (dry_run && !strict)
+    {
         Ok(Outcome::Partial)
     } else {
         bail!(

@@ -217,7 +217,7 @@ pub fn plan(ctx: &Ctx, a: PlanArgs) -> anyhow::Result<Outcome> {
 /// Plans of one firm, newest version first.
 fn plans_of(s: &Store, firm_id: Uuid) -> anyhow::Result<Vec<Plan>> {
     let mut v: Vec<Plan> = s.children_of_firm(firm_id)?;
-    v.sort_by(|a, b| b.version.cmp(&a.version));
+    v.sort_by_key(|p| std::cmp::Reverse(p.version));
     Ok(v)
 }
 
@@ -429,6 +429,7 @@ fn plan_all(
         .min(firms.len());
     let pb = out::progress(firms.len() as u64, "生成方案 (plans)");
     let next = AtomicUsize::new(0);
+    #[allow(clippy::type_complexity)]
     let results: Mutex<Vec<(usize, Result<(Option<Plan>, u64), String>)>> =
         Mutex::new(Vec::with_capacity(firms.len()));
     std::thread::scope(|scope| {
