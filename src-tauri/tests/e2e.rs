@@ -154,7 +154,7 @@ async fn coach_flow_in_the_real_window() {
 
     // Change history from the audit trail.
     ui.tab("变更记录").await;
-    ui.wait_text("uscc").await;
+    ui.wait_text("_created").await;
     ui.shot("09-firm-history").await;
 
     // Search by pinyin initials with Ctrl+K from anywhere.
