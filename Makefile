@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench
+.PHONY: test-app setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench
 
 setup:
 	./scripts/setup-debian.sh
@@ -30,10 +30,14 @@ fmt-check:
 	$(CARGO) fmt --all -- --check
 
 lint:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --exclude fudao-app --all-targets -- -D warnings
 
 test-rust:
-	$(CARGO) test --workspace --no-fail-fast
+	$(CARGO) test --workspace --exclude fudao-app --no-fail-fast
+
+# The desktop app's Rust tests (bindings up to date, IPC round trips).
+test-app:
+	$(CARGO) test -p fudao-app --features custom-protocol --lib
 
 test-ui:
 	cd ui && npm test
