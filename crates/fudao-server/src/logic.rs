@@ -588,6 +588,7 @@ pub fn resolve(
 
 /// A server-side write (teams, users, catalogue): replaces the row's data, audits changed
 /// fields and allocates a change sequence number. No-op when nothing changed.
+#[allow(clippy::too_many_arguments)]
 pub fn server_write(
     tx: &mut dyn Tx,
     kind: EntityKind,
