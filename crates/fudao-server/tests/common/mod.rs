@@ -221,7 +221,7 @@ pub async fn server_snapshot(
                     }
                 }
             }
-            out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            out.sort_by_key(|a| (a.0, a.1));
             Ok(out)
         })
         .await
@@ -231,7 +231,7 @@ pub async fn server_snapshot(
 pub fn sorted(
     mut v: Vec<(EntityKind, Uuid, bool, serde_json::Value)>,
 ) -> Vec<(EntityKind, Uuid, bool, serde_json::Value)> {
-    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    v.sort_by_key(|a| (a.0, a.1));
     v
 }
 
