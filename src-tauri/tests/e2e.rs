@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{app_path, launch, Ui};
+use common::{app_path, launch};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use fudao_core::model::{Firm, Need, Visit};
@@ -167,13 +167,36 @@ async fn coach_flow_in_the_real_window() {
         .await
         .unwrap();
     let active = ui.c.active_element().await.unwrap();
-    active.send_keys(INITIALS).await.unwrap();
-    let hit = ui.by_id("search-hit").await;
-    assert!(
-        hit.text().await.unwrap().contains(NAME),
-        "initials search found {}",
-        hit.text().await.unwrap()
+    assert_eq!(
+        active.attr("id").await.unwrap().as_deref(),
+        Some("global-search"),
+        "Ctrl+K focuses the firm search"
     );
+    active.send_keys(INITIALS).await.unwrap();
+    // The dropdown fades in: wait until a hit shows the new firm's name.
+    ui.by_id("search-hit").await;
+    let start = Instant::now();
+    let hit = loop {
+        let mut found = None;
+        for h in
+            ui.c.find_all(Locator::Css("[data-testid='search-hit']"))
+                .await
+                .unwrap()
+        {
+            if h.text().await.unwrap_or_default().contains(NAME) {
+                found = Some(h);
+                break;
+            }
+        }
+        if let Some(h) = found {
+            break h;
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            ui.fail_shot("search-initials").await;
+            panic!("no search hit for initials {INITIALS} shows {NAME}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     ui.shot("10-search-initials").await;
     hit.click().await.unwrap();
     ui.wait_text(&valid).await;

@@ -39,6 +39,7 @@ function GlobalSearch() {
   }));
   return (
     <AutoComplete
+      id={SEARCH_INPUT_ID}
       style={{ width: 420 }}
       options={options}
       value={text}
@@ -48,7 +49,7 @@ function GlobalSearch() {
         navigate(`/firms/${id}`);
       }}
     >
-      <Input.Search id={SEARCH_INPUT_ID} data-testid="global-search" placeholder={t("search.placeholder")} allowClear />
+      <Input.Search data-testid="global-search" placeholder={t("search.placeholder")} allowClear />
     </AutoComplete>
   );
 }

@@ -57,12 +57,28 @@ pub struct Ui {
 impl Ui {
     pub async fn by_id(&self, id: &str) -> Element {
         let sel = format!("[data-testid='{id}']");
-        self.c
+        match self
+            .c
             .wait()
             .at_most(Duration::from_secs(15))
             .for_element(Locator::Css(&sel))
             .await
-            .unwrap_or_else(|e| panic!("no element {sel}: {e}"))
+        {
+            Ok(el) => el,
+            Err(e) => {
+                self.fail_shot(id).await;
+                panic!(
+                    "no element {sel}: {e}; the page shows:\n{}",
+                    self.body_text().await
+                )
+            }
+        }
+    }
+    /// Saves a screenshot named after a failed step, for the CI artifacts.
+    pub async fn fail_shot(&self, step: &str) {
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(self.shots.join(format!("FAILED-{step}.png")), png);
+        }
     }
     pub async fn input(&self, id: &str) -> Element {
         let el = self.by_id(id).await;
@@ -94,10 +110,10 @@ impl Ui {
             if t.contains(needle) {
                 return t;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "{id} never showed {needle:?}; it shows {t:?}"
-            );
+            if start.elapsed() > Duration::from_secs(15) {
+                self.fail_shot(id).await;
+                panic!("{id} never showed {needle:?}; it shows {t:?}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -117,11 +133,13 @@ impl Ui {
             if self.body_text().await.contains(s) {
                 return;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "page never showed {s:?}; it shows:\n{}",
-                self.body_text().await
-            );
+            if start.elapsed() > Duration::from_secs(15) {
+                self.fail_shot("wait-text").await;
+                panic!(
+                    "page never showed {s:?}; it shows:\n{}",
+                    self.body_text().await
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
