@@ -474,7 +474,7 @@ fn main() {
         .await;
         match pg::PgCluster::shared() {
             Some(c) => {
-                let url = c.new_database().await;
+                let url = c.new_database();
                 many_clients("postgres", &url, clients, 64).await;
             }
             None => println!("postgres: skipped (no PostgreSQL binaries)"),

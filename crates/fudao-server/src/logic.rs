@@ -806,6 +806,75 @@ pub fn set_active(
     Ok(rec.user)
 }
 
+/// Moves a user to another team (`Some(None)`: no team) and/or gives them another role.
+/// Takes effect on the user's next request: scope and role are read from the user record
+/// on every call, so a moved user at once stops pulling and writing the old team's rows.
+/// A lead who leaves a team or stops being a lead is removed as that team's lead.
+pub fn update_user(
+    tx: &mut dyn Tx,
+    username: &str,
+    team: Option<Option<&str>>,
+    role: Option<Role>,
+    now: DateTime<Utc>,
+) -> std::result::Result<User, AdminError> {
+    let mut rec = tx
+        .user_by_name(username)?
+        .ok_or_else(|| AdminError::NoUser(username.to_string()))?;
+    let old_team = rec.user.team_id;
+    if let Some(t) = team {
+        rec.user.team_id = match t {
+            Some(t) => Some(
+                tx.find_team(t)?
+                    .ok_or_else(|| AdminError::NoTeam(t.to_string()))?
+                    .id,
+            ),
+            None => None,
+        };
+    }
+    if let Some(r) = role {
+        rec.user.role = r;
+    }
+    fudao_core::model::Entity::validate(&rec.user)
+        .map_err(|e| AdminError::Invalid(e.to_string()))?;
+    tx.update_user(&rec)?;
+    server_write(
+        tx,
+        EntityKind::User,
+        rec.user.id,
+        rec.user.team_id,
+        as_map(&rec.user),
+        false,
+        None,
+        now,
+    )?;
+    let lead_of = |tx: &mut dyn Tx, team: Uuid| -> Result<Option<Map<String, Value>>> {
+        Ok(tx
+            .get_row(EntityKind::Team, team)?
+            .filter(|r| !r.deleted)
+            .map(|r| r.data))
+    };
+    let id = Value::String(rec.user.id.to_string());
+    if let Some(old) = old_team {
+        if rec.user.team_id != Some(old) || rec.user.role != Role::Lead {
+            if let Some(mut data) = lead_of(tx, old)? {
+                if data.get("lead_id") == Some(&id) {
+                    data.insert("lead_id".into(), Value::Null);
+                    server_write(tx, EntityKind::Team, old, Some(old), data, false, None, now)?;
+                }
+            }
+        }
+    }
+    if let (Some(new), Role::Lead) = (rec.user.team_id, rec.user.role) {
+        if let Some(mut data) = lead_of(tx, new)? {
+            if data.get("lead_id").is_none_or(Value::is_null) {
+                data.insert("lead_id".into(), id);
+                server_write(tx, EntityKind::Team, new, Some(new), data, false, None, now)?;
+            }
+        }
+    }
+    Ok(rec.user)
+}
+
 /// Sets a new password hash and revokes the user's tokens.
 pub fn set_password(
     tx: &mut dyn Tx,

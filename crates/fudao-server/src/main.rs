@@ -80,6 +80,17 @@ enum UserCmd {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// Move a user to another team and/or change their role (effective on their next request).
+    Set {
+        username: String,
+        /// New team (name or id); `--no-team` for administrators.
+        #[arg(long, conflicts_with = "no_team")]
+        team: Option<String>,
+        #[arg(long)]
+        no_team: bool,
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+    },
     /// Disable a user and revoke their tokens.
     Disable {
         username: String,
@@ -241,6 +252,37 @@ async fn main() -> Result<()> {
                 u.username,
                 u.role.label_zh(),
                 u.id
+            );
+        }
+        Cmd::User {
+            cmd:
+                UserCmd::Set {
+                    username,
+                    team,
+                    no_team,
+                    role,
+                },
+        } => {
+            if team.is_none() && !no_team && role.is_none() {
+                bail!("请给出 --team、--no-team 或 --role / give --team, --no-team or --role");
+            }
+            let u = storage
+                .run(move |tx| {
+                    let team = match (&team, no_team) {
+                        (Some(t), _) => Some(Some(t.as_str())),
+                        (None, true) => Some(None),
+                        (None, false) => None,
+                    };
+                    Ok(logic::update_user(tx, &username, team, role, now))
+                })
+                .await??;
+            println!(
+                "已更新用户 / user updated: {} ({}) team {}",
+                u.username,
+                u.role.label_zh(),
+                u.team_id
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "—".into())
             );
         }
         Cmd::User {

@@ -49,6 +49,7 @@ conformance!(
     outdated_client_gets_upgrade_error_and_keeps_outbox,
     interrupted_pull_resumes,
     tokens_login_limits_and_disabling,
+    team_and_role_changes_leak_no_rows,
     concurrent_writers_cursor_completeness,
     randomized_convergence_with_partitions,
 );
@@ -990,6 +991,202 @@ async fn tokens_login_limits_and_disabling(db: Db) {
         env.anon().with_token(short).me().await,
         Err(ClientError::Unauthorized(_))
     ));
+}
+
+fn admin_err(e: fudao_server::logic::AdminError) -> fudao_server::StoreError {
+    match e {
+        fudao_server::logic::AdminError::Store(s) => s,
+        o => panic!("{o}"),
+    }
+}
+
+/// Every change of a full pull by `client` (from the start and from `cursor`).
+async fn pull_everything(
+    client: &fudao_sync::client::Client,
+    cursor: Option<String>,
+) -> (Vec<Change>, String) {
+    let mut cursor = cursor;
+    let mut out = Vec::new();
+    loop {
+        let p = client
+            .pull(&PullRequest {
+                cursor: cursor.clone(),
+                limit: 7,
+            })
+            .await
+            .unwrap();
+        out.extend(p.changes);
+        cursor = Some(p.next_cursor);
+        if !p.more {
+            return (out, cursor.unwrap());
+        }
+    }
+}
+
+/// A user moved to another team stops pulling, writing and seeing conflicts of the old team
+/// at once (same token, old cursor); demoting and promoting a lead changes what they may do
+/// and who the team's lead is; a disabled user's token stops working and their outbox is kept.
+async fn team_and_role_changes_leak_no_rows(db: Db) {
+    let env = Env::new(db).await;
+    let (a, b) = (env.team_a.id, env.team_b.id);
+    let mut mover = env.replica("coach_a").await;
+    let mut other_a = env.replica("coach_a2").await;
+    let mut lead_a = env.replica("lead_a").await;
+    let mut lead_b = env.replica("lead_b").await;
+    let fa = firm("历下区保密企业", None);
+    mover.store.put(&fa).unwrap();
+    let fb = firm("高新区企业", None);
+    lead_b.store.put(&fb).unwrap();
+    for r in [&mover, &lead_b, &other_a, &lead_a] {
+        r.sync().await.unwrap();
+    }
+    // A team-A conflict: coach_a2 and lead_a edit the same field.
+    for (r, staff) in [(&mut other_a, 11), (&mut lead_a, 12)] {
+        let mut f: Firm = r.store.get(fa.id).unwrap().unwrap();
+        f.staff = Some(staff);
+        r.store.put(&f).unwrap();
+        r.sync().await.unwrap();
+    }
+    let team_a_conflict = env
+        .client("lead_a")
+        .await
+        .conflicts()
+        .await
+        .unwrap()
+        .conflicts;
+    assert_eq!(team_a_conflict.len(), 1);
+    mover.sync().await.unwrap();
+    assert_eq!(mover.store.conflicts(true).unwrap().len(), 1);
+    let old_cursor = mover.store.cursor().unwrap();
+    // The mover has an unsynced edit of a team-A firm when moved.
+    let mut f: Firm = mover.store.get(fa.id).unwrap().unwrap();
+    f.notes = "调岗前的修改".into();
+    mover.store.put(&f).unwrap();
+
+    env.storage
+        .run(|tx| {
+            fudao_server::logic::update_user(
+                tx,
+                "coach_a",
+                Some(Some("高新区辅导队")),
+                None,
+                chrono::Utc::now(),
+            )
+            .map(|_| ())
+            .map_err(admin_err)
+        })
+        .await
+        .unwrap();
+    // New team-A rows after the move must not reach the mover either.
+    let fa2 = firm("调岗后新增的历下区企业", None);
+    other_a.store.put(&fa2).unwrap();
+    other_a.sync().await.unwrap();
+
+    let visible = |c: &Change| c.team_id.is_none() || c.team_id == Some(b);
+    let (from_old_cursor, _) = pull_everything(&mover.client, old_cursor).await;
+    assert!(from_old_cursor.iter().all(visible), "{from_old_cursor:?}");
+    assert!(
+        from_old_cursor.iter().any(|c| c.row_id == fb.id),
+        "the new team's rows arrive"
+    );
+    let (from_scratch, _) = pull_everything(&mover.client, None).await;
+    assert!(from_scratch.iter().all(visible));
+    assert!(!from_scratch
+        .iter()
+        .any(|c| c.row_id == fa.id || c.row_id == fa2.id));
+    // The old team's conflicts are gone from the mover's view and cannot be resolved by them.
+    let conflicts = mover.client.conflicts().await.unwrap().conflicts;
+    assert!(
+        conflicts.iter().all(|c| c.team_id == Some(b)),
+        "{conflicts:?}"
+    );
+    match mover
+        .client
+        .resolve_conflict(team_a_conflict[0].id, Resolution::Theirs)
+        .await
+    {
+        Err(ClientError::Api { status: 404, .. }) => {}
+        o => panic!("{o:?}"),
+    }
+    // The pending team-A edit is refused (kept locally as rejected), nothing changes there.
+    let before = server_firm(&env, fa.id).await.unwrap();
+    let rep = mover.sync().await.unwrap();
+    assert_eq!(rep.rejected, 1, "{rep:?}");
+    let rejected = mover.store.rejected_mutations().unwrap();
+    assert_eq!(rejected.last().unwrap().code, codes::FORBIDDEN);
+    let after = server_firm(&env, fa.id).await.unwrap();
+    assert_eq!((after.version, &after.data), (before.version, &before.data));
+    assert!(
+        mover.store.conflicts(true).unwrap().is_empty(),
+        "old team's conflict closed locally"
+    );
+    // The mover's team-B work lands in team B.
+    let fm = firm("调岗后的高新区企业", None);
+    mover.store.put(&fm).unwrap();
+    mover.sync().await.unwrap();
+    assert_eq!(server_firm(&env, fm.id).await.unwrap().team_id, Some(b));
+    lead_b.sync().await.unwrap();
+    assert!(lead_b.store.get::<Firm>(fm.id).unwrap().is_some());
+
+    // Demote lead_a: may no longer delete firms; the team has no lead. Promote coach_a2.
+    let now = chrono::Utc::now();
+    env.storage
+        .run(move |tx| {
+            fudao_server::logic::update_user(tx, "lead_a", None, Some(Role::Coach), now)
+                .map_err(admin_err)?;
+            fudao_server::logic::update_user(tx, "coach_a2", None, Some(Role::Lead), now)
+                .map(|_| ())
+                .map_err(admin_err)
+        })
+        .await
+        .unwrap();
+    lead_a.sync().await.unwrap();
+    lead_a.store.delete::<Firm>(fa2.id).unwrap();
+    let rep = lead_a.sync().await.unwrap();
+    assert_eq!(rep.rejected, 1, "a demoted lead cannot delete firms");
+    assert!(!server_firm(&env, fa2.id).await.unwrap().deleted);
+    other_a.sync().await.unwrap();
+    other_a.store.delete::<Firm>(fa2.id).unwrap();
+    let rep = other_a.sync().await.unwrap();
+    assert_eq!(rep.rejected, 0, "a promoted coach can");
+    assert!(server_firm(&env, fa2.id).await.unwrap().deleted);
+    let team_row = env
+        .storage
+        .run(move |tx| tx.get_row(EntityKind::Team, a))
+        .await
+        .unwrap()
+        .unwrap();
+    let new_lead = other_a.client.me().await.unwrap().user_id;
+    assert_eq!(team_row.data["lead_id"], json!(new_lead.to_string()));
+
+    // Disabling: the token stops working at once; the outbox is kept.
+    let mut g: Firm = lead_b.store.get(fb.id).unwrap().unwrap();
+    g.notes = "停用前未同步".into();
+    lead_b.store.put(&g).unwrap();
+    env.storage
+        .run(move |tx| {
+            fudao_server::logic::set_active(tx, "lead_b", false, now)
+                .map(|_| ())
+                .map_err(admin_err)
+        })
+        .await
+        .unwrap();
+    match lead_b.sync().await {
+        Err(SyncError::Client(ClientError::Unauthorized(_))) => {}
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(lead_b.store.outbox_len().unwrap(), 1);
+    match lead_b
+        .client
+        .pull(&PullRequest {
+            cursor: None,
+            limit: 10,
+        })
+        .await
+    {
+        Err(ClientError::Unauthorized(_)) => {}
+        o => panic!("{o:?}"),
+    }
 }
 
 /// Many concurrent writers in one team; a reader pulling all the while must end with every

@@ -41,7 +41,7 @@ impl Db {
     /// `None` when PostgreSQL is not installed (the message is printed once).
     pub async fn postgres() -> Option<Db> {
         let c = PgCluster::shared()?;
-        Some(Db::Postgres(c.new_database().await))
+        Some(Db::Postgres(c.new_database()))
     }
     pub fn url(&self) -> String {
         match self {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub struct PgCluster {
     pub port: u16,
     pub dir: PathBuf,
+    bin: PathBuf,
     next_db: AtomicU32,
 }
 
@@ -110,37 +111,26 @@ impl PgCluster {
         PgCluster {
             port,
             dir,
+            bin: bin.to_path_buf(),
             next_db: AtomicU32::new(0),
         }
     }
 
-    /// A fresh, empty database in the cluster.
-    pub async fn new_database(&self) -> String {
+    /// A fresh, empty database in the cluster (made with `createdb`, so that test crates
+    /// without a PostgreSQL client can share this file).
+    pub fn new_database(&self) -> String {
         let n = self.next_db.fetch_add(1, Ordering::SeqCst);
         let name = format!("t{}_{}", n, Uuid::now_v7().simple());
-        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
-        let (client, conn) = tokio_postgres_connect(&admin).await;
-        let h = tokio::spawn(conn);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        drop(client);
-        let _ = h.await;
+        let out = as_postgres(&format!(
+            "{}/createdb -h 127.0.0.1 -p {} -U postgres {name}",
+            self.bin.display(),
+            self.port
+        ));
+        assert!(
+            out.status.success(),
+            "createdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
-}
-
-async fn tokio_postgres_connect(
-    url: &str,
-) -> (
-    tokio_postgres::Client,
-    impl std::future::Future<Output = ()>,
-) {
-    let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    (c, async move {
-        let _ = conn.await;
-    })
 }
