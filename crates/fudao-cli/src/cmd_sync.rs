@@ -63,6 +63,21 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<Outcome> {
     let r = runtime()?
         .block_on(client.login(&a.user, &pw, store.device_id()))
         .map_err(explain)?;
+    // One database holds one user's replica: another user's unsynced edits would be pushed
+    // in the new user's name, and their team's rows would stay on the device.
+    if let Some(prev) = store.session()? {
+        let synced =
+            store.outbox_len()? > 0 || store.meta_get(fudao_store::sync::keys::CURSOR)?.is_some();
+        if prev.user.user_id != r.user.user_id && synced {
+            bail!(
+                "此数据库已用于用户 {} 的同步，请为 {} 另用一个数据库（--db）/ this database is {}'s replica; use another database (--db) for {}",
+                prev.user.username,
+                r.user.username,
+                prev.user.username,
+                r.user.username
+            );
+        }
+    }
     store.set_session(&Session {
         server: client.base_url().to_string(),
         token: r.token,

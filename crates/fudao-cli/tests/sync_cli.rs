@@ -3,6 +3,11 @@
 //! database, working offline, syncing, editing the same firm concurrently and resolving the
 //! conflicts, until all replicas hold identical data.
 //!
+//! Every scenario runs against a server on SQLite and on a throwaway PostgreSQL cluster (the
+//! server crate's harness; skipped loudly without Debian's binaries). Clients with a clock a
+//! day ahead or behind run under `faketime` (Debian `faketime`; skipped loudly without it).
+//! Crashes of client processes use `FUDAO_FAILPOINT` (see `fudao_store::sync`) and SIGKILL.
+//!
 //! The server binary is built by the same cargo (same target directory and profile) on first
 //! use, or taken from `FUDAO_SERVER_BIN`.
 
@@ -14,6 +19,36 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+#[path = "../../fudao-server/tests/common/pg.rs"]
+mod pg;
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[test]
+            fn $name() { super::$name(super::Backend::Sqlite) }
+        )* }
+        mod postgres { $(
+            #[test]
+            fn $name() { super::$name(super::Backend::Postgres) }
+        )* }
+    };
+}
+
+both_backends!(
+    two_coaches_and_a_lead_work_offline_sync_and_converge,
+    server_down_is_reported_plainly_and_changes_nothing,
+    clock_skew_of_a_day_either_way_changes_nothing,
+    crash_while_applying_a_pull_page_keeps_the_last_page,
+    clients_killed_mid_sync_apply_every_change_once,
+);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 const PASSWORD: &str = "同步测试-Passw0rd";
 const TEAM_A: &str = "历下区辅导队";
@@ -134,18 +169,33 @@ impl Drop for Server {
 /// One person's device: a local database driven only through the `fudao` binary.
 struct Device {
     db: PathBuf,
+    /// `faketime` offset of this device's clock, e.g. "+1d".
+    skew: Option<&'static str>,
 }
 
 impl Device {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(fudao_bin())
-            .arg("--db")
+    fn at(db: PathBuf) -> Device {
+        Device { db, skew: None }
+    }
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = match self.skew {
+            Some(off) => {
+                let mut c = Command::new("faketime");
+                c.args(["-f", off, fudao_bin()]);
+                c
+            }
+            None => Command::new(fudao_bin()),
+        };
+        c.arg("--db")
             .arg(&self.db)
             .args(args)
             .env("FUDAO_PASSWORD", PASSWORD)
             .env_remove("FUDAO_DB")
-            .output()
-            .expect("run fudao")
+            .env_remove("FUDAO_FAILPOINT");
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run fudao")
     }
     fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
@@ -236,12 +286,20 @@ struct World {
     team_b: String,
 }
 
+/// A database URL for the server, or `None` when PostgreSQL is not installed.
+fn server_database(backend: Backend, dir: &Path) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite:{}", dir.join("server.db").display())),
+        Backend::Postgres => pg::PgCluster::shared().map(|c| c.new_database()),
+    }
+}
+
 /// A server database with two teams, coaches wang and li and lead zhao in team A, coach chen in
 /// team B, and a two-product catalogue — all made with the server's admin commands — and a
-/// running server.
-fn world() -> World {
+/// running server. `None` (PostgreSQL missing): the test is skipped with a loud message.
+fn world(backend: Backend) -> Option<World> {
     let dir = tempfile::tempdir().unwrap();
-    let server_db = format!("sqlite:{}", dir.path().join("server.db").display());
+    let server_db = server_database(backend, dir.path())?;
     admin(&server_db, &["team", "add", TEAM_A, "--focus", "历下区"]);
     admin(&server_db, &["team", "add", TEAM_B, "--focus", "高新区"]);
     for (u, team, role, name) in [
@@ -286,24 +344,35 @@ fn world() -> World {
     };
     let (team_a, team_b) = (team_id(TEAM_A), team_id(TEAM_B));
     let server = Server::start(&server_db, "127.0.0.1:0");
-    World {
+    Some(World {
         dir,
         server_db,
         server,
         team_a,
         team_b,
-    }
+    })
 }
 
 impl World {
     /// A fresh device logged in as `user`.
     fn device(&self, user: &str) -> Device {
-        let d = Device {
-            db: self.dir.path().join(format!("{user}.db")),
-        };
+        let d = Device::at(self.dir.path().join(format!("{user}.db")));
         let me = d.json(&["login", "--server", &self.server.url(), "--user", user]);
         assert_eq!(me["username"], json!(user));
         d
+    }
+    /// One number from the server's database (`SELECT count(*) …`).
+    fn server_count(&self, sql: &str) -> i64 {
+        if let Some(path) = self.server_db.strip_prefix("sqlite:") {
+            let c = rusqlite::Connection::open(path).unwrap();
+            c.query_row(sql, [], |r| r.get(0)).unwrap()
+        } else {
+            pg::PgCluster::shared()
+                .unwrap()
+                .psql(&self.server_db, sql)
+                .parse()
+                .unwrap()
+        }
     }
 }
 
@@ -334,9 +403,8 @@ fn firm_count(rows: &[(EntityKind, String, i64, bool, Value)]) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Tests
 
-#[test]
-fn two_coaches_and_a_lead_work_offline_sync_and_converge() {
-    let w = world();
+fn two_coaches_and_a_lead_work_offline_sync_and_converge(backend: Backend) {
+    let Some(w) = world(backend) else { return };
     let wang = w.device("wang");
     let li = w.device("li");
     let zhao = w.device("zhao");
@@ -618,18 +686,15 @@ fn two_coaches_and_a_lead_work_offline_sync_and_converge() {
     }
 
     // ---- The server's audit of the team: a new coach logging in later gets the same data.
-    let late = Device {
-        db: w.dir.path().join("wang-second-device.db"),
-    };
+    let late = Device::at(w.dir.path().join("wang-second-device.db"));
     late.json(&["login", "--server", &w.server.url(), "--user", "wang"]);
     let r = late.json(&["sync", "--page", "3"]);
     assert!(r["pages"].as_u64().unwrap() > 3, "small pages: {r}");
     assert_same(&[&wang, &late]);
 }
 
-#[test]
-fn server_down_is_reported_plainly_and_changes_nothing() {
-    let mut w = world();
+fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
+    let Some(mut w) = world(backend) else { return };
     let wang = w.device("wang");
     let c1 = code(11);
     wang.ok(&[
@@ -680,18 +745,13 @@ fn server_down_is_reported_plainly_and_changes_nothing() {
     assert_eq!(li.firm(&c1)["staff"], json!(12));
 
     // Not logged in and a wrong password: plain messages, exit 1.
-    let fresh = Device {
-        db: w.dir.path().join("fresh.db"),
-    };
+    let fresh = Device::at(w.dir.path().join("fresh.db"));
     let o = fresh.run(&["sync"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("fudao login"));
-    let o = Command::new(fudao_bin())
-        .arg("--db")
-        .arg(&fresh.db)
-        .args(["login", "--server", &w.server.url(), "--user", "li"])
+    let o = fresh
+        .command(&["login", "--server", &w.server.url(), "--user", "li"])
         .env("FUDAO_PASSWORD", "wrong-password")
-        .env_remove("FUDAO_DB")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -701,4 +761,260 @@ fn server_down_is_reported_plainly_and_changes_nothing() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(Store::open(&fresh.db).unwrap().session().unwrap().is_none());
+    // A database that holds one user's replica refuses a login as another user.
+    let o = wang.run(&["login", "--server", &w.server.url(), "--user", "li"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--db"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s = Store::open(&wang.db).unwrap().session().unwrap().unwrap();
+    assert_eq!(s.user.username, "wang");
+    // Logging in again as the same user is fine (e.g. after the token expired).
+    wang.json(&["login", "--server", &w.server.url(), "--user", "wang"]);
+}
+
+fn faketime_available() -> bool {
+    let ok = Command::new("faketime")
+        .args(["-f", "+1d", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("\n!!!!!!!! SKIPPING clock-skew test: `faketime` is not installed (Debian package faketime) !!!!!!!!\n");
+    }
+    ok
+}
+
+/// A coach whose clock is a day ahead and one whose clock is a day behind: the order of
+/// edits is the server's order, never the clocks' — a later edit made on the "yesterday"
+/// device wins over an earlier one from the "tomorrow" device, a concurrent same-field edit
+/// keeps the value that reached the server first, and every cursor stays complete.
+fn clock_skew_of_a_day_either_way_changes_nothing(backend: Backend) {
+    if !faketime_available() {
+        return;
+    }
+    let Some(w) = world(backend) else { return };
+    let mut ahead = w.device("wang");
+    ahead.skew = Some("+1d");
+    let mut behind = w.device("li");
+    behind.skew = Some("-1d");
+    let lead = w.device("zhao");
+    let c1 = code(21);
+    ahead.ok(&[
+        "firm",
+        "add",
+        "--uscc",
+        &c1,
+        "--name",
+        "济南时差测试科技有限公司",
+        "staff=10",
+    ]);
+    ahead.sync();
+    behind.sync();
+    lead.sync();
+    // The skew took effect: the local history of the "tomorrow" device is dated tomorrow.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let history = ahead.json(&["firm", "history", &c1]);
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["source"] == json!("local")
+                && e["at"].as_str().unwrap().starts_with(&tomorrow)),
+        "{history}"
+    );
+
+    // Sequential edits: "tomorrow" first, then "yesterday" after pulling it. Last writer by
+    // the server's order wins and no conflict is raised.
+    ahead.ok(&["firm", "set", &c1, "notes=明天的时钟先改"]);
+    ahead.sync();
+    behind.sync();
+    behind.ok(&["firm", "set", &c1, "notes=昨天的时钟后改"]);
+    let r = behind.sync();
+    assert_eq!(r["conflicts"], json!(0), "{r}");
+    ahead.sync();
+    lead.sync();
+    assert_same(&[&ahead, &behind, &lead]);
+    assert_eq!(lead.firm(&c1)["notes"], json!("昨天的时钟后改"));
+
+    // Concurrent same-field edits: "yesterday" reaches the server first and stays; the
+    // "tomorrow" value is kept in a conflict.
+    behind.ok(&["firm", "set", &c1, "staff=20"]);
+    ahead.ok(&["firm", "set", &c1, "staff=30"]);
+    behind.sync();
+    let r = ahead.sync();
+    assert_eq!(r["conflicts"], json!(1), "{r}");
+    behind.sync();
+    lead.sync();
+    assert_same(&[&ahead, &behind, &lead]);
+    assert_eq!(behind.firm(&c1)["staff"], json!(20));
+    let open = lead.open_conflicts();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0]["server"].clone(), open[0]["incoming"].clone()),
+        (json!(20), json!(30))
+    );
+
+    // A skewed device that creates rows later still hands them to everyone (cursors are the
+    // server's sequence numbers, not times), and a fresh device pulls everything.
+    behind.ok(&[
+        "firm",
+        "add",
+        "--uscc",
+        &code(22),
+        "--name",
+        "济南昨日新增有限公司",
+    ]);
+    ahead.ok(&[
+        "firm",
+        "add",
+        "--uscc",
+        &code(23),
+        "--name",
+        "济南明日新增有限公司",
+    ]);
+    behind.sync();
+    ahead.sync();
+    behind.sync();
+    lead.sync();
+    let rows = assert_same(&[&ahead, &behind, &lead]);
+    assert_eq!(firm_count(&rows), 3);
+    let mut fresh = Device::at(w.dir.path().join("fresh-skewed.db"));
+    fresh.skew = Some("-1d");
+    fresh.json(&["login", "--server", &w.server.url(), "--user", "zhao"]);
+    fresh.json(&["sync", "--page", "2"]);
+    assert_same(&[&lead, &fresh]);
+}
+
+/// `count` firms in a CSV list with codes from `first`.
+fn firm_list_csv(path: &Path, first: u32, count: u32) {
+    let mut s = String::from("单位名称,信用代码,从业人数,科技人员,成立日期\n");
+    for i in 0..count {
+        s.push_str(&format!(
+            "济南批量测试{i:04}科技有限公司,{},{},{},2018-05-0{}\n",
+            code(first + i),
+            20 + i % 50,
+            5 + i % 10,
+            1 + i % 9
+        ));
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+/// A client process dies half-way through applying a pulled page (inside its
+/// transaction): the database keeps the previous pages and their cursor, nothing of the
+/// interrupted page, and the next sync resumes and converges.
+fn crash_while_applying_a_pull_page_keeps_the_last_page(backend: Backend) {
+    let Some(w) = world(backend) else { return };
+    let wang = w.device("wang");
+    let csv = w.dir.path().join("list.csv");
+    firm_list_csv(&csv, 100, 150);
+    wang.ok(&["import", "firms", csv.to_str().unwrap()]);
+    wang.sync();
+    let lead = w.device("zhao");
+    let o = lead
+        .command(&["sync", "--page", "40"])
+        .env("FUDAO_FAILPOINT", "client_exit_mid_page:3")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s = Store::open(&lead.db).unwrap();
+    let kept: usize = EntityKind::ALL
+        .iter()
+        .map(|k| s.raw_rows(*k).unwrap().len())
+        .sum();
+    assert_eq!(kept, 80, "exactly the two pages before the crash");
+    let cursor = s
+        .meta_get("sync_cursor")
+        .unwrap()
+        .expect("cursor of page 2");
+    drop(s);
+    // The process is gone mid-transaction: the journal rolls the page back on next open.
+    let r = lead.json(&["sync", "--page", "40"]);
+    assert!(r["pulled"].as_u64().unwrap() > 0, "{r}");
+    assert_ne!(
+        Store::open(&lead.db)
+            .unwrap()
+            .meta_get("sync_cursor")
+            .unwrap(),
+        Some(cursor)
+    );
+    wang.sync();
+    let rows = assert_same(&[&wang, &lead]);
+    assert_eq!(firm_count(&rows), 150);
+}
+
+/// A coach with 700 unsynced firms (push batches of 500 and 200): the sync process dies after
+/// the server answered the second batch but before recording the answer, then is SIGKILLed
+/// at several moments.
+/// The final sync completes; every firm is applied exactly once (one server audit entry per
+/// field, version 1), nothing is rejected or in conflict, and the replicas agree.
+fn clients_killed_mid_sync_apply_every_change_once(backend: Backend) {
+    let Some(w) = world(backend) else { return };
+    let wang = w.device("wang");
+    let csv = w.dir.path().join("big.csv");
+    firm_list_csv(&csv, 1000, 700);
+    wang.ok(&["import", "firms", csv.to_str().unwrap()]);
+    let outbox = |d: &Device| Store::open(&d.db).unwrap().outbox_len().unwrap();
+    assert_eq!(outbox(&wang), 700);
+    let o = wang
+        .command(&["sync"])
+        .env("FUDAO_FAILPOINT", "client_exit_before_ack:2")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        outbox(&wang),
+        200,
+        "the first batch was recorded, the second was not"
+    );
+    for delay_ms in [30, 60, 120, 250] {
+        let mut child = wang
+            .command(&["sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let r = wang.sync();
+    assert_eq!(r["rejected"], json!(0), "{r}");
+    assert_eq!(r["open_conflicts"], json!(0), "{r}");
+    assert_eq!(outbox(&wang), 0);
+    let lead = w.device("zhao");
+    lead.sync();
+    let rows = assert_same(&[&wang, &lead]);
+    assert_eq!(firm_count(&rows), 700);
+    let firms: Vec<_> = rows.iter().filter(|r| r.0 == EntityKind::Firm).collect();
+    assert!(firms.iter().all(|r| r.2 == 1), "every firm at version 1");
+    let fields: i64 = firms
+        .iter()
+        .map(|r| r.4.as_object().unwrap().len() as i64)
+        .sum();
+    assert_eq!(
+        w.server_count("SELECT count(*) FROM audit WHERE kind = 'firm'"),
+        fields,
+        "each field audited once: no mutation applied twice"
+    );
+    assert_eq!(
+        w.server_count("SELECT count(*) FROM mutations"),
+        700,
+        "one idempotency record per mutation"
+    );
 }

@@ -452,10 +452,49 @@ fn apply_change(store: &Store, c: &Change) -> Result<()> {
     )
 }
 
+/// Crash points for fault tests of real client processes, from `FUDAO_FAILPOINT`:
+/// `client_exit_mid_page:N` ends the process half-way through applying the N-th pulled page
+/// (inside its transaction); `client_exit_before_ack:N` ends it when the N-th push answer
+/// has arrived but before it is recorded. Exit status 75. Unset in normal use.
+mod failpoint {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+
+    fn configured(name: &str) -> Option<usize> {
+        static FP: OnceLock<Option<(String, usize)>> = OnceLock::new();
+        let (n, at) = FP
+            .get_or_init(|| {
+                let v = std::env::var("FUDAO_FAILPOINT").ok()?;
+                let (n, at) = v.split_once(':')?;
+                Some((n.to_string(), at.parse().ok()?))
+            })
+            .as_ref()?;
+        (n == name).then_some(*at)
+    }
+
+    /// Counts calls of `name`; true on the configured one.
+    pub fn hit(name: &str) -> bool {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        match configured(name) {
+            Some(at) => CALLS.fetch_add(1, Ordering::SeqCst) + 1 == at,
+            None => false,
+        }
+    }
+
+    pub fn exit() -> ! {
+        eprintln!("FUDAO_FAILPOINT: exiting");
+        std::process::exit(75)
+    }
+}
+
 fn apply_page(store: &Store, page: &PullResponse, fail_after: Option<usize>) -> Result<()> {
     let conn = store.connection();
+    let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
     let tx = conn.unchecked_transaction()?;
     for (i, c) in page.changes.iter().enumerate() {
+        if crash_at == Some(i) {
+            failpoint::exit();
+        }
         if fail_after == Some(i) {
             return Err(StoreError::Io {
                 path: std::path::PathBuf::from("<injected failure>"),
@@ -517,6 +556,9 @@ impl LocalReplica for Store {
     }
 
     fn acknowledge(&self, sent: &[Mutation], outcomes: &[MutationOutcome]) -> Result<()> {
+        if failpoint::hit("client_exit_before_ack") {
+            failpoint::exit();
+        }
         let conn = self.connection();
         let tx = conn.unchecked_transaction()?;
         let now = crate::now_rfc3339();

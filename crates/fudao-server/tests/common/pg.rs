@@ -133,4 +133,20 @@ impl PgCluster {
         );
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
+
+    /// Runs one SQL statement with `psql` on the database of `url` (from
+    /// [`PgCluster::new_database`]) and returns its unaligned output.
+    pub fn psql(&self, url: &str, sql: &str) -> String {
+        let out = as_postgres(&format!(
+            "{}/psql -At -d '{url}' -c \"{}\"",
+            self.bin.display(),
+            sql.replace('"', "\\\"")
+        ));
+        assert!(
+            out.status.success(),
+            "psql failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
 }
