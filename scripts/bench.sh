@@ -13,9 +13,8 @@ section "Spreadsheet parsing (fudao-io)"
 cargo bench -q -p fudao-io --bench import 2>/dev/null || status=1
 
 section "Plan PDFs: fudao-pdf vs Typst vs LibreOffice"
-if [ -x crates/fudao-pdf/bench/compare.sh ] || [ -f crates/fudao-pdf/bench/compare.sh ]; then
-  bash crates/fudao-pdf/bench/compare.sh || status=1
-fi
+./scripts/setup-bench.sh
+bash crates/fudao-pdf/bench/compare.sh || status=1
 
 section "Sync"
 if [ -d crates/fudao-server/benches ]; then

@@ -80,7 +80,9 @@ fn main() {
     )
     .expect("write json");
 
-    println!("fudao-pdf render benchmark (printpdf 0.12.8, Noto Sans Hans Regular+Bold, subset)");
+    println!(
+        "fudao-pdf render benchmark (printpdf 0.12.8, Noto Sans Hans Regular, faux bold, subset)"
+    );
     println!(
         "  document:            {} pages, {} blocks",
         page_count(&first),

@@ -5,8 +5,8 @@
 
 use fudao_core::doc::{Align, Block, Chart, Document, KeyValue, SignParty, Table, TitleBlock};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing,
-    Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon,
+    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
 };
 
 use crate::charts;
@@ -29,6 +29,12 @@ const BODY_BOTTOM: f32 = PH - 62.0;
 const FOOTER_RULE: f32 = PH - 50.0;
 const FOOTER_BASELINE: f32 = PH - 36.0;
 
+/// Every character the layout itself prints (not from the document): the renderer embeds
+/// the common-character face only if these are common, which a unit test checks.
+#[cfg(test)]
+pub(crate) const FIXED_TEXT: &str =
+    "…•（无）签字：日期：　年月日第页/共方案编号：单位：0123456789-.,% ";
+
 const BODY_SIZE: f32 = 10.5;
 const BODY_LH: f32 = 17.5;
 const TABLE_SIZE: f32 = 9.0;
@@ -43,21 +49,21 @@ pub(crate) const GRID: C3 = (0.85, 0.86, 0.88);
 const HEADER_FILL: C3 = (0.88, 0.92, 0.97);
 const LABEL_FILL: C3 = (0.95, 0.96, 0.97);
 
-/// The two embedded faces and their resource ids in the PDF being built.
+/// The embedded face and its resource id in the PDF being built. Bold is drawn as faux bold
+/// (fill and stroke) with the same advances, see [`crate::fonts`].
 pub(crate) struct Fonts<'a> {
-    pub regular: &'a Face,
-    pub bold: &'a Face,
-    pub regular_id: FontId,
-    pub bold_id: FontId,
+    pub face: &'a Face,
+    pub id: FontId,
+    /// Whether the PDF embeds the common-character face (else the full font).
+    pub common: bool,
 }
 
+/// Stroke width of faux bold, in em.
+const FAUX_BOLD_STROKE: f32 = 0.032;
+
 impl Fonts<'_> {
-    pub fn face(&self, bold: bool) -> &Face {
-        if bold {
-            self.bold
-        } else {
-            self.regular
-        }
+    pub fn face(&self, _bold: bool) -> &Face {
+        self.face
     }
     pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
         self.face(bold).width(s, size)
@@ -126,15 +132,19 @@ impl Pen<'_, '_> {
         if s.is_empty() {
             return;
         }
-        let id = if bold {
-            &self.f.bold_id
-        } else {
-            &self.f.regular_id
-        };
         self.ops.push(Op::StartTextSection);
         self.ops.push(Op::SetFillColor { col: rgb(color) });
+        if bold {
+            self.ops.push(Op::SetOutlineColor { col: rgb(color) });
+            self.ops.push(Op::SetOutlineThickness {
+                pt: Pt(size * FAUX_BOLD_STROKE),
+            });
+            self.ops.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::FillStroke,
+            });
+        }
         self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(id.clone()),
+            font: PdfFontHandle::External(self.f.id.clone()),
             size: Pt(size),
         });
         if tc != 0.0 {
@@ -143,12 +153,31 @@ impl Pen<'_, '_> {
         self.ops.push(Op::SetTextMatrix {
             matrix: TextMatrix::Translate(Pt(x), Pt(PH - y)),
         });
+        // Glyph ids straight from our tables: printpdf would otherwise look every character
+        // up in the font's cmap again. `cid` carries the text for /ToUnicode.
+        let face = self.f.face;
+        let glyphs = s
+            .chars()
+            .filter_map(|c| {
+                face.glyph(c, self.f.common).map(|gid| Codepoint {
+                    gid,
+                    offset: 0.0,
+                    cid: Some(c.to_string()),
+                })
+            })
+            .collect();
         self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s.to_string())],
+            items: vec![TextItem::GlyphIds(glyphs)],
         });
         if tc != 0.0 {
             // Tc is part of the graphics state and outlives ET.
             self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+        }
+        if bold {
+            // Like Tc, the rendering mode is graphics state and outlives ET.
+            self.ops.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::Fill,
+            });
         }
         self.ops.push(Op::EndTextSection);
     }
@@ -282,7 +311,8 @@ pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> Vec<Vec<Op>> {
         pages: vec![Vec::with_capacity(512)],
         y: BODY_TOP,
     };
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        l.keep_signed_section_together(&doc.blocks[i..]);
         l.block(block);
     }
     let total = l.pages.len();
@@ -354,6 +384,41 @@ fn page_furniture(pen: &mut Pen, doc: &Document, page: usize, total: usize) {
 }
 
 impl Layout<'_> {
+    /// If `rest` starts a level-1 section that ends with a sign-off block, and the section fits
+    /// on one page, starts a new page unless the whole section fits below the cursor: the
+    /// signatures must never stand alone on the last page, apart from what they sign.
+    fn keep_signed_section_together(&mut self, rest: &[Block]) {
+        let Some(Block::Heading { level: 1, .. }) = rest.first() else {
+            return;
+        };
+        let end = rest[1..]
+            .iter()
+            .position(|b| matches!(b, Block::Heading { level: 1, .. }))
+            .map_or(rest.len(), |p| p + 1);
+        let section = &rest[..end];
+        if !matches!(section.last(), Some(Block::SignOff { .. })) || self.at_top() {
+            return;
+        }
+        // Lay the section out on a scratch page to measure it.
+        let mut trial = Layout {
+            f: Fonts {
+                face: self.f.face,
+                id: self.f.id.clone(),
+                common: self.f.common,
+            },
+            pages: vec![Vec::new()],
+            y: BODY_TOP,
+        };
+        for b in section {
+            trial.block(b);
+        }
+        let height = trial.y - BODY_TOP;
+        // The heading adds its space-before (14 pt) when not at the top of a page.
+        if trial.pages.len() == 1 && self.y + 14.0 + height > BODY_BOTTOM {
+            self.new_page();
+        }
+    }
+
     fn pen(&mut self) -> Pen<'_, '_> {
         Pen {
             ops: self.pages.last_mut().expect("at least one page"),

@@ -157,9 +157,8 @@ fn closing_punctuation_never_starts_a_line_in_the_pdf() {
     assert!(checked > 100, "expected plenty of lines, got {checked}");
 }
 
-#[test]
-fn fonts_are_embedded_and_subset() {
-    let r = render_to_file(&common::plan(8));
+/// Checks with `pdffonts` that the PDF embeds exactly one font, subset, with ToUnicode.
+fn assert_one_subset_font(r: &Rendered) {
     let Some(out) = poppler("pdffonts", &[r.path.to_str().unwrap()]) else {
         return;
     };
@@ -168,7 +167,11 @@ fn fonts_are_embedded_and_subset() {
         .skip(2)
         .filter(|l| !l.trim().is_empty())
         .collect();
-    assert_eq!(fonts.len(), 2, "regular and bold expected:\n{out}");
+    assert_eq!(
+        fonts.len(),
+        1,
+        "one font (bold is faux bold) expected:\n{out}"
+    );
     for f in fonts {
         let cols: Vec<&str> = f.split_whitespace().collect();
         // name type... encoding emb sub uni object-id: emb/sub/uni are the 5th–3rd last columns.
@@ -180,6 +183,12 @@ fn fonts_are_embedded_and_subset() {
         );
         assert!(cols[0].contains('+'), "subset tag in font name {f:?}");
     }
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let r = render_to_file(&common::plan(8));
+    assert_one_subset_font(&r);
     assert!(
         r.bytes.len() < 200_000,
         "subset plan should be small, got {} bytes",
@@ -411,4 +420,72 @@ fn renderer_is_shared_across_threads() {
     assert!(sizes.iter().all(|n| *n > 10_000), "{sizes:?}");
     let convenience = fudao_pdf::render(&doc).unwrap();
     assert!(convenience.starts_with(b"%PDF-"));
+}
+
+/// Characters outside the common-character face (GB 2312 etc.) take the full-font path: they
+/// must print and extract exactly like common ones.
+#[test]
+fn rare_characters_outside_gb2312_print_and_extract() {
+    let mut doc = common::plan(2);
+    let rare = "山东喆犇昇淼燊科技有限公司";
+    doc.push(Block::heading(1, rare));
+    doc.push(Block::Paragraph {
+        text: format!("{rare}的法定代表人为䶮先生。"),
+    });
+    let r = render_to_file(&doc);
+    assert_one_subset_font(&r);
+    let Some(text) = poppler("pdftotext", &[r.path.to_str().unwrap(), "-"]) else {
+        return;
+    };
+    assert!(text.contains(rare), "rare firm name extracted:\n{text}");
+    assert!(
+        text.contains("䶮先生"),
+        "CJK Extension A character extracted"
+    );
+}
+
+/// The sign-off block never stands alone on the last page: whatever the length of what comes
+/// before, the page with the signature lines also carries the section heading and its text.
+#[test]
+fn sign_off_is_kept_with_its_section() {
+    let mut moved = 0;
+    for filler in 0..14 {
+        let mut doc = common::plan(2);
+        let tail = doc.blocks.split_off(doc.blocks.len() - 3);
+        for i in 0..filler {
+            doc.push(Block::paragraph(format!(
+                "第{i}段补充说明：企业近三年研发投入持续增长，辅导队将按季度跟踪融资进展，并及时协调合作银行与担保机构。"
+            )));
+        }
+        doc.blocks.extend(tail);
+        let r = render_to_file(&doc);
+        let Some(pages) = pages_of(&r.path) else {
+            return;
+        };
+        let last = pages.to_string();
+        let path = r.path.to_str().unwrap();
+        let Some(text) = poppler("pdftotext", &["-f", &last, "-l", &last, path, "-"]) else {
+            return;
+        };
+        assert!(
+            text.contains("签字"),
+            "filler {filler}: signature lines on the last page"
+        );
+        assert!(
+            text.contains("六、签署确认") && text.contains("共同确认"),
+            "filler {filler}: the sign-off heading and text are on the page of the signatures:\n{text}"
+        );
+        if pages > 1 {
+            let prev = (pages - 1).to_string();
+            let before = poppler("pdftotext", &["-f", &prev, "-l", &prev, path, "-"]).unwrap();
+            if !before.contains("补充说明") || filler == 0 {
+                continue;
+            }
+            moved += 1;
+        }
+    }
+    assert!(
+        moved > 0,
+        "the filler pushed the section across a page boundary at least once"
+    );
 }

@@ -453,6 +453,18 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 real_estate_collateral: Some(rng.random_bool(0.25)),
                 ..Default::default()
             };
+            // Self-assessed figures for 高企 and 专精特新, from a per-firm generator so that
+            // the rest of the demo data stays as it was for a given seed.
+            let mut own = ChaCha8Rng::seed_from_u64(
+                opts.seed ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            );
+            f.facts.hitech_field = Some(own.random_bool(0.7));
+            f.facts.innovation_score = Some(own.random_range(52..93));
+            f.facts.niche_years = Some(own.random_range(1..14));
+            f.facts.srdi_score = Some(own.random_range(40..90));
+            if own.random_bool(0.15) {
+                f.facts.new_equity_2y = Some(own.random_range(500..6_000) * WAN);
+            }
             // Visits: 0–4 in the last 18 months; most firms visited at least once.
             let n_visits = if rng.random_bool(0.85) {
                 rng.random_range(1..=4)
