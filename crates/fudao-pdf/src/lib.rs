@@ -242,8 +242,8 @@ fn tag_font_names(object: &mut lopdf::Object, tag: &str) {
     }
 }
 
-/// Rewrites the `/W` arrays of CID fonts with a default width `/DW 1000`: nearly every CJK
-/// glyph is 1,000 units wide, and listing each one cost ≈ 6 KB per document.
+/// Drops from the `/W` arrays of CID fonts every width equal to the default `/DW` (1000, the
+/// width of every full-width CJK glyph): listing each one cost ≈ 6 KB per document.
 fn compact_widths(lo: &mut lopdf::Document) {
     fn visit(object: &mut lopdf::Object) {
         match object {
@@ -252,11 +252,16 @@ fn compact_widths(lo: &mut lopdf::Document) {
                     .get(b"Subtype")
                     .and_then(|o| o.as_name())
                     .is_ok_and(|n| n == b"CIDFontType0" || n == b"CIDFontType2");
-                if is_cid_font && dict.get(b"DW").is_err() {
+                // printpdf writes /DW 1000 already but still lists every glyph in /W.
+                let dw = match dict.get(b"DW") {
+                    Ok(o) => o.as_i64().ok(),
+                    Err(_) => Some(CJK_WIDTH),
+                };
+                if let (true, Some(dw)) = (is_cid_font, dw) {
                     if let Ok(lopdf::Object::Array(w)) = dict.get(b"W") {
-                        if let Some(compact) = compact_w(w, CJK_WIDTH) {
+                        if let Some(compact) = compact_w(w, dw) {
                             dict.set("W", lopdf::Object::Array(compact));
-                            dict.set("DW", lopdf::Object::Integer(CJK_WIDTH));
+                            dict.set("DW", lopdf::Object::Integer(dw));
                         }
                     }
                 }

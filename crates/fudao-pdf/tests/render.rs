@@ -489,3 +489,20 @@ fn sign_off_is_kept_with_its_section() {
         "the filler pushed the section across a page boundary at least once"
     );
 }
+
+/// Full-width glyphs take the default width: `/W` lists only the proportional ones (Latin,
+/// digits), which keeps the font dictionary small.
+#[test]
+fn widths_list_only_glyphs_narrower_than_the_default() {
+    let r = render_to_file(&common::plan(2));
+    let text = String::from_utf8_lossy(&r.bytes);
+    let w_start = text
+        .find("/W[")
+        .or_else(|| text.find("/W ["))
+        .expect("/W array");
+    // The array runs to the next name (/DW, /FontDescriptor).
+    let w = &text[w_start..w_start + 2 + text[w_start + 2..].find('/').unwrap()];
+    assert!(text.contains("/DW 1000"), "default width written");
+    assert!(!w.contains("1000"), "no 1000-wide entries in {w}");
+    assert!(w.contains("555"), "digits keep their width: {w}");
+}

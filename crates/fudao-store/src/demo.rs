@@ -285,13 +285,15 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
             let coach = &coaches[1 + rng.random_range(0..coaches.len() - 1)];
             let mut fname;
             loop {
-                fname = format!(
-                    "{}{}{}{}",
-                    PREFIXES.choose(&mut rng).unwrap_or(&"济南"),
-                    MIDDLES.choose(&mut rng).unwrap_or(&"创新"),
-                    CORES.choose(&mut rng).unwrap_or(&"智能"),
-                    SUFFIXES.choose(&mut rng).unwrap_or(&"科技有限公司")
-                );
+                let prefix = PREFIXES.choose(&mut rng).unwrap_or(&"济南");
+                let middle = MIDDLES.choose(&mut rng).unwrap_or(&"创新");
+                let core = CORES.choose(&mut rng).unwrap_or(&"智能");
+                let mut suffix = *SUFFIXES.choose(&mut rng).unwrap_or(&"科技有限公司");
+                // "农业科技" + "科技有限公司" would read 农业科技科技有限公司.
+                if core.ends_with("科技") {
+                    suffix = suffix.strip_prefix("科技").unwrap_or(suffix);
+                }
+                fname = format!("{prefix}{middle}{core}{suffix}");
                 if used_names.insert(fname.clone()) {
                     break;
                 }

@@ -339,22 +339,25 @@ fn measure(key: &str, firm: &Firm) -> Measure {
     }
 }
 
-fn band_text(b: &RiskBand) -> String {
+/// The band as (Chinese, English) text.
+fn band_text(b: &RiskBand) -> (String, String) {
+    let same = |s: String| (s.clone(), s);
     if let Some(p) = b.min_pct {
-        format!("≥ {p}")
+        same(format!("≥ {p}"))
     } else if let Some(p) = b.max_pct {
-        format!("≤ {p}")
+        same(format!("≤ {p}"))
     } else if let Some(n) = b.min {
-        format!("≥ {n}")
+        same(format!("≥ {n}"))
     } else if let Some(c) = &b.is {
-        match c.as_str() {
-            "clean" => "良好 clean".into(),
-            "thin" => "薄 thin".into(),
-            "overdue" => "逾期 overdue".into(),
-            other => other.into(),
-        }
+        let (zh, en) = match c.as_str() {
+            "clean" => ("良好", "clean"),
+            "thin" => ("薄", "thin"),
+            "overdue" => ("逾期", "overdue"),
+            other => (other, other),
+        };
+        (zh.into(), en.into())
     } else {
-        "其他 otherwise".into()
+        ("其他".into(), "otherwise".into())
     }
 }
 
@@ -424,17 +427,23 @@ fn score_factor(f: &RiskFactorRule, firm: &Firm, meta: &RuleSetMeta) -> FactorSc
     };
     let points = hit.map(|b| b.points).unwrap_or(0);
     out.points = Some(points);
-    out.band = hit.map(band_text);
+    let (band_zh, band_en) = hit.map_or_else(|| ("—".into(), "—".into()), band_text);
+    out.band = hit.map(|_| {
+        if band_zh == band_en {
+            band_zh.clone()
+        } else {
+            format!("{band_zh} {band_en}")
+        }
+    });
     let fig = out.figure.clone().unwrap_or_default();
-    let band = out.band.clone().unwrap_or_else(|| "—".into());
     if out.reason.zh.is_empty() {
         out.reason = Msg::new(
             format!(
-                "{} {fig}，落在“{band}”档，得 {points}/{} 分",
+                "{} {fig}，落在“{band_zh}”档，得 {points}/{} 分",
                 f.label_zh, out.max_points
             ),
             format!(
-                "{} {fig}: band '{band}', {points} of {} points",
+                "{} {fig}: band '{band_en}', {points} of {} points",
                 f.label_en, out.max_points
             ),
         );
