@@ -233,7 +233,9 @@ def typst_bench(doc, font_dir, outdir):
     warm = statistics.median(times)
     n = os.cpu_count() or 1
     t = time.perf_counter()
-    with mp.Pool(n, initializer=_typst_worker_init, initargs=(font_dir,)) as pool:
+    # "spawn", not fork: the parent already runs typst's worker threads, and a forked child
+    # inherits their locks and deadlocks.
+    with mp.get_context("spawn").Pool(n, initializer=_typst_worker_init, initargs=(font_dir,)) as pool:
         sizes = pool.map(_typst_one, variants, chunksize=25)
     batch = time.perf_counter() - t
     return {"warm_ms": warm * 1000, "cold_ms": cold * 1000, "batch_s": batch, "bytes": len(pdf),
