@@ -231,6 +231,31 @@ fn demo_search_and_exit_codes() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("不存在的企业名"));
     // Usage errors exit 1.
     assert_eq!(run(&db, &["firm", "frobnicate"]).status.code(), Some(1));
+
+    // `fudao firm list | head -c 100`: the reader goes away early. No panic report.
+    use std::io::Read;
+    let mut child = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "firm", "list", "--limit", "500"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here (stdout handle dropped).
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked"),
+        "no panic report on a closed pipe: {err}"
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(141),
+        "ends like a tool killed by SIGPIPE"
+    );
 }
 
 #[test]
