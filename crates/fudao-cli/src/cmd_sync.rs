@@ -43,8 +43,10 @@ pub enum ConflictsCmd {
     },
 }
 
+/// Two workers: the next pull page downloads and decodes while the current one is applied.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()?)
 }

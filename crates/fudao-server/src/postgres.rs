@@ -4,7 +4,7 @@
 //! row-locked) inside the writing transaction, so sequence numbers of one team commit in
 //! order and a reader can never see seq n+1 without seq n.
 
-use crate::sqlite::{conflict_parts, RawRow};
+use crate::sqlite::{conflict_parts, RawRow, PULL_COLS};
 use crate::storage::*;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -265,7 +265,7 @@ impl Tx for PgTx<'_> {
     fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>> {
         self.all(
             &format!(
-                "SELECT {ROW_COLS} FROM rows WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                "SELECT {PULL_COLS} FROM rows WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3"
             ),
             &[&scope, &after, &limit],
         )?

@@ -144,6 +144,9 @@ impl RawRow {
 
 const ROW_COLS: &str =
     "kind, row_id, team_id, seq, version, deleted, data, stamps, updated_at, updated_by";
+/// [`ROW_COLS`] without the stamps (pulls do not need them; parsing them is costly).
+pub(crate) const PULL_COLS: &str =
+    "kind, row_id, team_id, seq, version, deleted, data, '{}', updated_at, updated_by";
 const CONFLICT_COLS: &str = "id, ctype, kind, row_id, team_id, field, base, server, incoming, mutation_id, device_id, user_id, created_at, resolved_at, resolved_by, resolution";
 
 fn conflict_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 16]> {
@@ -276,7 +279,7 @@ impl Tx for SqliteTx<'_> {
     }
     fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>> {
         let mut st = self.c.prepare_cached(&format!(
-            "SELECT {ROW_COLS} FROM rows WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            "SELECT {PULL_COLS} FROM rows WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
         ))?;
         let raw = st
             .query_map(params![scope, after, limit], row_from)?

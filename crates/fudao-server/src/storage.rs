@@ -159,7 +159,8 @@ pub trait Tx {
 
     fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>>;
     fn put_row(&mut self, row: &RowState) -> Result<()>;
-    /// Rows of `scope` with `seq > after`, in sequence order, at most `limit`.
+    /// Rows of `scope` with `seq > after`, in sequence order, at most `limit`. For pulls: the
+    /// rows come without their field stamps (`stamps` is empty), which only writes need.
     fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>>;
     fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>>;
 

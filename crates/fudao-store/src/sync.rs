@@ -383,60 +383,105 @@ fn pending_for(
         .collect()
 }
 
-fn apply_change(store: &Store, c: &Change) -> Result<()> {
+/// The stored version of a row, if the row exists (one cached statement per kind).
+fn local_version(conn: &Connection, kind: EntityKind, id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT version FROM {} WHERE id = ?1",
+            kind.as_str()
+        ))?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Whether the local table of `kind` has no row at all.
+fn kind_is_empty(conn: &Connection, kind: EntityKind) -> Result<bool> {
+    Ok(!conn
+        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {})", kind.as_str()))?
+        .query_row([], |r| r.get::<_, bool>(0))?)
+}
+
+/// What is known about the local tables when a page starts.
+struct PageState {
+    /// Any local edit pending at all? When not, the per-row look-up of pending edits is
+    /// skipped.
+    has_outbox: bool,
+    /// Kinds whose table was empty when the page started: a page lists each row once, so
+    /// every row of such a kind is new and needs no look-up (the initial sync).
+    empty: Vec<EntityKind>,
+}
+
+/// Applies one pulled row.
+fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
     let conn = store.connection();
-    let local = rows::load_raw(conn, c.kind, c.row_id)?;
-    if let Some((_, v, _)) = &local {
-        if *v >= c.version && *v > 0 {
+    let id = c.row_id.to_string();
+    let version = if page.empty.contains(&c.kind) {
+        None
+    } else {
+        local_version(conn, c.kind, &id)?
+    };
+    if let Some(v) = version {
+        if v >= c.version && v > 0 {
             return Ok(()); // already have this version (or newer)
         }
     }
     let Value::Object(server_doc) = &c.data else {
         return Err(StoreError::Corrupt {
             kind: c.kind.as_str(),
-            id: c.row_id.to_string(),
+            id,
             detail: "pulled data is not an object".into(),
         });
     };
-    let mut doc = server_doc.clone();
-    let mut deleted = c.deleted;
     // Unsynced local edits stay on top of the server's state.
-    for (op, fields) in pending_for(conn, c.kind, c.row_id)? {
-        match op.as_str() {
-            "delete" => deleted = true,
-            _ => {
-                deleted = false;
-                for (k, v) in fields {
-                    doc.insert(k, v);
+    let pending = if page.has_outbox {
+        pending_for(conn, c.kind, c.row_id)?
+    } else {
+        Vec::new()
+    };
+    let mut deleted = c.deleted;
+    let merged;
+    let doc = if pending.is_empty() {
+        server_doc
+    } else {
+        let mut d = server_doc.clone();
+        for (op, fields) in pending {
+            match op.as_str() {
+                "delete" => deleted = true,
+                _ => {
+                    deleted = false;
+                    for (k, v) in fields {
+                        d.insert(k, v);
+                    }
                 }
             }
         }
-    }
+        merged = d;
+        &merged
+    };
     let at = c.updated_at.to_rfc3339();
     let ctx = sync_ctx(store, &at, c.updated_by);
-    match &local {
-        None => rows::audit(conn, &ctx, c.kind, c.row_id, "_created", None, None)?,
-        Some((old, _, was_deleted)) => {
-            let mut keys: Vec<&String> = old.keys().chain(doc.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                let (o, n) = (old.get(k), doc.get(k));
-                if o != n {
-                    rows::audit(conn, &ctx, c.kind, c.row_id, k, o, n)?;
-                }
+    if version.is_none() {
+        rows::audit(conn, &ctx, c.kind, c.row_id, "_created", None, None)?;
+    } else if let Some((old, _, was_deleted)) = rows::load_raw(conn, c.kind, c.row_id)? {
+        let mut keys: Vec<&String> = old.keys().chain(doc.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let (o, n) = (old.get(k), doc.get(k));
+            if o != n {
+                rows::audit(conn, &ctx, c.kind, c.row_id, k, o, n)?;
             }
-            if *was_deleted != deleted {
-                rows::audit(
-                    conn,
-                    &ctx,
-                    c.kind,
-                    c.row_id,
-                    "_deleted",
-                    Some(&Value::Bool(*was_deleted)),
-                    Some(&Value::Bool(deleted)),
-                )?;
-            }
+        }
+        if was_deleted != deleted {
+            rows::audit(
+                conn,
+                &ctx,
+                c.kind,
+                c.row_id,
+                "_deleted",
+                Some(&Value::Bool(was_deleted)),
+                Some(&Value::Bool(deleted)),
+            )?;
         }
     }
     let team = c.team_id.map(|t| t.to_string());
@@ -445,7 +490,7 @@ fn apply_change(store: &Store, c: &Change) -> Result<()> {
         c.kind,
         c.row_id,
         team.as_deref(),
-        &doc,
+        doc,
         Some(c.version),
         deleted,
         &ctx,
@@ -490,7 +535,29 @@ mod failpoint {
 fn apply_page(store: &Store, page: &PullResponse, fail_after: Option<usize>) -> Result<()> {
     let conn = store.connection();
     let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
+    if page.changes.len() > 100 {
+        // A large page touches several indexes at random places (names, firm ids, search
+        // bigrams): with SQLite's default 2 MB page cache most of that time goes to evicting
+        // and re-reading pages. 64 MB (a soft limit, only used as needed) for this
+        // connection.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        // Checkpoint the WAL every 64 MB instead of every 4 MB: each checkpoint waits for
+        // two fsyncs, and an initial sync of a team writes a few hundred MB.
+        conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
+    }
     let tx = conn.unchecked_transaction()?;
+    let mut kinds: Vec<EntityKind> = page.changes.iter().map(|c| c.kind).collect();
+    kinds.sort_by_key(|k| k.as_str());
+    kinds.dedup();
+    let mut state = PageState {
+        has_outbox: conn.query_row("SELECT EXISTS (SELECT 1 FROM outbox)", [], |r| r.get(0))?,
+        empty: Vec::new(),
+    };
+    for k in kinds {
+        if kind_is_empty(conn, k)? {
+            state.empty.push(k);
+        }
+    }
     for (i, c) in page.changes.iter().enumerate() {
         if crash_at == Some(i) {
             failpoint::exit();
@@ -501,7 +568,7 @@ fn apply_page(store: &Store, page: &PullResponse, fail_after: Option<usize>) -> 
                 source: std::io::Error::other("injected failure while applying a pulled page"),
             });
         }
-        apply_change(store, c)?;
+        apply_change(store, c, &state)?;
     }
     store.meta_set(keys::CURSOR, &page.next_cursor)?;
     store.meta_set(keys::LAST_SYNC, &crate::now_rfc3339())?;

@@ -112,7 +112,19 @@ pub async fn push_all<R: LocalReplica>(
     }
 }
 
-/// Pulls and applies pages until the server has no more.
+fn fetch(
+    client: &Client,
+    cursor: Option<String>,
+    limit: u32,
+) -> tokio::task::JoinHandle<Result<PullResponse, ClientError>> {
+    let client = client.clone();
+    tokio::spawn(async move { client.pull(&PullRequest { cursor, limit }).await })
+}
+
+/// Pulls and applies pages until the server has no more. The next page is requested (on
+/// another task) while the current one is applied; it is applied only after the current
+/// page and its cursor have committed, so an interruption anywhere resumes from the stored
+/// cursor.
 pub async fn pull_all<R: LocalReplica>(
     client: &Client,
     replica: &R,
@@ -120,15 +132,19 @@ pub async fn pull_all<R: LocalReplica>(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
+    let cursor = replica.cursor().map_err(local)?;
+    let mut next = fetch(client, cursor, opts.pull_limit);
     loop {
-        let cursor = replica.cursor().map_err(local)?;
-        let page = client
-            .pull(&PullRequest {
-                cursor,
-                limit: opts.pull_limit,
-            })
-            .await?;
-        replica.apply_page(&page).map_err(local)?;
+        let page = (&mut next)
+            .await
+            .map_err(|e| ClientError::Protocol(format!("pull task failed: {e}")))??;
+        if page.more {
+            next = fetch(client, Some(page.next_cursor.clone()), opts.pull_limit);
+        }
+        if let Err(e) = replica.apply_page(&page) {
+            next.abort();
+            return Err(local(e));
+        }
         report.pages += 1;
         report.pulled += page.changes.len();
         progress(Progress::Pulled {
