@@ -19,7 +19,7 @@ fi
 
 case "$MODE" in
   --deb)
-    # The Tauri CLI runs `npm --prefix ui run build` (beforeBuildCommand) and cargo --release.
+    # The Tauri CLI runs `npm run build` in ui/ (beforeBuildCommand) and cargo --release.
     cd "$ROOT"
     "$ROOT/ui/node_modules/.bin/tauri" build --config src-tauri/tauri.conf.json --bundles deb
     ls -la "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb

@@ -37,6 +37,8 @@ macro_rules! mirror_struct {
     };
 }
 
+pub(crate) use mirror_struct;
+
 macro_rules! mirror_enum {
     ($(#[$m:meta])* $name:ident = $($cp:ident)::+ { $($v:ident),+ $(,)? }) => {
         $(#[$m])*
@@ -80,6 +82,12 @@ mirror_struct!(
     /// One problem with one field of one record.
     FieldError = fudao_core::error::FieldError { field: String, code: String, message: Msg }
 );
+
+impl From<fudao_core::Msg> for Msg {
+    fn from(m: fudao_core::Msg) -> Self {
+        Msg { zh: m.zh, en: m.en }
+    }
+}
 
 impl From<fudao_core::FieldError> for FieldError {
     fn from(e: fudao_core::FieldError) -> Self {

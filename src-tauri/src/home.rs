@@ -114,7 +114,7 @@ pub async fn home_overview(state: State<'_, AppState>) -> AppResult<HomeOverview
                     created_on: p.created_on,
                 })
                 .collect();
-            draft_plans.sort_by(|a, b| b.created_on.cmp(&a.created_on));
+            draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
             draft_plans.truncate(MAX_ROWS);
             let ns = &r.need_satisfaction;
             Ok(HomeOverview {

@@ -4,12 +4,18 @@
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod eval;
+pub mod firms;
 pub mod home;
+pub mod import;
 pub mod plans;
+pub mod products;
 pub mod state;
+pub mod sync;
+pub mod team;
 
 use specta_typescript::Typescript;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// The command registry; also the source of the generated TypeScript bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
@@ -18,6 +24,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::app_info,
             commands::vocabulary,
             commands::search_firms,
+            firms::list_firms,
+            firms::firm_tags,
             commands::get_firm,
             commands::new_firm,
             commands::check_firm,
@@ -32,6 +40,22 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::backup_db,
             commands::restore_db,
             home::home_overview,
+            eval::evaluate_firm,
+            products::products,
+            products::product_fits,
+            team::team_overview,
+            team::export_team_kpi,
+            team::members,
+            team::assign_firms,
+            import::import_preview,
+            import::import_commit,
+            sync::sync_status,
+            sync::sync_login,
+            sync::sync_logout,
+            sync::sync_online,
+            sync::sync_now,
+            sync::sync_conflicts,
+            sync::resolve_conflict,
             plans::latest_plan,
             plans::draft_plan,
             plans::edit_plan_section,
@@ -39,6 +63,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             plans::plan_pdf,
             plans::save_plan_pdf,
         ])
+        .events(collect_events![sync::SyncProgress])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

@@ -70,7 +70,7 @@ fn plan_error(e: fudao_core::plan::PlanError) -> AppError {
 
 fn latest(s: &Store, firm_id: Uuid) -> AppResult<Option<Plan>> {
     let mut v: Vec<Plan> = s.children_of_firm(firm_id)?;
-    v.sort_by(|a, b| b.version.cmp(&a.version));
+    v.sort_by_key(|p| std::cmp::Reverse(p.version));
     Ok(v.into_iter().next())
 }
 
@@ -85,7 +85,7 @@ fn get_plan(s: &Store, id: Uuid) -> AppResult<Plan> {
 }
 
 /// The product catalogue synced into the store, or the built-in one when there is none.
-fn catalog(s: &Store) -> AppResult<Catalog> {
+pub(crate) fn catalog(s: &Store) -> AppResult<Catalog> {
     let mut products: Vec<Product> = s.list()?;
     let builtin = builtin_catalog();
     if products.is_empty() {

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 pub struct AppState {
     store: Arc<Mutex<Result<Store, AppError>>>,
     pub db_path: PathBuf,
+    /// The firm list's matching ids (see `firms`).
+    pub list_cache: Arc<crate::firms::ListCache>,
 }
 
 impl AppState {
@@ -18,6 +20,7 @@ impl AppState {
         Self {
             store: Arc::new(Mutex::new(store)),
             db_path: path,
+            list_cache: Arc::default(),
         }
     }
 
@@ -46,6 +49,7 @@ impl AppState {
     pub async fn restore_from(&self, src: PathBuf) -> AppResult<()> {
         let store = Arc::clone(&self.store);
         let path = self.db_path.clone();
+        let cache = Arc::clone(&self.list_cache);
         tauri::async_runtime::spawn_blocking(move || {
             let head = std::fs::read(&src).map_err(|e| io_error(&src, e))?;
             if !head.starts_with(b"SQLite format 3\0") {
@@ -75,6 +79,7 @@ impl AppState {
             }
             std::fs::write(&path, &head).map_err(|e| io_error(&path, e))?;
             *guard = Store::open(&path).map_err(AppError::from);
+            cache.clear();
             guard.as_ref().map(|_| ()).map_err(Clone::clone)
         })
         .await

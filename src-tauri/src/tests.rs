@@ -121,3 +121,180 @@ fn vocabulary_has_bilingual_labels() {
         .iter()
         .any(|o| o.key == "370102" && o.zh == "历下区"));
 }
+
+/// The firm list pages through the ids of the matching firms and sees writes made since.
+#[test]
+fn firm_list_pages_and_refreshes_after_writes() {
+    use crate::firms::{page, ListCache};
+    use fudao_store::list::FirmFilter;
+    let mut s = demo_store();
+    let cache = ListCache::default();
+    let total = s.count(core::EntityKind::Firm).unwrap() as u32;
+    let p1 = page(&s, &cache, FirmFilter::default(), 0, 25).unwrap();
+    assert_eq!((p1.total, p1.offset, p1.rows.len()), (total, 0, 25));
+    let p2 = page(&s, &cache, FirmFilter::default(), 25, 25).unwrap();
+    assert!(p2.rows.iter().all(|r| p1.rows.iter().all(|x| x.id != r.id)));
+    // Past the end: an empty page, offset clamped.
+    let end = page(&s, &cache, FirmFilter::default(), 10_000, 25).unwrap();
+    assert_eq!((end.offset, end.rows.len()), (total, 0));
+    // A new firm shows up on the next request for the same filter.
+    let f = core::Firm::new(
+        uuid::Uuid::now_v7(),
+        &fudao_core::uscc::compose("91", "370102", "MA3C4QXY").unwrap(),
+        "阿尔法量子测试有限公司",
+    );
+    s.put(&f).unwrap();
+    let again = page(&s, &cache, FirmFilter::default(), 0, 25).unwrap();
+    assert_eq!(again.total, total + 1);
+    let q = FirmFilter {
+        query: "aeflz".into(),
+        ..Default::default()
+    };
+    let hit = page(&s, &cache, q, 0, 25).unwrap();
+    assert_eq!(hit.total, 1);
+    assert_eq!(hit.rows[0].name, "阿尔法量子测试有限公司");
+}
+
+/// The 评估 view carries the library's figures unchanged for every demo firm.
+#[test]
+fn evaluation_view_matches_the_library() {
+    use fudao_core::eval::{evaluate, RuleBook};
+    let s = demo_store();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let mut graded = std::collections::HashSet::new();
+    for f in s.list::<core::Firm>().unwrap() {
+        let e = evaluate(&f, today, RuleBook::builtin());
+        let v = crate::eval::evaluation_of(&f, today).unwrap();
+        assert_eq!(v.tech_sme.total, e.tech_sme.total);
+        assert_eq!(v.tech_sme.indicators.len(), e.tech_sme.indicators.len());
+        assert_eq!(v.tech_sme.verdict.key, e.tech_sme.verdict.key());
+        assert_eq!(v.high_tech.items.len(), e.high_tech.items.len());
+        assert_eq!(v.srdi.verdict.key, e.srdi.verdict.key());
+        assert_eq!(
+            (v.risk.score, v.risk.grade.as_str()),
+            (e.risk.score, e.risk.grade.as_str())
+        );
+        assert_eq!(
+            v.risk.groups.iter().map(|g| g.points).sum::<u32>(),
+            e.risk.score,
+            "group subtotals add up to the score"
+        );
+        graded.insert(v.risk.grade);
+    }
+    assert!(
+        graded.len() >= 2,
+        "demo firms span several risk grades: {graded:?}"
+    );
+}
+
+/// Each product's fits agree with matching the whole catalogue firm by firm.
+#[test]
+fn product_fits_agree_with_matching() {
+    use fudao_core::matching::match_products;
+    let s = demo_store();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let firms: Vec<core::Firm> = s.list().unwrap();
+    let needs: Vec<core::Need> = s.list().unwrap();
+    let catalog = crate::plans::catalog(&s).unwrap();
+    let mut any = 0;
+    for p in catalog.products.iter().filter(|p| p.active).take(6) {
+        let fits = crate::products::fits_of(&firms, &needs, p, today);
+        assert_eq!(fits.checked as usize, firms.len());
+        for f in &fits.eligible {
+            let firm = firms.iter().find(|x| x.id == f.firm_id).unwrap();
+            let r = match_products(firm, None, std::slice::from_ref(p), today);
+            assert_eq!(
+                r.eligible.len(),
+                1,
+                "{} is eligible for {}",
+                firm.name,
+                p.name
+            );
+        }
+        assert!(fits.eligible.windows(2).all(|w| w[0].score >= w[1].score));
+        any += fits.eligible_total + fits.near_miss_total;
+    }
+    assert!(any > 0, "demo firms fit some products");
+}
+
+/// The team view's per-coach figures are the library's KPIs for each coach, and the export
+/// writes a workbook fudao-io can read back.
+#[test]
+fn team_overview_and_export() {
+    use fudao_core::kpi::{compute, KpiData, KpiParams, Scope};
+    let s = demo_store();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let o = crate::team::overview(&s, from, today, today).unwrap();
+    assert_eq!(o.months.len(), 11);
+    assert!(!o.members.is_empty());
+    let firms: Vec<core::Firm> = s.list().unwrap();
+    assert_eq!(
+        o.members.iter().map(|m| m.caseload).sum::<u32>() + o.unassigned,
+        firms.len() as u32
+    );
+    let (teams, needs, visits, feedback) = (
+        s.list().unwrap(),
+        s.list().unwrap(),
+        s.list().unwrap(),
+        s.list().unwrap(),
+    );
+    let data = KpiData {
+        teams: &teams,
+        firms: &firms,
+        needs: &needs,
+        visits: &visits,
+        feedback: &feedback,
+    };
+    for m in &o.members {
+        let r = compute(
+            &data,
+            KpiParams::new(Scope::Coach(m.user_id.unwrap()), from, today, today),
+        );
+        assert_eq!(m.coached_firms as usize, r.coached_firms.current.count);
+        assert_eq!(m.disbursed, r.need_satisfaction.disbursed);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team.xlsx");
+    fudao_io::export::write_xlsx(&path, &crate::team::kpi_sheets(&o)).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
+}
+
+/// The import wizard's dry run writes nothing and reports what the real import then does.
+#[test]
+fn import_dry_run_then_commit() {
+    let mut s = Store::open_in_memory().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let good = fudao_core::uscc::compose("91", "370102", "MA3C4QXY").unwrap();
+    let other = fudao_core::uscc::compose("91", "370103", "MA3C4QXW").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firms.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "统一社会信用代码,企业名称,职工总数,微信群\n{good},济南量子科技有限公司,12,有\n91370102XXXXXXXX,济南坏码科技有限公司,5,无\n{other},济南星河科技有限公司,abc,有\n"
+        ),
+    )
+    .unwrap();
+    let dry = crate::import::run(&mut s, &path, true, today).unwrap();
+    assert!(!dry.committed);
+    assert_eq!(
+        s.count(core::EntityKind::Firm).unwrap(),
+        0,
+        "a dry run writes nothing"
+    );
+    assert_eq!(dry.unknown_columns, ["微信群"]);
+    assert!(dry.columns.iter().any(|c| c.field == "uscc"));
+    let bad_rows: Vec<u32> = dry.problems.iter().map(|p| p.row).collect();
+    assert!(
+        bad_rows.contains(&3) && bad_rows.contains(&4),
+        "{bad_rows:?}"
+    );
+    assert_eq!(dry.created, 1);
+    assert_eq!(dry.preview[0].uscc, good);
+    let done = crate::import::run(&mut s, &path, false, today).unwrap();
+    assert!(done.committed);
+    assert_eq!(done.created, 1);
+    assert_eq!(s.count(core::EntityKind::Firm).unwrap(), 1);
+}

@@ -40,6 +40,14 @@ async fn coach_flow_in_the_real_window() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("fudao.db");
     seed(&db);
+    let tech = Store::open(&db)
+        .unwrap()
+        .firm_ids(&fudao_store::list::FirmFilter {
+            query: "科技".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .len();
     let (driver, ui) = launch(&app_path(), &db, tmp.path()).await;
 
     // Home, in Chinese, with the window title.
@@ -47,14 +55,58 @@ async fn coach_flow_in_the_real_window() {
     let title = ui.c.title().await.unwrap();
     assert!(title.contains("金融辅导工作台"), "document title {title}");
     ui.wait_text("企业数").await;
+    // Wait for the data, not just the titles.
+    ui.wait_text("本年度指标").await;
+    ui.wait_text("300").await;
     ui.shot("01-home").await;
 
     // Firms list: search by Chinese substring.
     ui.click("nav-firms").await;
+    ui.wait_text_of("firm-count", "共 300 家企业").await;
     ui.type_into("firm-search", "科技").await;
-    ui.by_id("firm-row").await;
+    ui.click_css("[data-testid='firm-count'][data-query='科技']")
+        .await;
     assert!(ui.text_of("firm-count").await.contains("找到"));
+    // As many as the store finds, the first one shown in full.
+    ui.wait_text_of("firm-count", &format!("找到 {tech} 家企业"))
+        .await;
+    // (WebKitWebDriver reports no text for ellipsised cells: read the name's title.)
+    let first =
+        ui.c.find(Locator::Css(
+            "[data-testid='firm-row'][data-index='0'] [data-testid='firm-row-name']",
+        ))
+        .await
+        .unwrap()
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        first.contains("科技"),
+        "first row {first:?} does not match 科技"
+    );
     ui.shot("02-firms-search").await;
+    // Every firm is listed without a query; a district filter narrows the list.
+    ui.type_into("firm-search", "").await;
+    ui.wait_text_of("firm-count", "共 300 家企业").await;
+    ui.click_css("[data-testid='filter-district'] .ant-select-selector")
+        .await;
+    ui.click_css(".ant-select-item-option[title='历下区']")
+        .await;
+    ui.wait_text_of("firm-count", "找到").await;
+    let filtered: u32 = ui
+        .text_of("firm-count")
+        .await
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert!(
+        filtered > 0 && filtered < 300,
+        "district filter gives {filtered}"
+    );
+    ui.shot("02b-firms-filtered").await;
 
     // Create a firm with validation errors, see them inline, then fix them.
     ui.click("new-firm").await;
@@ -120,6 +172,21 @@ async fn coach_flow_in_the_real_window() {
     ui.by_id("visit-item").await;
     ui.wait_text("补充近三年财务报表").await;
     ui.shot("06-firm-visits").await;
+
+    // 评估: score breakdown chart, designation gaps and risk grade.
+    ui.tab("评估").await;
+    ui.by_id("indicators").await;
+    ui.by_id("risk-grade").await;
+    ui.wait_text("科技型中小企业评价得分构成").await;
+    assert!(
+        ui.by_id("score-chart")
+            .await
+            .find(Locator::Css("svg"))
+            .await
+            .is_ok(),
+        "the score chart is drawn"
+    );
+    ui.shot("06b-firm-evaluation").await;
 
     // Draft the 一企一策 plan and preview its PDF inside the app.
     ui.tab("一企一策").await;
@@ -200,6 +267,27 @@ async fn coach_flow_in_the_real_window() {
     ui.shot("10-search-initials").await;
     hit.click().await.unwrap();
     ui.wait_text(&valid).await;
+
+    // 产品库: the catalogue and the firms a product fits.
+    ui.click("nav-products").await;
+    ui.click_css("[data-testid='product-row'] td").await;
+    ui.wait_text_of("fits-checked", "已比对本机").await;
+    ui.shot("13-products").await;
+    ui.click_css(".ant-drawer-close").await;
+
+    // 团队: KPIs by coach with charts.
+    ui.click("nav-team").await;
+    ui.by_id("member-row").await;
+    ui.by_id("chart-by-coach").await;
+    ui.shot("14-team").await;
+
+    // 导入 and 同步 (their file dialog and server are not driven here).
+    ui.click("nav-import").await;
+    ui.by_id("import-pick").await;
+    ui.shot("15-import").await;
+    ui.click("nav-sync").await;
+    ui.wait_text("尚未登录同步服务器").await;
+    ui.shot("16-sync").await;
 
     // Settings, then English.
     ui.click("nav-settings").await;

@@ -15,6 +15,10 @@ import Home from "./pages/Home";
 import Firms from "./pages/Firms";
 import FirmDetail from "./pages/FirmDetail";
 import Settings from "./pages/Settings";
+import Products from "./pages/Products";
+import Team from "./pages/Team";
+import Import from "./pages/Import";
+import Sync, { OnlineTag } from "./pages/Sync";
 
 const { Sider, Header, Content } = Layout;
 
@@ -69,6 +73,10 @@ export default function App() {
     () => [
       { key: "/", label: <span data-testid="nav-home">{t("nav.home")}</span> },
       { key: "/firms", label: <span data-testid="nav-firms">{t("nav.firms")}</span> },
+      { key: "/products", label: <span data-testid="nav-products">{t("nav.products")}</span> },
+      { key: "/team", label: <span data-testid="nav-team">{t("nav.team")}</span> },
+      { key: "/import", label: <span data-testid="nav-import">{t("nav.import")}</span> },
+      { key: "/sync", label: <span data-testid="nav-sync">{t("nav.sync")}</span> },
       { key: "/settings", label: <span data-testid="nav-settings">{t("nav.settings")}</span> },
     ],
     [t],
@@ -88,6 +96,7 @@ export default function App() {
               <GlobalSearch />
               <Tag>{t("search.hint")}</Tag>
               <div style={{ flex: 1 }} />
+              <OnlineTag />
               <Segmented
                 data-testid="lang-switch"
                 value={lang}
@@ -107,6 +116,10 @@ export default function App() {
                 <Route path="/firms" element={<Firms />} />
                 <Route path="/firms/new" element={<FirmDetail />} />
                 <Route path="/firms/:id" element={<FirmDetail />} />
+                <Route path="/products" element={<Products />} />
+                <Route path="/team" element={<Team />} />
+                <Route path="/import" element={<Import />} />
+                <Route path="/sync" element={<Sync />} />
                 <Route path="/settings" element={<Settings />} />
               </Routes>
             </Content>

@@ -11,6 +11,7 @@
 pub mod demo;
 mod error;
 pub mod import;
+pub mod list;
 mod migrations;
 mod rows;
 pub mod search;

@@ -94,7 +94,28 @@ impl Ui {
         el.click().await.unwrap();
         el.send_keys(&(Key::Control + "a")).await.unwrap();
         el.send_keys(&Key::Backspace.to_string()).await.unwrap();
-        el.send_keys(text).await.unwrap();
+        if !text.is_empty() {
+            el.send_keys(text).await.unwrap();
+        }
+    }
+    /// Clicks the element `loc` finds once it can be clicked (antd animates dropdowns and
+    /// drawers in: the element exists before it takes clicks).
+    pub async fn click_css(&self, css: &str) {
+        let start = Instant::now();
+        loop {
+            let res = match self.c.find(Locator::Css(css)).await {
+                Ok(el) => el.click().await,
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(()) => return,
+                Err(e) if start.elapsed() > Duration::from_secs(15) => {
+                    self.fail_shot("click").await;
+                    panic!("cannot click {css}: {e}");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
     pub async fn click(&self, id: &str) {
         self.by_id(id).await.click().await.unwrap();

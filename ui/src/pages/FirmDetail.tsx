@@ -13,6 +13,7 @@ import IpQualifications from "./firm/IpQualifications";
 import Needs from "./firm/Needs";
 import Visits from "./firm/Visits";
 import History from "./firm/History";
+import Evaluation from "./firm/Evaluation";
 import PlanTab from "./firm/PlanTab";
 
 export default function FirmDetail() {
@@ -65,10 +66,13 @@ export default function FirmDetail() {
       setDirty(false);
       message.success(t("firm.saved"));
       await qc.invalidateQueries({ queryKey: ["search"] });
+      await qc.invalidateQueries({ queryKey: ["firms"] });
+      await qc.invalidateQueries({ queryKey: ["firm-tags"] });
       await qc.invalidateQueries({ queryKey: ["app-info"] });
       await qc.invalidateQueries({ queryKey: ["home"] });
       qc.setQueryData(["firm", saved.id], saved);
       await qc.invalidateQueries({ queryKey: ["history", saved.id] });
+      await qc.invalidateQueries({ queryKey: ["evaluation", saved.id] });
       if (isNew) navigate(`/firms/${saved.id}`, { replace: true });
       else setDraft(saved);
     } catch (e) {
@@ -99,6 +103,7 @@ export default function FirmDetail() {
     { key: "ip", label: t("firm.tab.ip"), children: <IpQualifications firm={draft} errors={errors} update={update} /> },
     { key: "needs", label: <span data-testid="tab-needs">{t("firm.tab.needs")}</span>, disabled: isNew, children: isNew ? null : <Needs firmId={draft.id} /> },
     { key: "visits", label: <span data-testid="tab-visits">{t("firm.tab.visits")}</span>, disabled: isNew, children: isNew ? null : <Visits firmId={draft.id} /> },
+    { key: "eval", label: <span data-testid="tab-eval">{t("firm.tab.eval")}</span>, disabled: isNew, children: isNew ? null : <Evaluation firmId={draft.id} /> },
     { key: "plan", label: <span data-testid="tab-plan">{t("firm.tab.plan")}</span>, disabled: isNew, children: isNew ? null : <PlanTab firmId={draft.id} /> },
     { key: "history", label: <span data-testid="tab-history">{t("firm.tab.history")}</span>, disabled: isNew, children: isNew ? null : <History firmId={draft.id} /> },
   ];

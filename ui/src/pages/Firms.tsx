@@ -1,62 +1,130 @@
-import { useRef, useState } from "react";
-import { Alert, Button, Empty, Input, Space, Tag, Typography } from "antd";
-import { useQuery } from "@tanstack/react-query";
+import { useMemo, useRef, useState } from "react";
+import { Alert, Button, Empty, Input, Select, Skeleton, Space, Tag, Typography } from "antd";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
-import { commands, type FirmHit } from "../bindings";
+import { useNavigate, useSearchParams } from "react-router";
+import { commands, type FirmFilter, type FirmPage, type FirmRow } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useDebounced, useLang } from "../hooks";
-import { useVocabulary, label } from "../vocabulary";
+import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
 
 const ROW = 40;
+/** Rows fetched per IPC call; only the pages in view are fetched. */
+export const PAGE = 100;
+const COLS = "2.2fr 1.5fr 0.8fr 1.3fr 0.8fr 1.6fr 0.7fr 1.2fr";
 
-/** A virtualised list of firms: only the visible rows are in the DOM. */
-function FirmRows({ rows }: { rows: FirmHit[] }) {
+export const emptyFilter: FirmFilter = {
+  query: "",
+  district: null,
+  industry: null,
+  qualification: null,
+  first_loan_list: null,
+  need_status: null,
+  tag: null,
+  coach_id: null,
+};
+
+function fetchPage(filter: FirmFilter, page: number): Promise<FirmPage> {
+  return call(commands.listFirms(filter, page * PAGE, PAGE));
+}
+
+/** A virtualised table over every matching firm: only the rows in view are fetched and drawn. */
+function FirmTable({ filter, total, first }: { filter: FirmFilter; total: number; first: FirmPage }) {
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
   const navigate = useNavigate();
   const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 12 });
-  const cols = "2.2fr 1.4fr 1fr 0.8fr";
+  const v = useVirtualizer({
+    count: total,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW,
+    overscan: 10,
+    initialRect: { width: 1200, height: 800 },
+  });
+  const items = v.getVirtualItems();
+  const pages = useMemo(() => {
+    if (items.length === 0) return [];
+    const a = Math.floor(items[0].index / PAGE);
+    const b = Math.floor(items[items.length - 1].index / PAGE);
+    const out: number[] = [];
+    for (let p = Math.max(a, 1); p <= b; p++) out.push(p);
+    return out;
+  }, [items]);
+  const results = useQueries({
+    queries: pages.map((p) => ({
+      queryKey: ["firms", filter, p],
+      queryFn: () => fetchPage(filter, p),
+      staleTime: 30_000,
+    })),
+  });
+  const byPage = new Map<number, FirmRow[]>([[0, first.rows]]);
+  pages.forEach((p, i) => {
+    const d = results[i]?.data;
+    if (d) byPage.set(p, d.rows);
+  });
+  const qualLabel = (k: string) => label(vocab?.qualification_kind, k, lang);
   return (
-    <div style={{ border: "1px solid #f0f0f0", borderRadius: 8 }}>
-      <div style={{ display: "grid", gridTemplateColumns: cols, padding: "10px 12px", background: "#fafafa", fontWeight: 600 }}>
+    <div style={{ border: "1px solid #f0f0f0", borderRadius: 8, background: "#fff" }}>
+      <div style={{ display: "grid", gridTemplateColumns: COLS, gap: 8, padding: "10px 12px", background: "#fafafa", fontWeight: 600 }}>
         <span>{t("firm.name")}</span>
         <span>{t("firm.uscc")}</span>
         <span>{t("firm.district")}</span>
-        <span>{t("firms.matched")}</span>
+        <span>{t("firms.industry")}</span>
+        <span>{t("firms.coach")}</span>
+        <span>{t("firms.qualifications")}</span>
+        <span>{t("firms.firstLoan")}</span>
+        <span>{t("firm.tags")}</span>
       </div>
-      <div ref={parent} style={{ height: "calc(100vh - 260px)", overflow: "auto" }} data-testid="firm-rows">
+      <div ref={parent} style={{ height: "calc(100vh - 330px)", minHeight: 240, overflow: "auto" }} data-testid="firm-rows">
         <div style={{ height: v.getTotalSize(), position: "relative" }}>
-          {v.getVirtualItems().map((it) => {
-            const r = rows[it.index];
+          {items.map((it) => {
+            const r = byPage.get(Math.floor(it.index / PAGE))?.[it.index % PAGE];
+            const style = {
+              position: "absolute" as const,
+              top: 0,
+              left: 0,
+              right: 0,
+              height: ROW,
+              transform: `translateY(${it.start}px)`,
+              display: "grid",
+              gridTemplateColumns: COLS,
+              gap: 8,
+              alignItems: "center",
+              padding: "0 12px",
+              borderTop: "1px solid #f5f5f5",
+              whiteSpace: "nowrap" as const,
+              overflow: "hidden",
+            };
+            if (!r) {
+              return (
+                <div key={`loading-${it.index}`} style={style}>
+                  <Skeleton.Input active size="small" style={{ width: 240 }} />
+                </div>
+              );
+            }
             return (
-              <div
-                key={r.id}
-                data-testid="firm-row"
-                onClick={() => navigate(`/firms/${r.id}`)}
-                style={{
-                  position: "absolute",
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW,
-                  transform: `translateY(${it.start}px)`,
-                  display: "grid",
-                  gridTemplateColumns: cols,
-                  alignItems: "center",
-                  padding: "0 12px",
-                  borderTop: "1px solid #f5f5f5",
-                  cursor: "pointer",
-                }}
-              >
-                <span>{r.name}</span>
+              <div key={r.id} data-testid="firm-row" data-index={it.index} onClick={() => navigate(`/firms/${r.id}`)} style={{ ...style, cursor: "pointer" }}>
+                <span data-testid="firm-row-name" title={r.name} style={{ overflow: "hidden", textOverflow: "ellipsis" }}>
+                  {r.name}
+                </span>
                 <Typography.Text type="secondary">{r.uscc}</Typography.Text>
                 <span>{r.district ? label(vocab?.district, r.district, lang) : "—"}</span>
-                <span>
-                  <Tag>{t(`firms.by.${r.matched}`)}</Tag>
+                <span style={{ overflow: "hidden", textOverflow: "ellipsis" }}>{r.industry ? label(vocab?.industry, r.industry.slice(0, 1), lang) : "—"}</span>
+                <span>{r.coach_name ?? "—"}</span>
+                <span style={{ overflow: "hidden" }}>
+                  {r.qualifications.map((q) => (
+                    <Tag key={q} color="blue">
+                      {qualLabel(q)}
+                    </Tag>
+                  ))}
+                </span>
+                <span>{r.first_loan_list ? <Tag color="gold">{t("common.yes")}</Tag> : ""}</span>
+                <span style={{ overflow: "hidden" }}>
+                  {r.tags.map((g) => (
+                    <Tag key={g}>{g}</Tag>
+                  ))}
                 </span>
               </div>
             );
@@ -71,15 +139,23 @@ export default function Firms() {
   const { t } = useTranslation();
   const lang = useLang();
   const navigate = useNavigate();
+  const vocab = useVocabulary();
   const [text, setText] = useState("");
-  const q = useDebounced(text.trim(), 100);
-  const hits = useQuery({
-    queryKey: ["search", q, 5000],
-    queryFn: () => call(commands.searchFirms(q, 5000)),
-    enabled: q.length > 0,
+  const [params] = useSearchParams();
+  const members = useMembers();
+  const [filter, setFilter] = useState<FirmFilter>(() => ({ ...emptyFilter, coach_id: params.get("coach") }));
+  const q = useDebounced(text.trim(), 80);
+  const full: FirmFilter = useMemo(() => ({ ...filter, query: q }), [filter, q]);
+  const first = useQuery({
+    queryKey: ["firms", full, 0],
+    queryFn: () => fetchPage(full, 0),
     placeholderData: (prev) => prev,
+    staleTime: 30_000,
   });
-  const rows = q.length > 0 ? (hits.data ?? []) : [];
+  const tags = useQuery({ queryKey: ["firm-tags"], queryFn: () => call(commands.firmTags()), staleTime: 60_000 });
+  const set = (patch: Partial<FirmFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const total = first.data?.total ?? 0;
+  const anyFilter = q.length > 0 || Object.entries(filter).some(([k, v]) => k !== "query" && v !== null);
   return (
     <div data-testid="page-firms">
       <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 12 }}>
@@ -100,13 +176,95 @@ export default function Firms() {
         onChange={(e) => setText(e.target.value)}
         style={{ marginBottom: 12 }}
       />
-      {hits.error && <Alert type="error" showIcon message={errorText(hits.error, lang)} />}
-      {q.length > 0 && (
-        <Typography.Paragraph type="secondary" data-testid="firm-count">
-          {t("firms.count", { count: rows.length })}
-        </Typography.Paragraph>
-      )}
-      {rows.length > 0 ? <FirmRows rows={rows} /> : <Empty description={q ? t("firms.none") : t("firms.typeToSearch")} />}
+      <Space wrap style={{ marginBottom: 12 }} data-testid="firm-filters">
+        <Select
+          data-testid="filter-district"
+          allowClear
+          style={{ width: 130 }}
+          placeholder={t("firm.district")}
+          value={filter.district}
+          options={selectOptions(vocab?.district, lang)}
+          onChange={(v) => set({ district: v ?? null })}
+        />
+        <Select
+          data-testid="filter-industry"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          style={{ width: 200 }}
+          placeholder={t("firms.industry")}
+          value={filter.industry}
+          options={selectOptions(vocab?.industry, lang)}
+          onChange={(v) => set({ industry: v ?? null })}
+        />
+        <Select
+          data-testid="filter-qualification"
+          allowClear
+          style={{ width: 170 }}
+          placeholder={t("firms.qualifications")}
+          value={filter.qualification}
+          options={selectOptions(vocab?.qualification_kind, lang)}
+          onChange={(v) => set({ qualification: v ?? null })}
+        />
+        <Select
+          data-testid="filter-first-loan"
+          allowClear
+          style={{ width: 150 }}
+          placeholder={t("firm.firstLoanList")}
+          value={filter.first_loan_list === null ? null : filter.first_loan_list ? "yes" : "no"}
+          options={[
+            { value: "yes", label: t("firms.onList") },
+            { value: "no", label: t("firms.notOnList") },
+          ]}
+          onChange={(v) => set({ first_loan_list: v === undefined || v === null ? null : v === "yes" })}
+        />
+        <Select
+          data-testid="filter-need-status"
+          allowClear
+          style={{ width: 150 }}
+          placeholder={t("firms.needStatus")}
+          value={filter.need_status}
+          options={selectOptions(vocab?.need_status, lang)}
+          onChange={(v) => set({ need_status: v ?? null })}
+        />
+        <Select
+          data-testid="filter-coach"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          style={{ width: 150 }}
+          placeholder={t("firms.coach")}
+          value={filter.coach_id}
+          options={(members ?? []).map((m) => ({ value: m.id, label: m.name }))}
+          onChange={(v) => set({ coach_id: v ?? null })}
+        />
+        <Select
+          data-testid="filter-tag"
+          allowClear
+          showSearch
+          style={{ width: 170 }}
+          placeholder={t("firm.tags")}
+          value={filter.tag}
+          options={(tags.data ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` }))}
+          onChange={(v) => set({ tag: v ?? null })}
+        />
+        {anyFilter && (
+          <Button
+            onClick={() => {
+              setText("");
+              setFilter(emptyFilter);
+            }}
+          >
+            {t("firms.clear")}
+          </Button>
+        )}
+      </Space>
+      {first.error && <Alert type="error" showIcon message={errorText(first.error, lang)} />}
+      <Typography.Paragraph type="secondary" data-testid="firm-count" data-query={first.data && !first.isPlaceholderData ? q : undefined}>
+        {first.data ? (anyFilter ? t("firms.count", { count: total }) : t("firms.all", { count: total })) : t("firms.loading")}
+      </Typography.Paragraph>
+      {first.data && total > 0 && <FirmTable key={JSON.stringify(full)} filter={full} total={total} first={first.data} />}
+      {first.data && total === 0 && <Empty description={t("firms.none")} />}
     </div>
   );
 }

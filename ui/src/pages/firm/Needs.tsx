@@ -31,6 +31,7 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
       await call(commands.saveNeed(n));
       message.success(t("need.saved"));
       await qc.invalidateQueries({ queryKey: ["needs", n.firm_id] });
+      await qc.invalidateQueries({ queryKey: ["firms"] });
       await qc.invalidateQueries({ queryKey: ["app-info"] });
       await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();

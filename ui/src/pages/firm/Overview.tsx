@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Firm } from "../../bindings";
 import { useLang } from "../../hooks";
 import { wanToYuan, yuanToWan } from "../../ipc";
-import { selectOptions, useVocabulary } from "../../vocabulary";
+import { selectOptions, useMembers, useVocabulary } from "../../vocabulary";
 import { Field, type EditProps } from "./Field";
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : v);
@@ -13,6 +13,7 @@ export default function Overview({ firm, errors, update }: EditProps<Firm>) {
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
+  const members = useMembers();
   return (
     <Form layout="vertical" data-testid="firm-overview">
       <Row gutter={16}>
@@ -103,6 +104,20 @@ export default function Overview({ firm, errors, update }: EditProps<Firm>) {
                 { value: "no", label: t("common.no") },
               ]}
               onChange={(v) => update({ ever_borrowed: v === undefined ? null : v === "yes" })}
+            />
+          </Field>
+        </Col>
+        <Col span={6}>
+          <Field name="coach_id" label={t("firm.coach")} errors={errors}>
+            <Select
+              data-testid="f-coach"
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              placeholder={t("firm.noCoach")}
+              value={firm.coach_id ?? undefined}
+              options={(members ?? []).map((m) => ({ value: m.id, label: m.team ? `${m.name}（${m.team}）` : m.name }))}
+              onChange={(v) => update({ coach_id: v ?? null })}
             />
           </Field>
         </Col>

@@ -1,0 +1,352 @@
+//! The firm list of the desktop app: every firm matching a text query and filters, in pinyin
+//! order, fetched a page at a time so that 100,000 firms never travel at once.
+//!
+//! [`Store::firm_ids`] returns the ordered ids of the matching firms (cheap: 16 bytes a firm);
+//! [`Store::firm_rows`] loads the display rows of one page of them. The text query matches like
+//! [`Store::search_firms`]: Chinese name substring, pinyin initials, or USCC prefix.
+
+use crate::{Result, Store};
+use fudao_core::model::Firm;
+use fudao_core::text::normalize_query;
+use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What the firm list shows: every field is optional; all given ones must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FirmFilter {
+    /// Chinese name fragment, pinyin initials or USCC prefix.
+    #[serde(default)]
+    pub query: String,
+    /// GB/T 2260 district code.
+    pub district: Option<String>,
+    /// GB/T 4754 section letter (matches codes starting with it).
+    pub industry: Option<String>,
+    /// A qualification kind key the firm holds, e.g. `tech_sme`.
+    pub qualification: Option<String>,
+    /// On (true) or off (false) the first-loan cultivation list.
+    pub first_loan_list: Option<bool>,
+    /// The firm has a financing need in this status, e.g. `raised`.
+    pub need_status: Option<String>,
+    /// The firm carries this tag.
+    pub tag: Option<String>,
+    /// The firm is assigned to this coach.
+    pub coach_id: Option<Uuid>,
+}
+
+/// One row of the firm list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FirmRow {
+    pub id: Uuid,
+    pub uscc: String,
+    pub name: String,
+    pub district: Option<String>,
+    pub industry: Option<String>,
+    pub coach_id: Option<Uuid>,
+    pub coach_name: Option<String>,
+    pub first_loan_list: bool,
+    /// Keys of the qualifications held.
+    pub qualifications: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+fn looks_like_uscc_prefix(q: &str) -> bool {
+    q.len() >= 2
+        && q.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && q.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+impl Store {
+    /// The ids of the firms matching `f`, ordered by pinyin initials then name.
+    pub fn firm_ids(&self, f: &FirmFilter) -> Result<Vec<Uuid>> {
+        let mut sql = String::from("SELECT f.id FROM firm f WHERE f.deleted = 0");
+        let mut args: Vec<SqlValue> = vec![];
+        let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        let q = normalize_query(&f.query);
+        if !q.is_empty() {
+            if looks_like_uscc_prefix(&q) {
+                let upper = q.to_uppercase();
+                arg(&mut sql, " AND f.uscc >= ?", SqlValue::Text(upper.clone()));
+                arg(&mut sql, " AND f.uscc < ? || '~'", SqlValue::Text(upper));
+            } else {
+                arg(
+                    &mut sql,
+                    " AND (instr(lower(f.name), ?) > 0",
+                    SqlValue::Text(q.clone()),
+                );
+                arg(&mut sql, " OR instr(f.initials, ?) > 0)", SqlValue::Text(q));
+            }
+        }
+        if let Some(d) = &f.district {
+            arg(&mut sql, " AND f.district = ?", SqlValue::Text(d.clone()));
+        }
+        if let Some(i) = &f.industry {
+            arg(
+                &mut sql,
+                " AND substr(f.industry, 1, 1) = ?",
+                SqlValue::Text(i.chars().take(1).collect()),
+            );
+        }
+        if let Some(b) = f.first_loan_list {
+            arg(
+                &mut sql,
+                " AND f.first_loan_list = ?",
+                SqlValue::Integer(b as i64),
+            );
+        }
+        if let Some(c) = f.coach_id {
+            arg(
+                &mut sql,
+                " AND f.coach_id = ?",
+                SqlValue::Text(c.to_string()),
+            );
+        }
+        if let Some(s) = &f.need_status {
+            arg(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM need n WHERE n.firm_id = f.id AND n.deleted = 0 AND n.status = ?)",
+                SqlValue::Text(s.clone()),
+            );
+        }
+        if let Some(k) = &f.qualification {
+            arg(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.qualifications') q WHERE json_extract(q.value, '$.kind') = ?)",
+                SqlValue::Text(k.clone()),
+            );
+        }
+        if let Some(t) = &f.tag {
+            arg(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.tags') t WHERE t.value = ?)",
+                SqlValue::Text(t.clone()),
+            );
+        }
+        sql.push_str(" ORDER BY f.initials, f.name");
+        let mut stmt = self.connection().prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?;
+        let mut ids = vec![];
+        for id in rows {
+            ids.push(Uuid::parse_str(&id?).unwrap_or_default());
+        }
+        Ok(ids)
+    }
+
+    /// The list rows of the given firms, in the order given (unknown ids are skipped).
+    pub fn firm_rows(&self, ids: &[Uuid]) -> Result<Vec<FirmRow>> {
+        let conn = self.connection();
+        let mut stmt = conn.prepare_cached(
+            "SELECT f.data, u.name FROM firm f LEFT JOIN user u ON u.id = f.coach_id WHERE f.id = ?1 AND f.deleted = 0",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<(String, Option<String>)> = stmt
+                .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .next()
+                .transpose()?;
+            let Some((data, coach_name)) = row else {
+                continue;
+            };
+            let firm: Firm = serde_json::from_str(&data)?;
+            out.push(FirmRow {
+                id: firm.id,
+                uscc: firm.uscc,
+                name: firm.name,
+                district: firm.district,
+                industry: firm.industry,
+                coach_id: firm.coach_id,
+                coach_name,
+                first_loan_list: firm.first_loan_list,
+                qualifications: firm
+                    .qualifications
+                    .iter()
+                    .map(|q| q.kind.key().to_string())
+                    .collect(),
+                tags: firm.tags,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every tag in use with the number of firms carrying it, most used first.
+    pub fn firm_tags(&self) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self.connection().prepare(
+            "SELECT t.value, count(*) FROM firm f, json_each(f.data, '$.tags') t \
+             WHERE f.deleted = 0 GROUP BY t.value ORDER BY count(*) DESC, t.value",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{generate, DemoOptions};
+
+    fn demo() -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(
+            &mut s,
+            &DemoOptions {
+                firms: 200,
+                seed: 3,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            },
+        )
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn filters_agree_with_the_firms_themselves() {
+        let s = demo();
+        let firms: Vec<Firm> = s.list().unwrap();
+        let all = s.firm_ids(&FirmFilter::default()).unwrap();
+        assert_eq!(all.len(), firms.len());
+
+        let district = firms.iter().find_map(|f| f.district.clone()).unwrap();
+        let ids = s
+            .firm_ids(&FirmFilter {
+                district: Some(district.clone()),
+                ..Default::default()
+            })
+            .unwrap();
+        let expected = firms
+            .iter()
+            .filter(|f| f.district.as_deref() == Some(&district))
+            .count();
+        assert_eq!(ids.len(), expected);
+        assert!(expected > 0 && expected < firms.len());
+
+        let with_q = firms.iter().find(|f| !f.qualifications.is_empty()).unwrap();
+        let kind = with_q.qualifications[0].kind;
+        let ids = s
+            .firm_ids(&FirmFilter {
+                qualification: Some(kind.key().to_string()),
+                ..Default::default()
+            })
+            .unwrap();
+        let expected = firms
+            .iter()
+            .filter(|f| f.qualifications.iter().any(|q| q.kind == kind))
+            .count();
+        assert_eq!(ids.len(), expected);
+        assert!(ids.contains(&with_q.id));
+
+        let on_list = s
+            .firm_ids(&FirmFilter {
+                first_loan_list: Some(true),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            on_list.len(),
+            firms.iter().filter(|f| f.first_loan_list).count()
+        );
+
+        let tags = s.firm_tags().unwrap();
+        let (tag, n) = tags.first().cloned().expect("demo firms carry tags");
+        let ids = s
+            .firm_ids(&FirmFilter {
+                tag: Some(tag.clone()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(ids.len() as u32, n);
+        assert_eq!(
+            n as usize,
+            firms.iter().filter(|f| f.tags.contains(&tag)).count()
+        );
+    }
+
+    #[test]
+    fn query_matches_name_initials_and_uscc_and_combines_with_filters() {
+        let s = demo();
+        let firms: Vec<Firm> = s.list().unwrap();
+        let f = &firms[5];
+        let by_uscc = s
+            .firm_ids(&FirmFilter {
+                query: f.uscc[..12].to_string(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(by_uscc.contains(&f.id));
+        let frag: String = f.name.chars().skip(2).take(2).collect();
+        let by_name = s
+            .firm_ids(&FirmFilter {
+                query: frag.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(by_name.contains(&f.id));
+        for id in &by_name {
+            let x: Firm = s.get(*id).unwrap().unwrap();
+            let lower = frag.to_lowercase();
+            assert!(
+                x.name.to_lowercase().contains(&lower)
+                    || fudao_core::text::pinyin_initials(&x.name).contains(&lower),
+                "{} does not match {frag}",
+                x.name
+            );
+        }
+        assert_eq!(
+            by_name.len(),
+            firms
+                .iter()
+                .filter(|x| x.name.contains(&frag)
+                    || fudao_core::text::pinyin_initials(&x.name).contains(&frag.to_lowercase()))
+                .count()
+        );
+        let initials: String = fudao_core::text::pinyin_initials(&f.name)
+            .chars()
+            .take(4)
+            .collect();
+        assert!(s
+            .firm_ids(&FirmFilter {
+                query: initials,
+                ..Default::default()
+            })
+            .unwrap()
+            .contains(&f.id));
+        // A filter the firm fails removes it.
+        let other = fudao_core::region::JINAN_DISTRICTS
+            .iter()
+            .map(|(c, _)| c.to_string())
+            .find(|c| Some(c) != f.district.as_ref())
+            .unwrap();
+        assert!(!s
+            .firm_ids(&FirmFilter {
+                query: frag,
+                district: Some(other),
+                ..Default::default()
+            })
+            .unwrap()
+            .contains(&f.id));
+    }
+
+    #[test]
+    fn rows_come_in_the_order_asked_with_their_fields() {
+        let s = demo();
+        let ids = s.firm_ids(&FirmFilter::default()).unwrap();
+        let page: Vec<Uuid> = ids[10..20].iter().rev().copied().collect();
+        let rows = s.firm_rows(&page).unwrap();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), page);
+        for r in &rows {
+            let f: Firm = s.get(r.id).unwrap().unwrap();
+            assert_eq!(r.name, f.name);
+            assert_eq!(r.tags, f.tags);
+            assert_eq!(r.qualifications.len(), f.qualifications.len());
+        }
+        // Pinyin order: initials never decrease along the list.
+        let all = s.firm_rows(&ids).unwrap();
+        let initials: Vec<String> = all
+            .iter()
+            .map(|r| fudao_core::text::pinyin_initials(&r.name))
+            .collect();
+        assert!(initials.windows(2).all(|w| w[0] <= w[1]));
+    }
+}

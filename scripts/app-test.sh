@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The desktop app's Rust tests (bindings up to date, IPC mirrors, list paging, the evaluation,
+# product, KPI and import views) and the UI's Vitest suite.
+#   scripts/app-test.sh          Rust lib tests + Vitest
+#   scripts/app-test.sh --rust   Rust lib tests only
+# The app crate embeds ui/dist at compile time, so the UI is built first if it is missing.
+# CARGO_TARGET_DIR defaults to <repo>/target/app (the Tauri/WebKit build stays out of the
+# workspace's shared target dir).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
+if [ ! -d "$ROOT/ui/node_modules" ]; then
+  (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+fi
+if [ ! -f "$ROOT/ui/dist/index.html" ]; then
+  (cd "$ROOT/ui" && npm run build)
+fi
+cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol --lib
+if [ "${1:-}" != "--rust" ]; then
+  (cd "$ROOT/ui" && npm test)
+fi

@@ -1,0 +1,153 @@
+//! The 企业 list: every firm matching a query and filters, a page at a time.
+//!
+//! The first page of a new filter asks the store for the ordered ids of all matching firms
+//! (`Store::firm_ids`) and keeps them; later pages only load their rows (`Store::firm_rows`), so
+//! scrolling through 100,000 firms never moves more than a page over IPC. The ids are refreshed
+//! whenever the database changed since (a write through this app or another process).
+
+use crate::dto;
+use crate::error::AppResult;
+use crate::state::AppState;
+use fudao_store::list::FirmFilter as CoreFilter;
+use fudao_store::Store;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use tauri::State;
+use uuid::Uuid;
+
+crate::dto::mirror_struct!(
+    /// What the firm list shows: every given criterion must hold.
+    FirmFilter = fudao_store::list::FirmFilter {
+        #[serde(default)]
+        query: String,
+        district: Option<String>,
+        industry: Option<String>,
+        qualification: Option<String>,
+        first_loan_list: Option<bool>,
+        need_status: Option<String>,
+        tag: Option<String>,
+        coach_id: Option<Uuid>,
+    }
+);
+
+crate::dto::mirror_struct!(
+    /// One row of the firm list.
+    FirmRow = fudao_store::list::FirmRow {
+        id: Uuid,
+        uscc: String,
+        name: String,
+        district: Option<String>,
+        industry: Option<String>,
+        coach_id: Option<Uuid>,
+        coach_name: Option<String>,
+        first_loan_list: bool,
+        qualifications: Vec<String>,
+        tags: Vec<String>,
+    }
+);
+
+/// One page of the firm list.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct FirmPage {
+    /// How many firms match in all.
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<FirmRow>,
+}
+
+/// A tag in use and how many firms carry it.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct TagCount {
+    pub tag: String,
+    pub firms: u32,
+}
+
+/// A filter, the database stamp it was computed at, and the ids it matched.
+type CachedIds = (CoreFilter, (i64, i64), Vec<Uuid>);
+
+/// The ids of the last filter, valid while the database is unchanged.
+#[derive(Default)]
+pub struct ListCache(Mutex<Option<CachedIds>>);
+
+impl ListCache {
+    /// Forgets the ids (the database file was replaced).
+    pub fn clear(&self) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = None;
+        }
+    }
+}
+
+/// A number that changes whenever the database does: this connection's total changes and
+/// SQLite's data version (bumped by commits of other connections).
+fn db_stamp(s: &Store) -> AppResult<(i64, i64)> {
+    let c = s.connection();
+    let changes: i64 = c
+        .query_row("SELECT total_changes()", [], |r| r.get(0))
+        .map_err(fudao_store::StoreError::from)?;
+    let version: i64 = c
+        .pragma_query_value(None, "data_version", |r| r.get(0))
+        .map_err(fudao_store::StoreError::from)?;
+    Ok((changes, version))
+}
+
+/// The matching ids for `filter`, from the cache when the database has not changed.
+pub fn page(
+    s: &Store,
+    cache: &ListCache,
+    filter: CoreFilter,
+    offset: usize,
+    limit: usize,
+) -> AppResult<FirmPage> {
+    let stamp = db_stamp(s)?;
+    let mut guard = cache
+        .0
+        .lock()
+        .map_err(|_| crate::error::AppError::internal("list cache poisoned"))?;
+    let fresh = matches!(&*guard, Some((f, st, _)) if *f == filter && *st == stamp);
+    if !fresh {
+        let ids = s.firm_ids(&filter)?;
+        *guard = Some((filter, stamp, ids));
+    }
+    let ids = guard
+        .as_ref()
+        .map(|(_, _, ids)| ids.as_slice())
+        .unwrap_or(&[]);
+    let start = offset.min(ids.len());
+    let end = (start + limit).min(ids.len());
+    Ok(FirmPage {
+        total: ids.len() as u32,
+        offset: start as u32,
+        rows: dto::to_dtos(&s.firm_rows(&ids[start..end])?)?,
+    })
+}
+
+/// One page of the firms matching `filter`, in pinyin order.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_firms(
+    state: State<'_, AppState>,
+    filter: FirmFilter,
+    offset: u32,
+    limit: u32,
+) -> AppResult<FirmPage> {
+    let filter: CoreFilter = dto::to_dto(&filter)?;
+    let cache = state.list_cache.clone();
+    state
+        .with_store(move |s| page(s, &cache, filter, offset as usize, limit.min(1000) as usize))
+        .await
+}
+
+/// Every tag in use, most used first (for the tag filter).
+#[tauri::command]
+#[specta::specta]
+pub async fn firm_tags(state: State<'_, AppState>) -> AppResult<Vec<TagCount>> {
+    state
+        .with_store(|s| {
+            Ok(s.firm_tags()?
+                .into_iter()
+                .map(|(tag, firms)| TagCount { tag, firms })
+                .collect())
+        })
+        .await
+}

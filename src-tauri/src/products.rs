@@ -1,0 +1,213 @@
+//! 产品库: the product catalogue (synced into the store, else the built-in one) and which
+//! firms each product fits, by `fudao_core::matching`.
+
+use crate::dto::{parse_id, EnumOption, Msg, Yuan};
+use crate::error::{AppError, AppResult};
+use crate::plans::catalog;
+use crate::state::AppState;
+use fudao_core::eval::{evaluate, RuleBook};
+use fudao_core::matching::match_products_with;
+use fudao_core::model::{Firm, Need, NeedStatus};
+use fudao_core::product::Product;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tauri::State;
+use uuid::Uuid;
+
+fn msg(m: fudao_core::Msg) -> Msg {
+    Msg { zh: m.zh, en: m.en }
+}
+
+/// A catalogue product as listed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct ProductView {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub institution: String,
+    pub institution_kind: EnumOption,
+    pub kind: EnumOption,
+    /// The kind of financing provided (`loan`, `guarantee`, …).
+    pub financing_kind: String,
+    pub amount_min: Yuan,
+    pub amount_max: Yuan,
+    pub amount_text: String,
+    pub rate_text: String,
+    pub term_text: String,
+    pub collateral_text: String,
+    pub subsidy_text: String,
+    pub approval_days: u32,
+    /// Eligibility conditions, described.
+    pub rules: Vec<Msg>,
+    pub description: String,
+    pub active: bool,
+}
+
+fn product_view(p: &Product) -> ProductView {
+    ProductView {
+        id: p.id,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        institution: p.institution.clone(),
+        institution_kind: EnumOption {
+            key: p.institution_kind.key().into(),
+            zh: p.institution_kind.label_zh().into(),
+            en: p.institution_kind.label_en().into(),
+        },
+        kind: EnumOption {
+            key: p.kind.key().into(),
+            zh: p.kind.label_zh().into(),
+            en: p.kind.label_en().into(),
+        },
+        financing_kind: p.kind.financing_kind().key().into(),
+        amount_min: p.amount_min,
+        amount_max: p.amount_max,
+        amount_text: p.amount_text(),
+        rate_text: p.rate_text(),
+        term_text: p.term_text(),
+        collateral_text: p.collateral_text(),
+        subsidy_text: p.subsidy_text(),
+        approval_days: p.approval_days,
+        rules: p.rules.iter().map(|r| msg(r.describe())).collect(),
+        description: p.description.clone(),
+        active: p.active,
+    }
+}
+
+/// The catalogue, with its version.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct CatalogView {
+    pub version: u32,
+    pub published: chrono::NaiveDate,
+    pub products: Vec<ProductView>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn products(state: State<'_, AppState>) -> AppResult<CatalogView> {
+    state
+        .with_store(|s| {
+            let c = catalog(s)?;
+            Ok(CatalogView {
+                version: c.version,
+                published: c.published,
+                products: c.products.iter().map(product_view).collect(),
+            })
+        })
+        .await
+}
+
+/// A firm a product fits (or nearly fits).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct FirmFit {
+    pub firm_id: Uuid,
+    pub firm_name: String,
+    pub district: Option<String>,
+    /// Fit score 0–100.
+    pub score: u32,
+    /// The amount to apply for, when the firm has an open need.
+    pub suggested_amount: Option<Yuan>,
+    pub reasons: Vec<Msg>,
+    /// What is missing (near misses).
+    pub missing: Vec<Msg>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct ProductFits {
+    /// Firms examined.
+    pub checked: u32,
+    /// Firms meeting every rule, best fit first (at most 200).
+    pub eligible: Vec<FirmFit>,
+    pub eligible_total: u32,
+    /// Firms one or two fixable gaps away (at most 200).
+    pub near_misses: Vec<FirmFit>,
+    pub near_miss_total: u32,
+}
+
+/// How many firms of each list are returned.
+const MAX_FITS: usize = 200;
+
+fn is_open(n: &Need) -> bool {
+    matches!(
+        n.status,
+        NeedStatus::Raised | NeedStatus::Matching | NeedStatus::Applied
+    )
+}
+
+/// Which firms the product fits: every firm of the local database is matched against it
+/// (with its latest open financing need, if any).
+pub fn fits_of(
+    firms: &[Firm],
+    needs: &[Need],
+    product: &Product,
+    today: chrono::NaiveDate,
+) -> ProductFits {
+    let mut open: HashMap<Uuid, &Need> = HashMap::new();
+    for n in needs.iter().filter(|n| is_open(n)) {
+        let e = open.entry(n.firm_id).or_insert(n);
+        if n.raised_on > e.raised_on {
+            *e = n;
+        }
+    }
+    let book = RuleBook::builtin();
+    let one = std::slice::from_ref(product);
+    let (mut eligible, mut near) = (vec![], vec![]);
+    for f in firms {
+        let eval = evaluate(f, today, book);
+        let r = match_products_with(f, open.get(&f.id).copied(), one, today, &eval);
+        let fit = |m: &fudao_core::matching::ProductMatch| FirmFit {
+            firm_id: f.id,
+            firm_name: f.name.clone(),
+            district: f.district.clone(),
+            score: m.score,
+            suggested_amount: m.suggested_amount,
+            reasons: m.reasons.iter().cloned().map(msg).collect(),
+            missing: m.missing.iter().cloned().map(msg).collect(),
+        };
+        eligible.extend(r.eligible.iter().map(fit));
+        near.extend(r.near_misses.iter().map(fit));
+    }
+    eligible.sort_by(|a, b| b.score.cmp(&a.score).then(a.firm_name.cmp(&b.firm_name)));
+    near.sort_by(|a, b| {
+        a.missing
+            .len()
+            .cmp(&b.missing.len())
+            .then(b.score.cmp(&a.score))
+            .then(a.firm_name.cmp(&b.firm_name))
+    });
+    let (et, nt) = (eligible.len() as u32, near.len() as u32);
+    eligible.truncate(MAX_FITS);
+    near.truncate(MAX_FITS);
+    ProductFits {
+        checked: firms.len() as u32,
+        eligible,
+        eligible_total: et,
+        near_misses: near,
+        near_miss_total: nt,
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn product_fits(
+    state: State<'_, AppState>,
+    product_id: String,
+) -> AppResult<ProductFits> {
+    let id = parse_id(&product_id)?;
+    let today = chrono::Local::now().date_naive();
+    state
+        .with_store(move |s| {
+            let c = catalog(s)?;
+            let p = c.product(id).ok_or_else(|| {
+                AppError::new(
+                    "not_found",
+                    "产品目录中没有该产品，请刷新产品库",
+                    "the catalogue has no such product; reload the product list",
+                )
+            })?;
+            let firms: Vec<Firm> = s.list()?;
+            let needs: Vec<Need> = s.list()?;
+            Ok(fits_of(&firms, &needs, p, today))
+        })
+        .await
+}

@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import "./i18n";
+import Firms, { PAGE } from "./pages/Firms";
+import type { FirmFilter, FirmPage, FirmRow } from "./bindings";
+import { renderPage } from "./test-utils";
+
+const TOTAL = 250;
+function row(i: number): FirmRow {
+  return {
+    id: `0190f1d2-0000-7000-8000-${String(i).padStart(12, "0")}`,
+    uscc: `91370102MA${String(i).padStart(6, "0")}XY`,
+    name: `济南测试${i}号科技有限公司`,
+    district: i % 2 ? "370102" : "370103",
+    industry: "C39",
+    coach_id: null,
+    coach_name: "张辅导",
+    first_loan_list: i % 3 === 0,
+    qualifications: i % 5 === 0 ? ["tech_sme"] : [],
+    tags: ["专精特新培育"],
+  };
+}
+
+/** A fake store: firms 0..TOTAL, filtered by district and query like the real one. */
+function listFirms(a: Record<string, unknown>): FirmPage {
+  const f = a.filter as FirmFilter;
+  const all = Array.from({ length: TOTAL }, (_, i) => row(i)).filter(
+    (r) => (!f.district || r.district === f.district) && (!f.query || r.name.includes(f.query)),
+  );
+  const offset = a.offset as number;
+  return { total: all.length, offset, rows: all.slice(offset, offset + (a.limit as number)) };
+}
+
+// jsdom lays nothing out: give elements a client size so the virtualiser draws rows.
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 800 });
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1200 });
+});
+afterAll(() => {
+  delete (HTMLElement.prototype as unknown as Record<string, unknown>).clientHeight;
+  delete (HTMLElement.prototype as unknown as Record<string, unknown>).clientWidth;
+});
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("firm list", () => {
+  it("shows every firm a page at a time without a query", async () => {
+    const calls = renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [] }, "/firms", "/firms");
+    await screen.findByText("共 250 家企业（按拼音排序）");
+    const rows = await screen.findAllByTestId("firm-row");
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(PAGE);
+    expect(rows[0].textContent).toContain("济南测试0号科技有限公司");
+    expect(rows[0].textContent).toContain("科技型中小企业");
+    expect(rows[0].textContent).toContain("制造业");
+    const lists = calls.filter((c) => c.cmd === "list_firms");
+    expect(lists[0].args).toMatchObject({ offset: 0, limit: PAGE });
+  });
+
+  it("searches as you type and filters by district", async () => {
+    const calls = renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [] }, "/firms", "/firms");
+    await screen.findByText("共 250 家企业（按拼音排序）");
+    fireEvent.change(screen.getByTestId("firm-search"), { target: { value: "12" } });
+    const n = Array.from({ length: TOTAL }, (_, i) => row(i)).filter((r) => r.name.includes("12")).length;
+    await waitFor(() => expect(screen.getByTestId("firm-count").textContent).toBe(`找到 ${n} 家企业`));
+    const sent = calls.filter((c) => c.cmd === "list_firms").map((c) => (c.args.filter as FirmFilter).query);
+    expect(sent).toContain("12");
+
+    const sel = screen.getByTestId("filter-district").querySelector(".ant-select-selector") as Element;
+    await act(async () => {
+      fireEvent.mouseDown(sel);
+    });
+    fireEvent.click(await screen.findByTitle("历下区"));
+    await waitFor(() =>
+      expect(calls.some((c) => c.cmd === "list_firms" && (c.args.filter as FirmFilter).district === "370102")).toBe(true),
+    );
+    const m = Array.from({ length: TOTAL }, (_, i) => row(i)).filter((r) => r.name.includes("12") && r.district === "370102").length;
+    await waitFor(() => expect(screen.getByTestId("firm-count").textContent).toBe(`找到 ${m} 家企业`));
+    for (const r of screen.getAllByTestId("firm-row")) expect(r.textContent).toContain("历下区");
+  });
+
+  it("opens a firm on click", async () => {
+    renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [] }, "/firms", "/firms");
+    const rows = await screen.findAllByTestId("firm-row");
+    fireEvent.click(rows[1]);
+    await screen.findByTestId("firm-page");
+  });
+});
