@@ -487,33 +487,72 @@ async fn initial_and_incremental(firms: usize) {
     server.stop().await;
 }
 
+/// Teams of the many-clients benchmark (a city's districts); every team has a coach login
+/// shared by its simulated devices and 100 firms.
+const TEAMS: usize = 20;
+
 async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize) {
-    let (storage, team) = setup(url).await;
-    // A realistic team: 500 firms already on the server.
-    let docs = team_docs(team, 500, 0, 0);
-    seed_server(&storage, &docs, team).await;
+    let (storage, first_team) = setup(url).await;
+    let hash = fudao_server::auth::hash_password("bench-password").unwrap();
+    let mut teams = vec![(first_team, "coach".to_string())];
+    for t in 1..TEAMS {
+        let h = hash.clone();
+        let team = storage
+            .run(move |tx| {
+                let name = format!("基准辅导队{t:02}");
+                let team = logic::add_team(tx, &name, "", Utc::now()).map_err(err)?;
+                logic::add_user(
+                    tx,
+                    &format!("coach{t:02}"),
+                    "coach",
+                    Some(&name),
+                    Role::Coach,
+                    h.clone(),
+                    Utc::now(),
+                )
+                .map_err(err)?;
+                Ok(team.id)
+            })
+            .await
+            .unwrap();
+        teams.push((team, format!("coach{t:02}")));
+    }
     let server = RunningServer::start(storage.clone(), ServerConfig::default())
         .await
         .unwrap();
     let base = server.url();
-    let token = Client::new(&base)
-        .unwrap()
-        .login("coach", "bench-password", Uuid::now_v7())
-        .await
-        .unwrap()
-        .token;
-    // Every simulated client starts from the current head (an up-to-date replica).
-    let head = Client::new(&base)
-        .unwrap()
-        .with_token(token.clone())
-        .pull(&PullRequest {
-            cursor: None,
-            limit: 2000,
-        })
-        .await
-        .unwrap()
-        .next_cursor;
-    let firm_ids: Arc<Vec<Uuid>> = Arc::new(docs.iter().map(|d| d.1).collect());
+    // Per team: 100 firms on the server, a token, and the head cursor (every simulated device
+    // starts as an up-to-date replica of its team).
+    let mut per_team = Vec::new();
+    for (team, user) in &teams {
+        let docs = team_docs(*team, 100, 0, 0);
+        seed_server(&storage, &docs, *team).await;
+        let token = Client::new(&base)
+            .unwrap()
+            .login(user, "bench-password", Uuid::now_v7())
+            .await
+            .unwrap()
+            .token;
+        let mut cursor = None;
+        loop {
+            let p = Client::new(&base)
+                .unwrap()
+                .with_token(token.clone())
+                .pull(&PullRequest {
+                    cursor: cursor.clone(),
+                    limit: 2000,
+                })
+                .await
+                .unwrap();
+            cursor = Some(p.next_cursor);
+            if !p.more {
+                break;
+            }
+        }
+        let ids: Vec<Uuid> = docs.iter().map(|d| d.1).collect();
+        per_team.push((token, cursor.unwrap(), ids));
+    }
+    let per_team = Arc::new(per_team);
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(clients)));
     let errors = Arc::new(AtomicU64::new(0));
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
@@ -521,20 +560,16 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
     let mut tasks = Vec::new();
     for i in 0..clients {
         let permit = sem.clone().acquire_owned().await.unwrap();
-        let client = Client::new(&base).unwrap().with_token(token.clone());
-        let (lat, errs, ids, head) = (
-            latencies.clone(),
-            errors.clone(),
-            firm_ids.clone(),
-            head.clone(),
-        );
+        let (token, head, ids) = per_team[i % TEAMS].clone();
+        let client = Client::new(&base).unwrap().with_token(token);
+        let (lat, errs) = (latencies.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
             let _p = permit;
             let start = Instant::now();
             // Each client records one new visit (the common field action) and pulls.
             let visit = Visit {
                 id: Uuid::now_v7(),
-                firm_id: ids[i % ids.len()],
+                firm_id: ids[(i / TEAMS) % ids.len()],
                 team_id: None,
                 date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
                 coach_ids: vec![],
@@ -590,7 +625,7 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
             .unwrap_or(f64::NAN)
     };
     println!(
-        "{label}: {clients} simulated clients (concurrency {concurrency}), each push 1 new visit + pull: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}, {:.0} syncs/s",
+        "{label}: {clients} simulated clients in {TEAMS} teams (concurrency {concurrency}), each push 1 new visit + pull its team's changes: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}, {:.0} syncs/s",
         pct(0.50),
         pct(0.99),
         pct(1.0),

@@ -541,7 +541,7 @@ pub fn pull(
         if let Some(last) = rows.last() {
             cur.insert(scope.clone(), last.seq);
         }
-        changes.extend(rows.iter().map(RowState::to_change));
+        changes.extend(rows.into_iter().map(RowState::into_change));
         if more {
             break;
         }

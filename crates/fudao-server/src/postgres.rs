@@ -115,21 +115,29 @@ impl Backend for PgBackend {
 }
 
 struct PgTx<'a> {
-    t: &'a tokio_postgres::Transaction<'a>,
+    t: &'a deadpool_postgres::Transaction<'a>,
     h: &'a Handle,
 }
 
 type P<'a> = &'a (dyn ToSql + Sync);
 
+/// Statements are prepared once per pooled connection (deadpool's statement cache): a
+/// statement given as text would cost a round trip to prepare on every call.
 impl PgTx<'_> {
+    fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement> {
+        Ok(self.h.block_on(self.t.prepare_cached(sql))?)
+    }
     fn exec(&self, sql: &str, p: &[P<'_>]) -> Result<u64> {
-        Ok(self.h.block_on(self.t.execute(sql, p))?)
+        let st = self.prepared(sql)?;
+        Ok(self.h.block_on(self.t.execute(&st, p))?)
     }
     fn opt(&self, sql: &str, p: &[P<'_>]) -> Result<Option<Row>> {
-        Ok(self.h.block_on(self.t.query_opt(sql, p))?)
+        let st = self.prepared(sql)?;
+        Ok(self.h.block_on(self.t.query_opt(&st, p))?)
     }
     fn all(&self, sql: &str, p: &[P<'_>]) -> Result<Vec<Row>> {
-        Ok(self.h.block_on(self.t.query(sql, p))?)
+        let st = self.prepared(sql)?;
+        Ok(self.h.block_on(self.t.query(&st, p))?)
     }
 }
 
