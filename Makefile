@@ -32,8 +32,11 @@ fmt-check:
 lint:
 	$(CARGO) clippy --workspace --exclude fudao-app --all-targets -- -D warnings
 
+# The CLI's sync test runs the fudao-server binary this same build produced (without the
+# variable it would build the server again with its own feature set).
 test-rust:
-	$(CARGO) test --workspace --exclude fudao-app --no-fail-fast
+	FUDAO_SERVER_BIN="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/debug/fudao-server" \
+	  $(CARGO) test --workspace --exclude fudao-app --no-fail-fast
 
 # The desktop app's Rust tests (bindings up to date, IPC round trips).
 test-app:
