@@ -196,7 +196,7 @@ async fn coach_flow_in_the_real_window() {
     assert!(!number.trim().is_empty(), "plan number shown");
     ui.shot("07-firm-plan").await;
     ui.click("preview-plan").await;
-    let pages = ui.by_id("pdf-pages").await;
+    let pages = ui.by_id_within("pdf-pages", Duration::from_secs(90)).await;
     let n: u32 = pages
         .attr("data-pages")
         .await

@@ -56,11 +56,16 @@ pub struct Ui {
 
 impl Ui {
     pub async fn by_id(&self, id: &str) -> Element {
+        self.by_id_within(id, Duration::from_secs(15)).await
+    }
+    /// As [`Ui::by_id`] with a longer wait, for slow steps (the PDF in a debug build on a busy
+    /// machine).
+    pub async fn by_id_within(&self, id: &str, wait: Duration) -> Element {
         let sel = format!("[data-testid='{id}']");
         match self
             .c
             .wait()
-            .at_most(Duration::from_secs(15))
+            .at_most(wait)
             .for_element(Locator::Css(&sel))
             .await
         {

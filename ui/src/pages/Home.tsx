@@ -13,7 +13,8 @@ export default function Home() {
   const lang = useLang();
   const navigate = useNavigate();
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
-  const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()) });
+  // The counts first (cheap), then the KPIs (they read every row): both use the one store.
+  const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()), enabled: info.isFetched });
   const k = home.data?.kpi;
   return (
     <div data-testid="page-home">
