@@ -26,7 +26,8 @@ export default function Chart({ option, height = 260, testId }: { option: ChartO
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    // No animation: figures appear at once (and screenshots show them whole).
+    chart.current?.setOption({ animation: false, ...option }, true);
   }, [option]);
   return <div ref={box} data-testid={testId} style={{ width: "100%", height }} />;
 }
