@@ -298,3 +298,32 @@ fn import_dry_run_then_commit() {
     assert_eq!(done.created, 1);
     assert_eq!(s.count(core::EntityKind::Firm).unwrap(), 1);
 }
+
+/// The members list offers the demo's coaches, and a firm assigned to one shows in that
+/// coach's caseload filter of the firm list.
+#[test]
+fn assigned_firm_appears_in_the_coach_filter() {
+    use fudao_store::list::FirmFilter;
+    let mut s = demo_store();
+    let users: Vec<core::User> = s.list().unwrap();
+    let coach = users.iter().find(|u| u.role == core::Role::Coach).unwrap();
+    let mut f = s
+        .list::<core::Firm>()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.coach_id != Some(coach.id))
+        .unwrap();
+    let filter = FirmFilter {
+        coach_id: Some(coach.id),
+        ..Default::default()
+    };
+    let before = s.firm_ids(&filter).unwrap();
+    assert!(!before.contains(&f.id));
+    f.coach_id = Some(coach.id);
+    s.put(&f).unwrap();
+    let after = s.firm_ids(&filter).unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(after.contains(&f.id));
+    let rows = s.firm_rows(&[f.id]).unwrap();
+    assert_eq!(rows[0].coach_name.as_deref(), Some(coach.name.as_str()));
+}
