@@ -280,6 +280,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
         }
 
         let mut used_names = std::collections::HashSet::new();
+        let mut used_codes: std::collections::HashSet<String> = std::collections::HashSet::new();
         for i in 0..opts.firms {
             let (team, district, coaches) = &teams[i % teams.len()];
             let coach = &coaches[1 + rng.random_range(0..coaches.len() - 1)];
@@ -303,7 +304,17 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                     break;
                 }
             }
-            let Some(code) = fudao_core::uscc::compose("91", district, &org_body(&mut rng)) else {
+            // Random organisation bodies collide now and then at 100,000 firms: draw again.
+            let code = loop {
+                if let Some(c) = fudao_core::uscc::compose("91", district, &org_body(&mut rng)) {
+                    if used_codes.insert(c.clone()) {
+                        break Some(c);
+                    }
+                } else {
+                    break None;
+                }
+            };
+            let Some(code) = code else {
                 continue;
             };
             let founded = NaiveDate::from_ymd_opt(
