@@ -285,7 +285,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
             let (team, district, coaches) = &teams[i % teams.len()];
             let coach = &coaches[1 + rng.random_range(0..coaches.len() - 1)];
             let mut fname;
+            let mut attempts = 0;
             loop {
+                attempts += 1;
                 let prefix = PREFIXES.choose(&mut rng).unwrap_or(&"济南");
                 let middle = MIDDLES.choose(&mut rng).unwrap_or(&"创新");
                 let core = CORES.choose(&mut rng).unwrap_or(&"智能");
@@ -298,7 +300,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 if used_names.insert(fname.clone()) {
                     break;
                 }
-                if used_names.len() > 100_000 {
+                // There are ≈ 86,000 distinct names: past that (or after many collisions) a
+                // numbered branch keeps the name unique instead of drawing forever.
+                if attempts >= 30 {
                     fname = format!("{fname}{}分公司", i);
                     used_names.insert(fname.clone());
                     break;
