@@ -172,12 +172,13 @@ impl Ui {
     pub async fn wait_gone(&self, id: &str) {
         let sel = format!("[data-testid='{id}']");
         let start = Instant::now();
+        // A node removed while WebKit collects the matches gives StaleElementReference:
+        // that is "not gone yet", so look again.
         while !self
             .c
             .find_all(Locator::Css(&sel))
             .await
-            .unwrap()
-            .is_empty()
+            .is_ok_and(|found| found.is_empty())
         {
             assert!(
                 start.elapsed() < Duration::from_secs(15),
