@@ -14,14 +14,15 @@
 use fudao_core::model::{EntityKind, Team, User};
 use fudao_store::Store;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "../../fudao-server/tests/common/pg.rs"]
 mod pg;
+#[path = "../../fudao-server/tests/common/process.rs"]
+mod process;
+use process::Server;
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -63,107 +64,17 @@ fn fudao_bin() -> &'static str {
 
 /// The `fudao-server` binary next to `fudao` (built with the same profile on first use).
 fn server_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(p) = std::env::var_os("FUDAO_SERVER_BIN") {
-            return PathBuf::from(p);
-        }
-        let profile_dir = Path::new(fudao_bin()).parent().expect("target/<profile>");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-q", "-p", "fudao-server", "--bin", "fudao-server"])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        // Cargo sets package variables for this test process; build scripts (ring's) rerun
-        // when they differ, which would rebuild half the tree twice per run.
-        for (k, _) in std::env::vars_os() {
-            let k = k.to_string_lossy().to_string();
-            let package_var = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_", "CARGO_CFG_"]
-                .iter()
-                .any(|p| k.starts_with(p))
-                || [
-                    "CARGO_CRATE_NAME",
-                    "CARGO_PRIMARY_PACKAGE",
-                    "CARGO_TARGET_TMPDIR",
-                    "OUT_DIR",
-                ]
-                .contains(&k.as_str());
-            if package_var {
-                cmd.env_remove(&k);
-            }
-        }
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("run cargo build -p fudao-server");
-        assert!(status.success(), "building fudao-server failed");
-        let bin = profile_dir.join(format!("fudao-server{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.exists(), "no server binary at {}", bin.display());
-        bin
-    })
+    process::server_bin(Path::new(fudao_bin()), Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Runs a `fudao-server` admin command on the server database.
 fn admin(server_db: &str, args: &[&str]) -> String {
-    let o = Command::new(server_bin())
-        .args(["--db", server_db])
-        .args(args)
-        .env("FUDAO_PASSWORD", PASSWORD)
-        .env("RUST_LOG", "warn")
-        .env_remove("FUDAO_DB")
-        .output()
-        .expect("run fudao-server");
-    assert!(
-        o.status.success(),
-        "fudao-server {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    process::admin(server_bin(), server_db, PASSWORD, args)
 }
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    /// `fudao-server serve` on `listen`; waits for its "listening on" line.
-    fn start(server_db: &str, listen: &str) -> Server {
-        let mut child = Command::new(server_bin())
-            .args(["--db", server_db, "serve", "--listen", listen])
-            .env("RUST_LOG", "warn")
-            .env_remove("FUDAO_DB")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn fudao-server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        Server { child, addr }
-    }
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// `fudao-server serve` on `listen`; waits for its "listening on" line.
+fn start_server(server_db: &str, listen: &str) -> Server {
+    Server::start(server_bin(), server_db, listen)
 }
 
 /// One person's device: a local database driven only through the `fudao` binary.
@@ -343,7 +254,7 @@ fn world(backend: Backend) -> Option<World> {
             .to_string()
     };
     let (team_a, team_b) = (team_id(TEAM_A), team_id(TEAM_B));
-    let server = Server::start(&server_db, "127.0.0.1:0");
+    let server = start_server(&server_db, "127.0.0.1:0");
     Some(World {
         dir,
         server_db,
@@ -736,7 +647,7 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
     assert_eq!(wang.dump(), before, "the local database is untouched");
 
     // The server comes back on the same address: the queued edit goes through.
-    w.server = Server::start(&w.server_db, &addr);
+    w.server = start_server(&w.server_db, &addr);
     let r = wang.sync();
     assert_eq!(r["pushed"], json!(1), "{r}");
     assert_eq!(Store::open(&wang.db).unwrap().outbox_len().unwrap(), 0);
