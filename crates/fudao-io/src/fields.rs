@@ -234,6 +234,75 @@ impl Field {
     pub fn label_zh(self) -> &'static str {
         self.spec().label
     }
+    /// The field by its [`key`](Field::key) (`staff`, `q.high_tech`, `need_term_months`);
+    /// surrounding spaces and case are ignored.
+    pub fn from_key(key: &str) -> Option<Field> {
+        let key = key.trim();
+        SPECS
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(key))
+            .map(|s| s.field)
+    }
+    /// Every field, in declaration order.
+    pub fn all() -> impl Iterator<Item = Field> {
+        SPECS.iter().map(|s| s.field)
+    }
+    /// The fields a user may assign to a column (every field but 序号), in declaration
+    /// order: the choices of a column mapping.
+    pub fn mappable() -> impl Iterator<Item = Field> {
+        Field::all().filter(|f| *f != Field::Seq)
+    }
+    /// The field's name in English, for the UI and messages.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Field::Seq => "Row number",
+            Field::Uscc => "Unified social credit code (USCC)",
+            Field::Name => "Firm name",
+            Field::District => "District",
+            Field::Address => "Address",
+            Field::Industry => "Industry",
+            Field::Founded => "Founded",
+            Field::RegisteredCapital => "Registered capital",
+            Field::Staff => "Staff",
+            Field::TechStaff => "Tech staff",
+            Field::HighTalents => "High-level talents",
+            Field::Year => "Financial year",
+            Field::Revenue => "Revenue",
+            Field::RdExpense => "R&D expense",
+            Field::TotalCost => "Total cost",
+            Field::TotalAssets => "Total assets",
+            Field::Liabilities => "Liabilities",
+            Field::NetProfit => "Net profit",
+            Field::HighTechRevenue => "High-tech product revenue",
+            Field::InventionPatents => "Invention patents",
+            Field::UtilityModels => "Utility models",
+            Field::Designs => "Design patents",
+            Field::SoftwareCopyrights => "Software copyrights",
+            Field::HighTech => "High-tech enterprise",
+            Field::TechSme => "Tech-based SME",
+            Field::Srdi => "SRDI (专精特新) level",
+            Field::LittleGiant => "SRDI \"little giant\"",
+            Field::Gazelle => "Gazelle enterprise",
+            Field::Unicorn => "Unicorn",
+            Field::SingleChampion => "Single-product champion",
+            Field::FirstLoanList => "First-loan cultivation list",
+            Field::FirstLoanDate => "First loan date",
+            Field::EverBorrowed => "Has borrowed before",
+            Field::Whitelist => "Whitelist",
+            Field::ListingReserve => "Listing reserve",
+            Field::ListingBoard => "Target listing board",
+            Field::Stage => "Lifecycle stage",
+            Field::ContactName => "Contact",
+            Field::ContactPhone => "Contact phone",
+            Field::Tags => "Tags",
+            Field::Notes => "Notes",
+            Field::NeedAmount => "Financing need amount",
+            Field::NeedPurpose => "Financing purpose",
+            Field::NeedTerm => "Financing term",
+            Field::NeedKind => "Financing kind",
+            Field::NeedRaisedOn => "Need raised on",
+        }
+    }
     pub(crate) fn kind(self) -> Kind {
         self.spec().kind
     }
@@ -546,6 +615,24 @@ mod tests {
             assert_eq!(s.field as usize, i, "{:?}", s.field);
         }
         assert_eq!(Field::NeedRaisedOn as usize + 1, SPECS.len());
+    }
+
+    #[test]
+    fn keys_parse_back_and_labels_exist() {
+        for f in Field::all() {
+            assert_eq!(Field::from_key(f.key()), Some(f), "{}", f.key());
+            assert!(!f.label_en().is_empty() && !f.label_zh().is_empty());
+        }
+        assert_eq!(Field::from_key(" Staff "), Some(Field::Staff));
+        assert_eq!(Field::from_key("q.high_tech"), Some(Field::HighTech));
+        assert_eq!(Field::from_key("staf"), None);
+        assert_eq!(Field::from_key(""), None);
+        let m: Vec<Field> = Field::mappable().collect();
+        assert!(!m.contains(&Field::Seq));
+        assert_eq!(m.len(), SPECS.len() - 1);
+        // Keys are unique (a key names one field).
+        let keys: std::collections::BTreeSet<&str> = Field::all().map(Field::key).collect();
+        assert_eq!(keys.len(), SPECS.len());
     }
 
     #[test]

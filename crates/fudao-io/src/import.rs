@@ -9,7 +9,9 @@
 //!    are skipped; a `单位：万元` line there sets the default unit); merged header cells are
 //!    filled, and a two-row header (a merged group over sub-columns) is read as one;
 //! 4. each header is matched to a [`Field`] (synonyms, brackets, `是否…`, years and units in
-//!    the header), unknown columns are reported and ignored;
+//!    the header), unknown columns are reported and ignored — unless the caller's
+//!    [`ColumnMap`] assigns a field to the header (or ignores a recognised one), see
+//!    [`read_firms_mapped`];
 //! 5. data rows: blank rows, 合计/小计 rows, footers (注：…, 填表人…), group label rows and
 //!    repeated header rows are skipped; vertically merged cells of categorical columns
 //!    (district, industry, year, qualifications …) apply to every row they span;
@@ -69,6 +71,125 @@ pub struct ColumnInfo {
     pub unit: Option<Unit>,
     /// Year stated by the header for yearly figures (`2023年营业收入`).
     pub year: Option<i32>,
+    /// The field was assigned by the caller's [`ColumnMap`], not recognised from the header.
+    pub mapped: bool,
+}
+
+/// What a [`ColumnMap`] does with a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnChoice {
+    /// Read the column as this field, exactly as if its header named the field.
+    Field(Field),
+    /// Ignore the column, even if its header was recognised.
+    Ignore,
+}
+
+impl ColumnChoice {
+    /// The key of the "ignore this column" choice.
+    pub const IGNORE_KEY: &'static str = "ignore";
+
+    /// Parses a choice: `ignore` (or nothing) ignores the column, a field key
+    /// ([`Field::key`], e.g. `staff`, `q.high_tech`) assigns that field.
+    pub fn parse(key: &str) -> Result<ColumnChoice, IoError> {
+        let k = key.trim();
+        if k.is_empty() || k.eq_ignore_ascii_case(Self::IGNORE_KEY) {
+            return Ok(ColumnChoice::Ignore);
+        }
+        match Field::from_key(k) {
+            Some(f) if f != Field::Seq => Ok(ColumnChoice::Field(f)),
+            _ => Err(IoError::UnknownField { key: k.to_string() }),
+        }
+    }
+
+    /// The choice's key: the field key, or `ignore`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ColumnChoice::Field(f) => f.key(),
+            ColumnChoice::Ignore => Self::IGNORE_KEY,
+        }
+    }
+}
+
+/// The caller's choices for columns, by header text as the sheet shows it (as in
+/// [`ImportSheet::unknown_columns`] and [`ColumnInfo::header`]; a two-row header is
+/// `group/sub`). Headers are compared ignoring spaces, line breaks and full-/half-width.
+///
+/// A mapped column is read exactly like a recognised one: units and years in its header,
+/// every cell validated. Mapping two columns to one field (or a column to a field another
+/// column already fills) is an [`IoError::MappingConflict`]; a header the sheet does not have
+/// is an [`IoError::MappedHeaderMissing`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    entries: Vec<(String, ColumnChoice)>,
+}
+
+impl ColumnMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the choice for `header`, replacing an earlier choice for the same header.
+    pub fn set(&mut self, header: &str, choice: ColumnChoice) -> &mut Self {
+        let key = header_key(header);
+        match self.entries.iter_mut().find(|(h, _)| header_key(h) == key) {
+            Some(e) => *e = (header.trim().to_string(), choice),
+            None => self.entries.push((header.trim().to_string(), choice)),
+        }
+        self
+    }
+
+    /// Builder form of [`set`](ColumnMap::set).
+    pub fn with(mut self, header: &str, choice: ColumnChoice) -> Self {
+        self.set(header, choice);
+        self
+    }
+
+    /// Parses `HEADER=FIELD` (as given on the command line; the last `=` separates them, so a
+    /// header may contain `=`) and adds it.
+    pub fn add_arg(&mut self, arg: &str) -> Result<&mut Self, IoError> {
+        let (header, key) = arg
+            .rsplit_once('=')
+            .filter(|(h, _)| !h.trim().is_empty())
+            .ok_or_else(|| IoError::BadMapping {
+                arg: arg.to_string(),
+            })?;
+        let choice = ColumnChoice::parse(key)?;
+        Ok(self.set(header, choice))
+    }
+
+    /// The choice for a header, if any.
+    pub fn get(&self, header: &str) -> Option<ColumnChoice> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let key = header_key(header);
+        self.entries
+            .iter()
+            .find(|(h, _)| header_key(h) == key)
+            .map(|(_, c)| *c)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entries, in the order they were first set.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnChoice)> {
+        self.entries.iter().map(|(h, c)| (h.as_str(), *c))
+    }
+}
+
+/// A header reduced for comparing with a [`ColumnMap`] entry: half-width, no whitespace.
+fn header_key(h: &str) -> String {
+    fudao_core::text::to_half_width(h)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// One problem in one cell (or one row, for a missing or duplicate key).
@@ -95,6 +216,16 @@ impl std::fmt::Display for RowError {
 /// Reads the firm list in `path`. `sheet` selects a sheet by name (or 1-based number); by
 /// default the first visible sheet with a firm-list header is read.
 pub fn read_firms(path: &Path, sheet: Option<&str>) -> Result<ImportSheet, IoError> {
+    read_firms_mapped(path, sheet, &ColumnMap::default())
+}
+
+/// [`read_firms`] with the caller's column choices: columns whose headers `map` names are
+/// read as the field it assigns (or ignored), the others are recognised as usual.
+pub fn read_firms_mapped(
+    path: &Path,
+    sheet: Option<&str>,
+    map: &ColumnMap,
+) -> Result<ImportSheet, IoError> {
     let mut book = grid::open(path)?;
     let names = book.sheet_names();
     if let Some(wanted) = sheet {
@@ -116,12 +247,12 @@ pub fn read_firms(path: &Path, sheet: Option<&str>) -> Result<ImportSheet, IoErr
                 available: names.clone(),
             })?;
         let g = book.load(&name, path)?;
-        return read_grid(&g).ok_or_else(|| no_header(&g));
+        return read_grid(&g, map)?.ok_or_else(|| no_header(&g));
     }
     let mut first_grid = None;
     for name in &names {
         let g = book.load(name, path)?;
-        if let Some(sheet) = read_grid(&g) {
+        if let Some(sheet) = read_grid(&g, map)? {
             return Ok(sheet);
         }
         first_grid.get_or_insert(g);
@@ -167,6 +298,7 @@ struct Column {
     field: Field,
     unit: Option<Unit>,
     year: Option<i32>,
+    mapped: bool,
 }
 
 struct Layout {
@@ -225,16 +357,22 @@ fn clean_header(s: &str) -> String {
         .to_string()
 }
 
-fn score_row(view: &HeaderView, r: u32, width: u32) -> (u32, bool) {
+fn score_row(view: &HeaderView, r: u32, width: u32, map: &ColumnMap) -> (u32, bool) {
     let mut seen = BTreeSet::new();
     let mut score = 0;
     let mut key = false;
     for c in 0..width {
         let t = view.text(r, c);
-        if t.is_empty() || t.chars().count() > 40 {
+        if t.is_empty() {
             continue;
         }
-        if let Some((f, q, _)) = fields::match_header(&fields::normalize_header(&t)) {
+        let found = match map.get(&t) {
+            Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, 0)),
+            Some(ColumnChoice::Ignore) => None,
+            None if t.chars().count() > 40 => None,
+            None => fields::match_header(&fields::normalize_header(&t)),
+        };
+        if let Some((f, q, _)) = found {
             if f == Field::Seq || !seen.insert(f) {
                 continue;
             }
@@ -254,21 +392,24 @@ fn group_merges(grid: &Grid, r: u32, used: u32) -> Vec<Merge> {
         .collect()
 }
 
-fn analyze(grid: &Grid) -> Option<Layout> {
+/// The sheet's layout; `Ok(None)` if it has no recognisable header row.
+fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, IoError> {
     let width = grid.width() as u32;
     if width == 0 {
-        return None;
+        return Ok(None);
     }
     let scan_end = grid.end_row().min(grid.first_row + HEADER_SCAN_ROWS);
     let view = HeaderView::new(grid, scan_end + 1);
     let mut best: Option<(u32, u32)> = None;
     for r in grid.first_row..scan_end {
-        let (score, key) = score_row(&view, r, width);
+        let (score, key) = score_row(&view, r, width, map);
         if key && score >= 2 && best.is_none_or(|(_, s)| score > s) {
             best = Some((r, score));
         }
     }
-    let (h, _) = best?;
+    let Some((h, _)) = best else {
+        return Ok(None);
+    };
 
     // Used width of the header row: the span of its non-empty cells.
     let used = (0..width)
@@ -281,7 +422,7 @@ fn analyze(grid: &Grid) -> Option<Layout> {
         header_rows.insert(0, h - 1);
     }
     if h + 1 < grid.end_row() && !group_merges(grid, h, used).is_empty() {
-        let sub = score_row(&view, h + 1, width).0;
+        let sub = score_row(&view, h + 1, width, map).0;
         let has_key_value =
             (0..width).any(|c| uscc::validate(&uscc::normalize(&view.text(h + 1, c))).is_ok());
         if !has_key_value && (sub > 0 || year_row(&view, h + 1, width)) {
@@ -308,6 +449,8 @@ fn analyze(grid: &Grid) -> Option<Layout> {
     let mut unknown = Vec::new();
     let mut notes = Vec::new();
     let mut seq_cols = BTreeSet::new();
+    let mut all_headers: Vec<String> = Vec::new();
+    let mut mapped_seen: BTreeSet<String> = BTreeSet::new();
     for c in 0..width {
         let mut texts: Vec<String> = Vec::new();
         for &r in &header_rows {
@@ -320,12 +463,23 @@ fn analyze(grid: &Grid) -> Option<Layout> {
             continue;
         }
         let header = texts.join("/");
+        all_headers.push(header.clone());
+        let choice = map.get(&header);
+        if choice.is_some() {
+            mapped_seen.insert(header_key(&header));
+        }
         let combined: String = texts.concat();
-        let found = texts
-            .iter()
-            .rev()
-            .chain(std::iter::once(&combined))
-            .find_map(|t| fields::match_header(&fields::normalize_header(t)));
+        let found = match choice {
+            // A mapped column outranks any recognised column for the same field; a second
+            // column for it is a conflict (below), never silently dropped.
+            Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, usize::MAX)),
+            Some(ColumnChoice::Ignore) => None,
+            None => texts
+                .iter()
+                .rev()
+                .chain(std::iter::once(&combined))
+                .find_map(|t| fields::match_header(&fields::normalize_header(t))),
+        };
         let Some((field, quality, rank)) = found else {
             unknown.push(header);
             continue;
@@ -355,10 +509,46 @@ fn analyze(grid: &Grid) -> Option<Layout> {
                 field,
                 unit,
                 year,
+                mapped: matches!(choice, Some(ColumnChoice::Field(_))),
             },
             quality,
             rank,
         ));
+    }
+
+    if let Some((header, _)) = map
+        .iter()
+        .find(|(h, _)| !mapped_seen.contains(&header_key(h)))
+    {
+        return Err(IoError::MappedHeaderMissing {
+            header: header.to_string(),
+            sheet: grid.sheet_name.clone(),
+            available: all_headers,
+        });
+    }
+    // A mapped column may not share its field (and year) with another column.
+    for (col, _, _) in candidates.iter().filter(|(c, _, _)| c.mapped) {
+        if matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi) {
+            continue;
+        }
+        if let Some((other, _, _)) = candidates
+            .iter()
+            .find(|(o, _, _)| o.col != col.col && o.field == col.field && o.year == col.year)
+        {
+            let (first, second) = if other.col < col.col {
+                (other, col)
+            } else {
+                (col, other)
+            };
+            return Err(IoError::MappingConflict {
+                field: col.field,
+                year: col.year,
+                columns: [
+                    (column_letter(first.col), first.header.clone()),
+                    (column_letter(second.col), second.header.clone()),
+                ],
+            });
+        }
     }
 
     // One column per field (per year for figures); qualification columns may repeat.
@@ -413,14 +603,14 @@ fn analyze(grid: &Grid) -> Option<Layout> {
             ));
         }
     }
-    Some(Layout {
+    Ok(Some(Layout {
         header_row: last_header,
         data_start: last_header + 1,
         columns,
         unknown,
         notes,
         seq_cols,
-    })
+    }))
 }
 
 /// A sub-header row made of years (`2023年`, `2024年`) under a merged group.
@@ -434,10 +624,9 @@ fn year_row(view: &HeaderView, r: u32, width: u32) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-/// Reads a grid; `None` if it has no recognisable header.
-fn read_grid(grid: &Grid) -> Option<ImportSheet> {
-    let layout = analyze(grid)?;
-    Some(Reader::new(grid, layout).run())
+/// Reads a grid; `Ok(None)` if it has no recognisable header.
+fn read_grid(grid: &Grid, map: &ColumnMap) -> Result<Option<ImportSheet>, IoError> {
+    Ok(analyze(grid, map)?.map(|layout| Reader::new(grid, layout).run()))
 }
 
 struct Reader<'a> {
@@ -657,8 +846,12 @@ impl<'a> Reader<'a> {
         match self.grid.get(r, col.col) {
             // Cheap test first: only text with no digits can be a header.
             Value::Text(t) if !t.bytes().any(|b| b.is_ascii_digit()) => {
-                fields::match_header(&fields::normalize_header(t))
-                    .is_some_and(|(f, _, _)| f == col.field)
+                if col.mapped {
+                    header_key(t) == header_key(&col.header)
+                } else {
+                    fields::match_header(&fields::normalize_header(t))
+                        .is_some_and(|(f, _, _)| f == col.field)
+                }
             }
             _ => false,
         }
@@ -1102,6 +1295,7 @@ impl<'a> Reader<'a> {
                     field: c.field,
                     unit: c.unit,
                     year: c.year,
+                    mapped: c.mapped,
                 })
                 .collect(),
             rows: self.rows,
