@@ -91,6 +91,10 @@ pub enum ImportCmd {
         /// 新企业归属的辅导队 (team for new firms: name or id)
         #[arg(long)]
         team: Option<String>,
+        /// 指定列对应的字段，可重复 (read the column headed HEADER as FIELD, e.g.
+        /// `--map 员工规模=staff`; FIELD `ignore` skips a column; repeatable)
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
     },
 }
 
@@ -109,9 +113,20 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
         strict,
         dry_run,
         team,
+        map,
     } = cmd;
-    let sheet_data = fudao_io::import::read_firms(&file, sheet.as_deref())
-        .with_context(|| format!("无法读取文件 (cannot read) {}", file.display()))?;
+    let mut columns = fudao_io::import::ColumnMap::new();
+    for m in &map {
+        columns.add_arg(m)?;
+    }
+    let sheet_data = fudao_io::import::read_firms_mapped(&file, sheet.as_deref(), &columns)
+        .map_err(|e| match e {
+            // A mapping problem is the user's argument, not an unreadable file.
+            fudao_io::IoError::MappedHeaderMissing { .. }
+            | fudao_io::IoError::MappingConflict { .. } => anyhow::Error::new(e),
+            e => anyhow::Error::new(e)
+                .context(format!("无法读取文件 (cannot read) {}", file.display())),
+        })?;
     let mut s = ctx.open()?;
     let team_id = team
         .as_deref()
@@ -161,6 +176,7 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
             "needs_updated": report.needs_updated,
             "rejected_rows": bad_rows.len(),
             "errors": rejected.iter().map(|(row, col, zh, en)| serde_json::json!({"row": row, "column": col, "message": zh, "message_en": en})).collect::<Vec<_>>(),
+            "columns": sheet_data.columns.iter().map(|c| serde_json::json!({"letter": c.letter, "header": c.header, "field": c.field.key(), "mapped": c.mapped})).collect::<Vec<_>>(),
             "unknown_columns": sheet_data.unknown_columns,
             "notes": sheet_data.notes,
             "committed": report.committed,
@@ -175,7 +191,7 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
         }
         if !sheet_data.unknown_columns.is_empty() {
             eprintln!(
-                "已忽略未识别的列 (ignored unknown columns): {}",
+                "已忽略未识别的列 (ignored unknown columns): {}；可用 --map 表头=字段 指定 (map one with --map HEADER=FIELD)",
                 sheet_data.unknown_columns.join("、")
             );
         }
