@@ -1,11 +1,14 @@
-//! 导入: read a firm list (`fudao_io::import::read_firms`), show what was recognised and what
-//! is wrong, check it against the database without writing (`Store::import_rows` dry run),
-//! then import for real.
+//! 导入: read a firm list (`fudao_io::import::read_firms_mapped`), show what was recognised
+//! and what is wrong, check it against the database without writing (`Store::import_rows` dry
+//! run), then import for real. The user may assign a field to a column whose header was not
+//! recognised ([`ColumnMapping`]); the preview and the import then read it like a recognised
+//! column.
 
 use crate::dto::Msg;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use fudao_io::import::{read_firms, ImportSheet};
+use fudao_io::import::{read_firms_mapped, ColumnChoice, ColumnMap, ImportSheet};
+use fudao_io::{Field, IoError};
 use fudao_store::ImportOptions;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -21,6 +24,23 @@ pub struct ImportColumn {
     pub field_label: Msg,
     pub unit: Option<String>,
     pub year: Option<i32>,
+    /// The user assigned the field (a [`ColumnMapping`]); the header was not recognised.
+    pub mapped: bool,
+}
+
+/// The user's choice for one column: read the column headed `header` as `field` (a key of
+/// [`ImportResult::mappable_fields`]), or `ignore` it.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct ColumnMapping {
+    pub header: String,
+    pub field: String,
+}
+
+/// A field a column can be mapped to.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct FieldOption {
+    pub key: String,
+    pub label: Msg,
 }
 
 /// One problem in one row.
@@ -65,15 +85,46 @@ pub struct ImportResult {
     pub needs_updated: u32,
     /// Whether anything was written.
     pub committed: bool,
+    /// The fields an unrecognised column can be mapped to, in form order.
+    pub mappable_fields: Vec<FieldOption>,
 }
 
 const PREVIEW_ROWS: usize = 200;
 
-fn read(path: &Path) -> AppResult<ImportSheet> {
-    read_firms(path, None).map_err(|e| {
-        let m = e.message();
-        AppError::new("import.read", m.zh, m.en)
-    })
+fn io_error(e: IoError) -> AppError {
+    let code = match e {
+        IoError::UnknownField { .. } | IoError::BadMapping { .. } => "import.mapping_field",
+        IoError::MappedHeaderMissing { .. } => "import.mapping_header",
+        IoError::MappingConflict { .. } => "import.mapping_conflict",
+        _ => "import.read",
+    };
+    let m = e.message();
+    AppError::new(code, m.zh, m.en)
+}
+
+fn column_map(mapping: &[ColumnMapping]) -> AppResult<ColumnMap> {
+    let mut map = ColumnMap::new();
+    for m in mapping {
+        map.set(&m.header, ColumnChoice::parse(&m.field).map_err(io_error)?);
+    }
+    Ok(map)
+}
+
+fn read(path: &Path, mapping: &[ColumnMapping]) -> AppResult<ImportSheet> {
+    read_firms_mapped(path, None, &column_map(mapping)?).map_err(io_error)
+}
+
+/// The choices of a column mapping, with their labels.
+pub fn mappable_fields() -> Vec<FieldOption> {
+    Field::mappable()
+        .map(|f| FieldOption {
+            key: f.key().to_string(),
+            label: Msg {
+                zh: f.label_zh().to_string(),
+                en: f.label_en().to_string(),
+            },
+        })
+        .collect()
 }
 
 /// Reads `path` and imports it (or only checks it, with `dry_run`).
@@ -83,7 +134,18 @@ pub fn run(
     dry_run: bool,
     today: chrono::NaiveDate,
 ) -> AppResult<ImportResult> {
-    let sheet = read(path)?;
+    run_mapped(s, path, &[], dry_run, today)
+}
+
+/// [`run`] with the user's column mapping.
+pub fn run_mapped(
+    s: &mut fudao_store::Store,
+    path: &Path,
+    mapping: &[ColumnMapping],
+    dry_run: bool,
+    today: chrono::NaiveDate,
+) -> AppResult<ImportResult> {
+    let sheet = read(path, mapping)?;
     let report = s.import_rows(
         &sheet.rows,
         sheet.errors.len(),
@@ -125,10 +187,11 @@ pub fn run(
                 field: c.field.key().to_string(),
                 field_label: Msg {
                     zh: c.field.label_zh().to_string(),
-                    en: c.field.key().to_string(),
+                    en: c.field.label_en().to_string(),
                 },
                 unit: c.unit.map(|u| u.label_zh().to_string()),
                 year: c.year,
+                mapped: c.mapped,
             })
             .collect(),
         unknown_columns: sheet.unknown_columns.clone(),
@@ -154,25 +217,38 @@ pub fn run(
         needs_created: report.needs_created as u32,
         needs_updated: report.needs_updated as u32,
         committed: report.committed,
+        mappable_fields: mappable_fields(),
     })
 }
 
-/// Reads the file and checks it against the database without writing anything.
+/// Reads the file and checks it against the database without writing anything. `mapping`
+/// assigns fields to columns whose headers were not recognised.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_preview(state: State<'_, AppState>, path: String) -> AppResult<ImportResult> {
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    path: String,
+    mapping: Option<Vec<ColumnMapping>>,
+) -> AppResult<ImportResult> {
     let today = chrono::Local::now().date_naive();
+    let mapping = mapping.unwrap_or_default();
     state
-        .with_store(move |s| run(s, Path::new(&path), true, today))
+        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, true, today))
         .await
 }
 
-/// Imports the good rows of the file (rows with problems are skipped and listed).
+/// Imports the good rows of the file (rows with problems are skipped and listed), with the
+/// same `mapping` as the preview.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_commit(state: State<'_, AppState>, path: String) -> AppResult<ImportResult> {
+pub async fn import_commit(
+    state: State<'_, AppState>,
+    path: String,
+    mapping: Option<Vec<ColumnMapping>>,
+) -> AppResult<ImportResult> {
     let today = chrono::Local::now().date_naive();
+    let mapping = mapping.unwrap_or_default();
     state
-        .with_store(move |s| run(s, Path::new(&path), false, today))
+        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, false, today))
         .await
 }

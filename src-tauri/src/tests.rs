@@ -299,6 +299,97 @@ fn import_dry_run_then_commit() {
     assert_eq!(s.count(core::EntityKind::Firm).unwrap(), 1);
 }
 
+/// A column the importer does not recognise, mapped by the user to 从业人数: the preview
+/// shows it as a recognised (mapped) column, the import stores its values; mapping errors
+/// arrive as coded, bilingual errors.
+#[test]
+fn import_with_a_column_mapping() {
+    use crate::import::{run_mapped, ColumnMapping};
+    let mut s = Store::open_in_memory().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let a = fudao_core::uscc::compose("91", "370102", "MA3C4M01").unwrap();
+    let b = fudao_core::uscc::compose("91", "370102", "MA3C4M02").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firms.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "统一社会信用代码,企业名称,在岗职工（人）\n{a},济南映射科技有限公司,46\n{b},济南映射二科技有限公司,四十\n"
+        ),
+    )
+    .unwrap();
+    let plain = crate::import::run(&mut s, &path, true, today).unwrap();
+    assert_eq!(plain.unknown_columns, ["在岗职工（人）"]);
+    assert_eq!(plain.preview[0].staff, None);
+    let staff = plain
+        .mappable_fields
+        .iter()
+        .find(|f| f.key == "staff")
+        .expect("staff is offered");
+    assert_eq!(staff.label.zh, "从业人数");
+    assert_eq!(staff.label.en, "Staff");
+    assert!(plain.mappable_fields.iter().all(|f| f.key != "seq"));
+
+    let mapping = vec![ColumnMapping {
+        header: "在岗职工（人）".into(),
+        field: "staff".into(),
+    }];
+    let dry = run_mapped(&mut s, &path, &mapping, true, today).unwrap();
+    assert!(dry.unknown_columns.is_empty(), "{:?}", dry.unknown_columns);
+    let col = dry.columns.iter().find(|c| c.field == "staff").unwrap();
+    assert!(col.mapped);
+    assert_eq!(
+        (col.letter.as_str(), col.header.as_str()),
+        ("C", "在岗职工（人）")
+    );
+    assert_eq!(col.field_label.zh, "从业人数");
+    assert_eq!(dry.preview[0].staff, Some(46));
+    // The bad count in the mapped column is a row problem naming the column.
+    let p = dry
+        .problems
+        .iter()
+        .find(|p| p.row == 3)
+        .expect("row 3 rejected");
+    assert_eq!(
+        (p.column.as_str(), p.value.as_str()),
+        ("在岗职工（人）", "四十")
+    );
+    assert_eq!(s.count(core::EntityKind::Firm).unwrap(), 0);
+
+    let done = run_mapped(&mut s, &path, &mapping, false, today).unwrap();
+    assert!(done.committed);
+    assert_eq!(done.created, 1);
+    let firm = s.firm_by_uscc(&a).unwrap().expect("imported");
+    assert_eq!(firm.staff, Some(46));
+
+    // Mapping errors: a coded AppError with both languages, never a bare string.
+    let mut bad = |field: &str, header: &str| {
+        let m = vec![ColumnMapping {
+            header: header.into(),
+            field: field.into(),
+        }];
+        run_mapped(&mut s, &path, &m, true, today).unwrap_err()
+    };
+    let e = bad("name", "在岗职工（人）");
+    assert_eq!(e.code, "import.mapping_conflict");
+    assert!(
+        e.message.zh.contains("C列“在岗职工（人）”") && e.message.zh.contains("B列“企业名称”"),
+        "{}",
+        e.message.zh
+    );
+    assert!(e.message.en.contains("Firm name"), "{}", e.message.en);
+    let e = bad("staff", "职工总人数");
+    assert_eq!(e.code, "import.mapping_header");
+    assert!(e.message.zh.contains("职工总人数"));
+    let e = bad("employees", "在岗职工（人）");
+    assert_eq!(e.code, "import.mapping_field");
+    assert!(
+        e.message.en.contains("no field 'employees'"),
+        "{}",
+        e.message.en
+    );
+}
+
 /// The members list offers the demo's coaches, and a firm assigned to one shows in that
 /// coach's caseload filter of the firm list.
 #[test]

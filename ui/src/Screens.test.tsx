@@ -187,7 +187,7 @@ describe("导入 wizard", () => {
       file: "/data/firms.xlsx",
       sheet: "企业名单",
       header_row: 2,
-      columns: [{ letter: "A", header: "信用代码", field: "uscc", field_label: m("统一社会信用代码", "uscc"), unit: null, year: null }],
+      columns: [{ letter: "A", header: "信用代码", field: "uscc", field_label: m("统一社会信用代码", "uscc"), unit: null, year: null, mapped: false }],
       unknown_columns: ["微信群"],
       notes: [],
       total_rows: 3,
@@ -199,6 +199,7 @@ describe("导入 wizard", () => {
       needs_created: 1,
       needs_updated: 0,
       committed: false,
+      mappable_fields: [],
     };
     const calls = renderPage(<Import />, {
       "plugin:dialog|open": () => "/data/firms.xlsx",
@@ -209,7 +210,7 @@ describe("导入 wizard", () => {
       fireEvent.click(await screen.findByTestId("import-pick"));
     });
     await screen.findByTestId("import-check");
-    expect(calls.find((c) => c.cmd === "import_preview")?.args).toEqual({ path: "/data/firms.xlsx" });
+    expect(calls.find((c) => c.cmd === "import_preview")?.args).toEqual({ path: "/data/firms.xlsx", mapping: [] });
     expect(calls.some((c) => c.cmd === "import_commit")).toBe(false);
     expect(screen.getByTestId("import-unknown").textContent).toContain("微信群");
     expect(screen.getByTestId("import-problem").textContent).toContain("统一社会信用代码应为18位");
@@ -218,7 +219,7 @@ describe("导入 wizard", () => {
       fireEvent.click(screen.getByTestId("import-confirm"));
     });
     await screen.findByTestId("import-done");
-    expect(calls.find((c) => c.cmd === "import_commit")?.args).toEqual({ path: "/data/firms.xlsx" });
+    expect(calls.find((c) => c.cmd === "import_commit")?.args).toEqual({ path: "/data/firms.xlsx", mapping: [] });
     expect(screen.getByTestId("import-done").textContent).toContain("导入完成：新增 1 家，更新 0 家，跳过 1 行有问题的数据");
   });
 });

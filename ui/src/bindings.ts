@@ -50,10 +50,16 @@ export const commands = {
 	members: () => typedError<Member[], AppError>(__TAURI_INVOKE("members")),
 	/**  Assigns firms to a coach (or to nobody). Returns how many changed. */
 	assignFirms: (firmIds: string[], coachId: string | null) => typedError<number, AppError>(__TAURI_INVOKE("assign_firms", { firmIds, coachId })),
-	/**  Reads the file and checks it against the database without writing anything. */
-	importPreview: (path: string) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_preview", { path })),
-	/**  Imports the good rows of the file (rows with problems are skipped and listed). */
-	importCommit: (path: string) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_commit", { path })),
+	/**
+	 *  Reads the file and checks it against the database without writing anything. `mapping`
+	 *  assigns fields to columns whose headers were not recognised.
+	 */
+	importPreview: (path: string, mapping: ColumnMapping[] | null) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_preview", { path, mapping })),
+	/**
+	 *  Imports the good rows of the file (rows with problems are skipped and listed), with the
+	 *  same `mapping` as the preview.
+	 */
+	importCommit: (path: string, mapping: ColumnMapping[] | null) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_commit", { path, mapping })),
 	syncStatus: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_status")),
 	/**  Logs in and stores the session in the local database. */
 	syncLogin: (server: string, username: string, password: string) => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_login", { server, username, password })),
@@ -153,6 +159,15 @@ export type ChecklistView = {
 	notes: Msg[],
 };
 
+/**
+ *  The user's choice for one column: read the column headed `header` as `field` (a key of
+ *  [`ImportResult::mappable_fields`]), or `ignore` it.
+ */
+export type ColumnMapping = {
+	header: string,
+	field: string,
+};
+
 /**  A conflict, side by side: the value both edits started from, mine and the server's. */
 export type ConflictView = {
 	id: string,
@@ -212,6 +227,12 @@ export type FieldError = {
 	field: string,
 	code: string,
 	message: Msg,
+};
+
+/**  A field a column can be mapped to. */
+export type FieldOption = {
+	key: string,
+	label: Msg,
 };
 
 export type FinancingKind = "loan" | "equity" | "guarantee" | "insurance" | "bond";
@@ -341,6 +362,8 @@ export type ImportColumn = {
 	field_label: Msg,
 	unit: string | null,
 	year: number | null,
+	/**  The user assigned the field (a [`ColumnMapping`]); the header was not recognised. */
+	mapped: boolean,
 };
 
 /**  One problem in one row. */
@@ -372,6 +395,8 @@ export type ImportResult = {
 	needs_updated: number,
 	/**  Whether anything was written. */
 	committed: boolean,
+	/**  The fields an unrecognised column can be mapped to, in form order. */
+	mappable_fields: FieldOption[],
 };
 
 /**  A good row, as it will be imported. */

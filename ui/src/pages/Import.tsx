@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { Alert, App, Button, Card, Result, Space, Spin, Steps, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Result, Select, Space, Spin, Steps, Table, Tag, Typography } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
-import { commands, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
+import { commands, type ColumnMapping, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
 import { call, errorText, msg } from "../ipc";
 import { useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
@@ -11,7 +11,67 @@ import { label, useVocabulary } from "../vocabulary";
 /** Headers the importer recognises, shown next to unrecognised columns as examples. */
 const STANDARD = ["统一社会信用代码", "企业名称", "所在区县", "所属行业", "成立日期", "注册资本", "职工总数", "科技人员数", "营业收入", "研发费用", "发明专利", "融资需求金额"];
 
-export function ImportCheck({ r }: { r: ImportResult }) {
+/** The value of a column Select that keeps the column ignored. */
+export const IGNORE = "ignore";
+
+/** header → field key; a header without an entry is ignored. */
+export type Mapping = Record<string, string>;
+
+export function toMappingList(m: Mapping): ColumnMapping[] {
+  return Object.entries(m).map(([header, field]) => ({ header, field }));
+}
+
+/** Headers that get a field Select: unrecognised ones and those the user mapped, in the order
+ * first seen (a column keeps its place when it moves between the two lists). */
+export function mappableHeaders(previous: string[], r: ImportResult): string[] {
+  const now = [...r.columns.filter((c) => c.mapped).map((c) => c.header), ...r.unknown_columns];
+  return [...previous, ...now.filter((h) => !previous.includes(h))];
+}
+
+interface MapProps {
+  headers: string[];
+  mapping: Mapping;
+  onMap: (header: string, field: string) => void;
+}
+
+/** One Select per unrecognised (or user-mapped) column: which field it fills, or ignored. */
+function ColumnMapper({ r, headers, mapping, onMap }: MapProps & { r: ImportResult }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  // Fields a recognised column already fills (qualification columns may repeat).
+  const taken = new Set(r.columns.filter((c) => !c.mapped && !c.field.startsWith("q.")).map((c) => c.field));
+  const options = [
+    { value: IGNORE, label: t("import.ignoreColumn") },
+    ...r.mappable_fields.map((f) => ({
+      value: f.key,
+      label: taken.has(f.key) ? t("import.fieldTaken", { label: msg(f.label, lang) }) : msg(f.label, lang),
+    })),
+  ];
+  return (
+    <Space direction="vertical" style={{ width: "100%" }} data-testid="import-mapper">
+      {headers.map((h, i) => (
+        <Space key={h} wrap>
+          <Tag color={mapping[h] ? "blue" : "orange"} style={{ minWidth: 120 }}>
+            {h}
+          </Tag>
+          →
+          <Select
+            data-testid={`import-map-${i}`}
+            aria-label={t("import.mapTo", { header: h })}
+            style={{ width: 260 }}
+            showSearch
+            optionFilterProp="label"
+            value={mapping[h] ?? IGNORE}
+            options={options}
+            onChange={(v: string) => onMap(h, v)}
+          />
+        </Space>
+      ))}
+    </Space>
+  );
+}
+
+export function ImportCheck({ r, map }: { r: ImportResult; map?: MapProps }) {
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
@@ -35,13 +95,19 @@ export function ImportCheck({ r }: { r: ImportResult }) {
         <Space wrap data-testid="import-columns">
           {r.columns.map((c) => (
             <Tag key={c.letter} color="blue">
-              {c.letter}: {c.header} → {lang === "en" ? c.field_label.en : c.field_label.zh}
+              {c.letter}: {c.header} → {c.mapped ? t("import.mappedMark", { label: msg(c.field_label, lang) }) : msg(c.field_label, lang)}
               {c.unit ? `（${c.unit}）` : ""}
               {c.year ? ` ${c.year}` : ""}
             </Tag>
           ))}
         </Space>
       </Card>
+      {map && map.headers.length > 0 && (
+        <Card size="small" title={t("import.mapTitle")} style={{ marginBottom: 12 }}>
+          <Typography.Paragraph type="secondary">{t("import.mapHint")}</Typography.Paragraph>
+          <ColumnMapper r={r} {...map} />
+        </Card>
+      )}
       {r.unknown_columns.length > 0 && (
         <Alert
           style={{ marginBottom: 12 }}
@@ -60,7 +126,7 @@ export function ImportCheck({ r }: { r: ImportResult }) {
           }
           description={
             <>
-              {t("import.unknownHint")} {t("import.standard")}: {STANDARD.join("、")}
+              {map ? t("import.unknownMapHint") : t("import.unknownHint")} {t("import.standard")}: {STANDARD.join("、")}
             </>
           }
         />
@@ -112,25 +178,53 @@ export default function Import() {
   const [checked, setChecked] = useState<ImportResult | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [mapping, setMapping] = useState<Mapping>({});
+  const [mapHeaders, setMapHeaders] = useState<string[]>([]);
+  /** The last mapping could not be applied: the preview shown is of the one before. */
+  const [mapError, setMapError] = useState<string | null>(null);
+  const [remapping, setRemapping] = useState(false);
   const pick = async () => {
     setError(null);
+    setMapError(null);
     try {
       const path = await openDialog({ multiple: false, directory: false, filters: [{ name: "Excel / CSV", extensions: ["xlsx", "xls", "ods", "csv", "html", "htm"] }] });
       if (!path || Array.isArray(path)) return;
       setBusy(true);
       setDone(null);
-      setChecked(await call(commands.importPreview(path)));
+      const r = await call(commands.importPreview(path, []));
+      setMapping({});
+      setMapHeaders(mappableHeaders([], r));
+      setChecked(r);
     } catch (e) {
       setError(errorText(e, lang));
     } finally {
       setBusy(false);
     }
   };
+  /** Sets a column's field (or ignores it) and checks the file again with the new mapping. */
+  const remap = async (header: string, field: string) => {
+    if (!checked) return;
+    const next: Mapping = { ...mapping };
+    if (field === IGNORE) delete next[header];
+    else next[header] = field;
+    setMapping(next);
+    setRemapping(true);
+    try {
+      const r = await call(commands.importPreview(checked.file, toMappingList(next)));
+      setMapHeaders((prev) => mappableHeaders(prev, r));
+      setChecked(r);
+      setMapError(null);
+    } catch (e) {
+      setMapError(errorText(e, lang));
+    } finally {
+      setRemapping(false);
+    }
+  };
   const commit = async () => {
     if (!checked) return;
     setBusy(true);
     try {
-      const r = await call(commands.importCommit(checked.file));
+      const r = await call(commands.importCommit(checked.file, toMappingList(mapping)));
       setDone(r);
       await qc.invalidateQueries();
     } catch (e) {
@@ -159,12 +253,20 @@ export default function Import() {
       {step === 1 && checked && !busy && (
         <>
           <Space style={{ marginBottom: 12 }}>
-            <Button type="primary" data-testid="import-confirm" disabled={checked.created + checked.updated === 0} onClick={() => void commit()}>
+            <Button
+              type="primary"
+              data-testid="import-confirm"
+              disabled={checked.created + checked.updated === 0 || mapError !== null || remapping}
+              onClick={() => void commit()}
+            >
               {t("import.confirm")}
             </Button>
             <Button onClick={() => void pick()}>{t("import.again")}</Button>
           </Space>
-          <ImportCheck r={checked} />
+          {mapError && <Alert style={{ marginBottom: 12 }} type="error" showIcon data-testid="import-map-error" message={mapError} />}
+          <Spin spinning={remapping}>
+            <ImportCheck r={checked} map={{ headers: mapHeaders, mapping, onMap: (h, f) => void remap(h, f) }} />
+          </Spin>
         </>
       )}
       {step === 2 && done && (
@@ -177,6 +279,8 @@ export default function Import() {
               onClick={() => {
                 setChecked(null);
                 setDone(null);
+                setMapping({});
+                setMapHeaders([]);
               }}
             >
               {t("import.again")}
