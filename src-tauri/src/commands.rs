@@ -13,6 +13,32 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Where file dialogs go when no native dialog can be shown. The WebDriver e2e suite cannot
+/// drive GTK's file chooser, so it starts the app with `FUDAO_E2E_SAVE_DIR` (save dialogs write
+/// there under their suggested name) and `FUDAO_E2E_OPEN_FILE` (open dialogs pick that file).
+/// Both are unset in normal use and the native dialogs show.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct DialogOverride {
+    pub save_dir: Option<String>,
+    pub open_file: Option<String>,
+}
+
+impl DialogOverride {
+    pub fn from_env() -> DialogOverride {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        DialogOverride {
+            save_dir: var("FUDAO_E2E_SAVE_DIR"),
+            open_file: var("FUDAO_E2E_OPEN_FILE"),
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dialog_override() -> AppResult<DialogOverride> {
+    Ok(DialogOverride::from_env())
+}
+
 /// What the app is connected to.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct AppInfo {
@@ -49,6 +75,8 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
 pub struct Vocabulary {
     pub stage: Vec<EnumOption>,
     pub qualification_kind: Vec<EnumOption>,
+    /// Short names of the designations (科小, 高企, …) for narrow cells.
+    pub qualification_short: Vec<EnumOption>,
     pub financing_kind: Vec<EnumOption>,
     pub need_status: Vec<EnumOption>,
     pub reason_code: Vec<EnumOption>,
@@ -69,6 +97,14 @@ pub fn vocabulary() -> Vocabulary {
     Vocabulary {
         stage: dto::Stage::options(),
         qualification_kind: dto::QualificationKind::options(),
+        qualification_short: core::QualificationKind::ALL
+            .iter()
+            .map(|q| EnumOption {
+                key: q.key().to_string(),
+                zh: q.short_zh().to_string(),
+                en: q.short_en().to_string(),
+            })
+            .collect(),
         financing_kind: dto::FinancingKind::options(),
         need_status: dto::NeedStatus::options(),
         reason_code: dto::ReasonCode::options(),

@@ -39,6 +39,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::firm_history,
             commands::backup_db,
             commands::restore_db,
+            commands::dialog_override,
             home::home_overview,
             eval::evaluate_firm,
             products::products,

@@ -55,7 +55,7 @@ function setup(onSave: (firm: Firm) => Firm | AppError) {
       case "check_firm":
         return [];
       case "vocabulary":
-        return { stage: [], qualification_kind: [], financing_kind: [], need_status: [], reason_code: [], visit_mode: [], satisfaction: [], plan_status: [], role: [], district: [], industry: [] };
+        return { stage: [], qualification_kind: [], qualification_short: [], financing_kind: [], need_status: [], reason_code: [], visit_mode: [], satisfaction: [], plan_status: [], role: [], district: [], industry: [] };
       case "save_firm": {
         const r = onSave((args as { firm: Firm }).firm);
         if ("code" in r) throw r;

@@ -55,7 +55,9 @@ describe("firm list", () => {
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(PAGE);
     expect(rows[0].textContent).toContain("济南测试0号科技有限公司");
-    expect(rows[0].textContent).toContain("科技型中小企业");
+    // Designations show by their short names; the full names are in the cell's title.
+    expect(rows[0].textContent).toContain("科小");
+    expect(rows[0].querySelector("[data-testid='firm-row-quals']")?.getAttribute("title")).toBe("科技型中小企业");
     expect(rows[0].textContent).toContain("制造业");
     const lists = calls.filter((c) => c.cmd === "list_firms");
     expect(lists[0].args).toMatchObject({ offset: 0, limit: PAGE });

@@ -39,6 +39,7 @@ export const commands = {
 	backupDb: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("backup_db", { path })),
 	/**  Replaces the database with a backup (the current file is kept as `.before-restore`). */
 	restoreDb: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("restore_db", { path })),
+	dialogOverride: () => typedError<DialogOverride, AppError>(__TAURI_INVOKE("dialog_override")),
 	homeOverview: () => typedError<HomeOverview, AppError>(__TAURI_INVOKE("home_overview")),
 	evaluateFirm: (firmId: string) => typedError<EvaluationView, AppError>(__TAURI_INVOKE("evaluate_firm", { firmId })),
 	products: () => typedError<CatalogView, AppError>(__TAURI_INVOKE("products")),
@@ -194,6 +195,17 @@ export type Contact = {
 	title: string,
 	phone: string,
 	email: string,
+};
+
+/**
+ *  Where file dialogs go when no native dialog can be shown. The WebDriver e2e suite cannot
+ *  drive GTK's file chooser, so it starts the app with `FUDAO_E2E_SAVE_DIR` (save dialogs write
+ *  there under their suggested name) and `FUDAO_E2E_OPEN_FILE` (open dialogs pick that file).
+ *  Both are unset in normal use and the native dialogs show.
+ */
+export type DialogOverride = {
+	save_dir: string | null,
+	open_file: string | null,
 };
 
 export type DraftPlan = {
@@ -740,6 +752,8 @@ export type VisitMode = "on_site" | "phone" | "online";
 export type Vocabulary = {
 	stage: EnumOption[],
 	qualification_kind: EnumOption[],
+	/**  Short names of the designations (科小, 高企, …) for narrow cells. */
+	qualification_short: EnumOption[],
 	financing_kind: EnumOption[],
 	need_status: EnumOption[],
 	reason_code: EnumOption[],

@@ -14,6 +14,10 @@ export const vocabulary: Vocabulary = {
     { key: "tech_sme", zh: "科技型中小企业", en: "Tech-based SME" },
     { key: "high_tech", zh: "高新技术企业", en: "High-tech enterprise" },
   ],
+  qualification_short: [
+    { key: "tech_sme", zh: "科小", en: "Tech SME" },
+    { key: "high_tech", zh: "高企", en: "HNTE" },
+  ],
   financing_kind: [{ key: "loan", zh: "贷款", en: "Loan" }],
   need_status: [
     { key: "raised", zh: "已提出", en: "Raised" },

@@ -131,6 +131,32 @@ labelled_enum!(
     }
 );
 
+impl QualificationKind {
+    /// The short name coaches use (科小, 高企, …), for narrow table cells and tags.
+    pub fn short_zh(self) -> &'static str {
+        match self {
+            QualificationKind::TechSme => "科小",
+            QualificationKind::HighTech => "高企",
+            QualificationKind::SrdiProvincial => "专精特新",
+            QualificationKind::SrdiLittleGiant => "小巨人",
+            QualificationKind::Gazelle => "瞪羚",
+            QualificationKind::Unicorn => "独角兽",
+            QualificationKind::SingleChampion => "单项冠军",
+        }
+    }
+    pub fn short_en(self) -> &'static str {
+        match self {
+            QualificationKind::TechSme => "Tech SME",
+            QualificationKind::HighTech => "HNTE",
+            QualificationKind::SrdiProvincial => "SRDI",
+            QualificationKind::SrdiLittleGiant => "Little giant",
+            QualificationKind::Gazelle => "Gazelle",
+            QualificationKind::Unicorn => "Unicorn",
+            QualificationKind::SingleChampion => "Champion",
+        }
+    }
+}
+
 labelled_enum!(
     /// The kind of financing a need asks for, or a product provides.
     FinancingKind {

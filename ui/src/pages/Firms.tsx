@@ -65,6 +65,7 @@ function FirmTable({ filter, total, first }: { filter: FirmFilter; total: number
     if (d) byPage.set(p, d.rows);
   });
   const qualLabel = (k: string) => label(vocab?.qualification_kind, k, lang);
+  const qualShort = (k: string) => label(vocab?.qualification_short ?? vocab?.qualification_kind, k, lang);
   return (
     <div style={{ border: "1px solid #f0f0f0", borderRadius: 8, background: "#fff" }}>
       <div style={{ display: "grid", gridTemplateColumns: COLS, gap: 8, padding: "10px 12px", background: "#fafafa", fontWeight: 600 }}>
@@ -113,10 +114,10 @@ function FirmTable({ filter, total, first }: { filter: FirmFilter; total: number
                 <span>{r.district ? label(vocab?.district, r.district, lang) : "—"}</span>
                 <span style={{ overflow: "hidden", textOverflow: "ellipsis" }}>{r.industry ? label(vocab?.industry, r.industry.slice(0, 1), lang) : "—"}</span>
                 <span>{r.coach_name ?? "—"}</span>
-                <span style={{ overflow: "hidden" }}>
+                <span style={{ overflow: "hidden", textOverflow: "ellipsis" }} title={r.qualifications.map(qualLabel).join("、")} data-testid="firm-row-quals">
                   {r.qualifications.map((q) => (
-                    <Tag key={q} color="blue">
-                      {qualLabel(q)}
+                    <Tag key={q} color="blue" style={{ marginInlineEnd: 4 }}>
+                      {qualShort(q)}
                     </Tag>
                   ))}
                 </span>
