@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Alert, App, Button, Card, Result, Select, Space, Spin, Steps, Table, Tag, Typography } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import { pickOpenFile } from "../dialogs";
 import { commands, type ColumnMapping, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
 import { call, errorText, msg } from "../ipc";
 import { useLang } from "../hooks";
@@ -187,8 +187,8 @@ export default function Import() {
     setError(null);
     setMapError(null);
     try {
-      const path = await openDialog({ multiple: false, directory: false, filters: [{ name: "Excel / CSV", extensions: ["xlsx", "xls", "ods", "csv", "html", "htm"] }] });
-      if (!path || Array.isArray(path)) return;
+      const path = await pickOpenFile({ filters: [{ name: "Excel / CSV", extensions: ["xlsx", "xls", "ods", "csv", "html", "htm"] }] });
+      if (!path) return;
       setBusy(true);
       setDone(null);
       const r = await call(commands.importPreview(path, []));

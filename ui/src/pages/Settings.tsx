@@ -1,7 +1,7 @@
 import { App, Button, Card, Descriptions, Segmented, Space, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { pickOpenFile, pickSavePath } from "../dialogs";
 import dayjs from "dayjs";
 import { commands } from "../bindings";
 import { call, errorText } from "../ipc";
@@ -15,7 +15,7 @@ export default function Settings() {
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
   const backup = async () => {
     try {
-      const path = await saveDialog({ defaultPath: `fudao-backup-${dayjs().format("YYYYMMDD-HHmm")}.db`, filters: [{ name: "Fudao", extensions: ["db"] }] });
+      const path = await pickSavePath({ defaultPath: `fudao-backup-${dayjs().format("YYYYMMDD-HHmm")}.db`, filters: [{ name: "Fudao", extensions: ["db"] }] });
       if (!path) return;
       const size = await call(commands.backupDb(path));
       message.success(t("settings.backedUp", { path, mb: (size / 1048576).toFixed(1) }));
@@ -25,8 +25,8 @@ export default function Settings() {
   };
   const restore = async () => {
     try {
-      const path = await openDialog({ multiple: false, directory: false, filters: [{ name: "Fudao", extensions: ["db"] }] });
-      if (!path || Array.isArray(path)) return;
+      const path = await pickOpenFile({ filters: [{ name: "Fudao", extensions: ["db"] }] });
+      if (!path) return;
       modal.confirm({
         title: t("settings.restoreConfirmTitle"),
         content: t("settings.restoreConfirm", { path }),

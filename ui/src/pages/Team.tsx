@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import dayjs, { type Dayjs } from "dayjs";
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { pickSavePath } from "../dialogs";
 import { commands, type MemberKpi } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
 import { useLang } from "../hooks";
@@ -26,7 +26,7 @@ export default function Team() {
   const o = q.data;
   const exportXlsx = async () => {
     try {
-      const path = await saveDialog({ defaultPath: `团队指标-${from}-${to}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }] });
+      const path = await pickSavePath({ defaultPath: `团队指标-${from}-${to}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }] });
       if (!path) return;
       const size = await call(commands.exportTeamKpi(from, to, path));
       message.success(t("team.exported", { path, kb: Math.ceil(size / 1024) }));

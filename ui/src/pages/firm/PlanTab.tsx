@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Alert, App, Button, Card, Empty, Input, Modal, Space, Spin, Tag, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { pickSavePath } from "../../dialogs";
 import { commands, type PlanView } from "../../bindings";
 import { call, errorText, msg } from "../../ipc";
 import { useLang } from "../../hooks";
@@ -71,7 +71,7 @@ export default function PlanTab({ firmId }: { firmId: string }) {
   };
   const savePdf = async (p: PlanView) => {
     try {
-      const path = await saveDialog({ defaultPath: `${p.number}.pdf`, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+      const path = await pickSavePath({ defaultPath: `${p.number}.pdf`, filters: [{ name: "PDF", extensions: ["pdf"] }] });
       if (!path) return;
       const size = await call(commands.savePlanPdf(p.id, path));
       message.success(t("plan.savedPdf", { path, kb: Math.ceil(size / 1024) }));
