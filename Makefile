@@ -46,6 +46,8 @@ test-ui:
 	cd ui && npm test
 
 # A window-driving suite can trip over a slow machine once; a second failure is a real one.
+# The lead's suite syncs against the fudao-server that test-rust built (if it is there).
+test-e2e: export FUDAO_SERVER_BIN ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/fudao-server
 test-e2e:
 	./scripts/app-e2e.sh || { echo "e2e failed once; running it again" >&2; ./scripts/app-e2e.sh; }
 

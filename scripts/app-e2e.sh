@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the real app window under Xvfb via tauri-driver + WebKitWebDriver.
-# Builds the UI, then runs src-tauri/tests/e2e.rs (cargo builds the app binary for it).
+# Builds the UI, then runs src-tauri/tests/e2e.rs (a coach's day) and e2e_lead.rs (a lead's:
+# sync against a real fudao-server, a conflict, the KPI export); cargo builds the app binary.
+# FUDAO_SERVER_BIN names a built fudao-server (else the test builds one into the same target).
 # Screenshots land in target/screenshots/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,5 +21,5 @@ mkdir -p "$ROOT/target/screenshots"
 # to the custom-protocol feature; no separate app build is needed.
 xvfb-run -a -s "-screen 0 1440x900x24" \
   cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol \
-  --test e2e -- --ignored --nocapture --test-threads=1
+  --test e2e --test e2e_lead -- --ignored --nocapture --test-threads=1
 echo "screenshots: $ROOT/target/screenshots"

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{app_path, launch};
+use common::{app_path, launch, open_file, saved_dir};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use fudao_core::model::{Firm, Need, Visit};
@@ -48,6 +48,26 @@ async fn coach_flow_in_the_real_window() {
         })
         .unwrap()
         .len();
+    // The firm list the import step's open dialog picks.
+    let imported = [
+        (
+            fudao_core::uscc::compose("91", "370112", "MA3E6RT1").unwrap(),
+            "济南映山红光电科技有限公司",
+            46,
+        ),
+        (
+            fudao_core::uscc::compose("91", "370112", "MA3E6RT2").unwrap(),
+            "济南青禾数智农业科技有限公司",
+            23,
+        ),
+    ];
+    let csv = open_file(tmp.path());
+    std::fs::create_dir_all(csv.parent().unwrap()).unwrap();
+    let mut text = String::from("统一社会信用代码,企业名称,在岗职工（人）\n");
+    for (code, name, staff) in &imported {
+        text.push_str(&format!("{code},{name},{staff}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
     let (driver, ui) = launch(&app_path(), &db, tmp.path()).await;
 
     // Home, in Chinese, with the window title.
@@ -218,10 +238,14 @@ async fn coach_flow_in_the_real_window() {
         .await
         .unwrap();
     ui.wait_gone("pdf-preview").await;
+    // Save the PDF (the save dialog resolves to the e2e folder, see `common::launch`).
+    ui.click("save-plan-pdf").await;
+    ui.wait_text("已保存到").await;
+    let saved_pdf = saved_dir(tmp.path()).join(format!("{}.pdf", number.trim()));
 
     // Change history from the audit trail.
     ui.tab("变更记录").await;
-    ui.wait_text("_created").await;
+    ui.wait_text("新建记录").await;
     ui.shot("09-firm-history").await;
 
     // Search by pinyin initials with Ctrl+K from anywhere.
@@ -281,10 +305,30 @@ async fn coach_flow_in_the_real_window() {
     ui.by_id("chart-by-coach").await;
     ui.shot("14-team").await;
 
-    // 导入 and 同步 (their file dialog and server are not driven here).
+    // 导入: a firm list whose staff column has a header the reader does not know; map it to
+    // 从业人数 in the wizard, see the dry run, import.
     ui.click("nav-import").await;
-    ui.by_id("import-pick").await;
     ui.shot("15-import").await;
+    ui.click("import-pick").await;
+    ui.wait_text_of("import-unknown", "在岗职工（人）").await;
+    // The field list is long and virtualised: search it, as a user would.
+    ui.click_css("[data-testid='import-map-0'] .ant-select-selector")
+        .await;
+    ui.c.find(Locator::Css("[data-testid='import-map-0'] input"))
+        .await
+        .unwrap()
+        .send_keys("从业人数")
+        .await
+        .unwrap();
+    ui.click_css(".ant-select-item-option[title='从业人数']")
+        .await;
+    ui.wait_text_of("import-columns", "在岗职工（人）").await;
+    ui.shot("15b-import-mapped").await;
+    ui.click("import-confirm").await;
+    ui.wait_text_of("import-done", "新增 2 家").await;
+    ui.shot("15c-import-done").await;
+
+    // 同步 (the lead's suite, e2e_lead.rs, drives it against a server).
     ui.click("nav-sync").await;
     ui.wait_text("尚未登录同步服务器").await;
     ui.shot("16-sync").await;
@@ -328,12 +372,17 @@ async fn coach_flow_in_the_real_window() {
     let plans: Vec<Plan> = s.children_of_firm(firm.id).unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].number, number.trim());
-    // The PDF the app previews carries the firm's name as text (pdftotext from poppler-utils).
-    let pdf = fudao_pdf::render(&fudao_core::plan::to_document(&plans[0])).unwrap();
-    let pdf_path = tmp.path().join("plan.pdf");
-    std::fs::write(&pdf_path, pdf).unwrap();
+    for (code, name, staff) in &imported {
+        let f = s.firm_by_uscc(code).unwrap().expect("imported firm");
+        assert_eq!(
+            (f.name.as_str(), f.staff),
+            (*name, Some(*staff)),
+            "the mapped column filled 从业人数"
+        );
+    }
+    // The PDF the app saved carries the firm's name as text (pdftotext from poppler-utils).
     let out = Command::new("pdftotext")
-        .arg(&pdf_path)
+        .arg(&saved_pdf)
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils)");

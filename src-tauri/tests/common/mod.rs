@@ -94,13 +94,34 @@ impl Ui {
             el.find(Locator::Css("input, textarea")).await.unwrap()
         }
     }
+    /// Replaces the text of the input `id`. React may re-render the input between finding and
+    /// typing (a drawer opening, a form re-mounting): a stale element is looked up again.
     pub async fn type_into(&self, id: &str, text: &str) {
-        let el = self.input(id).await;
-        el.click().await.unwrap();
-        el.send_keys(&(Key::Control + "a")).await.unwrap();
-        el.send_keys(&Key::Backspace.to_string()).await.unwrap();
-        if !text.is_empty() {
-            el.send_keys(text).await.unwrap();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let el = self.input(id).await;
+            let typed = async {
+                el.click().await?;
+                el.send_keys(&(Key::Control + "a")).await?;
+                el.send_keys(&Key::Backspace.to_string()).await?;
+                if !text.is_empty() {
+                    el.send_keys(text).await?;
+                }
+                Ok::<(), fantoccini::error::CmdError>(())
+            }
+            .await;
+            match typed {
+                Ok(()) => return,
+                Err(e) if attempt < 4 => {
+                    eprintln!("typing into {id} failed ({e}); looking it up again");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => {
+                    self.fail_shot(id).await;
+                    panic!("cannot type into {id}: {e}");
+                }
+            }
         }
     }
     /// Clicks the element `loc` finds once it can be clicked (antd animates dropdowns and
@@ -212,6 +233,16 @@ impl Ui {
     }
 }
 
+/// Where the app's save dialogs write during a WebDriver run.
+pub fn saved_dir(tmp: &Path) -> PathBuf {
+    tmp.join("saved")
+}
+
+/// The file the app's open dialogs pick during a WebDriver run (the test writes it).
+pub fn open_file(tmp: &Path) -> PathBuf {
+    tmp.join("open").join("firms.csv")
+}
+
 /// The app binary: `FUDAO_APP_BIN` or the one cargo built for the integration tests.
 pub fn app_path() -> PathBuf {
     let app = std::env::var("FUDAO_APP_BIN")
@@ -226,10 +257,13 @@ pub fn app_path() -> PathBuf {
 }
 
 /// Starts tauri-driver (the app gets `FUDAO_DB=db` and XDG dirs under `tmp`) and opens a
-/// WebDriver session on the app window.
+/// WebDriver session on the app window. Save dialogs write into [`saved_dir`]`(tmp)` and open
+/// dialogs pick [`open_file`]`(tmp)` instead of showing GTK's file chooser, which WebDriver
+/// cannot drive.
 pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
     let shots = repo_root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
+    std::fs::create_dir_all(saved_dir(tmp)).unwrap();
     let (port, native) = (free_port(), free_port());
     let driver = Driver(
         Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
@@ -240,6 +274,8 @@ pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
                 &native.to_string(),
             ])
             .env("FUDAO_DB", db)
+            .env("FUDAO_E2E_SAVE_DIR", saved_dir(tmp))
+            .env("FUDAO_E2E_OPEN_FILE", open_file(tmp))
             .env("XDG_DATA_HOME", tmp.join("data"))
             .env("XDG_CONFIG_HOME", tmp.join("config"))
             .env("XDG_CACHE_HOME", tmp.join("cache"))
