@@ -331,6 +331,8 @@ export const zh = {
     old: "原值",
     new: "新值",
     source: "来源",
+    created: "新建记录",
+    deleted: "删除记录",
     src: { local: "本机编辑", import: "导入", demo: "演示数据", sync: "同步" },
   },
 };
@@ -668,6 +670,8 @@ export const en: Resources = {
     old: "Old value",
     new: "New value",
     source: "Source",
+    created: "Record created",
+    deleted: "Record deleted",
     src: { local: "Local edit", import: "Import", demo: "Demo data", sync: "Sync" },
   },
 };

@@ -6,6 +6,7 @@ import dayjs from "dayjs";
 import { commands, events, type ConflictView, type SyncProgress } from "../bindings";
 import { call, errorText, msg } from "../ipc";
 import { useLang } from "../hooks";
+import { fieldLabel } from "../vocabulary";
 
 /** Whether the sync server answers; polled every minute (offline indicator). */
 export function useOnline(): boolean | undefined {
@@ -52,7 +53,7 @@ export function ConflictCard({ c, onResolve }: { c: ConflictView; onResolve: (ke
           {c.row_label || c.row_id}
           {c.field && (
             <Typography.Text type="secondary">
-              {t("sync.field")}: {c.field}
+              {t("sync.field")}: <span title={c.field} data-testid="conflict-field">{fieldLabel(t, c.kind, c.field)}</span>
             </Typography.Text>
           )}
         </Space>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { commands, type AuditEntry } from "../../bindings";
 import { call, errorText } from "../../ipc";
 import { useLang } from "../../hooks";
+import { fieldLabel } from "../../vocabulary";
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "—";
@@ -26,7 +27,7 @@ export default function History({ firmId }: { firmId: string }) {
       pagination={{ pageSize: 20 }}
       columns={[
         { title: t("history.at"), dataIndex: "at", width: 200, render: (v: string) => v.replace("T", " ").slice(0, 19) },
-        { title: t("history.field"), dataIndex: "field", width: 160 },
+        { title: t("history.field"), dataIndex: "field", width: 160, render: (f: string) => <span title={f}>{fieldLabel(t, "firm", f)}</span> },
         { title: t("history.old"), dataIndex: "old", ellipsis: true, render: show },
         { title: t("history.new"), dataIndex: "new", ellipsis: true, render: show },
         { title: t("history.source"), dataIndex: "source", width: 100, render: (s: string) => <Tag>{t(`history.src.${s}`, { defaultValue: s })}</Tag> },
