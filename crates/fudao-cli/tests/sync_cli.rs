@@ -64,7 +64,10 @@ fn fudao_bin() -> &'static str {
 
 /// The `fudao-server` binary next to `fudao` (built with the same profile on first use).
 fn server_bin() -> &'static Path {
-    process::server_bin(Path::new(fudao_bin()), Path::new(env!("CARGO_MANIFEST_DIR")))
+    process::server_bin(
+        Path::new(fudao_bin()),
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    )
 }
 
 /// Runs a `fudao-server` admin command on the server database.
