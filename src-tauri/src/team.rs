@@ -364,26 +364,24 @@ pub async fn assign_firms(
     coach_id: Option<Uuid>,
 ) -> AppResult<u32> {
     state
+        .with_store(move |s| Ok(s.assign_coach(&firm_ids, coach_id)? as u32))
+        .await
+}
+
+/// Assigns every firm the list's query and filters match to a coach (or to nobody), in one
+/// transaction. Returns how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn assign_matching(
+    state: State<'_, AppState>,
+    filter: crate::firms::FirmFilter,
+    coach_id: Option<Uuid>,
+) -> AppResult<u32> {
+    let filter: fudao_store::list::FirmFilter = crate::dto::to_dto(&filter)?;
+    state
         .with_store(move |s| {
-            let team = match coach_id {
-                Some(c) => s.get::<User>(c)?.and_then(|u| u.team_id),
-                None => None,
-            };
-            let mut changed = 0;
-            for id in firm_ids {
-                let Some(mut f) = s.get::<Firm>(id)? else {
-                    continue;
-                };
-                if f.coach_id != coach_id {
-                    f.coach_id = coach_id;
-                    if team.is_some() {
-                        f.team_id = team;
-                    }
-                    s.put(&f)?;
-                    changed += 1;
-                }
-            }
-            Ok(changed)
+            let ids = s.firm_ids(&filter)?;
+            Ok(s.assign_coach(&ids, coach_id)? as u32)
         })
         .await
 }

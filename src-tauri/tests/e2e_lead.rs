@@ -1,6 +1,7 @@
 //! End-to-end test of a team lead's day in the real app window: log in to a real
 //! `fudao-server`, sync the team's caseload, edit a firm that a coach edits at the same time,
-//! see the conflict side by side, keep one value, sync it back, and export the team KPIs.
+//! see the conflict side by side, keep one value, sync it back, assign the firm to the coach,
+//! and export the team KPIs.
 //!
 //! The coach works through the library (their own database, the same sync engine the CLI
 //! uses); the server is the real binary (`FUDAO_SERVER_BIN`, or built on first use). Run
@@ -117,7 +118,6 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
     let uscc = fudao_core::uscc::compose("91", "370102", "MA3D8KQ5").unwrap();
     let mut firm = Firm::new(Uuid::now_v7(), &uscc, FIRM);
     firm.staff = Some(12);
-    firm.coach_id = wang.store.actor();
     wang.store.put(&firm).unwrap();
     wang.sync().await;
 
@@ -199,6 +199,26 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
         wang.firm(firm.id).staff,
         Some(30),
         "the coach receives the value the lead kept"
+    );
+
+    // Caseload assignment: the lead lists the firm and assigns it to 王晓 in bulk.
+    ui.click("nav-firms").await;
+    ui.type_into("firm-search", "星火").await;
+    ui.wait_text_of("firm-count", "找到 1 家企业").await;
+    ui.click("assign-matching").await;
+    ui.click_css("[data-testid='assign-coach'] .ant-select-selector")
+        .await;
+    ui.click_css(".ant-select-item-option[title='王晓（历下区辅导队）']")
+        .await;
+    ui.click("assign-ok").await;
+    ui.wait_text("已为 1 家企业更换辅导员").await;
+    ui.shot("18b-firms-assigned").await;
+    sync_in_app(&ui).await;
+    wang.sync().await;
+    assert_eq!(
+        wang.firm(firm.id).coach_id,
+        wang.store.actor(),
+        "the coach receives the assignment"
     );
 
     // Team KPIs, exported to .xlsx (the save dialog resolves to the e2e folder).

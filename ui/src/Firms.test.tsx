@@ -91,4 +91,35 @@ describe("firm list", () => {
     fireEvent.click(rows[1]);
     await screen.findByTestId("firm-page");
   });
+
+  it("assigns every listed firm to a coach after confirmation", async () => {
+    const members = [
+      { id: "0190f1d2-0000-7000-8000-0000000000c1", name: "王晓", role: "coach", team: "历下区辅导队", active: true },
+      { id: "0190f1d2-0000-7000-8000-0000000000c2", name: "李明", role: "coach", team: "历下区辅导队", active: true },
+    ];
+    const calls = renderPage(
+      <Firms />,
+      { list_firms: listFirms, firm_tags: () => [], members: () => members, assign_matching: () => 7 },
+      "/firms",
+      "/firms",
+    );
+    await screen.findByText("共 250 家企业（按拼音排序）");
+    // Without a query or filter there is nothing to assign in bulk.
+    expect(screen.queryByTestId("assign-matching")).toBeNull();
+    fireEvent.change(screen.getByTestId("firm-search"), { target: { value: "12" } });
+    fireEvent.click(await screen.findByTestId("assign-matching"));
+    const n = Array.from({ length: TOTAL }, (_, i) => row(i)).filter((r) => r.name.includes("12")).length;
+    await screen.findByText(`将筛选出的 ${n} 家企业分配给`);
+    const sel = screen.getByTestId("assign-coach").querySelector(".ant-select-selector") as Element;
+    await act(async () => {
+      fireEvent.mouseDown(sel);
+    });
+    fireEvent.click(await screen.findByTitle("李明（历下区辅导队）"));
+    fireEvent.click(screen.getByTestId("assign-ok"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "assign_matching")).toBe(true));
+    const a = calls.find((c) => c.cmd === "assign_matching")!.args;
+    expect(a.coachId).toBe(members[1].id);
+    expect((a.filter as FirmFilter).query).toBe("12");
+    await screen.findByText("已为 7 家企业更换辅导员");
+  });
 });

@@ -52,6 +52,11 @@ export const commands = {
 	/**  Assigns firms to a coach (or to nobody). Returns how many changed. */
 	assignFirms: (firmIds: string[], coachId: string | null) => typedError<number, AppError>(__TAURI_INVOKE("assign_firms", { firmIds, coachId })),
 	/**
+	 *  Assigns every firm the list's query and filters match to a coach (or to nobody), in one
+	 *  transaction. Returns how many changed.
+	 */
+	assignMatching: (filter: FirmFilter, coachId: string | null) => typedError<number, AppError>(__TAURI_INVOKE("assign_matching", { filter, coachId })),
+	/**
 	 *  Reads the file and checks it against the database without writing anything. `mapping`
 	 *  assigns fields to columns whose headers were not recognised.
 	 */

@@ -23,7 +23,7 @@ pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
 
 use chrono::{SecondsFormat, Utc};
-use fudao_core::model::{Entity, EntityKind, Firm, Need, Visit};
+use fudao_core::model::{Entity, EntityKind, Firm, Need, User, Visit};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -334,6 +334,42 @@ impl Store {
                 candidates: names,
             }),
         }
+    }
+
+    /// Makes `coach` (or nobody) the coach of the firms `ids`, in one transaction; a firm follows
+    /// its new coach into the coach's team. Returns how many firms changed; ids of firms that
+    /// do not exist (or were deleted) are skipped. An unknown coach is an error, before any
+    /// change.
+    pub fn assign_coach(&mut self, ids: &[Uuid], coach: Option<Uuid>) -> Result<usize> {
+        let team = match coach {
+            Some(c) => {
+                self.get::<User>(c)?
+                    .ok_or_else(|| StoreError::NotFound {
+                        kind: EntityKind::User,
+                        key: c.to_string(),
+                    })?
+                    .team_id
+            }
+            None => None,
+        };
+        self.write(Source::Local, |w| {
+            let mut changed = 0;
+            for &id in ids {
+                let Some(mut f) = w.get::<Firm>(id)? else {
+                    continue;
+                };
+                if f.coach_id == coach && (team.is_none() || f.team_id == team) {
+                    continue;
+                }
+                f.coach_id = coach;
+                if team.is_some() {
+                    f.team_id = team;
+                }
+                w.put(&f)?;
+                changed += 1;
+            }
+            Ok(changed)
+        })
     }
 
     /// Change history of one row, newest first.

@@ -1,10 +1,10 @@
 import { useMemo, useRef, useState } from "react";
-import { Alert, Button, Empty, Input, Select, Skeleton, Space, Tag, Typography } from "antd";
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { Alert, App, Button, Empty, Input, Modal, Select, Skeleton, Space, Tag, Typography, type ButtonProps } from "antd";
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import { commands, type FirmFilter, type FirmPage, type FirmRow } from "../bindings";
+import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useDebounced, useLang } from "../hooks";
 import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
@@ -12,7 +12,7 @@ import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
 const ROW = 40;
 /** Rows fetched per IPC call; only the pages in view are fetched. */
 export const PAGE = 100;
-const COLS = "2.2fr 1.5fr 0.8fr 1.3fr 0.8fr 1.6fr 0.7fr 1.2fr";
+const COLS = "2.1fr 1.7fr 0.8fr 1.2fr 0.8fr 1.5fr 0.7fr 1.2fr";
 
 export const emptyFilter: FirmFilter = {
   query: "",
@@ -136,6 +136,66 @@ function FirmTable({ filter, total, first }: { filter: FirmFilter; total: number
   );
 }
 
+/** Assigns every firm the list shows (query and filters) to one coach, after confirmation. */
+function AssignMatching({ filter, total, members }: { filter: FirmFilter; total: number; members: Member[] }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [coach, setCoach] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const NOBODY = "__nobody__";
+  const assign = async () => {
+    if (!coach) return;
+    setBusy(true);
+    try {
+      const n = await call(commands.assignMatching(filter, coach === NOBODY ? null : coach));
+      message.success(t("firms.assigned", { count: n }));
+      setOpen(false);
+      setCoach(null);
+      await qc.invalidateQueries();
+    } catch (e) {
+      message.error(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button data-testid="assign-matching" onClick={() => setOpen(true)}>
+        {t("firms.assign")}
+      </Button>
+      <Modal
+        open={open}
+        title={t("firms.assignTitle", { count: total })}
+        okText={t("firms.assignOk")}
+        okButtonProps={{ disabled: !coach, loading: busy, "data-testid": "assign-ok" } as ButtonProps}
+        onOk={() => void assign()}
+        onCancel={() => setOpen(false)}
+        destroyOnClose
+      >
+        <Space direction="vertical" style={{ width: "100%" }}>
+          <Select
+            data-testid="assign-coach"
+            showSearch
+            optionFilterProp="label"
+            style={{ width: "100%" }}
+            placeholder={t("firms.coach")}
+            value={coach}
+            options={[
+              ...members.map((m) => ({ value: m.id, label: `${m.name}（${m.team}）` })),
+              { value: NOBODY, label: t("firms.unassign") },
+            ]}
+            onChange={(v: string) => setCoach(v)}
+          />
+          <Typography.Text type="secondary">{t("firms.assignHint")}</Typography.Text>
+        </Space>
+      </Modal>
+    </>
+  );
+}
+
 export default function Firms() {
   const { t } = useTranslation();
   const lang = useLang();
@@ -249,6 +309,7 @@ export default function Firms() {
           options={(tags.data ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` }))}
           onChange={(v) => set({ tag: v ?? null })}
         />
+        {anyFilter && total > 0 && members && members.length > 0 && <AssignMatching filter={full} total={total} members={members} />}
         {anyFilter && (
           <Button
             onClick={() => {
