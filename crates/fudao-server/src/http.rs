@@ -381,7 +381,7 @@ async fn pull(
     State(st): State<AppState>,
     a: Auth,
     JsonBody(req): JsonBody<PullRequest>,
-) -> Result<Json<PullResponse>, ApiErr> {
+) -> Result<Json<crate::storage::PullPage>, ApiErr> {
     let actor = a.actor.clone();
     let r = st
         .storage

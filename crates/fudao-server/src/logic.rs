@@ -515,7 +515,7 @@ pub fn pull(
     actor: &Actor,
     cursor: Option<&str>,
     limit: u32,
-) -> Result<std::result::Result<PullResponse, PullError>> {
+) -> Result<std::result::Result<PullPage, PullError>> {
     let mut cur = match decode_cursor(cursor) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
@@ -541,12 +541,12 @@ pub fn pull(
         if let Some(last) = rows.last() {
             cur.insert(scope.clone(), last.seq);
         }
-        changes.extend(rows.into_iter().map(RowState::into_change));
+        changes.extend(rows);
         if more {
             break;
         }
     }
-    Ok(Ok(PullResponse {
+    Ok(Ok(PullPage {
         changes,
         next_cursor: to_json(&cur),
         more,

@@ -270,7 +270,7 @@ impl Tx for PgTx<'_> {
         )?;
         Ok(())
     }
-    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>> {
+    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<PulledChange>> {
         self.all(
             &format!(
                 "SELECT {PULL_COLS} FROM rows WHERE scope = $1 AND seq > $2 ORDER BY seq LIMIT $3"
@@ -278,7 +278,7 @@ impl Tx for PgTx<'_> {
             &[&scope, &after, &limit],
         )?
         .iter()
-        .map(|r| raw(r).parse())
+        .map(|r| raw(r).pulled())
         .collect()
     }
     fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>> {

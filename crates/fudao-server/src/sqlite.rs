@@ -140,6 +140,21 @@ impl RawRow {
             updated_by: self.updated_by.as_deref().map(parse_uuid).transpose()?,
         })
     }
+    /// The row as pulled: its data checked to be JSON but not parsed into a document.
+    pub fn pulled(self) -> Result<PulledChange> {
+        Ok(PulledChange {
+            seq: self.seq,
+            kind: parse_kind(&self.kind)?,
+            row_id: parse_uuid(&self.row_id)?,
+            team_id: self.team_id.as_deref().map(parse_uuid).transpose()?,
+            version: self.version,
+            deleted: self.deleted,
+            data: serde_json::value::RawValue::from_string(self.data)
+                .map_err(|e| StoreError::Corrupt(format!("json: {e}")))?,
+            updated_at: parse_time(&self.updated_at)?,
+            updated_by: self.updated_by.as_deref().map(parse_uuid).transpose()?,
+        })
+    }
 }
 
 const ROW_COLS: &str =
@@ -277,14 +292,14 @@ impl Tx for SqliteTx<'_> {
         ])?;
         Ok(())
     }
-    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>> {
+    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<PulledChange>> {
         let mut st = self.c.prepare_cached(&format!(
             "SELECT {PULL_COLS} FROM rows WHERE scope = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
         ))?;
         let raw = st
             .query_map(params![scope, after, limit], row_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        raw.into_iter().map(RawRow::parse).collect()
+        raw.into_iter().map(RawRow::pulled).collect()
     }
     fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>> {
         let mut st = self.c.prepare_cached(&format!(

@@ -74,6 +74,30 @@ pub struct RowState {
     pub updated_by: Option<Uuid>,
 }
 
+/// A pulled row: [`fudao_sync::Change`] with the row's data kept as the stored JSON text, so
+/// that a pull never parses and re-serialises the documents it serves. Serialises to the same
+/// JSON as `Change` (same fields, same order): the wire format does not change.
+#[derive(Debug, Serialize)]
+pub struct PulledChange {
+    pub seq: i64,
+    pub kind: EntityKind,
+    pub row_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub version: i64,
+    pub deleted: bool,
+    pub data: Box<serde_json::value::RawValue>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// A page of a pull as served: [`fudao_sync::PullResponse`] with [`PulledChange`]s.
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    pub changes: Vec<PulledChange>,
+    pub next_cursor: String,
+    pub more: bool,
+}
+
 impl RowState {
     pub fn scope(&self) -> String {
         scope_of(self.team_id)
@@ -175,8 +199,8 @@ pub trait Tx {
     fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>>;
     fn put_row(&mut self, row: &RowState) -> Result<()>;
     /// Rows of `scope` with `seq > after`, in sequence order, at most `limit`. For pulls: the
-    /// rows come without their field stamps (`stamps` is empty), which only writes need.
-    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<RowState>>;
+    /// rows come as served, their data unparsed and without their field stamps.
+    fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<PulledChange>>;
     fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>>;
 
     fn insert_audit(&mut self, e: &AuditEntry) -> Result<()>;
@@ -360,4 +384,61 @@ pub(crate) fn conflict_from_parts(
         resolved_by: resolved_by.map(parse_uuid).transpose()?,
         resolution: resolution.map(str::to_string),
     })
+}
+
+#[cfg(test)]
+mod pulled_change_tests {
+    use super::*;
+
+    /// A pulled row served from its stored text reads exactly as the `Change` it stands for.
+    #[test]
+    fn pulled_change_serialises_as_change() {
+        let data: Map<String, Value> = serde_json::from_str(
+            r#"{"id":"x","name":"济南\"引号\"科技","staff":20,"tags":["a"],"ratio":0.25,"n":null}"#,
+        )
+        .unwrap();
+        let stored = serde_json::to_string(&data).unwrap();
+        let at: DateTime<Utc> = "2026-11-26T08:30:00.123456Z".parse().unwrap();
+        for (team, by) in [(None, None), (Some(Uuid::now_v7()), Some(Uuid::now_v7()))] {
+            let change = fudao_sync::Change {
+                seq: 7,
+                kind: EntityKind::Firm,
+                row_id: Uuid::now_v7(),
+                team_id: team,
+                version: 3,
+                deleted: true,
+                data: Value::Object(data.clone()),
+                updated_at: at,
+                updated_by: by,
+            };
+            let pulled = PulledChange {
+                seq: change.seq,
+                kind: change.kind,
+                row_id: change.row_id,
+                team_id: change.team_id,
+                version: change.version,
+                deleted: change.deleted,
+                data: serde_json::value::RawValue::from_string(stored.clone()).unwrap(),
+                updated_at: at,
+                updated_by: by,
+            };
+            let page = |c| fudao_sync::PullResponse {
+                changes: vec![c],
+                next_cursor: "{\"t\":7}".into(),
+                more: false,
+            };
+            let served = PullPage {
+                changes: vec![pulled],
+                next_cursor: "{\"t\":7}".into(),
+                more: false,
+            };
+            assert_eq!(
+                serde_json::to_string(&served).unwrap(),
+                serde_json::to_string(&page(change.clone())).unwrap()
+            );
+            let back: fudao_sync::PullResponse =
+                serde_json::from_str(&serde_json::to_string(&served).unwrap()).unwrap();
+            assert_eq!(back, page(change));
+        }
+    }
 }

@@ -169,7 +169,54 @@ fn sql_value(v: &Value) -> rusqlite::types::Value {
     }
 }
 
+/// The upsert statement of `kind`'s table, with or without an explicit version: built once
+/// per process (it only depends on the kind's index columns), so that writing a row does not
+/// format and hash a new SQL string each time.
+fn upsert_sql(kind: EntityKind, with_version: bool) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        let empty = Map::new();
+        EntityKind::ALL
+            .iter()
+            .flat_map(|&k| [false, true].map(|v| (k, v)))
+            .map(|(k, with_version)| {
+                let mut cols = vec![
+                    "id",
+                    "team_id",
+                    "data",
+                    "deleted",
+                    "updated_at",
+                    "updated_by",
+                ];
+                if with_version {
+                    cols.push("version");
+                }
+                cols.extend(index_columns(k, &empty).into_iter().map(|(c, _)| c));
+                let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+                let updates: Vec<String> = cols
+                    .iter()
+                    .skip(1)
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                format!(
+                    "INSERT INTO {t} ({cols}) VALUES ({ph}) ON CONFLICT(id) DO UPDATE SET {up}",
+                    t = k.as_str(),
+                    cols = cols.join(", "),
+                    ph = placeholders.join(", "),
+                    up = updates.join(", ")
+                )
+            })
+            .collect()
+    });
+    let i = EntityKind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .expect("every kind is in EntityKind::ALL");
+    &all[i * 2 + with_version as usize]
+}
+
 /// Writes a full document for a row with sync metadata; the single write path for entity rows.
+/// `fresh`: the row did not exist before (nothing derived from an old version to remove).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_row(
     conn: &Connection,
@@ -179,51 +226,28 @@ pub(crate) fn write_row(
     doc: &Map<String, Value>,
     version: Option<i64>,
     deleted: bool,
+    fresh: bool,
     ctx: &Ctx,
 ) -> Result<()> {
     let idx = index_columns(kind, doc);
-    let mut cols = vec![
-        "id",
-        "team_id",
-        "data",
-        "deleted",
-        "updated_at",
-        "updated_by",
-    ];
-    let mut vals: Vec<rusqlite::types::Value> = vec![
+    let mut vals: Vec<rusqlite::types::Value> = Vec::with_capacity(7 + idx.len());
+    vals.extend([
         id.to_string().into(),
         team_id.map(str::to_string).into(),
         serde_json::to_string(doc)?.into(),
         (deleted as i64).into(),
         ctx.at.clone().into(),
         ctx.user_id.map(|u| u.to_string()).into(),
-    ];
+    ]);
     if let Some(v) = version {
-        cols.push("version");
         vals.push(v.into());
     }
-    for (c, v) in &idx {
-        cols.push(c);
-        vals.push(sql_value(v));
-    }
-    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = cols
-        .iter()
-        .skip(1)
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {t} ({cols}) VALUES ({ph}) ON CONFLICT(id) DO UPDATE SET {up}",
-        t = kind.as_str(),
-        cols = cols.join(", "),
-        ph = placeholders.join(", "),
-        up = updates.join(", ")
-    );
-    conn.prepare_cached(&sql)?
+    vals.extend(idx.iter().map(|(_, v)| sql_value(v)));
+    conn.prepare_cached(upsert_sql(kind, version.is_some()))?
         .execute(rusqlite::params_from_iter(vals))?;
     if kind == EntityKind::Firm {
         let name = str_field(doc, "name").unwrap_or_default();
-        crate::search::index_firm(conn, id, &name, deleted)?;
+        crate::search::index_firm(conn, id, &name, deleted, fresh)?;
     }
     Ok(())
 }
@@ -338,7 +362,17 @@ pub(crate) fn put_value(
             changed: vec![],
         });
     }
-    write_row(conn, kind, id, team.as_deref(), &new, None, false, ctx)?;
+    write_row(
+        conn,
+        kind,
+        id,
+        team.as_deref(),
+        &new,
+        None,
+        false,
+        old.is_none(),
+        ctx,
+    )?;
     if ctx.source != crate::Source::Sync {
         enqueue(
             conn,
@@ -383,7 +417,17 @@ pub(crate) fn delete(conn: &Connection, ctx: &Ctx, kind: EntityKind, id: Uuid) -
         [id.to_string()],
         |r| r.get(0),
     )?;
-    write_row(conn, kind, id, team.as_deref(), &doc, None, true, ctx)?;
+    write_row(
+        conn,
+        kind,
+        id,
+        team.as_deref(),
+        &doc,
+        None,
+        true,
+        false,
+        ctx,
+    )?;
     audit(
         conn,
         ctx,

@@ -493,6 +493,7 @@ fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
         doc,
         Some(c.version),
         deleted,
+        version.is_none(),
         &ctx,
     )
 }
