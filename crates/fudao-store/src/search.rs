@@ -56,14 +56,14 @@ pub(crate) fn index_firm(
     grams.extend(bigrams(&pinyin_initials(name)));
     grams.sort();
     grams.dedup();
-    if grams.is_empty() {
-        return Ok(());
+    // One single-row INSERT per bigram on a cached statement: a multi-row INSERT (e.g. from
+    // json_each) needs a statement journal because of the foreign key, and writing that
+    // journal cost more than the statements saved.
+    let mut ins =
+        conn.prepare_cached("INSERT OR IGNORE INTO firm_gram (gram, firm_id) VALUES (?1, ?2)")?;
+    for g in grams {
+        ins.execute(params![g, id])?;
     }
-    // All bigrams of the name in one statement (a JSON array), not one INSERT each.
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO firm_gram (gram, firm_id) SELECT value, ?2 FROM json_each(?1)",
-    )?
-    .execute(params![serde_json::to_string(&grams)?, id])?;
     Ok(())
 }
 
