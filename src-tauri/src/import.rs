@@ -221,6 +221,20 @@ pub fn run_mapped(
     })
 }
 
+/// [`run_mapped`] on the app's store, for the two commands below.
+async fn import_file(
+    state: State<'_, AppState>,
+    path: String,
+    mapping: Option<Vec<ColumnMapping>>,
+    dry_run: bool,
+) -> AppResult<ImportResult> {
+    let today = chrono::Local::now().date_naive();
+    let mapping = mapping.unwrap_or_default();
+    state
+        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, dry_run, today))
+        .await
+}
+
 /// Reads the file and checks it against the database without writing anything. `mapping`
 /// assigns fields to columns whose headers were not recognised.
 #[tauri::command]
@@ -230,11 +244,7 @@ pub async fn import_preview(
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    let today = chrono::Local::now().date_naive();
-    let mapping = mapping.unwrap_or_default();
-    state
-        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, true, today))
-        .await
+    import_file(state, path, mapping, true).await
 }
 
 /// Imports the good rows of the file (rows with problems are skipped and listed), with the
@@ -246,9 +256,5 @@ pub async fn import_commit(
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    let today = chrono::Local::now().date_naive();
-    let mapping = mapping.unwrap_or_default();
-    state
-        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, false, today))
-        .await
+    import_file(state, path, mapping, false).await
 }

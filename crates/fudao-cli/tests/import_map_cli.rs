@@ -2,17 +2,10 @@
 //! read as the field the user names. Real processes on temporary databases.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fudao"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("FUDAO_DB")
-        .output()
-        .expect("run fudao")
-}
+mod common;
+use common::fudao as run;
 
 fn json(db: &Path, args: &[&str]) -> serde_json::Value {
     let mut a = vec!["--json"];

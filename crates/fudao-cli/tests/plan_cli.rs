@@ -9,15 +9,8 @@ use std::process::{Command, Output};
 
 const TODAY: &str = "2026-11-26";
 
-fn fudao(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fudao"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("FUDAO_DB")
-        .output()
-        .expect("run fudao")
-}
+mod common;
+use common::fudao;
 
 fn ok(o: &Output) -> String {
     assert!(

@@ -102,34 +102,6 @@ impl RowState {
     pub fn scope(&self) -> String {
         scope_of(self.team_id)
     }
-    /// The row as a pulled change, without copying its data.
-    pub fn into_change(self) -> fudao_sync::Change {
-        fudao_sync::Change {
-            seq: self.seq,
-            kind: self.kind,
-            row_id: self.row_id,
-            team_id: self.team_id,
-            version: self.version,
-            deleted: self.deleted,
-            data: Value::Object(self.data),
-            updated_at: self.updated_at,
-            updated_by: self.updated_by,
-        }
-    }
-
-    pub fn to_change(&self) -> fudao_sync::Change {
-        fudao_sync::Change {
-            seq: self.seq,
-            kind: self.kind,
-            row_id: self.row_id,
-            team_id: self.team_id,
-            version: self.version,
-            deleted: self.deleted,
-            data: Value::Object(self.data.clone()),
-            updated_at: self.updated_at,
-            updated_by: self.updated_by,
-        }
-    }
 }
 
 /// The change-sequence scope of a row: its team, or [`fudao_sync::GLOBAL_SCOPE`].
