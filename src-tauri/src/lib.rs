@@ -80,26 +80,6 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// One local page that never navigates: WebKit's caches for browsing (memory cache of
-/// resources, back/forward page cache) only hold memory here. The document-viewer cache model
-/// turns them down to the minimum.
-#[cfg(target_os = "linux")]
-fn lean_webview(app: &tauri::App) {
-    use tauri::Manager;
-    use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
-    for w in app.webview_windows().values() {
-        let _ = w.with_webview(|wv| {
-            let view = wv.inner();
-            if let Some(ctx) = view.context() {
-                ctx.set_cache_model(CacheModel::DocumentViewer);
-            }
-            if let Some(settings) = WebViewExt::settings(&view) {
-                settings.set_enable_page_cache(false);
-            }
-        });
-    }
-}
-
 /// Starts the app on the database at `FUDAO_DB` or the platform default.
 pub fn run() {
     let builder = specta_builder();
@@ -110,8 +90,6 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            #[cfg(target_os = "linux")]
-            lean_webview(app);
             Ok(())
         })
         .run(tauri::generate_context!())
