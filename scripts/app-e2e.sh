@@ -19,7 +19,9 @@ fi
 mkdir -p "$ROOT/target/screenshots"
 # The test's own build of the fudao-app binary (CARGO_BIN_EXE_fudao-app) serves ui/dist thanks
 # to the custom-protocol feature; no separate app build is needed.
-xvfb-run -a -s "-screen 0 1440x900x24" \
+# A WebDriver command that never answers would hang the suite (fantoccini has no timeout of
+# its own): bound the run, so a hang fails and `make test-e2e` retries once.
+timeout --kill-after=20 "${FUDAO_E2E_TIMEOUT:-600}" xvfb-run -a -s "-screen 0 1440x900x24" \
   cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol \
   --test e2e --test e2e_lead -- --ignored --nocapture --test-threads=1
 echo "screenshots: $ROOT/target/screenshots"
