@@ -29,8 +29,12 @@ fmt:
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-lint:
+# Every crate, the desktop app included (with the feature set its tests build, so the check
+# reuses that build's dependencies; it needs ui/dist, which `test` builds first).
+lint: ui-dist
 	$(CARGO) clippy --workspace --exclude fudao-app --all-targets -- -D warnings
+	$(CARGO) clippy --manifest-path src-tauri/Cargo.toml -p fudao-app --features custom-protocol \
+	  --all-targets -- -D warnings
 
 # The CLI's sync test runs the fudao-server binary this same build produced (without the
 # variable it would build the server again with its own feature set).

@@ -29,7 +29,22 @@ cargo_test=(cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app
 # Build first, outside the time bound: a cold build must not eat a suite's time. The test's own
 # build of the fudao-app binary (CARGO_BIN_EXE_fudao-app) serves ui/dist thanks to the
 # custom-protocol feature; no separate app build is needed.
-"${cargo_test[@]}" --test e2e --test e2e_lead --no-run
+# The suites then run their binaries directly: cargo is not inside the time bound, so another
+# cargo holding the target dir's lock cannot eat a suite's time.
+declare -A exe
+while IFS=$'\t' read -r name path; do
+  exe[$name]=$path
+done < <("${cargo_test[@]}" --test e2e --test e2e_lead --no-run --message-format=json |
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["kind"] == ["test"]:
+        print(m["target"]["name"] + "\t" + m["executable"])
+')
+for suite in e2e e2e_lead; do
+  [ -n "${exe[$suite]:-}" ] || { echo "e2e: no test binary for $suite" >&2; exit 1; }
+done
 
 attempts="${FUDAO_E2E_ATTEMPTS:-2}"
 summary=()
@@ -41,7 +56,7 @@ for suite in e2e e2e_lead; do
     echo "e2e: suite $suite, attempt $n of $attempts" >&2
     rc=0
     timeout --kill-after=20 "${FUDAO_E2E_TIMEOUT:-300}" xvfb-run -a -s "-screen 0 1440x900x24" \
-      "${cargo_test[@]}" --test "$suite" -- --ignored --nocapture --test-threads=1 || rc=$?
+      env -C "$ROOT/src-tauri" "${exe[$suite]}" --ignored --nocapture --test-threads=1 || rc=$?
     if [ "$rc" -eq 0 ]; then
       passed=$n
       summary+=("$suite passed on attempt $n of $attempts ($(($(date +%s) - started)) s)")
