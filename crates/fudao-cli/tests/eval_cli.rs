@@ -334,16 +334,17 @@ fn export_kpi_workbook() {
 fn a_new_years_rule_file_is_data() {
     let (d, db) = demo_db();
     let uscc = first_uscc(&db);
-    // The 2017 rules, re-issued for 2027 with a stricter top R&D band (6 % → 60 %).
+    // The 2022 rules (国科发政〔2022〕43号, in force since mid-2022), re-issued for 2027 with a
+    // stricter top R&D band (6 % → 60 %).
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/rules/tech_sme-2017.json"
+        "/../../assets/rules/tech_sme-2022.json"
     ))
     .unwrap();
     let next = text
-        .replace("\"year\": 2017", "\"year\": 2027")
+        .replace("\"year\": 2022", "\"year\": 2027")
         .replace(
-            "\"effective_from\": \"2017-05-03\"",
+            "\"effective_from\": \"2022-06-01\"",
             "\"effective_from\": \"2027-01-01\"",
         )
         .replace(
@@ -354,7 +355,7 @@ fn a_new_years_rule_file_is_data() {
     std::fs::write(&file, next).unwrap();
     let f = file.to_str().unwrap();
     let old = json(&db, &["eval", &uscc, "--today", "2026-12-31", "--rules", f]);
-    assert_eq!(old["tech_sme"]["rule_set"]["year"], 2017);
+    assert_eq!(old["tech_sme"]["rule_set"]["year"], 2022);
     let new = json(&db, &["eval", &uscc, "--today", "2027-01-01", "--rules", f]);
     assert_eq!(new["tech_sme"]["rule_set"]["year"], 2027);
     let bad = d.path().join("bad.json");
