@@ -1679,6 +1679,9 @@ fn window_text(w: &eval::rules::ApplicationWindow, after: NaiveDate) -> String {
 /// One failing checklist item as a gap: "label figure，需 req（gap）".
 fn gap_text(i: &eval::CheckItem) -> String {
     let fig = i.figure.clone().unwrap_or_default();
+    if matches!(i.required.as_str(), "是" | "否") {
+        return format!("{}：{fig}（应为{}）", i.label.zh, i.required);
+    }
     let gap = i
         .gap
         .as_ref()
@@ -2004,10 +2007,12 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
                 .filter(|i| i.status == Status::Unknown)
                 .collect();
             if !unknown.is_empty() {
-                parts.push(format!(
-                    "需补充登记{}（缺数据项按0分计）",
-                    missing_names(&unknown)
-                ));
+                let scored = if unknown.iter().any(|i| i.key == "score") {
+                    "（评价指标缺数据项按0分计）"
+                } else {
+                    ""
+                };
+                parts.push(format!("需补充登记{}{scored}", missing_names(&unknown)));
             }
             if !parts.is_empty() {
                 steps.push(format!(
