@@ -776,6 +776,8 @@ export type Vocabulary = {
 export type YearFinancials = {
 	year: number,
 	revenue: number | null,
+	main_business_revenue: number | null,
+	total_income: number | null,
 	rd_expense: number | null,
 	rd_expense_domestic: number | null,
 	total_cost: number | null,

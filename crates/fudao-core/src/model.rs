@@ -329,6 +329,15 @@ pub struct YearFinancials {
     pub year: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue: Option<Yuan>,
+    // ---- Inputs of the 高企 and 专精特新 rules (issue 10) ----
+    /// Main-business revenue (主营业务收入), for the 专精特新 专业化 indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_business_revenue: Option<Yuan>,
+    /// 总收入 = 收入总额 − 不征税收入: the denominator of the 高企 high-tech revenue share
+    /// (国科发火〔2016〕32号 附件《工作指引》), recorded on its own, not derived from `revenue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_income: Option<Yuan>,
+    // ---- end of issue-10 inputs ----
     /// R&D expense (研发费用).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rd_expense: Option<Yuan>,
@@ -468,7 +477,75 @@ pub struct AssessmentFacts {
     /// Owns real estate usable as collateral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_estate_collateral: Option<bool>,
+
+    // ---- Inputs of the 专精特新 score, the direct routes and the plan's measures (issue 10) ----
+    /// Has independent legal-person status (具有独立法人资格; 专精特新 basic condition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independent_legal_person: Option<bool>,
+    /// Highest level of the firm's recognised R&D institution (研发机构级别).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rd_institution_level: Option<RdInstitutionLevel>,
+    /// Digital-transformation level from the SME digital-level self-assessment (1–4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digital_level: Option<u32>,
+    /// Quality-management items the firm has (质量管理水平); `Some(vec![])` = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_items: Option<Vec<QualityItem>>,
+    /// The main product is in a key field (关键领域补短板/锻长板/填空白, 工业“六基”, 中华老字号,
+    /// or serves a key industrial-chain leader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_field_product: Option<bool>,
+    /// 特色化 points (0–15) set by the provincial rules, as assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srdi_feature_points: Option<u32>,
+    /// At least one of the firm's Class-I IP items tied to the main product is high-value
+    /// (高价值Ⅰ类知识产权).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_value_class1_ip: Option<bool>,
+    /// At least one Class-I IP item tied to the main product was developed by the firm itself
+    /// (自主研发), not bought or licensed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_class1_ip: Option<bool>,
+    /// Rank among the winning units of the national S&T award of `national_award_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_award_rank: Option<u32>,
+    /// Year of the latest provincial S&T award, and the firm's rank among its winning units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provincial_award_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provincial_award_rank: Option<u32>,
+    /// Year the firm entered the national top 500 of the 创客中国 SME innovation contest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maker_china_top500_year: Option<i32>,
+    /// Keeps an R&D sub-ledger by project (研发费用辅助账).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rd_sub_ledger: Option<bool>,
+    /// Latest financial year whose statements were audited by an accounting firm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audited_year: Option<i32>,
+    // ---- end of issue-10 inputs ----
 }
+
+labelled_enum!(
+    /// Level of a recognised R&D institution (工程技术研究中心, 企业技术中心, 重点实验室 …).
+    RdInstitutionLevel {
+        National = "national", "国家级", "National";
+        Provincial = "provincial", "省级", "Provincial";
+        Municipal = "municipal", "市级", "Municipal";
+        Other = "other", "市级以下", "Below municipal";
+        NoInstitution = "none", "未建立", "None";
+    }
+);
+
+labelled_enum!(
+    /// Quality-management items of the 专精特新 精细化 indicator (3 points each, at most 5).
+    QualityItem {
+        QualityAward = "quality_award", "获得省级以上质量奖荣誉", "Provincial or higher quality award";
+        CertifiedQms = "certified_qms", "建立质量管理体系并获得ISO9001等认证", "Certified quality-management system (ISO 9001 …)";
+        OwnBrand = "own_brand", "拥有自主品牌", "Own brand";
+        Standards = "standards", "参与制修订标准", "Took part in drafting standards";
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Firm {

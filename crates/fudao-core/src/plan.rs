@@ -124,13 +124,22 @@ pub struct FinYear {
     pub net_profit: Option<Yuan>,
 }
 
-/// One line of an evaluation checklist or score breakdown.
+/// One line of an evaluation checklist or score breakdown: each condition once, with what
+/// the rule requires, the firm's figure, the result and the clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalLine {
     pub label: String,
-    /// 符合 / 不符合 / 缺数据, or points like `16/20`.
+    /// 符合 / 不符合 / 无法判断, or points like `16/20`.
     pub result: String,
+    /// What the rule requires, e.g. `≥ 10%` (empty on risk factors).
+    #[serde(default)]
+    pub required: String,
+    /// The firm's figure with the gap or the missing inputs, e.g. `8%（差 2 个百分点…）`.
+    #[serde(default)]
+    pub figure: String,
+    /// Further explanation: how the figure was obtained, what reaches the next band.
     pub text: String,
+    /// Document and clause, e.g. `国科发火〔2016〕32号 第十一条（四）`.
     #[serde(default)]
     pub cite: String,
 }
@@ -800,29 +809,130 @@ fn compose_profile(firm: &Firm, today: NaiveDate) -> ProfileSection {
 fn verdict_text(v: &Verdict) -> String {
     match v {
         Verdict::Qualifies { route } => format!("符合（{}）", route.zh),
-        Verdict::DoesNotQualify { .. } => "暂不符合".to_string(),
-        Verdict::CannotTell { .. } => "缺数据，无法判断".to_string(),
+        Verdict::DoesNotQualify { .. } => "不符合".to_string(),
+        Verdict::CannotTell { missing } => {
+            let names: Vec<&str> = missing.iter().map(|m| m.zh.as_str()).take(4).collect();
+            let more = if missing.len() > 4 { "等" } else { "" };
+            format!("无法判断（缺{}{more}）", names.join("、"))
+        }
     }
 }
 
 fn status_text(s: Status) -> String {
-    s.label_zh().to_string()
+    match s {
+        Status::Met => "符合",
+        Status::NotMet => "不符合",
+        Status::Unknown => "无法判断",
+    }
+    .to_string()
+}
+
+/// The firm's side of a checklist row: its figure, then the gap or the missing inputs.
+fn item_figure(i: &eval::CheckItem) -> String {
+    let fig = i.figure.clone().unwrap_or_default();
+    match i.status {
+        Status::Unknown => {
+            let names: Vec<&str> = i.missing.iter().map(|m| m.zh.as_str()).collect();
+            let miss = format!("缺{}", names.join("、"));
+            if fig.is_empty() {
+                miss
+            } else {
+                format!("{fig}（{miss}）")
+            }
+        }
+        Status::NotMet => match &i.gap {
+            Some(g) if !fig.is_empty() => format!("{fig}（{}）", g.zh),
+            Some(g) => g.zh.clone(),
+            None if fig.is_empty() => MISSING.to_string(),
+            None => fig,
+        },
+        Status::Met if fig.is_empty() => MISSING.to_string(),
+        Status::Met => fig,
+    }
+}
+
+fn check_line(i: &eval::CheckItem) -> EvalLine {
+    EvalLine {
+        label: i.label.zh.clone(),
+        result: status_text(i.status),
+        required: i.required.clone(),
+        figure: item_figure(i),
+        text: i.detail.as_ref().map(|d| d.zh.clone()).unwrap_or_default(),
+        cite: i.cite.clone(),
+    }
 }
 
 fn checklist(name: &str, v: &Verdict, items: &[eval::CheckItem]) -> EvalSummary {
     EvalSummary {
         name: name.to_string(),
         verdict: verdict_text(v),
-        lines: items
-            .iter()
-            .map(|i| EvalLine {
-                label: i.label.zh.clone(),
-                result: status_text(i.status),
-                text: i.text.zh.clone(),
-                cite: i.cite.clone(),
-            })
-            .collect(),
+        lines: items.iter().map(check_line).collect(),
     }
+}
+
+/// The 专精特新 checklist followed by the score, indicator by indicator.
+fn srdi_summary(r: &eval::srdi::SrdiResult) -> EvalSummary {
+    let mut s = checklist("专精特新中小企业条件", &r.verdict, &r.items);
+    let group_label = |k: &str| {
+        eval::srdi::score::GROUPS
+            .iter()
+            .find(|g| g.0 == k)
+            .map(|g| g.1)
+            .unwrap_or("")
+    };
+    for i in &r.score.indicators {
+        s.lines.push(EvalLine {
+            label: format!("{}·{}", group_label(&i.group), i.label.zh),
+            result: format!("{}/{}", i.points, i.max_points),
+            required: format!("满分{}分", i.max_points),
+            figure: match (&i.figure, i.missing.is_empty()) {
+                (Some(f), true) => f.clone(),
+                (f, false) => {
+                    let names: Vec<&str> = i.missing.iter().map(|m| m.zh.as_str()).collect();
+                    let miss = format!(
+                        "缺{}，计{}分，补齐后最高{}分",
+                        names.join("、"),
+                        i.points,
+                        i.possible
+                    );
+                    match f {
+                        Some(f) => format!("{f}（{miss}）"),
+                        None => miss,
+                    }
+                }
+                (None, true) => MISSING.to_string(),
+            },
+            text: String::new(),
+            cite: i.cite.clone(),
+        });
+    }
+    let sc = &r.score;
+    let groups: Vec<String> = sc
+        .groups
+        .iter()
+        .map(|g| format!("{}{}/{}", g.label.zh, g.points, g.max_points))
+        .collect();
+    s.lines.push(EvalLine {
+        label: "评价得分合计".to_string(),
+        result: format!("{}/{}", sc.total, sc.max_total),
+        required: format!("≥ {}分", sc.min_score),
+        figure: if sc.missing.is_empty() {
+            format!("{}分", sc.total)
+        } else {
+            format!(
+                "{}分（缺数据项计0分，补齐后最高{}分）",
+                sc.total, sc.possible
+            )
+        },
+        text: groups.join("；"),
+        cite: r
+            .items
+            .iter()
+            .find(|i| i.key == "score")
+            .map(|i| i.cite.clone())
+            .unwrap_or_else(|| r.rule_set.document.clone()),
+    });
+    s
 }
 
 fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
@@ -915,50 +1025,74 @@ fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
     ];
 
     let ts = &ev.tech_sme;
-    let mut ts_lines: Vec<EvalLine> = ts
-        .indicators
-        .iter()
-        .map(|i| EvalLine {
+    let mut ts_lines: Vec<EvalLine> = ts.conditions.iter().map(check_line).collect();
+    ts_lines.extend(ts.indicators.iter().map(|i| {
+        EvalLine {
             label: i.label.zh.clone(),
             result: match i.points {
                 Some(p) => format!("{p}/{}", i.max_points),
                 None => format!("{}–{}/{}", i.points_min, i.points_max, i.max_points),
             },
-            text: i.text.zh.clone(),
+            required: format!("满分{}分", i.max_points),
+            figure: match (&i.figure, i.missing.is_empty()) {
+                (Some(f), true) => match &i.band {
+                    Some(b) if !b.is_empty() => format!("{f}（{b}档）"),
+                    _ => f.clone(),
+                },
+                (f, _) => {
+                    let names: Vec<&str> = i.missing.iter().map(|m| m.zh.as_str()).collect();
+                    let miss = format!("缺{}", names.join("、"));
+                    match f {
+                        Some(f) => format!("{f}（{miss}）"),
+                        None => miss,
+                    }
+                }
+            },
+            text: i
+                .next_band
+                .as_ref()
+                .map(|n| n.zh.clone())
+                .unwrap_or_default(),
             cite: i.cite.clone(),
-        })
-        .collect();
+        }
+    }));
+    let pass_cite = ts
+        .rule_set
+        .cite(&RuleBook::builtin().tech_sme_for(ev.today).pass.clause);
     ts_lines.push(EvalLine {
-        label: "合计".to_string(),
+        label: "综合评价得分".to_string(),
         result: match ts.total {
             Some(t) => format!("{t}/100"),
             None => format!("{}–{}/100", ts.total_min, ts.total_max),
         },
-        text: format!("达到{}分且科技人员指标不为0分即符合评价条件", ts.pass_total),
-        cite: String::new(),
+        required: format!("≥ {}分且科技人员指标不为0分", ts.pass_total),
+        figure: match ts.total {
+            Some(t) => format!("{t}分"),
+            None => format!("{}–{}分（缺数据）", ts.total_min, ts.total_max),
+        },
+        text: String::new(),
+        cite: pass_cite,
     });
     ts_lines.extend(
-        ts.conditions
+        ts.direct
             .iter()
-            .filter(|c| c.status != Status::Met)
-            .map(|c| EvalLine {
-                label: c.label.zh.clone(),
-                result: status_text(c.status),
-                text: c.text.zh.clone(),
-                cite: c.cite.clone(),
-            }),
+            .filter(|d| d.status == Status::Met)
+            .map(check_line),
     );
     let tech_sme = EvalSummary {
         name: "科技型中小企业评价".to_string(),
         verdict: verdict_text(&ts.verdict),
         lines: ts_lines,
     };
-    let high_tech = checklist(
+    let mut high_tech = checklist(
         "高新技术企业认定条件",
         &ev.high_tech.verdict,
         &ev.high_tech.items,
     );
-    let srdi = checklist("专精特新中小企业条件", &ev.srdi.verdict, &ev.srdi.items);
+    if ev.high_tech.review_risk.is_some() {
+        high_tech.verdict.push_str("（持证企业，存在复核风险）");
+    }
+    let srdi = srdi_summary(&ev.srdi);
 
     let r = &ev.risk;
     let risk = RiskSummary {
@@ -990,6 +1124,8 @@ fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
                     Some(p) => format!("{p}/{}", f.max_points),
                     None => format!("缺数据/{}", f.max_points),
                 },
+                required: String::new(),
+                figure: String::new(),
                 text: f.reason.zh.clone(),
                 cite: f.cite.clone(),
             })
@@ -1032,14 +1168,18 @@ fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
                 }
             }
         }
-        None => text.push_str(
-            "企业尚未提供财务数据，以下评价中的财务指标均无法判断，请尽快补充近三年财务报表。",
-        ),
+        None => text.push_str(&format!(
+            "企业尚未提供财务数据，以下评价中的财务指标均无法判断，请于{}前补充近三年财务报表。",
+            ev.today + Days::new(30)
+        )),
     }
     text.push_str(&format!(
         "科技型中小企业评价：{}；高新技术企业：{}；专精特新：{}。",
         tech_sme.verdict, high_tech.verdict, srdi.verdict
     ));
+    if let Some(w) = &ev.high_tech.review_risk {
+        text.push_str(&w.zh);
+    }
     if r.grade.is_empty() {
         text.push_str("风险评级：数据不足，暂无法评级。");
     } else {
@@ -1304,14 +1444,18 @@ fn compose_credit(
 
 fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<Measure> {
     let mut out = vec![];
-    // Accounting clean-up: missing years or figures.
+    let latest = firm.latest_year();
+    // The firm still works towards 高企 (not certified, or certified but failing conditions).
+    let pursuing_ht = !ev.high_tech.certified || ev.high_tech.review_risk.is_some();
+
+    // Accounting: this firm's missing years, incomplete figures and audit status.
     let this = today.year();
-    let want: Vec<i32> = (this - 3..this).collect();
-    let missing_years: Vec<i32> = want
-        .iter()
-        .copied()
+    let founded_year = firm.founded.map(|f| f.year());
+    let missing_years: Vec<i32> = (this - 3..this)
+        .filter(|y| founded_year.is_none_or(|f| f <= *y))
         .filter(|y| firm.year(*y).is_none_or(|f| f.revenue.is_none()))
         .collect();
+    let latest_year = latest.map(|y| y.year);
     let incomplete: Vec<String> = firm
         .years_desc()
         .iter()
@@ -1329,117 +1473,122 @@ fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<M
                     miss.push(name);
                 }
             }
+            if Some(y.year) == latest_year {
+                if y.main_business_revenue.is_none() {
+                    miss.push("主营业务收入");
+                }
+                if pursuing_ht && y.total_income.is_none() {
+                    miss.push("总收入（收入总额−不征税收入）");
+                }
+            }
             (!miss.is_empty()).then(|| format!("{}年缺{}", y.year, miss.join("、")))
         })
         .collect();
-    let mut text = "按月编制资产负债表、利润表和现金流量表，做到账实相符、账证相符；公私账户严格分开，经营收支全部通过对公账户结算，为银行授信审查提供真实、连续的财务记录。".to_string();
+    let mut parts: Vec<String> = vec![];
     if !missing_years.is_empty() {
-        text.push_str(&format!(
-            "目前缺少{}年度的财务数据，请补充经审计或经税务申报的财务报表。",
+        parts.push(format!(
+            "目前缺少{}年度的财务数据，请于{}前补充经审计或经税务申报的财务报表",
             missing_years
                 .iter()
                 .map(|y| y.to_string())
                 .collect::<Vec<_>>()
-                .join("、")
+                .join("、"),
+            today + Days::new(30)
         ));
     }
     if !incomplete.is_empty() {
-        text.push_str(&format!(
-            "已登记年度数据不完整：{}。",
-            incomplete.join("；")
-        ));
+        parts.push(format!("已登记年度数据不完整：{}", incomplete.join("；")));
     }
-    out.push(Measure {
-        title: "规范会计核算".to_string(),
-        text,
-    });
-
-    // R&D sub-ledger.
-    let rd = firm
-        .latest_year()
-        .and_then(|y| Some((y.year, y.rd_expense?, y.revenue?)));
-    let mut text = "按研发项目设立研发费用辅助账，分项归集人员人工、直接投入、折旧摊销、新产品设计费等费用，留存立项决议、工时记录和验收报告，既满足研发费用加计扣除要求，也为科技型中小企业评价和高新技术企业认定提供依据。".to_string();
-    match rd {
-        Some((y, r, rev)) if rev > 0 => text.push_str(&format!(
-            "{y}年研发费用{}，占营业收入{}。",
-            fmt_wan_unit(r),
-            pct(r, rev).unwrap_or_default()
+    let audit_use = if pursuing_ht {
+        "申请高新技术企业认定须提供近三个会计年度的财务会计报告及研发费用、高新技术产品（服务）收入专项审计或鉴证报告，银行授信审查也以审计报告为准"
+    } else {
+        "银行授信审查以经审计的财务报告为准"
+    };
+    match (firm.facts.audited_year, latest_year) {
+        (Some(a), Some(l)) if a >= l => {}
+        (Some(a), Some(l)) => parts.push(format!(
+            "最近一次审计为{a}年度，{l}年度财务报表尚未审计；{audit_use}，建议于{}前完成{l}年度审计",
+            NaiveDate::from_ymd_opt(l + 1, 4, 30).filter(|d| *d > today).unwrap_or(today + Days::new(60))
         )),
-        _ => text.push_str("企业尚未登记研发费用，请先按上述口径梳理上一年度研发支出。"),
+        (None, Some(l)) => parts.push(format!(
+            "{l}年度财务报表是否经会计师事务所审计尚未登记；{audit_use}，请核实并登记审计情况"
+        )),
+        _ => {}
     }
-    out.push(Measure {
-        title: "建立研发费用辅助账".to_string(),
-        text,
-    });
-
-    // Qualification roadmap with numeric gaps.
-    let mut steps: Vec<String> = vec![];
-    if !firm.holds(QualificationKind::TechSme, today) {
-        match &ev.tech_sme.verdict {
-            Verdict::Qualifies { .. } => steps.push(
-                "科技型中小企业：评价显示已符合条件，建议在全国科技型中小企业信息服务平台完成当年度入库登记。".to_string(),
-            ),
-            _ => {
-                let gaps: Vec<String> = ev
-                    .tech_sme
-                    .indicators
-                    .iter()
-                    .filter_map(|i| i.next_band.as_ref().map(|n| n.zh.clone()))
-                    .take(2)
-                    .collect();
-                let total = ev
-                    .tech_sme
-                    .total
-                    .map(|t| format!("当前评价得分{t}分，需达到{}分", ev.tech_sme.pass_total))
-                    .unwrap_or_else(|| "评价所需数据不全".to_string());
-                steps.push(format!(
-                    "科技型中小企业：{total}。{}",
-                    if gaps.is_empty() {
-                        "请补充科技人员、研发费用和知识产权数据后重新评价。".to_string()
-                    } else {
-                        format!("提升方向：{}。", gaps.join("；"))
-                    }
-                ));
-            }
-        }
-    }
-    if !firm.holds(QualificationKind::HighTech, today) {
-        let gaps: Vec<String> = ev
-            .high_tech
-            .items
-            .iter()
-            .filter(|i| i.status != Status::Met)
-            .map(|i| i.text.zh.clone())
-            .take(4)
-            .collect();
-        steps.push(if ev.high_tech.verdict.qualifies() {
-            "高新技术企业：各项条件已基本满足，建议在当年申报窗口提交认定申请。".to_string()
-        } else if gaps.is_empty() {
-            "高新技术企业：请补充数据后评估。".to_string()
-        } else {
-            format!("高新技术企业：{}。", gaps.join("；"))
+    if !parts.is_empty() {
+        out.push(Measure {
+            title: "规范会计核算".to_string(),
+            text: format!("{}。", parts.join("。")),
         });
     }
-    if !firm.holds(QualificationKind::SrdiProvincial, today)
-        && !firm.holds(QualificationKind::SrdiLittleGiant, today)
-    {
-        let gaps: Vec<String> = ev
-            .srdi
-            .items
-            .iter()
-            .filter(|i| i.status == Status::NotMet)
-            .map(|i| i.text.zh.clone())
-            .take(3)
-            .collect();
-        if ev.srdi.verdict.qualifies() {
-            steps.push(
-                "专精特新中小企业：条件已满足，建议向区县工信部门申报省级专精特新中小企业。"
-                    .to_string(),
-            );
-        } else if !gaps.is_empty() {
-            steps.push(format!("专精特新中小企业：{}。", gaps.join("；")));
-        }
+
+    // R&D sub-ledger: what this firm has recorded and what it still lacks.
+    let rd = latest.and_then(|y| Some((y.year, y.rd_expense?, y.revenue)));
+    let rd_fig = |(y, r, rev): (i32, Yuan, Option<Yuan>)| match rev.and_then(|v| pct(r, v)) {
+        Some(p) => format!("{y}年研发费用{}（占营业收入{p}）", fmt_wan_unit(r)),
+        None => format!("{y}年研发费用{}", fmt_wan_unit(r)),
+    };
+    let mut uses = vec!["研发费用加计扣除"];
+    if !ev.tech_sme.verdict.qualifies() || !firm.holds(QualificationKind::TechSme, today) {
+        uses.push("科技型中小企业评价");
     }
+    if pursuing_ht {
+        uses.push("高新技术企业认定");
+    }
+    // 加计扣除 is claimed in the annual corporate-income-tax filing, due 31 May.
+    let filing_year = if today <= NaiveDate::from_ymd_opt(this, 5, 31).unwrap_or(today) {
+        this - 1
+    } else {
+        this
+    };
+    let filing_due = NaiveDate::from_ymd_opt(filing_year + 1, 5, 31).unwrap_or(today);
+    let deadline = format!(
+        "于{filing_due}（{filing_year}年度企业所得税汇算清缴截止）前完成{filing_year}年度研发费用归集"
+    );
+    let rd_text = match (firm.facts.rd_sub_ledger, rd) {
+        (Some(true), _) => {
+            let dom_missing: Vec<i32> = ev
+                .high_tech
+                .rd_years
+                .iter()
+                .copied()
+                .filter(|y| firm.year(*y).is_some_and(|f| f.rd_expense.is_some() && f.rd_expense_domestic.is_none()))
+                .collect();
+            (pursuing_ht && !dom_missing.is_empty()).then(|| {
+                format!(
+                    "企业已设研发费用辅助账，但{}年境内研发费用尚未单独登记；高新技术企业认定要求境内研发费用不低于全部研发费用的60%，请从辅助账中归集后登记",
+                    dom_missing.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、")
+                )
+            })
+        }
+        (Some(false), Some(x)) => Some(format!(
+            "企业尚未建立研发费用辅助账，{}缺少按项目归集的依据。请按研发项目设立辅助账，分项归集人员人工、直接投入、折旧摊销等费用，{deadline}，用于{}",
+            rd_fig(x),
+            uses.join("、")
+        )),
+        (Some(false), None) => Some(format!(
+            "企业尚未建立研发费用辅助账，也未登记研发费用。请按研发项目设立辅助账，{deadline}，用于{}",
+            uses.join("、")
+        )),
+        (None, Some(x)) => Some(format!(
+            "{}，是否设有研发费用辅助账尚未登记；请核实并登记，未设立的{deadline}，用于{}",
+            rd_fig(x),
+            uses.join("、")
+        )),
+        (None, None) => Some(format!(
+            "企业尚未登记研发费用，是否设有研发费用辅助账也未登记；请梳理研发支出并{deadline}，用于{}",
+            uses.join("、")
+        )),
+    };
+    if let Some(text) = rd_text {
+        out.push(Measure {
+            title: "建立研发费用辅助账".to_string(),
+            text: format!("{text}。"),
+        });
+    }
+
+    // Qualification roadmap.
+    let steps = roadmap(firm, ev, today);
     if !steps.is_empty() {
         out.push(Measure {
             title: "资质培育路线".to_string(),
@@ -1448,34 +1597,433 @@ fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<M
     }
 
     // Leverage.
-    if let Some(y) = firm.latest_year() {
+    if let Some(y) = latest {
         if let (Some(l), Some(a)) = (y.liabilities, y.total_assets) {
             if a > 0 && l * 100 > a * 65 {
                 out.push(Measure {
                     title: "优化负债结构".to_string(),
                     text: format!(
-                        "{}年资产负债率{}，高于65%的关注线。建议控制短期负债规模，以中长期贷款置换短期借款，引入股权融资补充资本金。",
+                        "{}年资产负债率{}（负债{}、资产{}），高于65%的关注线。建议控制短期负债规模，以中长期贷款置换短期借款，引入股权融资补充资本金。",
                         y.year,
-                        pct(l, a).unwrap_or_default()
+                        pct(l, a).unwrap_or_default(),
+                        fmt_wan_unit(l),
+                        fmt_wan_unit(a)
                     ),
                 });
             }
         }
     }
-    // IP layout.
+    // IP layout: what one Class-I item would change for this firm.
     if firm.ip.class1() == 0 {
+        let c2 = firm.ip.class2();
+        let mut gains = vec![];
+        if let Some(ip) = ev.tech_sme.indicators.iter().find(|i| i.key == "ip") {
+            if ip.points.is_some_and(|p| p < ip.max_points) {
+                gains.push(format!(
+                    "科技型中小企业科技成果指标由{}分升至{}分",
+                    ip.points.unwrap_or(0),
+                    ip.max_points
+                ));
+            }
+        }
+        if let Some(ip) = ev.srdi.score.indicators.iter().find(|i| i.key == "ip") {
+            gains.push(format!("专精特新知识产权指标由{}分升至至少6分", ip.points));
+        }
+        if c2 == 0 && pursuing_ht {
+            gains.push("满足高新技术企业“拥有核心知识产权”条件".to_string());
+        }
         out.push(Measure {
             title: "加强知识产权布局".to_string(),
-            text: "企业暂无发明专利等Ⅰ类知识产权。建议围绕核心技术申请发明专利，或通过受让、许可取得，同时将实用新型、软件著作权等成果登记完整，为知识产权质押融资和资质认定打基础。".to_string(),
+            text: format!(
+                "企业现有Ⅱ类知识产权{c2}项（实用新型{}、外观设计{}、软件著作权{}），尚无发明专利等Ⅰ类知识产权。取得1项Ⅰ类知识产权可使{}；建议围绕核心产品申请发明专利或通过受让取得，也为知识产权质押融资提供质物。",
+                firm.ip.utility_models,
+                firm.ip.designs,
+                firm.ip.software_copyrights,
+                gains.join("，")
+            ),
         });
     }
-    if firm.facts.credit_overdue.is_none() {
-        out.push(Measure {
+    match firm.facts.credit_overdue {
+        None => out.push(Measure {
             title: "查询并维护企业征信".to_string(),
-            text: "请企业授权查询企业信用报告，核实有无逾期、欠息和对外担保等记录；如有异议及时申请更正，保持良好信用记录。".to_string(),
-        });
+            text: format!(
+                "企业征信逾期情况尚未登记，银行产品匹配中的信用条件因此无法判断。请企业于{}前授权查询企业信用报告，核实有无逾期、欠息和对外担保记录并登记。",
+                today + Days::new(14)
+            ),
+        }),
+        Some(true) => out.push(Measure {
+            title: "查询并维护企业征信".to_string(),
+            text: format!(
+                "企业征信存在逾期或违约记录，多数信用类产品因此不可申请。请于{}前结清逾期款项，取得金融机构结清证明；如记录有误，向征信机构提出异议更正。",
+                today + Days::new(30)
+            ),
+        }),
+        Some(false) => {}
     }
     out
+}
+
+#[cfg(test)]
+#[path = "plan/roadmap_tests.rs"]
+mod roadmap_tests;
+
+/// Dates of the application window a step points to: `from`–`to`.
+fn window_text(w: &eval::rules::ApplicationWindow, after: NaiveDate) -> String {
+    match w.next(after) {
+        Some((from, to)) if from <= after => format!("即日起至{to}（{}）", w.note),
+        Some((from, to)) => format!("{from}至{to}（{}）", w.note),
+        None => w.note.clone(),
+    }
+}
+
+/// One failing checklist item as a gap: "label figure，需 req（gap）".
+fn gap_text(i: &eval::CheckItem) -> String {
+    let fig = i.figure.clone().unwrap_or_default();
+    if matches!(i.required.as_str(), "是" | "否") {
+        return format!("{}：{fig}（应为{}）", i.label.zh, i.required);
+    }
+    let gap = i
+        .gap
+        .as_ref()
+        .map(|g| format!("，{}", g.zh))
+        .unwrap_or_default();
+    format!("{} {fig}，需 {}{gap}", i.label.zh, i.required)
+}
+
+/// The qualification roadmap: only routes the firm can take, each with its gaps and dates.
+fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
+    use eval::rules::month_day;
+    let book = RuleBook::builtin();
+    let this = today.year();
+    let year_end = NaiveDate::from_ymd_opt(this, 12, 31).unwrap_or(today);
+    let mut steps: Vec<String> = vec![];
+
+    // ---- 科技型中小企业 ----
+    let ts = &ev.tech_sme;
+    let ts_rules = book.tech_sme_for(today);
+    // A registration is valid through 31 December of its year (unless an expiry is recorded).
+    let reg_until = firm
+        .qualifications
+        .iter()
+        .filter(|q| q.kind == QualificationKind::TechSme)
+        .map(|q| {
+            q.expires.or_else(|| {
+                let y = q.obtained.map(|o| o.year()).unwrap_or(this);
+                month_day(&ts_rules.registration.valid_until, y)
+            })
+        })
+        .max()
+        .flatten();
+    let size_fail: Vec<&eval::CheckItem> = ts
+        .conditions
+        .iter()
+        .filter(|c| {
+            c.status == Status::NotMet && ["staff", "sales", "assets"].contains(&c.key.as_str())
+        })
+        .collect();
+    let other_fail: Vec<&eval::CheckItem> = ts
+        .conditions
+        .iter()
+        .filter(|c| {
+            c.status == Status::NotMet && !["staff", "sales", "assets"].contains(&c.key.as_str())
+        })
+        .collect();
+    let score_hints = || -> Vec<String> {
+        ts.indicators
+            .iter()
+            .filter_map(|i| i.next_band.as_ref().map(|n| n.zh.clone()))
+            .take(2)
+            .collect()
+    };
+    match reg_until {
+        Some(until) if until >= today => {
+            let next = until + Days::new(1);
+            let mut t = format!(
+                "科技型中小企业：已入库登记，登记有效期至{until}；{}，请于{next}起按{}年度数据重新评价入库。",
+                ts_rules.registration.note,
+                until.year()
+            );
+            if !size_fail.is_empty() {
+                t.push_str(&format!(
+                    "按最新数据，{}，超出规模上限，{}年度将不能再入库，建议以高新技术企业认定为目标。",
+                    size_fail.iter().map(|c| gap_text(c)).collect::<Vec<_>>().join("；"),
+                    next.year()
+                ));
+            } else if matches!(ts.verdict, Verdict::DoesNotQualify { .. }) {
+                let hints = score_hints();
+                t.push_str(&format!(
+                    "按最新数据重新评价将不符合{}",
+                    if hints.is_empty() {
+                        "。".to_string()
+                    } else {
+                        format!("，入库前需提升：{}。", hints.join("；"))
+                    }
+                ));
+            }
+            steps.push(t);
+        }
+        _ => {
+            let lapsed = reg_until
+                .map(|u| format!("原入库登记已于{u}到期。"))
+                .unwrap_or_default();
+            if !size_fail.is_empty() {
+                // Size cannot be fixed by the firm's own effort: point to 高企 instead.
+                steps.push(format!(
+                    "科技型中小企业：{lapsed}{}，超出科技型中小企业规模上限（{}），无法通过增加科技人员或研发投入满足，不作为培育目标；建议以高新技术企业认定为目标。",
+                    size_fail.iter().map(|c| gap_text(c)).collect::<Vec<_>>().join("；"),
+                    size_fail[0].cite
+                ));
+            } else if !other_fail.is_empty() {
+                steps.push(format!(
+                    "科技型中小企业：{lapsed}存在不得入库的情形：{}（{}），消除前不能评价入库。",
+                    other_fail
+                        .iter()
+                        .map(|c| c.label.zh.clone())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                    other_fail[0].cite
+                ));
+            } else {
+                match &ts.verdict {
+                    Verdict::Qualifies { route } => steps.push(format!(
+                        "科技型中小企业：{lapsed}评价已符合条件（{}），请于{year_end}前在全国科技型中小企业信息服务平台完成{this}年度评价入库；入库登记当年有效，{}年1月1日起须重新评价。",
+                        route.zh,
+                        this + 1
+                    )),
+                    Verdict::DoesNotQualify { .. } => {
+                        let hints = score_hints();
+                        let total = ts.total.map(|t| format!("当前评价得分{t}分")).unwrap_or_else(|| format!("当前评价得分至多{}分", ts.total_max));
+                        steps.push(format!(
+                            "科技型中小企业：{lapsed}{total}，需≥{}分且科技人员指标不为0分。{}达标后于{year_end}前完成{this}年度入库。",
+                            ts.pass_total,
+                            if hints.is_empty() { String::new() } else { format!("提升方向：{}。", hints.join("；")) }
+                        ));
+                    }
+                    Verdict::CannotTell { missing } => steps.push(format!(
+                        "科技型中小企业：{lapsed}需补充{}后重新评价；达标后于{year_end}前完成{this}年度入库。",
+                        missing.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("、")
+                    )),
+                }
+            }
+        }
+    }
+
+    // ---- 高新技术企业 ----
+    let ht = &ev.high_tech;
+    let ht_rules = book.high_tech_for(today);
+    let win = &ht_rules.application_window;
+    let cert_expires = firm
+        .qualifications
+        .iter()
+        .filter(|q| q.kind == QualificationKind::HighTech && q.is_valid_on(today))
+        .filter_map(|q| q.expires)
+        .max();
+    let failing: Vec<&eval::CheckItem> = ht
+        .items
+        .iter()
+        .filter(|i| i.status == Status::NotMet)
+        .collect();
+    let unknown: Vec<&eval::CheckItem> = ht
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Unknown)
+        .collect();
+    let missing_names = |items: &[&eval::CheckItem]| -> String {
+        let mut names: Vec<&str> = vec![];
+        for i in items {
+            for m in &i.missing {
+                if !names.contains(&m.zh.as_str()) {
+                    names.push(m.zh.as_str());
+                }
+            }
+        }
+        names.join("、")
+    };
+    if ht.certified {
+        if let Some(w) = &ht.review_risk {
+            steps.push(format!(
+                "高新技术企业（持证）：{}请于{}前逐项补齐：{}。",
+                w.zh,
+                today + Days::new(90),
+                failing
+                    .iter()
+                    .map(|i| gap_text(i))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ));
+        }
+        if let Some(e) = cert_expires {
+            if e <= today.checked_add_months(Months::new(12)).unwrap_or(today) {
+                let from = NaiveDate::from_ymd_opt(e.year(), 1, 1)
+                    .unwrap_or(today)
+                    .max(today);
+                steps.push(format!(
+                    "高新技术企业证书将于{e}到期，须在到期当年重新申请认定，申报窗口：{}。",
+                    window_text(win, from)
+                ));
+            }
+        }
+    } else if ht.verdict.qualifies() {
+        steps.push(format!(
+            "高新技术企业：各项认定条件已满足，可在{}提交认定申请。",
+            window_text(win, today)
+        ));
+    } else {
+        // Registration time is met by waiting: apply in the first window after it.
+        let after = ht
+            .items
+            .iter()
+            .find(|i| i.key == "registered" && i.status == Status::NotMet)
+            .and(firm.founded)
+            .and_then(|f| f.checked_add_months(Months::new(12 * ht_rules.registered.min_years)))
+            .unwrap_or(today)
+            .max(today);
+        let mut parts: Vec<String> = failing
+            .iter()
+            .map(|i| {
+                let mut t = gap_text(i);
+                if i.key == "rd_ratio" {
+                    if let Some(d) = &i.detail {
+                        t.push_str(&format!("（{}）", d.zh));
+                    }
+                }
+                t
+            })
+            .collect();
+        if !unknown.is_empty() {
+            parts.push(format!("需补充{}", missing_names(&unknown)));
+        }
+        steps.push(format!(
+            "高新技术企业：{}。补齐后在{}申报。",
+            parts.join("；"),
+            window_text(win, after)
+        ));
+    }
+
+    // ---- 专精特新 ----
+    let holds_srdi = firm.holds(QualificationKind::SrdiProvincial, today)
+        || firm.holds(QualificationKind::SrdiLittleGiant, today);
+    let sr = &ev.srdi;
+    let sr_rules = book.srdi_for(today);
+    let swin = &sr_rules.application_window;
+    if holds_srdi {
+        let exp = firm
+            .qualifications
+            .iter()
+            .filter(|q| {
+                matches!(
+                    q.kind,
+                    QualificationKind::SrdiProvincial | QualificationKind::SrdiLittleGiant
+                ) && q.is_valid_on(today)
+            })
+            .filter_map(|q| q.expires)
+            .max();
+        if let Some(e) =
+            exp.filter(|e| *e <= today.checked_add_months(Months::new(12)).unwrap_or(today))
+        {
+            let from = NaiveDate::from_ymd_opt(e.year(), 1, 1)
+                .unwrap_or(today)
+                .max(today);
+            steps.push(format!(
+                "专精特新：资格将于{e}到期，请在{}申报复核（评价得分按登记数据为{}分）。",
+                window_text(swin, from),
+                sr.score.total
+            ));
+        }
+    } else {
+        let blocking: Vec<&eval::CheckItem> = sr
+            .items
+            .iter()
+            .filter(|i| {
+                i.status == Status::NotMet
+                    && [
+                        "independent_legal_person",
+                        "restricted",
+                        "dishonest_listed",
+                        "serious_incident",
+                    ]
+                    .contains(&i.key.as_str())
+            })
+            .collect();
+        if !blocking.is_empty() {
+            steps.push(format!(
+                "专精特新中小企业：{}（{}），不能申报。",
+                blocking
+                    .iter()
+                    .map(|i| format!("{} {}", i.label.zh, i.figure.clone().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                blocking[0].cite
+            ));
+        } else if let Verdict::Qualifies { .. } = sr.verdict {
+            steps.push(format!(
+                "专精特新中小企业：认定条件已满足（评价得分{}分），可在{}向区县工业和信息化部门申报。",
+                sr.score.total,
+                window_text(swin, today)
+            ));
+        } else {
+            let mut parts: Vec<String> = vec![];
+            for i in sr.items.iter().filter(|i| i.status == Status::NotMet) {
+                if i.key == "score" {
+                    let mut weak: Vec<&eval::srdi::score::Indicator> = sr
+                        .score
+                        .indicators
+                        .iter()
+                        .filter(|x| {
+                            x.missing.is_empty()
+                                && x.points < x.max_points
+                                && !["feature", "niche_years"].contains(&x.key.as_str())
+                        })
+                        .collect();
+                    weak.sort_by_key(|x| std::cmp::Reverse(x.max_points - x.points));
+                    parts.push(format!(
+                        "评价得分{}分，需≥{}分（差{}分）{}",
+                        sr.score.total,
+                        sr.score.min_score,
+                        sr.score.min_score - sr.score.total.min(sr.score.min_score),
+                        if weak.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "，提分空间较大的指标：{}",
+                                weak.iter()
+                                    .take(3)
+                                    .map(|x| format!(
+                                        "{}（{}/{}分）",
+                                        x.label.zh, x.points, x.max_points
+                                    ))
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            )
+                        }
+                    ));
+                } else {
+                    parts.push(gap_text(i));
+                }
+            }
+            let unknown: Vec<&eval::CheckItem> = sr
+                .items
+                .iter()
+                .filter(|i| i.status == Status::Unknown)
+                .collect();
+            if !unknown.is_empty() {
+                let scored = if unknown.iter().any(|i| i.key == "score") {
+                    "（评价指标缺数据项按0分计）"
+                } else {
+                    ""
+                };
+                parts.push(format!("需补充登记{}{scored}", missing_names(&unknown)));
+            }
+            if !parts.is_empty() {
+                steps.push(format!(
+                    "专精特新中小企业：{}。补齐后在{}申报。",
+                    parts.join("；"),
+                    window_text(swin, today)
+                ));
+            }
+        }
+    }
+    steps
 }
 
 fn compose_capital(firm: &Firm, ev: &FirmEvaluation) -> CapitalSection {
@@ -1780,13 +2328,28 @@ fn eval_table(doc: &mut Document, s: &EvalSummary) {
     }
     doc.push(table(
         &[
-            ("项目", 2.2, Align::Left),
-            ("结果", 1.2, Align::Center),
-            ("说明", 6.0, Align::Left),
+            ("项目", 2.4, Align::Left),
+            ("要求", 1.6, Align::Left),
+            ("企业情况", 2.8, Align::Left),
+            ("结果", 1.0, Align::Center),
+            ("依据", 2.2, Align::Left),
         ],
         s.lines
             .iter()
-            .map(|l| vec![l.label.clone(), l.result.clone(), l.text.clone()])
+            .map(|l| {
+                let fig = if l.text.is_empty() {
+                    l.figure.clone()
+                } else {
+                    format!("{}。{}", l.figure, l.text)
+                };
+                vec![
+                    l.label.clone(),
+                    l.required.clone(),
+                    fig,
+                    l.result.clone(),
+                    l.cite.clone(),
+                ]
+            })
             .collect(),
         None,
     ));
