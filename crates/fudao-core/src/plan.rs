@@ -2959,7 +2959,7 @@ fn cn_index(n: usize) -> String {
     match n {
         0..=10 => cn_num(n).to_string(),
         11..=19 => format!("十{}", cn_num(n - 10)),
-        _ if n % 10 == 0 => format!("{}十", cn_num((n / 10).min(9))),
+        _ if n.is_multiple_of(10) => format!("{}十", cn_num((n / 10).min(9))),
         _ => format!("{}十{}", cn_num((n / 10).min(9)), cn_num(n % 10)),
     }
 }
