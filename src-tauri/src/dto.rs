@@ -195,6 +195,7 @@ mirror_struct!(
         net_profit: Option<Yuan>,
         operating_cash_flow: Option<Yuan>,
         high_tech_revenue: Option<Yuan>,
+        bills_receivable: Option<Yuan>,
     }
 );
 

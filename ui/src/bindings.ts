@@ -786,6 +786,7 @@ export type YearFinancials = {
 	net_profit: number | null,
 	operating_cash_flow: number | null,
 	high_tech_revenue: number | null,
+	bills_receivable: number | null,
 };
 
 /* Tauri Specta runtime */

@@ -358,6 +358,11 @@ pub struct YearFinancials {
     /// Revenue from high-tech products/services (高新技术产品（服务）收入).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_tech_revenue: Option<Yuan>,
+    // --- Credit support (issue 10 item 1) ---
+    /// Bills receivable held at year end (应收票据: bank or commercial acceptance bills), the
+    /// security for bill-pledge products (商业票据质押).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bills_receivable: Option<Yuan>,
 }
 
 /// Intellectual property held. Class I: invention patents, plant varieties, IC layouts, new
@@ -831,6 +836,7 @@ impl Entity for Firm {
                 ("total_assets", "资产总额", y.total_assets),
                 ("liabilities", "负债总额", y.liabilities),
                 ("high_tech_revenue", "高新技术产品收入", y.high_tech_revenue),
+                ("bills_receivable", "应收票据", y.bills_receivable),
             ] {
                 if v.is_some_and(|v| v < 0) {
                     e.push(FieldError::new(

@@ -1147,6 +1147,7 @@ impl<'a> Reader<'a> {
                     Field::Liabilities => &mut fy.liabilities,
                     Field::NetProfit => &mut fy.net_profit,
                     Field::HighTechRevenue => &mut fy.high_tech_revenue,
+                    Field::BillsReceivable => &mut fy.bills_receivable,
                     _ => return Ok(None),
                 };
                 *slot = Some(y);
@@ -1352,6 +1353,7 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
         p.liabilities = m.liabilities;
         p.net_profit = m.net_profit;
         p.high_tech_revenue = m.high_tech_revenue;
+        p.bills_receivable = m.bills_receivable;
     }
     for (y, fy) in years {
         if let Some(y) = y {
@@ -1364,6 +1366,7 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
                 merge_opt(&mut p.liabilities, fy.liabilities);
                 merge_opt(&mut p.net_profit, fy.net_profit);
                 merge_opt(&mut p.high_tech_revenue, fy.high_tech_revenue);
+                merge_opt(&mut p.bills_receivable, fy.bills_receivable);
             } else {
                 p.other_years.push(YearFinancials { year: y, ..fy });
             }

@@ -76,6 +76,7 @@ fn year(y: i32, revenue: i64, rd: i64) -> YearFinancials {
         net_profit: Some(revenue / 10),
         operating_cash_flow: Some(revenue / 10),
         high_tech_revenue: Some(revenue * 7 / 10),
+        bills_receivable: None,
     }
 }
 
