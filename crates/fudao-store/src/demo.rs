@@ -458,7 +458,7 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 };
                 // Qualifications are only granted after founding (a 高企 certificate a year
                 // after at the earliest, as its rules require) and never after today.
-                let after_founding = |d: NaiveDate| d >= est && d <= today;
+                let after_founding = |d: NaiveDate| (est..=today).contains(&d);
                 if rng.random_bool(0.55) {
                     let got = NaiveDate::from_ymd_opt(today.year() - 1, 5, 20).unwrap_or(today);
                     if after_founding(got) {
@@ -871,7 +871,7 @@ mod tests {
                 assert!(f
                     .qualifications
                     .iter()
-                    .all(|q| q.obtained.is_none_or(|d| d >= founded && d <= today)));
+                    .all(|q| q.obtained.is_none_or(|d| (founded..=today).contains(&d))));
             }
             assert!(holders >= 20, "seed {seed}: {holders} 高企 holders");
             assert!(
