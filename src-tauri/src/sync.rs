@@ -34,6 +34,8 @@ pub struct SyncStatus {
     /// Local changes not yet sent.
     pub outbox: u32,
     pub open_conflicts: u32,
+    /// A demo database (`fudao demo`): local only, login and sync are refused.
+    pub demo: bool,
 }
 
 pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
@@ -47,6 +49,7 @@ pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
         last_sync: s.meta_get(keys::LAST_SYNC)?,
         outbox: s.outbox_len()? as u32,
         open_conflicts: s.conflicts(true)?.len() as u32,
+        demo: s.is_demo()?,
     })
 }
 
@@ -106,6 +109,7 @@ pub async fn sync_login(
 ) -> AppResult<SyncStatus> {
     state
         .with_store(move |s| {
+            s.refuse_if_demo()?;
             let client = Client::new(&server).map_err(client_error)?;
             let r = runtime()?
                 .block_on(client.login(username.trim(), &password, s.device_id()))
@@ -185,6 +189,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
     let path = state.db_path.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let mut store = Store::open(&path)?;
+        store.refuse_if_demo()?;
         let Some(session) = store.session()? else {
             return Err(AppError::new(
                 "not_logged_in",

@@ -179,6 +179,7 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
             "columns": sheet_data.columns.iter().map(|c| serde_json::json!({"letter": c.letter, "header": c.header, "field": c.field.key(), "mapped": c.mapped})).collect::<Vec<_>>(),
             "unknown_columns": sheet_data.unknown_columns,
             "notes": sheet_data.notes,
+            "warnings": report.warnings,
             "committed": report.committed,
             "dry_run": dry_run,
         }))?;
@@ -188,6 +189,12 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
         }
         for note in &sheet_data.notes {
             eprintln!("提示 (note): {} ({})", note.zh, note.en);
+        }
+        for w in &report.warnings {
+            eprintln!(
+                "警告 第{}行 [{}]: {} (warning, row {}, column '{}': {})",
+                w.row, w.column, w.message.zh, w.row, w.column, w.message.en
+            );
         }
         if !sheet_data.unknown_columns.is_empty() {
             eprintln!(

@@ -60,6 +60,8 @@ fn password() -> anyhow::Result<String> {
 
 pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
+    // Demo data is local only: refuse before asking for a password.
+    store.refuse_if_demo()?;
     let pw = password()?;
     let client = Client::new(&a.server)?;
     let r = runtime()?
@@ -116,6 +118,7 @@ fn explain(e: ClientError) -> anyhow::Error {
 
 pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
+    store.refuse_if_demo()?;
     let Some(session) = store.session()? else {
         bail!("尚未登录，请先运行 fudao login --server URL --user 用户名 / not logged in: run `fudao login --server URL --user NAME` first");
     };

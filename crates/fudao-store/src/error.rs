@@ -29,6 +29,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("这是演示数据库（fudao demo 生成的虚构企业），不能登录或同步，以免演示数据进入真实服务器；请另用一个数据库（--db） (this is a demo database of invented firms from `fudao demo`: it cannot log in or sync, so demo data never reaches a real server; use another database, --db)")]
+    DemoDatabase,
     #[error("数据库错误 (database error): {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("数据序列化错误 (serialisation error): {0}")]
@@ -46,6 +48,7 @@ impl StoreError {
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Io { .. } => "io",
+            StoreError::DemoDatabase => "demo_database",
             StoreError::Sqlite(_) => "database",
             StoreError::Json(_) => "serialisation",
         }

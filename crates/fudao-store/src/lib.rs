@@ -18,7 +18,7 @@ pub mod search;
 pub mod sync;
 
 pub use error::StoreError;
-pub use import::{ImportOptions, ImportReport, RowRejection};
+pub use import::{ImportOptions, ImportReport, RowRejection, RowWarning};
 pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
 
@@ -206,6 +206,21 @@ impl Store {
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
+        Ok(())
+    }
+
+    /// Whether this database holds generated demo data (`fudao demo` marks it): such a database
+    /// is local only and never logs in or syncs.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.meta_get(demo::META_DEMO)?.is_some())
+    }
+
+    /// [`StoreError::DemoDatabase`] when this is a demo database: call before logging in or
+    /// syncing.
+    pub fn refuse_if_demo(&self) -> Result<()> {
+        if self.is_demo()? {
+            return Err(StoreError::DemoDatabase);
+        }
         Ok(())
     }
 
