@@ -195,7 +195,14 @@ pub fn run_mapped(
             })
             .collect(),
         unknown_columns: sheet.unknown_columns.clone(),
-        notes: sheet.notes.iter().cloned().map(Msg::from).collect(),
+        // Values read leniently (`约500人`) first, each naming its row and column.
+        notes: sheet
+            .warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .chain(sheet.notes.iter().cloned())
+            .map(Msg::from)
+            .collect(),
         total_rows: sheet.total_rows as u32,
         preview: sheet
             .rows
