@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test-app setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench
+.PHONY: test-app setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench fuzz
 
 setup:
 	./scripts/setup-debian.sh
@@ -62,3 +62,12 @@ test: setup ui-dist fmt-check lint test-rust test-ui test-app test-e2e
 
 bench:
 	./scripts/bench.sh
+
+# The fuzz targets (proptest byte mutation; `make test` runs them briefly as ordinary tests):
+# the spreadsheet reader (csv, HTML-xls, xls, xlsx bytes and xlsx XML) and the `firm set` /
+# `need set` value parser. FUDAO_FUZZ_CASES cases per
+# target (default 20000), in release mode.
+FUDAO_FUZZ_CASES ?= 20000
+fuzz:
+	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-io --test fuzz -- --test-threads=2
+	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-cli --bin fudao fuzz_set

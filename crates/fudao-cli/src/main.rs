@@ -8,6 +8,8 @@ mod cmd_eval;
 mod cmd_firm;
 mod cmd_plan;
 mod cmd_sync;
+#[cfg(test)]
+mod fuzz_set;
 mod out;
 
 use clap::{Parser, Subcommand};
