@@ -65,6 +65,8 @@ pub enum Command {
     Kpi(cmd_eval::KpiArgs),
     /// 登录同步服务器 (log in to the sync server; password from FUDAO_PASSWORD or a prompt)
     Login(cmd_sync::LoginArgs),
+    /// 退出登录：在服务器上注销令牌并从本机删除（离线时下次连接再注销） (log out: revoke the token on the server and forget it here)
+    Logout,
     /// 同步：上传本地修改，下载团队数据 (push local changes, pull the team's data)
     Sync(cmd_sync::SyncArgs),
     /// 同步冲突 (sync conflicts: list, resolve --keep mine|theirs|VALUE)
@@ -97,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Eval(a) => cmd_eval::eval_cmd(&ctx, a),
         Command::Kpi(a) => cmd_eval::kpi_cmd(&ctx, a),
         Command::Login(a) => cmd_sync::login(&ctx, a),
+        Command::Logout => cmd_sync::logout(&ctx),
         Command::Sync(a) => cmd_sync::sync(&ctx, a),
         Command::Conflicts(c) => cmd_sync::conflicts(&ctx, c),
     }
