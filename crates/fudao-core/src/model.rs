@@ -1017,6 +1017,7 @@ labelled_enum!(
     }
 );
 
+#[allow(clippy::derivable_impls)]
 impl Default for FeedbackSource {
     fn default() -> Self {
         FeedbackSource::Unrecorded
