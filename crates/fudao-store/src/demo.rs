@@ -771,6 +771,16 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                         comment: ["辅导及时，帮助很大", "希望加快审批进度", "产品对接精准", ""]
                             [i % 4]
                             .to_string(),
+                        source: [
+                            FeedbackSource::Qr,
+                            FeedbackSource::Qr,
+                            FeedbackSource::Paper,
+                            FeedbackSource::Phone,
+                            FeedbackSource::Visit,
+                        ][i % 5],
+                        need_met: [Some(true), Some(true), Some(false), None][(i / 5) % 4],
+                        plan_id: None,
+                        plan_version: None,
                     };
                     w.put(&fb)?;
                     sum.feedback += 1;

@@ -10,6 +10,7 @@
 
 pub mod demo;
 mod error;
+pub mod feedback;
 pub mod import;
 pub mod list;
 mod migrations;
