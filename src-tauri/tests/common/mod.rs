@@ -199,12 +199,17 @@ impl Ui {
     }
     /// Waits until the page text contains `s`.
     pub async fn wait_text(&self, s: &str) {
+        self.wait_text_within(s, Duration::from_secs(15)).await
+    }
+    /// As [`Ui::wait_text`] with another limit, for steps that wait on a server (a debug-build
+    /// fudao-server on a loaded machine once took over 15 s to answer a sync).
+    pub async fn wait_text_within(&self, s: &str, limit: Duration) {
         let start = Instant::now();
         loop {
             if self.body_text().await.contains(s) {
                 return;
             }
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > limit {
                 self.fail_shot("wait-text").await;
                 panic!(
                     "page never showed {s:?}; it shows:\n{}",
