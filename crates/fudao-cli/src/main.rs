@@ -5,6 +5,7 @@
 
 mod cmd_data;
 mod cmd_eval;
+mod cmd_feedback;
 mod cmd_firm;
 mod cmd_plan;
 mod cmd_sync;
@@ -54,6 +55,9 @@ pub enum Command {
     /// 走访记录 (visits)
     #[command(subcommand)]
     Visit(cmd_firm::VisitCmd),
+    /// 满意度评价 (a firm's satisfaction feedback: add paper/phone ratings, list)
+    #[command(subcommand)]
+    Feedback(cmd_feedback::FeedbackCmd),
     /// 金融产品目录 (product catalogue)
     #[command(subcommand)]
     Catalog(cmd_plan::CatalogCmd),
@@ -94,6 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Firm(c) => cmd_firm::firm(&ctx, c),
         Command::Need(c) => cmd_firm::need(&ctx, c),
         Command::Visit(c) => cmd_firm::visit(&ctx, c),
+        Command::Feedback(c) => cmd_feedback::feedback(&ctx, c),
         Command::Catalog(c) => cmd_plan::catalog(&ctx, c),
         Command::Plan(a) => cmd_plan::plan(&ctx, a),
         Command::Eval(a) => cmd_eval::eval_cmd(&ctx, a),

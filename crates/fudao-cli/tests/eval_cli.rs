@@ -298,7 +298,9 @@ fn export_kpi_workbook() {
             "产品类型 by kind",
             "金融机构 by lender",
             "辅导队 teams",
-            "需求明细 needs"
+            "满意度 satisfaction",
+            "需求明细 needs",
+            "评价明细 feedback"
         ]
     );
     let overview = wb.worksheet_range("概览 overview").unwrap();

@@ -189,6 +189,9 @@ mod tests {
                 net_profit: Some(500 * WAN),
                 operating_cash_flow: Some(400 * WAN),
                 high_tech_revenue: Some(2_400 * WAN),
+                total_income: Some(3_000 * WAN),
+                main_business_revenue: Some(2_800 * WAN),
+                ..Default::default()
             });
         }
         f.qualifications.push(Qualification {

@@ -236,6 +236,7 @@ fn make_high_tech_holder(f: &mut Firm, high_tech_pct: i64) {
         y.rd_expense = Some(rd);
         y.rd_expense_domestic = Some(y.rd_expense_domestic.unwrap_or(0).max(rd * 85 / 100));
         y.high_tech_revenue = Some(rev * high_tech_pct / 100);
+        y.total_income = Some(y.total_income.unwrap_or(rev));
     }
     f.facts.hitech_field = Some(true);
     f.facts.innovation_score = Some(f.facts.innovation_score.unwrap_or(0).max(74));
@@ -436,6 +437,10 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     y.net_profit = Some(rev - cost);
                     y.operating_cash_flow = Some((rev - cost) * rng.random_range(50..130) / 100);
                     y.high_tech_revenue = Some(rev * rng.random_range(20..95) / 100);
+                    // 总收入 (the 高企 denominator) and main-business revenue: derived, not
+                    // drawn, so the rest of a seed's data stays as it was.
+                    y.total_income = Some(rev);
+                    y.main_business_revenue = Some(rev * 85 / 100);
                 }
                 // The figures were drawn for every year (so the rest of the data stays as it
                 // was for a seed); only the years since founding are kept.

@@ -167,8 +167,24 @@ impl Ui {
             }
         }
     }
+    /// Clicks the element `id`; one that React replaced between finding and clicking (stale)
+    /// is looked up again.
     pub async fn click(&self, id: &str) {
-        self.by_id(id).await.click().await.unwrap();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.by_id(id).await.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 4 && format!("{e:?}").contains("StaleElementReference") => {
+                    eprintln!("clicking {id} found a stale element; looking it up again");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => {
+                    self.fail_shot(id).await;
+                    panic!("cannot click {id}: {e}");
+                }
+            }
+        }
     }
     pub async fn text_of(&self, id: &str) -> String {
         self.by_id(id).await.text().await.unwrap()

@@ -41,6 +41,7 @@ fn firm(revenue_wan: [i64; 3], rd_wan: [i64; 3]) -> Firm {
             net_profit: Some(rev / 10),
             operating_cash_flow: Some(rev / 10),
             high_tech_revenue: Some(rev * 7 / 10),
+            bills_receivable: None,
         };
     }
     let fa = &mut f.facts;
