@@ -203,7 +203,7 @@ fn paper_and_phone_feedback_count_by_source_and_unsatisfied_asks_a_follow_up() {
     assert_eq!(detail.height() as i64 - 1, total);
     let has_comment = detail
         .rows()
-        .any(|row| row[5].to_string() == "<script>alert(1)</script> 放款太慢");
+        .any(|row| row[5] == "<script>alert(1)</script> 放款太慢");
     assert!(has_comment);
 }
 
