@@ -231,6 +231,23 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
     ui.wait_text("已导出到").await;
     ui.shot("19-team-export").await;
 
+    // 退出登录 revokes the token on the server, not only on this laptop.
+    let token = Store::open(&lead_db)
+        .unwrap()
+        .session()
+        .unwrap()
+        .expect("the lead is logged in")
+        .token;
+    let old = Client::new(&url).unwrap().with_token(token);
+    old.me().await.expect("the token works while logged in");
+    ui.click("nav-sync").await;
+    ui.click("sync-logout").await;
+    ui.wait_text("尚未登录同步服务器").await;
+    assert!(
+        old.me().await.is_err(),
+        "the server still accepts the token after 退出登录"
+    );
+
     ui.c.close().await.unwrap();
     drop(driver);
     drop(server);

@@ -181,6 +181,7 @@ export default function Sync() {
                 {t("sync.now")}
               </Button>
               <Button
+                data-testid="sync-logout"
                 onClick={async () => {
                   await call(commands.syncLogout());
                   await refresh();
