@@ -93,6 +93,22 @@ fn client_error(e: ClientError) -> AppError {
     AppError::new(code, format!("{zh}（{e}）"), format!("{en} ({e})"))
 }
 
+/// Refuses `http://` to another machine unless the user confirmed it: the password and the
+/// token would travel in clear text. The UI asks on the code `cleartext_http`.
+pub(crate) fn refuse_cleartext(client: &Client, allow_cleartext: bool) -> AppResult<()> {
+    match client.cleartext_warning() {
+        Some(w) if !allow_cleartext => Err(AppError::new(
+            CLEARTEXT_HTTP,
+            format!("{}。确认要继续吗？", w.zh),
+            format!("{}. Continue anyway?", w.en),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The error code of a login refused until the user confirms a clear-text connection.
+pub const CLEARTEXT_HTTP: &str = "cleartext_http";
+
 fn runtime() -> AppResult<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -108,11 +124,13 @@ pub async fn sync_login(
     server: String,
     username: String,
     password: String,
+    allow_cleartext: bool,
 ) -> AppResult<SyncStatus> {
     state
         .with_store(move |s| {
             s.refuse_if_demo()?;
             let client = Client::new(&server).map_err(client_error)?;
+            refuse_cleartext(&client, allow_cleartext)?;
             let r = runtime()?
                 .block_on(client.login(username.trim(), &password, s.device_id()))
                 .map_err(client_error)?;

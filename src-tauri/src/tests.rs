@@ -418,3 +418,16 @@ fn assigned_firm_appears_in_the_coach_filter() {
     let rows = s.firm_rows(&[f.id]).unwrap();
     assert_eq!(rows[0].coach_name.as_deref(), Some(coach.name.as_str()));
 }
+
+#[test]
+fn cleartext_login_to_another_machine_needs_confirmation() {
+    use fudao_sync::client::Client;
+    let remote = Client::new("http://10.0.0.5:8470").unwrap();
+    let e = crate::sync::refuse_cleartext(&remote, false).unwrap_err();
+    assert_eq!(e.code, crate::sync::CLEARTEXT_HTTP);
+    assert!(e.message.zh.contains("10.0.0.5") && e.message.zh.contains("未加密"));
+    assert!(crate::sync::refuse_cleartext(&remote, true).is_ok());
+    for ok in ["http://127.0.0.1:8470", "https://fudao.example.cn"] {
+        assert!(crate::sync::refuse_cleartext(&Client::new(ok).unwrap(), false).is_ok());
+    }
+}

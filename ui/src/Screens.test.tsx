@@ -276,6 +276,36 @@ describe("同步", () => {
     expect(screen.queryByTestId("sync-now")).toBeNull();
   });
 
+  it("asks before logging in over http:// to another machine, and logs in only when confirmed", async () => {
+    let status: SyncStatus = { ...loggedIn, logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null };
+    const calls = renderPage(<Sync />, {
+      sync_status: () => status,
+      sync_conflicts: () => [],
+      sync_online: () => false,
+      sync_login: (a) => {
+        if (!a.allowCleartext) throw { code: "cleartext_http", message: m("警告：与 10.0.0.5 的连接未加密（http://）。确认要继续吗？"), details: [] };
+        status = loggedIn;
+        return status;
+      },
+    });
+    fireEvent.change(await screen.findByTestId("sync-server"), { target: { value: "http://10.0.0.5:8470" } });
+    fireEvent.change(screen.getByTestId("sync-username"), { target: { value: "zhang" } });
+    fireEvent.change(screen.getByTestId("sync-password"), { target: { value: "secret" } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("sync-login"));
+    });
+    // The first attempt is refused and the user is asked; cancelling logs nothing in.
+    expect((await screen.findAllByText("连接未加密")).length).toBeGreaterThan(0);
+    expect(screen.getAllByText(/10\.0\.0\.5 的连接未加密/).length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.cmd === "sync_login").length).toBe(1);
+    await act(async () => {
+      fireEvent.click(screen.getByText("仍然连接"));
+    });
+    await screen.findByTestId("sync-now");
+    const logins = calls.filter((c) => c.cmd === "sync_login").map((c) => c.args.allowCleartext);
+    expect(logins).toEqual([false, true]);
+  });
+
   it("logs in, then syncs, and shows a readable error when offline", async () => {
     let status: SyncStatus = { ...loggedIn, logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null };
     const calls = renderPage(<Sync />, {
@@ -297,7 +327,7 @@ describe("同步", () => {
       fireEvent.click(screen.getByTestId("sync-login"));
     });
     await screen.findByTestId("sync-now");
-    expect(calls.find((c) => c.cmd === "sync_login")?.args).toEqual({ server: "https://fudao.example.cn", username: "zhang", password: "secret" });
+    expect(calls.find((c) => c.cmd === "sync_login")?.args).toEqual({ server: "https://fudao.example.cn", username: "zhang", password: "secret", allowCleartext: false });
     await act(async () => {
       fireEvent.click(screen.getByTestId("sync-now"));
     });

@@ -74,7 +74,7 @@ export const commands = {
 	importCommit: (path: string, mapping: ColumnMapping[] | null) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_commit", { path, mapping })),
 	syncStatus: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_status")),
 	/**  Logs in and stores the session in the local database. */
-	syncLogin: (server: string, username: string, password: string) => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_login", { server, username, password })),
+	syncLogin: (server: string, username: string, password: string, allowCleartext: boolean) => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_login", { server, username, password, allowCleartext })),
 	syncLogout: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_logout")),
 	/**  Whether the server answers (one quick try); `false` when offline or not logged in. */
 	syncOnline: () => typedError<boolean, AppError>(__TAURI_INVOKE("sync_online")),

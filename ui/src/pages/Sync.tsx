@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import dayjs from "dayjs";
 import { commands, events, type ConflictView, type SyncProgress } from "../bindings";
-import { call, errorText, msg } from "../ipc";
+import { call, errorText, msg, toAppError } from "../ipc";
 import { useLang } from "../hooks";
 import { fieldLabel } from "../vocabulary";
 
@@ -81,7 +81,7 @@ export default function Sync() {
   const { t } = useTranslation();
   const lang = useLang();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const status = useQuery({ queryKey: ["sync-status"], queryFn: () => call(commands.syncStatus()) });
   const conflicts = useQuery({ queryKey: ["conflicts"], queryFn: () => call(commands.syncConflicts(true)) });
   const [busy, setBusy] = useState(false);
@@ -113,7 +113,21 @@ export default function Sync() {
     setBusy(true);
     setError(null);
     try {
-      await call(commands.syncLogin(v.server, v.username, v.password));
+      try {
+        await call(commands.syncLogin(v.server, v.username, v.password, false));
+      } catch (e) {
+        // http:// to another machine: the password would travel in clear text, so the user
+        // confirms it (or cancels and enters an https:// address).
+        if (toAppError(e).code !== "cleartext_http") throw e;
+        const go = await modal.confirm({
+          title: t("sync.cleartextTitle"),
+          content: errorText(e, lang),
+          okText: t("sync.cleartextGo"),
+          okButtonProps: { danger: true },
+        });
+        if (!go) return;
+        await call(commands.syncLogin(v.server, v.username, v.password, true));
+      }
       form.setFieldValue("password", "");
       await refresh();
     } catch (e) {
