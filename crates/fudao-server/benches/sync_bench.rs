@@ -573,12 +573,34 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
             let _p = permit;
             let device = Uuid::now_v7();
             let start = Instant::now();
-            let token = Client::new(&base)
-                .unwrap()
-                .login(&user, "bench-password", device)
+            // Each device logs in from its own loopback address, as devices in the field come
+            // from many addresses: from one address, the login limiter's per-address budget
+            // (which counts an attempt before its password is checked) would refuse most of
+            // 2,000 concurrent logins.
+            let from = std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+                127,
+                1,
+                (i / 256 % 256) as u8,
+                (i % 256) as u8,
+            ));
+            let http = reqwest::Client::builder()
+                .local_address(from)
+                .build()
+                .unwrap();
+            let resp = http
+                .post(format!("{base}/v1/login"))
+                .header(HEADER_PROTOCOL, PROTOCOL_VERSION.to_string())
+                .header(HEADER_SCHEMA, SCHEMA_VERSION.to_string())
+                .json(&LoginRequest {
+                    username: user.clone(),
+                    password: "bench-password".into(),
+                    device_id: device,
+                })
+                .send()
                 .await
-                .unwrap()
-                .token;
+                .unwrap();
+            assert!(resp.status().is_success(), "login {i}: {}", resp.status());
+            let token = resp.json::<LoginResponse>().await.unwrap().token;
             lat.lock().unwrap().push(start.elapsed());
             (device, token)
         }));
