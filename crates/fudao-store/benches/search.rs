@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{demo_db, ms};
+use common::{cpu, demo_db, ms};
 use fudao_core::model::Firm;
 use fudao_store::list::FirmFilter;
 use std::time::Instant;
@@ -54,6 +54,7 @@ fn main() {
     println!("search over {n} firms (times in ms; target: list query < 20 ms)");
     for (label, queries) in &cases {
         let mut list = vec![];
+        let mut list_cpu = vec![];
         let mut cli = vec![];
         let mut matches = 0usize;
         for q in queries {
@@ -61,10 +62,11 @@ fn main() {
                 query: q.clone(),
                 ..Default::default()
             };
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu());
             let ids = s.firm_ids(&filter).unwrap();
             let page = s.firm_rows(&ids[..ids.len().min(50)]).unwrap();
             list.push(ms(t.elapsed()));
+            list_cpu.push(ms(cpu() - c));
             assert!(!page.is_empty(), "no hit for {q}");
             matches += ids.len();
             let t = Instant::now();
@@ -83,8 +85,9 @@ fn main() {
             )
         };
         println!(
-            "  {label:9} list (ids + first 50 rows): {}   cli search: {}   ({} queries, {} matches avg)",
+            "  {label:9} list (ids + first 50 rows): wall {}  cpu {}   cli search wall: {}   ({} queries, {} matches avg)",
             stat(&mut list),
+            stat(&mut list_cpu),
             stat(&mut cli),
             queries.len(),
             matches / queries.len()
