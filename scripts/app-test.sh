@@ -15,6 +15,9 @@ fi
 if [ ! -f "$ROOT/ui/dist/index.html" ]; then
   (cd "$ROOT/ui" && npm run build)
 fi
+# The KPI comparison test runs the `fudao` CLI of this same target dir.
+cargo build --manifest-path "$ROOT/Cargo.toml" -p fudao-cli
+export FUDAO_CLI_BIN="${FUDAO_CLI_BIN:-$CARGO_TARGET_DIR/debug/fudao}"
 cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol --lib \
   --test watchdog
 if [ "${1:-}" != "--rust" ]; then

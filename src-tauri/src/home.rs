@@ -4,8 +4,8 @@ use crate::dto::Yuan;
 use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
-use fudao_core::kpi::{compute, KpiData, KpiParams, Scope};
-use fudao_core::model::{Feedback, Firm, PlanStatus, Team, Visit};
+use fudao_core::kpi::{compute, KpiParams, Scope};
+use fudao_core::model::{PlanStatus, Visit};
 use fudao_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -60,80 +60,93 @@ pub struct HomeOverview {
     pub draft_plans: Vec<DraftPlan>,
 }
 
+/// Every live firm's name by id, from the index column (no documents).
+fn firm_names(s: &fudao_store::Store) -> AppResult<HashMap<Uuid, String>> {
+    let mut stmt = s
+        .connection()
+        .prepare_cached("SELECT id, name FROM firm WHERE deleted = 0")
+        .map_err(fudao_store::StoreError::from)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })
+        .map_err(fudao_store::StoreError::from)?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, name) = row.map_err(fudao_store::StoreError::from)?;
+        if let Ok(id) = Uuid::parse_str(&id) {
+            out.insert(id, name.unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn home_overview(state: State<'_, AppState>) -> AppResult<HomeOverview> {
     let today = chrono::Local::now().date_naive();
-    state
-        .with_store(move |s| {
-            let firms: Vec<Firm> = s.list()?;
-            let needs = s.list()?;
-            let visits: Vec<Visit> = s.list()?;
-            let feedback: Vec<Feedback> = s.list()?;
-            let teams: Vec<Team> = s.list()?;
-            let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-            let r = compute(
-                &KpiData {
-                    teams: &teams,
-                    firms: &firms,
-                    needs: &needs,
-                    visits: &visits,
-                    feedback: &feedback,
-                },
-                KpiParams::new(Scope::City, from, today, today),
-            );
-            let names: HashMap<Uuid, &str> =
-                firms.iter().map(|f| (f.id, f.name.as_str())).collect();
-            let name = |id: Uuid| names.get(&id).copied().unwrap_or_default().to_string();
-            let mut follow_ups: Vec<FollowUp> = visits
-                .iter()
-                .flat_map(|v| v.tasks.iter().map(move |t| (v, t)))
-                .filter(|(_, t)| !t.done && (t.due - today).num_days() <= DUE_WINDOW_DAYS)
-                .map(|(v, t)| FollowUp {
-                    firm_id: v.firm_id,
-                    firm_name: name(v.firm_id),
-                    title: t.title.clone(),
-                    owner: t.owner.clone(),
-                    due: t.due,
-                    overdue: t.due < today,
-                })
-                .collect();
-            follow_ups.sort_by_key(|f| f.due);
-            let overdue = follow_ups.iter().filter(|f| f.overdue).count() as u32;
-            let due_soon = follow_ups.len() as u32 - overdue;
-            follow_ups.truncate(MAX_ROWS);
-            let mut draft_plans: Vec<DraftPlan> = s
-                .list::<Plan>()?
-                .into_iter()
-                .filter(|p| p.status == PlanStatus::Draft)
-                .map(|p| DraftPlan {
-                    plan_id: p.id,
-                    firm_id: p.firm_id,
-                    firm_name: name(p.firm_id),
-                    number: p.number,
-                    created_on: p.created_on,
-                })
-                .collect();
-            draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
-            draft_plans.truncate(MAX_ROWS);
-            let ns = &r.need_satisfaction;
-            Ok(HomeOverview {
-                today,
-                kpi: KpiCards {
-                    from,
-                    to: today,
-                    coached_firms: r.coached_firms.current.count as u32,
-                    need_satisfaction_pct: ns.rate.as_ref().map(|x| x.percent),
-                    requested: ns.requested,
-                    disbursed: ns.disbursed,
-                    feedback_satisfaction_pct: r.satisfaction.rate.as_ref().map(|x| x.percent),
-                    first_loan_pct: r.first_loan.rate.as_ref().map(|x| x.percent),
-                },
-                follow_ups,
-                follow_ups_overdue: overdue,
-                follow_ups_due_soon: due_soon,
-                draft_plans,
-            })
+    state.with_store(move |s| overview(s, today)).await
+}
+
+/// The 工作台 as of `today`.
+pub fn overview(s: &fudao_store::Store, today: NaiveDate) -> AppResult<HomeOverview> {
+    // The KPIs from the slim rows of `fudao kpi` (the one loader); the follow-ups and
+    // drafts below need the visits' tasks and the firms' names.
+    let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let r = compute(
+        &s.kpi_rows()?.data(),
+        KpiParams::new(Scope::City, from, today, today),
+    );
+    let visits: Vec<Visit> = s.list()?;
+    let names = firm_names(s)?;
+    let name = |id: Uuid| names.get(&id).cloned().unwrap_or_default();
+    let mut follow_ups: Vec<FollowUp> = visits
+        .iter()
+        .flat_map(|v| v.tasks.iter().map(move |t| (v, t)))
+        .filter(|(_, t)| !t.done && (t.due - today).num_days() <= DUE_WINDOW_DAYS)
+        .map(|(v, t)| FollowUp {
+            firm_id: v.firm_id,
+            firm_name: name(v.firm_id),
+            title: t.title.clone(),
+            owner: t.owner.clone(),
+            due: t.due,
+            overdue: t.due < today,
         })
-        .await
+        .collect();
+    follow_ups.sort_by_key(|f| f.due);
+    let overdue = follow_ups.iter().filter(|f| f.overdue).count() as u32;
+    let due_soon = follow_ups.len() as u32 - overdue;
+    follow_ups.truncate(MAX_ROWS);
+    let mut draft_plans: Vec<DraftPlan> = s
+        .list::<Plan>()?
+        .into_iter()
+        .filter(|p| p.status == PlanStatus::Draft)
+        .map(|p| DraftPlan {
+            plan_id: p.id,
+            firm_id: p.firm_id,
+            firm_name: name(p.firm_id),
+            number: p.number,
+            created_on: p.created_on,
+        })
+        .collect();
+    draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
+    draft_plans.truncate(MAX_ROWS);
+    let ns = &r.need_satisfaction;
+    Ok(HomeOverview {
+        today,
+        kpi: KpiCards {
+            from,
+            to: today,
+            coached_firms: r.coached_firms.current.count as u32,
+            need_satisfaction_pct: ns.rate.as_ref().map(|x| x.percent),
+            requested: ns.requested,
+            disbursed: ns.disbursed,
+            feedback_satisfaction_pct: r.satisfaction.rate.as_ref().map(|x| x.percent),
+            first_loan_pct: r.first_loan.rate.as_ref().map(|x| x.percent),
+        },
+        follow_ups,
+        follow_ups_overdue: overdue,
+        follow_ups_due_soon: due_soon,
+        draft_plans,
+    })
 }

@@ -5,8 +5,8 @@ use crate::dto::Yuan;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
-use fudao_core::kpi::{compute, KpiData, KpiParams, KpiReport, Scope};
-use fudao_core::model::{Feedback, Firm, Need, Team, User, Visit};
+use fudao_core::kpi::{compute, compute_per_coach, KpiParams, KpiReport, Scope};
+use fudao_core::model::{Team, User};
 use fudao_io::export::{write_xlsx, Cell, ColumnKind, ColumnSpec, Sheet};
 use fudao_store::Store;
 use serde::{Deserialize, Serialize};
@@ -57,37 +57,6 @@ pub struct TeamOverview {
     pub city: MemberKpi,
 }
 
-struct Rows {
-    teams: Vec<Team>,
-    users: Vec<User>,
-    firms: Vec<Firm>,
-    needs: Vec<Need>,
-    visits: Vec<Visit>,
-    feedback: Vec<Feedback>,
-}
-
-impl Rows {
-    fn load(s: &Store) -> AppResult<Rows> {
-        Ok(Rows {
-            teams: s.list()?,
-            users: s.list()?,
-            firms: s.list()?,
-            needs: s.list()?,
-            visits: s.list()?,
-            feedback: s.list()?,
-        })
-    }
-    fn data(&self) -> KpiData<'_> {
-        KpiData {
-            teams: &self.teams,
-            firms: &self.firms,
-            needs: &self.needs,
-            visits: &self.visits,
-            feedback: &self.feedback,
-        }
-    }
-}
-
 fn pct(r: &Option<fudao_core::kpi::Rate>) -> Option<f64> {
     r.as_ref().map(|r| r.percent)
 }
@@ -117,25 +86,33 @@ pub fn overview(
     to: NaiveDate,
     today: NaiveDate,
 ) -> AppResult<TeamOverview> {
-    let rows = Rows::load(s)?;
+    // The slim rows of `fudao kpi` (the one loader), and the users the coaches are.
+    let rows = s.kpi_rows()?;
+    let users: Vec<User> = s.list()?;
     let data = rows.data();
     let teams: HashMap<Uuid, &str> = rows.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
     let mut caseload: HashMap<Option<Uuid>, u32> = HashMap::new();
     for f in &rows.firms {
         *caseload.entry(f.coach_id).or_default() += 1;
     }
-    let in_period = |v: &&Visit| from <= v.date && v.date <= to;
-    let mut members: Vec<MemberKpi> = rows
-        .users
+    let mut visits_of: HashMap<Uuid, u32> = HashMap::new();
+    for v in rows
+        .visits
         .iter()
-        .map(|u| {
-            let r = compute(&data, KpiParams::new(Scope::Coach(u.id), from, to, today));
-            let visits = rows
-                .visits
-                .iter()
-                .filter(in_period)
-                .filter(|v| v.coach_ids.contains(&u.id))
-                .count() as u32;
+        .filter(|v| from <= v.date && v.date <= to)
+    {
+        let coaches: std::collections::BTreeSet<&Uuid> = v.coach_ids.iter().collect();
+        for c in coaches {
+            *visits_of.entry(*c).or_default() += 1;
+        }
+    }
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let reports = compute_per_coach(&data, &ids, KpiParams::new(Scope::City, from, to, today));
+    let mut members: Vec<MemberKpi> = users
+        .iter()
+        .zip(&reports)
+        .map(|(u, r)| {
+            let visits = visits_of.get(&u.id).copied().unwrap_or(0);
             MemberKpi {
                 user_id: Some(u.id),
                 name: u.name.clone(),
@@ -145,11 +122,12 @@ pub fn overview(
                     .and_then(|t| teams.get(&t).map(|n| n.to_string()))
                     .unwrap_or_default(),
                 active: u.active,
-                ..member(&r, visits, caseload.get(&Some(u.id)).copied().unwrap_or(0))
+                ..member(r, visits, caseload.get(&Some(u.id)).copied().unwrap_or(0))
             }
         })
         .collect();
     members.sort_by(|a, b| b.caseload.cmp(&a.caseload).then(a.name.cmp(&b.name)));
+    let in_period = |v: &&fudao_core::kpi::KpiVisit| from <= v.date && v.date <= to;
     let city_r = compute(&data, KpiParams::new(Scope::City, from, to, today));
     let city_visits = rows.visits.iter().filter(in_period).count() as u32;
     let city = MemberKpi {

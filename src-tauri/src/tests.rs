@@ -221,7 +221,7 @@ fn product_fits_agree_with_matching() {
 /// writes a workbook fudao-io can read back.
 #[test]
 fn team_overview_and_export() {
-    use fudao_core::kpi::{compute, KpiData, KpiParams, Scope};
+    use fudao_core::kpi::{compute, KpiParams, KpiRows, Scope};
     let s = demo_store();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
     let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -239,13 +239,9 @@ fn team_overview_and_export() {
         s.list().unwrap(),
         s.list().unwrap(),
     );
-    let data = KpiData {
-        teams: &teams,
-        firms: &firms,
-        needs: &needs,
-        visits: &visits,
-        feedback: &feedback,
-    };
+    // The library's KPIs from the whole documents, one coach at a time.
+    let rows = KpiRows::from_entities(&teams, &firms, &needs, &visits, &feedback);
+    let data = rows.data();
     for m in &o.members {
         let r = compute(
             &data,
@@ -253,7 +249,21 @@ fn team_overview_and_export() {
         );
         assert_eq!(m.coached_firms as usize, r.coached_firms.current.count);
         assert_eq!(m.disbursed, r.need_satisfaction.disbursed);
+        assert_eq!(m.requested, r.need_satisfaction.requested);
+        assert_eq!(
+            m.need_satisfaction_pct,
+            r.need_satisfaction.rate.map(|x| x.percent)
+        );
+        assert_eq!(m.first_loan_pct, r.first_loan.rate.map(|x| x.percent));
+        assert_eq!(
+            m.feedback_satisfaction_pct,
+            r.satisfaction.rate.map(|x| x.percent)
+        );
     }
+    assert!(o
+        .members
+        .iter()
+        .any(|m| m.coached_firms > 0 && m.disbursed > 0));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("team.xlsx");
     fudao_io::export::write_xlsx(&path, &crate::team::kpi_sheets(&o)).unwrap();
@@ -430,4 +440,113 @@ fn cleartext_login_to_another_machine_needs_confirmation() {
     for ok in ["http://127.0.0.1:8470", "https://fudao.example.cn"] {
         assert!(crate::sync::refuse_cleartext(&Client::new(ok).unwrap(), false).is_ok());
     }
+
+/// The `fudao` binary the KPI comparison runs: `$FUDAO_CLI_BIN`, else `fudao` in this build's
+/// target dir (`scripts/app-test.sh` builds it first).
+fn cli_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("FUDAO_CLI_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let p = target.join("debug").join("fudao");
+    assert!(
+        p.exists(),
+        "{} is missing: build it with `cargo build -p fudao-cli` (or set FUDAO_CLI_BIN)",
+        p.display()
+    );
+    p
+}
+
+/// `fudao kpi --json` and the app's 团队 and 工作台 give the same numbers on one demo database
+/// (both read the store's slim rows and compute with `fudao_core::kpi`).
+#[test]
+fn cli_kpi_and_app_kpi_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut s = Store::open(&path).unwrap();
+    generate(
+        &mut s,
+        &DemoOptions {
+            firms: 150,
+            seed: 11,
+            today,
+        },
+    )
+    .unwrap();
+    let team = crate::team::overview(&s, from, today, today).unwrap();
+    let home = crate::home::overview(&s, today).unwrap();
+    let users: Vec<core::User> = s.list().unwrap();
+    drop(s);
+    let kpi = |extra: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(cli_bin())
+            .arg("--db")
+            .arg(&path)
+            .args([
+                "--json",
+                "kpi",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-11-26",
+            ])
+            .args(["--today", "2026-11-26"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let pct = |v: &serde_json::Value| v["percent"].as_f64();
+    let city = kpi(&[]);
+    let c = &team.city;
+    assert_eq!(
+        city["coached_firms"]["current"]["count"].as_u64(),
+        Some(c.coached_firms as u64)
+    );
+    assert!(c.coached_firms > 0 && c.disbursed > 0);
+    let ns = &city["need_satisfaction"];
+    assert_eq!(pct(&ns["rate"]), c.need_satisfaction_pct);
+    assert_eq!(ns["requested"].as_i64(), Some(c.requested));
+    assert_eq!(ns["disbursed"].as_i64(), Some(c.disbursed));
+    assert_eq!(pct(&city["first_loan"]["rate"]), c.first_loan_pct);
+    assert_eq!(
+        pct(&city["satisfaction"]["rate"]),
+        c.feedback_satisfaction_pct
+    );
+    // 工作台's cards: the same year-to-date figures.
+    let k = &home.kpi;
+    assert_eq!(k.coached_firms, c.coached_firms);
+    assert_eq!(k.need_satisfaction_pct, c.need_satisfaction_pct);
+    assert_eq!((k.requested, k.disbursed), (c.requested, c.disbursed));
+    assert_eq!(k.first_loan_pct, c.first_loan_pct);
+    assert_eq!(k.feedback_satisfaction_pct, c.feedback_satisfaction_pct);
+    // One coach with figures: the CLI's coach scope and the app's member row.
+    let m = team
+        .members
+        .iter()
+        .find(|m| m.coached_firms > 0 && m.disbursed > 0)
+        .expect("a coach with visits and disbursements");
+    let u = users.iter().find(|u| Some(u.id) == m.user_id).unwrap();
+    let coach = kpi(&["--coach", &u.username]);
+    assert_eq!(
+        coach["coached_firms"]["current"]["count"].as_u64(),
+        Some(m.coached_firms as u64)
+    );
+    assert_eq!(
+        coach["need_satisfaction"]["disbursed"].as_i64(),
+        Some(m.disbursed)
+    );
+    assert_eq!(
+        pct(&coach["need_satisfaction"]["rate"]),
+        m.need_satisfaction_pct
+    );
+    assert_eq!(pct(&coach["first_loan"]["rate"]), m.first_loan_pct);
 }

@@ -9,8 +9,8 @@ use crate::Outcome;
 use anyhow::{bail, Context};
 use chrono::{Datelike, NaiveDate};
 use fudao_core::eval::{self, CheckItem, FirmEvaluation, RuleBook, Status, Verdict};
-use fudao_core::kpi::{self, KpiData, KpiParams, KpiReport, Rate, Scope};
-use fudao_core::model::{Feedback, Firm, Need, Team, User, Visit};
+use fudao_core::kpi::{self, KpiParams, KpiReport, Rate, Scope};
+use fudao_core::model::{Feedback, Firm, Need, Team, User};
 use fudao_core::money::fmt_wan;
 use fudao_store::Store;
 use serde::Serialize;
@@ -487,23 +487,19 @@ fn find_coach(users: &[User], key: &str) -> anyhow::Result<Uuid> {
     }
 }
 
+/// What the KPIs are computed from: the store's slim rows (`Store::kpi_rows`, the loader the
+/// app shares), and the teams and users a scope is named by.
 struct Loaded {
     teams: Vec<Team>,
     users: Vec<User>,
-    firms: Vec<Firm>,
-    needs: Vec<Need>,
-    visits: Vec<Visit>,
-    feedback: Vec<Feedback>,
+    rows: kpi::KpiRows,
 }
 
 fn load(s: &Store) -> anyhow::Result<Loaded> {
     Ok(Loaded {
         teams: s.list()?,
         users: s.list()?,
-        firms: s.list()?,
-        needs: s.list()?,
-        visits: s.list()?,
-        feedback: s.list()?,
+        rows: s.kpi_rows()?,
     })
 }
 
@@ -527,14 +523,7 @@ fn compute(s: &Store, a: &KpiArgs) -> anyhow::Result<(KpiReport, Loaded)> {
     };
     let mut p = KpiParams::new(scope, from, to, today);
     p.follow_up_days = a.follow_up_days;
-    let data = KpiData {
-        teams: &l.teams,
-        firms: &l.firms,
-        needs: &l.needs,
-        visits: &l.visits,
-        feedback: &l.feedback,
-    };
-    let r = kpi::compute(&data, p);
+    let r = kpi::compute(&l.rows.data(), p);
     Ok((r, l))
 }
 
@@ -807,7 +796,11 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
         ),
     }
     let (r, l) = compute(s, a)?;
-    let names: BTreeMap<Uuid, &str> = l.firms.iter().map(|f| (f.id, f.name.as_str())).collect();
+    // The drill-down sheets show names, requests and comments: whole records.
+    let firms: Vec<Firm> = s.list()?;
+    let needs: Vec<Need> = s.list()?;
+    let feedback: Vec<Feedback> = s.list()?;
+    let names: BTreeMap<Uuid, &str> = firms.iter().map(|f| (f.id, f.name.as_str())).collect();
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_align(FormatAlign::Center);
     let pct = Format::new().set_num_format("0.00%");
@@ -1058,7 +1051,7 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
     )?;
 
     // Drill-down: the needs behind the satisfaction rate.
-    let needs_by_id: BTreeMap<Uuid, &Need> = l.needs.iter().map(|x| (x.id, x)).collect();
+    let needs_by_id: BTreeMap<Uuid, &Need> = needs.iter().map(|x| (x.id, x)).collect();
     let met: std::collections::BTreeSet<Uuid> = n.met_need_ids.iter().copied().collect();
     let detail = n
         .counted_need_ids
@@ -1100,7 +1093,7 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
         detail,
     )?;
     // Drill-down: the feedback behind the satisfaction rate (comments as plain text cells).
-    let fb_by_id: BTreeMap<Uuid, &Feedback> = l.feedback.iter().map(|x| (x.id, x)).collect();
+    let fb_by_id: BTreeMap<Uuid, &Feedback> = feedback.iter().map(|x| (x.id, x)).collect();
     let fb_rows = sat
         .feedback_ids
         .iter()

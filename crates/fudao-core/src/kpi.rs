@@ -30,12 +30,13 @@
 //! membership of the firms assigned to the coach (`Firm::coach_id`).
 
 use crate::error::Msg;
+use crate::model::NeedStatus;
 use crate::model::{
     Feedback, FeedbackSource, FinancingKind, Firm, Need, ReasonCode, Satisfaction, Team, Visit,
 };
 use crate::money::Yuan;
 use chrono::{Duration, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -73,14 +74,211 @@ impl KpiParams {
     }
 }
 
-/// The rows the KPIs are computed from (typically everything the store holds).
+/// The rows the KPIs are computed from (typically everything the store holds), as slim rows:
+/// only the fields the KPIs read. A store reads them in SQL without loading whole documents;
+/// [`KpiRows::from_entities`] builds them from full records.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KpiData<'a> {
-    pub teams: &'a [Team],
-    pub firms: &'a [Firm],
-    pub needs: &'a [Need],
-    pub visits: &'a [Visit],
-    pub feedback: &'a [Feedback],
+    pub teams: &'a [KpiTeam],
+    pub firms: &'a [KpiFirm],
+    pub needs: &'a [KpiNeed],
+    pub visits: &'a [KpiVisit],
+    pub feedback: &'a [KpiFeedback],
+}
+
+/// A team as the KPIs see it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KpiTeam {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A firm as the KPIs see it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KpiFirm {
+    pub id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+    pub first_loan_list: bool,
+    /// Only kept for firms on the list (the only ones whose date counts).
+    pub first_loan_date: Option<NaiveDate>,
+}
+
+/// A disbursement as the KPIs see it (field names as in [`crate::model::Outcome`], so a
+/// store can deserialize the `outcomes` array of a need document into these).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KpiOutcome {
+    pub institution: String,
+    pub amount: Yuan,
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub credit: bool,
+    #[serde(default)]
+    pub product_kind: String,
+}
+
+/// A financing need as the KPIs see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiNeed {
+    pub id: Uuid,
+    pub firm_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub amount: Yuan,
+    pub kind: FinancingKind,
+    pub raised_on: NaiveDate,
+    /// The ruling's verdict, `None` before any ruling.
+    pub reasonable: Option<bool>,
+    pub status: NeedStatus,
+    pub outcomes: Vec<KpiOutcome>,
+    pub met_by_coach: bool,
+    pub closed_on: Option<NaiveDate>,
+    pub unmet_reason: Option<ReasonCode>,
+}
+
+impl KpiNeed {
+    /// As [`Need::disbursed_amount`].
+    pub fn disbursed_amount(&self) -> Yuan {
+        self.outcomes.iter().map(|o| o.amount).sum()
+    }
+    /// As [`Need::is_met`].
+    pub fn is_met(&self) -> bool {
+        self.status == NeedStatus::Disbursed || self.met_by_coach
+    }
+}
+
+/// A visit as the KPIs see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiVisit {
+    pub firm_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub date: NaiveDate,
+    pub coach_ids: Vec<Uuid>,
+}
+
+/// A satisfaction rating as the KPIs see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiFeedback {
+    pub id: Uuid,
+    pub firm_id: Uuid,
+    pub team_id: Option<Uuid>,
+    pub date: NaiveDate,
+    pub rating: Satisfaction,
+    pub source: FeedbackSource,
+    pub need_met: Option<bool>,
+}
+
+impl From<&Team> for KpiTeam {
+    fn from(t: &Team) -> Self {
+        KpiTeam {
+            id: t.id,
+            name: t.name.clone(),
+        }
+    }
+}
+
+impl From<&Firm> for KpiFirm {
+    fn from(f: &Firm) -> Self {
+        KpiFirm {
+            id: f.id,
+            team_id: f.team_id,
+            coach_id: f.coach_id,
+            first_loan_list: f.first_loan_list,
+            first_loan_date: f.first_loan_date.filter(|_| f.first_loan_list),
+        }
+    }
+}
+
+impl From<&Need> for KpiNeed {
+    fn from(n: &Need) -> Self {
+        KpiNeed {
+            id: n.id,
+            firm_id: n.firm_id,
+            team_id: n.team_id,
+            amount: n.amount,
+            kind: n.kind,
+            raised_on: n.raised_on,
+            reasonable: n.is_reasonable(),
+            status: n.status,
+            outcomes: n
+                .outcomes
+                .iter()
+                .map(|o| KpiOutcome {
+                    institution: o.institution.clone(),
+                    amount: o.amount,
+                    date: o.date,
+                    credit: o.credit,
+                    product_kind: o.product_kind.clone(),
+                })
+                .collect(),
+            met_by_coach: n.met_by_coach,
+            closed_on: n.closed_on,
+            unmet_reason: n.unmet_reason,
+        }
+    }
+}
+
+impl From<&Visit> for KpiVisit {
+    fn from(v: &Visit) -> Self {
+        KpiVisit {
+            firm_id: v.firm_id,
+            team_id: v.team_id,
+            date: v.date,
+            coach_ids: v.coach_ids.clone(),
+        }
+    }
+}
+
+impl From<&Feedback> for KpiFeedback {
+    fn from(f: &Feedback) -> Self {
+        KpiFeedback {
+            id: f.id,
+            firm_id: f.firm_id,
+            team_id: f.team_id,
+            date: f.date,
+            rating: f.rating,
+            source: f.source,
+            need_met: f.need_met,
+        }
+    }
+}
+
+/// Owned slim rows (what a store loads); [`KpiRows::data`] borrows them for [`compute`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KpiRows {
+    pub teams: Vec<KpiTeam>,
+    pub firms: Vec<KpiFirm>,
+    pub needs: Vec<KpiNeed>,
+    pub visits: Vec<KpiVisit>,
+    pub feedback: Vec<KpiFeedback>,
+}
+
+impl KpiRows {
+    /// The slim rows of full records.
+    pub fn from_entities(
+        teams: &[Team],
+        firms: &[Firm],
+        needs: &[Need],
+        visits: &[Visit],
+        feedback: &[Feedback],
+    ) -> KpiRows {
+        KpiRows {
+            teams: teams.iter().map(KpiTeam::from).collect(),
+            firms: firms.iter().map(KpiFirm::from).collect(),
+            needs: needs.iter().map(KpiNeed::from).collect(),
+            visits: visits.iter().map(KpiVisit::from).collect(),
+            feedback: feedback.iter().map(KpiFeedback::from).collect(),
+        }
+    }
+
+    pub fn data(&self) -> KpiData<'_> {
+        KpiData {
+            teams: &self.teams,
+            firms: &self.firms,
+            needs: &self.needs,
+            visits: &self.visits,
+            feedback: &self.feedback,
+        }
+    }
 }
 
 /// An exact fraction; `percent` is for display only.
@@ -211,7 +409,7 @@ pub struct Ratings {
 }
 
 impl Ratings {
-    fn of<'f>(fb: impl IntoIterator<Item = &'f Feedback>) -> Ratings {
+    fn of<'f>(fb: impl IntoIterator<Item = &'f KpiFeedback>) -> Ratings {
         let mut r = Ratings::default();
         for f in fb {
             r.count += 1;
@@ -308,7 +506,7 @@ pub struct KpiReport {
 
 struct Ctx<'a> {
     p: KpiParams,
-    firms: HashMap<Uuid, &'a Firm>,
+    firms: HashMap<Uuid, &'a KpiFirm>,
 }
 
 impl<'a> Ctx<'a> {
@@ -321,10 +519,10 @@ impl<'a> Ctx<'a> {
     fn in_period(&self, d: NaiveDate) -> bool {
         self.p.from <= d && d <= self.p.to
     }
-    fn visit_team(&self, v: &Visit) -> Option<Uuid> {
+    fn visit_team(&self, v: &KpiVisit) -> Option<Uuid> {
         v.team_id.or_else(|| self.firm_team(v.firm_id))
     }
-    fn visit_in_scope(&self, v: &Visit) -> bool {
+    fn visit_in_scope(&self, v: &KpiVisit) -> bool {
         match self.p.scope {
             Scope::City => true,
             Scope::Team(t) => self.visit_team(v) == Some(t),
@@ -339,7 +537,7 @@ impl<'a> Ctx<'a> {
             Scope::Coach(c) => self.firm_coach(firm_id) == Some(c),
         }
     }
-    fn firm_in_scope(&self, f: &Firm) -> bool {
+    fn firm_in_scope(&self, f: &KpiFirm) -> bool {
         match self.p.scope {
             Scope::City => true,
             Scope::Team(t) => f.team_id == Some(t),
@@ -348,7 +546,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn coached_between(ctx: &Ctx, visits: &[Visit], from: NaiveDate, to: NaiveDate) -> BTreeSet<Uuid> {
+fn coached_between(
+    ctx: &Ctx,
+    visits: &[KpiVisit],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeSet<Uuid> {
     visits
         .iter()
         .filter(|v| from <= v.date && v.date <= to && ctx.visit_in_scope(v))
@@ -379,7 +582,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
     };
 
     // ---- Reasonable-need satisfaction ----
-    let scoped_needs: Vec<&Need> = data
+    let scoped_needs: Vec<&KpiNeed> = data
         .needs
         .iter()
         .filter(|n| ctx.row_in_scope(n.team_id, n.firm_id))
@@ -388,7 +591,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
     let mut pending = vec![];
     for n in scoped_needs
         .iter()
-        .filter(|n| ctx.in_period(n.raised_on) && n.is_reasonable() == Some(true))
+        .filter(|n| ctx.in_period(n.raised_on) && n.reasonable == Some(true))
     {
         let closed = n.status.is_closed() || n.closed_on.is_some() || n.met_by_coach;
         let overdue = (p.today - n.raised_on).num_days() > p.follow_up_days;
@@ -435,7 +638,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
     };
 
     // ---- Feedback satisfaction ----
-    let fb: Vec<&Feedback> = data
+    let fb: Vec<&KpiFeedback> = data
         .feedback
         .iter()
         .filter(|f| ctx.in_period(f.date) && ctx.row_in_scope(f.team_id, f.firm_id))
@@ -454,7 +657,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         .collect();
     let team_names: HashMap<Uuid, &str> =
         data.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
-    let mut per_team: BTreeMap<Option<Uuid>, Vec<&Feedback>> = BTreeMap::new();
+    let mut per_team: BTreeMap<Option<Uuid>, Vec<&KpiFeedback>> = BTreeMap::new();
     for f in &fb {
         per_team
             .entry(f.team_id.or_else(|| ctx.firm_team(f.firm_id)))
@@ -637,6 +840,74 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
     }
 }
 
+/// The KPIs of each coach of `coaches`, in that order: the same reports as [`compute`] with
+/// [`Scope::Coach`] for each (`p.scope` is ignored), from one pass that splits the rows by
+/// coach, instead of one pass over every row per coach.
+pub fn compute_per_coach(data: &KpiData, coaches: &[Uuid], p: KpiParams) -> Vec<KpiReport> {
+    #[derive(Default)]
+    struct Part {
+        firms: Vec<KpiFirm>,
+        seen: BTreeSet<Uuid>,
+        needs: Vec<KpiNeed>,
+        visits: Vec<KpiVisit>,
+        feedback: Vec<KpiFeedback>,
+    }
+    let mut parts: HashMap<Uuid, Part> = coaches.iter().map(|c| (*c, Part::default())).collect();
+    let firms: HashMap<Uuid, &KpiFirm> = data.firms.iter().map(|f| (f.id, f)).collect();
+    let coach_of = |firm_id: Uuid| firms.get(&firm_id).and_then(|f| f.coach_id);
+    let add_firm = |part: &mut Part, f: &KpiFirm| {
+        if part.seen.insert(f.id) {
+            part.firms.push(f.clone());
+        }
+    };
+    for f in data.firms {
+        if let Some(part) = f.coach_id.and_then(|c| parts.get_mut(&c)) {
+            add_firm(part, f);
+        }
+    }
+    for v in data.visits {
+        for c in &v.coach_ids {
+            if let Some(part) = parts.get_mut(c) {
+                part.visits.push(v.clone());
+                // The visit's team may come from its firm, assigned to someone else.
+                if let Some(f) = firms.get(&v.firm_id) {
+                    add_firm(part, f);
+                }
+            }
+        }
+    }
+    for n in data.needs {
+        if let Some(part) = coach_of(n.firm_id).and_then(|c| parts.get_mut(&c)) {
+            part.needs.push(n.clone());
+        }
+    }
+    for f in data.feedback {
+        if let Some(part) = coach_of(f.firm_id).and_then(|c| parts.get_mut(&c)) {
+            part.feedback.push(f.clone());
+        }
+    }
+    coaches
+        .iter()
+        .map(|c| {
+            let part = &parts[c];
+            let sub = KpiData {
+                teams: data.teams,
+                firms: &part.firms,
+                needs: &part.needs,
+                visits: &part.visits,
+                feedback: &part.feedback,
+            };
+            compute(
+                &sub,
+                KpiParams {
+                    scope: Scope::Coach(*c),
+                    ..p
+                },
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     //! One hand-built data set; every expected figure is worked out in the comments.
@@ -775,13 +1046,15 @@ mod tests {
 
     impl Set {
         fn data(&self) -> KpiData<'_> {
-            KpiData {
-                teams: &self.teams,
-                firms: &self.firms,
-                needs: &self.needs,
-                visits: &self.visits,
-                feedback: &self.feedback,
-            }
+            let rows = KpiRows::from_entities(
+                &self.teams,
+                &self.firms,
+                &self.needs,
+                &self.visits,
+                &self.feedback,
+            );
+            // Leaked so the borrowed view can outlive this call (tests only).
+            Box::leak(Box::new(rows)).data()
         }
     }
 
@@ -1176,5 +1449,29 @@ mod tests {
         assert_eq!(by_source[1]["count"], 2);
         assert_eq!(by_source[1]["rate"]["numerator"], 1);
         assert_eq!(j["satisfaction"]["need_met"]["yes"], 2);
+    }
+
+    #[test]
+    fn per_coach_reports_equal_coach_scoped_compute() {
+        let s = set();
+        let data = s.data();
+        let p = params(Scope::City);
+        let coaches = [id(C1), id(C2), id(999)];
+        let many = compute_per_coach(&data, &coaches, p);
+        assert_eq!(many.len(), 3);
+        for (c, r) in coaches.iter().zip(&many) {
+            let one = compute(
+                &data,
+                KpiParams {
+                    scope: Scope::Coach(*c),
+                    ..p
+                },
+            );
+            assert_eq!(&one, r, "coach {c}");
+        }
+        // Something to compare: the two coaches have coached firms and counted needs.
+        assert!(many[0].coached_firms.current.count > 0);
+        assert!(!many[1].need_satisfaction.counted_need_ids.is_empty());
+        assert_eq!(many[2].coached_firms.current.count, 0);
     }
 }

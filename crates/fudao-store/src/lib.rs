@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 pub mod feedback;
 pub mod import;
+pub mod kpi;
 pub mod list;
 mod migrations;
 mod rows;

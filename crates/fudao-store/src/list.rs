@@ -5,9 +5,9 @@
 //! [`Store::firm_rows`] loads the display rows of one page of them. The text query matches like
 //! [`Store::search_firms`]: Chinese name substring, pinyin initials, or USCC prefix.
 
+use crate::search::{rank, Candidate, TextQuery};
 use crate::{Result, Store};
 use fudao_core::model::Firm;
-use fudao_core::text::normalize_query;
 use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -50,36 +50,21 @@ pub struct FirmRow {
     pub tags: Vec<String>,
 }
 
-fn looks_like_uscc_prefix(q: &str) -> bool {
-    q.len() >= 2
-        && q.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && q.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
 impl Store {
-    /// The ids of the firms matching `f`, ordered by pinyin initials then name.
+    /// The ids of the firms matching `f`: with a text query, every match ranked as
+    /// [`Store::search_firms`] ranks them (the same implementation); without, in pinyin order
+    /// (initials, then name).
     pub fn firm_ids(&self, f: &FirmFilter) -> Result<Vec<Uuid>> {
         let mut sql = String::from("SELECT f.id FROM firm f WHERE f.deleted = 0");
         let mut args: Vec<SqlValue> = vec![];
+        let text = TextQuery::parse(&f.query);
+        if let Some(t) = &text {
+            t.push_where(&mut sql, &mut args);
+        }
         let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
             args.push(v);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
-        let q = normalize_query(&f.query);
-        if !q.is_empty() {
-            if looks_like_uscc_prefix(&q) {
-                let upper = q.to_uppercase();
-                arg(&mut sql, " AND f.uscc >= ?", SqlValue::Text(upper.clone()));
-                arg(&mut sql, " AND f.uscc < ? || '~'", SqlValue::Text(upper));
-            } else {
-                arg(
-                    &mut sql,
-                    " AND (instr(lower(f.name), ?) > 0",
-                    SqlValue::Text(q.clone()),
-                );
-                arg(&mut sql, " OR instr(f.initials, ?) > 0)", SqlValue::Text(q));
-            }
-        }
         if let Some(d) = &f.district {
             arg(&mut sql, " AND f.district = ?", SqlValue::Text(d.clone()));
         }
@@ -125,7 +110,32 @@ impl Store {
                 SqlValue::Text(t.clone()),
             );
         }
-        sql.push_str(" ORDER BY f.initials, f.name");
+        if let Some(TextQuery::Name(q)) = &text {
+            // Every match, ranked by the search's one ranking.
+            let sql = sql.replacen(
+                "SELECT f.id FROM",
+                "SELECT f.id, f.name, f.initials FROM",
+                1,
+            );
+            let mut stmt = self.connection().prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(Candidate {
+                    id: r.get(0)?,
+                    name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    initials: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    extra: (),
+                })
+            })?;
+            let cands = rows.collect::<Result<Vec<_>, _>>()?;
+            return Ok(rank(q, cands)
+                .into_iter()
+                .map(|c| Uuid::parse_str(&c.id).unwrap_or_default())
+                .collect());
+        }
+        match text.as_ref().and_then(TextQuery::sql_order) {
+            Some(order) => sql.push_str(&format!(" ORDER BY {order}")),
+            None => sql.push_str(" ORDER BY f.initials, f.name"),
+        }
         let mut stmt = self.connection().prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?;
         let mut ids = vec![];

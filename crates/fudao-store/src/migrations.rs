@@ -148,4 +148,6 @@ CREATE TABLE rejected_mutations (
 
 CREATE INDEX outbox_row ON outbox(kind, row_id);
 "#,
+    include_str!("migrations/0003_search_end_marks.sql"),
+    include_str!("migrations/0004_search_covering_index.sql"),
 ];

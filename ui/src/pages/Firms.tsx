@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Alert, App, Button, Empty, Input, Modal, Select, Skeleton, Space, Tag, Typography, type ButtonProps } from "antd";
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -8,6 +8,7 @@ import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member } f
 import { call, errorText } from "../ipc";
 import { useDebounced, useLang } from "../hooks";
 import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
+import { markSearchKey, markSearchRendered } from "../perf";
 
 const ROW = 40;
 /** Rows fetched per IPC call; only the pages in view are fetched. */
@@ -216,6 +217,10 @@ export default function Firms() {
   const tags = useQuery({ queryKey: ["firm-tags"], queryFn: () => call(commands.firmTags()), staleTime: 60_000 });
   const set = (patch: Partial<FirmFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const total = first.data?.total ?? 0;
+  const shown = first.data && !first.isPlaceholderData;
+  useEffect(() => {
+    if (shown) markSearchRendered(q, total);
+  }, [shown, q, total]);
   const anyFilter = q.length > 0 || Object.entries(filter).some(([k, v]) => k !== "query" && v !== null);
   return (
     <div data-testid="page-firms">
@@ -234,7 +239,10 @@ export default function Firms() {
         autoFocus
         placeholder={t("firms.searchPlaceholder")}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          markSearchKey(e.target.value.trim());
+          setText(e.target.value);
+        }}
         style={{ marginBottom: 12 }}
       />
       <Space wrap style={{ marginBottom: 12 }} data-testid="firm-filters">
@@ -325,6 +333,9 @@ export default function Firms() {
       <Typography.Paragraph type="secondary" data-testid="firm-count" data-query={first.data && !first.isPlaceholderData ? q : undefined}>
         {first.data ? (anyFilter ? t("firms.count", { count: total }) : t("firms.all", { count: total })) : t("firms.loading")}
       </Typography.Paragraph>
+      {!first.data && !first.error && <div data-testid="firms-skeleton">
+          <Skeleton active paragraph={{ rows: 8 }} />
+        </div>}
       {first.data && total > 0 && <FirmTable key={JSON.stringify(full)} filter={full} total={total} first={first.data} />}
       {first.data && total === 0 && <Empty description={t("firms.none")} />}
     </div>

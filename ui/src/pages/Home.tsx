@@ -46,12 +46,12 @@ export default function Home() {
           <Typography.Text type="secondary">{k ? t("home.kpiPeriod", { from: k.from, to: k.to }) : ""}</Typography.Text>
         </Col>
         <Col span={6}>
-          <Card loading={home.isLoading}>
+          <Card loading={home.isPending}>
             <Statistic title={t("home.coached")} value={k?.coached_firms ?? "—"} />
           </Card>
         </Col>
         <Col span={6}>
-          <Card loading={home.isLoading}>
+          <Card loading={home.isPending}>
             <Statistic title={t("home.needRate")} value={pct(k?.need_satisfaction_pct)} />
             <Typography.Text type="secondary">
               {k ? `${fmtWan(k.disbursed, lang)} / ${fmtWan(k.requested, lang)}` : ""}
@@ -59,12 +59,12 @@ export default function Home() {
           </Card>
         </Col>
         <Col span={6}>
-          <Card loading={home.isLoading}>
+          <Card loading={home.isPending}>
             <Statistic title={t("home.feedbackRate")} value={pct(k?.feedback_satisfaction_pct)} />
           </Card>
         </Col>
         <Col span={6}>
-          <Card loading={home.isLoading}>
+          <Card loading={home.isPending}>
             <Statistic title={t("home.firstLoanRate")} value={pct(k?.first_loan_pct)} />
           </Card>
         </Col>
@@ -82,7 +82,7 @@ export default function Home() {
           >
             <List
               size="small"
-              loading={home.isLoading}
+              loading={home.isPending}
               dataSource={home.data?.follow_ups ?? []}
               locale={{ emptyText: t("home.noFollowUps") }}
               style={{ maxHeight: 360, overflow: "auto" }}
@@ -100,7 +100,7 @@ export default function Home() {
           <Card title={t("home.draftPlans")}>
             <List
               size="small"
-              loading={home.isLoading}
+              loading={home.isPending}
               dataSource={home.data?.draft_plans ?? []}
               locale={{ emptyText: t("home.noDrafts") }}
               style={{ maxHeight: 360, overflow: "auto" }}

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Card, Col, Descriptions, Drawer, Empty, Input, List, Row, Select, Space, Spin, Table, Tag, Typography } from "antd";
+import { Alert, Card, Col, Descriptions, Drawer, Empty, Input, List, Row, Select, Skeleton, Space, Spin, Table, Tag, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -111,6 +111,9 @@ export default function Products() {
     <div data-testid="page-products">
       <Typography.Title level={3}>{t("products.title")}</Typography.Title>
       {cat.error && <Alert type="error" showIcon message={errorText(cat.error, lang)} />}
+      {cat.isPending && !cat.error && <div data-testid="products-skeleton">
+          <Skeleton active paragraph={{ rows: 1 }} />
+        </div>}
       {cat.data && (
         <Typography.Paragraph type="secondary">{t("products.catalog", { v: cat.data.version, d: cat.data.published, n: all.length })}</Typography.Paragraph>
       )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Progress, Row, Space, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Progress, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import dayjs from "dayjs";
@@ -173,6 +173,9 @@ export default function Sync() {
       </Space>
       {error && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={error} data-testid="sync-error" />}
       {status.error && <Alert type="error" showIcon message={errorText(status.error, lang)} />}
+      {status.isPending && !status.error && <div data-testid="sync-skeleton">
+          <Skeleton active paragraph={{ rows: 4 }} />
+        </div>}
       {status.data?.demo && <Alert style={{ marginBottom: 12 }} type="warning" showIcon message={t("sync.demo")} data-testid="sync-demo" />}
       {s && (
         <Card size="small" style={{ marginBottom: 16 }}>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { Alert, App, Button, Card, Col, DatePicker, Empty, Row, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Col, DatePicker, Empty, Row, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
@@ -111,6 +111,25 @@ export default function Team() {
         </Space>
       </Space>
       {q.error && <Alert type="error" showIcon message={errorText(q.error, lang)} />}
+      {q.isPending && !q.error && (
+        <div data-testid="team-skeleton">
+          <Row gutter={16}>
+            <Col span={12}>
+              <Card size="small" title={t("team.byCoach")}>
+                <Skeleton active paragraph={{ rows: 6 }} />
+              </Card>
+            </Col>
+            <Col span={12}>
+              <Card size="small" title={t("team.byMonth")}>
+                <Skeleton active paragraph={{ rows: 6 }} />
+              </Card>
+            </Col>
+          </Row>
+          <Card size="small" style={{ marginTop: 16 }} title={t("team.members")}>
+            <Skeleton active paragraph={{ rows: 8 }} />
+          </Card>
+        </div>
+      )}
       {o && o.members.length === 0 && <Empty description={t("team.none")} />}
       {o && (
         <>

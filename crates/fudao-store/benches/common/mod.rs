@@ -1,0 +1,73 @@
+//! Shared by the store benchmarks: demo databases built once and cached under the target dir.
+
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use fudao_store::demo::{generate, DemoOptions};
+use fudao_store::Store;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+/// The cache directory: `$CARGO_TARGET_DIR/bench-cache`, else `<workspace>/target/bench-cache`.
+pub fn cache_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("bench-cache")
+}
+
+/// A demo database of `firms` firms (seed 2), generated on first use and reused afterwards
+/// (delete the file to rebuild it). Opening it applies any newer migration.
+pub fn demo_db(firms: usize) -> Store {
+    let dir = cache_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("demo-{firms}-seed2.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("demo-{firms}-seed2.db.building"));
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+        let t = Instant::now();
+        {
+            let mut s = Store::open(&tmp).unwrap();
+            generate(
+                &mut s,
+                &DemoOptions {
+                    firms,
+                    seed: 2,
+                    today: today(),
+                },
+            )
+            .unwrap();
+            s.connection()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+                .unwrap();
+        }
+        std::fs::rename(&tmp, &path).unwrap();
+        println!(
+            "generated {firms} demo firms in {:.1} s (cached at {})",
+            t.elapsed().as_secs_f64(),
+            path.display()
+        );
+    }
+    Store::open(&path).unwrap()
+}
+
+pub fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// CPU time this thread has run so far (Linux: `/proc/thread-self/schedstat`, nanoseconds;
+/// zero elsewhere). On a loaded machine wall time mostly measures the wait for a core; CPU time
+/// is what the code costs.
+pub fn cpu() -> std::time::Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map(std::time::Duration::from_nanos)
+        .unwrap_or_default()
+}

@@ -1,0 +1,96 @@
+//! Search as typed over a 100,000-firm demo database (cached under the target dir): the time of
+//! the app's 企业 list query (`Store::firm_ids`, the ids of every match in rank order, plus the
+//! first page of rows) and of the CLI's `fudao firm search` (`Store::search_firms`) for 1-, 2-
+//! and 3-character queries, pinyin initials and common fragments. Prints; never fails on time.
+//!
+//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000.
+
+mod common;
+
+use common::{cpu, demo_db, ms};
+use fudao_core::model::Firm;
+use fudao_store::list::FirmFilter;
+use std::time::Instant;
+
+fn main() {
+    let n: usize = std::env::var("FUDAO_BENCH_SEARCH_FIRMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let s = demo_db(n);
+    let names: Vec<String> = s
+        .list::<Firm>()
+        .unwrap()
+        .into_iter()
+        .step_by((n / 50).max(1))
+        .map(|f| f.name)
+        .collect();
+    let mut cases: Vec<(&str, Vec<String>)> = vec![
+        ("1-char", vec![]),
+        ("2-char", vec![]),
+        ("3-char", vec![]),
+        ("initials", vec![]),
+        (
+            "common",
+            ["公司", "有限", "科技", "济南", "山东"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    ];
+    for name in &names {
+        let chars: Vec<char> = name.chars().collect();
+        // A fragment starting with a digit is a USCC prefix: take one that does not.
+        let k0 = chars.len().saturating_sub(8).max(1);
+        let Some(k) = (k0..chars.len().saturating_sub(3)).find(|&k| !chars[k].is_ascii_digit())
+        else {
+            continue;
+        };
+        cases[0].1.push(chars[k..k + 1].iter().collect());
+        cases[1].1.push(chars[k..k + 2].iter().collect());
+        cases[2].1.push(chars[k..k + 3].iter().collect());
+        let ini = fudao_core::text::pinyin_initials(name);
+        cases[3].1.push(ini.chars().take(3).collect());
+    }
+    println!("search over {n} firms (times in ms; target: list query < 20 ms)");
+    for (label, queries) in &cases {
+        let mut list = vec![];
+        let mut list_cpu = vec![];
+        let mut cli = vec![];
+        let mut matches = 0usize;
+        for q in queries {
+            let filter = FirmFilter {
+                query: q.clone(),
+                ..Default::default()
+            };
+            let (t, c) = (Instant::now(), cpu());
+            let ids = s.firm_ids(&filter).unwrap();
+            let page = s.firm_rows(&ids[..ids.len().min(50)]).unwrap();
+            list.push(ms(t.elapsed()));
+            list_cpu.push(ms(cpu() - c));
+            assert!(!page.is_empty(), "no hit for {q}");
+            matches += ids.len();
+            let t = Instant::now();
+            let hits = s.search_firms(q, 20).unwrap();
+            cli.push(ms(t.elapsed()));
+            assert!(!hits.is_empty(), "no hit for {q}");
+        }
+        let stat = |v: &mut Vec<f64>| {
+            v.sort_by(|a, b| a.total_cmp(b));
+            let p = |x: f64| v[((v.len() as f64 - 1.0) * x).round() as usize];
+            format!(
+                "p50 {:7.2}  p95 {:7.2}  max {:7.2}",
+                p(0.5),
+                p(0.95),
+                p(1.0)
+            )
+        };
+        println!(
+            "  {label:9} list (ids + first 50 rows): wall {}  cpu {}   cli search wall: {}   ({} queries, {} matches avg)",
+            stat(&mut list),
+            stat(&mut list_cpu),
+            stat(&mut cli),
+            queries.len(),
+            matches / queries.len()
+        );
+    }
+}
