@@ -186,6 +186,10 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
     assert_eq!(summary["failed"], 1);
     assert_eq!(summary["plans_stored"], 20);
     assert_eq!(summary["failures"][0]["uscc"], "91370100MA3C00000X");
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("生成方案 (plans) "),
+        "no progress lines without --progress off a terminal"
+    );
     let pdfs = std::fs::read_dir(&out_dir)
         .unwrap()
         .filter(|e| {
@@ -235,10 +239,30 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
             tmp.path().join("team").to_str().unwrap(),
             "--today",
             TODAY,
+            "--progress",
         ],
     );
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(summary["firms"], expected as u64);
+    // --progress without a terminal: count lines on stderr, ending with the total.
+    let err = String::from_utf8_lossy(&o.stderr);
+    let last = err
+        .lines()
+        .filter(|l| l.starts_with("生成方案 (plans) "))
+        .last()
+        .unwrap_or_else(|| panic!("no progress line: {err}"));
+    assert_eq!(last, format!("生成方案 (plans) {expected}/{expected}"));
+    // Per-plan figures: medians within maxima, sizes of real PDFs.
+    let (med, max) = (
+        summary["ms_median"].as_f64().unwrap(),
+        summary["ms_max"].as_f64().unwrap(),
+    );
+    assert!(med > 0.0 && med <= max, "{med} {max}");
+    let (bmed, bmax) = (
+        summary["bytes_median"].as_u64().unwrap(),
+        summary["bytes_max"].as_u64().unwrap(),
+    );
+    assert!(bmed > 10_000 && bmed <= bmax, "{bmed} {bmax}");
     // Plans already exist: nothing new is stored.
     assert_eq!(summary["plans_stored"], 0);
 }
