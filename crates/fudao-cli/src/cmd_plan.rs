@@ -490,7 +490,7 @@ fn plan_all(
                 }
                 pb.inc(1);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if lines && (n % step == 0 || n == firms.len()) {
+                if lines && (n.is_multiple_of(step) || n == firms.len()) {
                     eprintln!("生成方案 (plans) {n}/{}", firms.len());
                 }
             });

@@ -248,8 +248,7 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
     let err = String::from_utf8_lossy(&o.stderr);
     let last = err
         .lines()
-        .filter(|l| l.starts_with("生成方案 (plans) "))
-        .last()
+        .rfind(|l| l.starts_with("生成方案 (plans) "))
         .unwrap_or_else(|| panic!("no progress line: {err}"));
     assert_eq!(last, format!("生成方案 (plans) {expected}/{expected}"));
     // Per-plan figures: medians within maxima, sizes of real PDFs.
