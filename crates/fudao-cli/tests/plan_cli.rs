@@ -341,6 +341,7 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     let mut long_items = 0;
     let mut overdue = 0;
     let mut omitted_capital = 0;
+    let mut roadmap_dated = 0;
     for seed in [7, 11] {
         let mut store = Store::open_in_memory().unwrap();
         generate(
@@ -521,6 +522,28 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
                 f.name,
                 titles
             );
+            // The roadmap task is due by the roadmap's first date (评价入库 by 31 December,
+            // a deadline to fix a condition), never after it.
+            if let Some(m) = c.measures.iter().find(|m| m.title == "资质培育路线") {
+                let ch: Vec<char> = m.text.chars().collect();
+                let first = (0..ch.len().saturating_sub(9))
+                    .filter_map(|i| {
+                        let s: String = ch[i..i + 10].iter().collect();
+                        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+                    })
+                    .filter(|d| *d >= today)
+                    .min();
+                let task = c.actions.iter().find(|a| a.task.contains("资质培育路线"));
+                if let (Some(first), Some(task)) = (first, task) {
+                    roadmap_dated += 1;
+                    assert!(
+                        task.due <= first,
+                        "{}: roadmap task due {} after the roadmap's date {first}",
+                        f.name,
+                        task.due
+                    );
+                }
+            }
             for t in &c.monitoring {
                 assert!(t.due > today && t.due <= horizon, "{}: {:?}", f.name, t);
             }
@@ -535,7 +558,7 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
         }
     }
     eprintln!(
-        "packages {packages}, with products {with_products}, long-use items {long_items}, overdue tasks {overdue}, plans without 六 {omitted_capital}"
+        "packages {packages}, with products {with_products}, long-use items {long_items}, overdue tasks {overdue}, plans without 六 {omitted_capital}, dated roadmaps {roadmap_dated}"
     );
     // The batch exercises what it checks.
     assert!(packages > 100, "{packages} packages");
@@ -545,6 +568,7 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     );
     assert!(long_items > 50, "{long_items} long-use products");
     assert!(overdue > 20, "{overdue} overdue tasks");
+    assert!(roadmap_dated > 50, "{roadmap_dated} dated roadmaps");
     assert!(
         omitted_capital > 10 && omitted_capital < 400,
         "{omitted_capital}"

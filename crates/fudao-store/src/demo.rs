@@ -609,6 +609,39 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 let age = f.years_since_founded(today).unwrap_or(0);
                 f.facts.niche_years = Some(own.random_range(1..14).min(age));
                 f.facts.srdi_score = Some(own.random_range(40..90));
+                // The 专精特新 score inputs (工信部企业〔2022〕63号 附件2), so the score is computed
+                // from recorded figures rather than left 无法判断 for every demo firm.
+                f.facts.independent_legal_person = Some(!fname.ends_with("分公司"));
+                f.facts.rd_institution_level = Some(match f.facts.provincial_rd_institution {
+                    Some(true) if own.random_bool(0.2) => RdInstitutionLevel::National,
+                    Some(true) => RdInstitutionLevel::Provincial,
+                    _ => *[
+                        RdInstitutionLevel::Municipal,
+                        RdInstitutionLevel::Other,
+                        RdInstitutionLevel::NoInstitution,
+                        RdInstitutionLevel::NoInstitution,
+                    ]
+                    .choose(&mut own)
+                    .unwrap_or(&RdInstitutionLevel::NoInstitution),
+                });
+                f.facts.digital_level = Some(own.random_range(1..=4));
+                f.facts.quality_items = Some(
+                    [
+                        (QualityItem::CertifiedQms, 0.6),
+                        (QualityItem::OwnBrand, 0.5),
+                        (QualityItem::Standards, 0.2),
+                        (QualityItem::QualityAward, 0.08),
+                    ]
+                    .into_iter()
+                    .filter(|(_, p)| own.random_bool(*p))
+                    .map(|(q, _)| q)
+                    .collect(),
+                );
+                f.facts.key_field_product = Some(own.random_bool(0.3));
+                f.facts.srdi_feature_points = Some(own.random_range(3..=12));
+                let class1 = f.ip.class1() > 0;
+                f.facts.own_class1_ip = Some(class1 && own.random_bool(0.85));
+                f.facts.high_value_class1_ip = Some(class1 && own.random_bool(0.3));
                 if own.random_bool(0.15) {
                     f.facts.new_equity_2y = Some(own.random_range(500..6_000) * WAN);
                 }
