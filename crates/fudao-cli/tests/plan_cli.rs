@@ -342,6 +342,7 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     let mut overdue = 0;
     let mut omitted_capital = 0;
     let mut roadmap_dated = 0;
+    let mut young_roadmaps = 0;
     for seed in [7, 11] {
         let mut store = Store::open_in_memory().unwrap();
         generate(
@@ -544,6 +545,23 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
                     );
                 }
             }
+            // No advice to raise two-year growth before the firm has three financial years.
+            if let Some(m) = c.measures.iter().find(|m| m.title == "资质培育路线") {
+                let young = f
+                    .founded
+                    .zip(f.latest_year())
+                    .is_some_and(|(d, y)| chrono::Datelike::year(&d) > y.year - 2);
+                if young {
+                    young_roadmaps += 1;
+                    assert!(
+                        !m.text.contains("提分空间较大的指标：")
+                            || !m.text.contains("近2年主营业务收入平均增长率（"),
+                        "{}: {}",
+                        f.name,
+                        m.text
+                    );
+                }
+            }
             for t in &c.monitoring {
                 assert!(t.due > today && t.due <= horizon, "{}: {:?}", f.name, t);
             }
@@ -569,6 +587,10 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     assert!(long_items > 50, "{long_items} long-use products");
     assert!(overdue > 20, "{overdue} overdue tasks");
     assert!(roadmap_dated > 50, "{roadmap_dated} dated roadmaps");
+    assert!(
+        young_roadmaps > 5,
+        "{young_roadmaps} roadmaps of firms under three years"
+    );
     assert!(
         omitted_capital > 10 && omitted_capital < 400,
         "{omitted_capital}"

@@ -2312,6 +2312,10 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
             let mut parts: Vec<String> = vec![];
             for i in sr.items.iter().filter(|i| i.status == Status::NotMet) {
                 if i.key == "score" {
+                    let growth_pending = firm
+                        .founded
+                        .zip(firm.latest_year())
+                        .is_some_and(|(d, y)| d.year() > y.year - 2);
                     let mut weak: Vec<&eval::srdi::score::Indicator> = sr
                         .score
                         .indicators
@@ -2320,6 +2324,9 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
                             x.missing.is_empty()
                                 && x.points < x.max_points
                                 && !["feature", "niche_years"].contains(&x.key.as_str())
+                                // Growth over two years cannot be raised before the firm
+                                // has three financial years.
+                                && !(growth_pending && x.key == "main_growth")
                         })
                         .collect();
                     weak.sort_by_key(|x| std::cmp::Reverse(x.max_points - x.points));
