@@ -16,6 +16,18 @@ section "Plan PDFs: fudao-pdf vs Typst vs LibreOffice"
 ./scripts/setup-bench.sh
 bash crates/fudao-pdf/bench/compare.sh || status=1
 
+section "Plans composed from demo data: fudao plan --all (median and max per plan, end to end)"
+# FUDAO_BENCH_PLAN_FIRMS firms (default 200; the full run is 1000), seed 42.
+if cargo build -q --release -p fudao-cli 2>/dev/null; then
+  bin="${CARGO_TARGET_DIR:-$ROOT/target}/release/fudao"
+  tmp="$(mktemp -d)"
+  "$bin" --db "$tmp/demo.db" demo --firms "${FUDAO_BENCH_PLAN_FIRMS:-200}" --seed 42 >/dev/null \
+    && "$bin" --db "$tmp/demo.db" plan --all --out-dir "$tmp/plans" | tail -n 1 || status=1
+  rm -rf "$tmp"
+else
+  status=1
+fi
+
 section "Sync"
 if [ -d crates/fudao-server/benches ]; then
   cargo bench -q -p fudao-server 2>/dev/null || status=1

@@ -543,7 +543,13 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
             let s = ctx.open()?;
             let f = s.find_firm(&firm)?;
             let today = today.unwrap_or_else(crate::cmd_data::today);
-            let warnings = fudao_core::consistency::check_firm(&f, today);
+            // The firm's fields and its dated history (needs, visits, feedback).
+            let needs: Vec<fudao_core::model::Need> = s.children_of_firm(f.id)?;
+            let visits: Vec<fudao_core::model::Visit> = s.children_of_firm(f.id)?;
+            let feedback: Vec<fudao_core::model::Feedback> = s.children_of_firm(f.id)?;
+            let warnings = fudao_core::consistency::check_firm_and_history(
+                &f, &needs, &visits, &feedback, today,
+            );
             if ctx.json {
                 let mut v = serde_json::to_value(&f)?;
                 if let Value::Object(m) = &mut v {

@@ -170,6 +170,9 @@ pub struct PlanArgs {
     /// 输出目录 (with --all: output directory, one PDF per firm)
     #[arg(long, requires = "all")]
     pub out_dir: Option<PathBuf>,
+    /// 显示进度 (with --all: print progress to stderr even when it is not a terminal; a terminal always shows a bar)
+    #[arg(long, requires = "all")]
+    pub progress: bool,
     /// 按最新数据重新编制草稿 (recompose the draft from current data; a confirmed plan gets a new version)
     #[arg(long)]
     pub redraft: bool,
@@ -203,7 +206,7 @@ pub fn plan(ctx: &Ctx, a: PlanArgs) -> anyhow::Result<Outcome> {
         let dir = a
             .out_dir
             .ok_or_else(|| anyhow!("--all 需要 --out-dir (--all needs --out-dir DIR)"))?;
-        return plan_all(ctx, a.team.as_deref(), &dir, today, a.redraft);
+        return plan_all(ctx, a.team.as_deref(), &dir, today, a.redraft, a.progress);
     }
     let firm = a.firm.ok_or_else(|| {
         anyhow!("请指定企业或 --all (name a firm, or use --all): fudao plan FIRM --out FILE.pdf")
@@ -360,6 +363,12 @@ struct BatchSummary {
     seconds: f64,
     plans_per_second: f64,
     bytes: u64,
+    /// Per plan, end to end (compose, lay out, render, write): median and maximum, ms.
+    ms_median: f64,
+    ms_max: f64,
+    /// PDF size per plan: median and maximum, bytes.
+    bytes_median: u64,
+    bytes_max: u64,
     out_dir: PathBuf,
     failures: Vec<Failure>,
 }
@@ -382,6 +391,7 @@ fn plan_all(
     dir: &Path,
     today: NaiveDate,
     redraft: bool,
+    progress: bool,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut s = ctx.open()?;
@@ -428,7 +438,12 @@ fn plan_all(
         .unwrap_or(1)
         .min(firms.len());
     let pb = out::progress(firms.len() as u64, "生成方案 (plans)");
+    // --progress without a terminal: a count line about every 5 %.
+    let lines = progress && pb.is_hidden();
+    let step = (firms.len() / 20).max(1);
+    let done = AtomicUsize::new(0);
     let next = AtomicUsize::new(0);
+    let times: Mutex<Vec<f64>> = Mutex::new(Vec::with_capacity(firms.len()));
     #[allow(clippy::type_complexity)]
     let results: Mutex<Vec<(usize, Result<(Option<Plan>, u64), String>)>> =
         Mutex::new(Vec::with_capacity(firms.len()));
@@ -437,6 +452,7 @@ fn plan_all(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(firm) = firms.get(i) else { break };
+                let t0 = Instant::now();
                 let work = || -> anyhow::Result<(Option<Plan>, u64)> {
                     let (team, coach) = names(firm, &teams, &users);
                     let (plan, changed) = draft(
@@ -466,10 +482,17 @@ fn plan_all(
                             .unwrap_or("panic")
                     )),
                 };
+                if let Ok(mut g) = times.lock() {
+                    g.push(t0.elapsed().as_secs_f64() * 1000.0);
+                }
                 if let Ok(mut g) = results.lock() {
                     g.push((i, r));
                 }
                 pb.inc(1);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if lines && (n.is_multiple_of(step) || n == firms.len()) {
+                    eprintln!("生成方案 (plans) {n}/{}", firms.len());
+                }
             });
         }
     });
@@ -482,11 +505,13 @@ fn plan_all(
     let mut failures = vec![];
     let mut to_store = vec![];
     let mut bytes = 0u64;
+    let mut sizes = vec![];
     for (i, r) in results {
         let f = &firms[i];
         match r {
             Ok((plan, size)) => {
                 bytes += size;
+                sizes.push(size);
                 to_store.extend(plan);
             }
             Err(e) => failures.push(Failure {
@@ -516,7 +541,17 @@ fn plan_all(
         Ok(())
     })?;
     let secs = started.elapsed().as_secs_f64();
+    let mut times = times
+        .into_inner()
+        .map_err(|_| anyhow!("worker thread poisoned the timings"))?;
+    times.sort_by(f64::total_cmp);
+    sizes.sort_unstable();
+    let round = |x: f64| (x * 10.0).round() / 10.0;
     let summary = BatchSummary {
+        ms_median: round(times.get(times.len() / 2).copied().unwrap_or(0.0)),
+        ms_max: round(times.last().copied().unwrap_or(0.0)),
+        bytes_median: sizes.get(sizes.len() / 2).copied().unwrap_or(0),
+        bytes_max: sizes.last().copied().unwrap_or(0),
         firms: firms.len(),
         succeeded: firms.len() - failures.len(),
         failed: failures.len(),
@@ -532,7 +567,7 @@ fn plan_all(
         out::print_json(&summary)?;
     } else {
         println!(
-            "方案生成完成 (done): {} 家企业 (firms), 成功 (ok) {}, 失败 (failed) {}; 新保存方案 (plans stored) {}; {} 线程 (threads), 用时 (time) {:.2}s ({:.1} 份/秒 plans/s), 共 (total) {:.1} MB → {}",
+            "方案生成完成 (done): {} 家企业 (firms), 成功 (ok) {}, 失败 (failed) {}; 新保存方案 (plans stored) {}; {} 线程 (threads), 用时 (time) {:.2}s ({:.1} 份/秒 plans/s), 每份 (per plan) 中位 {:.1} ms / 最长 {:.1} ms, 中位 {:.0} KB / 最大 {:.0} KB, 共 (total) {:.1} MB → {}",
             summary.firms,
             summary.succeeded,
             summary.failed,
@@ -540,6 +575,10 @@ fn plan_all(
             threads,
             secs,
             summary.plans_per_second,
+            summary.ms_median,
+            summary.ms_max,
+            summary.bytes_median as f64 / 1024.0,
+            summary.bytes_max as f64 / 1024.0,
             bytes as f64 / 1_048_576.0,
             dir.display()
         );

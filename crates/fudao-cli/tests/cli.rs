@@ -478,4 +478,22 @@ fn demo_database_refuses_sync_and_firm_show_names_warnings() {
         human.contains("数据一致性警告") && human.contains("[financials]"),
         "{human}"
     );
+    // The firm's history counts too: founded yesterday, its visits (most demo firms have
+    // some in the last 18 months) are dated before founding.
+    let mut history_warned = 0;
+    for f in firms.as_array().unwrap().iter().take(6) {
+        let uscc = f["uscc"].as_str().unwrap();
+        ok(&db, &["firm", "set", uscc, "founded=2026-11-25"]);
+        let shown = json(&db, &["firm", "show", uscc, "--today", "2026-11-26"]);
+        let warnings = shown["warnings"].as_array().unwrap();
+        if let Some(w) = warnings
+            .iter()
+            .find(|w| w["code"] == "consistency.visit_before_founding")
+        {
+            assert_eq!(w["field"], "visits");
+            assert!(w["message"]["zh"].as_str().unwrap().contains("2026-11-25"));
+            history_warned += 1;
+        }
+    }
+    assert!(history_warned >= 2, "{history_warned} of 6 firms");
 }

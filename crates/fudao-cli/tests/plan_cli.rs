@@ -186,6 +186,10 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
     assert_eq!(summary["failed"], 1);
     assert_eq!(summary["plans_stored"], 20);
     assert_eq!(summary["failures"][0]["uscc"], "91370100MA3C00000X");
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("生成方案 (plans) "),
+        "no progress lines without --progress off a terminal"
+    );
     let pdfs = std::fs::read_dir(&out_dir)
         .unwrap()
         .filter(|e| {
@@ -235,10 +239,29 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
             tmp.path().join("team").to_str().unwrap(),
             "--today",
             TODAY,
+            "--progress",
         ],
     );
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(summary["firms"], expected as u64);
+    // --progress without a terminal: count lines on stderr, ending with the total.
+    let err = String::from_utf8_lossy(&o.stderr);
+    let last = err
+        .lines()
+        .rfind(|l| l.starts_with("生成方案 (plans) "))
+        .unwrap_or_else(|| panic!("no progress line: {err}"));
+    assert_eq!(last, format!("生成方案 (plans) {expected}/{expected}"));
+    // Per-plan figures: medians within maxima, sizes of real PDFs.
+    let (med, max) = (
+        summary["ms_median"].as_f64().unwrap(),
+        summary["ms_max"].as_f64().unwrap(),
+    );
+    assert!(med > 0.0 && med <= max, "{med} {max}");
+    let (bmed, bmax) = (
+        summary["bytes_median"].as_u64().unwrap(),
+        summary["bytes_max"].as_u64().unwrap(),
+    );
+    assert!(bmed > 10_000 && bmed <= bmax, "{bmed} {bmax}");
     // Plans already exist: nothing new is stored.
     assert_eq!(summary["plans_stored"], 0);
 }
@@ -318,6 +341,8 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     let mut long_items = 0;
     let mut overdue = 0;
     let mut omitted_capital = 0;
+    let mut roadmap_dated = 0;
+    let mut young_roadmaps = 0;
     for seed in [7, 11] {
         let mut store = Store::open_in_memory().unwrap();
         generate(
@@ -498,6 +523,45 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
                 f.name,
                 titles
             );
+            // The roadmap task is due by the roadmap's first date (评价入库 by 31 December,
+            // a deadline to fix a condition), never after it.
+            if let Some(m) = c.measures.iter().find(|m| m.title == "资质培育路线") {
+                let ch: Vec<char> = m.text.chars().collect();
+                let first = (0..ch.len().saturating_sub(9))
+                    .filter_map(|i| {
+                        let s: String = ch[i..i + 10].iter().collect();
+                        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+                    })
+                    .filter(|d| *d >= today)
+                    .min();
+                let task = c.actions.iter().find(|a| a.task.contains("资质培育路线"));
+                if let (Some(first), Some(task)) = (first, task) {
+                    roadmap_dated += 1;
+                    assert!(
+                        task.due <= first,
+                        "{}: roadmap task due {} after the roadmap's date {first}",
+                        f.name,
+                        task.due
+                    );
+                }
+            }
+            // No advice to raise two-year growth before the firm has three financial years.
+            if let Some(m) = c.measures.iter().find(|m| m.title == "资质培育路线") {
+                let young = f
+                    .founded
+                    .zip(f.latest_year())
+                    .is_some_and(|(d, y)| chrono::Datelike::year(&d) > y.year - 2);
+                if young {
+                    young_roadmaps += 1;
+                    assert!(
+                        !m.text.contains("提分空间较大的指标：")
+                            || !m.text.contains("近2年主营业务收入平均增长率（"),
+                        "{}: {}",
+                        f.name,
+                        m.text
+                    );
+                }
+            }
             for t in &c.monitoring {
                 assert!(t.due > today && t.due <= horizon, "{}: {:?}", f.name, t);
             }
@@ -512,7 +576,7 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
         }
     }
     eprintln!(
-        "packages {packages}, with products {with_products}, long-use items {long_items}, overdue tasks {overdue}, plans without 六 {omitted_capital}"
+        "packages {packages}, with products {with_products}, long-use items {long_items}, overdue tasks {overdue}, plans without 六 {omitted_capital}, dated roadmaps {roadmap_dated}"
     );
     // The batch exercises what it checks.
     assert!(packages > 100, "{packages} packages");
@@ -522,6 +586,11 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
     );
     assert!(long_items > 50, "{long_items} long-use products");
     assert!(overdue > 20, "{overdue} overdue tasks");
+    assert!(roadmap_dated > 50, "{roadmap_dated} dated roadmaps");
+    assert!(
+        young_roadmaps > 5,
+        "{young_roadmaps} roadmaps of firms under three years"
+    );
     assert!(
         omitted_capital > 10 && omitted_capital < 400,
         "{omitted_capital}"

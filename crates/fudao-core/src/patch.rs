@@ -148,6 +148,18 @@ pub struct FirmPatch {
     pub whitelist: Option<bool>,
     pub listing_reserve: Option<bool>,
     pub stage: Option<Stage>,
+    /// 专精特新 score inputs: years in the niche market, digital level (1–4), provincial
+    /// 特色化 points (0–15), independent legal person, main product in a key field.
+    #[serde(default)]
+    pub niche_years: Option<u32>,
+    #[serde(default)]
+    pub digital_level: Option<u32>,
+    #[serde(default)]
+    pub srdi_feature_points: Option<u32>,
+    #[serde(default)]
+    pub independent_legal_person: Option<bool>,
+    #[serde(default)]
+    pub key_field_product: Option<bool>,
     pub listing_board: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
@@ -261,6 +273,17 @@ impl FirmPatch {
         set(&mut firm.listing_reserve, &self.listing_reserve);
         set_opt(&mut firm.stage, &self.stage);
         set_opt(&mut firm.listing_board, &self.listing_board);
+        set_opt(&mut firm.facts.niche_years, &self.niche_years);
+        set_opt(&mut firm.facts.digital_level, &self.digital_level);
+        set_opt(
+            &mut firm.facts.srdi_feature_points,
+            &self.srdi_feature_points,
+        );
+        set_opt(
+            &mut firm.facts.independent_legal_person,
+            &self.independent_legal_person,
+        );
+        set_opt(&mut firm.facts.key_field_product, &self.key_field_product);
 
         self.apply_contact(firm);
 

@@ -2312,6 +2312,10 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
             let mut parts: Vec<String> = vec![];
             for i in sr.items.iter().filter(|i| i.status == Status::NotMet) {
                 if i.key == "score" {
+                    let growth_pending = firm
+                        .founded
+                        .zip(firm.latest_year())
+                        .is_some_and(|(d, y)| d.year() > y.year - 2);
                     let mut weak: Vec<&eval::srdi::score::Indicator> = sr
                         .score
                         .indicators
@@ -2320,6 +2324,9 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
                             x.missing.is_empty()
                                 && x.points < x.max_points
                                 && !["feature", "niche_years"].contains(&x.key.as_str())
+                                // Growth over two years cannot be raised before the firm
+                                // has three financial years.
+                                && !(growth_pending && x.key == "main_growth")
                         })
                         .collect();
                     weak.sort_by_key(|x| std::cmp::Reverse(x.max_points - x.points));
@@ -2488,6 +2495,19 @@ fn board_check(board: &str, firm: &Firm) -> Option<String> {
 }
 
 /// Equity rounds the firm has closed (from its equity needs' outcomes).
+/// The earliest date written as YYYY-MM-DD in `text` that is not before `today`.
+fn earliest_date_from(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len().saturating_sub(9))
+        .filter(|&i| i == 0 || !chars[i - 1].is_ascii_digit())
+        .filter_map(|i| {
+            let s: String = chars[i..i + 10].iter().collect();
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+        })
+        .filter(|x| *x >= today)
+        .min()
+}
+
 fn equity_rounds(needs: &[&Need]) -> Vec<String> {
     let mut out: Vec<(NaiveDate, String)> = needs
         .iter()
@@ -2759,6 +2779,12 @@ fn compose_actions(
             "规范会计核算" => (d(60), "企业财务负责人"),
             "建立研发费用辅助账" => (d(45), "企业财务负责人"),
             "查询并维护企业征信" => (d(14), "辅导员、企业"),
+            // The roadmap's own dates (评价入库 by 31 December, an application window, a
+            // deadline to fix a condition): the task is due by the earliest of them.
+            "资质培育路线" => (
+                earliest_date_from(&m.text, today).map_or(d(180), |x| x.min(d(180))),
+                "企业",
+            ),
             _ => (d(180), "企业"),
         };
         push(

@@ -1240,6 +1240,25 @@ impl<'a> Reader<'a> {
                     Field::UtilityModels => &mut p.utility_models,
                     Field::Designs => &mut p.designs,
                     Field::SoftwareCopyrights => &mut p.software_copyrights,
+                    Field::NicheYears => &mut p.niche_years,
+                    Field::DigitalLevel | Field::SrdiFeaturePoints => {
+                        let (max, min, zh, en) = if col.field == Field::DigitalLevel {
+                            (4, 1, "数字化水平等级", "digital level")
+                        } else {
+                            (15, 0, "特色化指标得分", "特色化 points")
+                        };
+                        if !(min..=max).contains(&n) {
+                            return Err(Msg::new(
+                                format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
+                                format!("{en} '{n}' is out of range ({min}–{max})"),
+                            ));
+                        }
+                        if col.field == Field::DigitalLevel {
+                            &mut p.digital_level
+                        } else {
+                            &mut p.srdi_feature_points
+                        }
+                    }
                     _ => return Ok(None),
                 };
                 *slot = Some(n);
@@ -1268,6 +1287,8 @@ impl<'a> Reader<'a> {
                     Field::EverBorrowed => p.ever_borrowed = Some(b),
                     Field::Whitelist => p.whitelist = Some(b),
                     Field::ListingReserve => p.listing_reserve = Some(b),
+                    Field::IndependentLegalPerson => p.independent_legal_person = Some(b),
+                    Field::KeyFieldProduct => p.key_field_product = Some(b),
                     _ => {}
                 }
             }

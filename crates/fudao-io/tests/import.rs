@@ -624,3 +624,65 @@ fn a_sheet_without_a_uscc_column_says_so() {
         .iter()
         .any(|n| n.zh.contains("表中没有“统一社会信用代码”列")));
 }
+
+/// The 专精特新 score inputs are importable: niche years, digital level (1–4), 特色化 points
+/// (0–15), independent legal person, key-field product; out-of-range values are refused
+/// naming the row and column, and the patch sets the firm's facts.
+#[test]
+fn srdi_score_inputs_are_importable() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = fudao_core::uscc::compose("91", "370102", "MA3C0B01").unwrap();
+    let b = fudao_core::uscc::compose("91", "370102", "MA3C0B02").unwrap();
+    let csv = format!(
+        "企业名称,统一社会信用代码,从事细分市场年限,数字化水平等级,特色化指标得分,是否具有独立法人资格,主导产品属于关键领域\n\
+         甲公司,{a},7,2,10,是,是\n\
+         乙公司,{b},3,5,16,否,否\n"
+    );
+    let p = dir.path().join("srdi.csv");
+    std::fs::write(&p, csv).unwrap();
+    let s = fudao_io::import::read_firms(&p, None).unwrap();
+    let mapped: Vec<Field> = s.columns.iter().map(|c| c.field).collect();
+    for f in [
+        Field::NicheYears,
+        Field::DigitalLevel,
+        Field::SrdiFeaturePoints,
+        Field::IndependentLegalPerson,
+        Field::KeyFieldProduct,
+    ] {
+        assert!(mapped.contains(&f), "{f:?} not recognised: {mapped:?}");
+    }
+    let r = &s.rows[0].firm;
+    assert_eq!(
+        (r.niche_years, r.digital_level, r.srdi_feature_points),
+        (Some(7), Some(2), Some(10))
+    );
+    assert_eq!(
+        (r.independent_legal_person, r.key_field_product),
+        (Some(true), Some(true))
+    );
+    let mut firm = fudao_core::model::Firm::new(uuid::Uuid::nil(), &a, "甲公司");
+    r.apply(&mut firm, 2025);
+    assert_eq!(firm.facts.niche_years, Some(7));
+    assert_eq!(firm.facts.digital_level, Some(2));
+    assert_eq!(firm.facts.srdi_feature_points, Some(10));
+    assert_eq!(firm.facts.independent_legal_person, Some(true));
+    assert_eq!(firm.facts.key_field_product, Some(true));
+    // Row 3: digital level 5 and 特色化 16 are out of range, each named.
+    let errs: Vec<(u32, &str)> = s
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert!(errs.contains(&(3, "数字化水平等级")), "{:#?}", s.errors);
+    assert!(errs.contains(&(3, "特色化指标得分")), "{:#?}", s.errors);
+    let e = s
+        .errors
+        .iter()
+        .find(|e| e.column == "数字化水平等级")
+        .unwrap();
+    assert!(
+        e.message.zh.contains("1–4") && e.message.en.contains("out of range"),
+        "{:?}",
+        e.message
+    );
+}

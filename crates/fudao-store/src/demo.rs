@@ -407,7 +407,13 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     s => s.to_string(),
                 });
                 f.founded = founded;
-                let staff: u32 = rng.random_range(8..420);
+                let mut staff: u32 = rng.random_range(8..420);
+                // Headcount fits the firm's age (fudao_core::consistency::STAFF_MAX_BY_AGE).
+                match founded.and_then(|d| today.years_since(d)) {
+                    Some(0) => staff = 8 + staff % 90,
+                    Some(1..=2) => staff = 8 + staff % 290,
+                    _ => {}
+                }
                 f.staff = Some(staff);
                 let tech_share = rng.random_range(3..70);
                 f.tech_staff = Some(staff * tech_share / 100);
@@ -445,6 +451,27 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 // The figures were drawn for every year (so the rest of the data stays as it
                 // was for a seed); only the years since founding are kept.
                 f.financials.retain(|y| y.year >= est.year());
+                // The founding year is a partial year: its flows cover the days the firm
+                // existed, at half the pace of a full year (ramp-up); assets stay.
+                let days_in_founding_year = NaiveDate::from_ymd_opt(est.year(), 12, 31)
+                    .map(|d| (d - est).num_days() + 1)
+                    .unwrap_or(365);
+                if let Some(y) = f.financials.iter_mut().find(|y| y.year == est.year()) {
+                    let part = |v: &mut Option<i64>| {
+                        if let Some(x) = v {
+                            *x = *x * days_in_founding_year / (2 * 365);
+                        }
+                    };
+                    part(&mut y.revenue);
+                    part(&mut y.rd_expense);
+                    part(&mut y.rd_expense_domestic);
+                    part(&mut y.total_cost);
+                    part(&mut y.net_profit);
+                    part(&mut y.operating_cash_flow);
+                    part(&mut y.high_tech_revenue);
+                    part(&mut y.total_income);
+                    part(&mut y.main_business_revenue);
+                }
                 f.ip = IpHoldings {
                     invention_patents: if rng.random_bool(0.45) {
                         rng.random_range(1..15)
@@ -504,7 +531,9 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                         QualificationKind::SrdiProvincial
                     };
                     let got = NaiveDate::from_ymd_opt(today.year() - 1, 8, 1).unwrap_or(today);
-                    if after_founding(got) {
+                    // 专精特新 asks for two years in the niche market.
+                    let eligible_from = est.with_year(est.year() + 2).unwrap_or(est);
+                    if got >= eligible_from && after_founding(got) {
                         f.qualifications.push(Qualification {
                             kind,
                             obtained: Some(got),
@@ -515,7 +544,9 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 }
                 if rng.random_bool(0.05) {
                     let got = NaiveDate::from_ymd_opt(today.year() - 1, 6, 1).unwrap_or(today);
-                    if after_founding(got) {
+                    // 瞪羚 is judged on three years of growth.
+                    let eligible_from = est.with_year(est.year() + 3).unwrap_or(est);
+                    if got >= eligible_from && after_founding(got) {
                         f.qualifications.push(Qualification {
                             kind: QualificationKind::Gazelle,
                             obtained: Some(got),
@@ -578,6 +609,39 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 let age = f.years_since_founded(today).unwrap_or(0);
                 f.facts.niche_years = Some(own.random_range(1..14).min(age));
                 f.facts.srdi_score = Some(own.random_range(40..90));
+                // The 专精特新 score inputs (工信部企业〔2022〕63号 附件2), so the score is computed
+                // from recorded figures rather than left 无法判断 for every demo firm.
+                f.facts.independent_legal_person = Some(!fname.ends_with("分公司"));
+                f.facts.rd_institution_level = Some(match f.facts.provincial_rd_institution {
+                    Some(true) if own.random_bool(0.2) => RdInstitutionLevel::National,
+                    Some(true) => RdInstitutionLevel::Provincial,
+                    _ => *[
+                        RdInstitutionLevel::Municipal,
+                        RdInstitutionLevel::Other,
+                        RdInstitutionLevel::NoInstitution,
+                        RdInstitutionLevel::NoInstitution,
+                    ]
+                    .choose(&mut own)
+                    .unwrap_or(&RdInstitutionLevel::NoInstitution),
+                });
+                f.facts.digital_level = Some(own.random_range(1..=4));
+                f.facts.quality_items = Some(
+                    [
+                        (QualityItem::CertifiedQms, 0.6),
+                        (QualityItem::OwnBrand, 0.5),
+                        (QualityItem::Standards, 0.2),
+                        (QualityItem::QualityAward, 0.08),
+                    ]
+                    .into_iter()
+                    .filter(|(_, p)| own.random_bool(*p))
+                    .map(|(q, _)| q)
+                    .collect(),
+                );
+                f.facts.key_field_product = Some(own.random_bool(0.3));
+                f.facts.srdi_feature_points = Some(own.random_range(3..=12));
+                let class1 = f.ip.class1() > 0;
+                f.facts.own_class1_ip = Some(class1 && own.random_bool(0.85));
+                f.facts.high_value_class1_ip = Some(class1 && own.random_bool(0.3));
                 if own.random_bool(0.15) {
                     f.facts.new_equity_2y = Some(own.random_range(500..6_000) * WAN);
                 }
@@ -591,6 +655,9 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                         make_high_tech_holder(&mut f, 60 + own.random_range(5..35));
                     }
                 }
+                // The history (visits, needs, feedback) starts 18 months ago, or at the
+                // founding date for a younger firm.
+                let since = start.max(est);
                 // Visits: 0–4 in the last 18 months; most firms visited at least once.
                 let n_visits = if rng.random_bool(0.85) {
                     rng.random_range(1..=4)
@@ -598,7 +665,7 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     0
                 };
                 for _ in 0..n_visits {
-                    let date = day_between(&mut rng, start, today);
+                    let date = day_between(&mut rng, since, today);
                     let due = date
                         .checked_add_days(Days::new(rng.random_range(7..45)))
                         .unwrap_or(date);
@@ -638,7 +705,7 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     0
                 };
                 for _ in 0..n_needs {
-                    let raised_on = day_between(&mut rng, start, today);
+                    let raised_on = day_between(&mut rng, since, today);
                     let status = *NeedStatus::ALL
                         .choose(&mut rng)
                         .unwrap_or(&NeedStatus::Raised);
@@ -753,9 +820,14 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     };
                     if f.first_loan_list
                         && status == NeedStatus::Disbursed
+                        && n.kind == FinancingKind::Loan
                         && f.first_loan_date.is_none()
                     {
                         f.first_loan_date = closed_on;
+                    }
+                    // A loan disbursed: the firm has borrowed from a bank now.
+                    if n.kind == FinancingKind::Loan && !n.outcomes.is_empty() {
+                        f.ever_borrowed = Some(true);
                     }
                     w.put(&n)?;
                     sum.needs += 1;
@@ -765,7 +837,7 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                         id: uuid(&mut rng, today),
                         firm_id: f.id,
                         team_id: Some(team.id),
-                        date: day_between(&mut rng, start, today),
+                        date: day_between(&mut rng, since, today),
                         rating: if rng.random_bool(0.8) {
                             Satisfaction::Satisfied
                         } else if rng.random_bool(0.8) {
@@ -836,19 +908,32 @@ mod tests {
         assert_eq!(ra, rb);
     }
 
-    /// Demo data passes the consistency checks, except the deliberate at-risk 高企 holders
-    /// (tagged), whose only warning is the certificate-holder one; it stays out of the outbox
-    /// and marks the database as demo.
+    /// Demo data passes the consistency checks of the firm and its history (needs, visits,
+    /// feedback), except the deliberate at-risk 高企 holders (tagged), whose only warning is the
+    /// certificate-holder one; it stays out of the outbox and marks the database as demo. Over
+    /// several seeds, sizes and "today"s (early and late in the year: the founding year is
+    /// partial, the youngest firms are weeks old).
     #[test]
     fn demo_data_is_coherent_local_and_marked() {
-        use fudao_core::consistency::{check_firm, code};
-        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        use fudao_core::consistency::{check_firm_and_history, code};
         let mut at_risk = 0;
-        for seed in [42, 7, 1, 2024] {
+        let mut cases: Vec<(u64, usize, NaiveDate)> = vec![];
+        for seed in [42, 1, 7, 2026, 2024] {
+            for today in [
+                NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+                NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+            ] {
+                cases.push((seed, 200, today));
+            }
+        }
+        cases.push((42, 2000, NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()));
+        cases.push((7, 2000, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()));
+        for (seed, n, today) in cases {
             let mut s = Store::open_in_memory().unwrap();
             assert!(!s.is_demo().unwrap());
             let opts = DemoOptions {
-                firms: 200,
+                firms: n,
                 seed,
                 today,
             };
@@ -860,11 +945,30 @@ mod tests {
             ));
             assert_eq!(s.outbox_len().unwrap(), 0, "seed {seed}: nothing queued");
             let firms: Vec<Firm> = s.list().unwrap();
-            assert_eq!(firms.len(), 200);
+            assert_eq!(firms.len(), n);
+            let mut needs: std::collections::HashMap<Uuid, Vec<Need>> = Default::default();
+            for x in s.list::<Need>().unwrap() {
+                needs.entry(x.firm_id).or_default().push(x);
+            }
+            let mut visits: std::collections::HashMap<Uuid, Vec<Visit>> = Default::default();
+            for x in s.list::<Visit>().unwrap() {
+                visits.entry(x.firm_id).or_default().push(x);
+            }
+            let mut feedback: std::collections::HashMap<Uuid, Vec<Feedback>> = Default::default();
+            for x in s.list::<Feedback>().unwrap() {
+                feedback.entry(x.firm_id).or_default().push(x);
+            }
             let mut holders = 0;
             let mut seed_at_risk = 0;
+            let case = format!("seed {seed}, {n} firms, today {today}");
             for f in &firms {
-                let warnings = check_firm(f, today);
+                let warnings = check_firm_and_history(
+                    f,
+                    needs.get(&f.id).map(Vec::as_slice).unwrap_or(&[]),
+                    visits.get(&f.id).map(Vec::as_slice).unwrap_or(&[]),
+                    feedback.get(&f.id).map(Vec::as_slice).unwrap_or(&[]),
+                    today,
+                );
                 let codes: Vec<&str> = warnings.iter().map(|w| w.code.as_str()).collect();
                 if f.holds(QualificationKind::HighTech, today) {
                     holders += 1;
@@ -874,11 +978,11 @@ mod tests {
                     assert_eq!(
                         codes,
                         vec![code::HIGH_TECH_AT_RISK],
-                        "seed {seed} {}: at-risk holder",
+                        "{case} {}: at-risk holder",
                         f.name
                     );
                 } else {
-                    assert!(warnings.is_empty(), "seed {seed} {}: {warnings:?}", f.name);
+                    assert!(warnings.is_empty(), "{case} {}: {warnings:?}", f.name);
                 }
                 // Credible shapes the issue lists.
                 let founded = f.founded.unwrap();
@@ -888,10 +992,10 @@ mod tests {
                     .iter()
                     .all(|q| q.obtained.is_none_or(|d| (founded..=today).contains(&d))));
             }
-            assert!(holders >= 20, "seed {seed}: {holders} 高企 holders");
+            assert!(holders * 10 >= n, "{case}: {holders} 高企 holders");
             assert!(
                 seed_at_risk >= 1 && seed_at_risk * 4 <= holders,
-                "seed {seed}: a few at-risk holders ({seed_at_risk} of {holders})"
+                "{case}: a few at-risk holders ({seed_at_risk} of {holders})"
             );
             at_risk += seed_at_risk;
         }

@@ -11,6 +11,7 @@ use super::num;
 use super::rules::{RiskBand, RiskFactorRule, RiskRules, RuleSetMeta};
 use crate::error::Msg;
 use crate::model::Firm;
+use chrono::Datelike;
 use serde::Serialize;
 
 /// The factors the code knows how to measure, in scorecard order.
@@ -267,6 +268,23 @@ fn measure(key: &str, firm: &Firm) -> Measure {
         ),
         "revenue_growth" => {
             let prev = firm.year(y - 1);
+            // A previous year before founding cannot be supplied: 0 points, not missing.
+            if let Some(d) = firm
+                .founded
+                .filter(|d| fy.is_some() && d.year() > y - 1)
+                .filter(|_| prev.and_then(|p| p.revenue).is_none())
+            {
+                return Measure::Zero(Msg::new(
+                    format!(
+                        "企业成立于{d}，无{}年营业收入，增长率自下一年度起计算，本项计0分",
+                        y - 1
+                    ),
+                    format!(
+                        "founded on {d}: no {} revenue, growth is scored from next year; 0 points",
+                        y - 1
+                    ),
+                ));
+            }
             match (fy.and_then(|f| f.revenue), prev.and_then(|p| p.revenue)) {
                 (Some(c), Some(p)) if p > 0 => Measure::Ratio {
                     num: c - p,

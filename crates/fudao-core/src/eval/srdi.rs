@@ -802,6 +802,21 @@ pub mod score {
                     (Some(_), Some(_), Some(_)) => {
                         b.decided("基期主营业务收入为0，无法计算增长率".into(), 0, "")
                     }
+                    // A base year before founding cannot be supplied: 0 points, not missing.
+                    _ if firm
+                        .founded
+                        .is_some_and(|d| chrono::Datelike::year(&d) > y - 2) =>
+                    {
+                        b.decided(
+                            format!(
+                            "企业成立于{}，无{}年主营业务收入，近2年增长率待满三个会计年度后计算",
+                            firm.founded.map(|d| d.to_string()).unwrap_or_default(),
+                            y - 2
+                        ),
+                            0,
+                            "",
+                        )
+                    }
                     _ => {
                         let miss = [(y - 2, r0), (y - 1, r1), (y, r2)]
                             .iter()

@@ -1936,3 +1936,57 @@ fn new_inputs_read_from_json_as_firm_set_writes_them() {
     let v = serde_json::to_value(crate::model::AssessmentFacts::default()).unwrap();
     assert_eq!(v, serde_json::json!({}));
 }
+
+/// A firm founded last December cannot supply revenue for the years before it existed: the
+/// growth indicators (risk scorecard and 专精特新) score 0 with the reason, and do not ask for
+/// those years as missing figures ("补齐后最高…" would be advice the firm cannot act on).
+#[test]
+fn growth_of_a_young_firm_does_not_ask_for_years_before_founding() {
+    let mut f = good_firm();
+    f.founded = Some(d(2025, 12, 17));
+    f.financials.retain(|y| y.year == 2025);
+    latest(&mut f).main_business_revenue = Some(300_000);
+    let g = factor(&f, "revenue_growth");
+    assert_eq!(g.points, Some(0));
+    assert!(g.missing.is_empty(), "{:?}", g.missing);
+    assert!(
+        g.reason.zh.contains("2025-12-17") && g.reason.zh.contains("无2024年营业收入"),
+        "{}",
+        g.reason.zh
+    );
+    assert!(!g.reason.zh.contains("缺少"));
+    let r = risk_r(&f);
+    assert!(
+        r.missing_points < 8
+            || r.factors
+                .iter()
+                .all(|x| x.key != "revenue_growth" || x.missing.is_empty())
+    );
+    let s = srdi_r(&f);
+    let mg = s
+        .score
+        .indicators
+        .iter()
+        .find(|i| i.key == "main_growth")
+        .unwrap();
+    assert_eq!(mg.points, 0);
+    assert!(mg.missing.is_empty(), "{:?}", mg.missing);
+    assert_eq!(mg.possible, 0, "no points to gain by supplying figures");
+    assert!(
+        mg.text.zh.contains("无2023年主营业务收入"),
+        "{}",
+        mg.text.zh
+    );
+    // A firm that existed then but did not record the year is still asked for it.
+    f.founded = Some(d(2015, 3, 1));
+    let g = factor(&f, "revenue_growth");
+    assert!(!g.missing.is_empty());
+    let s = srdi_r(&f);
+    let mg = s
+        .score
+        .indicators
+        .iter()
+        .find(|i| i.key == "main_growth")
+        .unwrap();
+    assert!(!mg.missing.is_empty());
+}
