@@ -17,7 +17,7 @@ use uuid::Uuid;
 pub const TOKEN_BYTES: usize = 16;
 /// Characters of a token: 128 bits in base32 (RFC 4648 alphabet, lower case, no padding).
 pub const TOKEN_CHARS: usize = 26;
-/// Days a link stays open after the plan is printed.
+/// Days a link stays open after it is issued (the plan printed).
 pub const LINK_VALID_DAYS: i64 = 180;
 
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
@@ -64,13 +64,13 @@ pub struct FeedbackLink {
     pub plan_date: NaiveDate,
     /// The secret part of the URL.
     pub token: String,
-    /// Last day the page accepts a rating.
+    /// Last day the page accepts a rating ([`LINK_VALID_DAYS`] after the link was issued).
     pub expires: NaiveDate,
 }
 
 impl FeedbackLink {
-    /// A new link for a plan version printed on `plan_date`, from fresh random bytes (the
-    /// caller draws them from a cryptographic generator).
+    /// A new link for a plan version dated `plan_date`, issued (printed) on `issued`, from
+    /// fresh random bytes (the caller draws them from a cryptographic generator).
     pub fn new(
         random: &[u8; TOKEN_BYTES],
         firm_id: Uuid,
@@ -78,6 +78,7 @@ impl FeedbackLink {
         plan_id: Uuid,
         plan_version: u32,
         plan_date: NaiveDate,
+        issued: NaiveDate,
     ) -> Self {
         let token = encode_token(random);
         FeedbackLink {
@@ -88,7 +89,7 @@ impl FeedbackLink {
             plan_version,
             plan_date,
             token,
-            expires: plan_date + chrono::Duration::days(LINK_VALID_DAYS),
+            expires: issued.max(plan_date) + chrono::Duration::days(LINK_VALID_DAYS),
         }
     }
 
@@ -128,7 +129,7 @@ impl FeedbackLink {
 
     /// Whether the page still accepts a rating on `today`.
     pub fn is_open_on(&self, today: NaiveDate) -> bool {
-        today >= self.plan_date && today <= self.expires
+        today <= self.expires
     }
 }
 
@@ -157,14 +158,13 @@ impl Entity for FeedbackLink {
                 "the link id does not belong to its token",
             ));
         }
-        if self.expires < self.plan_date
-            || self.expires > self.plan_date + chrono::Duration::days(LINK_VALID_DAYS)
-        {
+        use chrono::Datelike;
+        if self.expires < self.plan_date || self.expires.year() > 2100 {
             e.push(FieldError::new(
                 "expires",
                 "out_of_range",
-                format!("评价链接有效期须在方案日期后{LINK_VALID_DAYS}天以内"),
-                format!("the link must expire within {LINK_VALID_DAYS} days of the plan date"),
+                "评价链接的截止日期须在方案日期之后",
+                "the link must expire after the plan date",
             ));
         }
         e.into_result()
@@ -204,6 +204,7 @@ mod tests {
             Uuid::from_u128(3),
             2,
             d(2026, 5, 4),
+            d(2026, 5, 1),
         );
         assert_eq!(l.id, FeedbackLink::id_for(&l.token));
         assert_ne!(l.id, FeedbackLink::feedback_id_for(&l.token));
@@ -218,6 +219,18 @@ mod tests {
             format!("https://fk.example.cn/f/{}", l.token)
         );
         assert!(l.is_open_on(d(2026, 5, 4)));
+        // Printed long after the plan's date: open 180 days from the print.
+        let late = FeedbackLink::new(
+            &[7; 16],
+            l.firm_id,
+            l.team_id,
+            l.plan_id,
+            2,
+            d(2026, 5, 4),
+            d(2027, 1, 1),
+        );
+        assert_eq!(late.expires, d(2027, 6, 30));
+        assert_eq!(late.validate(), Ok(()));
         assert!(l.is_open_on(d(2026, 10, 31)));
         assert!(!l.is_open_on(d(2026, 11, 1)));
 
@@ -232,7 +245,7 @@ mod tests {
             ["token"]
         );
         let mut long = l;
-        long.expires = d(2030, 1, 1);
+        long.expires = d(2026, 5, 3);
         assert_eq!(
             long.validate().unwrap_err().fields().collect::<Vec<_>>(),
             ["expires"]

@@ -104,7 +104,7 @@ async fn a_printed_link_collects_a_rating_for_the_team(db: Db) {
     let plan_id = Uuid::now_v7();
     let link = coach
         .store
-        .feedback_link_for_plan(f.id, plan_id, 1, today(), &rand_bytes())
+        .feedback_link_for_plan(f.id, plan_id, 1, today(), today(), &rand_bytes())
         .unwrap();
     assert_eq!(
         link.url(PUBLIC),
@@ -235,7 +235,7 @@ async fn hostile_requests_learn_nothing(db: Db) {
     let (mut coach, f) = coach_with_firm(&env, "济南量子科技有限公司").await;
     let link = coach
         .store
-        .feedback_link_for_plan(f.id, Uuid::now_v7(), 1, today(), &rand_bytes())
+        .feedback_link_for_plan(f.id, Uuid::now_v7(), 1, today(), today(), &rand_bytes())
         .unwrap();
     // Printed 200 days ago: expired.
     let old = coach
@@ -244,6 +244,7 @@ async fn hostile_requests_learn_nothing(db: Db) {
             f.id,
             Uuid::now_v7(),
             1,
+            today() - Days::days(200),
             today() - Days::days(200),
             &rand_bytes(),
         )
@@ -312,6 +313,7 @@ async fn hostile_requests_learn_nothing(db: Db) {
         Uuid::now_v7(),
         1,
         today(),
+        today(),
     );
     let (client, device) = env.session("coach_a").await;
     let r = client
@@ -346,7 +348,15 @@ async fn hostile_requests_learn_nothing(db: Db) {
     }
     assert_eq!(get(&page_url(&env, &foreign.token)).await.0, 404);
     // A row whose id is not its token's is refused too.
-    let mut forged = FeedbackLink::new(&rand_bytes(), f.id, coach.team, Uuid::now_v7(), 1, today());
+    let mut forged = FeedbackLink::new(
+        &rand_bytes(),
+        f.id,
+        coach.team,
+        Uuid::now_v7(),
+        1,
+        today(),
+        today(),
+    );
     forged.id = Uuid::now_v7();
     let r = client
         .push(&PushRequest {
@@ -391,11 +401,11 @@ async fn floods_are_limited(db: Db) {
     let (mut coach, f) = coach_with_firm(&env, "济南量子科技有限公司").await;
     let a = coach
         .store
-        .feedback_link_for_plan(f.id, Uuid::now_v7(), 1, today(), &rand_bytes())
+        .feedback_link_for_plan(f.id, Uuid::now_v7(), 1, today(), today(), &rand_bytes())
         .unwrap();
     let b = coach
         .store
-        .feedback_link_for_plan(f.id, Uuid::now_v7(), 2, today(), &rand_bytes())
+        .feedback_link_for_plan(f.id, Uuid::now_v7(), 2, today(), today(), &rand_bytes())
         .unwrap();
     coach.sync().await.unwrap();
     // One token: at most 10 submissions per 10 minutes.

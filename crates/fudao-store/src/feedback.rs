@@ -47,8 +47,9 @@ impl Store {
         })
     }
 
-    /// The feedback link printed on version `plan_version` of plan `plan_id` of `firm_id`:
-    /// the one stored before (a reprint carries the same code), else a new one made from
+    /// The feedback link printed on version `plan_version` of plan `plan_id` of `firm_id`
+    /// (dated `plan_date`), on `today`: the one stored before (a reprint carries the same
+    /// code) while it is open, else a new one made from
     /// `random` (16 bytes from a cryptographic generator) and stored as a local edit of the
     /// firm's team, so it reaches the server at the next sync.
     pub fn feedback_link_for_plan(
@@ -57,12 +58,13 @@ impl Store {
         plan_id: Uuid,
         plan_version: u32,
         plan_date: chrono::NaiveDate,
+        today: chrono::NaiveDate,
         random: &[u8; fudao_core::feedback_link::TOKEN_BYTES],
     ) -> Result<FeedbackLink> {
         let existing: Vec<FeedbackLink> = self.children_of_firm(firm_id)?;
         if let Some(l) = existing
             .into_iter()
-            .find(|l| l.plan_id == plan_id && l.plan_version == plan_version)
+            .find(|l| l.plan_id == plan_id && l.plan_version == plan_version && l.is_open_on(today))
         {
             return Ok(l);
         }
@@ -78,6 +80,7 @@ impl Store {
                 plan_id,
                 plan_version,
                 plan_date,
+                today,
             );
             w.put(&link)?;
             Ok(link)
@@ -207,25 +210,38 @@ mod tests {
         let outbox = s.outbox_len().unwrap();
         let plan = Uuid::now_v7();
         let a = s
-            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), &[1; 16])
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2026, 5, 4), &[1; 16])
             .unwrap();
         assert_eq!(a.team_id, f.team_id);
         assert_eq!(a.firm_id, f.id);
         assert_eq!(s.outbox_len().unwrap(), outbox + 1);
         // A reprint of the same version carries the same token; another version a new one.
         let again = s
-            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 9), &[2; 16])
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2026, 5, 9), &[2; 16])
             .unwrap();
         assert_eq!(again, a);
+        // Once expired, a reprint gets a new link.
+        let later = s
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2027, 5, 4), &[4; 16])
+            .unwrap();
+        assert_ne!(later.token, a.token);
+        assert_eq!(later.expires, d(2027, 10, 31));
         let v2 = s
-            .feedback_link_for_plan(f.id, plan, 2, d(2026, 5, 9), &[2; 16])
+            .feedback_link_for_plan(f.id, plan, 2, d(2026, 5, 9), d(2026, 5, 9), &[2; 16])
             .unwrap();
         assert_ne!(v2.token, a.token);
-        assert_eq!(s.outbox_len().unwrap(), outbox + 2);
+        assert_eq!(s.outbox_len().unwrap(), outbox + 3);
         let stored: FeedbackLink = s.get(a.id).unwrap().unwrap();
         assert_eq!(stored, a);
         let e = s
-            .feedback_link_for_plan(Uuid::now_v7(), plan, 1, d(2026, 5, 4), &[3; 16])
+            .feedback_link_for_plan(
+                Uuid::now_v7(),
+                plan,
+                1,
+                d(2026, 5, 4),
+                d(2026, 5, 4),
+                &[3; 16],
+            )
             .unwrap_err();
         assert_eq!(e.code(), "not_found");
     }
