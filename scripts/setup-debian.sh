@@ -7,6 +7,7 @@ pkgs=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth imagemagick webkit2gtk-driver poppler-utils fonts-noto-cjk
   postgresql faketime time
+  zbar-tools chromium chromium-driver curl
 )
 missing=()
 for p in "${pkgs[@]}"; do

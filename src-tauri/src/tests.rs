@@ -440,6 +440,7 @@ fn cleartext_login_to_another_machine_needs_confirmation() {
     for ok in ["http://127.0.0.1:8470", "https://fudao.example.cn"] {
         assert!(crate::sync::refuse_cleartext(&Client::new(ok).unwrap(), false).is_ok());
     }
+}
 
 /// The `fudao` binary the KPI comparison runs: `$FUDAO_CLI_BIN`, else `fudao` in this build's
 /// target dir (`scripts/app-test.sh` builds it first).

@@ -6,6 +6,7 @@ use crate::Outcome;
 use anyhow::{anyhow, bail, Context};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use fudao_core::feedback_link::FeedbackLink;
 use fudao_core::model::{Firm, Need, PlanStatus, Team, User, Visit};
 use fudao_core::plan::{compose_plan, to_document, Plan, PlanInput};
 use fudao_core::product::{builtin_catalog, Catalog, Product};
@@ -280,8 +281,45 @@ fn draft(
     }
 }
 
-fn write_pdf(renderer: &fudao_pdf::Renderer, plan: &Plan, path: &Path) -> anyhow::Result<usize> {
-    let doc = to_document(plan);
+/// The notice printed when plans carry no feedback code because this device does not know
+/// the server's public address.
+pub const NO_CODE_NOTE: &str = "提示：本机尚不知道服务器的公开评价地址（请运行 fudao login / fudao sync），方案未印满意度评价二维码 / note: this device does not know the server's public feedback address yet (run `fudao login` / `fudao sync`); the plan carries no feedback QR code";
+
+/// The server's public address for the feedback page, when this device knows it.
+fn public_url(s: &Store) -> anyhow::Result<Option<String>> {
+    Ok(s.session()?
+        .and_then(|ss| ss.user.public_url)
+        .filter(|u| !u.trim().is_empty()))
+}
+
+/// The feedback link printed on `plan` today (made and queued for sync when new).
+fn feedback_url(
+    s: &mut Store,
+    public: &str,
+    plan: &Plan,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    let link = s.feedback_link_for_plan(
+        plan.firm_id,
+        plan.id,
+        plan.version,
+        plan.confirmed_on.unwrap_or(plan.created_on),
+        today,
+        &rand::random(),
+    )?;
+    Ok(link.url(public))
+}
+
+fn write_pdf(
+    renderer: &fudao_pdf::Renderer,
+    plan: &Plan,
+    feedback_url: Option<&str>,
+    path: &Path,
+) -> anyhow::Result<usize> {
+    let mut doc = to_document(plan);
+    if let Some(u) = feedback_url {
+        doc.add_feedback_code(u);
+    }
     let bytes = renderer
         .render(&doc)
         .with_context(|| format!("生成 PDF 失败 (rendering failed) {}", plan.number))?;
@@ -321,14 +359,22 @@ fn plan_one(
         redraft,
     );
     let renderer = fudao_pdf::Renderer::new()?;
-    let size = write_pdf(&renderer, &plan, path)?;
     if changed {
         s.put(&plan)?;
+    }
+    let url = match public_url(&s)? {
+        Some(p) => Some(feedback_url(&mut s, &p, &plan, today)?),
+        None => None,
+    };
+    let size = write_pdf(&renderer, &plan, url.as_deref(), path)?;
+    if url.is_none() {
+        eprintln!("{NO_CODE_NOTE}");
     }
     if ctx.json {
         out::print_json(&serde_json::json!({
             "firm": firm.name, "uscc": firm.uscc, "plan": plan.number, "version": plan.version,
             "status": plan.status, "stored": changed, "file": path, "bytes": size,
+            "feedback_url": url,
         }))?;
     } else {
         println!(
@@ -432,6 +478,18 @@ fn plan_all(
     let users = by_id(s.list::<User>()?);
     let catalog = load_catalog(&s)?;
     let renderer = fudao_pdf::Renderer::new()?;
+    // Feedback links: the open ones already printed, by plan version; new ones are made by the
+    // workers and stored with the drafts.
+    let public = public_url(&s)?;
+    let open_links: HashMap<(Uuid, u32), FeedbackLink> = s
+        .list::<FeedbackLink>()?
+        .into_iter()
+        .filter(|l| l.is_open_on(today))
+        .map(|l| ((l.plan_id, l.plan_version), l))
+        .collect();
+    if public.is_none() {
+        eprintln!("{NO_CODE_NOTE}");
+    }
 
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -445,15 +503,19 @@ fn plan_all(
     let next = AtomicUsize::new(0);
     let times: Mutex<Vec<f64>> = Mutex::new(Vec::with_capacity(firms.len()));
     #[allow(clippy::type_complexity)]
-    let results: Mutex<Vec<(usize, Result<(Option<Plan>, u64), String>)>> =
-        Mutex::new(Vec::with_capacity(firms.len()));
+    let results: Mutex<
+        Vec<(
+            usize,
+            Result<(Option<Plan>, Option<FeedbackLink>, u64), String>,
+        )>,
+    > = Mutex::new(Vec::with_capacity(firms.len()));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(firm) = firms.get(i) else { break };
                 let t0 = Instant::now();
-                let work = || -> anyhow::Result<(Option<Plan>, u64)> {
+                let work = || -> anyhow::Result<(Option<Plan>, Option<FeedbackLink>, u64)> {
                     let (team, coach) = names(firm, &teams, &users);
                     let (plan, changed) = draft(
                         firm,
@@ -466,9 +528,27 @@ fn plan_all(
                         today,
                         redraft,
                     );
+                    let (url, new_link) = match &public {
+                        None => (None, None),
+                        Some(p) => match open_links.get(&(plan.id, plan.version)) {
+                            Some(l) => (Some(l.url(p)), None),
+                            None => {
+                                let l = FeedbackLink::new(
+                                    &rand::random(),
+                                    plan.firm_id,
+                                    firm.team_id,
+                                    plan.id,
+                                    plan.version,
+                                    plan.confirmed_on.unwrap_or(plan.created_on),
+                                    today,
+                                );
+                                (Some(l.url(p)), Some(l))
+                            }
+                        },
+                    };
                     let path = dir.join(format!("{}.pdf", file_stem(firm)));
-                    let size = write_pdf(&renderer, &plan, &path)?;
-                    Ok((changed.then_some(plan), size as u64))
+                    let size = write_pdf(&renderer, &plan, url.as_deref(), &path)?;
+                    Ok((changed.then_some(plan), new_link, size as u64))
                 };
                 // One bad firm never stops the batch, not even a panic.
                 let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
@@ -504,15 +584,17 @@ fn plan_all(
     results.sort_by_key(|(i, _)| *i);
     let mut failures = vec![];
     let mut to_store = vec![];
+    let mut links = vec![];
     let mut bytes = 0u64;
     let mut sizes = vec![];
     for (i, r) in results {
         let f = &firms[i];
         match r {
-            Ok((plan, size)) => {
+            Ok((plan, link, size)) => {
                 bytes += size;
                 sizes.push(size);
                 to_store.extend(plan);
+                links.extend(link);
             }
             Err(e) => failures.push(Failure {
                 uscc: f.uscc.clone(),
@@ -537,6 +619,9 @@ fn plan_all(
                 }
                 Err(e) => return Err(e),
             }
+        }
+        for l in &links {
+            w.put(l)?;
         }
         Ok(())
     })?;

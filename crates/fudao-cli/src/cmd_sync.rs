@@ -226,6 +226,15 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
     let result = rt.block_on(engine::sync(&client, &store, opts, &mut on_progress));
     if result.is_ok() {
         flush_revokes(&store, &rt)?;
+        // The server's public feedback address (and role/team) may have changed since login.
+        if let Ok(me) = rt.block_on(client.me()) {
+            if me != session.user {
+                store.set_session(&Session {
+                    user: me,
+                    ..session.clone()
+                })?;
+            }
+        }
     }
     bar.finish_and_clear();
     let report = match result {

@@ -102,6 +102,10 @@ pub enum Block {
     Chart(Chart),
     /// Signature lines for the parties that sign the document.
     SignOff { parties: Vec<SignParty> },
+    /// A QR code of `data` drawn as vector squares (about 30 mm), `caption` beside it.
+    QrCode { data: String, caption: String },
+    /// One line of small grey type (e.g. a short link on the cover).
+    FinePrint { text: String },
     /// Start a new page.
     PageBreak,
     /// Vertical blank space in millimetres.
@@ -269,6 +273,8 @@ pub enum DocError {
     BadNumber { block: usize, what: String },
     #[error("block {block}: heading level {level} not in 1..=3 (标题级别应为1至3)")]
     HeadingLevel { block: usize, level: u8 },
+    #[error("block {block}: QR code data must be 1–{MAX_QR_BYTES} bytes, got {len} (二维码内容长度无效)")]
+    QrData { block: usize, len: usize },
 }
 
 impl Document {
@@ -352,6 +358,12 @@ impl Document {
                             });
                         }
                     }
+                }
+                Block::QrCode { data, .. } if data.is_empty() || data.len() > MAX_QR_BYTES => {
+                    return Err(DocError::QrData {
+                        block: b,
+                        len: data.len(),
+                    })
                 }
                 Block::Spacer { mm } if !(mm.is_finite() && *mm >= 0.0) => {
                     return Err(DocError::BadNumber {
@@ -442,11 +454,47 @@ impl Document {
                         f(&|| format!("block {b} sign-off {i} name"), &p.name);
                     }
                 }
+                Block::QrCode { caption, .. } => f(&|| format!("block {b} QR caption"), caption),
+                Block::FinePrint { text } => f(&|| format!("block {b} fine print"), text),
                 Block::PageBreak | Block::Spacer { .. } => {}
             }
         }
     }
+
+    /// Adds the firm's feedback code to a plan document: the short link in fine print right
+    /// after the cover's title block, and a QR code of `url` with a caption right after the
+    /// last sign-off block (at the end when there is none), on the sign-off page.
+    pub fn add_feedback_code(&mut self, url: &str) {
+        let qr = Block::QrCode {
+            data: url.to_string(),
+            caption: format!(
+                "扫码评价：请用手机扫描左侧二维码，对本次金融辅导服务作出评价（无需登录，约1分钟）。\n{url}"
+            ),
+        };
+        match self
+            .blocks
+            .iter()
+            .rposition(|b| matches!(b, Block::SignOff { .. }))
+        {
+            Some(i) => self.blocks.insert(i + 1, qr),
+            None => self.blocks.push(qr),
+        }
+        let fine = Block::FinePrint {
+            text: format!("满意度评价（扫码或访问）：{url}"),
+        };
+        match self
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Title(_)))
+        {
+            Some(i) => self.blocks.insert(i + 1, fine),
+            None => self.blocks.insert(0, fine),
+        }
+    }
 }
+
+/// Largest QR code content, in bytes (a URL; far below what a printed code can hold).
+pub const MAX_QR_BYTES: usize = 500;
 
 #[cfg(test)]
 mod tests {
@@ -577,6 +625,46 @@ mod tests {
             "济南某某科技有限公司".into()
         )));
         assert!(seen.contains(&("footer plan number".into(), "P-1".into())));
+    }
+
+    #[test]
+    fn feedback_code_goes_after_the_title_and_the_last_sign_off() {
+        let url = "https://fk.example.cn/f/abcdefghijklmnopqrstuvwxyz";
+        let mut d = Document::new(meta());
+        d.push(Block::Title(TitleBlock {
+            title: "一企一策".into(),
+            subtitle: None,
+            lines: vec![],
+        }))
+        .push(Block::paragraph("正文"))
+        .push(Block::SignOff {
+            parties: vec![SignParty::new("企业（盖章）", "济南某某科技有限公司")],
+        })
+        .push(Block::paragraph("附件"));
+        d.add_feedback_code(url);
+        assert!(matches!(&d.blocks[1], Block::FinePrint { text } if text.ends_with(url)));
+        assert!(
+            matches!(&d.blocks[4], Block::QrCode { data, caption } if data == url && caption.contains(url))
+        );
+        assert!(matches!(&d.blocks[5], Block::Paragraph { .. }));
+        assert_eq!(d.validate(), Ok(()));
+        let mut seen = Vec::new();
+        d.for_each_text(|loc, _| seen.push(loc()));
+        assert!(seen.contains(&"block 4 QR caption".to_string()));
+        assert!(seen.contains(&"block 1 fine print".to_string()));
+
+        let mut e = Document::new(meta());
+        e.push(Block::QrCode {
+            data: "x".repeat(MAX_QR_BYTES + 1),
+            caption: String::new(),
+        });
+        assert_eq!(
+            e.validate(),
+            Err(DocError::QrData {
+                block: 0,
+                len: MAX_QR_BYTES + 1
+            })
+        );
     }
 
     #[test]

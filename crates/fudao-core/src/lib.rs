@@ -8,6 +8,7 @@ pub mod consistency;
 pub mod doc;
 pub mod error;
 pub mod eval;
+pub mod feedback_link;
 pub mod kpi;
 pub mod matching;
 pub mod model;

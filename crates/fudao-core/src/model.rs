@@ -23,10 +23,11 @@ pub enum EntityKind {
     Product,
     Plan,
     Feedback,
+    FeedbackLink,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 9] = [
         EntityKind::Team,
         EntityKind::User,
         EntityKind::Firm,
@@ -35,6 +36,7 @@ impl EntityKind {
         EntityKind::Product,
         EntityKind::Plan,
         EntityKind::Feedback,
+        EntityKind::FeedbackLink,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +48,7 @@ impl EntityKind {
             EntityKind::Product => "product",
             EntityKind::Plan => "plan",
             EntityKind::Feedback => "feedback",
+            EntityKind::FeedbackLink => "feedback_link",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -61,6 +64,7 @@ impl EntityKind {
             EntityKind::Product => "金融产品",
             EntityKind::Plan => "一企一策方案",
             EntityKind::Feedback => "满意度评价",
+            EntityKind::FeedbackLink => "评价二维码",
         }
     }
 }

@@ -370,6 +370,10 @@ fn first_row_height(wrapped: &[Vec<LineSpan>], header_h: f32, st: &GridStyle) ->
 
 /// Height of a chart.
 const CHART_H: f32 = 220.0;
+/// Side of a QR code with its quiet zone, in points (32 mm).
+const QR_SIZE: f32 = 90.7;
+/// Line height of fine print.
+const FINE_LH: f32 = 12.0;
 
 /// Shares `total` among columns with the given minimum widths (`hard`: a column narrower
 /// breaks words and numbers; `soft`: narrower breaks short phrases and units), natural widths
@@ -543,7 +547,12 @@ impl<'a> Layout<'a> {
             .position(|b| matches!(b, Block::Heading { level: 1, .. }))
             .map_or(rest.len(), |p| p + 1);
         let section = &rest[..end];
-        if !matches!(section.last(), Some(Block::SignOff { .. })) || self.at_top() {
+        let signed = section
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, Block::QrCode { .. }))
+            .is_some_and(|b| matches!(b, Block::SignOff { .. }));
+        if !signed || self.at_top() {
             return;
         }
         // Lay the section out on a scratch page to measure it.
@@ -620,6 +629,8 @@ impl<'a> Layout<'a> {
             Block::Table(t) => self.table(t),
             Block::Chart(c) => self.chart(c),
             Block::SignOff { parties } => self.sign_off(parties),
+            Block::QrCode { data, caption } => self.qr_code(data, caption),
+            Block::FinePrint { text } => self.fine_print(text),
             Block::PageBreak => {
                 if !self.at_top() {
                     self.new_page();
@@ -928,6 +939,8 @@ impl<'a> Layout<'a> {
                     .max(1);
                 10.0 + 20.0 + max_name as f32 * BODY_LH + 62.0
             }),
+            Block::QrCode { .. } => QR_SIZE + 8.0,
+            Block::FinePrint { .. } => FINE_LH,
             Block::Title(_) | Block::PageBreak | Block::Spacer { .. } => 0.0,
         }
     }
@@ -1196,6 +1209,99 @@ impl<'a> Layout<'a> {
             } => charts::bars(&mut pen, title, categories, series, unit, ML, top, CW, h),
         }
         self.y = top + h + 8.0;
+    }
+
+    /// A QR code (vector squares, one rectangle per run of dark modules in a row, with the
+    /// standard 4-module quiet zone) at the left margin and its caption beside it; kept on
+    /// one page.
+    fn qr_code(&mut self, data: &str, caption: &str) {
+        let Ok(code) =
+            qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+        else {
+            return;
+        };
+        let n = code.width();
+        let colors = code.to_colors();
+        let module = QR_SIZE / (n + 8) as f32;
+        let cap_x = ML + QR_SIZE + 12.0;
+        let cap_w = CW - QR_SIZE - 12.0;
+        let (size, lh) = (9.0, 14.0);
+        let parts: Vec<(String, Vec<LineSpan>)> = caption
+            .split('\n')
+            .map(|p| {
+                let lines = self.f.lines(p, size, false, cap_w, cap_w);
+                (p.to_string(), lines)
+            })
+            .collect();
+        let cap_h = parts.iter().map(|(_, l)| l.len()).sum::<usize>() as f32 * lh;
+        let h = QR_SIZE.max(cap_h);
+        self.space(8.0);
+        self.ensure(h);
+        self.mark(Placed::Chart);
+        let top = self.y;
+        let mut pen = self.pen();
+        // White background (the quiet zone stays light on any paper tint).
+        pen.fill_rect(ML, top, QR_SIZE, QR_SIZE, (1.0, 1.0, 1.0));
+        let x0 = ML + 4.0 * module;
+        let y0 = top + 4.0 * module;
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] == qrcode::Color::Dark {
+                    let start = col;
+                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                        col += 1;
+                    }
+                    pen.fill_rect(
+                        x0 + start as f32 * module,
+                        y0 + row as f32 * module,
+                        (col - start) as f32 * module,
+                        module,
+                        (0.0, 0.0, 0.0),
+                    );
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        let mut y = top + (h - cap_h) / 2.0;
+        for (i, (p, lines)) in parts.iter().enumerate() {
+            for l in lines {
+                let by = baseline(y, lh, size);
+                pen.text(
+                    &p[l.start..l.end],
+                    cap_x,
+                    by,
+                    size,
+                    false,
+                    if i == 0 { INK } else { GREY },
+                    0.0,
+                );
+                y += lh;
+            }
+        }
+        self.y = top + h + 6.0;
+    }
+
+    /// One or more lines of small grey type, centred.
+    fn fine_print(&mut self, text: &str) {
+        let size = 8.0;
+        self.y += 4.0;
+        for l in self.f.lines(text, size, false, CW, CW) {
+            self.ensure(FINE_LH);
+            let by = baseline(self.y, FINE_LH, size);
+            self.pen().text_aligned(
+                &text[l.start..l.end],
+                ML,
+                CW,
+                by,
+                size,
+                false,
+                GREY,
+                Align::Center,
+            );
+            self.y += FINE_LH;
+        }
     }
 
     fn sign_off(&mut self, parties: &[SignParty]) {

@@ -52,6 +52,14 @@ pub struct ServerConfig {
     /// Fault injection for tests: exit the process right after the N-th push transaction
     /// committed, before answering (`FUDAO_FAILPOINT=exit_after_push_commit:N`).
     pub exit_after_push_commits: Option<u64>,
+    /// The public address of firm-facing pages (`--public-url`), published to clients at
+    /// login and by `/v1/me`; validated by [`crate::feedback_page::parse_public_url`].
+    pub public_url: Option<String>,
+    /// Feedback page requests per address within `feedback_window`.
+    pub feedback_per_address: u32,
+    /// Feedback submissions per token within `feedback_window`.
+    pub feedback_per_token: u32,
+    pub feedback_window: Duration,
 }
 
 impl Default for ServerConfig {
@@ -70,6 +78,10 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             max_connections: 2048,
             exit_after_push_commits: None,
+            public_url: None,
+            feedback_per_address: 30,
+            feedback_per_token: 10,
+            feedback_window: Duration::from_secs(600),
         }
     }
 }
@@ -426,7 +438,10 @@ async fn login(
     Ok(Json(LoginResponse {
         token,
         expires_at: expires,
-        user: actor.me(&rec.user.name),
+        user: Me {
+            public_url: st.cfg.public_url.clone(),
+            ..actor.me(&rec.user.name)
+        },
     }))
 }
 
@@ -448,8 +463,11 @@ async fn logout(State(st): State<AppState>, a: Auth) -> Result<Json<serde_json::
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
-async fn me(a: Auth) -> Json<Me> {
-    Json(a.actor.me(&a.name))
+async fn me(State(st): State<AppState>, a: Auth) -> Json<Me> {
+    Json(Me {
+        public_url: st.cfg.public_url.clone(),
+        ..a.actor.me(&a.name)
+    })
 }
 
 async fn push(
@@ -586,6 +604,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/openapi.json", get(openapi))
         .merge(v1)
+        .merge(crate::feedback_page::routes())
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(max))
         .layer(TimeoutLayer::with_status_code(

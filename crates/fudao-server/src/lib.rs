@@ -4,6 +4,7 @@
 //! See `docs/sync.md`.
 
 pub mod auth;
+pub mod feedback_page;
 pub mod http;
 pub mod logic;
 pub mod pgtls;

@@ -50,6 +50,7 @@ impl Actor {
             name: name.to_string(),
             role: self.role,
             team_id: self.team_id,
+            public_url: None,
         }
     }
 }
@@ -321,6 +322,9 @@ pub fn check_row(
         EntityKind::Visit => typed_check::<Visit>(row_id, data),
         EntityKind::Feedback => typed_check::<Feedback>(row_id, data),
         EntityKind::Plan => typed_check::<Plan>(row_id, data),
+        EntityKind::FeedbackLink => {
+            typed_check::<fudao_core::feedback_link::FeedbackLink>(row_id, data)
+        }
         EntityKind::Team => typed_check::<Team>(row_id, data),
         EntityKind::User => typed_check::<User>(row_id, data),
         EntityKind::Product => typed_check::<Product>(row_id, data),
@@ -433,6 +437,32 @@ fn apply(
                     "coaches cannot delete firms; ask the team lead",
                 ));
             }
+        }
+    }
+    if m.kind == EntityKind::FeedbackLink && m.op == Op::Put {
+        // A feedback link names a firm of the row's own team: the page shows the firm's name
+        // to whoever holds the token, so a link may not point into another team.
+        let firm_id = m
+            .fields
+            .get("firm_id")
+            .or_else(|| current.as_ref().and_then(|c| c.data.get("firm_id")))
+            .and_then(Value::as_str)
+            .and_then(|s| Uuid::parse_str(s).ok());
+        let firm_ok = match firm_id {
+            Some(f) => tx
+                .get_row(EntityKind::Firm, f)?
+                .is_some_and(|r| !r.deleted && r.team_id == Some(team)),
+            None => false,
+        };
+        if !firm_ok {
+            return Ok(row_refused(
+                codes::FORBIDDEN,
+                m.kind,
+                m.row_id,
+                "firm_id",
+                "企业不存在或不属于本辅导队",
+                "no such firm in the row's team",
+            ));
         }
     }
     let current_version = current.as_ref().map_or(0, |c| c.version);

@@ -56,6 +56,11 @@ enum Cmd {
         /// text: only behind a TLS-terminating proxy on a trusted network).
         #[arg(long)]
         insecure_http: bool,
+        /// Public address of the firm-facing feedback page printed on plans as a QR code
+        /// (e.g. https://fudao.example.cn); published to clients at login and by /v1/me.
+        /// Without it plans carry no code.
+        #[arg(long, value_parser = parse_public_url)]
+        public_url: Option<String>,
     },
     /// Copy the SQLite database to FILE while the server may run (online backup API).
     /// PostgreSQL: use pg_dump (docs/sync.md).
@@ -131,6 +136,10 @@ enum UserCmd {
 enum CatalogCmd {
     /// Publish a JSON array of products; products missing from the file are withdrawn.
     Publish { file: PathBuf },
+}
+
+fn parse_public_url(s: &str) -> std::result::Result<String, String> {
+    fudao_server::feedback_page::parse_public_url(s)
 }
 
 fn parse_role(s: &str) -> std::result::Result<Role, String> {
@@ -248,6 +257,7 @@ async fn main() -> Result<()> {
             header_timeout,
             request_timeout,
             insecure_http,
+            public_url,
         } => {
             let request_timeout = std::time::Duration::from_secs(request_timeout);
             let cfg = ServerConfig {
@@ -259,6 +269,7 @@ async fn main() -> Result<()> {
                 request_timeout,
                 idle_timeout: (request_timeout + std::time::Duration::from_secs(30))
                     .max(std::time::Duration::from_secs(60)),
+                public_url,
                 ..ServerConfig::default()
             };
             let listener = std::net::TcpListener::bind(&listen)

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 /// Numbered schema migrations (see [`crate::sqlite::MIGRATIONS`]): entry `i` brings the
 /// database to version `i + 1`; applied in one transaction under an advisory lock.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = r#"
 CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq BIGINT NOT NULL DEFAULT 0);
@@ -83,6 +83,11 @@ CREATE TABLE security_log (
     id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     target TEXT NOT NULL, detail TEXT NOT NULL
 );
+"#;
+
+/// Version 3: rows found by the firm they belong to (see [`crate::sqlite::MIGRATIONS`]).
+const V3: &str = r#"
+CREATE INDEX rows_firm ON rows(kind, ((data::jsonb) ->> 'firm_id'));
 "#;
 
 pub struct PgBackend {
@@ -465,6 +470,18 @@ impl Tx for PgTx<'_> {
         self.all(
             &format!("SELECT {ROW_COLS} FROM rows WHERE kind = $1 ORDER BY row_id"),
             &[&kind.as_str()],
+        )?
+        .iter()
+        .map(|r| raw(r).parse())
+        .collect()
+    }
+
+    fn rows_of_firm(&mut self, kind: EntityKind, firm_id: Uuid) -> Result<Vec<RowState>> {
+        self.all(
+            &format!(
+                "SELECT {ROW_COLS} FROM rows WHERE kind = $1 AND ((data::jsonb) ->> 'firm_id') = $2 ORDER BY row_id"
+            ),
+            &[&kind.as_str(), &firm_id.to_string()],
         )?
         .iter()
         .map(|r| raw(r).parse())

@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// Numbered schema migrations: entry `i` brings the database to version `i + 1`. Never edit a
 /// shipped migration; add one. Version 1 is the schema of the first release (written with
 /// `IF NOT EXISTS`, so a database made before versions were recorded adopts it unchanged).
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = r#"
 CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0);
@@ -78,6 +78,12 @@ CREATE TABLE security_log (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     target TEXT NOT NULL, detail TEXT NOT NULL
 );
+"#;
+
+/// Version 3: rows found by the firm they belong to (the feedback page closes a link at the
+/// coach's next visit of the firm).
+const V3: &str = r#"
+CREATE INDEX rows_firm ON rows(kind, json_extract(data, '$.firm_id'));
 "#;
 
 /// Applies the migrations after the database's recorded version, up to `upto` (all when
@@ -507,6 +513,16 @@ impl Tx for SqliteTx<'_> {
         ))?;
         let raw = st
             .query_map(params![kind.as_str()], row_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        raw.into_iter().map(RawRow::parse).collect()
+    }
+
+    fn rows_of_firm(&mut self, kind: EntityKind, firm_id: Uuid) -> Result<Vec<RowState>> {
+        let mut st = self.c.prepare_cached(&format!(
+            "SELECT {ROW_COLS} FROM rows WHERE kind = ?1 AND json_extract(data, '$.firm_id') = ?2 ORDER BY row_id"
+        ))?;
+        let raw = st
+            .query_map(params![kind.as_str(), firm_id.to_string()], row_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         raw.into_iter().map(RawRow::parse).collect()
     }

@@ -238,6 +238,9 @@ pub trait Tx {
     /// rows come as served, their data unparsed and without their field stamps.
     fn rows_after(&mut self, scope: &str, after: i64, limit: i64) -> Result<Vec<PulledChange>>;
     fn rows_of_kind(&mut self, kind: EntityKind) -> Result<Vec<RowState>>;
+    /// The rows of `kind` whose data names `firm_id` (live and deleted), by row id. Indexed
+    /// from schema version 3.
+    fn rows_of_firm(&mut self, kind: EntityKind, firm_id: Uuid) -> Result<Vec<RowState>>;
 
     fn insert_audit(&mut self, e: &AuditEntry) -> Result<()>;
     /// The value `field` had at `version`: the `old` value of its first audited change after

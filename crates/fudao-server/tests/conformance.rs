@@ -1452,6 +1452,7 @@ fn openapi_lists_every_route() {
     for (method, path) in fudao_server::http::V1_ROUTES
         .iter()
         .chain([("get", "/healthz"), ("get", "/openapi.json")].iter())
+        .chain(fudao_server::feedback_page::PAGE_ROUTES)
     {
         assert!(
             doc["paths"][path][method].is_object(),
@@ -1460,7 +1461,8 @@ fn openapi_lists_every_route() {
     }
     assert_eq!(
         doc["paths"].as_object().unwrap().len(),
-        fudao_server::http::V1_ROUTES.len() + 2
+        // The feedback page's GET and POST share one path.
+        fudao_server::http::V1_ROUTES.len() + 3
     );
 }
 

@@ -1,6 +1,7 @@
 //! Recording a firm's satisfaction feedback (满意度评价) on this device.
 
 use crate::{Result, Store, StoreError};
+use fudao_core::feedback_link::FeedbackLink;
 use fudao_core::model::{EntityKind, Feedback, Firm, User, Visit};
 use uuid::Uuid;
 
@@ -43,6 +44,46 @@ impl Store {
                 feedback: fb,
                 follow_up,
             })
+        })
+    }
+
+    /// The feedback link printed on version `plan_version` of plan `plan_id` of `firm_id`
+    /// (dated `plan_date`), on `today`: the one stored before (a reprint carries the same
+    /// code) while it is open, else a new one made from
+    /// `random` (16 bytes from a cryptographic generator) and stored as a local edit of the
+    /// firm's team, so it reaches the server at the next sync.
+    pub fn feedback_link_for_plan(
+        &mut self,
+        firm_id: Uuid,
+        plan_id: Uuid,
+        plan_version: u32,
+        plan_date: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+        random: &[u8; fudao_core::feedback_link::TOKEN_BYTES],
+    ) -> Result<FeedbackLink> {
+        let existing: Vec<FeedbackLink> = self.children_of_firm(firm_id)?;
+        if let Some(l) = existing
+            .into_iter()
+            .find(|l| l.plan_id == plan_id && l.plan_version == plan_version && l.is_open_on(today))
+        {
+            return Ok(l);
+        }
+        self.write(crate::Source::Local, |w| {
+            let firm: Firm = w.get(firm_id)?.ok_or_else(|| StoreError::NotFound {
+                kind: EntityKind::Firm,
+                key: firm_id.to_string(),
+            })?;
+            let link = FeedbackLink::new(
+                random,
+                firm_id,
+                firm.team_id,
+                plan_id,
+                plan_version,
+                plan_date,
+                today,
+            );
+            w.put(&link)?;
+            Ok(link)
         })
     }
 
@@ -161,6 +202,48 @@ mod tests {
         assert_eq!(ids, [b.feedback.id, a.feedback.id]);
         assert_eq!(s.feedback_list(Some(Uuid::now_v7())).unwrap(), vec![]);
         assert_eq!(s.feedback_list(None).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_plan_version_keeps_one_feedback_link_queued_for_sync() {
+        let (mut s, f, _) = setup();
+        let outbox = s.outbox_len().unwrap();
+        let plan = Uuid::now_v7();
+        let a = s
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2026, 5, 4), &[1; 16])
+            .unwrap();
+        assert_eq!(a.team_id, f.team_id);
+        assert_eq!(a.firm_id, f.id);
+        assert_eq!(s.outbox_len().unwrap(), outbox + 1);
+        // A reprint of the same version carries the same token; another version a new one.
+        let again = s
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2026, 5, 9), &[2; 16])
+            .unwrap();
+        assert_eq!(again, a);
+        // Once expired, a reprint gets a new link.
+        let later = s
+            .feedback_link_for_plan(f.id, plan, 1, d(2026, 5, 4), d(2027, 5, 4), &[4; 16])
+            .unwrap();
+        assert_ne!(later.token, a.token);
+        assert_eq!(later.expires, d(2027, 10, 31));
+        let v2 = s
+            .feedback_link_for_plan(f.id, plan, 2, d(2026, 5, 9), d(2026, 5, 9), &[2; 16])
+            .unwrap();
+        assert_ne!(v2.token, a.token);
+        assert_eq!(s.outbox_len().unwrap(), outbox + 3);
+        let stored: FeedbackLink = s.get(a.id).unwrap().unwrap();
+        assert_eq!(stored, a);
+        let e = s
+            .feedback_link_for_plan(
+                Uuid::now_v7(),
+                plan,
+                1,
+                d(2026, 5, 4),
+                d(2026, 5, 4),
+                &[3; 16],
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "not_found");
     }
 
     #[test]

@@ -150,4 +150,5 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
 "#,
     include_str!("migrations/0003_search_end_marks.sql"),
     include_str!("migrations/0004_search_covering_index.sql"),
+    include_str!("migrations/0005_feedback_link.sql"),
 ];

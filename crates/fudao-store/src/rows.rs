@@ -157,7 +157,9 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
         EntityKind::User => vec![("username", s("username")), ("name", s("name"))],
         EntityKind::Need => vec![("firm_id", s("firm_id")), ("status", s("status"))],
         EntityKind::Visit => vec![("firm_id", s("firm_id")), ("date", s("date"))],
-        EntityKind::Plan | EntityKind::Feedback => vec![("firm_id", s("firm_id"))],
+        EntityKind::Plan | EntityKind::Feedback | EntityKind::FeedbackLink => {
+            vec![("firm_id", s("firm_id"))]
+        }
     }
 }
 

@@ -314,6 +314,7 @@ fn check_doc(kind: EntityKind, doc: &Map<String, Value>) -> Result<()> {
         EntityKind::Need => typed::<Need>(doc),
         EntityKind::Visit => typed::<Visit>(doc),
         EntityKind::Feedback => typed::<Feedback>(doc),
+        EntityKind::FeedbackLink => typed::<fudao_core::feedback_link::FeedbackLink>(doc),
         _ => Ok(()),
     }
 }

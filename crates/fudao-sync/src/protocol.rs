@@ -396,6 +396,11 @@ pub struct Me {
     pub role: Role,
     #[serde(default)]
     pub team_id: Option<Uuid>,
+    /// The server's public address for firm-facing pages (the feedback page of printed
+    /// plans), when the server publishes one (`fudao-server serve --public-url`); the sync
+    /// address may be internal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
