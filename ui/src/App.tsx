@@ -14,7 +14,6 @@ import { useDebounced } from "./hooks";
 import Home from "./pages/Home";
 import Firms from "./pages/Firms";
 import { OnlineTag } from "./pages/Sync";
-import { UnlockGate } from "./pages/Unlock";
 
 // Screens other than home and the firm list load on first use: a smaller first bundle starts
 // faster (ECharts and the firm forms are not needed for the first screen).
@@ -89,7 +88,6 @@ export default function App() {
   return (
     <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#1677ff" } }}>
       <AntApp>
-        <UnlockGate>
         <Layout style={{ minHeight: "100vh" }}>
           <Sider width={188} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
             <div style={{ padding: "18px 16px", fontWeight: 600, fontSize: 16 }} data-testid="app-title">
@@ -133,7 +131,6 @@ export default function App() {
             </Content>
           </Layout>
         </Layout>
-        </UnlockGate>
       </AntApp>
     </ConfigProvider>
   );
