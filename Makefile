@@ -4,6 +4,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
+# Headless runs have no OS keystore: tests, scripts and the demo get the database key from
+# FUDAO_DB_KEY — the well-known test key (fudao_store::keys::TEST_KEY_HEX), never used for real
+# data. An explicit FUDAO_DB_KEY in the environment wins.
+TEST_DB_KEY := f0da0000000000000000000000000000000000000000000000000000000000d0
+demo test-rust test-app test-e2e bench: export FUDAO_DB_KEY ?= $(TEST_DB_KEY)
+
 .PHONY: test-app setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench
 
 setup:

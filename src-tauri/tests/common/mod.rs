@@ -277,6 +277,12 @@ pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
                 &native.to_string(),
             ])
             .env("FUDAO_DB", db)
+            // The databases are encrypted: headless, the app gets the key from FUDAO_DB_KEY.
+            .env(
+                "FUDAO_DB_KEY",
+                std::env::var("FUDAO_DB_KEY")
+                    .unwrap_or_else(|_| fudao_store::keys::TEST_KEY_HEX.into()),
+            )
             .env("FUDAO_E2E_SAVE_DIR", saved_dir(tmp))
             .env("FUDAO_E2E_OPEN_FILE", open_file(tmp))
             .env("XDG_DATA_HOME", tmp.join("data"))
