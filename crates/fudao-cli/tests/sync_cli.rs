@@ -279,7 +279,8 @@ impl World {
     /// One number from the server's database (`SELECT count(*) …`).
     fn server_count(&self, sql: &str) -> i64 {
         if let Some(path) = self.server_db.strip_prefix("sqlite:") {
-            let c = fudao_store::open_connection(path, &fudao_store::DbKey::test_key()).unwrap();
+            // The server's own database: plain SQLite (the server sets no key).
+            let c = rusqlite::Connection::open(path).unwrap();
             c.query_row(sql, [], |r| r.get(0)).unwrap()
         } else {
             pg::PgCluster::shared()
