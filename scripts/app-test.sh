@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The desktop app's Rust tests (bindings up to date, IPC mirrors, list paging, the evaluation,
-# product, KPI and import views) and the UI's Vitest suite.
+# product, KPI and import views; the e2e harness's WebDriver watchdog) and the UI's Vitest suite.
 #   scripts/app-test.sh          Rust lib tests + Vitest
 #   scripts/app-test.sh --rust   Rust lib tests only
 # The app crate embeds ui/dist at compile time, so the UI is built first if it is missing.
@@ -18,7 +18,8 @@ fi
 if [ ! -f "$ROOT/ui/dist/index.html" ]; then
   (cd "$ROOT/ui" && npm run build)
 fi
-cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol --lib
+cargo test --manifest-path "$ROOT/src-tauri/Cargo.toml" -p fudao-app --features custom-protocol --lib \
+  --test watchdog
 if [ "${1:-}" != "--rust" ]; then
   (cd "$ROOT/ui" && npm test)
 fi

@@ -6,7 +6,7 @@ pkgs=(
   build-essential pkg-config file libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth imagemagick webkit2gtk-driver poppler-utils fonts-noto-cjk
-  postgresql faketime
+  postgresql faketime time
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,4 +1,4 @@
-import json, uuid
+import json, os, uuid
 NS = uuid.UUID("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f")
 W = 10000
 QLKC="齐鲁科创银行济南分行"; QCNS="泉城农村商业银行科技支行"; HHKJ="黄河科技银行济南分行"; TSSY="泰山商业银行济南高新支行"
@@ -21,9 +21,26 @@ def ip_bp(b,s): return {"type":"interest_bp","bp":b,"source":s}
 def rc(p,s): return {"type":"risk_compensation","percent":p,"source":s}
 def gf(b,s): return {"type":"guarantee_fee_bp","bp":b,"source":s}
 def pp(p,s): return {"type":"premium_percent","percent":p,"source":s}
+# Where a Jinan firm applies, and whom it calls (fictional addresses and numbers).
+BRANCH={
+    QLKC:("齐鲁科创银行济南高新支行（高新区舜华路）","科技金融部客户经理 0531-8000 1001"),
+    QCNS:("泉城农村商业银行科技支行营业部（历城区工业北路）","公司业务部客户经理 0531-8000 2002"),
+    HHKJ:("黄河科技银行济南分行营业部（槐荫区经十路）","普惠金融部客户经理 0531-8000 3003"),
+    TSSY:("泰山商业银行济南高新支行营业部（高新区新泺大街）","小微企业部客户经理 0531-8000 4004"),
+    QCDB:("泉城融资担保有限公司业务二部（市中区二环南路）","项目经理 0531-8000 5005"),
+    KCDB:("济南科创融资担保有限公司知识产权业务部（历下区龙奥北路）","项目经理 0531-8000 6006"),
+    JNKB:("济南科技保险股份有限公司科技保险事业部（历下区经十路）","客户经理 0531-8000 7007"),
+    QLCX:("齐鲁创新财产保险济南中心支公司（市中区）","企业险部 0531-8000 8008"),
+    QCTS:("泉城天使投资管理有限公司（基金管理人，历下区）","投资经理 0531-8000 9009"),
+    BTQ:("趵突泉创业投资有限公司投资部（历下区）","投资经理 0531-8001 0010"),
+    SDCX:("山东创新发展证券济南分公司债券业务部（历下区）","债券业务部 0531-8001 1011"),
+}
+def bills(n): return {"rule":"bills_held","amount":n*W}
+def uses(*u): return {"rule":"purpose_in","uses":list(u)}
 P=[]
 def add(code,inst,ik,name,kind,amin,amax,rmin,rmax,tmin,tmax,coll,days,rules,subs,desc):
-    d={"id":str(uuid.uuid5(NS,code)),"code":code,"institution":inst,"institution_kind":ik,"name":name,"kind":kind,
+    d={"id":str(uuid.uuid5(NS,code)),"code":code,"institution":inst,"institution_kind":ik,
+       "branch":BRANCH[inst][0],"contact":BRANCH[inst][1],"name":name,"kind":kind,
        "amount_min":amin*W,"amount_max":amax*W}
     if rmin is not None: d["rate_min_bp"]=rmin; d["rate_max_bp"]=rmax
     d.update({"term_min_months":tmin,"term_max_months":tmax,"collateral":coll,"approval_days":days,"rules":rules,"subsidies":subs,"description":desc})
@@ -45,13 +62,13 @@ add("HHKJ-GQZY-01",HHKJ,"bank","股权融通贷","equity_pledge_loan",200,5000,4
     [yrs(2),rev(2000),clean],[],
     "以实际控制人或股东持有的企业股权质押，适合已完成股权融资、估值较清晰的成长期企业。")
 add("QLKC-YSZK-01",QLKC,"bank","链e融（应收账款质押）","receivables_loan",50,2000,350,450,3,12,["receivables"],7,
-    [{"rule":"min_receivables","amount":100*W},yrs(1),clean],[],
+    [{"rule":"min_receivables","amount":100*W},yrs(1),clean,uses("working_capital")],[],
     "以对核心企业、国有企业等优质买方的应收账款质押，经中征应收账款融资服务平台确权，额度最高为应收账款的80%。")
 add("TSSY-YSZK-02",TSSY,"bank","供应链订单贷","receivables_loan",30,1000,380,480,3,12,["receivables"],5,
-    [{"rule":"min_receivables","amount":50*W},clean],[ip_bp(50,"济南市供应链金融贴息")],
+    [{"rule":"min_receivables","amount":50*W},clean,uses("working_capital")],[ip_bp(50,"济南市供应链金融贴息")],
     "基于核心企业订单和应收账款的供应链融资，随单提款、回款自动还款。")
 add("QCNS-PJ-01",QCNS,"bank","票e贷（商业汇票质押）","bill_pledge",10,1000,180,260,1,12,["bills"],2,
-    [yrs(1),clean],[],
+    [bills(10),yrs(1),clean,uses("working_capital")],[],
     "以企业持有的银行承兑汇票或优质商业承兑汇票质押，支持小额票据池化，当日审批。")
 add("QLKC-ZJTX-01",QLKC,"bank","专精特新贷","srdi_loan",100,3000,320,400,12,36,[],10,
     [q("srdi_provincial","srdi_little_giant"),clean],[ip_bp(100,"济南市专精特新企业贷款贴息")],
@@ -69,10 +86,10 @@ add("QCNS-RC-02",QCNS,"bank","人才创业贷","talent_loan",10,300,360,450,12,3
     [{"rule":"min_high_talents","count":1},maxyrs(5),{"rule":"stage_in","stages":["seed","startup"]}],[ip_pct(50,"济南市人才贷款贴息")],
     "面向成立5年以内、由高层次人才创办的初创企业，首笔贷款利率优惠。")
 add("TSSY-JG-01",TSSY,"bank","智造技改贷","tech_upgrade_loan",300,5000,360,460,12,60,["equipment"],20,
-    [{"rule":"industry_in","sections":["C"]},yrs(3),rev(3000),clean],[ip_bp(100,"济南市工业技术改造贷款贴息")],
+    [{"rule":"industry_in","sections":["C"]},yrs(3),rev(3000),clean,uses("equipment","plant","tech_upgrade")],[ip_bp(100,"济南市工业技术改造贷款贴息")],
     "支持制造业企业设备更新、智能化和绿色化改造，可用新购设备抵押，按技改项目投资进度放款。")
 add("QCNS-ZC-01",QCNS,"bank","政采e贷","procurement_loan",10,1000,390,480,1,12,["procurement_contract"],3,
-    [{"rule":"gov_procurement"},clean],[],
+    [{"rule":"gov_procurement"},clean,uses("working_capital")],[],
     "凭中标的政府采购合同线上申请，无需抵押，采购资金回款后自动还款。")
 add("QLKC-XY-01",QLKC,"bank","科创信用贷","credit_loan",10,500,380,480,12,36,[],7,
     [q("tech_sme","high_tech"),yrs(2),rev(500),clean],[rc(30,"济南市科技型中小企业信贷风险补偿资金")],
@@ -117,8 +134,8 @@ add("QLKC-KCPJ-01",QLKC,"bank","科创票据（主承销）","tech_bond",5000,50
     [q("high_tech"),yrs(3),rev(20000),clean,{"rule":"risk_grade_at_least","grade":"A"}],[ip_pct(20,"济南市直接债务融资奖补")],
     "在银行间市场发行科技创新票据，银行担任主承销商，适合规模较大、信用良好的科技企业。")
 add("SDCX-SCZ-01",SDCX,"other","双创公司债","tech_bond",3000,30000,300,450,36,60,[],90,
-    [yrs(3),{"rule":"listing_intent"},q("high_tech","srdi_little_giant","gazelle"),{"rule":"risk_grade_at_least","grade":"B"}],[ip_pct(20,"济南市直接债务融资奖补")],
+    [yrs(3),rev(10000),{"rule":"listing_intent"},q("high_tech","srdi_little_giant","gazelle"),{"rule":"risk_grade_at_least","grade":"B"}],[ip_pct(20,"济南市直接债务融资奖补")],
     "在交易所发行创新创业公司债，适合列入上市后备库、有资本市场规划的科技企业。")
 cat={"version":1,"published":"2026-11-01","products":P}
-json.dump(cat,open("/work/main/assets/catalog/products.json","w"),ensure_ascii=False,indent=2)
+json.dump(cat,open(os.path.join(os.path.dirname(os.path.abspath(__file__)),"products.json"),"w"),ensure_ascii=False,indent=2)
 print(len(P))

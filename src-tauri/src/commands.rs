@@ -184,6 +184,19 @@ pub fn check_firm(firm: dto::Firm) -> AppResult<Vec<dto::FieldError>> {
         .unwrap_or_default())
 }
 
+/// Cross-field consistency warnings of a firm as edited (financial years or qualifications
+/// before founding, niche years over the firm's age, stage vs revenue, a 高企 certificate holder
+/// failing the conditions): shown on the 概况 form; they never block saving.
+#[tauri::command]
+#[specta::specta]
+pub fn firm_warnings(firm: dto::Firm) -> AppResult<Vec<dto::FieldError>> {
+    let f: core::Firm = merge_into(&core::Firm::new(firm.id, "", ""), &firm)?;
+    Ok(fudao_core::consistency::check_firm(&f, today())
+        .into_iter()
+        .map(dto::FieldError::from)
+        .collect())
+}
+
 /// Creates or updates a firm. Invalid fields come back as a `validation` error whose
 /// `details` name each field.
 #[tauri::command]

@@ -185,6 +185,8 @@ mirror_struct!(
     YearFinancials = fudao_core::model::YearFinancials {
         year: i32,
         revenue: Option<Yuan>,
+        main_business_revenue: Option<Yuan>,
+        total_income: Option<Yuan>,
         rd_expense: Option<Yuan>,
         rd_expense_domestic: Option<Yuan>,
         total_cost: Option<Yuan>,
@@ -193,6 +195,7 @@ mirror_struct!(
         net_profit: Option<Yuan>,
         operating_cash_flow: Option<Yuan>,
         high_tech_revenue: Option<Yuan>,
+        bills_receivable: Option<Yuan>,
     }
 );
 

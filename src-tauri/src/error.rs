@@ -91,6 +91,11 @@ impl From<StoreError> for AppError {
                 format!("数据库版本（{found}）比本程序支持的版本（{supported}）新，请升级软件"),
                 format!("the database (schema {found}) is newer than this program supports ({supported}); upgrade Fudao"),
             ),
+            StoreError::DemoDatabase => Self::new(
+                "demo_database",
+                "这是演示数据库（虚构企业），不能登录或同步，以免演示数据进入真实服务器；请在设置中新建或打开一个工作数据库",
+                "this is a demo database of invented firms: it cannot log in or sync, so demo data never reaches a real server — create or open a working database in Settings",
+            ),
             StoreError::Io { path, source } => Self::new(
                 "io",
                 format!("无法访问 {}（{source}），请检查文件夹权限和磁盘空间", path.display()),

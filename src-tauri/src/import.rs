@@ -195,7 +195,18 @@ pub fn run_mapped(
             })
             .collect(),
         unknown_columns: sheet.unknown_columns.clone(),
-        notes: sheet.notes.iter().cloned().map(Msg::from).collect(),
+        // Values read leniently (`约500人`) first, each naming its row and column; then the
+        // imported rows whose record contradicts itself (fudao_core::consistency), by row.
+        notes: sheet
+            .warnings
+            .iter()
+            .map(|w| Msg::from(w.message.clone()))
+            .chain(sheet.notes.iter().cloned().map(Msg::from))
+            .chain(report.warnings.iter().map(|w| Msg {
+                zh: format!("第{}行「{}」：{}", w.row, w.column, w.message.zh),
+                en: format!("row {}, column '{}': {}", w.row, w.column, w.message.en),
+            }))
+            .collect(),
         total_rows: sheet.total_rows as u32,
         preview: sheet
             .rows

@@ -29,6 +29,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::get_firm,
             commands::new_firm,
             commands::check_firm,
+            commands::firm_warnings,
             commands::save_firm,
             commands::needs_of_firm,
             commands::visits_of_firm,

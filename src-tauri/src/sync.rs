@@ -11,7 +11,9 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use fudao_store::sync::{keys, Keep, Session};
 use fudao_store::Store;
-use fudao_sync::client::{Client, ClientError, Retry};
+use fudao_sync::client::{
+    revoke_tokens, Client, ClientError, PendingRevoke, Retry, PENDING_REVOKE_KEY,
+};
 use fudao_sync::engine::{self, Progress, SyncError, SyncOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -34,6 +36,8 @@ pub struct SyncStatus {
     /// Local changes not yet sent.
     pub outbox: u32,
     pub open_conflicts: u32,
+    /// A demo database (`fudao demo`): local only, login and sync are refused.
+    pub demo: bool,
 }
 
 pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
@@ -47,6 +51,7 @@ pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
         last_sync: s.meta_get(keys::LAST_SYNC)?,
         outbox: s.outbox_len()? as u32,
         open_conflicts: s.conflicts(true)?.len() as u32,
+        demo: s.is_demo()?,
     })
 }
 
@@ -106,6 +111,7 @@ pub async fn sync_login(
 ) -> AppResult<SyncStatus> {
     state
         .with_store(move |s| {
+            s.refuse_if_demo()?;
             let client = Client::new(&server).map_err(client_error)?;
             let r = runtime()?
                 .block_on(client.login(username.trim(), &password, s.device_id()))
@@ -115,6 +121,7 @@ pub async fn sync_login(
                 token: r.token,
                 user: r.user,
             })?;
+            flush_revokes(s)?;
             status_of(s)
         })
         .await
@@ -125,10 +132,57 @@ pub async fn sync_login(
 pub async fn sync_logout(state: State<'_, AppState>) -> AppResult<SyncStatus> {
     state
         .with_store(|s| {
-            s.clear_session()?;
+            // Forget the session locally first (even offline), then revoke it on the server;
+            // a token whose server cannot be reached is revoked at the next contact.
+            if let Some(session) = s.session()? {
+                let mut pending = pending_revokes(s)?;
+                pending.push(PendingRevoke {
+                    server: session.server,
+                    token: session.token,
+                });
+                s.meta_set(PENDING_REVOKE_KEY, &json_text(&pending)?)?;
+                s.clear_session()?;
+                flush_revokes(s)?;
+            }
             status_of(s)
         })
         .await
+}
+
+fn json_text<T: Serialize>(v: &T) -> AppResult<String> {
+    serde_json::to_string(v).map_err(AppError::internal)
+}
+
+fn pending_revokes(s: &Store) -> AppResult<Vec<PendingRevoke>> {
+    Ok(s.meta_get(PENDING_REVOKE_KEY)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+/// Revokes the tokens of earlier offline logouts (one quick try each, at most 3 s in all);
+/// keeps those whose server cannot be reached.
+fn flush_revokes(s: &Store) -> AppResult<()> {
+    let pending = pending_revokes(s)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let quick = Retry {
+        attempts: 1,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(50),
+    };
+    let all = pending.clone();
+    let left = runtime()?
+        .block_on(async {
+            tokio::time::timeout(Duration::from_secs(3), revoke_tokens(pending, quick)).await
+        })
+        .unwrap_or(all);
+    if left.is_empty() {
+        s.meta_delete(PENDING_REVOKE_KEY)?;
+    } else {
+        s.meta_set(PENDING_REVOKE_KEY, &json_text(&left)?)?;
+    }
+    Ok(())
 }
 
 /// Whether the server answers (one quick try); `false` when offline or not logged in.
@@ -185,6 +239,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
     let path = state.db_path.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let mut store = Store::open(&path)?;
+        store.refuse_if_demo()?;
         let Some(session) = store.session()? else {
             return Err(AppError::new(
                 "not_logged_in",

@@ -27,6 +27,8 @@ use uuid::Uuid;
 const PASSWORD: &str = "辅导队-Passw0rd";
 const TEAM: &str = "历下区辅导队";
 const FIRM: &str = "济南星火量子科技有限公司";
+/// How long a sync in the app may take against the debug-build server on a busy machine.
+const SYNC_WAIT: Duration = Duration::from_secs(60);
 
 /// A coach's device: a local database logged in to the server.
 struct Coach {
@@ -87,7 +89,7 @@ async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 async fn sync_in_app(ui: &Ui) {
     ui.click("nav-sync").await;
     ui.click("sync-now").await;
-    ui.wait_text("同步完成").await;
+    ui.wait_text_within("同步完成", SYNC_WAIT).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -134,7 +136,7 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
     ui.click("sync-login").await;
     ui.wait_text_of("sync-user", "赵队长").await;
     ui.click("sync-now").await;
-    ui.wait_text("同步完成").await;
+    ui.wait_text_within("同步完成", SYNC_WAIT).await;
     ui.wait_text_of("outbox", "0").await;
     ui.shot("17-sync-logged-in").await;
 
@@ -228,6 +230,23 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
     ui.click("export-team").await;
     ui.wait_text("已导出到").await;
     ui.shot("19-team-export").await;
+
+    // 退出登录 revokes the token on the server, not only on this laptop.
+    let token = Store::open(&lead_db)
+        .unwrap()
+        .session()
+        .unwrap()
+        .expect("the lead is logged in")
+        .token;
+    let old = Client::new(&url).unwrap().with_token(token);
+    old.me().await.expect("the token works while logged in");
+    ui.click("nav-sync").await;
+    ui.click("sync-logout").await;
+    ui.wait_text("尚未登录同步服务器").await;
+    assert!(
+        old.me().await.is_err(),
+        "the server still accepts the token after 退出登录"
+    );
 
     ui.c.close().await.unwrap();
     drop(driver);

@@ -6,7 +6,7 @@ import { App as AntApp } from "antd";
 import { MemoryRouter, Route, Routes } from "react-router";
 import "./i18n";
 import FirmDetail from "./pages/FirmDetail";
-import type { AppError, Firm } from "./bindings";
+import type { AppError, FieldError, Firm } from "./bindings";
 
 const blank: Firm = {
   id: "0190f1d2-0000-7000-8000-000000000001",
@@ -45,7 +45,7 @@ const invalid: AppError = {
   details: [{ field: "uscc", code: "uscc.length", message: { zh: "统一社会信用代码应为18位", en: "USCC must have 18 characters" } }],
 };
 
-function setup(onSave: (firm: Firm) => Firm | AppError) {
+function setup(onSave: (firm: Firm) => Firm | AppError, warnings: FieldError[] = []) {
   const calls: string[] = [];
   mockIPC((cmd, args) => {
     calls.push(cmd);
@@ -54,6 +54,8 @@ function setup(onSave: (firm: Firm) => Firm | AppError) {
         return blank;
       case "check_firm":
         return [];
+      case "firm_warnings":
+        return warnings;
       case "vocabulary":
         return { stage: [], qualification_kind: [], qualification_short: [], financing_kind: [], need_status: [], reason_code: [], visit_mode: [], satisfaction: [], plan_status: [], role: [], district: [], industry: [] };
       case "save_firm": {
@@ -117,6 +119,39 @@ describe("firm form", () => {
     expect(s.name).toBe("济南量子科技有限公司");
     expect(s.uscc).toBe("91370102MA3C4QXY");
     expect(s.id).toBe(blank.id);
+  });
+
+  it("shows the record's consistency warnings on 概况, naming the field, without blocking save", async () => {
+    let saves = 0;
+    const calls = setup(
+      (f) => {
+        saves += 1;
+        return f;
+      },
+      [
+        {
+          field: "facts.niche_years",
+          code: "consistency.niche_years_over_age",
+          message: { zh: "细分市场年限：9年，超过企业成立年限（3年，成立于2023-05-01）", en: "niche-market years: 9, more than the firm's age" },
+        },
+      ],
+    );
+    const box = await screen.findByTestId("firm-warnings");
+    expect(box.textContent).toContain("数据一致性提示");
+    const item = screen.getByTestId("firm-warning");
+    expect(item.textContent).toBe("细分市场年限：9年，超过企业成立年限（3年，成立于2023-05-01）");
+    expect(item.getAttribute("data-field")).toBe("facts.niche_years");
+    expect(calls).toContain("firm_warnings");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("save-firm"));
+    });
+    await waitFor(() => expect(saves).toBe(1));
+  });
+
+  it("shows no warning box for a coherent record", async () => {
+    setup((f) => f);
+    await screen.findByTestId("f-name");
+    await waitFor(() => expect(screen.queryByTestId("firm-warnings")).toBeNull());
   });
 
   it("Ctrl+S saves", async () => {

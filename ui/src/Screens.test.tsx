@@ -225,7 +225,7 @@ describe("导入 wizard", () => {
 });
 
 describe("同步", () => {
-  const loggedIn: SyncStatus = { logged_in: true, server: "https://fudao.example.cn", user_name: "张队长", username: "zhang", role: "lead", last_sync: "2026-11-25T08:00:00Z", outbox: 3, open_conflicts: 1 };
+  const loggedIn: SyncStatus = { logged_in: true, server: "https://fudao.example.cn", user_name: "张队长", username: "zhang", role: "lead", last_sync: "2026-11-25T08:00:00Z", outbox: 3, open_conflicts: 1, demo: false };
   const conflict: ConflictView = {
     id: "c1",
     conflict_type: "edit_edit",
@@ -261,6 +261,19 @@ describe("同步", () => {
     });
     await waitFor(() => expect(screen.queryByTestId("conflict")).toBeNull());
     expect(calls.find((c) => c.cmd === "resolve_conflict")?.args).toEqual({ id: "c1", keep: "mine", value: null });
+  });
+
+  it("on a demo database offers no login and says why", async () => {
+    const demo: SyncStatus = { ...loggedIn, logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: true };
+    renderPage(<Sync />, {
+      sync_status: () => demo,
+      sync_conflicts: () => [],
+      sync_online: () => false,
+    });
+    expect((await screen.findByTestId("sync-demo")).textContent).toContain("演示数据库");
+    expect(screen.getByTestId("sync-user").textContent).toBe("尚未登录同步服务器");
+    expect(screen.queryByTestId("sync-login")).toBeNull();
+    expect(screen.queryByTestId("sync-now")).toBeNull();
   });
 
   it("logs in, then syncs, and shows a readable error when offline", async () => {

@@ -21,6 +21,12 @@ export const commands = {
 	/**  Field-level problems of an unsaved firm, for inline messages while typing. */
 	checkFirm: (firm: Firm) => typedError<FieldError[], AppError>(__TAURI_INVOKE("check_firm", { firm })),
 	/**
+	 *  Cross-field consistency warnings of a firm as edited (financial years or qualifications
+	 *  before founding, niche years over the firm's age, stage vs revenue, a 高企 certificate holder
+	 *  failing the conditions): shown on the 概况 form; they never block saving.
+	 */
+	firmWarnings: (firm: Firm) => typedError<FieldError[], AppError>(__TAURI_INVOKE("firm_warnings", { firm })),
+	/**
 	 *  Creates or updates a firm. Invalid fields come back as a `validation` error whose
 	 *  `details` name each field.
 	 */
@@ -695,6 +701,8 @@ export type SyncStatus = {
 	/**  Local changes not yet sent. */
 	outbox: number,
 	open_conflicts: number,
+	/**  A demo database (`fudao demo`): local only, login and sync are refused. */
+	demo: boolean,
 };
 
 /**  A tag in use and how many firms carry it. */
@@ -776,6 +784,8 @@ export type Vocabulary = {
 export type YearFinancials = {
 	year: number,
 	revenue: number | null,
+	main_business_revenue: number | null,
+	total_income: number | null,
 	rd_expense: number | null,
 	rd_expense_domestic: number | null,
 	total_cost: number | null,
@@ -784,6 +794,7 @@ export type YearFinancials = {
 	net_profit: number | null,
 	operating_cash_flow: number | null,
 	high_tech_revenue: number | null,
+	bills_receivable: number | null,
 };
 
 /* Tauri Specta runtime */

@@ -188,6 +188,10 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
             "columns": sheet_data.columns.iter().map(|c| serde_json::json!({"letter": c.letter, "header": c.header, "field": c.field.key(), "mapped": c.mapped})).collect::<Vec<_>>(),
             "unknown_columns": sheet_data.unknown_columns,
             "notes": sheet_data.notes,
+            // Values read leniently (约500人) and records that contradict themselves, by row.
+            "warnings": sheet_data.warnings.iter().map(|w| serde_json::json!({"kind": "approximate_value", "row": w.row, "letter": w.letter, "column": w.column, "field": w.field, "value": w.value, "message": w.message.zh, "message_en": w.message.en}))
+                .chain(report.warnings.iter().map(|w| serde_json::json!({"kind": "consistency", "row": w.row, "column": w.column, "field": w.field, "code": w.code, "message": w.message.zh, "message_en": w.message.en})))
+                .collect::<Vec<_>>(),
             "committed": report.committed,
             "dry_run": dry_run,
         }))?;
@@ -195,8 +199,17 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
         for (row, col, zh, en) in &rejected {
             eprintln!("第{row}行 [{col}]: {zh} (row {row}, column '{col}': {en})");
         }
+        for w in &sheet_data.warnings {
+            eprintln!("警告 (warning): {} ({})", w.message.zh, w.message.en);
+        }
         for note in &sheet_data.notes {
             eprintln!("提示 (note): {} ({})", note.zh, note.en);
+        }
+        for w in &report.warnings {
+            eprintln!(
+                "警告 第{}行 [{}]: {} (warning, row {}, column '{}': {})",
+                w.row, w.column, w.message.zh, w.row, w.column, w.message.en
+            );
         }
         if !sheet_data.unknown_columns.is_empty() {
             eprintln!(

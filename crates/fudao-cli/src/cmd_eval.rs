@@ -626,6 +626,16 @@ fn overview_rows(r: &KpiReport) -> Vec<[String; 5]> {
             ),
         ),
         row(
+            "企业反馈需求已满足 need met (firms' answers)",
+            &r.satisfaction.need_met.rate,
+            format!(
+                "是 yes {}，否 no {}，未答 unanswered {}",
+                r.satisfaction.need_met.yes,
+                r.satisfaction.need_met.no,
+                r.satisfaction.need_met.unanswered
+            ),
+        ),
+        row(
             "首贷率 first-loan rate",
             &r.first_loan.rate,
             "首贷培植名单 first-loan list".into(),
@@ -715,6 +725,46 @@ pub fn kpi_cmd(ctx: &Ctx, a: KpiArgs) -> anyhow::Result<Outcome> {
                 x.count.to_string(),
                 fmt_wan(x.amount),
                 x.firm_ids.len().to_string(),
+            ]);
+        }
+        println!("{g}");
+    }
+    let sat = &r.satisfaction;
+    for (title, groups) in [
+        (
+            "评价来源 source",
+            sat.by_source
+                .iter()
+                .map(|x| (format!("{} ({})", x.label.zh, x.label.en), x.ratings))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "辅导队 team (满意度)",
+            sat.by_team
+                .iter()
+                .map(|x| (x.name.clone(), x.ratings))
+                .collect(),
+        ),
+    ] {
+        if groups.is_empty() {
+            continue;
+        }
+        let mut g = out::table(&[
+            title,
+            "评价数 count",
+            "满意",
+            "基本满意",
+            "不满意",
+            "满意率 rate",
+        ]);
+        for (name, x) in groups {
+            g.add_row(vec![
+                name,
+                x.count.to_string(),
+                x.satisfied.to_string(),
+                x.basic.to_string(),
+                x.unsatisfied.to_string(),
+                x.rate.map(|r| r.display()).unwrap_or_else(|| "—".into()),
             ]);
         }
         println!("{g}");
@@ -845,6 +895,10 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
         rate_row("合理需求满足率 reasonable-need satisfaction", &n.rate),
         rate_row("金额满足率 amount ratio (元)", &n.amount_ratio),
         rate_row("满意率 satisfaction", &r.satisfaction.rate),
+        rate_row(
+            "企业反馈需求已满足 need met (firms' answers)",
+            &r.satisfaction.need_met.rate,
+        ),
         rate_row("首贷率 first-loan rate", &r.first_loan.rate),
         rate_row(
             "信用贷款占比（笔数）credit share by count",
@@ -939,6 +993,70 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
         teams,
     )?;
 
+    // Satisfaction (满意率) in total, by source and by team; the firms' need-met answers.
+    let sat = &r.satisfaction;
+    let ratings_row = |group: &str, name: String, x: &kpi::Ratings| {
+        vec![
+            Cell::Text(group.into()),
+            Cell::Text(name),
+            Cell::Int(x.count as i64),
+            Cell::Int(x.satisfied as i64),
+            Cell::Int(x.basic as i64),
+            Cell::Int(x.unsatisfied as i64),
+            Cell::Pct(x.rate),
+        ]
+    };
+    let total = kpi::Ratings {
+        count: sat.feedback_ids.len(),
+        satisfied: sat.satisfied,
+        basic: sat.basic,
+        unsatisfied: sat.unsatisfied,
+        rate: sat.rate,
+    };
+    let mut sat_rows = vec![ratings_row("合计 total", "全部 all".into(), &total)];
+    for x in &sat.by_source {
+        sat_rows.push(ratings_row(
+            "来源 source",
+            format!("{} {}", x.label.zh, x.label.en),
+            &x.ratings,
+        ));
+    }
+    for x in &sat.by_team {
+        sat_rows.push(ratings_row("辅导队 team", x.name.clone(), &x.ratings));
+    }
+    let nm = &sat.need_met;
+    for (name, n, rate) in [
+        ("是 yes", nm.yes, Some(nm.rate)),
+        ("否 no", nm.no, None),
+        ("未回答 unanswered", nm.unanswered, None),
+    ] {
+        let mut row = vec![
+            Cell::Text("需求是否满足 need met".into()),
+            Cell::Text(name.into()),
+            Cell::Int(n as i64),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ];
+        if let Some(rt) = rate {
+            row.push(Cell::Pct(rt));
+        }
+        sat_rows.push(row);
+    }
+    sheet(
+        "满意度 satisfaction",
+        &[
+            ("分组 group", 22.0),
+            ("名称 name", 28.0),
+            ("评价数 count", 12.0),
+            ("满意", 10.0),
+            ("基本满意", 10.0),
+            ("不满意", 10.0),
+            ("满意率 rate", 14.0),
+        ],
+        sat_rows,
+    )?;
+
     // Drill-down: the needs behind the satisfaction rate.
     let needs_by_id: BTreeMap<Uuid, &Need> = l.needs.iter().map(|x| (x.id, x)).collect();
     let met: std::collections::BTreeSet<Uuid> = n.met_need_ids.iter().copied().collect();
@@ -980,6 +1098,44 @@ pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> 
             ("需求ID need id", 38.0),
         ],
         detail,
+    )?;
+    // Drill-down: the feedback behind the satisfaction rate (comments as plain text cells).
+    let fb_by_id: BTreeMap<Uuid, &Feedback> = l.feedback.iter().map(|x| (x.id, x)).collect();
+    let fb_rows = sat
+        .feedback_ids
+        .iter()
+        .filter_map(|id| fb_by_id.get(id))
+        .map(|x| {
+            vec![
+                Cell::Text(names.get(&x.firm_id).copied().unwrap_or("").to_string()),
+                Cell::Text(x.date.to_string()),
+                Cell::Text(x.rating.label_zh().to_string()),
+                Cell::Text(x.source.label_zh().to_string()),
+                Cell::Text(
+                    match x.need_met {
+                        Some(true) => "是",
+                        Some(false) => "否",
+                        None => "",
+                    }
+                    .into(),
+                ),
+                Cell::Text(x.comment.clone()),
+                Cell::Text(x.id.to_string()),
+            ]
+        })
+        .collect();
+    sheet(
+        "评价明细 feedback",
+        &[
+            ("企业 firm", 30.0),
+            ("评价日期 date", 14.0),
+            ("评价 rating", 12.0),
+            ("来源 source", 12.0),
+            ("需求满足 need met", 14.0),
+            ("意见 comment", 40.0),
+            ("评价ID feedback id", 38.0),
+        ],
+        fb_rows,
     )?;
     wb.save(file)
         .with_context(|| format!("写入 {} 失败 (cannot write the workbook)", file.display()))?;

@@ -27,8 +27,14 @@ pub enum FirmCmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// 查看企业 (show one firm: USCC, id or unique name)
-    Show { firm: String },
+    /// 查看企业 (show one firm: USCC, id or unique name; with its consistency warnings, in
+    /// --json under the read-only key `warnings`)
+    Show {
+        firm: String,
+        /// 以此日期为“今天”检查数据一致性 (check consistency as of this date, YYYY-MM-DD)
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
     /// 搜索企业 (search by Chinese name fragment, USCC prefix or pinyin initials)
     Search {
         query: String,
@@ -403,6 +409,18 @@ fn print_firm(s: &Store, f: &Firm) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Consistency warnings, one line each, field named.
+fn print_warnings(warnings: &[fudao_core::FieldError]) {
+    if warnings.is_empty() {
+        return;
+    }
+    println!("数据一致性警告 (consistency warnings)");
+    for w in warnings {
+        println!("  ⚠ [{}] {}", w.field, w.message.zh);
+        println!("    {}", w.message.en);
+    }
+}
+
 fn print_needs(needs: &[Need]) {
     if needs.is_empty() {
         println!("融资需求：暂无 (no financing needs)");
@@ -521,13 +539,20 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
                 println!("{t}\n共 {} 家 (firms)", firms.len());
             }
         }
-        FirmCmd::Show { firm } => {
+        FirmCmd::Show { firm, today } => {
             let s = ctx.open()?;
             let f = s.find_firm(&firm)?;
+            let today = today.unwrap_or_else(crate::cmd_data::today);
+            let warnings = fudao_core::consistency::check_firm(&f, today);
             if ctx.json {
-                out::print_json(&f)?;
+                let mut v = serde_json::to_value(&f)?;
+                if let Value::Object(m) = &mut v {
+                    m.insert("warnings".into(), serde_json::to_value(&warnings)?);
+                }
+                out::print_json(&v)?;
             } else {
                 print_firm(&s, &f)?;
+                print_warnings(&warnings);
             }
         }
         FirmCmd::Search { query, limit } => {

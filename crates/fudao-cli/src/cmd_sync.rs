@@ -6,7 +6,7 @@ use crate::Outcome;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use fudao_store::sync::{Keep, Session};
-use fudao_sync::client::{Client, ClientError};
+use fudao_sync::client::{revoke_tokens, Client, ClientError, PendingRevoke, Retry};
 use fudao_sync::engine::{self, Progress, SyncError, SyncOptions};
 use std::io::IsTerminal;
 use uuid::Uuid;
@@ -58,13 +58,93 @@ fn password() -> anyhow::Result<String> {
     Ok(rpassword::prompt_password("密码 (password): ")?)
 }
 
+/// Meta key of the tokens still to revoke on their server (logouts while offline).
+const PENDING_REVOKE: &str = fudao_sync::client::PENDING_REVOKE_KEY;
+
+fn pending_revokes(store: &fudao_store::Store) -> anyhow::Result<Vec<PendingRevoke>> {
+    Ok(store
+        .meta_get(PENDING_REVOKE)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+/// Revokes the tokens of earlier offline logouts, now that a server is reachable; keeps the
+/// ones whose server still cannot be reached.
+fn flush_revokes(store: &fudao_store::Store, rt: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+    let pending = pending_revokes(store)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let quick = Retry {
+        attempts: 1,
+        base_delay: std::time::Duration::from_millis(50),
+        max_delay: std::time::Duration::from_millis(50),
+    };
+    let left = rt.block_on(revoke_tokens(pending, quick));
+    if left.is_empty() {
+        store.meta_delete(PENDING_REVOKE)?;
+    } else {
+        store.meta_set(PENDING_REVOKE, &serde_json::to_string(&left)?)?;
+    }
+    Ok(())
+}
+
+fn warn_cleartext(client: &Client) {
+    if let Some(m) = client.cleartext_warning() {
+        eprintln!("{} / {}", m.zh, m.en);
+    }
+}
+
+/// `fudao logout`: revokes the session's token on the server, then forgets it locally. When
+/// the server cannot be reached the token is forgotten locally all the same and revoked at
+/// the next contact (`fudao login` or `fudao sync`).
+pub fn logout(ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let mut store = ctx.open()?;
+    let Some(session) = store.session()? else {
+        if ctx.json {
+            out::print_json(&serde_json::json!({"logged_out": false, "revoked": false}))?;
+        } else {
+            println!("本机未登录 / not logged in on this database");
+        }
+        return Ok(Outcome::Ok);
+    };
+    let mut pending = pending_revokes(&store)?;
+    pending.push(PendingRevoke {
+        server: session.server.clone(),
+        token: session.token.clone(),
+    });
+    // Forget locally first: whatever happens next, this device no longer holds the session.
+    store.meta_set(PENDING_REVOKE, &serde_json::to_string(&pending)?)?;
+    store.clear_session()?;
+    let rt = runtime()?;
+    flush_revokes(&store, &rt)?;
+    let revoked = !pending_revokes(&store)?
+        .iter()
+        .any(|p| p.token == session.token);
+    if ctx.json {
+        out::print_json(&serde_json::json!({"logged_out": true, "revoked": revoked}))?;
+    } else if revoked {
+        println!(
+            "已退出登录，服务器上的令牌已注销 / logged out; the token is revoked on the server"
+        );
+    } else {
+        println!("已在本机退出登录；服务器暂时无法连接，下次连接时注销令牌 / logged out on this device; the server cannot be reached, the token will be revoked at the next contact");
+    }
+    Ok(Outcome::Ok)
+}
+
 pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
+    // Demo data is local only: refuse before asking for a password.
+    store.refuse_if_demo()?;
     let pw = password()?;
     let client = Client::new(&a.server)?;
-    let r = runtime()?
+    warn_cleartext(&client);
+    let rt = runtime()?;
+    let r = rt
         .block_on(client.login(&a.user, &pw, store.device_id()))
         .map_err(explain)?;
+    flush_revokes(&store, &rt)?;
     // One database holds one user's replica: another user's unsynced edits would be pushed
     // in the new user's name, and their team's rows would stay on the device.
     if let Some(prev) = store.session()? {
@@ -105,6 +185,7 @@ fn explain(e: ClientError) -> anyhow::Error {
         ClientError::Unauthorized(_) => "请运行 fudao login 重新登录 / run `fudao login` again",
         ClientError::UpgradeRequired(_) => "请安装新版本；未同步的修改已保留 / install the new version; unsynced changes are kept",
         ClientError::Network { .. } => "本地数据未改动，稍后再运行 fudao sync / local data is unchanged; run `fudao sync` again later",
+        ClientError::Api { error, .. } if error.code == fudao_sync::codes::DEVICE_MISMATCH => "此数据库是另一位用户的副本，请另用一个数据库（--db）/ this database is another user's replica; use another database (--db)",
         _ => "",
     };
     if hint.is_empty() {
@@ -116,11 +197,13 @@ fn explain(e: ClientError) -> anyhow::Error {
 
 pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
+    store.refuse_if_demo()?;
     let Some(session) = store.session()? else {
         bail!("尚未登录，请先运行 fudao login --server URL --user 用户名 / not logged in: run `fudao login --server URL --user NAME` first");
     };
     store.set_actor(Some(session.user.user_id));
     let client = Client::new(&session.server)?.with_token(session.token.clone());
+    warn_cleartext(&client);
     let bar = if std::io::stderr().is_terminal() && !ctx.json {
         let b = indicatif::ProgressBar::new_spinner();
         b.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -139,7 +222,11 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
             if more { " …" } else { "" }
         )),
     };
-    let result = runtime()?.block_on(engine::sync(&client, &store, opts, &mut on_progress));
+    let rt = runtime()?;
+    let result = rt.block_on(engine::sync(&client, &store, opts, &mut on_progress));
+    if result.is_ok() {
+        flush_revokes(&store, &rt)?;
+    }
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,

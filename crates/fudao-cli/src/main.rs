@@ -6,9 +6,12 @@
 mod cmd_data;
 mod cmd_db;
 mod cmd_eval;
+mod cmd_feedback;
 mod cmd_firm;
 mod cmd_plan;
 mod cmd_sync;
+#[cfg(test)]
+mod fuzz_set;
 mod out;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +59,9 @@ pub enum Command {
     /// 走访记录 (visits)
     #[command(subcommand)]
     Visit(cmd_firm::VisitCmd),
+    /// 满意度评价 (a firm's satisfaction feedback: add paper/phone ratings, list)
+    #[command(subcommand)]
+    Feedback(cmd_feedback::FeedbackCmd),
     /// 金融产品目录 (product catalogue)
     #[command(subcommand)]
     Catalog(cmd_plan::CatalogCmd),
@@ -67,6 +73,8 @@ pub enum Command {
     Kpi(cmd_eval::KpiArgs),
     /// 登录同步服务器 (log in to the sync server; password from FUDAO_PASSWORD or a prompt)
     Login(cmd_sync::LoginArgs),
+    /// 退出登录：在服务器上注销令牌并从本机删除（离线时下次连接再注销） (log out: revoke the token on the server and forget it here)
+    Logout,
     /// 同步：上传本地修改，下载团队数据 (push local changes, pull the team's data)
     Sync(cmd_sync::SyncArgs),
     /// 同步冲突 (sync conflicts: list, resolve --keep mine|theirs|VALUE)
@@ -95,11 +103,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Firm(c) => cmd_firm::firm(&ctx, c),
         Command::Need(c) => cmd_firm::need(&ctx, c),
         Command::Visit(c) => cmd_firm::visit(&ctx, c),
+        Command::Feedback(c) => cmd_feedback::feedback(&ctx, c),
         Command::Catalog(c) => cmd_plan::catalog(&ctx, c),
         Command::Plan(a) => cmd_plan::plan(&ctx, a),
         Command::Eval(a) => cmd_eval::eval_cmd(&ctx, a),
         Command::Kpi(a) => cmd_eval::kpi_cmd(&ctx, a),
         Command::Login(a) => cmd_sync::login(&ctx, a),
+        Command::Logout => cmd_sync::logout(&ctx),
         Command::Sync(a) => cmd_sync::sync(&ctx, a),
         Command::Conflicts(c) => cmd_sync::conflicts(&ctx, c),
     }

@@ -415,3 +415,70 @@ fn rusqlite_check(db: &Path) -> i64 {
     assert_eq!(ok, "ok");
     s.count(fudao_core::model::EntityKind::Firm).unwrap() as i64
 }
+
+/// A demo database is local only: `login` and `sync` refuse it with a bilingual message
+/// (before asking for a password or touching the network), and nothing was queued.
+/// `firm show` names a firm's consistency warnings, in --json under `warnings`.
+#[test]
+fn demo_database_refuses_sync_and_firm_show_names_warnings() {
+    let (_d, db) = temp_db();
+    json(
+        &db,
+        &[
+            "demo",
+            "--firms",
+            "20",
+            "--seed",
+            "4",
+            "--today",
+            "2026-11-26",
+        ],
+    );
+    for args in [
+        &["login", "--server", "http://127.0.0.1:9", "--user", "t1c1"][..],
+        &["sync"][..],
+    ] {
+        let o = run(&db, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("演示数据库") && err.contains("demo database"),
+            "{args:?}: {err}"
+        );
+    }
+
+    let firms = json(&db, &["firm", "list", "--limit", "50"]);
+    let uscc = firms[0]["uscc"].as_str().unwrap().to_string();
+    let shown = json(&db, &["firm", "show", &uscc, "--today", "2026-11-26"]);
+    let untagged = !shown["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "演示：高企复审风险");
+    if untagged {
+        assert_eq!(
+            shown["warnings"],
+            serde_json::json!([]),
+            "coherent demo firm"
+        );
+    }
+    // Make the record contradict itself: founded after its financial years.
+    ok(&db, &["firm", "set", &uscc, "founded=2026-01-05"]);
+    let shown = json(&db, &["firm", "show", &uscc, "--today", "2026-11-26"]);
+    let warnings = shown["warnings"].as_array().unwrap();
+    let w = warnings
+        .iter()
+        .find(|w| w["code"] == "consistency.year_before_founding")
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert_eq!(w["field"], "financials");
+    assert!(w["message"]["zh"].as_str().unwrap().contains("2026-01-05"));
+    assert!(w["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("founding date"));
+    let human = ok(&db, &["firm", "show", &uscc, "--today", "2026-11-26"]);
+    assert!(
+        human.contains("数据一致性警告") && human.contains("[financials]"),
+        "{human}"
+    );
+}

@@ -255,3 +255,75 @@ fn db_backup_is_encrypted_with_the_key_or_a_passphrase() {
         .unwrap();
     assert_eq!(n, 12);
 }
+
+/// A process that keeps the database open (the app, a test) and opens it a second time must
+/// keep its SQLite locks: another process (the CLI) writing meanwhile must not take itself for
+/// the last connection, checkpoint and delete the WAL and shared-memory files under the open
+/// connection. Opening once read the file's header with a plain `open()`/`close()`, which drops
+/// every POSIX lock the process holds on the file; the next `fudao` process then removed the WAL
+/// and a later connection in this process read "database disk image is malformed" (the
+/// sync_cli convergence tests, where the test keeps a `Store` on a replica).
+#[test]
+fn a_second_open_in_a_process_keeps_the_first_connections_locks() {
+    use fudao_core::model::{EntityKind, Firm};
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("held.db");
+    let code = |n: u32| fudao_core::uscc::compose("91", "370102", &format!("MA{n:06}")).unwrap();
+    ok(&db, Some(TEST_KEY_HEX), &["init"]);
+    ok(
+        &db,
+        Some(TEST_KEY_HEX),
+        &[
+            "firm",
+            "add",
+            "--uscc",
+            &code(1),
+            "--name",
+            "济南持锁科技有限公司",
+        ],
+    );
+    let wal = {
+        let mut p = db.clone().into_os_string();
+        p.push("-wal");
+        std::path::PathBuf::from(p)
+    };
+    // Held for the whole test, with its own write still in the WAL.
+    let held = Store::open_with_key(&db, &DbKey::test_key()).unwrap();
+    held.meta_set("held_by_test", "1").unwrap();
+    assert!(wal.exists());
+    for round in 0..3 {
+        // A second connection in this process, opened and closed.
+        {
+            let second = Store::open_with_key(&db, &DbKey::test_key()).unwrap();
+            assert_eq!(second.count(EntityKind::Firm).unwrap(), 1 + round);
+        }
+        let _ = fudao_store::db_status(&db).unwrap();
+        // Another process writes and exits.
+        ok(
+            &db,
+            Some(TEST_KEY_HEX),
+            &[
+                "firm",
+                "add",
+                "--uscc",
+                &code(2 + round as u32),
+                "--name",
+                &format!("济南并发写入{round}有限公司"),
+            ],
+        );
+        assert!(
+            wal.exists(),
+            "round {round}: the other process removed the WAL of a connection still open here"
+        );
+        // Both the held connection and a new one see the other process's write, intact.
+        assert_eq!(held.count(EntityKind::Firm).unwrap(), 2 + round);
+        let fresh = Store::open_with_key(&db, &DbKey::test_key()).unwrap();
+        assert_eq!(fresh.list::<Firm>().unwrap().len() as u64, 2 + round);
+        let check: String = fresh
+            .connection()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    assert_eq!(held.meta_get("held_by_test").unwrap().as_deref(), Some("1"));
+}

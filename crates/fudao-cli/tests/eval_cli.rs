@@ -70,7 +70,7 @@ fn eval_one_firm_json_and_tables() {
     }
     assert!(["qualifies", "does_not_qualify", "cannot_tell"]
         .contains(&t["verdict"]["verdict"].as_str().unwrap()));
-    assert_eq!(t["rule_set"]["document"], "国科发政〔2017〕115号");
+    assert_eq!(t["rule_set"]["document"], "国科发政〔2022〕43号");
     // 高企: nine items, each citing art. 11.
     let items = e["high_tech"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 9);
@@ -100,7 +100,7 @@ fn eval_one_firm_json_and_tables() {
     let text = String::from_utf8(o.stdout).unwrap();
     for needle in [
         "科技型中小企业",
-        "国科发政〔2017〕115号 第七条（二）",
+        "国科发政〔2022〕43号 第七条（二）",
         "高新技术企业",
         "国科发火〔2016〕32号 第十一条（五）",
         "专精特新",
@@ -300,7 +300,9 @@ fn export_kpi_workbook() {
             "产品类型 by kind",
             "金融机构 by lender",
             "辅导队 teams",
-            "需求明细 needs"
+            "满意度 satisfaction",
+            "需求明细 needs",
+            "评价明细 feedback"
         ]
     );
     let overview = wb.worksheet_range("概览 overview").unwrap();
@@ -336,16 +338,17 @@ fn export_kpi_workbook() {
 fn a_new_years_rule_file_is_data() {
     let (d, db) = demo_db();
     let uscc = first_uscc(&db);
-    // The 2017 rules, re-issued for 2027 with a stricter top R&D band (6 % → 60 %).
+    // The 2022 rules (国科发政〔2022〕43号, in force since mid-2022), re-issued for 2027 with a
+    // stricter top R&D band (6 % → 60 %).
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/rules/tech_sme-2017.json"
+        "/../../assets/rules/tech_sme-2022.json"
     ))
     .unwrap();
     let next = text
-        .replace("\"year\": 2017", "\"year\": 2027")
+        .replace("\"year\": 2022", "\"year\": 2027")
         .replace(
-            "\"effective_from\": \"2017-05-03\"",
+            "\"effective_from\": \"2022-06-01\"",
             "\"effective_from\": \"2027-01-01\"",
         )
         .replace(
@@ -356,7 +359,7 @@ fn a_new_years_rule_file_is_data() {
     std::fs::write(&file, next).unwrap();
     let f = file.to_str().unwrap();
     let old = json(&db, &["eval", &uscc, "--today", "2026-12-31", "--rules", f]);
-    assert_eq!(old["tech_sme"]["rule_set"]["year"], 2017);
+    assert_eq!(old["tech_sme"]["rule_set"]["year"], 2022);
     let new = json(&db, &["eval", &uscc, "--today", "2027-01-01", "--rules", f]);
     assert_eq!(new["tech_sme"]["rule_set"]["year"], 2027);
     let bad = d.path().join("bad.json");
@@ -366,5 +369,57 @@ fn a_new_years_rule_file_is_data() {
             .status
             .code(),
         Some(1)
+    );
+}
+
+#[test]
+fn srdi_inputs_set_with_firm_set_drive_the_computed_score() {
+    let (_d, db) = demo_db();
+    let uscc = first_uscc(&db);
+    let o = run(
+        &db,
+        &[
+            "firm",
+            "set",
+            &uscc,
+            "facts.rd_institution_level=provincial",
+            "facts.digital_level=2",
+            "facts.quality_items=[\"certified_qms\"]",
+            "facts.key_field_product=true",
+            "facts.srdi_feature_points=10",
+            "facts.independent_legal_person=true",
+            "financials.2025.main_business_revenue=5950万",
+            "financials.2025.total_income=7200万",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let e = json(&db, &["eval", &uscc, "--today", TODAY]);
+    let inds = e["srdi"]["score"]["indicators"].as_array().unwrap();
+    let pts = |k: &str| {
+        inds.iter()
+            .find(|i| i["key"] == k)
+            .map(|i| i["points"].as_u64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(pts("rd_institution"), 8);
+    assert_eq!(pts("digital"), 3);
+    assert_eq!(pts("quality"), 3);
+    assert_eq!(pts("key_field"), 5);
+    assert_eq!(pts("feature"), 10);
+    // 总收入 is now recorded: the 高企 high-tech revenue share is decided on it.
+    let ht = e["high_tech"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "high_tech_revenue")
+        .unwrap()
+        .clone();
+    assert!(
+        ht["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| !m["zh"].as_str().unwrap().contains("总收入")),
+        "{ht}"
     );
 }

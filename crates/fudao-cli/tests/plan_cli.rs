@@ -2,7 +2,7 @@
 //! binary, the real store, real PDFs checked with poppler's `pdftotext`.
 
 use fudao_core::model::Firm;
-use fudao_core::plan::{section_headings, Plan};
+use fudao_core::plan::{plan_headings, plan_horizon, Plan};
 use fudao_store::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -89,8 +89,10 @@ fn plan_for_one_firm_prints_every_section_and_is_stored_and_versioned() {
     let text = squeeze(&pdftotext(&pdf));
     assert!(text.contains(&squeeze(&firm.name)), "firm name missing");
     assert!(text.contains(&firm.uscc), "USCC missing");
-    for h in section_headings() {
-        assert!(text.contains(h), "heading {h} missing");
+    let stored: Vec<Plan> =
+        serde_json::from_str(&ok(&fudao(&db, &["--json", "plan", "list", &firm.uscc]))).unwrap();
+    for h in plan_headings(&stored[0]) {
+        assert!(text.contains(&h), "heading {h} missing");
     }
     assert!(text.contains("一企一策融资服务方案"));
 
@@ -295,4 +297,236 @@ fn catalog_list_and_import_bump_the_version() {
     let c3: serde_json::Value =
         serde_json::from_str(&ok(&fudao(&db, &["--json", "catalog", "list"]))).unwrap();
     assert_eq!(c3["version"], 2);
+}
+
+/// The whole demo batch (200 firms × 2 seeds), composed as `fudao plan --all` composes it:
+/// every open reasonable need is answered in section 五 (its amount with a product or the
+/// reason none fits), no term is short money for a long use, no bill product without bills, no
+/// bond below its revenue floor, and no action is dated before the plan date unless it is a
+/// carried-over 逾期 task.
+#[test]
+fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
+    use fudao_core::model::{FinancingKind, Need, NeedStatus, Visit};
+    use fudao_core::money::fmt_wan_unit;
+    use fudao_core::plan::{compose_plan, to_document, PlanInput};
+    use fudao_core::product::{builtin_catalog, FundUse, LONG_TERM_MIN_MONTHS};
+    use fudao_store::demo::{generate, DemoOptions};
+    use std::collections::HashMap;
+
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let horizon = plan_horizon(today);
+    let catalog = builtin_catalog();
+    let mut packages = 0;
+    let mut with_products = 0;
+    let mut long_items = 0;
+    let mut overdue = 0;
+    let mut omitted_capital = 0;
+    for seed in [7, 11] {
+        let mut store = Store::open_in_memory().unwrap();
+        generate(
+            &mut store,
+            &DemoOptions {
+                firms: 200,
+                seed,
+                today,
+            },
+        )
+        .unwrap();
+        let firms: Vec<Firm> = store.list().unwrap();
+        assert_eq!(firms.len(), 200);
+        let mut needs: HashMap<uuid::Uuid, Vec<Need>> = HashMap::new();
+        for n in store.list::<Need>().unwrap() {
+            needs.entry(n.firm_id).or_default().push(n);
+        }
+        let mut visits: HashMap<uuid::Uuid, Vec<Visit>> = HashMap::new();
+        for v in store.list::<Visit>().unwrap() {
+            visits.entry(v.firm_id).or_default().push(v);
+        }
+        for f in &firms {
+            let ns = needs.get(&f.id).map(Vec::as_slice).unwrap_or(&[]);
+            let vs = visits.get(&f.id).map(Vec::as_slice).unwrap_or(&[]);
+            let plan = compose_plan(&PlanInput {
+                firm: f,
+                needs: ns,
+                visits: vs,
+                team_name: "测试辅导队",
+                coach_name: "测试辅导员",
+                catalog: &catalog,
+                today,
+                previous: None,
+            });
+            let c = &plan.content;
+            let doc = to_document(&plan);
+            let mut all = String::new();
+            doc.for_each_text(|_, t| {
+                all.push_str(t);
+                all.push('\n');
+            });
+            let five = {
+                let start = all.find("五、信贷支持方案").expect("section 五");
+                let end = all[start..].find("、行动计划").map(|e| start + e).unwrap();
+                &all[start..end]
+            };
+            let open: Vec<&Need> = ns
+                .iter()
+                .filter(|n| n.is_reasonable() == Some(true))
+                .filter(|n| {
+                    matches!(
+                        n.status,
+                        NeedStatus::Raised
+                            | NeedStatus::Matching
+                            | NeedStatus::Unmet
+                            | NeedStatus::PartlyMet
+                    )
+                })
+                .filter(|n| n.amount > n.disbursed_amount())
+                .collect();
+            for n in &open {
+                let pk = c
+                    .credit
+                    .packages
+                    .iter()
+                    .find(|p| p.need_id == n.id)
+                    .unwrap_or_else(|| panic!("{}: need {} has no package", f.name, n.id));
+                packages += 1;
+                assert_eq!(pk.remainder, n.amount - n.disbursed_amount());
+                assert!(
+                    five.contains(&fmt_wan_unit(n.amount)),
+                    "{}: need amount {} not in section 五",
+                    f.name,
+                    fmt_wan_unit(n.amount)
+                );
+                assert!(
+                    !pk.items.is_empty() || pk.no_fit.contains("暂无可直接申请的产品："),
+                    "{}: need {} neither answered nor explained",
+                    f.name,
+                    n.id
+                );
+                if pk.items.is_empty() {
+                    assert!(five.contains(&pk.no_fit));
+                } else {
+                    with_products += 1;
+                    assert!(five.contains(&pk.items[0].product_name));
+                }
+                assert!(pk.next_due >= today && pk.next_due <= horizon);
+                let long = FundUse::classify(&n.purpose).iter().any(|u| u.is_long());
+                for it in &pk.items {
+                    let p = catalog.product(it.product_id).unwrap();
+                    let a = it.amount_yuan.expect("an amount");
+                    assert!(a >= p.amount_min && a <= p.amount_max && a <= pk.remainder);
+                    if long && matches!(n.kind, FinancingKind::Loan | FinancingKind::Guarantee) {
+                        long_items += 1;
+                        // Guarantee insurance has no repayment term of its own.
+                        let Some(t) = it.term_months else {
+                            assert_eq!(n.kind, FinancingKind::Guarantee, "{}", it.product_name);
+                            continue;
+                        };
+                        assert!(
+                            t >= LONG_TERM_MIN_MONTHS,
+                            "{}: {} months of {} for {}",
+                            f.name,
+                            t,
+                            it.product_name,
+                            n.purpose
+                        );
+                    }
+                    if it.product_code == "QCNS-PJ-01" {
+                        assert!(f
+                            .latest_year()
+                            .and_then(|y| y.bills_receivable)
+                            .is_some_and(|b| b > 0));
+                    }
+                    if it.kind.contains("科创票据") {
+                        let rev = f.latest_year().and_then(|y| y.revenue).unwrap_or(0);
+                        assert!(rev >= 100_000_000, "{}: bond at revenue {rev}", f.name);
+                    }
+                }
+            }
+            assert_eq!(
+                c.credit.packages.len(),
+                open.len()
+                    + ns.iter()
+                        .filter(|n| n.ruling.is_none()
+                            && matches!(
+                                n.status,
+                                NeedStatus::Raised
+                                    | NeedStatus::Matching
+                                    | NeedStatus::Unmet
+                                    | NeedStatus::PartlyMet
+                            ))
+                        .count(),
+                "{}: a package for a need that is not open",
+                f.name
+            );
+            assert_eq!(
+                c.credit.text.contains("企业当前无待满足的融资需求"),
+                c.credit.packages.is_empty()
+                    && !ns
+                        .iter()
+                        .any(|n| !n.status.is_closed() && n.is_reasonable() != Some(false)),
+                "{}: {}",
+                f.name,
+                c.credit.text
+            );
+            for a in &c.actions {
+                assert!(
+                    !a.owner.trim().is_empty(),
+                    "{}: {} has no owner",
+                    f.name,
+                    a.task
+                );
+                assert!(
+                    a.due >= today && a.due <= horizon,
+                    "{}: {} due {}",
+                    f.name,
+                    a.task,
+                    a.due
+                );
+                if let Some(o) = a.overdue_since {
+                    assert!(o < today);
+                    overdue += 1;
+                }
+            }
+            let titles: Vec<&str> = c.actions.iter().map(|a| a.task.as_str()).collect();
+            for (i, t) in titles.iter().enumerate() {
+                assert!(!titles[..i].contains(t), "{}: {t} twice", f.name);
+            }
+            assert!(
+                c.actions
+                    .iter()
+                    .filter(|a| a.task.contains("研发费用辅助账"))
+                    .count()
+                    <= 1,
+                "{}: {:?}",
+                f.name,
+                titles
+            );
+            for t in &c.monitoring {
+                assert!(t.due > today && t.due <= horizon, "{}: {:?}", f.name, t);
+            }
+            if !c.capital_market.relevant {
+                omitted_capital += 1;
+                assert!(!all.contains("资本市场路径"));
+            }
+            let headings = plan_headings(&plan);
+            for h in &headings {
+                assert!(all.contains(h.as_str()), "{}: {h}", f.name);
+            }
+        }
+    }
+    eprintln!(
+        "packages {packages}, with products {with_products}, long-use items {long_items}, overdue tasks {overdue}, plans without 六 {omitted_capital}"
+    );
+    // The batch exercises what it checks.
+    assert!(packages > 100, "{packages} packages");
+    assert!(
+        with_products > packages / 2,
+        "{with_products} of {packages}"
+    );
+    assert!(long_items > 50, "{long_items} long-use products");
+    assert!(overdue > 20, "{overdue} overdue tasks");
+    assert!(
+        omitted_capital > 10 && omitted_capital < 400,
+        "{omitted_capital}"
+    );
 }

@@ -711,6 +711,59 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
     assert_eq!(s.user.username, "wang");
     // Logging in again as the same user is fine (e.g. after the token expired).
     wang.json(&["login", "--server", &w.server.url(), "--user", "wang"]);
+
+    // `fudao logout` revokes the token on the server, then forgets it here.
+    let revoked = |w: &World| {
+        w.server_count("SELECT count(*) FROM tokens WHERE CAST(revoked AS INTEGER) = 1")
+    };
+    let r0 = revoked(&w);
+    assert_eq!(
+        li.json(&["logout"]),
+        json!({"logged_out": true, "revoked": true})
+    );
+    assert_eq!(revoked(&w), r0 + 1);
+    assert!(
+        Store::open_with_key(&li.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .session()
+            .unwrap()
+            .is_none()
+    );
+    // Offline: forgotten here at once, revoked at the next contact.
+    let addr = w.server.addr.clone();
+    w.server.kill();
+    assert_eq!(
+        wang.json(&["logout"]),
+        json!({"logged_out": true, "revoked": false})
+    );
+    assert!(
+        Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .session()
+            .unwrap()
+            .is_none()
+    );
+    let o = wang.run(&["sync"]);
+    assert_eq!(o.status.code(), Some(1), "logged out");
+    w.server = start_server(&w.server_db, &addr);
+    let r1 = revoked(&w);
+    wang.json(&["login", "--server", &w.server.url(), "--user", "wang"]);
+    assert_eq!(
+        revoked(&w),
+        r1 + 1,
+        "the offline logout's token is revoked at the next contact"
+    );
+    assert!(
+        Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .meta_get("sync_pending_revoke")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        w.server_count("SELECT count(*) FROM security_log WHERE action = 'token.revoke'"),
+        2
+    );
 }
 
 fn faketime_available() -> bool {

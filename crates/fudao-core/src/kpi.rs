@@ -12,7 +12,10 @@
 //!   marked met by the coach). The amount ratio is the sum of disbursed outcomes over the sum of
 //!   requested amounts of the same denominator set. Unmet needs of the denominator are grouped
 //!   by their `unmet_reason` (`None` ⇒ "not recorded").
-//! * **Satisfaction rate**: (满意 + 基本满意) / feedback dated in the period.
+//! * **Satisfaction rate**: (满意 + 基本满意) / feedback dated in the period; also broken down
+//!   by source (QR, paper, phone, in person, not recorded) and by team (the feedback's
+//!   `team_id`, else its firm's), with the firms' answers to "was the financing need met?"
+//!   counted (yes / no / not answered; the rate is yes / (yes + no)).
 //! * **First-loan rate**: firms on the 首贷培植名单 that got their first loan (a
 //!   `first_loan_date` on or before `to`, or a disbursement to any of their needs dated on or
 //!   before `to`) / firms on the list.
@@ -27,7 +30,9 @@
 //! membership of the firms assigned to the coach (`Firm::coach_id`).
 
 use crate::error::Msg;
-use crate::model::{Feedback, FinancingKind, Firm, Need, ReasonCode, Satisfaction, Team, Visit};
+use crate::model::{
+    Feedback, FeedbackSource, FinancingKind, Firm, Need, ReasonCode, Satisfaction, Team, Visit,
+};
 use crate::money::Yuan;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -186,6 +191,65 @@ pub struct FeedbackSatisfaction {
     pub unsatisfied: usize,
     pub feedback_ids: Vec<Uuid>,
     pub firm_ids: Vec<Uuid>,
+    /// One entry per source that has feedback in the period, in `FeedbackSource::ALL` order.
+    pub by_source: Vec<SourceRatings>,
+    /// One entry per team that has feedback in the period (no team last), by team name.
+    pub by_team: Vec<TeamRatings>,
+    /// The firms' answers to "was the financing need met?".
+    pub need_met: NeedMetAnswers,
+}
+
+/// Ratings counted within one group of feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Ratings {
+    pub count: usize,
+    pub satisfied: usize,
+    pub basic: usize,
+    pub unsatisfied: usize,
+    /// (满意 + 基本满意) / count.
+    pub rate: Option<Rate>,
+}
+
+impl Ratings {
+    fn of<'f>(fb: impl IntoIterator<Item = &'f Feedback>) -> Ratings {
+        let mut r = Ratings::default();
+        for f in fb {
+            r.count += 1;
+            match f.rating {
+                Satisfaction::Satisfied => r.satisfied += 1,
+                Satisfaction::Basic => r.basic += 1,
+                Satisfaction::Unsatisfied => r.unsatisfied += 1,
+            }
+        }
+        r.rate = Rate::of((r.satisfied + r.basic) as i64, r.count as i64);
+        r
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRatings {
+    pub source: FeedbackSource,
+    pub label: Msg,
+    #[serde(flatten)]
+    pub ratings: Ratings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamRatings {
+    /// `None` for feedback of firms without a team.
+    pub team_id: Option<Uuid>,
+    pub name: String,
+    #[serde(flatten)]
+    pub ratings: Ratings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NeedMetAnswers {
+    pub yes: usize,
+    pub no: usize,
+    pub unanswered: usize,
+    /// yes / (yes + no).
+    pub rate: Option<Rate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -376,17 +440,60 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         .iter()
         .filter(|f| ctx.in_period(f.date) && ctx.row_in_scope(f.team_id, f.firm_id))
         .collect();
-    let count_of = |s: Satisfaction| fb.iter().filter(|f| f.rating == s).count();
-    let (sat, basic, unsat) = (
-        count_of(Satisfaction::Satisfied),
-        count_of(Satisfaction::Basic),
-        count_of(Satisfaction::Unsatisfied),
-    );
+    let all = Ratings::of(fb.iter().copied());
+    let by_source: Vec<SourceRatings> = FeedbackSource::ALL
+        .iter()
+        .filter_map(|&src| {
+            let r = Ratings::of(fb.iter().copied().filter(|f| f.source == src));
+            (r.count > 0).then(|| SourceRatings {
+                source: src,
+                label: Msg::new(src.label_zh(), src.label_en()),
+                ratings: r,
+            })
+        })
+        .collect();
+    let team_names: HashMap<Uuid, &str> =
+        data.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let mut per_team: BTreeMap<Option<Uuid>, Vec<&Feedback>> = BTreeMap::new();
+    for f in &fb {
+        per_team
+            .entry(f.team_id.or_else(|| ctx.firm_team(f.firm_id)))
+            .or_default()
+            .push(f);
+    }
+    let mut by_team: Vec<TeamRatings> = per_team
+        .into_iter()
+        .map(|(team_id, rows)| TeamRatings {
+            team_id,
+            name: match team_id {
+                Some(t) => team_names
+                    .get(&t)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                None => "未分配辅导队".to_string(),
+            },
+            ratings: Ratings::of(rows),
+        })
+        .collect();
+    by_team.sort_by(|a, b| {
+        (a.team_id.is_none(), &a.name, a.team_id).cmp(&(b.team_id.is_none(), &b.name, b.team_id))
+    });
+    let yes = fb.iter().filter(|f| f.need_met == Some(true)).count();
+    let no = fb.iter().filter(|f| f.need_met == Some(false)).count();
+    let need_met = NeedMetAnswers {
+        yes,
+        no,
+        unanswered: fb.len() - yes - no,
+        rate: Rate::of(yes as i64, (yes + no) as i64),
+    };
     let satisfaction = FeedbackSatisfaction {
-        rate: Rate::of((sat + basic) as i64, fb.len() as i64),
-        satisfied: sat,
-        basic,
-        unsatisfied: unsat,
+        rate: all.rate,
+        satisfied: all.satisfied,
+        basic: all.basic,
+        unsatisfied: all.unsatisfied,
+        by_source,
+        by_team,
+        need_met,
         feedback_ids: fb.iter().map(|f| f.id).collect(),
         firm_ids: fb
             .iter()
@@ -651,6 +758,10 @@ mod tests {
             date,
             rating,
             comment: String::new(),
+            source: FeedbackSource::Unrecorded,
+            need_met: None,
+            plan_id: None,
+            plan_version: None,
         }
     }
 
@@ -951,5 +1062,119 @@ mod tests {
         let j = serde_json::to_value(&r).unwrap();
         assert_eq!(j["params"]["scope"]["kind"], "city");
         assert_eq!(j["need_satisfaction"]["rate"]["denominator"], 7);
+    }
+
+    /// The set's feedback gets sources and need-met answers, plus two more rows in P:
+    ///
+    /// | id  | firm | team | date       | source     | rating   | need met |
+    /// |-----|------|------|------------|------------|----------|----------|
+    /// | 401 | F1   | T1   | 2026-04-20 | qr         | 满意     | yes      |
+    /// | 402 | F2   | T1   | 2026-05-01 | paper      | 基本满意 | —        |
+    /// | 403 | F3   | T2   | 2026-06-30 | paper      | 不满意   | no       |
+    /// | 404 | F4   | T2   | 2026-07-01 | phone      | 满意     | yes      | (after P)
+    /// | 405 | F4   | —    | 2026-06-01 | phone      | 满意     | yes      | (team from F4: T2)
+    /// | 406 | F2   | T1   | 2026-04-02 | unrecorded | 基本满意 | —        |
+    ///
+    /// City, P: 5 rows (401, 402, 403, 405, 406): 满意 2, 基本 2, 不满意 1 → 4/5 = 80%.
+    /// By source: qr 1/1 = 100%; paper (402 基本, 403 不满意) 1/2 = 50%; phone (405) 1/1;
+    /// unrecorded (406) 1/1; visit absent. By team: 历下一队 T1 (401, 402, 406) 3/3 = 100%;
+    /// 高新二队 T2 (403, 405) 1/2 = 50%. Need met: yes 2 (401, 405), no 1 (403),
+    /// unanswered 2 → 2/3 = 66.67%.
+    /// Team T2, P: 403, 405 → paper 0/1 = 0%, phone 1/1; need met yes 1, no 1.
+    #[test]
+    fn satisfaction_by_source_team_and_need_met_worked_by_hand() {
+        use FeedbackSource::*;
+        let mut s = set();
+        let answers = [
+            (401, Qr, Some(true)),
+            (402, Paper, None),
+            (403, Paper, Some(false)),
+            (404, Phone, Some(true)),
+        ];
+        for (n, src, met) in answers {
+            let f = s.feedback.iter_mut().find(|f| f.id == id(n)).unwrap();
+            f.source = src;
+            f.need_met = met;
+        }
+        let mut f405 = feedback(405, F4, T2, d(2026, 6, 1), Satisfaction::Satisfied);
+        f405.team_id = None;
+        f405.source = Phone;
+        f405.need_met = Some(true);
+        let f406 = feedback(406, F2, T1, d(2026, 4, 2), Satisfaction::Basic);
+        s.feedback.extend([f405, f406]);
+
+        let r = compute(&s.data(), params(Scope::City)).satisfaction;
+        assert_eq!(r.feedback_ids, ids(&[401, 402, 403, 405, 406]));
+        assert_eq!((r.satisfied, r.basic, r.unsatisfied), (2, 2, 1));
+        assert_eq!(r.rate.unwrap().percent, 80.0);
+        let src: Vec<(FeedbackSource, usize, usize, f64)> = r
+            .by_source
+            .iter()
+            .map(|g| {
+                let rate = g.ratings.rate.unwrap();
+                (
+                    g.source,
+                    g.ratings.count,
+                    rate.numerator as usize,
+                    rate.percent,
+                )
+            })
+            .collect();
+        assert_eq!(
+            src,
+            [
+                (Qr, 1, 1, 100.0),
+                (Paper, 2, 1, 50.0),
+                (Phone, 1, 1, 100.0),
+                (Unrecorded, 1, 1, 100.0)
+            ]
+        );
+        assert_eq!(r.by_source[1].ratings.basic, 1);
+        assert_eq!(r.by_source[1].ratings.unsatisfied, 1);
+        assert_eq!(r.by_source[1].label.zh, "纸质评价");
+        let teams: Vec<(Option<Uuid>, &str, usize, f64)> = r
+            .by_team
+            .iter()
+            .map(|t| {
+                (
+                    t.team_id,
+                    t.name.as_str(),
+                    t.ratings.count,
+                    t.ratings.rate.unwrap().percent,
+                )
+            })
+            .collect();
+        assert_eq!(
+            teams,
+            [
+                (Some(id(T1)), "历下一队", 3, 100.0),
+                (Some(id(T2)), "高新二队", 2, 50.0)
+            ]
+        );
+        assert_eq!(
+            (r.need_met.yes, r.need_met.no, r.need_met.unanswered),
+            (2, 1, 2)
+        );
+        assert_eq!(r.need_met.rate.unwrap().percent, 66.67);
+
+        let t2 = compute(&s.data(), params(Scope::Team(id(T2)))).satisfaction;
+        assert_eq!(t2.feedback_ids, ids(&[403, 405]));
+        let src: Vec<(FeedbackSource, f64)> = t2
+            .by_source
+            .iter()
+            .map(|g| (g.source, g.ratings.rate.unwrap().percent))
+            .collect();
+        assert_eq!(src, [(Paper, 0.0), (Phone, 100.0)]);
+        assert_eq!(
+            (t2.need_met.yes, t2.need_met.no, t2.need_met.unanswered),
+            (1, 1, 0)
+        );
+
+        let j = serde_json::to_value(compute(&s.data(), params(Scope::City))).unwrap();
+        let by_source = &j["satisfaction"]["by_source"];
+        assert_eq!(by_source[1]["source"], "paper");
+        assert_eq!(by_source[1]["count"], 2);
+        assert_eq!(by_source[1]["rate"]["numerator"], 1);
+        assert_eq!(j["satisfaction"]["need_met"]["yes"], 2);
     }
 }

@@ -4,6 +4,7 @@
 //! This crate is pure: it performs no I/O and never reads the clock. Callers pass "today"
 //! explicitly wherever a rule depends on the date.
 
+pub mod consistency;
 pub mod doc;
 pub mod error;
 pub mod eval;

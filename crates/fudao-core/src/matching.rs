@@ -14,7 +14,8 @@ use crate::eval::{FirmEvaluation, RuleBook, Verdict};
 use crate::model::{FinancingKind, Firm, Need, QualificationKind};
 use crate::money::{fmt_wan, fmt_wan_unit, Yuan};
 use crate::product::{
-    fmt_bp_pct, CollateralKind, EligibilityRule, InstitutionKind, Product, ProductKind, RiskGrade,
+    fmt_bp_pct, CollateralKind, EligibilityRule, FundUse, InstitutionKind, Product, ProductKind,
+    RiskGrade, LONG_TERM_MIN_MONTHS, SHORT_TERM_MAX_MONTHS,
 };
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,9 @@ pub struct ProductMatch {
     pub fit: Fit,
     /// Amount to apply for: the need's amount clamped to the product's range.
     pub suggested_amount: Option<Yuan>,
+    /// Term to apply for (months): fits the need's purpose and the product's range.
+    #[serde(default)]
+    pub term_months: Option<u32>,
     /// Mid-range nominal price and the price after subsidies, in bp.
     pub nominal_rate_bp: Option<u32>,
     pub effective_rate_bp: Option<u32>,
@@ -134,10 +138,14 @@ pub fn match_products_with(
 ) -> MatchResult {
     let mut out = MatchResult::default();
     for p in catalog.iter().filter(|p| p.active) {
+        // Short money never finances a long use: such a product does not fit the need at all.
+        if need.is_some_and(|n| !term_fit(p, n).fits) {
+            continue;
+        }
         let checks: Vec<RuleCheck> = p
             .rules
             .iter()
-            .map(|r| check_rule(r, p, firm, today, eval))
+            .map(|r| check_rule_for(r, p, firm, need, today, eval))
             .collect();
         let gaps = checks
             .iter()
@@ -247,6 +255,10 @@ fn build_match(
     }
 
     // Kind and term.
+    let term = need.map(|n| term_fit(p, n));
+    if let Some(note) = term.as_ref().and_then(|t| t.note.clone()) {
+        reasons.push(note);
+    }
     if let Some(n) = need {
         fit.kind_matches = serves(p, n.kind);
         if !fit.kind_matches {
@@ -359,6 +371,7 @@ fn build_match(
         score: fit.score(),
         fit,
         suggested_amount,
+        term_months: term.and_then(|t| t.months),
         nominal_rate_bp: nominal,
         effective_rate_bp: effective,
         reasons,
@@ -401,7 +414,7 @@ pub fn serves(p: &Product, kind: FinancingKind) -> bool {
 }
 
 /// Whether the firm can provide this security: `None` when its data does not say.
-fn has_collateral(
+pub fn has_collateral(
     c: CollateralKind,
     p: &Product,
     firm: &Firm,
@@ -427,7 +440,107 @@ fn has_collateral(
         }
         // Shareholders can always pledge their equity; the owner can always guarantee.
         CollateralKind::EquityPledge | CollateralKind::PersonalGuarantee => Some(true),
-        CollateralKind::Bills | CollateralKind::Equipment => None,
+        CollateralKind::Bills => firm
+            .latest_year()
+            .and_then(|y| y.bills_receivable)
+            .map(|b| b > 0),
+        CollateralKind::Equipment => None,
+    }
+}
+
+/// Whether a product's term can finance a need's purpose, and the term to apply for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermFit {
+    /// `false` when the product's longest term is short money and the need is a long use.
+    pub fits: bool,
+    /// The term to apply for (months); `None` for products without a repayment term (equity,
+    /// cover).
+    pub months: Option<u32>,
+    /// A note for the plan when the proposed term differs from the requested one, or why the
+    /// product does not fit.
+    pub note: Option<Msg>,
+}
+
+/// Products that lend money to be repaid on a term.
+fn is_debt(p: &Product) -> bool {
+    matches!(
+        p.kind.financing_kind(),
+        FinancingKind::Loan | FinancingKind::Guarantee | FinancingKind::Bond
+    )
+}
+
+/// The term that fits a need's purpose (working capital short, equipment/plant/R&D long)
+/// within the product's range. A long use is never offered short money: a debt product whose
+/// longest term is under [`LONG_TERM_MIN_MONTHS`] does not fit it.
+pub fn term_fit(p: &Product, need: &Need) -> TermFit {
+    if !is_debt(p) {
+        return TermFit {
+            fits: true,
+            months: None,
+            note: None,
+        };
+    }
+    let uses = FundUse::classify(&need.purpose);
+    let long = uses.iter().copied().find(|u| u.is_long());
+    let requested = need.term_months;
+    match long {
+        Some(u) => {
+            if p.term_max_months < LONG_TERM_MIN_MONTHS {
+                return TermFit {
+                    fits: false,
+                    months: None,
+                    note: Some(Msg::new(
+                        format!(
+                            "产品期限最长{}个月，属短期资金，不适用于{}等长期用途",
+                            p.term_max_months,
+                            u.label_zh()
+                        ),
+                        format!(
+                            "the product lends for at most {} months: short money does not finance {}",
+                            p.term_max_months,
+                            u.label_en()
+                        ),
+                    )),
+                };
+            }
+            let want = requested
+                .filter(|t| *t >= LONG_TERM_MIN_MONTHS)
+                .unwrap_or_else(|| u.preferred_term_months());
+            let months = want
+                .clamp(p.term_min_months, p.term_max_months)
+                .max(LONG_TERM_MIN_MONTHS);
+            let note = requested.filter(|t| *t < LONG_TERM_MIN_MONTHS).map(|t| {
+                Msg::new(
+                    format!(
+                        "需求期限{t}个月偏短：{}属长期用途，建议期限{months}个月，避免短贷长用",
+                        u.label_zh()
+                    ),
+                    format!(
+                        "the requested {t} months is short for {}: {months} months proposed",
+                        u.label_en()
+                    ),
+                )
+            });
+            TermFit {
+                fits: true,
+                months: Some(months),
+                note,
+            }
+        }
+        None => {
+            let short = uses.contains(&FundUse::WorkingCapital);
+            let want = match requested {
+                Some(t) if short => t.min(SHORT_TERM_MAX_MONTHS),
+                Some(t) => t,
+                None if short => SHORT_TERM_MAX_MONTHS,
+                None => p.term_min_months.max(SHORT_TERM_MAX_MONTHS),
+            };
+            TermFit {
+                fits: true,
+                months: Some(want.clamp(p.term_min_months, p.term_max_months)),
+                note: None,
+            }
+        }
     }
 }
 
@@ -465,6 +578,140 @@ fn cannot_tell(rule: &EligibilityRule, what_zh: &str, what_en: &str, action: Msg
     }
 }
 
+/// Evaluates one rule of product `p` against the firm and, for rules about the use of funds,
+/// the need it should finance.
+pub fn check_rule_for(
+    rule: &EligibilityRule,
+    p: &Product,
+    firm: &Firm,
+    need: Option<&Need>,
+    today: NaiveDate,
+    eval: &FirmEvaluation,
+) -> RuleCheck {
+    match (rule, need) {
+        (EligibilityRule::PurposeIn { uses }, Some(n)) => purpose_check(rule, uses, n, &p.name),
+        _ => check_rule(rule, p, firm, today, eval),
+    }
+}
+
+/// A need's purpose against the uses a product finances. A purpose naming no known use cannot
+/// be told; one naming another use does not fit (the firm cannot change what it needs money
+/// for, so the product is dropped for this need).
+fn purpose_check(rule: &EligibilityRule, uses: &[FundUse], n: &Need, pn: &str) -> RuleCheck {
+    let named = FundUse::classify(&n.purpose);
+    let allowed: Vec<&str> = uses.iter().map(|u| u.label_zh()).collect();
+    if named.is_empty() {
+        return cannot_tell(
+            rule,
+            "资金用途",
+            "use of funds",
+            Msg::new(
+                format!("需明确资金用途（{}）后可申请{pn}", allowed.join("或")),
+                format!("state the use of funds to apply for {pn}"),
+            ),
+        );
+    }
+    match named.iter().find(|u| !uses.contains(u)) {
+        None => met(
+            rule,
+            format!("资金用于{}，符合产品用途", n.purpose.trim()),
+            format!("the use of funds ({}) fits the product", n.purpose.trim()),
+        ),
+        Some(u) => not_met(
+            rule,
+            Msg::new(
+                format!(
+                    "资金用途含{}，{pn}仅用于{}",
+                    u.label_zh(),
+                    allowed.join("、")
+                ),
+                format!(
+                    "{pn} finances only {}",
+                    uses.iter()
+                        .map(|u| u.label_en())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            None,
+            false,
+        ),
+    }
+}
+
+/// Bills receivable held (latest year) against a bill-pledge product's floor.
+fn bills_check(rule: &EligibilityRule, amount: Yuan, firm: &Firm, pn: &str) -> RuleCheck {
+    match firm
+        .latest_year()
+        .and_then(|y| y.bills_receivable.map(|b| (y.year, b)))
+    {
+        None => cannot_tell(
+            rule,
+            "应收票据数据",
+            "bills receivable",
+            Msg::new(
+                format!(
+                    "需核实企业持有的银行承兑汇票或商业承兑汇票（应收票据，不少于{}）后可申请{pn}",
+                    fmt_wan_unit(amount)
+                ),
+                format!(
+                    "record the bills receivable held (at least {} wan) to apply for {pn}",
+                    fmt_wan(amount)
+                ),
+            ),
+        ),
+        Some((year, b)) if b >= amount && b > 0 => met(
+            rule,
+            format!("{year}年末持有应收票据{}", fmt_wan_unit(b)),
+            format!(
+                "holds bills receivable of {} wan (end of {year})",
+                fmt_wan(b)
+            ),
+        ),
+        Some((year, b)) => not_met(
+            rule,
+            Msg::new(
+                format!(
+                    "{year}年末应收票据{}，低于{}",
+                    fmt_wan_unit(b),
+                    fmt_wan_unit(amount)
+                ),
+                format!(
+                    "bills receivable {} wan at the end of {year}, below {} wan",
+                    fmt_wan(b),
+                    fmt_wan(amount)
+                ),
+            ),
+            Some(Msg::new(
+                format!(
+                    "客户以承兑汇票结算、持有应收票据达到{}后可申请{pn}",
+                    fmt_wan_unit(amount)
+                ),
+                format!(
+                    "hold at least {} wan of acceptance bills from customers to apply for {pn}",
+                    fmt_wan(amount)
+                ),
+            )),
+            true,
+        ),
+    }
+}
+
+/// Revenue growth a firm can plausibly reach within a year: its own latest growth, at least
+/// 20 %. A revenue floor further away than that is not a step of this plan.
+fn reachable_revenue(firm: &Firm, rev: Yuan) -> Yuan {
+    let prev = firm
+        .latest_year()
+        .and_then(|y| firm.year(y.year - 1))
+        .and_then(|y| y.revenue)
+        .filter(|p| *p > 0);
+    let growth_bp: i128 = match prev {
+        Some(p) => ((rev as i128 - p as i128) * 10_000 / p as i128).max(2_000),
+        None => 2_000,
+    };
+    (rev as i128 + rev as i128 * growth_bp / 10_000) as Yuan
+}
+
 /// Evaluates one rule of product `p` against the firm.
 pub fn check_rule(
     rule: &EligibilityRule,
@@ -476,6 +723,14 @@ pub fn check_rule(
     use EligibilityRule::*;
     let pn = &p.name;
     match rule {
+        BillsHeld { amount } => bills_check(rule, *amount, firm, pn),
+        // Without a need there is no purpose to check: the product's use is stated in its
+        // description, not a condition on the firm.
+        PurposeIn { .. } => met(
+            rule,
+            rule.describe().zh,
+            rule.describe().en,
+        ),
         QualificationHeld { any_of } => {
             let held: Vec<&crate::model::Qualification> = firm
                 .qualifications
@@ -664,6 +919,7 @@ pub fn check_rule(
                 );
             };
             if let Some(m) = min.filter(|m| rev < *m) {
+                let reachable = m <= reachable_revenue(firm, rev);
                 return not_met(
                     rule,
                     Msg::new(
@@ -682,7 +938,7 @@ pub fn check_rule(
                             fmt_wan(m - rev)
                         ),
                     )),
-                    true,
+                    reachable,
                 );
             }
             if let Some(m) = max.filter(|m| rev > *m) {
@@ -1136,6 +1392,8 @@ mod tests {
             code: "T-7".into(),
             institution: "测试银行".into(),
             institution_kind: InstitutionKind::Bank,
+            branch: String::new(),
+            contact: String::new(),
             name: "测试贷".into(),
             kind: ProductKind::CreditLoan,
             amount_min: 100_000,
@@ -1228,7 +1486,9 @@ mod tests {
     fn first_loan_firm_gets_first_loan_product_and_high_tech_near_miss() {
         let f = first_loan_firm();
         let cat = builtin_catalog();
-        let n = need(2_000_000, FinancingKind::Loan);
+        // Working capital: short products (receivables, bills) apply too.
+        let mut n = need(2_000_000, FinancingKind::Loan);
+        n.purpose = "补充流动资金".into();
         let r = match_products(&f, Some(&n), &cat.products, today());
         let codes: Vec<&str> = r.eligible.iter().map(|m| m.product_code.as_str()).collect();
         assert!(codes.contains(&"TSSY-SD-01"), "eligible: {codes:?}");
@@ -1603,5 +1863,137 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.eligible[0].product_code, "QCTS-TS-01");
         assert!(a.eligible[1..].iter().all(|m| !m.fit.kind_matches));
+    }
+
+    #[test]
+    fn term_fits_the_purpose_never_short_money_for_long_use() {
+        let mut p = product(vec![]);
+        let mut n = need(5_000_000, FinancingKind::Loan);
+        // 厂房改造 asked for 6 months: long money proposed, the short request flagged.
+        n.purpose = "厂房改造".into();
+        n.term_months = Some(6);
+        let t = term_fit(&p, &n);
+        assert!(t.fits);
+        assert_eq!(t.months, Some(36));
+        assert!(t.note.unwrap().zh.contains("6个月偏短"));
+        // A product lending at most 12 months does not fit a long use at all…
+        p.term_min_months = 1;
+        p.term_max_months = 12;
+        assert!(!term_fit(&p, &n).fits);
+        let r = match_products(&first_loan_firm(), Some(&n), &[p.clone()], today());
+        assert!(r.eligible.is_empty() && r.near_misses.is_empty());
+        // …but fits working capital, for at most 12 months.
+        n.purpose = "原材料采购".into();
+        n.term_months = Some(24);
+        let t = term_fit(&p, &n);
+        assert!(t.fits);
+        assert_eq!(t.months, Some(12));
+        // At the edge: a 24-month product finances R&D for 24 months.
+        p.term_max_months = 24;
+        n.purpose = "研发投入".into();
+        n.term_months = Some(12);
+        assert_eq!(term_fit(&p, &n).months, Some(24));
+        p.term_max_months = 23;
+        assert!(!term_fit(&p, &n).fits);
+        // Equity has no repayment term.
+        let mut e = product(vec![]);
+        e.kind = ProductKind::VentureEquity;
+        assert_eq!(term_fit(&e, &n).months, None);
+        assert_eq!(
+            FundUse::classify("购买检测设备及补充流动资金"),
+            [FundUse::WorkingCapital, FundUse::Equipment]
+        );
+    }
+
+    #[test]
+    fn purpose_and_bills_rules() {
+        let mut f = first_loan_firm();
+        let eval = crate::eval::evaluate(&f, today(), RuleBook::builtin());
+        let p = product(vec![]);
+        let wc = EligibilityRule::PurposeIn {
+            uses: vec![FundUse::WorkingCapital],
+        };
+        let mut n = need(500_000, FinancingKind::Loan);
+        n.purpose = "原材料采购".into();
+        let chk = |r: &EligibilityRule, f: &Firm, n: Option<&Need>| {
+            check_rule_for(r, &p, f, n, today(), &eval)
+        };
+        assert_eq!(chk(&wc, &f, Some(&n)).status, RuleStatus::Met);
+        n.purpose = "购买设备".into();
+        let c = chk(&wc, &f, Some(&n));
+        assert_eq!(c.status, RuleStatus::NotMet);
+        assert!(!c.fixable);
+        n.purpose = "其他".into();
+        assert_eq!(chk(&wc, &f, Some(&n)).status, RuleStatus::CannotTell);
+        assert_eq!(chk(&wc, &f, None).status, RuleStatus::Met);
+
+        let bills = EligibilityRule::BillsHeld { amount: 100_000 };
+        let c = chk(&bills, &f, None);
+        assert_eq!(c.status, RuleStatus::CannotTell);
+        assert!(c.action.unwrap().zh.contains("承兑汇票"));
+        f.year_mut(2025).bills_receivable = Some(0);
+        assert_eq!(chk(&bills, &f, None).status, RuleStatus::NotMet);
+        f.year_mut(2025).bills_receivable = Some(99_999);
+        assert_eq!(chk(&bills, &f, None).status, RuleStatus::NotMet);
+        f.year_mut(2025).bills_receivable = Some(100_000);
+        let c = chk(&bills, &f, None);
+        assert_eq!(c.status, RuleStatus::Met);
+        assert!(c.text.zh.contains("应收票据10万元"));
+        // The bill product of the catalogue follows the bills.
+        let cat = builtin_catalog();
+        let mut g = first_loan_firm();
+        let mut n = need(500_000, FinancingKind::Loan);
+        n.purpose = "原材料采购".into();
+        let pj = |g: &Firm| {
+            let r = match_products(g, Some(&n), &cat.products, today());
+            r.eligible.iter().any(|m| m.product_code == "QCNS-PJ-01")
+        };
+        assert!(!pj(&g));
+        g.year_mut(2025).bills_receivable = Some(0);
+        assert!(!pj(&g));
+        g.year_mut(2025).bills_receivable = Some(1_000_000);
+        assert!(pj(&g));
+    }
+
+    #[test]
+    fn a_revenue_floor_out_of_reach_is_not_a_step() {
+        // 900万 revenue after 700万: 28.6% growth, so 1,157万 is within reach.
+        let f = first_loan_firm();
+        let eval = crate::eval::evaluate(&f, today(), RuleBook::builtin());
+        let p = product(vec![]);
+        let band = |min: Yuan| {
+            check_rule(
+                &EligibilityRule::RevenueBand {
+                    min: Some(min),
+                    max: None,
+                },
+                &p,
+                &f,
+                today(),
+                &eval,
+            )
+        };
+        assert!(band(11_570_000).fixable);
+        let c = band(11_580_000);
+        assert_eq!(c.status, RuleStatus::NotMet);
+        assert!(!c.fixable);
+        // Shrinking firm: at least 20% is allowed.
+        let mut g = first_loan_firm();
+        g.year_mut(2025).revenue = Some(5_000_000);
+        let chk = |min: Yuan| {
+            check_rule(
+                &EligibilityRule::RevenueBand {
+                    min: Some(min),
+                    max: None,
+                },
+                &p,
+                &g,
+                today(),
+                &eval,
+            )
+            .fixable
+        };
+        assert!(chk(6_000_000));
+        assert!(!chk(6_000_001));
     }
 }

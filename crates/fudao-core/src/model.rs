@@ -329,6 +329,15 @@ pub struct YearFinancials {
     pub year: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue: Option<Yuan>,
+    // ---- Inputs of the 高企 and 专精特新 rules (issue 10) ----
+    /// Main-business revenue (主营业务收入), for the 专精特新 专业化 indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_business_revenue: Option<Yuan>,
+    /// 总收入 = 收入总额 − 不征税收入: the denominator of the 高企 high-tech revenue share
+    /// (国科发火〔2016〕32号 附件《工作指引》), recorded on its own, not derived from `revenue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_income: Option<Yuan>,
+    // ---- end of issue-10 inputs ----
     /// R&D expense (研发费用).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rd_expense: Option<Yuan>,
@@ -349,6 +358,11 @@ pub struct YearFinancials {
     /// Revenue from high-tech products/services (高新技术产品（服务）收入).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_tech_revenue: Option<Yuan>,
+    // --- Credit support (issue 10 item 1) ---
+    /// Bills receivable held at year end (应收票据: bank or commercial acceptance bills), the
+    /// security for bill-pledge products (商业票据质押).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bills_receivable: Option<Yuan>,
 }
 
 /// Intellectual property held. Class I: invention patents, plant varieties, IC layouts, new
@@ -468,7 +482,75 @@ pub struct AssessmentFacts {
     /// Owns real estate usable as collateral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_estate_collateral: Option<bool>,
+
+    // ---- Inputs of the 专精特新 score, the direct routes and the plan's measures (issue 10) ----
+    /// Has independent legal-person status (具有独立法人资格; 专精特新 basic condition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independent_legal_person: Option<bool>,
+    /// Highest level of the firm's recognised R&D institution (研发机构级别).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rd_institution_level: Option<RdInstitutionLevel>,
+    /// Digital-transformation level from the SME digital-level self-assessment (1–4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digital_level: Option<u32>,
+    /// Quality-management items the firm has (质量管理水平); `Some(vec![])` = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_items: Option<Vec<QualityItem>>,
+    /// The main product is in a key field (关键领域补短板/锻长板/填空白, 工业“六基”, 中华老字号,
+    /// or serves a key industrial-chain leader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_field_product: Option<bool>,
+    /// 特色化 points (0–15) set by the provincial rules, as assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srdi_feature_points: Option<u32>,
+    /// At least one of the firm's Class-I IP items tied to the main product is high-value
+    /// (高价值Ⅰ类知识产权).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_value_class1_ip: Option<bool>,
+    /// At least one Class-I IP item tied to the main product was developed by the firm itself
+    /// (自主研发), not bought or licensed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_class1_ip: Option<bool>,
+    /// Rank among the winning units of the national S&T award of `national_award_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_award_rank: Option<u32>,
+    /// Year of the latest provincial S&T award, and the firm's rank among its winning units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provincial_award_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provincial_award_rank: Option<u32>,
+    /// Year the firm entered the national top 500 of the 创客中国 SME innovation contest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maker_china_top500_year: Option<i32>,
+    /// Keeps an R&D sub-ledger by project (研发费用辅助账).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rd_sub_ledger: Option<bool>,
+    /// Latest financial year whose statements were audited by an accounting firm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audited_year: Option<i32>,
+    // ---- end of issue-10 inputs ----
 }
+
+labelled_enum!(
+    /// Level of a recognised R&D institution (工程技术研究中心, 企业技术中心, 重点实验室 …).
+    RdInstitutionLevel {
+        National = "national", "国家级", "National";
+        Provincial = "provincial", "省级", "Provincial";
+        Municipal = "municipal", "市级", "Municipal";
+        Other = "other", "市级以下", "Below municipal";
+        NoInstitution = "none", "未建立", "None";
+    }
+);
+
+labelled_enum!(
+    /// Quality-management items of the 专精特新 精细化 indicator (3 points each, at most 5).
+    QualityItem {
+        QualityAward = "quality_award", "获得省级以上质量奖荣誉", "Provincial or higher quality award";
+        CertifiedQms = "certified_qms", "建立质量管理体系并获得ISO9001等认证", "Certified quality-management system (ISO 9001 …)";
+        OwnBrand = "own_brand", "拥有自主品牌", "Own brand";
+        Standards = "standards", "参与制修订标准", "Took part in drafting standards";
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Firm {
@@ -754,6 +836,7 @@ impl Entity for Firm {
                 ("total_assets", "资产总额", y.total_assets),
                 ("liabilities", "负债总额", y.liabilities),
                 ("high_tech_revenue", "高新技术产品收入", y.high_tech_revenue),
+                ("bills_receivable", "应收票据", y.bills_receivable),
             ] {
                 if v.is_some_and(|v| v < 0) {
                     e.push(FieldError::new(
@@ -1005,6 +1088,31 @@ impl Entity for Visit {
 // ---------------------------------------------------------------------------------------------
 // Feedback
 
+labelled_enum!(
+    /// How a firm's rating reached the programme. Rows stored before the source was recorded
+    /// read as `Unrecorded`.
+    FeedbackSource {
+        Qr = "qr", "扫码评价", "QR code";
+        Paper = "paper", "纸质评价", "Paper";
+        Phone = "phone", "电话评价", "Phone";
+        Visit = "visit", "走访面评", "In person";
+        Unrecorded = "unrecorded", "未注明来源", "Not recorded";
+    }
+);
+
+#[allow(clippy::derivable_impls)]
+impl Default for FeedbackSource {
+    fn default() -> Self {
+        FeedbackSource::Unrecorded
+    }
+}
+
+/// Longest feedback comment, in characters.
+pub const FEEDBACK_COMMENT_MAX_CHARS: usize = 500;
+
+/// Days the coach has to call back a firm that rated the coaching 不满意.
+pub const FEEDBACK_FOLLOW_UP_DAYS: i64 = 7;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feedback {
     pub id: Uuid,
@@ -1015,6 +1123,57 @@ pub struct Feedback {
     pub rating: Satisfaction,
     #[serde(default)]
     pub comment: String,
+    /// Where the rating came from (QR page, paper form, phone, in person).
+    #[serde(default)]
+    pub source: FeedbackSource,
+    /// The firm's answer to "was your financing need met?"; `None` when not asked or not
+    /// answered. It moves no need's status by itself.
+    #[serde(default)]
+    pub need_met: Option<bool>,
+    /// The plan (and its version) the rating refers to, when known.
+    #[serde(default)]
+    pub plan_id: Option<Uuid>,
+    #[serde(default)]
+    pub plan_version: Option<u32>,
+}
+
+impl Feedback {
+    /// The follow-up a 不满意 rating asks of the firm's coach: a 回访 visit record dated the
+    /// day of the feedback, holding one open task due [`FEEDBACK_FOLLOW_UP_DAYS`] later and
+    /// owned by `coach_name`. `None` for any other rating.
+    pub fn follow_up(
+        &self,
+        visit_id: Uuid,
+        coach_id: Option<Uuid>,
+        coach_name: &str,
+    ) -> Option<Visit> {
+        if self.rating != Satisfaction::Unsatisfied {
+            return None;
+        }
+        let mut notes = format!(
+            "回访：企业满意度评价为“不满意”（{}）",
+            self.source.label_zh()
+        );
+        if !self.comment.trim().is_empty() {
+            notes.push_str(&format!("，意见：{}", self.comment.trim()));
+        }
+        Some(Visit {
+            id: visit_id,
+            firm_id: self.firm_id,
+            team_id: self.team_id,
+            date: self.date,
+            coach_ids: coach_id.into_iter().collect(),
+            mode: VisitMode::Phone,
+            notes,
+            findings: String::new(),
+            tasks: vec![FollowUpTask {
+                title: "回访不满意评价企业，了解原因并改进辅导".to_string(),
+                owner: coach_name.to_string(),
+                due: self.date + chrono::Duration::days(FEEDBACK_FOLLOW_UP_DAYS),
+                done: false,
+            }],
+        })
+    }
 }
 
 impl Entity for Feedback {
@@ -1028,7 +1187,104 @@ impl Entity for Feedback {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
         check_date_sane(&mut e, "date", "评价日期", Some(self.date));
+        let n = self.comment.chars().count();
+        if n > FEEDBACK_COMMENT_MAX_CHARS {
+            e.push(FieldError::new(
+                "comment",
+                "too_long",
+                format!("评价意见共{n}字，超过{FEEDBACK_COMMENT_MAX_CHARS}字上限"),
+                format!("comment has {n} characters, more than the {FEEDBACK_COMMENT_MAX_CHARS} allowed"),
+            ));
+        }
         e.into_result()
+    }
+}
+
+#[cfg(test)]
+mod feedback_tests {
+    use super::*;
+
+    fn fb(rating: Satisfaction, comment: &str) -> Feedback {
+        Feedback {
+            id: Uuid::from_u128(1),
+            firm_id: Uuid::from_u128(2),
+            team_id: Some(Uuid::from_u128(3)),
+            date: NaiveDate::from_ymd_opt(2026, 5, 4).unwrap(),
+            rating,
+            comment: comment.into(),
+            source: FeedbackSource::Paper,
+            need_met: Some(false),
+            plan_id: None,
+            plan_version: None,
+        }
+    }
+
+    #[test]
+    fn old_rows_read_with_defaults() {
+        let j = r#"{"id":"00000000-0000-0000-0000-000000000001","firm_id":"00000000-0000-0000-0000-000000000002",
+            "team_id":null,"date":"2026-05-04","rating":"basic","comment":"好"}"#;
+        let f: Feedback = serde_json::from_str(j).unwrap();
+        assert_eq!(f.source, FeedbackSource::Unrecorded);
+        assert_eq!(f.need_met, None);
+        assert_eq!(f.plan_id, None);
+        assert_eq!(f.plan_version, None);
+        let back = serde_json::to_value(fb(Satisfaction::Basic, "")).unwrap();
+        assert_eq!(back["source"], "paper");
+        assert_eq!(back["need_met"], false);
+    }
+
+    #[test]
+    fn source_parses_keys_and_labels() {
+        assert_eq!(FeedbackSource::parse("phone"), Some(FeedbackSource::Phone));
+        assert_eq!(
+            FeedbackSource::parse("纸质评价"),
+            Some(FeedbackSource::Paper)
+        );
+        assert_eq!(FeedbackSource::parse("QR code"), Some(FeedbackSource::Qr));
+        assert_eq!(FeedbackSource::parse("fax"), None);
+    }
+
+    #[test]
+    fn comment_length_is_bounded_in_characters() {
+        // 500 Chinese characters (1 500 bytes) pass; 501 do not.
+        assert_eq!(
+            fb(Satisfaction::Satisfied, &"好".repeat(500)).validate(),
+            Ok(())
+        );
+        let e = fb(Satisfaction::Satisfied, &"好".repeat(501))
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.fields().collect::<Vec<_>>(), ["comment"]);
+        assert!(e.0[0].message.zh.contains("501字"), "{:?}", e.0[0].message);
+        assert!(e.0[0].message.en.contains("501 characters"));
+    }
+
+    #[test]
+    fn unsatisfied_asks_for_a_follow_up_visit() {
+        assert_eq!(
+            fb(Satisfaction::Basic, "").follow_up(Uuid::from_u128(9), None, "王"),
+            None
+        );
+        let v = fb(Satisfaction::Unsatisfied, " 放款太慢 ")
+            .follow_up(Uuid::from_u128(9), Some(Uuid::from_u128(7)), "王辅导")
+            .unwrap();
+        assert_eq!(v.id, Uuid::from_u128(9));
+        assert_eq!(v.firm_id, Uuid::from_u128(2));
+        assert_eq!(v.team_id, Some(Uuid::from_u128(3)));
+        assert_eq!(v.coach_ids, [Uuid::from_u128(7)]);
+        assert_eq!(
+            v.notes,
+            "回访：企业满意度评价为“不满意”（纸质评价），意见：放款太慢"
+        );
+        assert_eq!(v.tasks.len(), 1);
+        assert_eq!(v.tasks[0].owner, "王辅导");
+        // 2026-05-04 + 7 days.
+        assert_eq!(
+            v.tasks[0].due,
+            NaiveDate::from_ymd_opt(2026, 5, 11).unwrap()
+        );
+        assert!(!v.tasks[0].done);
+        assert_eq!(v.validate(), Ok(()));
     }
 }
 

@@ -128,6 +128,8 @@ pub struct FirmPatch {
     pub liabilities: Option<Yuan>,
     pub net_profit: Option<Yuan>,
     pub high_tech_revenue: Option<Yuan>,
+    /// Bills receivable held (应收票据).
+    pub bills_receivable: Option<Yuan>,
     /// Figures for further years, when column headers name a year (`2023年营业收入`).
     /// Only `Some` figures are applied; `year` in each entry says which year.
     pub other_years: Vec<YearFinancials>,
@@ -178,6 +180,7 @@ impl FirmPatch {
             self.liabilities,
             self.net_profit,
             self.high_tech_revenue,
+            self.bills_receivable,
         ]
         .iter()
         .any(Option::is_some)
@@ -211,6 +214,7 @@ impl FirmPatch {
             set_opt(&mut y.liabilities, &self.liabilities);
             set_opt(&mut y.net_profit, &self.net_profit);
             set_opt(&mut y.high_tech_revenue, &self.high_tech_revenue);
+            set_opt(&mut y.bills_receivable, &self.bills_receivable);
         }
         for o in &self.other_years {
             let y = firm.year_mut(o.year);
@@ -223,6 +227,7 @@ impl FirmPatch {
             set_opt(&mut y.net_profit, &o.net_profit);
             set_opt(&mut y.operating_cash_flow, &o.operating_cash_flow);
             set_opt(&mut y.high_tech_revenue, &o.high_tech_revenue);
+            set_opt(&mut y.bills_receivable, &o.bills_receivable);
         }
 
         set(&mut firm.ip.invention_patents, &self.invention_patents);

@@ -149,6 +149,95 @@ impl CollateralKind {
     }
 }
 
+product_enum!(
+    /// What a financing need's money is for, read from its purpose text. It decides the term
+    /// that fits: working capital is short money (≤ 12 months); equipment, plant, technical
+    /// upgrades, R&D and talent are long uses that are never financed with short money.
+    FundUse {
+        WorkingCapital = "working_capital", "流动资金周转", "Working capital";
+        Equipment = "equipment", "设备购置", "Equipment";
+        Plant = "plant", "厂房建设改造", "Plant and buildings";
+        TechUpgrade = "tech_upgrade", "技术改造升级", "Technical upgrade";
+        Rd = "rd", "研发投入", "R&D";
+        Talent = "talent", "人才引进", "Talent";
+    }
+);
+
+/// Short money: a term of at most this many months (短期贷款, up to one year).
+pub const SHORT_TERM_MAX_MONTHS: u32 = 12;
+/// The shortest term that finances a long use.
+pub const LONG_TERM_MIN_MONTHS: u32 = 24;
+
+impl FundUse {
+    /// Words in a purpose text that name this use.
+    pub fn keywords(self) -> &'static [&'static str] {
+        use FundUse::*;
+        match self {
+            WorkingCapital => &[
+                "流动资金",
+                "周转",
+                "原材料",
+                "采购",
+                "备货",
+                "订单",
+                "市场",
+                "营销",
+                "工资",
+                "货款",
+                "经营",
+            ],
+            Equipment => &["设备", "生产线", "机器", "仪器", "机械"],
+            Plant => &[
+                "厂房",
+                "车间",
+                "基建",
+                "建设",
+                "装修",
+                "扩建",
+                "园区",
+                "土地",
+                "办公楼",
+            ],
+            TechUpgrade => &[
+                "技术改造",
+                "技改",
+                "升级改造",
+                "智能化改造",
+                "数字化改造",
+                "改造升级",
+            ],
+            Rd => &["研发", "研究开发", "新产品开发", "科研", "中试", "成果转化"],
+            Talent => &["人才", "团队引进"],
+        }
+    }
+
+    /// The uses a purpose text names (several for "购买设备及补充流动资金"); empty when it
+    /// names none.
+    pub fn classify(purpose: &str) -> Vec<FundUse> {
+        let t = purpose.trim();
+        FundUse::ALL
+            .iter()
+            .copied()
+            .filter(|u| u.keywords().iter().any(|k| t.contains(k)))
+            .collect()
+    }
+
+    /// Long uses pay back over years and need long money.
+    pub fn is_long(self) -> bool {
+        self != FundUse::WorkingCapital
+    }
+
+    /// The term a plan proposes for this use, in months.
+    pub fn preferred_term_months(self) -> u32 {
+        use FundUse::*;
+        match self {
+            WorkingCapital => SHORT_TERM_MAX_MONTHS,
+            Rd | Talent => 24,
+            Equipment | Plant | TechUpgrade => 36,
+        }
+    }
+}
+
 /// A machine-checkable eligibility condition. Every rule can be evaluated against a firm's
 /// recorded data; when the data is missing the rule is "cannot tell", never a silent pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +284,10 @@ pub enum EligibilityRule {
     ListingIntent,
     /// Risk grade (A best … D worst) at least this good.
     RiskGradeAtLeast { grade: RiskGrade },
+    /// Holds bills receivable (应收票据, latest year) of at least this amount (元).
+    BillsHeld { amount: Yuan },
+    /// Finances only these uses of funds (a need whose purpose names another use does not fit).
+    PurposeIn { uses: Vec<FundUse> },
 }
 
 /// A risk grade as used by product rules: A (best) to D.
@@ -334,6 +427,21 @@ impl EligibilityRule {
                 format!("风险评级{}级及以上", grade.as_str()),
                 format!("risk grade {} or better", grade.as_str()),
             ),
+            BillsHeld { amount } => Msg::new(
+                format!("持有应收票据不少于{}万元", fmt_wan(*amount)),
+                format!(
+                    "holds bills receivable of at least {} wan yuan",
+                    fmt_wan(*amount)
+                ),
+            ),
+            PurposeIn { uses } => {
+                let zh: Vec<&str> = uses.iter().map(|u| u.label_zh()).collect();
+                let en: Vec<&str> = uses.iter().map(|u| u.label_en()).collect();
+                Msg::new(
+                    format!("资金用于{}", zh.join("或")),
+                    format!("funds used for {}", en.join(" or ")),
+                )
+            }
         }
     }
 }
@@ -471,6 +579,12 @@ pub struct Product {
     pub code: String,
     pub institution: String,
     pub institution_kind: InstitutionKind,
+    /// The branch (支行/营业部) that takes applications from Jinan firms, with its address.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub branch: String,
+    /// Whom to call there: department or account manager and phone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
     pub name: String,
     pub kind: ProductKind,
     /// Amount range in 元.
@@ -712,6 +826,12 @@ impl Entity for Product {
                         }
                     }
                 }
+                EligibilityRule::PurposeIn { uses } if uses.is_empty() => {
+                    e.push(rule_err(n, "资金用途列表为空", "empty use list"))
+                }
+                EligibilityRule::BillsHeld { amount } if *amount < 0 => {
+                    e.push(rule_err(n, "应收票据金额为负数", "negative bills amount"))
+                }
                 EligibilityRule::MinRdIntensity { bp } if *bp > 10_000 => {
                     e.push(rule_err(n, "研发强度超过100%", "R&D intensity above 100%"))
                 }
@@ -885,6 +1005,8 @@ mod tests {
             code: "T-1".into(),
             institution: "测试银行".into(),
             institution_kind: InstitutionKind::Bank,
+            branch: String::new(),
+            contact: String::new(),
             name: "测试贷".into(),
             kind: ProductKind::CreditLoan,
             amount_min: 100_000,

@@ -105,7 +105,8 @@ fn sheet_name(name: &str, i: usize) -> String {
     }
 }
 
-/// Writes sheets to an `.xlsx` workbook: bold, shaded, frozen header row with an autofilter,
+/// Writes sheets to an `.xlsx` workbook. Text cells are written as strings in the text
+/// number format (`@`), never as formulas, so `=1+1` stays the text `=1+1`. Bold, shaded, frozen header row with an autofilter,
 /// the given column widths, `#,##0.00` for 万元, `0` for integers, `0.00%` for percentages and
 /// `yyyy-mm-dd` for dates.
 pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), IoError> {
@@ -205,14 +206,7 @@ fn wan_text(y: Yuan) -> String {
 fn csv_cell(cell: &Cell, kind: ColumnKind) -> String {
     match (cell, kind) {
         (Cell::Empty, _) => String::new(),
-        (Cell::Text(s), _) => {
-            // Keep spreadsheet programs from evaluating text as a formula.
-            if s.starts_with(['=', '+', '@']) {
-                format!("'{s}")
-            } else {
-                s.clone()
-            }
-        }
+        (Cell::Text(s), _) => csv_text(s),
         (Cell::Yuan(y), ColumnKind::Wan) => wan_text(*y),
         (Cell::Yuan(y), _) => y.to_string(),
         (Cell::Int(n), ColumnKind::Percent) => format!("{}%", n * 100),
@@ -222,6 +216,19 @@ fn csv_cell(cell: &Cell, kind: ColumnKind) -> String {
         }
         (Cell::Number(x), _) => crate::cells::number_text(*x),
         (Cell::Date(d), _) => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A text cell as written to CSV. Text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, so that Excel and WPS show it as text instead of evaluating it as
+/// a formula (OWASP "CSV injection"); the csv writer then quotes it where needed. Only text
+/// cells are escaped: amounts, counts and percentages are written by this crate as plain
+/// numbers (a negative amount `-12.5` is a number, not a formula, and stays as it is).
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
     }
 }
 
@@ -299,6 +306,7 @@ pub fn firms_sheet(firms: &[Firm]) -> Sheet {
         ColumnSpec::new("负债总额（万元）", 14.0, Wan),
         ColumnSpec::new("净利润（万元）", 14.0, Wan),
         ColumnSpec::new("高新技术产品（服务）收入（万元）", 16.0, Wan),
+        ColumnSpec::new("应收票据（万元）", 12.0, Wan),
         ColumnSpec::new("发明专利", 9.0, Integer),
         ColumnSpec::new("实用新型", 9.0, Integer),
         ColumnSpec::new("外观设计", 9.0, Integer),
@@ -364,6 +372,7 @@ pub fn firms_sheet(firms: &[Firm]) -> Sheet {
                 Cell::opt_yuan(y.and_then(|y| y.liabilities)),
                 Cell::opt_yuan(y.and_then(|y| y.net_profit)),
                 Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
+                Cell::opt_yuan(y.and_then(|y| y.bills_receivable)),
                 Cell::Int(f.ip.invention_patents as i64),
                 Cell::Int(f.ip.utility_models as i64),
                 Cell::Int(f.ip.designs as i64),

@@ -30,6 +30,8 @@ pub enum Field {
     Liabilities,
     NetProfit,
     HighTechRevenue,
+    /// 应收票据 (bills receivable held), for bill-pledge products.
+    BillsReceivable,
     InventionPatents,
     UtilityModels,
     Designs,
@@ -150,6 +152,9 @@ const SPECS: &[Spec] = &[
         synonyms: &["净利润", "=利润", "净利润额", "税后利润"] },
     Spec { field: Field::HighTechRevenue, key: "high_tech_revenue", label: "高新技术产品（服务）收入", kind: K::Amount,
         synonyms: &["高新技术产品收入", "高新技术产品服务收入", "高新收入", "高品收入"] },
+    Spec { field: Field::BillsReceivable, key: "bills_receivable", label: "应收票据", kind: K::Amount,
+        synonyms: &["应收票据", "持有票据", "承兑汇票", "银行承兑汇票", "商业承兑汇票", "应收票据余额",
+            "持有承兑汇票"] },
     Spec { field: Field::InventionPatents, key: "invention_patents", label: "发明专利", kind: K::Count,
         synonyms: &["发明专利", "发明专利数", "授权发明专利", "有效发明专利", "发明专利授权数", "=发明",
             "发明专利数量"] },
@@ -274,6 +279,7 @@ impl Field {
             Field::Liabilities => "Liabilities",
             Field::NetProfit => "Net profit",
             Field::HighTechRevenue => "High-tech product revenue",
+            Field::BillsReceivable => "Bills receivable",
             Field::InventionPatents => "Invention patents",
             Field::UtilityModels => "Utility models",
             Field::Designs => "Design patents",
@@ -324,6 +330,7 @@ impl Field {
                 | Field::Liabilities
                 | Field::NetProfit
                 | Field::HighTechRevenue
+                | Field::BillsReceivable
         )
     }
     fn is_need(self) -> bool {
@@ -669,6 +676,8 @@ mod tests {
             ("一、企业名称", Field::Name),
             ("3.注册资本(万元)", Field::RegisteredCapital),
             ("（12）研发投入", Field::RdExpense),
+            ("应收票据（万元）", Field::BillsReceivable),
+            ("2025年末持有银行承兑汇票", Field::BillsReceivable),
         ];
         for (h, f) in cases {
             assert_eq!(field_of_header(h), Some(f), "{h}");

@@ -21,6 +21,7 @@
 use crate::cells::{self, is_placeholder, parse_bool_text};
 use crate::fields::{self, Field, Kind, Quality, Unit};
 use crate::grid::{self, Grid, Merge, Value};
+use crate::limits::MAX_NAME_CHARS;
 use crate::IoError;
 use chrono::{Datelike, NaiveDate};
 use fudao_core::model::{FinancingKind, Qualification, QualificationKind, Stage, YearFinancials};
@@ -43,6 +44,9 @@ pub struct ImportSheet {
     pub rows: Vec<ImportRow>,
     /// Problems, in sheet order; a row with any error is not in `rows`.
     pub errors: Vec<RowError>,
+    /// Values of good rows that were read leniently (`约500人` read as 500), in sheet order:
+    /// imported, but the user should check them.
+    pub warnings: Vec<RowWarning>,
     /// Header texts of columns that were ignored (unknown, or a second column for a field).
     pub unknown_columns: Vec<String>,
     /// Assumptions made and things skipped, for the user to check (e.g. a unit assumed).
@@ -205,6 +209,30 @@ pub struct RowError {
     pub value: String,
     /// Reason, naming the bad value, in Chinese and English.
     pub message: Msg,
+}
+
+/// A value that was imported but read leniently: an approximation (`约500人`, `500人左右`,
+/// `近300万`) taken as its number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowWarning {
+    /// 1-based sheet row number as the user sees it.
+    pub row: u32,
+    /// Column letter(s) as the spreadsheet shows them.
+    pub letter: String,
+    /// The column header text as written in the sheet.
+    pub column: String,
+    /// The field key.
+    pub field: String,
+    /// The cell text as written.
+    pub value: String,
+    /// What was imported, naming the sheet row and column, in Chinese and English.
+    pub message: Msg,
+}
+
+impl std::fmt::Display for RowWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)
+    }
 }
 
 impl std::fmt::Display for RowError {
@@ -640,6 +668,9 @@ struct Reader<'a> {
     seen: HashMap<String, u32>,
     rows: Vec<ImportRow>,
     errors: Vec<RowError>,
+    warnings: Vec<RowWarning>,
+    /// Cells holding bytes that were not valid UTF-8 (0-based row, column).
+    garbled: Vec<(u32, u32)>,
     total_rows: usize,
     skipped_labels: Vec<(u32, String)>,
     zones: BTreeSet<String>,
@@ -728,6 +759,8 @@ impl<'a> Reader<'a> {
             seen: HashMap::new(),
             rows: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
+            garbled: Vec::new(),
             total_rows: 0,
             skipped_labels: Vec::new(),
             zones: BTreeSet::new(),
@@ -749,6 +782,15 @@ impl<'a> Reader<'a> {
 
     fn run(mut self) -> ImportSheet {
         let grid = self.grid;
+        if grid.lossy {
+            for (i, row) in grid.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if matches!(v, Value::Text(t) if t.contains('\u{FFFD}')) {
+                        self.garbled.push((grid.first_row + i as u32, c as u32));
+                    }
+                }
+            }
+        }
         for r in self.layout.data_start..grid.end_row() {
             let raw = &grid.rows[(r - grid.first_row) as usize];
             // Non-empty cells, not counting 序号 numbers: how many, and the first.
@@ -875,6 +917,7 @@ impl<'a> Reader<'a> {
         let mut need_amount: Option<Yuan> = None;
         let mut need = NeedPatch::default();
         let mut uscc_value: Option<String> = None;
+        let mut warns: Vec<RowWarning> = Vec::new();
 
         let columns = std::mem::take(&mut self.layout.columns);
         for col in &columns {
@@ -895,6 +938,25 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
+            if self.grid.lossy && matches!(v, Value::Text(t) if t.contains('\u{FFFD}')) {
+                self.error(
+                    &mut errs,
+                    r,
+                    col,
+                    v,
+                    Msg::new(
+                        format!(
+                            "{}列的单元格含有无法识别的字节（文件按 UTF-8 读取，此处不是有效的 UTF-8，显示为 �），请在原文件中改正后再导入",
+                            column_letter(col.col)
+                        ),
+                        format!(
+                            "the cell in column {} holds bytes that are not valid UTF-8 (the file was read as UTF-8; they show as �): correct it in the file and import again",
+                            column_letter(col.col)
+                        ),
+                    ),
+                );
+                continue;
+            }
             let res = self.read_cell(
                 col,
                 v,
@@ -906,7 +968,11 @@ impl<'a> Reader<'a> {
             );
             match res {
                 Ok(Some(code)) => uscc_value = Some(code),
-                Ok(None) => {}
+                Ok(None) => {
+                    if let Some(w) = approximation(r, col, v) {
+                        warns.push(w);
+                    }
+                }
                 Err(m) => self.error(&mut errs, r, col, v, m),
             }
         }
@@ -995,6 +1061,7 @@ impl<'a> Reader<'a> {
             p.ever_borrowed = Some(false);
         }
         let need = need_amount.map(|amount| NeedPatch { amount, ..need });
+        self.warnings.extend(warns);
         self.rows.push(ImportRow {
             row: r + 1,
             firm: p,
@@ -1050,6 +1117,15 @@ impl<'a> Reader<'a> {
                     Field::Name => t.lines().map(str::trim).collect(),
                     _ => t.to_string(),
                 };
+                if col.field == Field::Name {
+                    let n = s.chars().count();
+                    if n > MAX_NAME_CHARS {
+                        return Err(Msg::new(
+                            format!("企业名称有 {n} 个字，超过上限 {MAX_NAME_CHARS} 个字；请核对该单元格是否只填了企业名称"),
+                            format!("the firm name has {n} characters, over the limit of {MAX_NAME_CHARS}; check that the cell holds only the firm's name"),
+                        ));
+                    }
+                }
                 let slot = match col.field {
                     Field::Name => &mut p.name,
                     Field::Address => &mut p.address,
@@ -1147,6 +1223,7 @@ impl<'a> Reader<'a> {
                     Field::Liabilities => &mut fy.liabilities,
                     Field::NetProfit => &mut fy.net_profit,
                     Field::HighTechRevenue => &mut fy.high_tech_revenue,
+                    Field::BillsReceivable => &mut fy.bills_receivable,
                     _ => return Ok(None),
                 };
                 *slot = Some(y);
@@ -1276,6 +1353,28 @@ impl<'a> Reader<'a> {
                 format!("industries '{list}' are not GB/T 4754 sections: saved as tags"),
             ));
         }
+        if !self.garbled.is_empty() {
+            let n = self.garbled.len();
+            let mut at: Vec<String> = self
+                .garbled
+                .iter()
+                .take(20)
+                .map(|&(r, c)| format!("{}{}", column_letter(c), r + 1))
+                .collect();
+            if n > 20 {
+                at.push("…".into());
+            }
+            notes.push(Msg::new(
+                format!(
+                    "文件按 UTF-8 读取，但有 {n} 个单元格含有无效字节（显示为 �）：{}。这些单元格所在的行如涉及已识别的列，已作为错误行列出",
+                    at.join("、")
+                ),
+                format!(
+                    "the file was read as UTF-8, but {n} cells hold invalid bytes (shown as �): {}. Rows where such a cell is in a recognised column are listed as errors",
+                    at.join(", ")
+                ),
+            ));
+        }
         for (row, text) in &self.skipped_labels {
             notes.push(Msg::new(
                 format!("第{row}行“{text}”不是企业数据，已跳过"),
@@ -1300,6 +1399,7 @@ impl<'a> Reader<'a> {
                 .collect(),
             rows: self.rows,
             errors: self.errors,
+            warnings: self.warnings,
             unknown_columns: self.layout.unknown,
             notes,
             total_rows: self.total_rows,
@@ -1352,6 +1452,7 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
         p.liabilities = m.liabilities;
         p.net_profit = m.net_profit;
         p.high_tech_revenue = m.high_tech_revenue;
+        p.bills_receivable = m.bills_receivable;
     }
     for (y, fy) in years {
         if let Some(y) = y {
@@ -1364,6 +1465,7 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
                 merge_opt(&mut p.liabilities, fy.liabilities);
                 merge_opt(&mut p.net_profit, fy.net_profit);
                 merge_opt(&mut p.high_tech_revenue, fy.high_tech_revenue);
+                merge_opt(&mut p.bills_receivable, fy.bills_receivable);
             } else {
                 p.other_years.push(YearFinancials { year: y, ..fy });
             }
@@ -1393,6 +1495,61 @@ pub fn column_letter(mut c: u32) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Cell readers
+
+/// A warning when a count, amount or term cell was read as its number although it is written
+/// as an approximation (`约500人`, `500人左右`, `近300万`, `一年左右`).
+fn approximation(r: u32, col: &Column, v: &Value) -> Option<RowWarning> {
+    let Value::Text(t) = v else {
+        return None;
+    };
+    if t.is_ascii() || !matches!(col.field.kind(), Kind::Amount | Kind::Count | Kind::Term) {
+        return None;
+    }
+    let hw = cells::half_width(t);
+    let trimmed = hw
+        .trim()
+        .trim_end_matches('期')
+        .trim_end_matches("以内")
+        .trim();
+    if strip_approx(trimmed) == trimmed {
+        return None;
+    }
+    let (zh, en) = match col.field.kind() {
+        Kind::Count => {
+            let n = read_count(v).ok()??;
+            (format!("{n}"), format!("{n}"))
+        }
+        Kind::Amount => {
+            let y = read_amount(v, col.unit).ok()??;
+            let w = money::fmt_wan_unit(y);
+            (w.clone(), w)
+        }
+        Kind::Term => {
+            let m = read_term(v, col.unit).ok()?;
+            (format!("{m}个月"), format!("{m} months"))
+        }
+        _ => return None,
+    };
+    let letter = column_letter(col.col);
+    let row = r + 1;
+    Some(RowWarning {
+        row,
+        letter: letter.clone(),
+        column: col.header.clone(),
+        field: col.field.key().to_string(),
+        value: t.clone(),
+        message: Msg::new(
+            format!(
+                "第{row}行{letter}列“{}”的“{t}”是约数，已按 {zh} 导入，请核实",
+                col.header
+            ),
+            format!(
+                "row {row}, column {letter} '{}': '{t}' is an approximation, imported as {en}; please check",
+                col.header
+            ),
+        ),
+    })
+}
 
 fn strip_approx(t: &str) -> &str {
     t.trim()

@@ -305,3 +305,103 @@ fn generic_sheets_for_other_reports() {
         "{text}"
     );
 }
+
+/// OWASP CSV injection: text cells starting with = + - @, a tab or a carriage return are
+/// escaped with a leading `'` in CSV; numbers (also negative ones) are written as numbers.
+#[test]
+fn csv_escapes_formula_text_but_not_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let hostile = [
+        "=1+1",
+        "+86 531 8888 6666",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1:A2)",
+        "\tx",
+        "\rx",
+    ];
+    let sheet = Sheet {
+        name: "t".into(),
+        columns: vec![
+            ColumnSpec::new("文本", 10.0, ColumnKind::Text),
+            ColumnSpec::new("金额（万元）", 10.0, ColumnKind::Wan),
+        ],
+        rows: hostile
+            .iter()
+            .map(|t| vec![Cell::text(*t), Cell::Yuan(-125_000)])
+            .chain(std::iter::once(vec![
+                Cell::text("济南-历下"),
+                Cell::Int(-3),
+            ]))
+            .collect(),
+    };
+    export::write_csv(&path, &sheet).unwrap();
+    let text = String::from_utf8(std::fs::read(&path).unwrap()[3..].to_vec()).unwrap();
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    for (rec, t) in rows.iter().zip(hostile) {
+        assert_eq!(rec[0], format!("'{t}"), "escaped");
+        assert_eq!(&rec[1], "-12.5", "a negative amount stays a number");
+    }
+    assert_eq!(
+        &rows[hostile.len()][0],
+        "济南-历下",
+        "a dash inside is harmless"
+    );
+    assert_eq!(&rows[hostile.len()][1], "-3");
+    assert_eq!(export::csv_text("-2+3"), "'-2+3");
+    assert_eq!(export::csv_text("企业"), "企业");
+}
+
+/// In .xlsx, text is written as a string cell in the text format, never as a formula.
+#[test]
+fn xlsx_keeps_formula_text_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xlsx");
+    let sheet = Sheet {
+        name: "t".into(),
+        columns: vec![ColumnSpec::new("文本", 10.0, ColumnKind::Text)],
+        rows: ["=1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "+1"]
+            .iter()
+            .map(|t| vec![Cell::text(*t)])
+            .collect(),
+    };
+    export::write_xlsx(&path, &[sheet]).unwrap();
+    let xml = zip_entry(&path, "xl/worksheets/sheet1.xml");
+    assert!(!xml.contains("<f>"), "no formula element: {xml}");
+    assert_eq!(
+        xml.matches(r#"t="s""#).count(),
+        5,
+        "header + 4 string cells: {xml}"
+    );
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let range = wb.worksheet_range("t").unwrap();
+    assert_eq!(range.get((1, 0)), Some(&Data::String("=1+1".into())));
+    assert_eq!(
+        range.get((2, 0)),
+        Some(&Data::String("-2+3+cmd|' /C calc'!A0".into()))
+    );
+    let formulas = wb.worksheet_formula("t").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}
+
+/// A CSV export escaped for Excel reads back as written.
+#[test]
+fn escaped_csv_imports_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firms.csv");
+    let mut f = sparse_firm();
+    f.contacts = vec![Contact {
+        name: "王五".into(),
+        phone: "+86 531 8888 6666".into(),
+        ..Default::default()
+    }];
+    export::firms_csv(&path, std::slice::from_ref(&f)).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("'+86 531 8888 6666"), "{text}");
+    let s = read_firms(&path, None).unwrap();
+    assert_eq!(
+        s.rows[0].firm.contact_phone.as_deref(),
+        Some("+86 531 8888 6666")
+    );
+}

@@ -11,7 +11,7 @@ use printpdf::{
 
 use crate::charts;
 use crate::fonts::Face;
-use crate::linebreak::{break_lines, LineSpan};
+use crate::linebreak::{break_cell, break_lines, widest_line, widest_unit, LineSpan};
 
 pub(crate) const PAGE_W_MM: Mm = Mm(210.0);
 pub(crate) const PAGE_H_MM: Mm = Mm(297.0);
@@ -34,6 +34,48 @@ const FOOTER_BASELINE: f32 = PH - 36.0;
 #[cfg(test)]
 pub(crate) const FIXED_TEXT: &str =
     "…•（无）签字：日期：　年月日第页/共方案编号：单位：0123456789-.,% ";
+
+/// What a laid-out page holds, top to bottom: the page model the renderer draws from, for
+/// tests and tools that check pagination without writing or parsing a PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placed {
+    /// (Part of) the title block.
+    Title,
+    Heading {
+        level: u8,
+        text: String,
+    },
+    /// One line of a paragraph, bullet item or table note; `tc` is its justification
+    /// (extra spacing after each character, pt), 0 for a ragged line.
+    Line {
+        tc: f32,
+    },
+    /// A table's header row (first or repeated).
+    TableHeader,
+    /// A body row of a table or key–value grid (or the part of one on this page).
+    Row,
+    Chart,
+    SignOff,
+}
+
+/// Justification never adds more than this (in em) between two characters: a line that would
+/// need more is left ragged.
+pub(crate) const MAX_JUSTIFY_EM: f32 = 0.12;
+
+/// Extra spacing after each character that justifies a line of `n` characters and natural
+/// width `natural` to `target`, or 0 when the line stays ragged (no slack, one character,
+/// or more than [`MAX_JUSTIFY_EM`] needed).
+pub(crate) fn justify_spacing(natural: f32, target: f32, n: usize, size: f32) -> f32 {
+    if n < 2 {
+        return 0.0;
+    }
+    let t = (target - natural) / (n - 1) as f32;
+    if t > 0.0 && t <= size * MAX_JUSTIFY_EM {
+        t
+    } else {
+        0.0
+    }
+}
 
 const BODY_SIZE: f32 = 10.5;
 const BODY_LH: f32 = 17.5;
@@ -297,23 +339,128 @@ const TABLE_STYLE: GridStyle = GridStyle {
     pad_h: 4.5,
 };
 
+/// Size, space before, space after and colour of a heading level.
+fn heading_style(level: u8) -> (f32, f32, f32, C3) {
+    match level {
+        1 => (14.0, 14.0, 6.0, ACCENT),
+        2 => (12.0, 9.0, 3.0, INK),
+        _ => (10.5, 6.0, 2.0, INK),
+    }
+}
+
+/// Added to what a heading keeps, so rounding never lets the kept block move on alone.
+const KEEP_SLACK: f32 = 0.5;
+
+/// How many lines of a body row fit on a page below a header of `header_h`.
+fn fresh_capacity(header_h: f32, st: &GridStyle) -> usize {
+    (((BODY_BOTTOM - BODY_TOP - header_h - 2.0 * st.pad_v) / st.lh).floor() as usize).max(1)
+}
+
+/// The height a grid's first row needs below its header: the whole row when a fresh page
+/// holds it (the grid then moves it whole), else one line (it is split).
+fn first_row_height(wrapped: &[Vec<LineSpan>], header_h: f32, st: &GridStyle) -> f32 {
+    let total = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let lines = if total <= fresh_capacity(header_h, st) {
+        total
+    } else {
+        1
+    };
+    lines as f32 * st.lh + 2.0 * st.pad_v
+}
+
+/// Height of a chart.
+const CHART_H: f32 = 220.0;
+
+/// Shares `total` among columns with the given minimum widths (`hard`: a column narrower
+/// breaks words and numbers; `soft`: narrower breaks short phrases and units), natural widths
+/// (`max`: the text unwrapped) and weights:
+/// 1. if even the hard minima do not fit, they are scaled down (words then break);
+/// 2. if the soft minima do not fit, each column gets its hard minimum plus the same share
+///    of the way to its soft minimum;
+/// 3. otherwise every column gets its soft minimum, and the rest goes to the columns whose
+///    unwrapped text needs least more first (so short columns never wrap because a long one
+///    is greedy), then by weight; space left once every column is unwrapped is shared by weight.
+pub(crate) fn column_widths(
+    hard: &[f32],
+    soft: &[f32],
+    max: &[f32],
+    weights: &[f32],
+    total: f32,
+) -> Vec<f32> {
+    let n = hard.len();
+    let sum = |v: &[f32]| v.iter().sum::<f32>();
+    let soft: Vec<f32> = soft.iter().zip(hard).map(|(s, h)| s.max(*h)).collect();
+    let max: Vec<f32> = max.iter().zip(&soft).map(|(m, s)| m.max(*s)).collect();
+    if sum(hard) >= total {
+        let k = total / sum(hard);
+        return hard.iter().map(|h| h * k).collect();
+    }
+    if sum(&soft) > total {
+        let f = (total - sum(hard)) / (sum(&soft) - sum(hard));
+        return hard
+            .iter()
+            .zip(&soft)
+            .map(|(h, s)| h + (s - h) * f)
+            .collect();
+    }
+    let mut w = soft.clone();
+    let mut rest = total - sum(&soft);
+    let mut open: Vec<usize> = (0..n).collect();
+    // Water-filling: satisfy the column needing least (relative to its weight) while it fits
+    // within its weighted share of what is left.
+    loop {
+        if open.is_empty() {
+            break;
+        }
+        let wsum: f32 = open.iter().map(|&j| weights[j]).sum();
+        let Some((pos, &j)) = open.iter().enumerate().min_by(|a, b| {
+            let da = (max[*a.1] - w[*a.1]) / weights[*a.1];
+            let db = (max[*b.1] - w[*b.1]) / weights[*b.1];
+            da.total_cmp(&db)
+        }) else {
+            break;
+        };
+        let need = max[j] - w[j];
+        if need <= rest * weights[j] / wsum {
+            w[j] = max[j];
+            rest -= need;
+            open.remove(pos);
+        } else {
+            for &k in &open {
+                w[k] += rest * weights[k] / wsum;
+            }
+            rest = 0.0;
+            break;
+        }
+    }
+    if rest > 0.0 {
+        let wsum = sum(weights);
+        for (x, wt) in w.iter_mut().zip(weights) {
+            *x += rest * wt / wsum;
+        }
+    }
+    w
+}
+
+/// Lines of a paragraph or list item a heading keeps with it.
+const KEEP_LINES: usize = 3;
+
 struct Layout<'a> {
     f: Fonts<'a>,
     pages: Vec<Vec<Op>>,
+    /// What each page holds (parallel to `pages`).
+    model: Vec<Vec<Placed>>,
     /// Top of the free space on the current page.
     y: f32,
 }
 
-/// Lays out the whole document, then adds header and numbered footer to every page.
-pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> Vec<Vec<Op>> {
-    let mut l = Layout {
-        f: fonts,
-        pages: vec![Vec::with_capacity(512)],
-        y: BODY_TOP,
-    };
+/// Lays out the whole document, then adds header and numbered footer to every page. Returns
+/// the pages' operations and the page model.
+pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> (Vec<Vec<Op>>, Vec<Vec<Placed>>) {
+    let mut l = Layout::new(fonts);
     for (i, block) in doc.blocks.iter().enumerate() {
         l.keep_signed_section_together(&doc.blocks[i..]);
-        l.block(block);
+        l.block(block, &doc.blocks[i + 1..]);
     }
     let total = l.pages.len();
     let mut pages = std::mem::take(&mut l.pages);
@@ -321,7 +468,7 @@ pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> Vec<Vec<Op>> {
         let mut pen = Pen { ops, f: &l.f };
         page_furniture(&mut pen, doc, i + 1, total);
     }
-    pages
+    (pages, l.model)
 }
 
 /// Header text and rule, footer rule, plan number, page number and confidentiality line.
@@ -383,7 +530,7 @@ fn page_furniture(pen: &mut Pen, doc: &Document, page: usize, total: usize) {
     );
 }
 
-impl Layout<'_> {
+impl<'a> Layout<'a> {
     /// If `rest` starts a level-1 section that ends with a sign-off block, and the section fits
     /// on one page, starts a new page unless the whole section fits below the cursor: the
     /// signatures must never stand alone on the last page, apart from what they sign.
@@ -400,22 +547,34 @@ impl Layout<'_> {
             return;
         }
         // Lay the section out on a scratch page to measure it.
-        let mut trial = Layout {
-            f: Fonts {
-                face: self.f.face,
-                id: self.f.id.clone(),
-                common: self.f.common,
-            },
-            pages: vec![Vec::new()],
-            y: BODY_TOP,
-        };
-        for b in section {
-            trial.block(b);
+        let mut trial = Layout::new(Fonts {
+            face: self.f.face,
+            id: self.f.id.clone(),
+            common: self.f.common,
+        });
+        for (j, b) in section.iter().enumerate() {
+            trial.block(b, &section[j + 1..]);
         }
         let height = trial.y - BODY_TOP;
         // The heading adds its space-before (14 pt) when not at the top of a page.
         if trial.pages.len() == 1 && self.y + 14.0 + height > BODY_BOTTOM {
             self.new_page();
+        }
+    }
+
+    fn new(f: Fonts<'a>) -> Self {
+        Layout {
+            f,
+            pages: vec![Vec::with_capacity(512)],
+            model: vec![Vec::with_capacity(64)],
+            y: BODY_TOP,
+        }
+    }
+
+    /// Records what was just placed on the current page.
+    fn mark(&mut self, p: Placed) {
+        if let Some(page) = self.model.last_mut() {
+            page.push(p);
         }
     }
 
@@ -428,6 +587,7 @@ impl Layout<'_> {
 
     fn new_page(&mut self) {
         self.pages.push(Vec::with_capacity(512));
+        self.model.push(Vec::with_capacity(64));
         self.y = BODY_TOP;
     }
 
@@ -449,10 +609,11 @@ impl Layout<'_> {
         }
     }
 
-    fn block(&mut self, block: &Block) {
+    /// Lays out `block`; `next` is what follows it (a heading keeps the start of it on its page).
+    fn block(&mut self, block: &Block, next: &[Block]) {
         match block {
             Block::Title(t) => self.title(t),
-            Block::Heading { level, text } => self.heading(*level, text),
+            Block::Heading { level, text } => self.heading(*level, text, next),
             Block::Paragraph { text } => self.paragraph(text),
             Block::Bullets { items } => self.bullets(items),
             Block::KeyValueGrid { pairs, columns } => self.kv_grid(pairs, *columns),
@@ -497,23 +658,24 @@ impl Layout<'_> {
                 (x, width)
             };
             let text = &s[line.start..line.end];
-            let n = text.chars().count();
-            let mut tc = 0.0;
-            if justify && line.justify && n > 1 {
-                let t = (lw - line.width) / (n - 1) as f32;
-                // A line with one long unbreakable word would get huge gaps: leave it ragged.
-                if t > 0.0 && t < size * 0.6 {
-                    tc = t;
-                }
-            }
+            // A line with a long unbreakable word would get huge gaps: it stays ragged.
+            let tc = if justify && line.justify {
+                justify_spacing(line.width, lw, text.chars().count(), size)
+            } else {
+                0.0
+            };
             let by = baseline(self.y, lh, size);
             self.pen().text(text, lx, by, size, bold, color, tc);
+            if !bold {
+                self.mark(Placed::Line { tc });
+            }
             self.y += lh;
         }
     }
 
     fn title(&mut self, t: &TitleBlock) {
         self.space(6.0);
+        self.mark(Placed::Title);
         let (size, lh) = (21.0, 31.0);
         let lines = self.f.lines(&t.title, size, true, CW * 0.92, CW * 0.92);
         for l in &lines {
@@ -595,19 +757,20 @@ impl Layout<'_> {
         self.y += 14.0;
     }
 
-    fn heading(&mut self, level: u8, text: &str) {
-        let (size, before, after, color) = match level {
-            1 => (14.0, 14.0, 6.0, ACCENT),
-            2 => (12.0, 9.0, 3.0, INK),
-            _ => (10.5, 6.0, 2.0, INK),
-        };
+    fn heading(&mut self, level: u8, text: &str, next: &[Block]) {
+        let (size, before, after, color) = heading_style(level);
         let lh = size * 1.5;
         let indent = if level == 1 { 9.0 } else { 0.0 };
         let lines = self.f.lines(text, size, true, CW - indent, CW - indent);
         let h = lines.len() as f32 * lh;
-        // Keep the heading with at least three lines of what follows.
+        // Keep the heading with the start of what follows: its first lines, a table's header
+        // and first row, a chart, a following heading and what that keeps.
         self.space(before);
-        self.ensure(h + after + 3.0 * BODY_LH);
+        self.ensure(h + after + self.keep_height(next) + KEEP_SLACK);
+        self.mark(Placed::Heading {
+            level,
+            text: text.to_string(),
+        });
         let top = self.y;
         if level == 1 {
             self.pen().fill_rect(ML, top + 3.0, 3.5, h - 6.0, ACCENT);
@@ -684,10 +847,126 @@ impl Layout<'_> {
         self.y += 4.0;
     }
 
+    /// The height of the start of `next` that a heading before it keeps on its page.
+    fn keep_height(&self, next: &[Block]) -> f32 {
+        let Some(block) = next.first() else {
+            return 0.0;
+        };
+        let st = &TABLE_STYLE;
+        match block {
+            Block::Heading { level, text } => {
+                let (size, before, after, _) = heading_style(*level);
+                let indent = if *level == 1 { 9.0 } else { 0.0 };
+                let n = self
+                    .f
+                    .lines(text, size, true, CW - indent, CW - indent)
+                    .len();
+                before + n as f32 * size * 1.5 + after + self.keep_height(&next[1..])
+            }
+            Block::Paragraph { text } => {
+                let indent = 2.0 * BODY_SIZE;
+                let n = text
+                    .split('\n')
+                    .map(|p| p.trim_end_matches('\r'))
+                    .find(|p| !p.trim().is_empty())
+                    .map_or(0, |p| {
+                        self.f.lines(p, BODY_SIZE, false, CW - indent, CW).len()
+                    });
+                n.min(KEEP_LINES) as f32 * BODY_LH
+            }
+            Block::Bullets { items } => {
+                let w = CW - 16.0;
+                let n = items
+                    .iter()
+                    .find(|i| !i.trim().is_empty())
+                    .map_or(0, |i| self.f.lines(i, BODY_SIZE, false, w, w).len());
+                n.min(KEEP_LINES) as f32 * BODY_LH
+            }
+            Block::KeyValueGrid { pairs, columns } => {
+                if pairs.is_empty() {
+                    return self.keep_height(&next[1..]);
+                }
+                let (widths, rows) = self.kv_rows(pairs, *columns);
+                rows.first().map_or(0.0, |r| {
+                    first_row_height(&self.wrap_row(&widths, r, st), 0.0, st)
+                })
+            }
+            Block::Table(t) => {
+                let widths = self.table_widths(t);
+                let header: Vec<GCell> = t
+                    .columns
+                    .iter()
+                    .map(|c| GCell {
+                        text: &c.header,
+                        bold: true,
+                        align: Align::Center,
+                        fill: None,
+                        color: INK,
+                    })
+                    .collect();
+                let hw = self.wrap_row(&widths, &header, st);
+                let header_h = hw.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * st.lh
+                    + 2.0 * st.pad_v;
+                let first = t.rows.first().map_or(st.lh + 2.0 * st.pad_v, |r| {
+                    let cells: Vec<GCell> = r
+                        .iter()
+                        .zip(&t.columns)
+                        .map(|(s, c)| GCell::plain(s, c.align))
+                        .collect();
+                    first_row_height(&self.wrap_row(&widths, &cells, st), header_h, st)
+                });
+                header_h + first
+            }
+            Block::Chart(_) => 4.0 + CHART_H,
+            Block::SignOff { parties } => parties.chunks(3).next().map_or(0.0, |chunk| {
+                let inner = CW / chunk.len() as f32 - 16.0;
+                let max_name = chunk
+                    .iter()
+                    .map(|p| self.f.lines(&p.name, BODY_SIZE, false, inner, inner).len())
+                    .max()
+                    .unwrap_or(1)
+                    .max(1);
+                10.0 + 20.0 + max_name as f32 * BODY_LH + 62.0
+            }),
+            Block::Title(_) | Block::PageBreak | Block::Spacer { .. } => 0.0,
+        }
+    }
+
+    /// Column widths of a table from its content: every column gets at least the width of
+    /// its widest unbreakable unit (a number, a unit such as `（万元）`, a short phrase such as
+    /// `部分满足` or a bank branch); the rest of the page width goes first to the columns that
+    /// need least to show their text unwrapped, then in proportion to the columns' weights.
+    fn table_widths(&self, t: &Table) -> Vec<f32> {
+        let st = &TABLE_STYLE;
+        let face = self.f.face;
+        let adv = |c: char| face.advance(c).unwrap_or(0.0) * st.size;
+        let pad = 2.0 * st.pad_h + 1.0;
+        let n = t.columns.len();
+        let (mut hard, mut soft, mut max) = (vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+        for (j, c) in t.columns.iter().enumerate() {
+            let texts = std::iter::once(c.header.as_str())
+                .chain(t.rows.iter().filter_map(|r| r.get(j).map(String::as_str)));
+            for text in texts {
+                hard[j] = hard[j].max(widest_unit(text, false, adv) + pad);
+                soft[j] = soft[j].max(widest_unit(text, true, adv) + pad);
+                max[j] = max[j].max(widest_line(text, adv) + pad);
+            }
+        }
+        let weights: Vec<f32> = t.columns.iter().map(|c| c.weight.max(0.01)).collect();
+        column_widths(&hard, &soft, &max, &weights, CW)
+    }
+
     fn kv_grid(&mut self, pairs: &[KeyValue], columns: u8) {
         if pairs.is_empty() {
             return;
         }
+        let (widths, rows) = self.kv_rows(pairs, columns);
+        self.grid(&widths, None, &rows, &TABLE_STYLE);
+        self.y += 8.0;
+    }
+
+    /// Column widths and cells of a key–value grid.
+    fn kv_rows<'p>(&self, pairs: &'p [KeyValue], columns: u8) -> (Vec<f32>, Vec<Vec<GCell<'p>>>) {
         let c = usize::from(columns.clamp(1, 3));
         let cell_w = CW / c as f32;
         let label_w = pairs
@@ -722,13 +1001,11 @@ impl Layout<'_> {
                 row
             })
             .collect();
-        self.grid(&widths, None, &rows, &TABLE_STYLE);
-        self.y += 8.0;
+        (widths, rows)
     }
 
     fn table(&mut self, t: &Table) {
-        let total: f32 = t.columns.iter().map(|c| c.weight).sum();
-        let widths: Vec<f32> = t.columns.iter().map(|c| CW * c.weight / total).collect();
+        let widths = self.table_widths(t);
         let header: Vec<GCell> = t
             .columns
             .iter()
@@ -770,13 +1047,18 @@ impl Layout<'_> {
                 if c.text.is_empty() {
                     Vec::new()
                 } else {
-                    self.f.lines(c.text, st.size, c.bold, inner, inner)
+                    let face = self.f.face(c.bold);
+                    break_cell(c.text, inner, inner, |ch| {
+                        face.advance(ch).unwrap_or(0.0) * st.size
+                    })
                 }
             })
             .collect()
     }
 
-    /// Draws lines `from..from + count` of a wrapped row at the cursor, with borders.
+    /// Draws lines `from..from + count` of a wrapped row at the cursor, with borders, and
+    /// records it in the page model as `mark`.
+    #[allow(clippy::too_many_arguments)]
     fn draw_row(
         &mut self,
         widths: &[f32],
@@ -785,7 +1067,9 @@ impl Layout<'_> {
         from: usize,
         count: usize,
         st: &GridStyle,
+        mark: Placed,
     ) {
+        self.mark(mark);
         let top = self.y;
         let h = count as f32 * st.lh + 2.0 * st.pad_v;
         let mut pen = Pen {
@@ -842,10 +1126,16 @@ impl Layout<'_> {
         let draw_header = |l: &mut Self| {
             if let (Some(h), Some(w)) = (header, header_wrapped.as_ref()) {
                 let n = w.iter().map(Vec::len).max().unwrap_or(1).max(1);
-                l.draw_row(widths, h, w, 0, n, st);
+                l.draw_row(widths, h, w, 0, n, st, Placed::TableHeader);
             }
         };
-        self.ensure(header_h + min_row);
+        // The header never stands alone: it goes where its first row fits too (the whole row
+        // if a fresh page can hold it, as the loop below would move it; else one line of it).
+        let first_h = rows.first().map_or(min_row, |r| {
+            let lines = self.wrap_row(widths, r, st);
+            first_row_height(&lines, header_h, st)
+        });
+        self.ensure(header_h + first_h);
         draw_header(self);
 
         if rows.is_empty() {
@@ -858,12 +1148,10 @@ impl Layout<'_> {
                 color: GREY,
             }];
             let wrapped = self.wrap_row(&w, &cell, st);
-            self.draw_row(&w, &cell, &wrapped, 0, 1, st);
+            self.draw_row(&w, &cell, &wrapped, 0, 1, st, Placed::Row);
             return;
         }
-        let fresh_capacity =
-            (((BODY_BOTTOM - BODY_TOP - header_h - 2.0 * st.pad_v) / st.lh).floor() as usize)
-                .max(1);
+        let fresh_capacity = fresh_capacity(header_h, st);
         for row in rows {
             let wrapped = self.wrap_row(widths, row, st);
             let total = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
@@ -872,7 +1160,7 @@ impl Layout<'_> {
                 let remaining = total - from;
                 let need = remaining as f32 * st.lh + 2.0 * st.pad_v;
                 if self.y + need <= BODY_BOTTOM {
-                    self.draw_row(widths, row, &wrapped, from, remaining, st);
+                    self.draw_row(widths, row, &wrapped, from, remaining, st, Placed::Row);
                     break;
                 }
                 let fits = ((BODY_BOTTOM - self.y - 2.0 * st.pad_v) / st.lh)
@@ -883,7 +1171,7 @@ impl Layout<'_> {
                     draw_header(self);
                     continue;
                 }
-                self.draw_row(widths, row, &wrapped, from, fits, st);
+                self.draw_row(widths, row, &wrapped, from, fits, st, Placed::Row);
                 from += fits;
                 self.new_page();
                 draw_header(self);
@@ -892,9 +1180,10 @@ impl Layout<'_> {
     }
 
     fn chart(&mut self, chart: &Chart) {
-        let h = 220.0;
+        let h = CHART_H;
         self.space(4.0);
         self.ensure(h);
+        self.mark(Placed::Chart);
         let top = self.y;
         let mut pen = self.pen();
         match chart {
@@ -925,6 +1214,7 @@ impl Layout<'_> {
             let h = 20.0 + max_name as f32 * BODY_LH + 62.0;
             self.space(10.0);
             self.ensure(h);
+            self.mark(Placed::SignOff);
             let top = self.y;
             let mut pen = self.pen();
             for (i, (p, lines)) in chunk.iter().zip(&name_lines).enumerate() {
@@ -960,5 +1250,160 @@ impl Layout<'_> {
             self.y = top + h;
         }
         self.y += 6.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::{self, Face};
+    use fudao_core::doc::Column;
+    use std::sync::OnceLock;
+
+    fn face() -> &'static Face {
+        static F: OnceLock<Face> = OnceLock::new();
+        F.get_or_init(|| Face::parse(fonts::REGULAR_OTF, "NotoSansHans-Regular").unwrap())
+    }
+
+    fn layout() -> Layout<'static> {
+        Layout::new(Fonts {
+            face: face(),
+            id: FontId("F0".into()),
+            common: true,
+        })
+    }
+
+    /// The table of section 五 as the issue saw it break: every unit, status, guarantee kind
+    /// and branch name stays on one line in its computed column.
+    #[test]
+    fn computed_column_widths_keep_units_and_short_words_whole() {
+        let l = layout();
+        let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let t = Table {
+            columns: vec![
+                Column::new("序号", 0.5, Align::Center),
+                Column::new("融资需求", 1.6, Align::Left),
+                Column::new("金额（万元）", 0.9, Align::Right),
+                Column::new("推荐产品", 1.6, Align::Left),
+                Column::new("担保方式", 0.9, Align::Left),
+                Column::new("经办机构", 1.2, Align::Left),
+                Column::new("状态", 0.7, Align::Center),
+                Column::new("下一步", 2.0, Align::Left),
+            ],
+            rows: vec![
+                row(&[
+                    "1",
+                    "研发投入（新一代五轴联动数控系统）",
+                    "2,000",
+                    "科技成果转化贷、知识产权质押贷",
+                    "融资担保",
+                    "齐鲁银行高新支行",
+                    "部分满足",
+                    "2026年12月15日前补齐近三年审计报告并提交授信申请",
+                ]),
+                row(&[
+                    "2",
+                    "原材料采购",
+                    "50",
+                    "信用贷",
+                    "知识产权质押",
+                    "泉城农商银行历下支行",
+                    "未满足",
+                    "对接客户经理",
+                ]),
+            ],
+            note: None,
+        };
+        let widths = l.table_widths(&t);
+        assert!(
+            (widths.iter().sum::<f32>() - CW).abs() < 0.5,
+            "the table spans the text width: {widths:?}"
+        );
+        for (i, r) in std::iter::once(t.columns.iter().map(|c| c.header.clone()).collect())
+            .chain(t.rows.iter().cloned())
+            .enumerate()
+        {
+            let cells: Vec<GCell> = r.iter().map(|s| GCell::plain(s, Align::Left)).collect();
+            let wrapped = l.wrap_row(&widths, &cells, &TABLE_STYLE);
+            for ((cell, lines), w) in cells.iter().zip(&wrapped).zip(&widths) {
+                let shown: Vec<&str> = lines.iter().map(|s| &cell.text[s.start..s.end]).collect();
+                for keep in [
+                    "（万元）",
+                    "融资担保",
+                    "部分满足",
+                    "高新支行",
+                    "历下支行",
+                    "知识产权质押",
+                    "2,000",
+                    "未满足",
+                ] {
+                    if cell.text.contains(keep) {
+                        assert!(
+                            shown.iter().any(|s| s.contains(keep)),
+                            "row {i}: “{keep}” broken in a {w:.1} pt column: {shown:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn column_widths_share_the_rest_by_need_then_weight() {
+        // Everything fits unwrapped: natural widths plus the rest by weight.
+        let w = column_widths(
+            &[10.0, 10.0],
+            &[20.0, 20.0],
+            &[30.0, 50.0],
+            &[1.0, 3.0],
+            120.0,
+        );
+        assert_eq!(w, vec![40.0, 80.0]);
+        // A greedy long column does not starve a short one that needs little.
+        let w = column_widths(
+            &[10.0, 10.0],
+            &[20.0, 20.0],
+            &[40.0, 1000.0],
+            &[1.0, 1.0],
+            200.0,
+        );
+        assert_eq!(w, vec![40.0, 160.0]);
+        // Soft minima do not fit: hard minimum plus the same share of the way to soft.
+        let w = column_widths(
+            &[10.0, 20.0],
+            &[30.0, 40.0],
+            &[30.0, 40.0],
+            &[1.0, 1.0],
+            50.0,
+        );
+        assert_eq!(w, vec![20.0, 30.0]);
+        // Not even the hard minima fit: scaled down.
+        let w = column_widths(
+            &[60.0, 40.0],
+            &[60.0, 40.0],
+            &[60.0, 40.0],
+            &[1.0, 1.0],
+            50.0,
+        );
+        assert_eq!(w, vec![30.0, 20.0]);
+    }
+
+    #[test]
+    fn justification_has_a_limit_and_skips_single_characters() {
+        let size = 10.0;
+        assert_eq!(justify_spacing(100.0, 110.0, 11, size), 1.0);
+        let at_limit =
+            justify_spacing(100.0, 100.0 + 10.0 * size * MAX_JUSTIFY_EM - 0.01, 11, size);
+        assert!(
+            (at_limit - size * MAX_JUSTIFY_EM).abs() < 0.01,
+            "{at_limit}"
+        );
+        assert_eq!(
+            justify_spacing(50.0, 110.0, 11, size),
+            0.0,
+            "too wide: ragged"
+        );
+        assert_eq!(justify_spacing(50.0, 110.0, 1, size), 0.0);
+        assert_eq!(justify_spacing(111.0, 110.0, 11, size), 0.0);
     }
 }

@@ -37,6 +37,25 @@ use fudao_core::doc::{DocError, Document};
 use printpdf::{Op, PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, TextItem};
 
 use fonts::Face;
+pub use layout::Placed;
+
+/// Where a page of a laid-out document ends badly: with a heading (its content on the next
+/// page) or a table header with no row under it. Returns `(page number, what)`, 1-based.
+pub fn bad_page_ends(pages: &[Vec<Placed>]) -> Vec<(usize, String)> {
+    let mut bad = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        // The last page may end with anything.
+        if i + 1 == pages.len() {
+            break;
+        }
+        match page.last() {
+            Some(Placed::Heading { text, .. }) => bad.push((i + 1, format!("heading “{text}”"))),
+            Some(Placed::TableHeader) => bad.push((i + 1, "a lone table header".to_string())),
+            _ => {}
+        }
+    }
+    bad
+}
 
 /// Why a document could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +126,22 @@ impl Renderer {
         missing.map_or(Ok(all_common), Err)
     }
 
+    /// Lays `doc` out without writing a PDF and returns what each page holds, top to bottom
+    /// (the same layout [`Renderer::render`] draws): for checking pagination quickly, e.g. that
+    /// no page ends with a heading or a table header.
+    pub fn paginate(&self, doc: &Document) -> Result<Vec<Vec<Placed>>, PdfError> {
+        let all_common = self.check_text(doc)?;
+        let (_, model) = layout::lay_out(
+            doc,
+            layout::Fonts {
+                face: &self.face,
+                id: printpdf::FontId("F0".to_string()),
+                common: all_common && self.face.common.is_some(),
+            },
+        );
+        Ok(model)
+    }
+
     /// Renders `doc` to the bytes of a PDF file.
     pub fn render(&self, doc: &Document) -> Result<Vec<u8>, PdfError> {
         let all_common = self.check_text(doc)?;
@@ -115,7 +150,7 @@ impl Renderer {
         // characters (a unit test checks this), so only the document's text decides.
         let common = self.face.common.as_ref().filter(|_| all_common);
         let id = pdf.add_font(common.unwrap_or(&self.face.parsed));
-        let pages = layout::lay_out(
+        let (pages, _) = layout::lay_out(
             doc,
             layout::Fonts {
                 face: &self.face,

@@ -5,6 +5,11 @@
 //! closing punctuation (，。、）》” …) and after opening brackets (（《“ …), and keeps Latin words
 //! and numbers such as `2,000` or `12.5%` together. Lines are filled greedily; a segment wider
 //! than a whole line (a very long word or code) is broken between characters as a last resort.
+//!
+//! Table cells use [`break_cell`], which also keeps short phrases together: a run of at most
+//! [`MAX_PHRASE`] characters between spaces, separating punctuation or brackets (a unit such as
+//! `（万元）`, a status such as `部分满足`, a bank branch such as `齐鲁银行高新支行`) is broken
+//! only when it is wider than the whole cell, and then at its UAX #14 opportunities.
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -19,8 +24,85 @@ pub struct LineSpan {
     pub justify: bool,
 }
 
+/// The longest run of characters [`break_cell`] keeps on one line when it can.
+pub const MAX_PHRASE: usize = 10;
+
 fn is_trailing_space(c: char) -> bool {
     matches!(c, ' ' | '\u{3000}' | '\n' | '\r' | '\t')
+}
+
+/// Characters that end a phrase (a break after them is a phrase boundary).
+fn ends_phrase(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '/'
+                | '|'
+                | '·'
+                | '）'
+                | ')'
+                | '》'
+                | '】'
+                | '”'
+                | '」'
+        )
+}
+
+/// Characters that start a phrase (a break before them is a phrase boundary).
+fn starts_phrase(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '（' | '(' | '《' | '【' | '“' | '「')
+}
+
+/// UAX #14 break opportunities of `text`.
+fn uax14(text: &str) -> Vec<(usize, BreakOpportunity)> {
+    linebreaks(text).collect()
+}
+
+/// UAX #14 opportunities minus those strictly inside a phrase of at most [`MAX_PHRASE`]
+/// characters.
+fn phrase_opportunities(text: &str) -> Vec<(usize, BreakOpportunity)> {
+    // Phrase boundaries (byte offsets), including 0 and the end.
+    let mut bounds = vec![0usize];
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev {
+            if ends_phrase(p) || starts_phrase(c) {
+                bounds.push(i);
+            }
+        }
+        prev = Some(c);
+    }
+    bounds.push(text.len());
+    // Byte ranges of short phrases.
+    let short: Vec<(usize, usize)> = bounds
+        .windows(2)
+        .filter(|w| text[w[0]..w[1]].chars().count() <= MAX_PHRASE)
+        .map(|w| (w[0], w[1]))
+        .collect();
+    let mut k = 0;
+    uax14(text)
+        .into_iter()
+        .filter(|&(pos, kind)| {
+            if kind == BreakOpportunity::Mandatory {
+                return true;
+            }
+            while k < short.len() && short[k].1 <= pos {
+                k += 1;
+            }
+            !short.get(k).is_some_and(|&(a, b)| a < pos && pos < b)
+        })
+        .collect()
 }
 
 /// Breaks `text` into lines no wider than `first_width` (first line) and `width` (the
@@ -31,10 +113,79 @@ pub fn break_lines(
     width: f32,
     advance: impl Fn(char) -> f32,
 ) -> Vec<LineSpan> {
-    let mut lines = Vec::new();
     if text.is_empty() {
-        return lines;
+        return Vec::new();
     }
+    break_with(text, &uax14(text), first_width, width, &advance, false)
+}
+
+/// [`break_lines`] for table cells: short phrases stay whole unless wider than a line.
+pub fn break_cell(
+    text: &str,
+    first_width: f32,
+    width: f32,
+    advance: impl Fn(char) -> f32,
+) -> Vec<LineSpan> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    break_with(
+        text,
+        &phrase_opportunities(text),
+        first_width,
+        width,
+        &advance,
+        true,
+    )
+}
+
+/// The width of the widest piece of `text` that [`break_cell`] (with `phrases`) or
+/// [`break_lines`] never breaks when the line is wide enough: a column narrower than this
+/// breaks a word or unit.
+pub fn widest_unit(text: &str, phrases: bool, advance: impl Fn(char) -> f32) -> f32 {
+    let opps = if phrases {
+        phrase_opportunities(text)
+    } else {
+        uax14(text)
+    };
+    let mut start = 0;
+    let mut widest = 0.0f32;
+    for (brk, _) in opps {
+        let w: f32 = text[start..brk]
+            .trim_end_matches(is_trailing_space)
+            .chars()
+            .map(&advance)
+            .sum();
+        widest = widest.max(w);
+        start = brk;
+    }
+    widest
+}
+
+/// The width of the widest hard line of `text` (its width if never wrapped).
+pub fn widest_line(text: &str, advance: impl Fn(char) -> f32) -> f32 {
+    text.split('\n')
+        .map(|l| {
+            l.trim_end_matches(is_trailing_space)
+                .chars()
+                .map(&advance)
+                .sum::<f32>()
+        })
+        .fold(0.0, f32::max)
+}
+
+/// Greedy line filling at the given opportunities. A segment wider than a whole line is
+/// broken at its own UAX #14 opportunities when `refine` (the segment was a kept phrase),
+/// else between characters.
+fn break_with(
+    text: &str,
+    opps: &[(usize, BreakOpportunity)],
+    first_width: f32,
+    width: f32,
+    advance: &dyn Fn(char) -> f32,
+    refine: bool,
+) -> Vec<LineSpan> {
+    let mut lines = Vec::new();
     // Current line: start offset, end of visible text, width of visible text, width including
     // trailing spaces.
     let mut start = 0usize;
@@ -45,15 +196,15 @@ pub fn break_lines(
     let max_for = |lines: &[LineSpan]| if lines.is_empty() { first_width } else { width };
 
     let mut seg_start = 0usize;
-    for (brk, kind) in linebreaks(text) {
+    for &(brk, kind) in opps {
         let seg = &text[seg_start..brk];
         // Split the segment into visible part and trailing spaces.
         let trimmed = seg.trim_end_matches(is_trailing_space);
-        let seg_vis_w: f32 = trimmed.chars().map(&advance).sum();
+        let seg_vis_w: f32 = trimmed.chars().map(advance).sum();
         let seg_space_w: f32 = seg[trimmed.len()..]
             .chars()
             .filter(|c| *c != '\n' && *c != '\r')
-            .map(&advance)
+            .map(advance)
             .sum();
 
         if has_content && full_w + seg_vis_w > max_for(&lines) {
@@ -69,29 +220,59 @@ pub fn break_lines(
             has_content = false;
         }
         if !has_content && seg_vis_w > max_for(&lines) {
-            // Emergency: the segment alone is wider than a line; break between characters.
-            let mut w = 0.0f32;
-            let mut line_start = seg_start;
-            for (i, c) in trimmed.char_indices() {
-                let a = advance(c);
-                let pos = seg_start + i;
-                if w > 0.0 && w + a > max_for(&lines) {
-                    lines.push(LineSpan {
-                        start: line_start,
-                        end: pos,
-                        width: w,
+            if refine {
+                // A kept phrase wider than a line: break it at its UAX #14 opportunities.
+                let inner = break_with(
+                    trimmed,
+                    &uax14(trimmed),
+                    max_for(&lines),
+                    width,
+                    advance,
+                    false,
+                );
+                let n = inner.len();
+                for (j, l) in inner.into_iter().enumerate() {
+                    let l = LineSpan {
+                        start: seg_start + l.start,
+                        end: seg_start + l.end,
+                        width: l.width,
                         justify: true,
-                    });
-                    line_start = pos;
-                    w = 0.0;
+                    };
+                    if j + 1 < n {
+                        lines.push(l);
+                    } else {
+                        start = l.start;
+                        vis_end = l.end;
+                        vis_w = l.width;
+                        full_w = l.width + seg_space_w;
+                        has_content = true;
+                    }
                 }
-                w += a;
+            } else {
+                // Emergency: the segment alone is wider than a line; break between characters.
+                let mut w = 0.0f32;
+                let mut line_start = seg_start;
+                for (i, c) in trimmed.char_indices() {
+                    let a = advance(c);
+                    let pos = seg_start + i;
+                    if w > 0.0 && w + a > max_for(&lines) {
+                        lines.push(LineSpan {
+                            start: line_start,
+                            end: pos,
+                            width: w,
+                            justify: true,
+                        });
+                        line_start = pos;
+                        w = 0.0;
+                    }
+                    w += a;
+                }
+                start = line_start;
+                vis_end = seg_start + trimmed.len();
+                vis_w = w;
+                full_w = w + seg_space_w;
+                has_content = true;
             }
-            start = line_start;
-            vis_end = seg_start + trimmed.len();
-            vis_w = w;
-            full_w = w + seg_space_w;
-            has_content = true;
         } else {
             if !trimmed.is_empty() {
                 vis_end = seg_start + trimmed.len();
@@ -249,5 +430,66 @@ mod tests {
     #[test]
     fn empty_text_gives_no_lines() {
         assert!(break_lines("", 5.0, 5.0, adv).is_empty());
+    }
+
+    /// The breaks the issue saw in narrow columns: units, statuses and branch names stay whole
+    /// in a cell wide enough for them, wherever they fall on the line.
+    #[test]
+    fn cells_keep_units_statuses_and_branch_names_whole() {
+        for (text, keep) in [
+            ("金额（万元）", "（万元）"),
+            ("抵押物评估价值（万元）", "（万元）"),
+            ("担保方式：融资担保", "融资担保"),
+            ("状态：部分满足", "部分满足"),
+            ("经办：齐鲁银行高新支行", "齐鲁银行高新支行"),
+            ("需求700万元", "需求700万元"),
+        ] {
+            let unit = widest_unit(text, true, adv);
+            assert!(
+                unit >= keep.chars().map(adv).sum::<f32>(),
+                "{text}: widest unit {unit} covers {keep}"
+            );
+            let mut w = unit;
+            while w < text.chars().map(adv).sum::<f32>() + 2.0 {
+                let lines = break_cell(text, w, w, adv);
+                let ls = texts(text, &lines);
+                assert_eq!(ls.concat(), text, "nothing lost at width {w}");
+                assert!(
+                    ls.iter().any(|l| l.contains(keep)),
+                    "width {w}: {keep} broken in {ls:?}"
+                );
+                assert!(lines.iter().all(|l| l.width <= w), "width {w}: {ls:?}");
+                w += 0.5;
+            }
+        }
+        // Plain breaking splits the same phrase where it falls.
+        let plain = break_lines("状态：部分满足", 5.0, 5.0, adv);
+        assert_eq!(texts("状态：部分满足", &plain), vec!["状态：部分", "满足"]);
+    }
+
+    /// A phrase wider than the cell, or longer than MAX_PHRASE, breaks as plain text does.
+    #[test]
+    fn cells_break_long_phrases_at_their_own_opportunities() {
+        let text = "齐鲁银行济南高新区科创支行营业部";
+        assert!(text.chars().count() > MAX_PHRASE);
+        let lines = break_cell(text, 6.0, 6.0, adv);
+        assert_eq!(
+            texts(text, &lines),
+            vec!["齐鲁银行济南", "高新区科创支", "行营业部"]
+        );
+        let text = "状态：部分满足";
+        let lines = break_cell(text, 3.0, 3.0, adv);
+        let ls = texts(text, &lines);
+        assert_eq!(ls.concat(), text);
+        assert!(lines.iter().all(|l| l.width <= 3.0), "{ls:?}");
+        assert!(ls.iter().all(|l| !l.starts_with('：')), "{ls:?}");
+    }
+
+    #[test]
+    fn widest_unit_and_line_measure_what_cannot_break() {
+        assert_eq!(widest_unit("部分满足", false, adv), 1.0);
+        assert_eq!(widest_unit("部分满足", true, adv), 4.0);
+        assert_eq!(widest_unit("合计 2,000.50", true, adv), 4.0);
+        assert_eq!(widest_line("一二三\n一二三四五", adv), 5.0);
     }
 }

@@ -104,8 +104,10 @@ fn big_plan_text_pages_and_footers() {
     }
     let pages = pages_of(&r.path).unwrap();
     assert!(
-        (5..=8).contains(&pages),
-        "35 needs should give 5–8 pages, got {pages}"
+        // Column widths from content (docs/pdf.md) wrap fewer cells than the fixed weights did:
+        // the register still splits across pages, in 4 where it took 5.
+        (4..=8).contains(&pages),
+        "35 needs should give 4–8 pages, got {pages}"
     );
     // Footers are numbered after layout: every page says "of M" with the right M.
     // (pdftotext drops the narrow spaces of `第 N 页 / 共 M 页` between CJK glyphs.)

@@ -149,6 +149,7 @@ async fn seed_server(storage: &Storage, docs: &[(EntityKind, Uuid, Value)], team
         role: Role::Admin,
         team_id: None,
     };
+    let device = Uuid::now_v7();
     for chunk in docs.chunks(1000) {
         let muts: Vec<Mutation> = chunk
             .iter()
@@ -166,8 +167,9 @@ async fn seed_server(storage: &Storage, docs: &[(EntityKind, Uuid, Value)], team
             .collect();
         let a = admin.clone();
         storage
-            .run(move |tx| logic::push(tx, &a, Uuid::nil(), &muts, Utc::now()))
+            .run(move |tx| logic::push(tx, &a, device, &muts, Utc::now()))
             .await
+            .unwrap()
             .unwrap();
     }
 }
@@ -177,9 +179,10 @@ async fn setup(url: &str) -> (Storage, Uuid) {
     let hash = fudao_server::auth::hash_password("bench-password").unwrap();
     let team = storage
         .run(move |tx| {
-            let t = logic::add_team(tx, "基准辅导队", "", Utc::now()).map_err(err)?;
+            let t = logic::add_team(tx, "test", "基准辅导队", "", Utc::now()).map_err(err)?;
             logic::add_user(
                 tx,
+                "test",
                 "lead",
                 "lead",
                 Some("基准辅导队"),
@@ -190,6 +193,7 @@ async fn setup(url: &str) -> (Storage, Uuid) {
             .map_err(err)?;
             logic::add_user(
                 tx,
+                "test",
                 "coach",
                 "coach",
                 Some("基准辅导队"),
@@ -517,9 +521,10 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
         let team = storage
             .run(move |tx| {
                 let name = format!("基准辅导队{t:02}");
-                let team = logic::add_team(tx, &name, "", Utc::now()).map_err(err)?;
+                let team = logic::add_team(tx, "test", &name, "", Utc::now()).map_err(err)?;
                 logic::add_user(
                     tx,
+                    "test",
                     &format!("coach{t:02}"),
                     "coach",
                     Some(&name),
@@ -570,6 +575,49 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
         per_team.push((token, cursor.unwrap(), ids));
     }
     let per_team = Arc::new(per_team);
+    // Every simulated device logs in once (a token is bound to its device), timed apart.
+    let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let login_lat = Arc::new(std::sync::Mutex::new(Vec::with_capacity(clients)));
+    let t_login = Instant::now();
+    let mut logins = Vec::new();
+    for i in 0..clients {
+        let permit = sem.clone().acquire_owned().await.unwrap();
+        let user = teams[i % TEAMS].1.clone();
+        let (base, lat) = (base.clone(), login_lat.clone());
+        logins.push(tokio::spawn(async move {
+            let _p = permit;
+            let device = Uuid::now_v7();
+            let start = Instant::now();
+            let token = Client::new(&base)
+                .unwrap()
+                .login(&user, "bench-password", device)
+                .await
+                .unwrap()
+                .token;
+            lat.lock().unwrap().push(start.elapsed());
+            (device, token)
+        }));
+    }
+    let mut sessions = Vec::with_capacity(clients);
+    for l in logins {
+        sessions.push(l.await.unwrap());
+    }
+    let login_total = t_login.elapsed().as_secs_f64();
+    {
+        let mut l = login_lat.lock().unwrap().clone();
+        l.sort();
+        let pct = |p: f64| {
+            l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
+                .map(|d| d.as_secs_f64() * 1e3)
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "{label}: {clients} logins (one per simulated device, concurrency {concurrency}): p50 {:.1} ms, p99 {:.1} ms, {:.0} logins/s",
+            pct(0.5),
+            pct(0.99),
+            clients as f64 / login_total
+        );
+    }
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(clients)));
     let errors = Arc::new(AtomicU64::new(0));
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
@@ -577,7 +625,8 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
     let mut tasks = Vec::new();
     for i in 0..clients {
         let permit = sem.clone().acquire_owned().await.unwrap();
-        let (token, head, ids) = per_team[i % TEAMS].clone();
+        let (_, head, ids) = per_team[i % TEAMS].clone();
+        let (device, token) = sessions[i].clone();
         let client = Client::new(&base).unwrap().with_token(token);
         let (lat, errs) = (latencies.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
@@ -611,7 +660,7 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
             };
             let ok = client
                 .push(&PushRequest {
-                    device_id: Uuid::now_v7(),
+                    device_id: device,
                     mutations: vec![m],
                 })
                 .await

@@ -1,7 +1,7 @@
 //! The HTTP API (axum). Every error is `{ code, message, details }`; internals are logged,
 //! never sent.
 
-use crate::auth::{self, LoginLimiter};
+use crate::auth::{self, Gate, LoginPolicy};
 use crate::logic::{self, Actor};
 use crate::storage::{Storage, StoreError};
 use axum::extract::rejection::JsonRejection;
@@ -24,6 +24,7 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use uuid::Uuid;
 
@@ -33,8 +34,21 @@ pub struct ServerConfig {
     pub token_ttl: chrono::Duration,
     /// Largest request body, after decompression.
     pub max_body_bytes: usize,
-    pub login_max_failures: u32,
-    pub login_window: Duration,
+    /// Login backoff and per-address budget.
+    pub login: LoginPolicy,
+    /// Password checks (argon2id, 19 MiB each) running at once; more wait.
+    pub max_concurrent_hashes: usize,
+    /// How long a login waits for a hashing slot before `503`.
+    pub hash_wait: Duration,
+    /// TLS handshake and request headers must arrive within this.
+    pub header_timeout: Duration,
+    /// A connection with no bytes moving either way for this long is closed. Keep it above
+    /// `request_timeout`.
+    pub idle_timeout: Duration,
+    /// A request not answered within this is answered `408`.
+    pub request_timeout: Duration,
+    /// Open connections at most; the next one is closed at once.
+    pub max_connections: usize,
     /// Fault injection for tests: exit the process right after the N-th push transaction
     /// committed, before answering (`FUDAO_FAILPOINT=exit_after_push_commit:N`).
     pub exit_after_push_commits: Option<u64>,
@@ -45,8 +59,16 @@ impl Default for ServerConfig {
         ServerConfig {
             token_ttl: chrono::Duration::days(30),
             max_body_bytes: 8 * 1024 * 1024,
-            login_max_failures: 5,
-            login_window: Duration::from_secs(300),
+            login: LoginPolicy::default(),
+            max_concurrent_hashes: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .clamp(1, 8),
+            hash_wait: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 2048,
             exit_after_push_commits: None,
         }
     }
@@ -56,7 +78,8 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub storage: Storage,
     pub cfg: Arc<ServerConfig>,
-    limiter: Arc<LoginLimiter>,
+    hash_slots: Arc<tokio::sync::Semaphore>,
+    hasher: Arc<auth::Hasher>,
     push_commits: Arc<AtomicU64>,
 }
 
@@ -64,7 +87,10 @@ impl AppState {
     pub fn new(storage: Storage, cfg: ServerConfig) -> Self {
         AppState {
             storage,
-            limiter: Arc::new(LoginLimiter::new(cfg.login_max_failures, cfg.login_window)),
+            hash_slots: Arc::new(tokio::sync::Semaphore::new(
+                cfg.max_concurrent_hashes.max(1),
+            )),
+            hasher: Arc::new(auth::Hasher::new(cfg.max_concurrent_hashes)),
             cfg: Arc::new(cfg),
             push_commits: Arc::new(AtomicU64::new(0)),
         }
@@ -112,9 +138,38 @@ impl ApiErr {
     }
 }
 
+impl ApiErr {
+    fn rate_limited(wait: Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        ApiErr(
+            StatusCode::TOO_MANY_REQUESTS,
+            ApiError::new(
+                codes::RATE_LIMITED,
+                format!("登录尝试过多，请{secs}秒后再试"),
+                format!("too many login attempts; try again in {secs} s"),
+            )
+            .with_details(serde_json::json!({ "retry_after_secs": secs })),
+        )
+    }
+    fn forbidden(code: &str, zh: &str, en: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, zh, en)
+    }
+}
+
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
-        (self.0, Json(self.1)).into_response()
+        let retry = self
+            .1
+            .details
+            .get("retry_after_secs")
+            .and_then(serde_json::Value::as_u64);
+        let mut r = (self.0, Json(self.1)).into_response();
+        if let Some(s) = retry {
+            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        r
     }
 }
 
@@ -163,6 +218,8 @@ pub struct Auth {
     pub actor: Actor,
     pub name: String,
     pub token_hash: String,
+    /// The device the token was issued to.
+    pub device_id: Uuid,
 }
 
 impl FromRequestParts<AppState> for Auth {
@@ -191,14 +248,16 @@ impl FromRequestParts<AppState> for Auth {
                 Ok(tx
                     .user_by_id(t.user_id)?
                     .filter(|u| u.user.active)
-                    .map(|u| u.user))
+                    .map(|u| (u.user, t.device_id)))
             })
             .await?
             .ok_or_else(ApiErr::unauthorized)?;
+        let (user, device_id) = user;
         Ok(Auth {
             actor: Actor::from_user(&user),
             name: user.name,
             token_hash: hash,
+            device_id,
         })
     }
 }
@@ -266,24 +325,38 @@ async fn login(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiErr> {
-    if req.username.len() > 200 || req.password.len() > 1000 {
+    if req.username.len() > 200 || req.password.len() > auth::MAX_PASSWORD_BYTES {
         return Err(ApiErr::bad_request(
             "username or password too long",
             String::new(),
         ));
     }
-    let keys = vec![
-        format!("user:{}", req.username.to_lowercase()),
-        format!("ip:{}", addr.ip()),
-    ];
-    if st.limiter.blocked(&keys) {
-        return Err(ApiErr::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            codes::RATE_LIMITED,
-            "登录失败次数过多，请稍后再试",
-            "too many failed logins; try again later",
-        ));
+    let user_key = format!("user:{}@{}", req.username.trim().to_lowercase(), addr.ip());
+    let addr_key = format!("ip:{}", addr.ip());
+    let policy = st.cfg.login.clone();
+    let (uk, ak) = (user_key.clone(), addr_key.clone());
+    let now = Utc::now();
+    let gate = st
+        .storage
+        .run(move |tx| auth::reserve_attempt(tx, &policy, &uk, &ak, now))
+        .await?;
+    if let Gate::Wait(wait) = gate {
+        tracing::warn!(user = %req.username, ip = %addr.ip(), "login attempt refused by the limiter");
+        return Err(ApiErr::rate_limited(wait));
     }
+    // At most `max_concurrent_hashes` password checks at once: each costs argon2's 19 MiB.
+    let slot =
+        match tokio::time::timeout(st.cfg.hash_wait, st.hash_slots.clone().acquire_owned()).await {
+            Ok(Ok(p)) => p,
+            _ => {
+                return Err(ApiErr::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    codes::UNAVAILABLE,
+                    "服务器繁忙，请稍后重试",
+                    "the server is busy; retry later",
+                ))
+            }
+        };
     let name = req.username.clone();
     let rec = st.storage.run(move |tx| tx.user_by_name(&name)).await?;
     let phc = rec
@@ -291,13 +364,12 @@ async fn login(
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-        .await
-        .unwrap_or(false);
+    let ok = st.hasher.verify(password, phc).await;
+    drop(slot);
     let rec = match (rec, ok) {
         (Some(r), true) => r,
         _ => {
-            st.limiter.fail(&keys);
+            // The attempt was counted before the check.
             tracing::warn!(user = %req.username, ip = %addr.ip(), "failed login");
             return Err(ApiErr::new(
                 StatusCode::UNAUTHORIZED,
@@ -315,15 +387,40 @@ async fn login(
             "this account is disabled; contact the administrator",
         ));
     }
-    st.limiter.succeed(&keys[0]);
     let (token, hash) = auth::new_token();
     let now = Utc::now();
     let expires = now + st.cfg.token_ttl;
     let uid = rec.user.id;
     let device = req.device_id;
-    st.storage
-        .run(move |tx| tx.insert_token(&hash, uid, device, now, expires))
+    let bound = st
+        .storage
+        .run(move |tx| {
+            // The device belongs to the user who first logged in with it; another user may
+            // take it over only while it has pushed nothing.
+            match tx.get_device(device)? {
+                Some(d) if d.user_id != uid && d.max_seq != Some(0) => return Ok(false),
+                Some(d) if d.user_id == uid => {}
+                _ => tx.put_device(
+                    device,
+                    &crate::storage::DeviceRecord {
+                        user_id: uid,
+                        max_seq: Some(0),
+                    },
+                    now,
+                )?,
+            }
+            tx.insert_token(&hash, uid, device, now, expires)?;
+            auth::attempt_succeeded(tx, &user_key, &addr_key)?;
+            Ok(true)
+        })
         .await?;
+    if !bound {
+        return Err(ApiErr::forbidden(
+            codes::DEVICE_MISMATCH,
+            "此设备编号已属于另一位用户，请使用新的本地数据库",
+            "this device id belongs to another user; use a new local database",
+        ));
+    }
     tracing::info!(user = %rec.user.username, device = %device, "login");
     let actor = Actor::from_user(&rec.user);
     Ok(Json(LoginResponse {
@@ -335,7 +432,19 @@ async fn login(
 
 async fn logout(State(st): State<AppState>, a: Auth) -> Result<Json<serde_json::Value>, ApiErr> {
     let h = a.token_hash.clone();
-    st.storage.run(move |tx| tx.revoke_token(&h)).await?;
+    let event = crate::storage::SecurityEvent {
+        at: Utc::now(),
+        actor: format!("user:{}", a.actor.username),
+        action: "token.revoke".into(),
+        target: a.actor.username.clone(),
+        detail: format!("logout, device {}", a.device_id),
+    };
+    st.storage
+        .run(move |tx| {
+            tx.revoke_token(&h)?;
+            tx.insert_event(&event)
+        })
+        .await?;
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
@@ -351,6 +460,13 @@ async fn push(
     if req.mutations.len() > MAX_PUSH_MUTATIONS {
         return Err(ApiErr::too_large());
     }
+    if req.device_id != a.device_id {
+        return Err(ApiErr::forbidden(
+            codes::DEVICE_MISMATCH,
+            "推送的设备编号与登录时的设备不一致，请重新登录",
+            "the push names another device than the one this session logged in with; log in again",
+        ));
+    }
     let actor = a.actor.clone();
     let now = Utc::now();
     let req = Arc::new(req);
@@ -358,7 +474,14 @@ async fn push(
     let results = st
         .storage
         .run(move |tx| logic::push(tx, &actor, r2.device_id, &r2.mutations, now))
-        .await?;
+        .await?
+        .map_err(|logic::DeviceRefused| {
+            ApiErr::forbidden(
+                codes::DEVICE_MISMATCH,
+                "此设备已属于另一位用户，请重新登录",
+                "this device belongs to another user; log in again",
+            )
+        })?;
     if let Some(n) = st.cfg.exit_after_push_commits {
         if st.push_commits.fetch_add(1, Ordering::SeqCst) + 1 >= n {
             // Fault injection: the transaction is committed, the answer is never sent.
@@ -449,6 +572,7 @@ pub const V1_ROUTES: &[(&str, &str)] = &[
 
 pub fn router(state: AppState) -> Router {
     let max = state.cfg.max_body_bytes;
+    let request_timeout = state.cfg.request_timeout;
     let v1 = Router::new()
         .route("/v1/login", post(login))
         .route("/v1/logout", post(logout))
@@ -464,6 +588,10 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(max))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(RequestDecompressionLayer::new())
         // Fastest gzip: a pull page of 2,000 rows compresses ~10x at a fraction of the CPU
         // of the default level (the server's CPU is the bottleneck of an initial sync).

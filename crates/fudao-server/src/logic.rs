@@ -4,7 +4,9 @@
 
 use crate::storage::*;
 use chrono::{DateTime, Utc};
-use fudao_core::model::{EntityKind, Feedback, Firm, Need, Role, Team, User, Visit};
+use fudao_core::model::{Entity, EntityKind, Feedback, Firm, Need, Role, Team, User, Visit};
+use fudao_core::plan::Plan;
+use fudao_core::product::Product;
 use fudao_sync::*;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -62,14 +64,28 @@ fn rejected(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Mutatio
     MutationResult::rejected(code, zh, en)
 }
 
+/// A push naming a device that belongs to another user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceRefused;
+
+/// The idempotency scope of a caller: its team, or `global`.
+fn actor_scope(actor: &Actor) -> String {
+    scope_of(actor.team_id)
+}
+
 /// Applies a batch of mutations in one transaction. Returns one outcome per mutation.
+///
+/// The device must belong to the caller. A mutation whose `device_seq` is further ahead of
+/// the device's highest accepted one than [`MAX_PUSH_MUTATIONS`] is refused
+/// ([`codes::SEQ_JUMP`]): a stamp that far ahead would make the device's later edits look
+/// older and be skipped. Lower sequence numbers (reordered delivery) are accepted.
 pub fn push(
     tx: &mut dyn Tx,
     actor: &Actor,
     device_id: Uuid,
     mutations: &[Mutation],
     now: DateTime<Utc>,
-) -> Result<Vec<MutationOutcome>> {
+) -> Result<std::result::Result<Vec<MutationOutcome>, DeviceRefused>> {
     let mut claimed: Vec<String> = mutations
         .iter()
         .filter_map(|m| m.team_id.or(actor.team_id))
@@ -78,22 +94,52 @@ pub fn push(
     claimed.sort();
     claimed.dedup();
     tx.lock_scopes(&claimed)?;
+    let mut device = match tx.get_device(device_id)? {
+        Some(d) if d.user_id != actor.user_id => return Ok(Err(DeviceRefused)),
+        Some(d) => d,
+        None => DeviceRecord {
+            user_id: actor.user_id,
+            max_seq: None,
+        },
+    };
+    let before = device.clone();
     let mut out = Vec::with_capacity(mutations.len());
     for m in mutations {
-        out.push(push_one(tx, actor, device_id, m, now)?);
+        out.push(push_one(tx, actor, device_id, &mut device, m, now)?);
     }
-    Ok(out)
+    if device != before || before.max_seq.is_none() {
+        tx.put_device(device_id, &device, now)?;
+    }
+    Ok(Ok(out))
 }
 
 fn push_one(
     tx: &mut dyn Tx,
     actor: &Actor,
     device_id: Uuid,
+    device: &mut DeviceRecord,
     m: &Mutation,
     now: DateTime<Utc>,
 ) -> Result<MutationOutcome> {
     let hash = sha256_hex(&m.canonical());
+    let scope = actor_scope(actor);
     if let Some(prev) = tx.get_mutation(m.mutation_id)? {
+        // Idempotency is scoped: only the pusher, its team, or an administrator learn the
+        // original answer; anyone else is refused and learns nothing about it.
+        let own = prev.user_id == actor.user_id.to_string()
+            || actor.role == Role::Admin
+            || prev.scope.as_deref() == Some(scope.as_str());
+        if !own {
+            return Ok(MutationOutcome {
+                mutation_id: m.mutation_id,
+                duplicate: false,
+                result: rejected(
+                    codes::MUTATION_ID_TAKEN,
+                    "修改编号已被占用，已拒绝；请重新生成编号",
+                    "this mutation id is taken; generate a new one",
+                ),
+            });
+        }
         if prev.hash == hash {
             return Ok(MutationOutcome {
                 mutation_id: m.mutation_id,
@@ -111,13 +157,30 @@ fn push_one(
             ),
         });
     }
-    let result = apply(tx, actor, device_id, m, now)?;
+    let result = match device.max_seq {
+        Some(max) if m.device_seq > max.saturating_add(MAX_PUSH_MUTATIONS as i64) => rejected(
+            codes::SEQ_JUMP,
+            format!(
+                "设备序号{}超前于已接受的最大序号{}太多（最多{}），已拒绝",
+                m.device_seq, max, MAX_PUSH_MUTATIONS
+            ),
+            format!(
+                "device_seq {} is too far ahead of the highest accepted {} (at most {} ahead)",
+                m.device_seq, max, MAX_PUSH_MUTATIONS
+            ),
+        ),
+        _ => {
+            device.max_seq = Some(device.max_seq.unwrap_or(0).max(m.device_seq));
+            apply(tx, actor, device_id, m, now)?
+        }
+    };
     tx.put_mutation(
         m.mutation_id,
         device_id,
         actor.user_id,
         &hash,
         &to_json(&result),
+        &scope,
         now,
     )?;
     Ok(MutationOutcome {
@@ -127,19 +190,141 @@ fn push_one(
     })
 }
 
-/// Checks that merged row data has the entity's shape.
-pub fn check_shape(kind: EntityKind, data: &Map<String, Value>) -> std::result::Result<(), String> {
-    let v = Value::Object(data.clone());
-    let r = match kind {
-        EntityKind::Firm => serde_json::from_value::<Firm>(v).map(|_| ()),
-        EntityKind::Need => serde_json::from_value::<Need>(v).map(|_| ()),
-        EntityKind::Visit => serde_json::from_value::<Visit>(v).map(|_| ()),
-        EntityKind::Feedback => serde_json::from_value::<Feedback>(v).map(|_| ()),
-        EntityKind::Team => serde_json::from_value::<Team>(v).map(|_| ()),
-        EntityKind::User => serde_json::from_value::<User>(v).map(|_| ()),
-        EntityKind::Plan | EntityKind::Product => Ok(()),
+/// Whether a JSON value is "empty" (what serde may leave out when serialising a default).
+fn is_empty_json(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+    }
+}
+
+fn row_refused(
+    code: &str,
+    kind: EntityKind,
+    row_id: Uuid,
+    field: &str,
+    zh: &str,
+    en: &str,
+) -> MutationResult {
+    let (fz, fe) = if field.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("字段“{field}”"), format!(" field `{field}`"))
     };
-    r.map_err(|e| e.to_string())
+    rejected(
+        code,
+        format!("{}（{row_id}）{fz}：{zh}", kind.label_zh()),
+        format!("{} {row_id}{fe}: {en}", kind.as_str()),
+    )
+}
+
+fn typed_check<T: Entity>(
+    row_id: Uuid,
+    data: &Map<String, Value>,
+) -> std::result::Result<(), MutationResult> {
+    let kind = T::KIND;
+    let t: T = serde_json::from_value(Value::Object(data.clone())).map_err(|e| {
+        let e = e.to_string();
+        row_refused(
+            codes::INVALID_ROW,
+            kind,
+            row_id,
+            "",
+            &format!("格式不正确（{e}）"),
+            &format!("invalid row ({e})"),
+        )
+    })?;
+    if let Ok(Value::Object(known)) = serde_json::to_value(&t) {
+        if let Some((k, _)) = data
+            .iter()
+            .find(|(k, v)| !known.contains_key(k.as_str()) && !is_empty_json(v))
+        {
+            return Err(row_refused(
+                codes::INVALID_ROW,
+                kind,
+                row_id,
+                k,
+                "不是该类记录的字段",
+                "is not a field of this kind of row",
+            ));
+        }
+    }
+    t.validate().map_err(|errs| {
+        let first = errs.0.first();
+        let field = first.map(|f| f.field.clone()).unwrap_or_default();
+        let (zh, en) = first
+            .map(|f| (f.message.zh.clone(), f.message.en.clone()))
+            .unwrap_or_default();
+        row_refused(codes::INVALID_ROW, kind, row_id, &field, &zh, &en)
+    })
+}
+
+/// Checks a row as it would be stored, before anything is written: the size of each field
+/// and of the row, the entity's shape (no unknown fields) and its own validation rules
+/// (`Entity::validate`, the rules every client applies before storing), so that no client
+/// ever pulls a row it cannot read.
+pub fn check_row(
+    kind: EntityKind,
+    row_id: Uuid,
+    data: &Map<String, Value>,
+) -> std::result::Result<(), MutationResult> {
+    let mut total = 2usize;
+    for (k, v) in data {
+        let len = serde_json::to_string(v).map_or(usize::MAX, |t| t.len());
+        total = total.saturating_add(len.saturating_add(k.len() + 4));
+        if k.len() > 64 || len > MAX_FIELD_BYTES {
+            return Err(row_refused(
+                codes::ROW_TOO_LARGE,
+                kind,
+                row_id,
+                &k.chars().take(64).collect::<String>(),
+                &format!("超过{}KB的上限", MAX_FIELD_BYTES / 1024),
+                &format!("larger than the limit of {} KiB", MAX_FIELD_BYTES / 1024),
+            ));
+        }
+        if SHORT_TEXT_FIELDS.contains(&k.as_str()) {
+            if let Some(t) = v.as_str() {
+                let n = t.chars().count();
+                if n > MAX_SHORT_TEXT_CHARS {
+                    return Err(row_refused(
+                        codes::ROW_TOO_LARGE,
+                        kind,
+                        row_id,
+                        k,
+                        &format!("{n}个字符，超过{MAX_SHORT_TEXT_CHARS}个字符的上限"),
+                        &format!("{n} characters, more than the limit of {MAX_SHORT_TEXT_CHARS}"),
+                    ));
+                }
+            }
+        }
+    }
+    if total > MAX_ROW_BYTES {
+        return Err(row_refused(
+            codes::ROW_TOO_LARGE,
+            kind,
+            row_id,
+            "",
+            &format!("整条记录超过{}KB的上限", MAX_ROW_BYTES / 1024),
+            &format!(
+                "the row is larger than the limit of {} KiB",
+                MAX_ROW_BYTES / 1024
+            ),
+        ));
+    }
+    match kind {
+        EntityKind::Firm => typed_check::<Firm>(row_id, data),
+        EntityKind::Need => typed_check::<Need>(row_id, data),
+        EntityKind::Visit => typed_check::<Visit>(row_id, data),
+        EntityKind::Feedback => typed_check::<Feedback>(row_id, data),
+        EntityKind::Plan => typed_check::<Plan>(row_id, data),
+        EntityKind::Team => typed_check::<Team>(row_id, data),
+        EntityKind::User => typed_check::<User>(row_id, data),
+        EntityKind::Product => typed_check::<Product>(row_id, data),
+    }
 }
 
 fn apply(
@@ -250,6 +435,23 @@ fn apply(
             }
         }
     }
+    let current_version = current.as_ref().map_or(0, |c| c.version);
+    if m.base_version > current_version || m.base_version < 0 {
+        return Ok(row_refused(
+            codes::BASE_AHEAD,
+            m.kind,
+            m.row_id,
+            "",
+            &format!(
+                "修改所基于的版本{}不存在（服务器当前版本为{}），已拒绝；请先同步",
+                m.base_version, current_version
+            ),
+            &format!(
+                "base_version {} is not a version the server gave out (the row is at {}); refused, sync first",
+                m.base_version, current_version
+            ),
+        ));
+    }
     let stamp_for = |v: i64| FieldStamp {
         v,
         d: device_id,
@@ -266,6 +468,7 @@ fn apply(
         field: field.to_string(),
         old,
         new,
+        actor: Some(actor.username.clone()),
     };
     let scope = team.to_string();
 
@@ -274,8 +477,8 @@ fn apply(
             let mut data = m.fields.clone();
             data.insert("id".into(), Value::String(m.row_id.to_string()));
             data.insert("team_id".into(), Value::String(team.to_string()));
-            if let Err(e) = check_shape(m.kind, &data) {
-                return Ok(invalid(e));
+            if let Err(r) = check_row(m.kind, m.row_id, &data) {
+                return Ok(r);
             }
             let stamps = data
                 .keys()
@@ -300,13 +503,27 @@ fn apply(
             Ok(MutationResult::Applied { version: 1 })
         }
         (Op::Put, Some(cur)) => {
+            // What the row would be with every incoming field: checked before anything is
+            // applied or kept in a conflict record.
+            let mut proposed = cur.data.clone();
+            for (f, v) in &m.fields {
+                if f != "id" && f != "team_id" {
+                    proposed.insert(f.clone(), v.clone());
+                }
+            }
+            if let Err(r) = check_row(m.kind, m.row_id, &proposed) {
+                return Ok(r);
+            }
             let mut row = cur.clone();
             let new_version = cur.version + 1;
             let mut audits = Vec::new();
             let mut pending_conflicts: Vec<(ConflictType, String, Value, Value)> = Vec::new();
             if cur.deleted {
                 let del = cur.stamps.get(DELETED_STAMP).copied();
-                if m.base_version >= cur.version {
+                // The device saw the delete when its base is at least the delete's version.
+                let saw_delete =
+                    del.map_or(m.base_version >= cur.version, |d| m.base_version >= d.v);
+                if saw_delete {
                     // The device saw the delete and edits again: undelete.
                     row.deleted = false;
                     row.stamps
@@ -364,8 +581,8 @@ fn apply(
                 });
             }
             if !audits.is_empty() {
-                if let Err(e) = check_shape(m.kind, &row.data) {
-                    return Ok(invalid(e));
+                if let Err(r) = check_row(m.kind, m.row_id, &row.data) {
+                    return Ok(r);
                 }
             }
             for a in &audits {
@@ -429,13 +646,6 @@ fn apply(
                 version: row.version,
             })
         }
-    }
-}
-
-fn invalid(e: String) -> MutationResult {
-    MutationResult::Rejected {
-        code: codes::INVALID_ROW.to_string(),
-        message: fudao_core::Msg::new(format!("记录格式不正确：{e}"), format!("invalid row: {e}")),
     }
 }
 
@@ -597,6 +807,7 @@ pub fn server_write(
     data: Map<String, Value>,
     deleted: bool,
     by: Option<Uuid>,
+    actor: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let current = tx.get_row(kind, row_id)?;
@@ -631,6 +842,7 @@ pub fn server_write(
                 field: k.clone(),
                 old,
                 new,
+                actor: Some(actor.to_string()),
             })?;
         }
     }
@@ -682,6 +894,7 @@ pub enum AdminError {
 
 pub fn add_team(
     tx: &mut dyn Tx,
+    actor: &str,
     name: &str,
     focus: &str,
     now: DateTime<Utc>,
@@ -698,6 +911,7 @@ pub fn add_team(
     fudao_core::model::Entity::validate(&t).map_err(|e| AdminError::Invalid(e.to_string()))?;
     tx.insert_team(&t)?;
     tx.ensure_scope(&t.id.to_string())?;
+    event(tx, actor, "team.add", &t.name, &t.id.to_string(), now)?;
     server_write(
         tx,
         EntityKind::Team,
@@ -706,6 +920,7 @@ pub fn add_team(
         as_map(&t),
         false,
         None,
+        actor,
         now,
     )?;
     Ok(t)
@@ -714,6 +929,7 @@ pub fn add_team(
 #[allow(clippy::too_many_arguments)]
 pub fn add_user(
     tx: &mut dyn Tx,
+    actor: &str,
     username: &str,
     name: &str,
     team: Option<&str>,
@@ -750,6 +966,14 @@ pub fn add_user(
         user: u.clone(),
         password_hash,
     })?;
+    event(
+        tx,
+        actor,
+        "user.add",
+        &u.username,
+        &format!("role {}, team {}", u.role.key(), opt(u.team_id)),
+        now,
+    )?;
     server_write(
         tx,
         EntityKind::User,
@@ -758,6 +982,7 @@ pub fn add_user(
         as_map(&u),
         false,
         None,
+        actor,
         now,
     )?;
     if let (Some(mut t), Role::Lead) = (team, role) {
@@ -771,6 +996,7 @@ pub fn add_user(
                 as_map(&t),
                 false,
                 None,
+                actor,
                 now,
             )?;
         }
@@ -781,6 +1007,7 @@ pub fn add_user(
 /// Enables or disables a user; disabling revokes every token at once.
 pub fn set_active(
     tx: &mut dyn Tx,
+    actor: &str,
     username: &str,
     active: bool,
     now: DateTime<Utc>,
@@ -793,6 +1020,13 @@ pub fn set_active(
     if !active {
         tx.revoke_user_tokens(rec.user.id)?;
     }
+    let action = if active {
+        "user.enable"
+    } else {
+        "user.disable"
+    };
+    let detail = if active { "" } else { "all tokens revoked" };
+    event(tx, actor, action, &rec.user.username, detail, now)?;
     server_write(
         tx,
         EntityKind::User,
@@ -801,6 +1035,7 @@ pub fn set_active(
         as_map(&rec.user),
         false,
         None,
+        actor,
         now,
     )?;
     Ok(rec.user)
@@ -812,6 +1047,7 @@ pub fn set_active(
 /// A lead who leaves a team or stops being a lead is removed as that team's lead.
 pub fn update_user(
     tx: &mut dyn Tx,
+    actor: &str,
     username: &str,
     team: Option<Option<&str>>,
     role: Option<Role>,
@@ -837,6 +1073,19 @@ pub fn update_user(
     fudao_core::model::Entity::validate(&rec.user)
         .map_err(|e| AdminError::Invalid(e.to_string()))?;
     tx.update_user(&rec)?;
+    event(
+        tx,
+        actor,
+        "user.set",
+        &rec.user.username,
+        &format!(
+            "role {}, team {} (was team {})",
+            rec.user.role.key(),
+            opt(rec.user.team_id),
+            opt(old_team)
+        ),
+        now,
+    )?;
     server_write(
         tx,
         EntityKind::User,
@@ -845,6 +1094,7 @@ pub fn update_user(
         as_map(&rec.user),
         false,
         None,
+        actor,
         now,
     )?;
     let lead_of = |tx: &mut dyn Tx, team: Uuid| -> Result<Option<Map<String, Value>>> {
@@ -859,7 +1109,17 @@ pub fn update_user(
             if let Some(mut data) = lead_of(tx, old)? {
                 if data.get("lead_id") == Some(&id) {
                     data.insert("lead_id".into(), Value::Null);
-                    server_write(tx, EntityKind::Team, old, Some(old), data, false, None, now)?;
+                    server_write(
+                        tx,
+                        EntityKind::Team,
+                        old,
+                        Some(old),
+                        data,
+                        false,
+                        None,
+                        actor,
+                        now,
+                    )?;
                 }
             }
         }
@@ -868,7 +1128,17 @@ pub fn update_user(
         if let Some(mut data) = lead_of(tx, new)? {
             if data.get("lead_id").is_none_or(Value::is_null) {
                 data.insert("lead_id".into(), id);
-                server_write(tx, EntityKind::Team, new, Some(new), data, false, None, now)?;
+                server_write(
+                    tx,
+                    EntityKind::Team,
+                    new,
+                    Some(new),
+                    data,
+                    false,
+                    None,
+                    actor,
+                    now,
+                )?;
             }
         }
     }
@@ -878,8 +1148,10 @@ pub fn update_user(
 /// Sets a new password hash and revokes the user's tokens.
 pub fn set_password(
     tx: &mut dyn Tx,
+    actor: &str,
     username: &str,
     password_hash: String,
+    now: DateTime<Utc>,
 ) -> std::result::Result<(), AdminError> {
     let mut rec = tx
         .user_by_name(username)?
@@ -887,6 +1159,14 @@ pub fn set_password(
     rec.password_hash = password_hash;
     tx.update_user(&rec)?;
     tx.revoke_user_tokens(rec.user.id)?;
+    event(
+        tx,
+        actor,
+        "user.passwd",
+        &rec.user.username,
+        "password changed, all tokens revoked",
+        now,
+    )?;
     Ok(())
 }
 
@@ -895,6 +1175,7 @@ pub fn set_password(
 /// Returns (written or changed, removed).
 pub fn publish_catalog(
     tx: &mut dyn Tx,
+    actor: &str,
     products: Vec<Value>,
     now: DateTime<Utc>,
 ) -> std::result::Result<(usize, usize), AdminError> {
@@ -930,10 +1211,29 @@ pub fn publish_catalog(
             }
         };
         m.insert("id".into(), Value::String(id.to_string()));
+        if let Err(MutationResult::Rejected { message, .. }) =
+            check_row(EntityKind::Product, id, &m)
+        {
+            return Err(AdminError::Invalid(format!(
+                "第{}项 / item {}: {message}",
+                i + 1,
+                i + 1
+            )));
+        }
         if !seen.insert(id) {
             return Err(AdminError::Invalid(format!("duplicate product {id}")));
         }
-        if server_write(tx, EntityKind::Product, id, None, m, false, None, now)? {
+        if server_write(
+            tx,
+            EntityKind::Product,
+            id,
+            None,
+            m,
+            false,
+            None,
+            actor,
+            now,
+        )? {
             changed += 1;
         }
     }
@@ -948,10 +1248,41 @@ pub fn publish_catalog(
                 row.data,
                 true,
                 None,
+                actor,
                 now,
             )?;
             removed += 1;
         }
     }
+    event(
+        tx,
+        actor,
+        "catalog.publish",
+        "products",
+        &format!("{changed} written, {removed} withdrawn"),
+        now,
+    )?;
     Ok((changed, removed))
+}
+
+fn opt(u: Option<Uuid>) -> String {
+    u.map(|u| u.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Records a security event (administration, password change, token revocation).
+pub fn event(
+    tx: &mut dyn Tx,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.insert_event(&SecurityEvent {
+        at: now,
+        actor: actor.to_string(),
+        action: action.to_string(),
+        target: target.to_string(),
+        detail: detail.to_string(),
+    })
 }

@@ -18,6 +18,9 @@ struct Cli {
     /// Database: sqlite:PATH (embedded default) or postgres://user@host:port/db
     #[arg(long, env = "FUDAO_DB", default_value = "sqlite:fudao-server.db")]
     db: String,
+    /// Who runs an administration command, for the audit (default: the OS user).
+    #[arg(long, global = true)]
+    actor: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -33,12 +36,32 @@ enum Cmd {
         tls_cert: Option<PathBuf>,
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
-        /// Largest request body in bytes (after decompression).
-        #[arg(long, default_value_t = 8 * 1024 * 1024)]
-        max_body: usize,
-        /// Token lifetime in days.
-        #[arg(long, default_value_t = 30)]
+        /// Largest request body in bytes (after decompression), 64 KiB – 256 MiB.
+        #[arg(long, default_value_t = 8 * 1024 * 1024,
+              value_parser = clap::value_parser!(u64).range(64 * 1024..=256 * 1024 * 1024))]
+        max_body: u64,
+        /// Token lifetime in days, 1–365.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
         token_days: i64,
+        /// Open connections at most, 16–100000.
+        #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u64).range(16..=100_000))]
+        max_connections: u64,
+        /// Seconds a client has to send a request's headers (and the TLS handshake), 1–300.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        header_timeout: u64,
+        /// Seconds a request may take before it is answered 408, 1–3600.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_timeout: u64,
+        /// Serve plain HTTP on a non-loopback address (passwords and tokens travel in clear
+        /// text: only behind a TLS-terminating proxy on a trusted network).
+        #[arg(long)]
+        insecure_http: bool,
+    },
+    /// Copy the SQLite database to FILE while the server may run (online backup API).
+    /// PostgreSQL: use pg_dump (docs/sync.md).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Teams (辅导队).
     Team {
@@ -115,21 +138,43 @@ fn parse_role(s: &str) -> std::result::Result<Role, String> {
 }
 
 fn read_password(username: &str) -> Result<String> {
-    if let Ok(p) = std::env::var("FUDAO_PASSWORD") {
+    let p = if let Ok(p) = std::env::var("FUDAO_PASSWORD") {
         if p.is_empty() {
             bail!("FUDAO_PASSWORD 为空 / FUDAO_PASSWORD is empty");
         }
-        return Ok(p);
-    }
-    let p = rpassword::prompt_password(format!("{username} 的密码 / password: "))?;
-    let again = rpassword::prompt_password("再次输入 / repeat: ")?;
-    if p != again {
-        bail!("两次输入的密码不一致 / the passwords differ");
-    }
-    if p.chars().count() < 8 {
-        bail!("密码至少8个字符 / the password needs at least 8 characters");
-    }
+        p
+    } else {
+        let p = rpassword::prompt_password(format!("{username} 的密码 / password: "))?;
+        let again = rpassword::prompt_password("再次输入 / repeat: ")?;
+        if p != again {
+            bail!("两次输入的密码不一致 / the passwords differ");
+        }
+        p
+    };
+    auth::check_new_password(&p).map_err(anyhow::Error::msg)?;
     Ok(p)
+}
+
+/// The administrator named in the audit: `--actor`, else the OS user.
+fn admin_actor(given: Option<String>) -> String {
+    match given
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+    {
+        Some(a) => format!("admin:{a}"),
+        None => {
+            let user = std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_else(|_| "unknown".into());
+            format!("os:{user}")
+        }
+    }
+}
+
+/// Whether `addr` only accepts connections from this machine.
+fn is_loopback(addr: &std::net::SocketAddr) -> bool {
+    addr.ip().is_loopback()
 }
 
 fn failpoint() -> Option<u64> {
@@ -173,27 +218,61 @@ async fn main() -> Result<()> {
             .with_writer(std::io::stderr)
             .init();
     }
+    if let Cmd::Backup { out } = &cli.cmd {
+        let Some(path) = cli.db.strip_prefix("sqlite:") else {
+            bail!("备份命令只适用于 SQLite；PostgreSQL 请用 pg_dump（见 docs/sync.md） / backup is for SQLite; back up PostgreSQL with pg_dump (see docs/sync.md)");
+        };
+        // Opened without migrating: a backup is what you take before an upgrade.
+        let b = fudao_server::sqlite::SqliteBackend::open_at(path, Some(0))
+            .with_context(|| format!("无法打开数据库 / cannot open database {path}"))?;
+        use fudao_server::storage::Backend;
+        b.backup(out)
+            .with_context(|| format!("备份失败 / backup failed: {}", out.display()))?;
+        println!("已备份 / backed up to {}", out.display());
+        return Ok(());
+    }
+    let actor = admin_actor(cli.actor.clone());
     let storage = Storage::open(&cli.db)
         .await
         .with_context(|| format!("无法打开数据库 / cannot open database {}", redact(&cli.db)))?;
     let now = Utc::now();
     match cli.cmd {
+        Cmd::Backup { .. } => unreachable!("handled above"),
         Cmd::Serve {
             listen,
             tls_cert,
             tls_key,
             max_body,
             token_days,
+            max_connections,
+            header_timeout,
+            request_timeout,
+            insecure_http,
         } => {
+            let request_timeout = std::time::Duration::from_secs(request_timeout);
             let cfg = ServerConfig {
-                max_body_bytes: max_body,
+                max_body_bytes: max_body as usize,
                 token_ttl: chrono::Duration::days(token_days),
                 exit_after_push_commits: failpoint(),
+                max_connections: max_connections as usize,
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                request_timeout,
+                idle_timeout: (request_timeout + std::time::Duration::from_secs(30))
+                    .max(std::time::Duration::from_secs(60)),
                 ..ServerConfig::default()
             };
             let listener = std::net::TcpListener::bind(&listen)
                 .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;
             let addr = listener.local_addr()?;
+            if tls_cert.is_none() && !is_loopback(&addr) {
+                if !insecure_http {
+                    bail!(
+                        "拒绝在非本机地址 {addr} 上以明文 HTTP 提供服务：请用 --tls-cert/--tls-key 启用 HTTPS，或在可信网络的 TLS 代理后面加 --insecure-http / refusing to serve plain HTTP on the non-loopback address {addr}: give --tls-cert and --tls-key, or --insecure-http behind a TLS-terminating proxy on a trusted network"
+                    );
+                }
+                eprintln!("警告：在 {addr} 上以明文 HTTP 提供服务（--insecure-http），密码和令牌未加密 / WARNING: serving plain HTTP on {addr} (--insecure-http): passwords and tokens travel unencrypted");
+                tracing::warn!(%addr, "serving plain HTTP on a non-loopback address (--insecure-http)");
+            }
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             println!(
                 "fudao-server listening on {scheme}://{addr} ({})",
@@ -214,7 +293,7 @@ async fn main() -> Result<()> {
             cmd: TeamCmd::Add { name, focus },
         } => {
             let t = storage
-                .run(move |tx| Ok(logic::add_team(tx, &name, &focus, now)))
+                .run(move |tx| Ok(logic::add_team(tx, &actor, &name, &focus, now)))
                 .await??;
             println!("已创建辅导队 / team created: {} {}", t.name, t.id);
         }
@@ -238,6 +317,7 @@ async fn main() -> Result<()> {
                 .run(move |tx| {
                     Ok(logic::add_user(
                         tx,
+                        &actor,
                         &username,
                         &name,
                         team.as_deref(),
@@ -273,7 +353,7 @@ async fn main() -> Result<()> {
                         (None, true) => Some(None),
                         (None, false) => None,
                     };
-                    Ok(logic::update_user(tx, &username, team, role, now))
+                    Ok(logic::update_user(tx, &actor, &username, team, role, now))
                 })
                 .await??;
             println!(
@@ -289,7 +369,7 @@ async fn main() -> Result<()> {
             cmd: UserCmd::Disable { username },
         } => {
             let u = storage
-                .run(move |tx| Ok(logic::set_active(tx, &username, false, now)))
+                .run(move |tx| Ok(logic::set_active(tx, &actor, &username, false, now)))
                 .await??;
             println!(
                 "已停用并注销全部登录 / disabled and logged out: {}",
@@ -300,7 +380,7 @@ async fn main() -> Result<()> {
             cmd: UserCmd::Enable { username },
         } => {
             let u = storage
-                .run(move |tx| Ok(logic::set_active(tx, &username, true, now)))
+                .run(move |tx| Ok(logic::set_active(tx, &actor, &username, true, now)))
                 .await??;
             println!("已启用 / enabled: {}", u.username);
         }
@@ -311,7 +391,7 @@ async fn main() -> Result<()> {
             let hash = auth::hash_password(&pw).map_err(anyhow::Error::msg)?;
             let name = username.clone();
             storage
-                .run(move |tx| Ok(logic::set_password(tx, &name, hash.clone())))
+                .run(move |tx| Ok(logic::set_password(tx, &actor, &name, hash.clone(), now)))
                 .await??;
             println!("密码已更新，旧登录已注销 / password changed, sessions revoked: {username}");
         }
@@ -333,7 +413,7 @@ async fn main() -> Result<()> {
                 _ => bail!("需要产品数组 / expected an array of products"),
             };
             let (changed, removed) = storage
-                .run(move |tx| Ok(logic::publish_catalog(tx, items.clone(), now)))
+                .run(move |tx| Ok(logic::publish_catalog(tx, &actor, items.clone(), now)))
                 .await??;
             println!("产品目录已发布：更新{changed}项，下架{removed}项 / catalogue published: {changed} written, {removed} withdrawn");
         }

@@ -17,7 +17,11 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
-const SCHEMA: &str = r#"
+/// Numbered schema migrations (see [`crate::sqlite::MIGRATIONS`]): entry `i` brings the
+/// database to version `i + 1`; applied in one transaction under an advisory lock.
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+const V1: &str = r#"
 CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq BIGINT NOT NULL DEFAULT 0);
 INSERT INTO scope_seq(scope, seq) VALUES ('global', 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS rows (
@@ -60,22 +64,51 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
 "#;
 
+const V2: &str = r#"
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, max_seq BIGINT, created_at TEXT NOT NULL
+);
+INSERT INTO devices(device_id, user_id, max_seq, created_at)
+    SELECT device_id, min(user_id), NULL, min(at) FROM mutations GROUP BY device_id
+    ON CONFLICT DO NOTHING;
+INSERT INTO devices(device_id, user_id, max_seq, created_at)
+    SELECT device_id, min(user_id), NULL, min(created_at) FROM tokens GROUP BY device_id
+    ON CONFLICT DO NOTHING;
+ALTER TABLE mutations ADD COLUMN scope TEXT;
+ALTER TABLE audit ADD COLUMN actor TEXT;
+CREATE TABLE login_limits (
+    key TEXT PRIMARY KEY, count BIGINT NOT NULL, window_start TEXT NOT NULL, next_at TEXT NOT NULL
+);
+CREATE TABLE security_log (
+    id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, detail TEXT NOT NULL
+);
+"#;
+
 pub struct PgBackend {
     pool: Pool,
     handle: Handle,
 }
 
 impl PgBackend {
-    /// Connects and creates the schema. Call from within a tokio runtime.
+    /// Connects and migrates the schema to the latest version. Call from within a tokio
+    /// runtime.
     pub async fn open(url: &str) -> Result<Self> {
-        let cfg = tokio_postgres::Config::from_str(url)?;
-        let mgr = Manager::from_config(
-            cfg,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        Self::open_at(url, None).await
+    }
+
+    /// Connects and migrates the schema to version `upto` (`None`: the latest). TLS when
+    /// the URL asks for it (`sslmode=require|verify-ca|verify-full`, see [`crate::pgtls`]).
+    pub async fn open_at(url: &str, upto: Option<usize>) -> Result<Self> {
+        let (url, tls) = crate::pgtls::split_sslmode(url)?;
+        let cfg = tokio_postgres::Config::from_str(&url)?;
+        let mc = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let mgr = match tls {
+            None => Manager::from_config(cfg, NoTls, mc),
+            Some(t) => Manager::from_config(cfg, t, mc),
+        };
         let pool = Pool::builder(mgr)
             .max_size(32)
             .build()
@@ -85,10 +118,42 @@ impl PgBackend {
             .await
             .map_err(|e| StoreError::Pool(e.to_string()))?;
         let t = client.transaction().await?;
-        // Several servers may start at once against one database.
+        // Several servers may start at once against one database: the second waits for the
+        // lock and then finds the migrations applied.
         t.execute("SELECT pg_advisory_xact_lock(704231)", &[])
             .await?;
-        t.batch_execute(SCHEMA).await?;
+        t.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .await?;
+        let current: i64 = t
+            .query_one(
+                "SELECT coalesce(max(version), 0)::BIGINT FROM schema_version",
+                &[],
+            )
+            .await?
+            .get(0);
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::SchemaTooNew {
+                found: current,
+                known,
+            });
+        }
+        let target = upto.unwrap_or(MIGRATIONS.len()).min(MIGRATIONS.len());
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(target) {
+            let version = i as i64 + 1;
+            if version <= current {
+                continue;
+            }
+            t.batch_execute(sql).await?;
+            t.execute(
+                "INSERT INTO schema_version(version, applied_at) VALUES ($1, $2)",
+                &[&version, &time_str(Utc::now())],
+            )
+            .await?;
+            tracing::info!(version, "server database migrated");
+        }
         t.commit().await?;
         Ok(PgBackend {
             pool,
@@ -111,6 +176,11 @@ impl Backend for PgBackend {
     }
     fn name(&self) -> &'static str {
         "postgres"
+    }
+    fn backup(&self, _to: &std::path::Path) -> Result<()> {
+        Err(StoreError::Conflict(
+            "PostgreSQL: back up with pg_dump (see docs/sync.md)".into(),
+        ))
     }
 }
 
@@ -214,12 +284,14 @@ impl Tx for PgTx<'_> {
     fn get_mutation(&mut self, id: Uuid) -> Result<Option<StoredMutation>> {
         Ok(self
             .opt(
-                "SELECT hash, result FROM mutations WHERE mutation_id = $1",
+                "SELECT hash, result, user_id, scope FROM mutations WHERE mutation_id = $1",
                 &[&id.to_string()],
             )?
             .map(|r| StoredMutation {
                 hash: r.get(0),
                 result: r.get(1),
+                user_id: r.get(2),
+                scope: r.get(3),
             }))
     }
     fn put_mutation(
@@ -229,13 +301,121 @@ impl Tx for PgTx<'_> {
         user_id: Uuid,
         hash: &str,
         result: &str,
+        scope: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
         self.exec(
-            "INSERT INTO mutations(mutation_id, device_id, user_id, hash, result, at) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&id.to_string(), &device_id.to_string(), &user_id.to_string(), &hash, &result, &time_str(at)],
+            "INSERT INTO mutations(mutation_id, device_id, user_id, hash, result, scope, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&id.to_string(), &device_id.to_string(), &user_id.to_string(), &hash, &result, &scope, &time_str(at)],
         )?;
         Ok(())
+    }
+
+    fn get_device(&mut self, id: Uuid) -> Result<Option<DeviceRecord>> {
+        self.opt(
+            "SELECT user_id, max_seq FROM devices WHERE device_id = $1 FOR UPDATE",
+            &[&id.to_string()],
+        )?
+        .map(|r| {
+            Ok(DeviceRecord {
+                user_id: parse_uuid(&r.get::<_, String>(0))?,
+                max_seq: r.get(1),
+            })
+        })
+        .transpose()
+    }
+    fn put_device(&mut self, id: Uuid, d: &DeviceRecord, at: DateTime<Utc>) -> Result<()> {
+        self.exec(
+            "INSERT INTO devices(device_id, user_id, max_seq, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, max_seq = excluded.max_seq",
+            &[&id.to_string(), &d.user_id.to_string(), &d.max_seq, &time_str(at)],
+        )?;
+        Ok(())
+    }
+
+    fn get_limit(&mut self, key: &str) -> Result<Option<LimitRecord>> {
+        // A row must exist to be locked: without it, concurrent attempts on a new key would
+        // all read "no attempts yet" (SELECT … FOR UPDATE locks nothing) and all go ahead.
+        // The insert waits for a concurrent insert of the same key to commit.
+        // Inserted as "no attempt for ages", which the limiter treats like no row.
+        self.exec(
+            "INSERT INTO login_limits(key, count, window_start, next_at)
+             VALUES ($1, 0, '2000-01-01T00:00:00.000000Z', '2000-01-01T00:00:00.000000Z')
+             ON CONFLICT (key) DO NOTHING",
+            &[&key],
+        )?;
+        self.opt(
+            "SELECT count, window_start, next_at FROM login_limits WHERE key = $1 FOR UPDATE",
+            &[&key],
+        )?
+        .map(|r| {
+            Ok(LimitRecord {
+                count: r.get(0),
+                window_start: parse_time(&r.get::<_, String>(1))?,
+                next_at: parse_time(&r.get::<_, String>(2))?,
+            })
+        })
+        .transpose()
+    }
+    fn put_limit(&mut self, key: &str, r: &LimitRecord) -> Result<()> {
+        self.exec(
+            "INSERT INTO login_limits(key, count, window_start, next_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET count = excluded.count,
+               window_start = excluded.window_start, next_at = excluded.next_at",
+            &[
+                &key,
+                &r.count,
+                &time_str(r.window_start),
+                &time_str(r.next_at),
+            ],
+        )?;
+        Ok(())
+    }
+    fn delete_limit(&mut self, key: &str) -> Result<()> {
+        self.exec("DELETE FROM login_limits WHERE key = $1", &[&key])?;
+        Ok(())
+    }
+    fn prune_limits(&mut self, before: DateTime<Utc>) -> Result<()> {
+        let b = time_str(before);
+        self.exec(
+            "DELETE FROM login_limits WHERE window_start < $1 AND next_at < $1",
+            &[&b],
+        )?;
+        Ok(())
+    }
+
+    fn insert_event(&mut self, e: &SecurityEvent) -> Result<()> {
+        self.exec(
+            "INSERT INTO security_log(at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
+            &[&time_str(e.at), &e.actor, &e.action, &e.target, &e.detail],
+        )?;
+        Ok(())
+    }
+    fn events(&mut self) -> Result<Vec<SecurityEvent>> {
+        self.all(
+            "SELECT at, actor, action, target, detail FROM security_log ORDER BY id",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(SecurityEvent {
+                at: parse_time(&r.get::<_, String>(0))?,
+                actor: r.get(1),
+                action: r.get(2),
+                target: r.get(3),
+                detail: r.get(4),
+            })
+        })
+        .collect()
+    }
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(self
+            .opt(
+                "SELECT coalesce(max(version), 0)::BIGINT FROM schema_version",
+                &[],
+            )?
+            .map(|r| r.get(0))
+            .unwrap_or(0))
     }
 
     fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>> {
@@ -293,8 +473,8 @@ impl Tx for PgTx<'_> {
 
     fn insert_audit(&mut self, e: &AuditEntry) -> Result<()> {
         self.exec(
-            "INSERT INTO audit(at, user_id, device_id, mutation_id, kind, row_id, version, field, old, new)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit(at, user_id, device_id, mutation_id, kind, row_id, version, field, old, new, actor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             &[
                 &time_str(e.at),
                 &ou(e.user_id),
@@ -306,6 +486,7 @@ impl Tx for PgTx<'_> {
                 &e.field,
                 &to_json(&e.old),
                 &to_json(&e.new),
+                &e.actor,
             ],
         )?;
         Ok(())
@@ -480,12 +661,13 @@ impl Tx for PgTx<'_> {
     }
     fn get_token(&mut self, hash: &str) -> Result<Option<TokenRecord>> {
         self.opt(
-            "SELECT user_id, expires_at, revoked FROM tokens WHERE hash = $1",
+            "SELECT user_id, expires_at, revoked, device_id FROM tokens WHERE hash = $1",
             &[&hash],
         )?
         .map(|r| {
             Ok(TokenRecord {
                 user_id: parse_uuid(&r.get::<_, String>(0))?,
+                device_id: parse_uuid(&r.get::<_, String>(3))?,
                 expires_at: parse_time(&r.get::<_, String>(1))?,
                 revoked: r.get(2),
             })

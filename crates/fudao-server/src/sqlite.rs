@@ -11,7 +11,12 @@ use serde_json::Value;
 use std::sync::Mutex;
 use uuid::Uuid;
 
-const SCHEMA: &str = r#"
+/// Numbered schema migrations: entry `i` brings the database to version `i + 1`. Never edit a
+/// shipped migration; add one. Version 1 is the schema of the first release (written with
+/// `IF NOT EXISTS`, so a database made before versions were recorded adopts it unchanged).
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+const V1: &str = r#"
 CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0);
 INSERT OR IGNORE INTO scope_seq(scope, seq) VALUES ('global', 0);
 CREATE TABLE IF NOT EXISTS rows (
@@ -54,12 +59,75 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
 "#;
 
+/// Version 2: devices bound to users, idempotency records scoped to a team, the audit names
+/// its actor, login limiter state, security log.
+const V2: &str = r#"
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, max_seq INTEGER, created_at TEXT NOT NULL
+);
+INSERT OR IGNORE INTO devices(device_id, user_id, max_seq, created_at)
+    SELECT device_id, min(user_id), NULL, min(at) FROM mutations GROUP BY device_id;
+INSERT OR IGNORE INTO devices(device_id, user_id, max_seq, created_at)
+    SELECT device_id, min(user_id), NULL, min(created_at) FROM tokens GROUP BY device_id;
+ALTER TABLE mutations ADD COLUMN scope TEXT;
+ALTER TABLE audit ADD COLUMN actor TEXT;
+CREATE TABLE login_limits (
+    key TEXT PRIMARY KEY, count INTEGER NOT NULL, window_start TEXT NOT NULL, next_at TEXT NOT NULL
+);
+CREATE TABLE security_log (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, detail TEXT NOT NULL
+);
+"#;
+
+/// Applies the migrations after the database's recorded version, up to `upto` (all when
+/// `None`), in one `IMMEDIATE` transaction (a second process waits for the write lock and
+/// then finds the work done).
+pub fn migrate(conn: &Connection, upto: Option<usize>) -> Result<()> {
+    let txn = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    txn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )?;
+    let current: i64 = txn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    let target = upto.unwrap_or(MIGRATIONS.len()).min(MIGRATIONS.len());
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(target) {
+        let version = i as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        txn.execute_batch(sql)?;
+        txn.execute(
+            "INSERT INTO schema_version(version, applied_at) VALUES (?1, ?2)",
+            params![version, time_str(Utc::now())],
+        )?;
+        tracing::info!(version, "server database migrated");
+    }
+    txn.commit()?;
+    Ok(())
+}
+
 pub struct SqliteBackend {
     conn: Mutex<Connection>,
 }
 
 impl SqliteBackend {
     pub fn open(path: &str) -> Result<Self> {
+        Self::open_at(path, None)
+    }
+
+    /// Opens the database and migrates it to version `upto` (`None`: the latest).
+    pub fn open_at(path: &str, upto: Option<usize>) -> Result<Self> {
         let conn = if path == ":memory:" {
             Connection::open_in_memory()?
         } else {
@@ -68,7 +136,7 @@ impl SqliteBackend {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&conn, upto)?;
         Ok(SqliteBackend {
             conn: Mutex::new(conn),
         })
@@ -89,6 +157,26 @@ impl Backend for SqliteBackend {
     }
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+    fn backup(&self, to: &std::path::Path) -> Result<()> {
+        if to.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists; choose a new file",
+                to.display()
+            )));
+        }
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut dst = Connection::open(to)?;
+        {
+            // Online backup: copies pages in steps; writers in other processes may continue.
+            let b = rusqlite::backup::Backup::new(&conn, &mut dst)?;
+            b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        }
+        let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(StoreError::Corrupt(format!("backup integrity check: {ok}")));
+        }
+        Ok(())
     }
 }
 
@@ -232,12 +320,14 @@ impl Tx for SqliteTx<'_> {
         Ok(self
             .c
             .query_row(
-                "SELECT hash, result FROM mutations WHERE mutation_id = ?1",
+                "SELECT hash, result, user_id, scope FROM mutations WHERE mutation_id = ?1",
                 params![id.to_string()],
                 |r| {
                     Ok(StoredMutation {
                         hash: r.get(0)?,
                         result: r.get(1)?,
+                        user_id: r.get(2)?,
+                        scope: r.get(3)?,
                     })
                 },
             )
@@ -250,13 +340,123 @@ impl Tx for SqliteTx<'_> {
         user_id: Uuid,
         hash: &str,
         result: &str,
+        scope: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
         self.c.execute(
-            "INSERT INTO mutations(mutation_id, device_id, user_id, hash, result, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id.to_string(), device_id.to_string(), user_id.to_string(), hash, result, time_str(at)],
+            "INSERT INTO mutations(mutation_id, device_id, user_id, hash, result, scope, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id.to_string(), device_id.to_string(), user_id.to_string(), hash, result, scope, time_str(at)],
         )?;
         Ok(())
+    }
+
+    fn get_device(&mut self, id: Uuid) -> Result<Option<DeviceRecord>> {
+        let r: Option<(String, Option<i64>)> = self
+            .c
+            .query_row(
+                "SELECT user_id, max_seq FROM devices WHERE device_id = ?1",
+                params![id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        r.map(|(u, m)| {
+            Ok(DeviceRecord {
+                user_id: parse_uuid(&u)?,
+                max_seq: m,
+            })
+        })
+        .transpose()
+    }
+    fn put_device(&mut self, id: Uuid, d: &DeviceRecord, at: DateTime<Utc>) -> Result<()> {
+        self.c.execute(
+            "INSERT INTO devices(device_id, user_id, max_seq, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, max_seq = excluded.max_seq",
+            params![id.to_string(), d.user_id.to_string(), d.max_seq, time_str(at)],
+        )?;
+        Ok(())
+    }
+
+    fn get_limit(&mut self, key: &str) -> Result<Option<LimitRecord>> {
+        let r: Option<(i64, String, String)> = self
+            .c
+            .query_row(
+                "SELECT count, window_start, next_at FROM login_limits WHERE key = ?1",
+                params![key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        r.map(|(count, w, n)| {
+            Ok(LimitRecord {
+                count,
+                window_start: parse_time(&w)?,
+                next_at: parse_time(&n)?,
+            })
+        })
+        .transpose()
+    }
+    fn put_limit(&mut self, key: &str, r: &LimitRecord) -> Result<()> {
+        self.c.execute(
+            "INSERT INTO login_limits(key, count, window_start, next_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(key) DO UPDATE SET count = excluded.count,
+               window_start = excluded.window_start, next_at = excluded.next_at",
+            params![key, r.count, time_str(r.window_start), time_str(r.next_at)],
+        )?;
+        Ok(())
+    }
+    fn delete_limit(&mut self, key: &str) -> Result<()> {
+        self.c
+            .execute("DELETE FROM login_limits WHERE key = ?1", params![key])?;
+        Ok(())
+    }
+    fn prune_limits(&mut self, before: DateTime<Utc>) -> Result<()> {
+        let b = time_str(before);
+        self.c.execute(
+            "DELETE FROM login_limits WHERE window_start < ?1 AND next_at < ?1",
+            params![b],
+        )?;
+        Ok(())
+    }
+
+    fn insert_event(&mut self, e: &SecurityEvent) -> Result<()> {
+        self.c.execute(
+            "INSERT INTO security_log(at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![time_str(e.at), e.actor, e.action, e.target, e.detail],
+        )?;
+        Ok(())
+    }
+    fn events(&mut self) -> Result<Vec<SecurityEvent>> {
+        let mut st = self
+            .c
+            .prepare("SELECT at, actor, action, target, detail FROM security_log ORDER BY id")?;
+        let v = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        v.into_iter()
+            .map(|(at, actor, action, target, detail)| {
+                Ok(SecurityEvent {
+                    at: parse_time(&at)?,
+                    actor,
+                    action,
+                    target,
+                    detail,
+                })
+            })
+            .collect()
+    }
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(self.c.query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>> {
@@ -313,8 +513,8 @@ impl Tx for SqliteTx<'_> {
 
     fn insert_audit(&mut self, e: &AuditEntry) -> Result<()> {
         let mut st = self.c.prepare_cached(
-            "INSERT INTO audit(at, user_id, device_id, mutation_id, kind, row_id, version, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO audit(at, user_id, device_id, mutation_id, kind, row_id, version, field, old, new, actor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         st.execute(params![
             time_str(e.at),
@@ -327,6 +527,7 @@ impl Tx for SqliteTx<'_> {
             e.field,
             to_json(&e.old),
             to_json(&e.new),
+            e.actor,
         ])?;
         Ok(())
     }
@@ -519,17 +720,18 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
     fn get_token(&mut self, hash: &str) -> Result<Option<TokenRecord>> {
-        let r: Option<(String, String, i64)> = self
+        let r: Option<(String, String, i64, String)> = self
             .c
             .query_row(
-                "SELECT user_id, expires_at, revoked FROM tokens WHERE hash = ?1",
+                "SELECT user_id, expires_at, revoked, device_id FROM tokens WHERE hash = ?1",
                 params![hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        r.map(|(u, e, rv)| {
+        r.map(|(u, e, rv, d)| {
             Ok(TokenRecord {
                 user_id: parse_uuid(&u)?,
+                device_id: parse_uuid(&d)?,
                 expires_at: parse_time(&e)?,
                 revoked: rv != 0,
             })

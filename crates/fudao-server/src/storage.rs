@@ -27,6 +27,10 @@ pub enum StoreError {
     BadUrl(String),
     #[error("worker thread failed: {0}")]
     Join(String),
+    #[error("the database schema is at version {found}, newer than this server knows ({known}); upgrade the server")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 impl StoreError {
@@ -123,6 +127,9 @@ pub struct AuditEntry {
     pub field: String,
     pub old: Value,
     pub new: Value,
+    /// Who made the change, by name: the pushing user's name, or the administrator (OS user
+    /// or `--actor`) of a server-side command.
+    pub actor: Option<String>,
 }
 
 /// A processed mutation (the idempotency record).
@@ -130,6 +137,43 @@ pub struct AuditEntry {
 pub struct StoredMutation {
     pub hash: String,
     pub result: String,
+    /// The user who pushed it.
+    pub user_id: String,
+    /// The pushing user's team scope when it was pushed (`None` for records from before
+    /// schema version 2).
+    pub scope: Option<String>,
+}
+
+/// A device, bound to the user who first logged in with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRecord {
+    pub user_id: Uuid,
+    /// The highest `device_seq` accepted from the device (`None`: not known, for devices
+    /// recorded before schema version 2).
+    pub max_seq: Option<i64>,
+}
+
+/// Login limiter state of one key (a user name at an address, or an address).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitRecord {
+    /// Attempts counted (failed or under way) since `window_start`.
+    pub count: i64,
+    /// When counting started (address keys) or the last attempt (user keys).
+    pub window_start: DateTime<Utc>,
+    /// No attempt is let through before this time.
+    pub next_at: DateTime<Utc>,
+}
+
+/// A security-relevant action (administration, password change, token revocation) and who
+/// did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityEvent {
+    pub at: DateTime<Utc>,
+    /// `os:NAME` / `--actor` value for server commands, `user:NAME` for API calls.
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +185,8 @@ pub struct UserRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenRecord {
     pub user_id: Uuid,
+    /// The device the token was issued to; pushes must name it.
+    pub device_id: Uuid,
     pub expires_at: DateTime<Utc>,
     pub revoked: bool,
 }
@@ -165,8 +211,26 @@ pub trait Tx {
         user_id: Uuid,
         hash: &str,
         result: &str,
+        scope: &str,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// The device record, locked until the transaction ends.
+    fn get_device(&mut self, id: Uuid) -> Result<Option<DeviceRecord>>;
+    fn put_device(&mut self, id: Uuid, d: &DeviceRecord, at: DateTime<Utc>) -> Result<()>;
+
+    /// Login limiter state of `key`, locked until the transaction ends.
+    fn get_limit(&mut self, key: &str) -> Result<Option<LimitRecord>>;
+    fn put_limit(&mut self, key: &str, r: &LimitRecord) -> Result<()>;
+    fn delete_limit(&mut self, key: &str) -> Result<()>;
+    /// Forgets limiter keys whose last attempt is older than `before`.
+    fn prune_limits(&mut self, before: DateTime<Utc>) -> Result<()>;
+
+    fn insert_event(&mut self, e: &SecurityEvent) -> Result<()>;
+    /// Every security event, oldest first.
+    fn events(&mut self) -> Result<Vec<SecurityEvent>>;
+    /// The schema version the database is at.
+    fn schema_version(&mut self) -> Result<i64>;
 
     fn get_row(&mut self, kind: EntityKind, row_id: Uuid) -> Result<Option<RowState>>;
     fn put_row(&mut self, row: &RowState) -> Result<()>;
@@ -223,6 +287,9 @@ pub trait Backend: Send + Sync + 'static {
     /// Runs `f` in a transaction on the calling (blocking) thread.
     fn transact_dyn(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
     fn name(&self) -> &'static str;
+    /// A consistent copy of the database to `to`, taken while the server runs (SQLite's
+    /// online backup API). PostgreSQL deployments use `pg_dump` instead.
+    fn backup(&self, to: &std::path::Path) -> Result<()>;
 }
 
 /// Shared handle to a backend, usable from async code.
@@ -238,11 +305,17 @@ impl Storage {
 
     /// Opens `sqlite:PATH` or `postgres://…` and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_at(url, None).await
+    }
+
+    /// Opens the database and migrates it to schema version `upto` (`None`: the latest).
+    /// Older versions are for migration tests.
+    pub async fn open_at(url: &str, upto: Option<usize>) -> Result<Self> {
         if let Some(path) = url.strip_prefix("sqlite:") {
-            let b = crate::sqlite::SqliteBackend::open(path)?;
+            let b = crate::sqlite::SqliteBackend::open_at(path, upto)?;
             Ok(Storage::new(Arc::new(b)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let b = crate::postgres::PgBackend::open(url).await?;
+            let b = crate::postgres::PgBackend::open_at(url, upto).await?;
             Ok(Storage::new(Arc::new(b)))
         } else {
             Err(StoreError::BadUrl(url.to_string()))
@@ -251,6 +324,14 @@ impl Storage {
 
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
+    }
+
+    /// See [`Backend::backup`].
+    pub async fn backup(&self, to: std::path::PathBuf) -> Result<()> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.backend.backup(&to))
+            .await
+            .map_err(|e| StoreError::Join(e.to_string()))?
     }
 
     /// Runs `f` in one transaction on the calling thread, retrying transient failures.

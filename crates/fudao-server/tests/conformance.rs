@@ -95,11 +95,24 @@ async fn audit_count(env: &Env) -> i64 {
 /// catalogue sync down.
 async fn two_coaches_and_a_lead_converge(db: Db) {
     let env = Env::new(db).await;
+    // One product of the shipped catalogue, renamed (products are validated like every row).
+    let mut product: serde_json::Value = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../assets/catalog/products.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap()["products"][0]
+        .clone();
+    product["name"] = json!("科技成果转化贷");
+    product.as_object_mut().unwrap().remove("id");
     env.storage
-        .run(|tx| {
+        .run(move |tx| {
             fudao_server::logic::publish_catalog(
                 tx,
-                vec![json!({"name": "科技成果转化贷", "institution": "齐鲁银行"})],
+                "test",
+                vec![product.clone()],
                 chrono::Utc::now(),
             )
             .map_err(|e| match e {
@@ -202,8 +215,7 @@ async fn two_coaches_and_a_lead_converge(db: Db) {
 
 async fn push_is_idempotent(db: Db) {
     let env = Env::new(db).await;
-    let c = env.client("coach_a").await;
-    let device = Uuid::now_v7();
+    let (c, device) = env.session("coach_a").await;
     let f = firm("幂等测试公司", Some(env.team_a.id));
     let m = mutation(EntityKind::Firm, f.id, 1, 0, firm_fields(&f));
     let req = PushRequest {
@@ -252,8 +264,7 @@ async fn push_is_idempotent(db: Db) {
 
 async fn reordered_batches_keep_the_latest_edit(db: Db) {
     let env = Env::new(db).await;
-    let c = env.client("coach_a").await;
-    let device = Uuid::now_v7();
+    let (c, device) = env.session("coach_a").await;
     let f = firm("乱序测试公司", Some(env.team_a.id));
     let create = mutation(EntityKind::Firm, f.id, 1, 0, firm_fields(&f));
     let first = mutation(
@@ -464,8 +475,7 @@ async fn authorization_matrix(db: Db) {
     let env = Env::new(db).await;
     let a_firm = firm("甲队企业", Some(env.team_a.id));
     let b_firm = firm("乙队企业", Some(env.team_b.id));
-    let admin = env.client("admin").await;
-    let dev = Uuid::now_v7();
+    let (admin, dev) = env.session("admin").await;
     for f in [&a_firm, &b_firm] {
         let mut m = mutation(EntityKind::Firm, f.id, 1, 0, firm_fields(f));
         m.team_id = f.team_id;
@@ -525,7 +535,7 @@ async fn authorization_matrix(db: Db) {
         ("coach_b", Role::Coach, env.team_b.id),
         ("lead_b", Role::Lead, env.team_b.id),
     ] {
-        let c = env.client(user).await;
+        let (c, dev_u) = env.session(user).await;
         let me = c.me().await.unwrap();
         assert_eq!((me.role, me.team_id), (role, Some(own)));
         let (own_firm, other_firm) = if own == env.team_a.id {
@@ -606,11 +616,14 @@ async fn authorization_matrix(db: Db) {
             0,
             json!({"name": "私自上架"}),
         );
-        let mut del = mutation(EntityKind::Firm, own_firm.id, 8, 99, json!({}));
+        // The delete is based on the version the device has (the row's current one; a base
+        // above it is refused, see the hostile suite).
+        let current = server_firm(&env, own_firm.id).await.unwrap().version;
+        let mut del = mutation(EntityKind::Firm, own_firm.id, 8, current, json!({}));
         del.op = Op::Delete;
         let r = c
             .push(&PushRequest {
-                device_id: Uuid::now_v7(),
+                device_id: dev_u,
                 mutations: vec![
                     ok,
                     bad,
@@ -668,9 +681,8 @@ async fn authorization_matrix(db: Db) {
         }
     }
     // Conflict visibility across teams: make one in team B, check team A cannot see/resolve.
-    let dev_b = Uuid::now_v7();
-    let cb = env.client("coach_b").await;
-    let cb2 = env.client("lead_b").await;
+    let (cb, dev_b) = env.session("coach_b").await;
+    let (cb2, dev_b2) = env.session("lead_b").await;
     let first = mutation(EntityKind::Firm, b_firm.id, 1, 1, json!({"staff": 1}));
     cb.push(&PushRequest {
         device_id: dev_b,
@@ -681,7 +693,7 @@ async fn authorization_matrix(db: Db) {
     let second = mutation(EntityKind::Firm, b_firm.id, 1, 1, json!({"staff": 2}));
     let r = cb2
         .push(&PushRequest {
-            device_id: Uuid::now_v7(),
+            device_id: dev_b2,
             mutations: vec![second],
         })
         .await
@@ -823,7 +835,7 @@ async fn malformed_and_oversized_requests_change_nothing(db: Db) {
         );
     }
     // Hostile mutations inside a well-formed push are rejected one by one.
-    let c = env.client("coach_a").await;
+    let (c, dev) = env.session("coach_a").await;
     let f = firm("形状校验", Some(env.team_a.id));
     let mut wrong_shape = firm_fields(&f);
     wrong_shape["staff"] = json!("很多");
@@ -831,7 +843,7 @@ async fn malformed_and_oversized_requests_change_nothing(db: Db) {
     id_mismatch["id"] = json!(Uuid::now_v7().to_string());
     let r = c
         .push(&PushRequest {
-            device_id: Uuid::now_v7(),
+            device_id: dev,
             mutations: vec![
                 mutation(EntityKind::Firm, f.id, 1, 0, wrong_shape),
                 mutation(EntityKind::Firm, f.id, 2, 0, id_mismatch),
@@ -926,14 +938,15 @@ async fn interrupted_pull_resumes(db: Db) {
 }
 
 async fn tokens_login_limits_and_disabling(db: Db) {
-    let cfg = ServerConfig {
-        login_max_failures: 3,
-        ..ServerConfig::default()
-    };
-    let env = Env::with_config(db, cfg).await;
+    let env = Env::new(db).await;
     let anon = env.anon();
-    for _ in 0..3 {
-        match anon.login("coach_b", "wrong", Uuid::now_v7()).await {
+    // Three free failures, then the same user at the same address waits (backoff); the
+    // account is not locked: the same user from another address logs in at once.
+    for _ in 0..4 {
+        match anon
+            .login("coach_b", "wrong-password", Uuid::now_v7())
+            .await
+        {
             Err(ClientError::Api { status: 401, error }) => {
                 assert_eq!(error.code, codes::BAD_CREDENTIALS)
             }
@@ -941,9 +954,18 @@ async fn tokens_login_limits_and_disabling(db: Db) {
         }
     }
     match anon.login("coach_b", PASSWORD, Uuid::now_v7()).await {
-        Err(ClientError::Api { status: 429, error }) => assert_eq!(error.code, codes::RATE_LIMITED),
-        o => panic!("rate limit expected: {o:?}"),
+        Err(ClientError::Api { status: 429, error }) => {
+            assert_eq!(error.code, codes::RATE_LIMITED);
+            assert!(error.details["retry_after_secs"].as_u64().unwrap() >= 1);
+        }
+        o => panic!("backoff expected: {o:?}"),
     }
+    let elsewhere = login_from(&env.url, "127.0.0.2", "coach_b", PASSWORD).await;
+    assert_eq!(
+        elsewhere.0, 200,
+        "another address is not slowed: {}",
+        elsewhere.1
+    );
     match anon.login("nobody", "x", Uuid::now_v7()).await {
         Err(ClientError::Api { status, .. }) => assert!(status == 401 || status == 429),
         o => panic!("{o:?}"),
@@ -958,7 +980,7 @@ async fn tokens_login_limits_and_disabling(db: Db) {
     c.me().await.unwrap();
     env.storage
         .run(|tx| {
-            fudao_server::logic::set_active(tx, "coach_a2", false, chrono::Utc::now())
+            fudao_server::logic::set_active(tx, "test", "coach_a2", false, chrono::Utc::now())
                 .map(|_| ())
                 .map_err(|e| match e {
                     fudao_server::logic::AdminError::Store(s) => s,
@@ -1073,6 +1095,7 @@ async fn team_and_role_changes_leak_no_rows(db: Db) {
         .run(|tx| {
             fudao_server::logic::update_user(
                 tx,
+                "test",
                 "coach_a",
                 Some(Some("高新区辅导队")),
                 None,
@@ -1138,9 +1161,9 @@ async fn team_and_role_changes_leak_no_rows(db: Db) {
     let now = chrono::Utc::now();
     env.storage
         .run(move |tx| {
-            fudao_server::logic::update_user(tx, "lead_a", None, Some(Role::Coach), now)
+            fudao_server::logic::update_user(tx, "test", "lead_a", None, Some(Role::Coach), now)
                 .map_err(admin_err)?;
-            fudao_server::logic::update_user(tx, "coach_a2", None, Some(Role::Lead), now)
+            fudao_server::logic::update_user(tx, "test", "coach_a2", None, Some(Role::Lead), now)
                 .map(|_| ())
                 .map_err(admin_err)
         })
@@ -1171,7 +1194,7 @@ async fn team_and_role_changes_leak_no_rows(db: Db) {
     lead_b.store.put(&g).unwrap();
     env.storage
         .run(move |tx| {
-            fudao_server::logic::set_active(tx, "lead_b", false, now)
+            fudao_server::logic::set_active(tx, "test", "lead_b", false, now)
                 .map(|_| ())
                 .map_err(admin_err)
         })
@@ -1201,15 +1224,13 @@ async fn concurrent_writers_cursor_completeness(db: Db) {
     let env = Env::new(db).await;
     let writers = 50;
     let per_writer = 6;
-    let token = env.token("coach_a").await;
     let reader = env.client("lead_a").await;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut handles = Vec::new();
     for w in 0..writers {
-        let c = env.anon().with_token(token.clone());
+        let (c, device) = env.session("coach_a").await;
         let team = env.team_a.id;
         handles.push(tokio::spawn(async move {
-            let device = Uuid::now_v7();
             let mut ids = Vec::new();
             for i in 0..per_writer {
                 let f = firm(&format!("并发企业{w}-{i}"), Some(team));

@@ -2,6 +2,16 @@
 //!
 //! Everything is derived from a seed: the same `(firms, seed, today)` always produces the same
 //! database content (ids included). All names and codes are synthetic.
+//!
+//! Demo data is **local only**: it is written with [`Source::Demo`], which never enters the
+//! sync outbox, and the database is marked with the [`META_DEMO`] meta row, so `fudao login`,
+//! `fudao sync` and the app's 同步 refuse it ([`Store::refuse_if_demo`]).
+//!
+//! The records are coherent (`fudao_core::consistency` finds nothing): no financial year or
+//! qualification before the founding date, niche-market years within the firm's age, early-stage
+//! firms below 1亿 of revenue, 高企 certificate holders meeting the conditions — except a few
+//! deliberate at-risk holders, tagged [`AT_RISK_TAG`], whose high-tech revenue share has fallen
+//! below 60 % (their only warning is the certificate-holder one).
 
 use crate::{Result, Source, Store};
 use chrono::{Datelike, Days, NaiveDate};
@@ -12,6 +22,12 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
+
+/// Meta key marking a database as holding demo data (value: how it was generated).
+pub const META_DEMO: &str = "demo";
+
+/// Tag of the deliberate at-risk 高企 certificate holders.
+pub const AT_RISK_TAG: &str = "演示：高企复审风险";
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -202,6 +218,31 @@ fn org_body(rng: &mut ChaCha8Rng) -> String {
     s
 }
 
+/// Brings a 高企 certificate holder's record up to the conditions of 国科发火〔2016〕32号
+/// art. 11 (IP, field, tech staff ≥ 10 %, R&D ≥ 5 % of sales in every year, ≥ 60 % of it in
+/// China, innovation score > 70, no serious incident), with high-tech revenue at
+/// `high_tech_pct` % of revenue (below 60 makes it an at-risk holder).
+fn make_high_tech_holder(f: &mut Firm, high_tech_pct: i64) {
+    if let Some(staff) = f.staff {
+        let min_tech = (staff * 12).div_ceil(100);
+        f.tech_staff = Some(f.tech_staff.unwrap_or(0).max(min_tech));
+    }
+    if f.ip.class1() + f.ip.class2() == 0 {
+        f.ip.utility_models = 3;
+    }
+    for y in &mut f.financials {
+        let rev = y.revenue.unwrap_or(0);
+        let rd = y.rd_expense.unwrap_or(0).max(rev * 65 / 1000);
+        y.rd_expense = Some(rd);
+        y.rd_expense_domestic = Some(y.rd_expense_domestic.unwrap_or(0).max(rd * 85 / 100));
+        y.high_tech_revenue = Some(rev * high_tech_pct / 100);
+        y.total_income = Some(y.total_income.unwrap_or(rev));
+    }
+    f.facts.hitech_field = Some(true);
+    f.facts.innovation_score = Some(f.facts.innovation_score.unwrap_or(0).max(74));
+    f.facts.serious_incident = Some(false);
+}
+
 /// Firms written per transaction by [`generate`].
 const FIRMS_PER_TRANSACTION: usize = 2_000;
 
@@ -218,6 +259,10 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
     let start = today.checked_sub_days(Days::new(540)).unwrap_or(today);
     let mut sum = DemoSummary::default();
     let n_teams = (opts.firms / 60).clamp(2, 200);
+    store.meta_set(
+        META_DEMO,
+        &format!("firms={} seed={} today={}", opts.firms, opts.seed, today),
+    )?;
 
     let teams = store.write(Source::Demo, |w| {
         // Catalogue.
@@ -368,7 +413,13 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 f.tech_staff = Some(staff * tech_share / 100);
                 f.high_talents = Some(rng.random_range(0..=(staff / 20).max(1)));
                 f.registered_capital = Some(rng.random_range(50..5000) * WAN);
-                let base_rev: i64 = rng.random_range(200..30_000) * WAN;
+                let est = founded.unwrap_or(start);
+                let age_years = today.year() - est.year();
+                let mut base_rev: i64 = rng.random_range(200..30_000) * WAN;
+                // 种子期/初创期 firms (≤ 4 years) stay well below 1亿 even after growth.
+                if age_years <= 4 {
+                    base_rev = 200 * WAN + base_rev % (3_800 * WAN);
+                }
                 let growth = rng.random_range(-15..60);
                 for (k, year) in (today.year() - 3..today.year()).enumerate() {
                     let rev = base_rev * (100 + growth * k as i64) / 100;
@@ -386,7 +437,14 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     y.net_profit = Some(rev - cost);
                     y.operating_cash_flow = Some((rev - cost) * rng.random_range(50..130) / 100);
                     y.high_tech_revenue = Some(rev * rng.random_range(20..95) / 100);
+                    // 总收入 (the 高企 denominator) and main-business revenue: derived, not
+                    // drawn, so the rest of a seed's data stays as it was.
+                    y.total_income = Some(rev);
+                    y.main_business_revenue = Some(rev * 85 / 100);
                 }
+                // The figures were drawn for every year (so the rest of the data stays as it
+                // was for a seed); only the years since founding are kept.
+                f.financials.retain(|y| y.year >= est.year());
                 f.ip = IpHoldings {
                     invention_patents: if rng.random_bool(0.45) {
                         rng.random_range(1..15)
@@ -403,28 +461,41 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     },
                     pledged: 0,
                 };
-                let est = founded.unwrap_or(start);
+                // Qualifications are only granted after founding (a 高企 certificate a year
+                // after at the earliest, as its rules require) and never after today.
+                let after_founding = |d: NaiveDate| (est..=today).contains(&d);
                 if rng.random_bool(0.55) {
-                    f.qualifications.push(Qualification {
-                        kind: QualificationKind::TechSme,
-                        obtained: Some(
-                            NaiveDate::from_ymd_opt(today.year() - 1, 5, 20).unwrap_or(today),
-                        ),
-                        expires: NaiveDate::from_ymd_opt(today.year(), 12, 31),
-                        number: format!("{}3701{:02}{:04}", today.year() - 1, i % 30, i % 10_000),
-                    });
+                    let got = NaiveDate::from_ymd_opt(today.year() - 1, 5, 20).unwrap_or(today);
+                    if after_founding(got) {
+                        f.qualifications.push(Qualification {
+                            kind: QualificationKind::TechSme,
+                            obtained: Some(got),
+                            expires: NaiveDate::from_ymd_opt(today.year(), 12, 31),
+                            number: format!(
+                                "{}3701{:02}{:04}",
+                                today.year() - 1,
+                                i % 30,
+                                i % 10_000
+                            ),
+                        });
+                    }
                 }
                 if rng.random_bool(0.3) {
-                    let got =
+                    let mut got =
                         NaiveDate::from_ymd_opt(today.year() - rng.random_range(0..4), 11, 15)
-                            .unwrap_or(today)
-                            .max(est);
-                    f.qualifications.push(Qualification {
-                        kind: QualificationKind::HighTech,
-                        obtained: Some(got),
-                        expires: got.checked_add_days(Days::new(3 * 365)),
-                        number: format!("GR{}3700{:04}", got.year(), i % 10_000),
-                    });
+                            .unwrap_or(today);
+                    if got > today {
+                        got = got.with_year(got.year() - 1).unwrap_or(got);
+                    }
+                    let eligible_from = est.with_year(est.year() + 1).unwrap_or(est);
+                    if got >= eligible_from && after_founding(got) {
+                        f.qualifications.push(Qualification {
+                            kind: QualificationKind::HighTech,
+                            obtained: Some(got),
+                            expires: got.checked_add_days(Days::new(3 * 365)),
+                            number: format!("GR{}3700{:04}", got.year(), i % 10_000),
+                        });
+                    }
                 }
                 if rng.random_bool(0.15) {
                     let kind = if rng.random_bool(0.2) {
@@ -432,20 +503,26 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                     } else {
                         QualificationKind::SrdiProvincial
                     };
-                    f.qualifications.push(Qualification {
-                        kind,
-                        obtained: NaiveDate::from_ymd_opt(today.year() - 1, 8, 1),
-                        expires: NaiveDate::from_ymd_opt(today.year() + 2, 7, 31),
-                        number: String::new(),
-                    });
+                    let got = NaiveDate::from_ymd_opt(today.year() - 1, 8, 1).unwrap_or(today);
+                    if after_founding(got) {
+                        f.qualifications.push(Qualification {
+                            kind,
+                            obtained: Some(got),
+                            expires: NaiveDate::from_ymd_opt(today.year() + 2, 7, 31),
+                            number: String::new(),
+                        });
+                    }
                 }
                 if rng.random_bool(0.05) {
-                    f.qualifications.push(Qualification {
-                        kind: QualificationKind::Gazelle,
-                        obtained: NaiveDate::from_ymd_opt(today.year() - 1, 6, 1),
-                        expires: None,
-                        number: String::new(),
-                    });
+                    let got = NaiveDate::from_ymd_opt(today.year() - 1, 6, 1).unwrap_or(today);
+                    if after_founding(got) {
+                        f.qualifications.push(Qualification {
+                            kind: QualificationKind::Gazelle,
+                            obtained: Some(got),
+                            expires: None,
+                            number: String::new(),
+                        });
+                    }
                 }
                 let never_borrowed = rng.random_bool(0.35);
                 f.ever_borrowed = Some(!never_borrowed);
@@ -497,10 +574,22 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                 );
                 f.facts.hitech_field = Some(own.random_bool(0.7));
                 f.facts.innovation_score = Some(own.random_range(52..93));
-                f.facts.niche_years = Some(own.random_range(1..14));
+                // No more years in a niche market than the firm has existed.
+                let age = f.years_since_founded(today).unwrap_or(0);
+                f.facts.niche_years = Some(own.random_range(1..14).min(age));
                 f.facts.srdi_score = Some(own.random_range(40..90));
                 if own.random_bool(0.15) {
                     f.facts.new_equity_2y = Some(own.random_range(500..6_000) * WAN);
+                }
+                // 高企 certificate holders meet the conditions, except a few deliberate
+                // at-risk holders (tagged) whose high-tech revenue share fell to 37 %.
+                if f.holds(QualificationKind::HighTech, today) {
+                    if own.random_bool(0.12) {
+                        make_high_tech_holder(&mut f, 37);
+                        f.tags.push(AT_RISK_TAG.to_string());
+                    } else {
+                        make_high_tech_holder(&mut f, 60 + own.random_range(5..35));
+                    }
                 }
                 // Visits: 0–4 in the last 18 months; most firms visited at least once.
                 let n_visits = if rng.random_bool(0.85) {
@@ -687,6 +776,16 @@ fn generate_in_chunks(store: &mut Store, opts: &DemoOptions, chunk: usize) -> Re
                         comment: ["辅导及时，帮助很大", "希望加快审批进度", "产品对接精准", ""]
                             [i % 4]
                             .to_string(),
+                        source: [
+                            FeedbackSource::Qr,
+                            FeedbackSource::Qr,
+                            FeedbackSource::Paper,
+                            FeedbackSource::Phone,
+                            FeedbackSource::Visit,
+                        ][i % 5],
+                        need_met: [Some(true), Some(true), Some(false), None][(i / 5) % 4],
+                        plan_id: None,
+                        plan_version: None,
                     };
                     w.put(&fb)?;
                     sum.feedback += 1;
@@ -735,5 +834,86 @@ mod tests {
         let (ra, rb) = (rows(&whole), rows(&chunked));
         assert!(ra.len() > 25, "firms and their children: {}", ra.len());
         assert_eq!(ra, rb);
+    }
+
+    /// Demo data passes the consistency checks, except the deliberate at-risk 高企 holders
+    /// (tagged), whose only warning is the certificate-holder one; it stays out of the outbox
+    /// and marks the database as demo.
+    #[test]
+    fn demo_data_is_coherent_local_and_marked() {
+        use fudao_core::consistency::{check_firm, code};
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut at_risk = 0;
+        for seed in [42, 7, 1, 2024] {
+            let mut s = Store::open_in_memory().unwrap();
+            assert!(!s.is_demo().unwrap());
+            let opts = DemoOptions {
+                firms: 200,
+                seed,
+                today,
+            };
+            generate(&mut s, &opts).unwrap();
+            assert!(s.is_demo().unwrap());
+            assert!(matches!(
+                s.refuse_if_demo(),
+                Err(crate::StoreError::DemoDatabase)
+            ));
+            assert_eq!(s.outbox_len().unwrap(), 0, "seed {seed}: nothing queued");
+            let firms: Vec<Firm> = s.list().unwrap();
+            assert_eq!(firms.len(), 200);
+            let mut holders = 0;
+            let mut seed_at_risk = 0;
+            for f in &firms {
+                let warnings = check_firm(f, today);
+                let codes: Vec<&str> = warnings.iter().map(|w| w.code.as_str()).collect();
+                if f.holds(QualificationKind::HighTech, today) {
+                    holders += 1;
+                }
+                if f.tags.iter().any(|t| t == AT_RISK_TAG) {
+                    seed_at_risk += 1;
+                    assert_eq!(
+                        codes,
+                        vec![code::HIGH_TECH_AT_RISK],
+                        "seed {seed} {}: at-risk holder",
+                        f.name
+                    );
+                } else {
+                    assert!(warnings.is_empty(), "seed {seed} {}: {warnings:?}", f.name);
+                }
+                // Credible shapes the issue lists.
+                let founded = f.founded.unwrap();
+                assert!(f.financials.iter().all(|y| y.year >= founded.year()));
+                assert!(f
+                    .qualifications
+                    .iter()
+                    .all(|q| q.obtained.is_none_or(|d| (founded..=today).contains(&d))));
+            }
+            assert!(holders >= 20, "seed {seed}: {holders} 高企 holders");
+            assert!(
+                seed_at_risk >= 1 && seed_at_risk * 4 <= holders,
+                "seed {seed}: a few at-risk holders ({seed_at_risk} of {holders})"
+            );
+            at_risk += seed_at_risk;
+        }
+        assert!(at_risk >= 4, "{at_risk}");
+    }
+
+    /// Local edits of a demo database are still audited; demo writes never reach the outbox
+    /// while user edits do (login and sync refuse the database anyway).
+    #[test]
+    fn demo_writes_skip_the_outbox_and_local_edits_do_not() {
+        let mut s = Store::open_in_memory().unwrap();
+        let opts = DemoOptions {
+            firms: 3,
+            seed: 9,
+            today: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        };
+        generate(&mut s, &opts).unwrap();
+        assert_eq!(s.outbox_len().unwrap(), 0);
+        let mut f: Firm = s.list::<Firm>().unwrap().remove(0);
+        f.notes = "重点走访".into();
+        s.put(&f).unwrap();
+        assert_eq!(s.outbox_len().unwrap(), 1);
+        assert!(!s.audit_of(EntityKind::Firm, f.id).unwrap().is_empty());
     }
 }

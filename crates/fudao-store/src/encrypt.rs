@@ -3,7 +3,7 @@
 
 use crate::keys::{self, DbKey, FileKind};
 use crate::{fsperm, Result, Store, StoreError};
-use rusqlite::{params, Connection, ErrorCode};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,11 +19,41 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Opens `path` with `key` and checks that the key opens it: a wrong key (or a file that is
-/// not a database) is [`StoreError::WrongKey`], never a crash.
+/// not a database) is [`StoreError::WrongKey`], never a crash. The one keyed way to a client
+/// database file: every connection the client crates open goes through here, or through
+/// [`open_unkeyed`] for the plaintext files that are about to be encrypted.
 pub fn open_connection(path: &Path, key: &DbKey) -> Result<Connection> {
     let conn = Connection::open(path)?;
     apply_key(&conn, key, path)?;
     Ok(conn)
+}
+
+/// A connection without a key: plaintext databases of earlier releases (to encrypt them),
+/// benchmarks' plaintext baseline, and [`probe_kind`].
+pub(crate) fn open_unkeyed(path: &Path) -> Result<Connection> {
+    Ok(Connection::open(path)?)
+}
+
+/// Whether the (non-empty) file at `path` is a plaintext or an SQLCipher database, asked
+/// through SQLite (see [`keys::file_kind`] for why never through a plain file handle): a
+/// connection without a key reads the schema of a plaintext file and fails with
+/// `SQLITE_NOTADB` on an encrypted one. Nothing is written.
+pub(crate) fn probe_kind(path: &Path) -> Result<FileKind> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    quiet_pragma(&conn, "PRAGMA cipher_log_level = NONE");
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(FileKind::Plaintext),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+            Ok(FileKind::Encrypted)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Runs a pragma whose answer (if any) does not matter.
@@ -139,7 +169,7 @@ pub(crate) fn encrypt_in_place(
         .map_err(|e| StoreError::io(path, e))?
         .len();
     let (counts, user_version) = {
-        let conn = Connection::open(path)?;
+        let conn = open_unkeyed(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Everything in the WAL goes into the main file first.
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

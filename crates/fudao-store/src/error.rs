@@ -29,6 +29,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("这是演示数据库（fudao demo 生成的虚构企业），不能登录或同步，以免演示数据进入真实服务器；请另用一个数据库（--db） (this is a demo database of invented firms from `fudao demo`: it cannot log in or sync, so demo data never reaches a real server; use another database, --db)")]
+    DemoDatabase,
     #[error("FUDAO_DB_KEY 应为 64 位十六进制数字（32 字节密钥） (FUDAO_DB_KEY must be 64 hex digits: a 32-byte key)")]
     BadKeyHex,
     #[error("{}", key_needed_message(path, *new_database))]
@@ -66,6 +68,7 @@ impl StoreError {
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Io { .. } => "io",
+            StoreError::DemoDatabase => "demo_database",
             StoreError::BadKeyHex => "bad_key",
             StoreError::KeyNeeded {
                 new_database: true, ..

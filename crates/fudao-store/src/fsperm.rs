@@ -51,17 +51,23 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 }
 
 /// Creates `path` empty with mode 0600 unless it exists (so SQLite, which gives the WAL and
-/// shared-memory files the database's mode, never makes a world-readable file).
+/// shared-memory files the database's mode, never makes a world-readable file). An existing
+/// file is not opened at all (`O_CREAT|O_EXCL` fails before any descriptor exists): closing a
+/// descriptor of a database file would drop the POSIX locks of this process's SQLite
+/// connections to it (see [`crate::keys::file_kind`]).
 pub fn touch_private(path: &Path) -> Result<(), StoreError> {
     let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(false);
+    o.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    o.open(path).map_err(|e| StoreError::io(path, e))?;
-    Ok(())
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::io(path, e)),
+    }
 }
 
 /// Writes `bytes` to a new file `path` with mode 0600 (replacing it).

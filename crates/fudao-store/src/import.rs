@@ -35,6 +35,18 @@ pub struct RowRejection {
     pub message: Msg,
 }
 
+/// A row that was imported but whose record is inconsistent (see
+/// `fudao_core::consistency`): sheet row, column header (or field key when the sheet has no
+/// such column), the field, a stable code and the bilingual message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowWarning {
+    pub row: u32,
+    pub column: String,
+    pub field: String,
+    pub code: String,
+    pub message: Msg,
+}
+
 /// The result of an import.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
@@ -44,6 +56,8 @@ pub struct ImportReport {
     pub needs_created: usize,
     pub needs_updated: usize,
     pub rejected: Vec<RowRejection>,
+    /// Imported rows whose record contradicts itself (financial years before founding, …).
+    pub warnings: Vec<RowWarning>,
     /// Whether anything was written (false for dry runs and failed strict imports).
     pub committed: bool,
 }
@@ -108,6 +122,15 @@ impl Store {
                     }
                     Err(e) => return Err(e),
                 };
+                for wn in fudao_core::consistency::check_firm(&firm, opts.today) {
+                    report.warnings.push(RowWarning {
+                        row: row.row,
+                        column: row.column(&wn.field).to_string(),
+                        field: wn.field,
+                        code: wn.code,
+                        message: wn.message,
+                    });
+                }
                 if is_new {
                     report.created += 1;
                 } else if outcome.changed.is_empty() {

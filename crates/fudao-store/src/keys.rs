@@ -417,28 +417,27 @@ pub enum FileKind {
     Encrypted,
 }
 
-/// Looks at the first 16 bytes of `path`.
+/// What `path` holds: nothing, a plain SQLite database, or an SQLCipher one.
+///
+/// Asked through SQLite, never with a plain `open()`/`close()` of the file: closing any
+/// descriptor of a file drops every POSIX lock this process holds on it, including the locks of
+/// SQLite connections still open on it (SQLite's own VFS shares one record per file and process
+/// and defers such closes). With its locks gone, another process takes itself for the last
+/// connection, checkpoints and deletes the WAL and shared-memory files under the open
+/// connection, and later connections in this process read "database disk image is malformed".
 pub fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
-    use std::io::Read;
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let len = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
         Err(e) => return Err(StoreError::io(path, e)),
     };
-    let mut head = [0u8; 16];
-    let mut n = 0;
-    while n < 16 {
-        match f.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => return Err(StoreError::io(path, e)),
-        }
+    let wal_len = std::fs::metadata(crate::encrypt::sibling(path, "-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if len == 0 && wal_len == 0 {
+        return Ok(FileKind::Missing);
     }
-    Ok(match n {
-        0 => FileKind::Missing,
-        _ if &head[..n] == b"SQLite format 3\0" => FileKind::Plaintext,
-        _ => FileKind::Encrypted,
-    })
+    crate::encrypt::probe_kind(path)
 }
 
 /// The ways to find a database key: `FUDAO_DB_KEY`, a keystore, a passphrase.

@@ -11,6 +11,7 @@
 pub mod demo;
 mod encrypt;
 mod error;
+pub mod feedback;
 pub mod fsperm;
 pub mod import;
 pub mod keys;
@@ -22,7 +23,7 @@ pub mod sync;
 
 pub use encrypt::{db_status, open_connection, DbStatus, MigrationProgress};
 pub use error::StoreError;
-pub use import::{ImportOptions, ImportReport, RowRejection};
+pub use import::{ImportOptions, ImportReport, RowRejection, RowWarning};
 pub use keys::{DbKey, KeyOrigin, KeyRing};
 pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
@@ -177,7 +178,7 @@ impl Store {
     pub fn open_plaintext(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         encrypt::prepare_dir(path)?;
-        let conn = Connection::open(path)?;
+        let conn = encrypt::open_unkeyed(path)?;
         Self::init(conn, Some(path.to_path_buf()))
     }
 
@@ -358,6 +359,21 @@ impl Store {
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
+        Ok(())
+    }
+
+    /// Whether this database holds generated demo data (`fudao demo` marks it): such a database
+    /// is local only and never logs in or syncs.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.meta_get(demo::META_DEMO)?.is_some())
+    }
+
+    /// [`StoreError::DemoDatabase`] when this is a demo database: call before logging in or
+    /// syncing.
+    pub fn refuse_if_demo(&self) -> Result<()> {
+        if self.is_demo()? {
+            return Err(StoreError::DemoDatabase);
+        }
         Ok(())
     }
 

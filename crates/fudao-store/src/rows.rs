@@ -16,7 +16,8 @@ pub enum Source {
     Local,
     /// A spreadsheet import: audited and queued for sync.
     Import,
-    /// Synthetic demo data: audited and queued (a demo db can be synced to a test server).
+    /// Synthetic demo data: audited, never queued (demo data is local only; a demo database
+    /// refuses to log in or sync, see `Store::is_demo`).
     Demo,
     /// Applied from the server: audited, never queued.
     Sync,
@@ -30,6 +31,11 @@ impl Source {
             Source::Demo => "demo",
             Source::Sync => "sync",
         }
+    }
+
+    /// Whether writes from this source are queued in the outbox for sync.
+    pub fn queues(self) -> bool {
+        matches!(self, Source::Local | Source::Import)
     }
 }
 
@@ -373,7 +379,7 @@ pub(crate) fn put_value(
         old.is_none(),
         ctx,
     )?;
-    if ctx.source != crate::Source::Sync {
+    if ctx.source.queues() {
         enqueue(
             conn,
             ctx,
@@ -437,7 +443,7 @@ pub(crate) fn delete(conn: &Connection, ctx: &Ctx, kind: EntityKind, id: Uuid) -
         Some(&Value::Bool(false)),
         Some(&Value::Bool(true)),
     )?;
-    if ctx.source != crate::Source::Sync {
+    if ctx.source.queues() {
         enqueue(
             conn,
             ctx,

@@ -15,6 +15,12 @@ use uuid::Uuid;
 /// How many candidates the index may yield before ranking.
 const CANDIDATES: usize = 400;
 
+/// Only the first characters of a name are indexed, so a pathological name (imports refuse
+/// names over 100 characters, but sync and the forms are not bounded the same way) adds at
+/// most this many bigrams, and as many of its pinyin initials. Real firm names are far
+/// shorter; a query matching only past this point is not found.
+pub const MAX_INDEXED_CHARS: usize = 100;
+
 /// A search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FirmHit {
@@ -27,7 +33,7 @@ pub struct FirmHit {
 }
 
 fn bigrams(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
+    let chars: Vec<char> = s.chars().take(MAX_INDEXED_CHARS).collect();
     let mut v: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
     v.sort();
     v.dedup();
@@ -51,9 +57,10 @@ pub(crate) fn index_firm(
     if deleted {
         return Ok(());
     }
-    let lower = name.to_lowercase();
+    let head: String = name.chars().take(MAX_INDEXED_CHARS).collect();
+    let lower = head.to_lowercase();
     let mut grams = bigrams(&lower);
-    grams.extend(bigrams(&pinyin_initials(name)));
+    grams.extend(bigrams(&pinyin_initials(&head)));
     grams.sort();
     grams.dedup();
     // One single-row INSERT per bigram on a cached statement: a multi-row INSERT (e.g. from
@@ -135,4 +142,34 @@ fn hit(r: &rusqlite::Row<'_>, matched: &'static str) -> rusqlite::Result<FirmHit
 
 fn collect(rows: impl Iterator<Item = rusqlite::Result<FirmHit>>) -> Result<Vec<FirmHit>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fudao_core::model::Firm;
+
+    #[test]
+    fn bigrams_per_name_are_capped() {
+        let mut s = Store::open_in_memory().unwrap();
+        let code = fudao_core::uscc::compose("91", "370102", "MA3C0001").unwrap();
+        // 20,000 distinct-ish characters: without the cap, tens of thousands of index rows.
+        let name: String = (0..20_000u32)
+            .map(|i| char::from_u32(0x4E00 + (i * 7) % 20_000).unwrap())
+            .collect();
+        let f = Firm::new(Uuid::now_v7(), &code, &format!("济南{name}"));
+        s.put(&f).unwrap();
+        let n: i64 = s
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM firm_gram WHERE firm_id = ?1",
+                [f.id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(n > 50, "the head of the name is indexed: {n}");
+        assert!(n <= 2 * (MAX_INDEXED_CHARS as i64 - 1), "{n} bigrams");
+        // The head of the name is still found.
+        assert_eq!(s.search_firms("济南", 5).unwrap().len(), 1);
+    }
 }

@@ -159,3 +159,40 @@ fn demo_is_deterministic_valid_and_complete() {
     generate(&mut c, &DemoOptions { seed: 8, ..opts }).unwrap();
     assert_ne!(c.list::<Firm>().unwrap(), fa);
 }
+
+/// Rows whose record contradicts itself are imported with a warning naming the row, the
+/// column and the field; coherent rows get none.
+#[test]
+fn import_warns_about_inconsistent_records_by_row_and_column() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut early = row(7, 11, "丁公司");
+    early.firm.founded = NaiveDate::from_ymd_opt(2025, 3, 1);
+    early.firm.year = Some(2024);
+    early.firm.revenue = Some(12_000_000);
+    early
+        .headers
+        .insert("financials".into(), "2024年营业收入".into());
+    let mut young = row(8, 12, "戊公司");
+    young.firm.founded = NaiveDate::from_ymd_opt(2024, 3, 1);
+    young.firm.stage = Some(fudao_core::model::Stage::Seed);
+    young.firm.year = Some(2025);
+    young.firm.revenue = Some(150_000_000);
+    young.headers.insert("stage".into(), "发展阶段".into());
+    let r = s
+        .import_rows(&[row(6, 10, "丙公司"), early, young], 0, &opts())
+        .unwrap();
+    assert!(r.committed);
+    assert_eq!(r.created, 3, "warnings never reject a row");
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    let w = &r.warnings[0];
+    assert_eq!(
+        (w.row, w.column.as_str(), w.field.as_str()),
+        (7, "2024年营业收入", "financials")
+    );
+    assert_eq!(w.code, fudao_core::consistency::code::YEAR_BEFORE_FOUNDING);
+    assert!(w.message.zh.contains("2024年度") && w.message.zh.contains("2025-03-01"));
+    let w = &r.warnings[1];
+    assert_eq!((w.row, w.column.as_str()), (8, "发展阶段"));
+    assert_eq!(w.code, fudao_core::consistency::code::STAGE_VS_REVENUE);
+    assert!(w.message.en.contains("revenue"));
+}

@@ -110,6 +110,30 @@ impl Client {
         &self.base
     }
 
+    /// A warning when passwords and tokens would travel in clear text: `http://` to a host
+    /// other than this machine. `None` for `https://` and loopback addresses.
+    pub fn cleartext_warning(&self) -> Option<Msg> {
+        let rest = self.base.strip_prefix("http://")?;
+        let hostport = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let hostport = hostport.rsplit('@').next().unwrap_or(hostport);
+        let host = if let Some(h) = hostport.strip_prefix('[') {
+            h.split(']').next().unwrap_or("")
+        } else {
+            hostport.split(':').next().unwrap_or("")
+        };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback {
+            return None;
+        }
+        Some(Msg::new(
+            format!("警告：与 {host} 的连接未加密（http://），密码和令牌可能被截获；请使用 https:// 地址"),
+            format!("warning: the connection to {host} is not encrypted (http://); the password and token can be intercepted; use an https:// address"),
+        ))
+    }
+
     pub async fn health(&self) -> Result<Health, ClientError> {
         self.call::<(), Health>(reqwest::Method::GET, "/healthz", None)
             .await
@@ -337,5 +361,57 @@ mod tests {
             Client::new("ftp://x"),
             Err(ClientError::BadUrl(_))
         ));
+    }
+}
+
+/// The local `meta` key under which clients keep [`PendingRevoke`]s (a JSON array).
+pub const PENDING_REVOKE_KEY: &str = "sync_pending_revoke";
+
+/// A session token to revoke at the next contact with its server (a logout while offline).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingRevoke {
+    pub server: String,
+    pub token: String,
+}
+
+/// Revokes each token on its server (`/v1/logout`). Returns the ones whose server could not
+/// be reached, to try again later; a token the server no longer accepts (expired, revoked,
+/// the user disabled) counts as revoked.
+pub async fn revoke_tokens(pending: Vec<PendingRevoke>, retry: Retry) -> Vec<PendingRevoke> {
+    let mut left = Vec::new();
+    for p in pending {
+        let Ok(c) = Client::new(&p.server) else {
+            continue;
+        };
+        match c
+            .with_token(p.token.clone())
+            .with_retry(retry)
+            .logout()
+            .await
+        {
+            Ok(()) | Err(ClientError::Unauthorized(_)) => {}
+            Err(ClientError::Network { .. }) => left.push(p),
+            Err(ClientError::Api { status, .. }) if status >= 500 => left.push(p),
+            Err(_) => {}
+        }
+    }
+    left
+}
+
+#[cfg(test)]
+mod cleartext_tests {
+    use super::*;
+
+    #[test]
+    fn warns_on_http_to_another_host_only() {
+        let w = |u: &str| Client::new(u).unwrap().cleartext_warning().is_some();
+        assert!(w("http://fudao.example.cn"));
+        assert!(w("http://10.0.0.5:8470/"));
+        assert!(w("http://user@192.168.1.2:80"));
+        assert!(!w("https://fudao.example.cn"));
+        assert!(!w("http://127.0.0.1:8470"));
+        assert!(!w("http://localhost:8470"));
+        assert!(!w("http://[::1]:8470"));
+        assert!(w("http://[2001:db8::1]:8470"));
     }
 }

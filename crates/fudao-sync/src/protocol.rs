@@ -22,6 +22,17 @@ pub const HEADER_SCHEMA: &str = "x-fudao-schema";
 pub const MAX_PUSH_MUTATIONS: usize = 1000;
 /// Largest pull page a server returns.
 pub const MAX_PULL_LIMIT: u32 = 2000;
+/// Largest JSON text of one top-level field of a row, in bytes.
+pub const MAX_FIELD_BYTES: usize = 128 * 1024;
+/// Largest JSON text of one row, in bytes.
+pub const MAX_ROW_BYTES: usize = 256 * 1024;
+/// Longest name-like text field (`name`, `uscc`, `number`, …), in characters: every
+/// character of a firm name is indexed for search on every replica.
+pub const MAX_SHORT_TEXT_CHARS: usize = 200;
+/// The fields held to [`MAX_SHORT_TEXT_CHARS`].
+pub const SHORT_TEXT_FIELDS: &[&str] = &[
+    "name", "uscc", "number", "username", "phone", "district", "industry",
+];
 /// The scope of rows that belong to no team (product catalogue, administrators).
 pub const GLOBAL_SCOPE: &str = "global";
 
@@ -47,6 +58,18 @@ pub mod codes {
     pub const INVALID_ROW: &str = "invalid_row";
     /// Mutation-level: the team does not exist.
     pub const UNKNOWN_TEAM: &str = "unknown_team";
+    /// The push names another device than the session's, or the device belongs to another
+    /// user.
+    pub const DEVICE_MISMATCH: &str = "device_mismatch";
+    /// Mutation-level: `device_seq` is further ahead of the device's highest accepted one
+    /// than one push can carry.
+    pub const SEQ_JUMP: &str = "device_seq_jump";
+    /// Mutation-level: `base_version` is above the row's current server version.
+    pub const BASE_AHEAD: &str = "base_version_ahead";
+    /// Mutation-level: the mutation id was used by someone outside the caller's team.
+    pub const MUTATION_ID_TAKEN: &str = "mutation_id_taken";
+    /// Mutation-level: a field or the row is larger than the limits.
+    pub const ROW_TOO_LARGE: &str = "row_too_large";
 }
 
 /// The one error shape of every non-2xx response.

@@ -2,14 +2,18 @@
 //! the real app window, helpers that find elements by `data-testid`.
 #![allow(dead_code)]
 
+pub mod watchdog;
+
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use watchdog::Watchdog;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -37,13 +41,27 @@ pub fn wait_port(port: u16, timeout: Duration) {
     }
 }
 
-/// tauri-driver, stopped with SIGTERM (SIGKILL would leave WebKitWebDriver holding our pipes).
+/// tauri-driver in a process group of its own (with WebKitWebDriver and the app under it).
+/// Stopped with SIGTERM so that it shuts its children down; whatever is left of the group after
+/// 5 s (a WebKitWebDriver stuck on a command) is killed, so a stuck driver never keeps the test
+/// process waiting. Its output goes to a log file, never to our pipes.
 pub struct Driver(pub Child);
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // SIGTERM reached tauri-driver; its children may still be shutting down.
+        std::thread::sleep(Duration::from_millis(200));
         let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
             .status();
         let _ = self.0.wait();
     }
@@ -52,6 +70,8 @@ impl Drop for Driver {
 pub struct Ui {
     pub c: Client,
     pub shots: PathBuf,
+    /// Every WebDriver command goes through it: logged, and bounded in time.
+    pub watchdog: Watchdog,
 }
 
 impl Ui {
@@ -79,9 +99,10 @@ impl Ui {
             }
         }
     }
-    /// Saves a screenshot named after a failed step, for the CI artifacts.
+    /// Saves a screenshot named after a failed step, for the CI artifacts. It is taken from
+    /// the X server, so it works even when the WebDriver session is stuck.
     pub async fn fail_shot(&self, step: &str) {
-        if let Ok(png) = self.c.screenshot().await {
+        if let Ok(png) = x_screenshot() {
             let _ = std::fs::write(self.shots.join(format!("FAILED-{step}.png")), png);
         }
     }
@@ -146,8 +167,24 @@ impl Ui {
             }
         }
     }
+    /// Clicks the element `id`; one that React replaced between finding and clicking (stale)
+    /// is looked up again.
     pub async fn click(&self, id: &str) {
-        self.by_id(id).await.click().await.unwrap();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.by_id(id).await.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 4 && format!("{e:?}").contains("StaleElementReference") => {
+                    eprintln!("clicking {id} found a stale element; looking it up again");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => {
+                    self.fail_shot(id).await;
+                    panic!("cannot click {id}: {e}");
+                }
+            }
+        }
     }
     pub async fn text_of(&self, id: &str) -> String {
         self.by_id(id).await.text().await.unwrap()
@@ -178,12 +215,17 @@ impl Ui {
     }
     /// Waits until the page text contains `s`.
     pub async fn wait_text(&self, s: &str) {
+        self.wait_text_within(s, Duration::from_secs(15)).await
+    }
+    /// As [`Ui::wait_text`] with another limit, for steps that wait on a server (a debug-build
+    /// fudao-server on a loaded machine once took over 15 s to answer a sync).
+    pub async fn wait_text_within(&self, s: &str, limit: Duration) {
         let start = Instant::now();
         loop {
             if self.body_text().await.contains(s) {
                 return;
             }
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > limit {
                 self.fail_shot("wait-text").await;
                 panic!(
                     "page never showed {s:?}; it shows:\n{}",
@@ -211,10 +253,15 @@ impl Ui {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+    /// Saves a screenshot of the app window as `name.png`. Taken from the X server, not over
+    /// WebDriver: WebKitWebDriver's screenshot waits for the web process to present a new frame,
+    /// and with compositing off a page that has nothing to repaint never presents one, so the
+    /// command never answered (docs/app.md, "Why the e2e suites hung").
     pub async fn shot(&self, name: &str) {
         // Let fonts and transitions settle.
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let png = self.c.screenshot().await.unwrap();
+        self.watchdog.note(&format!("screenshot {name} (X server)"));
+        let png = x_screenshot().unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
         assert!(
             png.len() > 10_000,
             "screenshot {name} is suspiciously small ({} bytes)",
@@ -234,6 +281,58 @@ impl Ui {
             .await
             .unwrap();
     }
+}
+
+/// A PNG of the app window, taken from the X server (`xwininfo` finds the window, ImageMagick's
+/// `import` grabs it); the whole screen if the window cannot be told apart.
+pub fn x_screenshot() -> Result<Vec<u8>, String> {
+    let window = app_window();
+    let target = window.as_deref().unwrap_or("root");
+    let out = Command::new("import")
+        .args(["-window", target, "png:-"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("import (imagemagick): {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err(format!(
+            "import -window {target} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// The X id of the app's top-level window: the largest mapped window of class `fudao-app`.
+fn app_window() -> Option<String> {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-children"])
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut best: Option<(u64, String)> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if !line.starts_with("0x") || !line.to_ascii_lowercase().contains("fudao") {
+            continue;
+        }
+        let id = line.split_whitespace().next()?.to_string();
+        // "… 1360x860+0+0  +0+0": the first token of the form WxH+X+Y.
+        let area = line.split_whitespace().skip(1).find_map(|t| {
+            if !t.contains('+') {
+                return None;
+            }
+            let (w, rest) = t.split_once('x')?;
+            let h = rest.split('+').next()?;
+            Some(w.parse::<u64>().ok()? * h.parse::<u64>().ok()?)
+        });
+        if let Some(area) = area {
+            if area > 10_000 && best.as_ref().is_none_or(|(a, _)| area > *a) {
+                best = Some((area, id));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
 }
 
 /// Where the app's save dialogs write during a WebDriver run.
@@ -268,6 +367,10 @@ pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
     std::fs::create_dir_all(&shots).unwrap();
     std::fs::create_dir_all(saved_dir(tmp)).unwrap();
     let (port, native) = (free_port(), free_port());
+    let suite = suite_name();
+    let logs = repo_root().join("target/e2e-logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let driver_log = std::fs::File::create(logs.join(format!("{suite}-driver.log"))).unwrap();
     let driver = Driver(
         Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
             .args([
@@ -288,19 +391,34 @@ pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
             .env("XDG_DATA_HOME", tmp.join("data"))
             .env("XDG_CONFIG_HOME", tmp.join("config"))
             .env("XDG_CACHE_HOME", tmp.join("cache"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stdin(Stdio::null())
+            .stdout(driver_log.try_clone().unwrap())
+            .stderr(driver_log)
+            .process_group(0)
             .spawn()
             .expect("tauri-driver not found: cargo install tauri-driver --locked"),
     );
     wait_port(port, Duration::from_secs(20));
+    let log = logs.join(format!("{suite}-webdriver.log"));
+    let watchdog = Watchdog::start(port, &log, watchdog::command_timeout()).await;
+    eprintln!("e2e: WebDriver commands are logged to {}", log.display());
     let caps = json!({ "browserName": "wry", "tauri:options": { "application": app } });
     let caps = caps.as_object().unwrap().clone();
     let c = ClientBuilder::native()
         .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
+        .connect(&watchdog.url())
         .await
         .expect("WebDriver session");
     wait_port(native, Duration::from_secs(20));
-    (driver, Ui { c, shots })
+    (driver, Ui { c, shots, watchdog })
+}
+
+/// The test binary's name without cargo's hash (`e2e`, `e2e_lead`), naming its log files.
+fn suite_name() -> String {
+    let exe = std::env::current_exe().unwrap();
+    let stem = exe.file_stem().unwrap().to_string_lossy().to_string();
+    match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_string(),
+        _ => stem,
+    }
 }

@@ -50,6 +50,13 @@ export default function FirmDetail() {
     enabled: debounced !== null && dirty,
   });
   const shown = dirty && live.data ? live.data : saveErrors;
+  // Consistency warnings of the record as edited (never block saving).
+  const checked = debounced ?? draft;
+  const warnings = useQuery({
+    queryKey: ["firm-warnings", checked],
+    queryFn: () => call(commands.firmWarnings(checked as Firm)),
+    enabled: checked !== null,
+  });
   const errors = fieldErrors(shown, lang);
 
   const update = useCallback((patch: Partial<Firm>) => {
@@ -98,7 +105,7 @@ export default function FirmDetail() {
     </Space>
   );
   const items = [
-    { key: "overview", label: t("firm.tab.overview"), children: <Overview firm={draft} errors={errors} update={update} /> },
+    { key: "overview", label: t("firm.tab.overview"), children: <Overview firm={draft} errors={errors} update={update} warnings={warnings.data ?? []} /> },
     { key: "financials", label: t("firm.tab.financials"), children: <Financials firm={draft} errors={errors} update={update} /> },
     { key: "ip", label: t("firm.tab.ip"), children: <IpQualifications firm={draft} errors={errors} update={update} /> },
     { key: "needs", label: <span data-testid="tab-needs">{t("firm.tab.needs")}</span>, disabled: isNew, children: isNew ? null : <Needs firmId={draft.id} /> },

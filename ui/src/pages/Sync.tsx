@@ -159,6 +159,7 @@ export default function Sync() {
       </Space>
       {error && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={error} data-testid="sync-error" />}
       {status.error && <Alert type="error" showIcon message={errorText(status.error, lang)} />}
+      {status.data?.demo && <Alert style={{ marginBottom: 12 }} type="warning" showIcon message={t("sync.demo")} data-testid="sync-demo" />}
       {s && (
         <Card size="small" style={{ marginBottom: 16 }}>
           <Descriptions column={2} size="small">
@@ -174,12 +175,13 @@ export default function Sync() {
             </Descriptions.Item>
             <Descriptions.Item label={t("sync.openConflicts")}>{s.open_conflicts}</Descriptions.Item>
           </Descriptions>
-          {s.logged_in && (
+          {s.logged_in && !s.demo && (
             <Space style={{ marginTop: 12 }}>
               <Button type="primary" data-testid="sync-now" loading={busy} onClick={() => void syncNow()}>
                 {t("sync.now")}
               </Button>
               <Button
+                data-testid="sync-logout"
                 onClick={async () => {
                   await call(commands.syncLogout());
                   await refresh();
@@ -197,7 +199,7 @@ export default function Sync() {
           )}
         </Card>
       )}
-      {s && !s.logged_in && (
+      {s && !s.logged_in && !s.demo && (
         <Card size="small" title={t("sync.login")} style={{ marginBottom: 16, maxWidth: 560 }}>
           <Form form={form} layout="vertical" onFinish={(v) => void login(v)} initialValues={{ server: s.server ?? "https://" }}>
             <Form.Item name="server" label={t("sync.server")} rules={[{ required: true }]}>

@@ -6,8 +6,9 @@
 //!   "实际经营期不满三年的按实际经营时间计算"); the threshold depends on the latest year's
 //!   sales (≤ 5,000万 → 5 %, ≤ 2亿 → 4 %, above → 3 %).
 //! * Domestic R&D: R&D spent in China over the same years ≥ 60 % of all R&D.
-//! * Tech staff ≥ 10 % of staff; high-tech product revenue ≥ 60 % of the latest year's
-//!   revenue; registered ≥ 1 year on `today`; at least one IP item owned; innovation score
+//! * Tech staff ≥ 10 % of staff (the gap counts hires into the headcount:
+//!   `(t + k) / (s + k) ≥ 10 %`); high-tech product revenue ≥ 60 % of the latest year's
+//!   总收入 (收入总额 − 不征税收入, recorded as `total_income`, not 营业收入); registered ≥ 1 year on `today`; at least one IP item owned; innovation score
 //!   strictly above 70; no serious incident.
 
 use super::rules::{HighTechRules, RuleSetMeta};
@@ -26,6 +27,9 @@ pub struct HighTechResult {
     pub verdict: Verdict,
     /// Holds a 高企 certificate valid on `today`.
     pub certified: bool,
+    /// For a certificate holder that fails conditions today: the warning naming them and the
+    /// review risk (art. 16).
+    pub review_risk: Option<Msg>,
     pub notes: Vec<Msg>,
 }
 
@@ -110,6 +114,24 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
         (figure::tech_staff(), figure::staff()),
     );
     if let (Some(t), Some(s)) = (firm.tech_staff, firm.staff) {
+        if ts.status == Status::NotMet && s > 0 {
+            // Every tech hire also raises the headcount: (t + k) / (s + k) ≥ 10 %.
+            let (t, s) = (i64::from(t), i64::from(s));
+            let pct = r.tech_staff.min_pct;
+            let k = super::num::min_hires(t, s, pct);
+            let pp = super::num::fmt_pp(super::num::shortfall_bp(t, s, pct));
+            let fig = ts.figure.clone().unwrap_or_default();
+            ts = ts.decided(
+                fig,
+                false,
+                Some(Msg::new(
+                    format!("差 {pp} 个百分点，约需新招聘 {k} 名科技人员（职工总数随之增加）"),
+                    format!(
+                        "short by {pp} pp: hire about {k} tech staff (headcount grows with them)"
+                    ),
+                )),
+            );
+        }
         ts.detail = Some(Msg::new(
             format!("科技人员 {t} 人 / 职工 {s} 人"),
             format!("{t} tech staff of {s}"),
@@ -249,24 +271,34 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
     };
     items.push(dom_item);
 
-    // (六) high-tech product revenue ≥ 60 % of revenue, latest year
+    // (六) high-tech product revenue ≥ 60 % of 总收入 (收入总额 − 不征税收入), latest year
     let mut ht = super::ratio_min_item(
         "high_tech_revenue",
         Msg::new(
-            "高新技术产品（服务）收入占比",
-            "High-tech product revenue share",
+            "高新技术产品（服务）收入占总收入比例",
+            "High-tech product revenue / total income",
         ),
         m.cite(&r.high_tech_revenue.clause),
         fy.and_then(|f| f.high_tech_revenue),
-        fy.and_then(|f| f.revenue),
+        fy.and_then(|f| f.total_income),
         r.high_tech_revenue.min_pct,
         Some(super::wan_gap),
-        (figure::high_tech_revenue(y), figure::revenue(y)),
+        (figure::high_tech_revenue(y), figure::total_income(y)),
     );
     if fy.is_none() {
         ht = ht.unknown(vec![figure::financial_year()]);
     } else if ht.status != Status::Unknown {
-        ht.detail = Some(Msg::new(format!("{y}年数据"), format!("{y} figures")));
+        let ti = fy.and_then(|f| f.total_income).unwrap_or(0);
+        ht.detail = Some(Msg::new(
+            format!(
+                "{y}年数据；总收入 {}（收入总额减不征税收入）",
+                super::wan(ti)
+            ),
+            format!(
+                "{y} figures; total income {} (gross income less non-taxable income)",
+                super::wan(ti)
+            ),
+        ));
     }
     items.push(ht);
 
@@ -327,12 +359,68 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             "already holds a valid high-tech certificate",
         ));
     }
+    let review_risk = certified
+        .then(|| review_warning(firm, today, &items, r))
+        .flatten();
+    if let Some(w) = &review_risk {
+        // Notes are what every front end shows: the warning goes first.
+        notes.insert(0, w.clone());
+    }
     HighTechResult {
         rule_set: m.clone(),
         rd_years,
         items,
         verdict,
         certified,
+        review_risk,
         notes,
     }
+}
+
+/// The warning for a certificate holder that fails conditions today: names each failing
+/// condition and the review under art. 16 (资格取消、追缴已享受的税收优惠).
+fn review_warning(
+    firm: &Firm,
+    today: NaiveDate,
+    items: &[CheckItem],
+    r: &HighTechRules,
+) -> Option<Msg> {
+    let failing: Vec<&CheckItem> = items
+        .iter()
+        .filter(|i| i.status == Status::NotMet)
+        .collect();
+    if failing.is_empty() {
+        return None;
+    }
+    let expires = firm
+        .qualifications
+        .iter()
+        .filter(|q| q.kind == crate::model::QualificationKind::HighTech && q.is_valid_on(today))
+        .filter_map(|q| q.expires)
+        .max();
+    let (until_zh, until_en) = match expires {
+        Some(e) => (format!("（有效期至{e}）"), format!(" (valid until {e})")),
+        None => (String::new(), String::new()),
+    };
+    let line = |i: &CheckItem, zh: bool| {
+        let f = i.figure.clone().unwrap_or_default();
+        if zh {
+            format!("{} {}（需 {}）", i.label.zh, f, i.required)
+        } else {
+            format!("{} {} (requires {})", i.label.en, f, i.required)
+        }
+    };
+    let cite = r.meta.cite(&r.review.clause);
+    Some(Msg::new(
+        format!(
+            "复核风险：企业持有高新技术企业证书{until_zh}，但目前不符合{}项认定条件：{}。按{cite}，有关部门发现已认定企业不符合认定条件的，提请认定机构复核；复核确认不符合的，取消其高新技术企业资格，并追缴其不符合条件年度起已享受的税收优惠。",
+            failing.len(),
+            failing.iter().map(|i| line(i, true)).collect::<Vec<_>>().join("；")
+        ),
+        format!(
+            "Review risk: the firm holds a high-tech certificate{until_en} but fails {} condition(s) today: {}. Under {cite}, a certified firm found not to meet the conditions is referred for review; if confirmed, the status is revoked and the tax relief enjoyed since the failing year is recovered.",
+            failing.len(),
+            failing.iter().map(|i| line(i, false)).collect::<Vec<_>>().join("; ")
+        ),
+    ))
 }

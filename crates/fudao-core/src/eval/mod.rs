@@ -1,10 +1,11 @@
 //! Evaluation of a firm against the designations of the programme and the risk scorecard.
 //!
-//! * [`tech_sme`] — 科技型中小企业 (国科发政〔2017〕115号): conditions, scored indicators,
-//!   total, verdict and direct qualification.
+//! * [`tech_sme`] — 科技型中小企业 (国科发政〔2022〕43号; 国科发政〔2017〕115号 before it took
+//!   effect): conditions, scored indicators, total, verdict and direct qualification.
 //! * [`high_tech`] — 高新技术企业 thresholds (国科发火〔2016〕32号 art. 11) as a checklist
 //!   with the numeric gap to each threshold.
-//! * [`srdi`] — 专精特新中小企业 conditions (工信部企业〔2022〕63号 annex 2).
+//! * [`srdi`] — 专精特新中小企业 conditions and the indicator score computed from the recorded
+//!   figures (工信部企业〔2022〕63号 annex 2).
 //! * [`risk`] — the human-capital-and-IP-centred risk scorecard (`docs/risk-scorecard.md`).
 //!
 //! Thresholds live in versioned rule files ([`rules`]); every item of a result cites its
@@ -275,6 +276,18 @@ pub(crate) mod figure {
             format!("{y} high-tech product revenue"),
         )
     }
+    pub fn total_income(y: i32) -> Msg {
+        Msg::new(
+            format!("{y}年总收入（收入总额−不征税收入）"),
+            format!("{y} total income (gross income less non-taxable income)"),
+        )
+    }
+    pub fn main_business_revenue(y: i32) -> Msg {
+        Msg::new(
+            format!("{y}年主营业务收入"),
+            format!("{y} main-business revenue"),
+        )
+    }
     pub fn founded() -> Msg {
         Msg::new("成立日期", "founding date")
     }
@@ -307,9 +320,6 @@ pub(crate) mod figure {
     }
     pub fn niche_years() -> Msg {
         Msg::new("从事细分市场年限", "years in the niche market")
-    }
-    pub fn srdi_score() -> Msg {
-        Msg::new("专精特新评价得分", "SRDI indicator score")
     }
     pub fn founder_experience() -> Msg {
         Msg::new("创始团队行业经验年限", "founder/team years of experience")
@@ -384,22 +394,18 @@ pub(crate) fn fact_item(
             let ok = v == good;
             item.status = Status::from_bool(ok);
             item.figure = Some(f_zh.to_string());
-            item.text = Msg::new(
-                format!(
-                    "{}：{}，需 {}，{}",
-                    item.label.zh,
-                    f_zh,
-                    req_zh,
-                    if ok { "符合" } else { "不符合" }
-                ),
-                format!(
-                    "{}: {}, requires {}, {}",
-                    item.label.en,
-                    f_en,
-                    req_en,
-                    if ok { "met" } else { "not met" }
-                ),
-            );
+            // Each fact once: "label：否，符合" / "label：是，不符合（应为否）".
+            item.text = if ok {
+                Msg::new(
+                    format!("{}：{f_zh}，符合", item.label.zh),
+                    format!("{}: {f_en}, met", item.label.en),
+                )
+            } else {
+                Msg::new(
+                    format!("{}：{f_zh}，不符合（应为{req_zh}）", item.label.zh),
+                    format!("{}: {f_en}, not met (must be {req_en})", item.label.en),
+                )
+            };
             item
         }
     }

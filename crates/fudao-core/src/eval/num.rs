@@ -112,6 +112,19 @@ pub fn min_numerator(den: i64, pct: Pct) -> i64 {
     q as i64
 }
 
+/// Smallest `k ≥ 0` with `(num + k) / (den + k) ≥ pct`: how many people to hire into the
+/// numerator when every hire also raises the headcount (`pct < 100 %`, `den > 0`).
+pub fn min_hires(num: i64, den: i64, pct: Pct) -> i64 {
+    debug_assert!(den > 0 && pct.0 < 10_000);
+    // (num + k)·10 000 ≥ pct·(den + k)  ⇔  k·(10 000 − pct) ≥ pct·den − 10 000·num
+    let need = (pct.0 as i128) * (den as i128) - 10_000 * (num as i128);
+    if need <= 0 {
+        return 0;
+    }
+    let per = 10_000 - pct.0 as i128;
+    (need / per + i128::from(need % per != 0)) as i64
+}
+
 /// Formats basis points as a percentage with up to two decimals: 600 → `6%`, 320 → `3.2%`,
 /// 525 → `5.25%`, -1050 → `-10.5%`.
 pub fn fmt_bp(bp: i64) -> String {

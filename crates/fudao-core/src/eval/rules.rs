@@ -97,8 +97,49 @@ pub struct IpIndicator {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithinYears {
+    /// "近N年": the current calendar year and the N − 1 before it.
     pub within_years: i32,
+    /// Rank among the winning units the route requires (e.g. 前三名), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rank: Option<u32>,
     pub clause: String,
+}
+
+/// How long a 科小 registration lasts: through `valid_until` (`MM-DD`) of its year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub valid_until: String,
+    pub note: String,
+}
+
+/// A yearly application window `from`–`to` (`MM-DD`), with how it is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationWindow {
+    pub from: String,
+    pub to: String,
+    pub note: String,
+}
+
+/// `MM-DD` of `year` as a date (29 February falls back to 28 February).
+pub fn month_day(md: &str, year: i32) -> Option<NaiveDate> {
+    let (m, d) = md.trim().split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    NaiveDate::from_ymd_opt(year, m, d)
+        .or_else(|| NaiveDate::from_ymd_opt(year, m, d.saturating_sub(1)))
+}
+
+impl ApplicationWindow {
+    /// The first window that has not closed on `today`: `(from, to)`.
+    pub fn next(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        use chrono::Datelike;
+        let y = today.year();
+        let this = (month_day(&self.from, y)?, month_day(&self.to, y)?);
+        if today <= this.1 {
+            Some(this)
+        } else {
+            Some((month_day(&self.from, y + 1)?, month_day(&self.to, y + 1)?))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +155,7 @@ pub struct TechSmeDirect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TechSmeRules {
     pub meta: RuleSetMeta,
+    pub registration: Registration,
     pub resident: ClauseOnly,
     pub max_staff: Limit<u32>,
     pub max_sales: Limit<Yuan>,
@@ -185,6 +227,9 @@ pub struct HighTechRules {
     pub high_tech_revenue: MinPct,
     pub innovation_score: ScoreAbove,
     pub no_serious_incident: ClauseOnly,
+    /// Review of a certified firm found not to meet the conditions (取消资格、追缴税收优惠).
+    pub review: ClauseOnly,
+    pub application_window: ApplicationWindow,
 }
 
 impl HighTechRules {
@@ -217,16 +262,138 @@ pub struct SrdiRevenue {
     pub clause: String,
 }
 
+/// One scoring band over an amount: applies when the amount is ≥ `min_yuan`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YuanBand {
+    pub min_yuan: Yuan,
+    pub points: u32,
+}
+
+/// One scoring band over a ratio that must stay strictly below `below_pct`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BelowBand {
+    pub below_pct: Pct,
+    pub points: u32,
+}
+
+/// A ratio indicator scored on bands (highest threshold first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PctIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub bands: Vec<PctBand>,
+}
+
+/// 专业化 (三): one point per full `every_years` in the niche market, at most `max_points`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NicheIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub every_years: u32,
+}
+
+/// A yes/no indicator worth `points`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagIndicator {
+    pub max_points: u32,
+    pub clause: String,
+}
+
+/// 精细化 (一): digital level → points (highest level first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub bands: Vec<CountBand>,
+}
+
+/// 精细化 (二): `per_item` points per quality-management item, at most `max_points`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerItemIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub per_item: u32,
+}
+
+/// 精细化 (四): debt ratio, lower is better.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BelowIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub bands: Vec<BelowBand>,
+}
+
+/// 创新能力 (一): IP tied to the main product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SrdiIpIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub high_value_class1: u32,
+    pub own_class1: u32,
+    pub class1: u32,
+    pub class2: u32,
+}
+
+/// 创新能力 (二): last year's R&D, the better of the amount and the ratio to revenue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SrdiRdIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub amount_bands: Vec<YuanBand>,
+    pub ratio_bands: Vec<PctBand>,
+}
+
+/// 创新能力 (四): R&D institution level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionIndicator {
+    pub max_points: u32,
+    pub clause: String,
+    pub national: u32,
+    pub provincial: u32,
+    pub municipal: u32,
+    pub other: u32,
+}
+
+/// The indicator score (附件2 评价指标): four groups, 100 points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SrdiScore {
     pub min_score: u32,
     pub clause: String,
-    /// Alternative: a national S&T award within this many years.
-    pub alt_national_award_within_years: i32,
-    /// Alternative: average R&D expense over the last two years at least this much.
-    pub alt_rd_avg_2y_yuan: Yuan,
-    /// Alternative: new equity financing in the last two years at least this much.
-    pub alt_new_equity_2y_yuan: Yuan,
+    // 专业化 25
+    pub main_share: PctIndicator,
+    pub main_growth: PctIndicator,
+    pub niche: NicheIndicator,
+    pub key_field: FlagIndicator,
+    // 精细化 25
+    pub digital: LevelIndicator,
+    pub quality: PerItemIndicator,
+    pub net_margin: PctIndicator,
+    pub debt_ratio: BelowIndicator,
+    // 特色化 15
+    pub feature: FlagIndicator,
+    // 创新能力 35
+    pub ip: SrdiIpIndicator,
+    pub rd: SrdiRdIndicator,
+    pub rd_staff: PctIndicator,
+    pub institution: InstitutionIndicator,
+}
+
+/// An award route: within `within_years` (counting the current year), ranked ≤ `max_rank`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardRoute {
+    pub within_years: i32,
+    pub max_rank: u32,
+}
+
+/// The alternatives to a score of 60 (附件2 一（四） 1–4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SrdiDirect {
+    pub clause: String,
+    pub provincial_award: AwardRoute,
+    pub national_award: AwardRoute,
+    pub rd_avg_2y_yuan: Yuan,
+    pub new_equity_2y_yuan: Yuan,
+    pub maker_china_within_years: i32,
 }
 
 /// 专精特新中小企业认定标准 (优质中小企业梯度培育管理暂行办法, annex 2).
@@ -239,6 +406,31 @@ pub struct SrdiRules {
     pub rd_ratio: MinPct,
     pub revenue: SrdiRevenue,
     pub score: SrdiScore,
+    pub direct: SrdiDirect,
+    pub application_window: ApplicationWindow,
+}
+
+impl SrdiScore {
+    /// Every indicator's maximum, summed (100 in the 2022 rules).
+    pub fn max_total(&self) -> u32 {
+        [
+            self.main_share.max_points,
+            self.main_growth.max_points,
+            self.niche.max_points,
+            self.key_field.max_points,
+            self.digital.max_points,
+            self.quality.max_points,
+            self.net_margin.max_points,
+            self.debt_ratio.max_points,
+            self.feature.max_points,
+            self.ip.max_points,
+            self.rd.max_points,
+            self.rd_staff.max_points,
+            self.institution.max_points,
+        ]
+        .iter()
+        .sum()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,6 +517,7 @@ pub struct RuleBook {
 }
 
 const TECH_SME_2017: &str = include_str!("../../../../assets/rules/tech_sme-2017.json");
+const TECH_SME_2022: &str = include_str!("../../../../assets/rules/tech_sme-2022.json");
 const HIGH_TECH_2016: &str = include_str!("../../../../assets/rules/high_tech-2016.json");
 const SRDI_2022: &str = include_str!("../../../../assets/rules/srdi-2022.json");
 const RISK_2026: &str = include_str!("../../../../assets/rules/risk-2026.json");
@@ -332,6 +525,7 @@ const RISK_2026: &str = include_str!("../../../../assets/rules/risk-2026.json");
 /// The embedded rule files, by name.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("tech_sme-2017.json", TECH_SME_2017),
+    ("tech_sme-2022.json", TECH_SME_2022),
     ("high_tech-2016.json", HIGH_TECH_2016),
     ("srdi-2022.json", SRDI_2022),
     ("risk-2026.json", RISK_2026),
@@ -388,7 +582,32 @@ impl RuleBook {
                 }
                 self.high_tech.push(r);
             }
-            "srdi" => self.srdi.push(serde_json::from_str(text)?),
+            "srdi" => {
+                let r: SrdiRules = serde_json::from_str(text)?;
+                let sc = &r.score;
+                check_desc_pct(&sc.main_share.bands, "score.main_share")?;
+                check_desc_pct(&sc.main_growth.bands, "score.main_growth")?;
+                check_desc_pct(&sc.net_margin.bands, "score.net_margin")?;
+                check_desc_pct(&sc.rd_staff.bands, "score.rd_staff")?;
+                check_desc_pct(&sc.rd.ratio_bands, "score.rd.ratio_bands")?;
+                check_desc_count(&sc.digital.bands, "score.digital")?;
+                let asc_below = sc
+                    .debt_ratio
+                    .bands
+                    .windows(2)
+                    .all(|w| w[0].below_pct < w[1].below_pct && w[0].points >= w[1].points);
+                let desc_yuan = sc
+                    .rd
+                    .amount_bands
+                    .windows(2)
+                    .all(|w| w[0].min_yuan > w[1].min_yuan && w[0].points >= w[1].points);
+                if !asc_below || !desc_yuan {
+                    return Err(RulesError::Invalid(
+                        "score.debt_ratio bands must rise, score.rd.amount_bands must fall".into(),
+                    ));
+                }
+                self.srdi.push(r);
+            }
             "risk" => {
                 let r: RiskRules = serde_json::from_str(text)?;
                 super::risk::check_rules(&r).map_err(RulesError::Invalid)?;
@@ -476,8 +695,13 @@ mod tests {
     fn builtin_rules_load_with_their_sources() {
         let b = RuleBook::builtin();
         let t = b.tech_sme_for(d(2026, 6, 1));
-        assert_eq!(t.meta.document, "国科发政〔2017〕115号");
-        assert_eq!(t.meta.year, 2017);
+        assert_eq!(t.meta.document, "国科发政〔2022〕43号");
+        assert_eq!(t.meta.year, 2022);
+        // Before 43号 took effect, 115号 applies.
+        assert_eq!(
+            b.tech_sme_for(d(2022, 1, 1)).meta.document,
+            "国科发政〔2017〕115号"
+        );
         assert_eq!(t.tech_staff.bands[0].min_pct, Pct(3000));
         assert_eq!(t.rd.sales_bands[0].min_pct, Pct(600));
         assert_eq!(
@@ -485,16 +709,17 @@ mod tests {
             "国科发火〔2016〕32号"
         );
         assert_eq!(b.srdi_for(d(2026, 6, 1)).meta.year, 2022);
+        assert_eq!(b.srdi_for(d(2026, 6, 1)).score.max_total(), 100);
         assert_eq!(b.risk_for(d(2026, 6, 1)).max_total(), 100);
     }
 
     #[test]
     fn a_new_year_is_data_and_is_picked_by_date() {
         let mut b = RuleBook::builtin().clone();
-        let next = TECH_SME_2017
-            .replace("\"year\": 2017", "\"year\": 2027")
+        let next = TECH_SME_2022
+            .replace("\"year\": 2022", "\"year\": 2027")
             .replace(
-                "\"effective_from\": \"2017-05-03\"",
+                "\"effective_from\": \"2022-06-01\"",
                 "\"effective_from\": \"2027-01-01\"",
             )
             .replace(
@@ -502,12 +727,26 @@ mod tests {
                 "{ \"min_pct\": 6.5, \"points\": 50 }",
             );
         b.add_json(&next).unwrap();
-        assert_eq!(b.tech_sme_for(d(2026, 12, 31)).meta.year, 2017);
+        assert_eq!(b.tech_sme_for(d(2026, 12, 31)).meta.year, 2022);
         let r = b.tech_sme_for(d(2027, 1, 1));
         assert_eq!(r.meta.year, 2027);
         assert_eq!(r.rd.sales_bands[0].min_pct, Pct(650));
         // Before any version took effect the earliest applies.
         assert_eq!(b.tech_sme_for(d(2000, 1, 1)).meta.year, 2017);
+    }
+
+    #[test]
+    fn application_windows_are_dates() {
+        let w = &RuleBook::builtin()
+            .high_tech_for(d(2026, 1, 1))
+            .application_window;
+        assert_eq!(w.next(d(2026, 3, 1)), Some((d(2026, 5, 1), d(2026, 8, 31))));
+        assert_eq!(
+            w.next(d(2026, 8, 31)),
+            Some((d(2026, 5, 1), d(2026, 8, 31)))
+        );
+        assert_eq!(w.next(d(2026, 9, 1)), Some((d(2027, 5, 1), d(2027, 8, 31))));
+        assert_eq!(month_day("02-29", 2027), Some(d(2027, 2, 28)));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! 科技型中小企业评价 (国科发政〔2017〕115号).
+//! 科技型中小企业评价 (国科发政〔2022〕43号, which replaced 国科发政〔2017〕115号 with the same
+//! conditions, indicators and bands; the rule set in force on `today` supplies the citations).
 //!
 //! Conditions (art. 6 (1)–(4)), the three scored indicators (art. 7), the pass rule (art. 6
 //! (5): total ≥ 60 and the tech-staff score not 0) and direct qualification (art. 8, which
@@ -339,10 +340,20 @@ fn tech_staff_indicator(firm: &Firm, r: &TechSmeRules) -> Indicator {
                 format!("tech staff {fig}: {p} of {} points", ind.max_points),
             );
             out.figure = Some(fig);
-            if let Some((extra, np)) = next_step(&ind.bands, t, s, p) {
+            // Each tech hire also raises the headcount: (t + k) / (s + k).
+            let hire = ind
+                .bands
+                .iter()
+                .filter(|b| b.points > p && b.min_pct.bp() < 10_000)
+                .map(|b| (num::min_hires(t, s, b.min_pct), b.points))
+                .filter(|(k, _)| *k > 0)
+                .min_by_key(|(k, p)| (*k, std::cmp::Reverse(*p)));
+            if let Some((extra, np)) = hire {
                 out.next_band = Some(Msg::new(
-                    format!("职工总数不变时再增加 {extra} 名科技人员可得 {np} 分"),
-                    format!("{extra} more tech staff (same headcount) would score {np}"),
+                    format!("新招聘 {extra} 名科技人员（职工总数随之增加）可得 {np} 分"),
+                    format!(
+                        "hiring {extra} tech staff (headcount grows with them) would score {np}"
+                    ),
                 ));
             }
         }
@@ -568,10 +579,15 @@ fn ip_indicator(firm: &Firm, r: &TechSmeRules) -> Indicator {
     }
 }
 
-/// `year` lies within the last `n` calendar years counted back from `today`'s year
-/// (on 2026-06-01 with n = 5: 2021–2026).
+/// `year` lies within "近n年": `today`'s calendar year and the n − 1 before it
+/// (on 2026-06-01 with n = 5: 2022–2026; with n = 3: 2024–2026).
 pub(crate) fn within_years(year: i32, today: NaiveDate, n: i32) -> bool {
-    year <= today.year() && year >= today.year() - n
+    year <= today.year() && year > today.year() - n
+}
+
+/// The first year of "近n年" on `today`.
+pub(crate) fn first_year_within(today: NaiveDate, n: i32) -> i32 {
+    today.year() - n + 1
 }
 
 fn year_route(
@@ -582,7 +598,7 @@ fn year_route(
     today: NaiveDate,
     n: i32,
 ) -> CheckItem {
-    let required = format!("近{n}年内（{}年及以后）", today.year() - n);
+    let required = format!("近{n}年内（{}年及以后）", first_year_within(today, n));
     let mut item = CheckItem::new(key, label, cite, required);
     match year {
         Some(yr) => {
@@ -662,7 +678,7 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
     cert.figure = Some(fig);
     out.push(cert);
 
-    out.push(year_route(
+    let mut award = year_route(
         "national_award",
         Msg::new(
             "近五年内获得过国家级科技奖励（获奖单位前三名）",
@@ -672,7 +688,24 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
         firm.facts.national_award_year,
         today,
         d.national_award.within_years,
-    ));
+    );
+    if let (Some(max), Some(rank)) = (d.national_award.max_rank, firm.facts.national_award_rank) {
+        if award.status == Status::Met && rank > max {
+            award.status = Status::NotMet;
+            award.figure = Some(format!(
+                "{}，排名第{rank}",
+                award.figure.clone().unwrap_or_default()
+            ));
+            award.text = Msg::new(
+                format!("{}：排名第{rank}，需前{max}名，不符合", award.label.zh),
+                format!(
+                    "{}: ranked {rank}, requires top {max}, not met",
+                    award.label.en
+                ),
+            );
+        }
+    }
+    out.push(award);
 
     let mut inst = CheckItem::new(
         "provincial_rd_institution",
@@ -683,12 +716,16 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
         m.cite(&d.provincial_rd_institution.clause),
         "是",
     );
-    let has = firm.facts.provincial_rd_institution == Some(true);
+    use crate::model::RdInstitutionLevel as L;
+    let level = firm.facts.rd_institution_level;
+    let has = matches!(level, Some(L::National | L::Provincial))
+        || (level.is_none() && firm.facts.provincial_rd_institution == Some(true));
     inst.status = Status::from_bool(has);
-    inst.figure = Some(match firm.facts.provincial_rd_institution {
-        Some(true) => "是".into(),
-        Some(false) => "否".into(),
-        None => "未登记".into(),
+    inst.figure = Some(match (level, firm.facts.provincial_rd_institution) {
+        (Some(l), _) => l.label_zh().into(),
+        (None, Some(true)) => "是".into(),
+        (None, Some(false)) => "否".into(),
+        (None, None) => "未登记".into(),
     });
     inst.text = Msg::new(
         format!(

@@ -3,7 +3,9 @@
 
 use super::num::Pct;
 use super::*;
-use crate::model::{IpHoldings, Qualification, QualificationKind, YearFinancials};
+use crate::model::{
+    IpHoldings, Qualification, QualificationKind, QualityItem, RdInstitutionLevel, YearFinancials,
+};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -44,6 +46,16 @@ fn good_firm() -> Firm {
     f.facts.innovation_score = Some(80);
     f.facts.niche_years = Some(5);
     f.facts.srdi_score = Some(70);
+    // 专精特新 score inputs: 专业化 22, 精细化 25, 特色化 10, 创新能力 23 = 80 (a municipal R&D
+    // institution, which is no 科小 direct route).
+    f.facts.independent_legal_person = Some(true);
+    f.facts.key_field_product = Some(true);
+    f.facts.digital_level = Some(3);
+    f.facts.quality_items = Some(vec![QualityItem::CertifiedQms, QualityItem::OwnBrand]);
+    f.facts.srdi_feature_points = Some(10);
+    f.facts.own_class1_ip = Some(true);
+    f.facts.high_value_class1_ip = Some(false);
+    f.facts.rd_institution_level = Some(RdInstitutionLevel::Municipal);
     f.facts.founder_experience_years = Some(12);
     f.facts.credit_overdue = Some(false);
     f.ever_borrowed = Some(true);
@@ -54,6 +66,8 @@ fn year(y: i32, revenue: i64, rd: i64) -> YearFinancials {
     YearFinancials {
         year: y,
         revenue: Some(revenue),
+        main_business_revenue: Some(revenue * 85 / 100),
+        total_income: Some(revenue),
         rd_expense: Some(rd),
         rd_expense_domestic: Some(rd),
         total_cost: Some(revenue * 8 / 10),
@@ -62,6 +76,7 @@ fn year(y: i32, revenue: i64, rd: i64) -> YearFinancials {
         net_profit: Some(revenue / 10),
         operating_cash_flow: Some(revenue / 10),
         high_tech_revenue: Some(revenue * 7 / 10),
+        bills_receivable: None,
     }
 }
 
@@ -94,7 +109,7 @@ fn cond(f: &Firm, key: &str) -> CheckItem {
 
 #[test]
 fn tech_staff_bands_at_every_edge() {
-    // 国科发政〔2017〕115号 第七条（一）: ≥30%→20, ≥25%→16, ≥20%→12, ≥15%→8, ≥10%→4, else 0.
+    // 国科发政〔2022〕43号 第七条（一）: ≥30%→20, ≥25%→16, ≥20%→12, ≥15%→8, ≥10%→4, else 0.
     let table: &[(u32, u32, u32)] = &[
         (30, 100, 20),
         (29, 100, 16),
@@ -372,7 +387,7 @@ fn every_eligibility_condition_at_its_edge() {
         let c = cond(&f, key);
         assert_eq!(c.status, *status, "{key}: {}", c.text.zh);
         assert!(
-            c.cite.starts_with("国科发政〔2017〕115号 第六条"),
+            c.cite.starts_with("国科发政〔2022〕43号 第六条"),
             "{}",
             c.cite
         );
@@ -402,6 +417,7 @@ fn direct_qualification_routes() {
     let base = || {
         let mut f = good_firm();
         set_score(&mut f, 30, 2, 0);
+        f.facts.rd_institution_level = None;
         f
     };
     assert!(!sme(&base()).verdict.qualifies());
@@ -433,13 +449,40 @@ fn direct_qualification_routes() {
             false,
         ),
         (
-            "award 2021 (within 5 years of 2026)",
-            |f| f.facts.national_award_year = Some(2021),
+            // 近五年 on 2026-06-01: 2022–2026 (five years, not six).
+            "award 2022 (within 5 years of 2026)",
+            |f| f.facts.national_award_year = Some(2022),
             true,
         ),
         (
-            "award 2020",
-            |f| f.facts.national_award_year = Some(2020),
+            "award 2021",
+            |f| f.facts.national_award_year = Some(2021),
+            false,
+        ),
+        (
+            "award 2022, ranked 3rd",
+            |f| {
+                f.facts.national_award_year = Some(2022);
+                f.facts.national_award_rank = Some(3);
+            },
+            true,
+        ),
+        (
+            "award 2022, ranked 4th",
+            |f| {
+                f.facts.national_award_year = Some(2022);
+                f.facts.national_award_rank = Some(4);
+            },
+            false,
+        ),
+        (
+            "national R&D institution level",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::National),
+            true,
+        ),
+        (
+            "municipal R&D institution level",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::Municipal),
             false,
         ),
         (
@@ -453,13 +496,13 @@ fn direct_qualification_routes() {
             false,
         ),
         (
-            "standard 2021",
-            |f| f.facts.led_standard_year = Some(2021),
+            "standard 2022",
+            |f| f.facts.led_standard_year = Some(2022),
             true,
         ),
         (
-            "standard 2020",
-            |f| f.facts.led_standard_year = Some(2020),
+            "standard 2021",
+            |f| f.facts.led_standard_year = Some(2021),
             false,
         ),
     ];
@@ -556,8 +599,8 @@ fn uses_latest_year_and_cites_clauses() {
     let r = sme(&f);
     assert_eq!(r.financial_year, Some(2025));
     assert!(r.verdict.qualifies());
-    assert_eq!(r.indicators[1].cite, "国科发政〔2017〕115号 第七条（二）");
-    assert_eq!(r.direct[0].cite, "国科发政〔2017〕115号 第八条（一）");
+    assert_eq!(r.indicators[1].cite, "国科发政〔2022〕43号 第七条（二）");
+    assert_eq!(r.direct[0].cite, "国科发政〔2022〕43号 第八条（一）");
     assert!(r.notes.is_empty());
     // A stale latest year is flagged.
     f.financials.retain(|y| y.year == 2023);
@@ -567,10 +610,11 @@ fn uses_latest_year_and_cites_clauses() {
 #[test]
 fn next_band_hints_are_exact() {
     let mut f = good_firm();
-    f.tech_staff = Some(27); // 16 points; 30 of 100 for 20
+    // 16 points; hires raise the headcount: (27 + 5) / 105 = 30.5 % but (27 + 4) / 104 = 29.8 %.
+    f.tech_staff = Some(27);
     assert_eq!(
         ind(&f, "tech_staff").next_band.unwrap().zh,
-        "职工总数不变时再增加 3 名科技人员可得 20 分"
+        "新招聘 5 名科技人员（职工总数随之增加）可得 20 分"
     );
     let mut f = good_firm();
     let y = latest(&mut f);
@@ -816,7 +860,7 @@ fn high_tech_gap_texts() {
     f.tech_staff = Some(8);
     assert_eq!(
         ht_item(&f, "tech_staff_ratio").text.zh,
-        "科技人员占比 8%，需 ≥ 10%，差 2 个百分点，约 2 人"
+        "科技人员占比 8%，需 ≥ 10%，差 2 个百分点，约需新招聘 3 名科技人员（职工总数随之增加）"
     );
     f.facts.innovation_score = Some(65);
     assert_eq!(
@@ -831,6 +875,95 @@ fn high_tech_gap_texts() {
     assert!(matches!(ht(&f).verdict, Verdict::DoesNotQualify { .. }));
 }
 
+#[test]
+fn high_tech_tech_staff_gap_counts_new_hires_in_the_headcount() {
+    // (tech, staff, hires needed): (t + k) / (s + k) ≥ 10 %.
+    let table: &[(u32, u32, i64)] = &[
+        (8, 100, 3),
+        (9, 100, 2),
+        (0, 100, 12),
+        (0, 1, 1),
+        (10, 100, 0),
+    ];
+    for &(t, s, k) in table {
+        assert_eq!(
+            num::min_hires(i64::from(t), i64::from(s), Pct(1000)),
+            k,
+            "{t}/{s}"
+        );
+        if k > 0 {
+            // k hires reach the band, k − 1 do not.
+            let (t, s) = (i64::from(t), i64::from(s));
+            assert!(num::ratio_ge(t + k, s + k, Pct(1000)));
+            assert!(!num::ratio_ge(t + k - 1, s + k - 1, Pct(1000)));
+        }
+    }
+    let mut f = good_firm();
+    f.tech_staff = Some(9);
+    let i = ht_item(&f, "tech_staff_ratio");
+    assert_eq!(i.status, Status::NotMet);
+    assert!(
+        i.text.zh.contains("约需新招聘 2 名科技人员"),
+        "{}",
+        i.text.zh
+    );
+    f.tech_staff = Some(10);
+    assert_eq!(ht_item(&f, "tech_staff_ratio").status, Status::Met);
+}
+
+#[test]
+fn high_tech_revenue_share_divides_by_total_income() {
+    // Revenue 5,000万 but 总收入 6,000万: 3,600万 of high-tech revenue is exactly 60 %.
+    let mut f = good_firm();
+    latest(&mut f).total_income = Some(60_000_000);
+    latest(&mut f).high_tech_revenue = Some(36_000_000);
+    let i = ht_item(&f, "high_tech_revenue");
+    assert_eq!(i.status, Status::Met, "{}", i.text.zh);
+    assert_eq!(i.figure.as_deref(), Some("60%"));
+    latest(&mut f).high_tech_revenue = Some(35_999_999); // 72 % of 营业收入, below 60 % of 总收入
+    let i = ht_item(&f, "high_tech_revenue");
+    assert_eq!(i.status, Status::NotMet, "{}", i.text.zh);
+    // 总收入 is its own figure: without it the item cannot be decided from 营业收入.
+    latest(&mut f).total_income = None;
+    let i = ht_item(&f, "high_tech_revenue");
+    assert_eq!(i.status, Status::Unknown);
+    assert_eq!(i.missing, vec![figure::total_income(2025)]);
+}
+
+#[test]
+fn high_tech_certificate_holder_failing_conditions_is_warned() {
+    let cert = Qualification {
+        kind: QualificationKind::HighTech,
+        obtained: Some(d(2024, 12, 1)),
+        expires: Some(d(2027, 11, 30)),
+        number: "GR202437000001".into(),
+    };
+    // Meets everything: no warning, certified or not.
+    let mut f = good_firm();
+    f.qualifications.push(cert.clone());
+    assert!(ht(&f).certified);
+    assert_eq!(ht(&f).review_risk, None);
+    // High-tech revenue 37 % of 总收入: the warning names the condition and the review.
+    latest(&mut f).high_tech_revenue = Some(18_500_000);
+    let r = ht(&f);
+    let w = r.review_risk.expect("a warning");
+    assert!(
+        w.zh.starts_with("复核风险：企业持有高新技术企业证书（有效期至2027-11-30）"),
+        "{}",
+        w.zh
+    );
+    assert!(
+        w.zh.contains("不符合1项认定条件：高新技术产品（服务）收入占总收入比例 37%（需 ≥ 60%）"),
+        "{}",
+        w.zh
+    );
+    assert!(w.zh.contains("国科发火〔2016〕32号 第十六条"), "{}", w.zh);
+    assert!(w.zh.contains("取消其高新技术企业资格"));
+    // The same figures without a certificate: no review risk.
+    f.qualifications.clear();
+    assert_eq!(ht(&f).review_risk, None);
+}
+
 // ------------------------------------------------------------------------------------------
 // 专精特新
 
@@ -840,6 +973,22 @@ fn srdi_r(f: &Firm) -> srdi::SrdiResult {
 
 fn srdi_item(f: &Firm, key: &str) -> CheckItem {
     srdi_r(f).items.into_iter().find(|i| i.key == key).unwrap()
+}
+
+/// Lowers good_firm's computed 专精特新 score (80) to `to` ∈ {60, 59, 44} with known figures.
+fn srdi_at(f: &mut Firm, to: u32) {
+    f.facts.srdi_feature_points = Some(0); // 70
+    f.facts.digital_level = Some(1); // 65
+    f.facts.quality_items = Some(vec![]); // 60
+    if to <= 59 {
+        f.facts.niche_years = Some(3); // 59
+    }
+    if to <= 44 {
+        f.facts.key_field_product = Some(false); // 54
+        latest(f).net_profit = Some(latest(f).revenue.unwrap() / 100); // 44
+    }
+    let r = srdi_r(f);
+    assert_eq!(r.score.total, to, "{:#?}", r.score.indicators);
 }
 
 #[test]
@@ -919,50 +1068,36 @@ fn srdi_every_condition_at_its_edge() {
             |f| latest(f).revenue = Some(9_999_999),
             Status::Unknown,
         ),
-        ("score", |f| f.facts.srdi_score = Some(60), Status::Met),
-        ("score", |f| f.facts.srdi_score = Some(59), Status::NotMet),
-        ("score", |f| f.facts.srdi_score = None, Status::Unknown),
+        // good_firm scores 80; srdi_at(f, 60) brings the computed score to exactly 60.
+        ("score", |f| srdi_at(f, 60), Status::Met),
+        ("score", |f| srdi_at(f, 59), Status::NotMet),
+        // 59 known + up to 15 unrecorded 特色化 points: the missing points could decide it.
         (
             "score",
             |f| {
-                f.facts.srdi_score = Some(59);
-                f.facts.national_award_year = Some(2023);
+                srdi_at(f, 59);
+                f.facts.srdi_feature_points = None;
             },
-            Status::Met,
+            Status::Unknown,
         ),
+        // 44 known + 15 unrecorded = 59 at best: decided without them.
         (
             "score",
             |f| {
-                f.facts.srdi_score = Some(59);
-                f.facts.national_award_year = Some(2022);
+                srdi_at(f, 44);
+                f.facts.srdi_feature_points = None;
             },
             Status::NotMet,
         ),
         (
-            "score",
-            |f| {
-                f.facts.srdi_score = None;
-                f.financials[1].rd_expense = Some(10_000_000);
-                f.financials[2].rd_expense = Some(10_000_000);
-            },
-            Status::Met,
-        ),
-        (
-            "score",
-            |f| {
-                f.facts.srdi_score = Some(10);
-                f.financials[1].rd_expense = Some(10_000_000);
-                f.financials[2].rd_expense = Some(9_999_999);
-            },
+            "independent_legal_person",
+            |f| f.facts.independent_legal_person = Some(false),
             Status::NotMet,
         ),
         (
-            "score",
-            |f| {
-                f.facts.srdi_score = Some(10);
-                f.facts.new_equity_2y = Some(60_000_000);
-            },
-            Status::Met,
+            "independent_legal_person",
+            |f| f.facts.independent_legal_person = None,
+            Status::Unknown,
         ),
         (
             "dishonest_listed",
@@ -1005,6 +1140,414 @@ fn srdi_every_condition_at_its_edge() {
         srdi_item(&f, "rd_ratio").text.zh,
         "研发费用占营业收入比重 1.6%，需 ≥ 3%，差 1.4 个百分点，约 70 万元"
     );
+}
+
+#[test]
+fn srdi_direct_routes_at_their_edges() {
+    type Setter = fn(&mut Firm);
+    // On a firm scoring 44 (known), each route alone decides the score condition.
+    let table: &[(&str, Setter, bool)] = &[
+        ("none", |_| {}, false),
+        // 近三年 on 2026-06-01: 2024–2026.
+        (
+            "provincial 2024 #3",
+            |f| {
+                f.facts.provincial_award_year = Some(2024);
+                f.facts.provincial_award_rank = Some(3)
+            },
+            true,
+        ),
+        (
+            "provincial 2023 #1",
+            |f| {
+                f.facts.provincial_award_year = Some(2023);
+                f.facts.provincial_award_rank = Some(1)
+            },
+            false,
+        ),
+        (
+            "provincial 2024 #4",
+            |f| {
+                f.facts.provincial_award_year = Some(2024);
+                f.facts.provincial_award_rank = Some(4)
+            },
+            false,
+        ),
+        (
+            "provincial 2024, rank unknown",
+            |f| f.facts.provincial_award_year = Some(2024),
+            false,
+        ),
+        (
+            "national 2024 #5",
+            |f| {
+                f.facts.national_award_year = Some(2024);
+                f.facts.national_award_rank = Some(5)
+            },
+            true,
+        ),
+        (
+            "national 2024 #6",
+            |f| {
+                f.facts.national_award_year = Some(2024);
+                f.facts.national_award_rank = Some(6)
+            },
+            false,
+        ),
+        (
+            "national 2023 #1",
+            |f| {
+                f.facts.national_award_year = Some(2023);
+                f.facts.national_award_rank = Some(1)
+            },
+            false,
+        ),
+        (
+            "rd avg 1,000万",
+            |f| {
+                f.financials[1].rd_expense = Some(10_000_000);
+                f.financials[2].rd_expense = Some(10_000_000)
+            },
+            true,
+        ),
+        (
+            "rd avg 1 元 short",
+            |f| {
+                f.financials[1].rd_expense = Some(10_000_000);
+                f.financials[2].rd_expense = Some(9_999_999)
+            },
+            false,
+        ),
+        (
+            "equity 6,000万",
+            |f| f.facts.new_equity_2y = Some(60_000_000),
+            true,
+        ),
+        (
+            "equity 1 元 short",
+            |f| f.facts.new_equity_2y = Some(59_999_999),
+            false,
+        ),
+        (
+            "创客中国 2024",
+            |f| f.facts.maker_china_top500_year = Some(2024),
+            true,
+        ),
+        (
+            "创客中国 2023",
+            |f| f.facts.maker_china_top500_year = Some(2023),
+            false,
+        ),
+    ];
+    for (name, set, ok) in table {
+        let mut f = good_firm();
+        srdi_at(&mut f, 44);
+        set(&mut f);
+        let r = srdi_r(&f);
+        assert!(r.score.total < 60, "{name}");
+        let i = srdi_item(&f, "score");
+        assert_eq!(i.status == Status::Met, *ok, "{name}: {}", i.text.zh);
+        assert_eq!(r.direct.len(), 5);
+        assert!(r
+            .direct
+            .iter()
+            .all(|d| d.cite == "工信部企业〔2022〕63号 附件2 一（四）"));
+    }
+}
+
+/// The worked example of issue 10 and docs/rules.md, indicator by indicator.
+fn srdi_worked_example() -> Firm {
+    let mut f = good_firm();
+    f.staff = Some(100);
+    f.tech_staff = Some(12); // R&D staff 12 % → 3
+    f.ip = IpHoldings {
+        invention_patents: 1,
+        ..Default::default()
+    };
+    f.facts.own_class1_ip = Some(true); // own Class-I → 8
+    f.facts.high_value_class1_ip = Some(false);
+    f.facts.niche_years = Some(7); // → 3
+    f.facts.key_field_product = Some(true); // → 5
+    f.facts.digital_level = Some(2); // → 3
+    f.facts.quality_items = Some(vec![QualityItem::CertifiedQms]); // → 3
+    f.facts.srdi_feature_points = Some(10);
+    f.facts.rd_institution_level = Some(RdInstitutionLevel::Provincial); // → 8
+                                                                         // Main business 5,000万 → 5,450万 → 5,950万 (growth 9 % and 9.17 %, average 9.09 % → 8);
+                                                                         // 2025 revenue 7,000万 (main share 85 % → 5), R&D 350万 = 5 % (350万 → 6, 5 % → 4: 6),
+                                                                         // net profit 490万 = 7 % (→ 6), liabilities 4,400万 of assets 8,000万 = 55 % (→ 3).
+    for (y, main) in [(2023, 50_000_000), (2024, 54_500_000), (2025, 59_500_000)] {
+        let fy = f.year_mut(y);
+        fy.main_business_revenue = Some(main);
+    }
+    let y = latest(&mut f);
+    y.revenue = Some(70_000_000);
+    y.rd_expense = Some(3_500_000);
+    y.net_profit = Some(4_900_000);
+    y.total_assets = Some(80_000_000);
+    y.liabilities = Some(44_000_000);
+    f
+}
+
+#[test]
+fn srdi_worked_example_scores_71() {
+    let r = srdi_r(&srdi_worked_example());
+    let pts: Vec<(&str, u32)> = r
+        .score
+        .indicators
+        .iter()
+        .map(|i| (i.key.as_str(), i.points))
+        .collect();
+    assert_eq!(
+        pts,
+        vec![
+            ("main_share", 5),
+            ("main_growth", 8),
+            ("niche_years", 3),
+            ("key_field", 5),
+            ("digital", 3),
+            ("quality", 3),
+            ("net_margin", 6),
+            ("debt_ratio", 3),
+            ("feature", 10),
+            ("ip", 8),
+            ("rd", 6),
+            ("rd_staff", 3),
+            ("rd_institution", 8),
+        ]
+    );
+    let groups: Vec<(&str, u32, u32)> = r
+        .score
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), g.points, g.max_points))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("specialised", 21, 25),
+            ("refined", 15, 25),
+            ("featured", 10, 15),
+            ("innovative", 25, 35)
+        ]
+    );
+    assert_eq!(
+        (r.score.total, r.score.possible, r.score.max_total),
+        (71, 71, 100)
+    );
+    assert!(r.score.missing.is_empty());
+    for i in &r.score.indicators {
+        assert!(
+            i.cite.starts_with("工信部企业〔2022〕63号 附件2 评价指标"),
+            "{}",
+            i.cite
+        );
+    }
+    let growth = &r.score.indicators[1];
+    assert_eq!(growth.figure.as_deref(), Some("9.08%（2023–2025年）"));
+    assert_eq!(
+        srdi_item(&srdi_worked_example(), "score").status,
+        Status::Met
+    );
+}
+
+#[test]
+fn srdi_score_bands_at_their_edges() {
+    type Setter = fn(&mut Firm);
+    // (indicator, setter on the worked example, points)
+    let table: &[(&str, Setter, u32)] = &[
+        (
+            "main_share",
+            |f| latest(f).main_business_revenue = Some(56_000_000),
+            5,
+        ), // 80 %
+        (
+            "main_share",
+            |f| latest(f).main_business_revenue = Some(55_999_999),
+            3,
+        ),
+        (
+            "main_share",
+            |f| latest(f).main_business_revenue = Some(42_000_000),
+            1,
+        ), // 60 %
+        (
+            "main_share",
+            |f| latest(f).main_business_revenue = Some(41_999_999),
+            0,
+        ),
+        // growth 10 % then 10 % → 10; just below → 8
+        (
+            "main_growth",
+            |f| {
+                f.year_mut(2024).main_business_revenue = Some(55_000_000);
+                f.year_mut(2025).main_business_revenue = Some(60_500_000)
+            },
+            10,
+        ),
+        (
+            "main_growth",
+            |f| {
+                f.year_mut(2024).main_business_revenue = Some(55_000_000);
+                f.year_mut(2025).main_business_revenue = Some(60_499_999)
+            },
+            8,
+        ),
+        (
+            "main_growth",
+            |f| {
+                f.year_mut(2024).main_business_revenue = Some(50_000_000);
+                f.year_mut(2025).main_business_revenue = Some(50_000_000)
+            },
+            2,
+        ), // 0 %
+        (
+            "main_growth",
+            |f| {
+                f.year_mut(2024).main_business_revenue = Some(50_000_000);
+                f.year_mut(2025).main_business_revenue = Some(49_999_999)
+            },
+            0,
+        ),
+        ("niche_years", |f| f.facts.niche_years = Some(10), 5),
+        ("niche_years", |f| f.facts.niche_years = Some(30), 5),
+        ("niche_years", |f| f.facts.niche_years = Some(1), 0),
+        ("digital", |f| f.facts.digital_level = Some(3), 5),
+        ("digital", |f| f.facts.digital_level = Some(1), 0),
+        (
+            "quality",
+            |f| {
+                f.facts.quality_items =
+                    Some(vec![QualityItem::CertifiedQms, QualityItem::QualityAward])
+            },
+            5,
+        ),
+        (
+            "quality",
+            |f| {
+                f.facts.quality_items =
+                    Some(vec![QualityItem::CertifiedQms, QualityItem::CertifiedQms])
+            },
+            3,
+        ),
+        ("net_margin", |f| latest(f).net_profit = Some(7_000_000), 10), // 10 %
+        ("net_margin", |f| latest(f).net_profit = Some(6_999_999), 8),
+        ("net_margin", |f| latest(f).net_profit = Some(1_400_000), 2), // 2 %
+        ("net_margin", |f| latest(f).net_profit = Some(1_399_999), 0),
+        ("net_margin", |f| latest(f).net_profit = Some(-1), 0),
+        (
+            "debt_ratio",
+            |f| latest(f).liabilities = Some(39_999_999),
+            5,
+        ), // < 50 %
+        (
+            "debt_ratio",
+            |f| latest(f).liabilities = Some(40_000_000),
+            3,
+        ), // 50 %
+        (
+            "debt_ratio",
+            |f| latest(f).liabilities = Some(55_999_999),
+            1,
+        ), // < 70 %
+        (
+            "debt_ratio",
+            |f| latest(f).liabilities = Some(56_000_000),
+            0,
+        ), // 70 %
+        ("ip", |f| f.facts.high_value_class1_ip = Some(true), 10),
+        ("ip", |f| f.facts.own_class1_ip = Some(false), 6),
+        (
+            "ip",
+            |f| {
+                f.ip = IpHoldings {
+                    software_copyrights: 1,
+                    ..Default::default()
+                }
+            },
+            2,
+        ),
+        ("ip", |f| f.ip = IpHoldings::default(), 0),
+        ("rd", |f| latest(f).rd_expense = Some(5_000_000), 10),
+        ("rd", |f| latest(f).rd_expense = Some(4_999_999), 8), // 7.14 % → 6, 4xx万 → 8
+        ("rd", |f| latest(f).rd_expense = Some(2_100_000), 4), // 3 % → 2, 210万 → 4
+        (
+            "rd",
+            |f| {
+                latest(f).revenue = Some(10_000_000);
+                latest(f).rd_expense = Some(1_000_000)
+            },
+            10,
+        ), // 10 %
+        ("rd", |f| latest(f).rd_expense = Some(999_999), 0),
+        ("rd_staff", |f| f.tech_staff = Some(20), 5),
+        ("rd_staff", |f| f.tech_staff = Some(19), 3),
+        ("rd_staff", |f| f.tech_staff = Some(5), 1),
+        ("rd_staff", |f| f.tech_staff = Some(4), 0),
+        (
+            "rd_institution",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::National),
+            10,
+        ),
+        (
+            "rd_institution",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::Municipal),
+            4,
+        ),
+        (
+            "rd_institution",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::Other),
+            2,
+        ),
+        (
+            "rd_institution",
+            |f| f.facts.rd_institution_level = Some(RdInstitutionLevel::NoInstitution),
+            0,
+        ),
+    ];
+    for (key, set, pts) in table {
+        let mut f = srdi_worked_example();
+        set(&mut f);
+        let r = srdi_r(&f);
+        let i = r.score.indicators.iter().find(|i| i.key == *key).unwrap();
+        assert_eq!(i.points, *pts, "{key}: {}", i.text.zh);
+        assert_eq!(i.possible, *pts, "{key}");
+    }
+}
+
+#[test]
+fn srdi_missing_inputs_score_zero_and_are_named() {
+    let mut f = srdi_worked_example();
+    f.facts.digital_level = None;
+    f.facts.quality_items = None;
+    f.facts.rd_institution_level = None;
+    f.year_mut(2023).main_business_revenue = None;
+    let r = srdi_r(&f);
+    // 71 − 3 − 3 − 8 − 8 = 49 counted; up to 49 + 5 + 5 + 10 + 10 = 79 once recorded.
+    assert_eq!((r.score.total, r.score.possible), (49, 79));
+    let names: Vec<&str> = r.score.missing.iter().map(|m| m.zh.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "2023年主营业务收入",
+            "数字化水平等级",
+            "质量管理情况（质量奖、体系认证、自主品牌、参与标准）",
+            "研发机构级别（国家级/省级/市级/市级以下/未建立）",
+        ]
+    );
+    let i = srdi_item(&f, "score");
+    assert_eq!(i.status, Status::Unknown);
+    assert_eq!(i.missing, r.score.missing);
+    assert!(matches!(srdi_r(&f).verdict, Verdict::CannotTell { .. }));
+    // Only "provincial or higher: yes" recorded: 8 counted, up to 10.
+    f.facts.provincial_rd_institution = Some(true);
+    let r = srdi_r(&f);
+    let inst = r
+        .score
+        .indicators
+        .iter()
+        .find(|i| i.key == "rd_institution")
+        .unwrap();
+    assert_eq!((inst.points, inst.possible), (8, 10));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1357,4 +1900,39 @@ proptest! {
         latest(&mut g).rd_expense = Some(latest(&mut g).rd_expense.unwrap() + amt);
         prop_assert!(!met(&f) || met(&g));
     }
+}
+
+#[test]
+fn new_inputs_read_from_json_as_firm_set_writes_them() {
+    // `fudao firm set` edits the firm's JSON: these keys and values must deserialise.
+    let facts: crate::model::AssessmentFacts = serde_json::from_str(
+        r#"{"independent_legal_person":true,"rd_institution_level":"provincial","digital_level":2,
+            "quality_items":["certified_qms","own_brand"],"key_field_product":false,
+            "srdi_feature_points":10,"own_class1_ip":true,"high_value_class1_ip":false,
+            "national_award_rank":2,"provincial_award_year":2025,"provincial_award_rank":1,
+            "maker_china_top500_year":2024,"rd_sub_ledger":true,"audited_year":2025}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        facts.rd_institution_level,
+        Some(RdInstitutionLevel::Provincial)
+    );
+    assert_eq!(
+        facts.quality_items,
+        Some(vec![QualityItem::CertifiedQms, QualityItem::OwnBrand])
+    );
+    assert_eq!(
+        RdInstitutionLevel::parse("none"),
+        Some(RdInstitutionLevel::NoInstitution)
+    );
+    let y: YearFinancials =
+        serde_json::from_str(r#"{"year":2025,"main_business_revenue":1,"total_income":2}"#)
+            .unwrap();
+    assert_eq!(
+        (y.main_business_revenue, y.total_income),
+        (Some(1), Some(2))
+    );
+    // Absent fields stay absent when written back (old databases round-trip unchanged).
+    let v = serde_json::to_value(crate::model::AssessmentFacts::default()).unwrap();
+    assert_eq!(v, serde_json::json!({}));
 }

@@ -166,20 +166,18 @@ fn first_loan_firm_plan_has_every_section_and_sensible_products() {
     assert_eq!(p.team_id, f.team_id);
     assert_eq!(p.validate(), Ok(()));
     let c = &p.content;
-    // Credit plan: eligible products answer the 300万 loan need, first-loan product among them.
-    assert!(!c.credit.items.is_empty());
-    assert!(
-        c.credit
-            .items
-            .iter()
-            .any(|i| i.product_code == "TSSY-SD-01"),
-        "{:?}",
-        c.credit
-            .items
-            .iter()
-            .map(|i| &i.product_code)
-            .collect::<Vec<_>>()
-    );
+    // Credit plan: the 300万 loan need (equipment: long money) gets its package of the four
+    // best-fitting products; the first-loan product (up to 24 months) also fits it.
+    assert_eq!(c.credit.packages.len(), 1);
+    assert_eq!(c.credit.items, c.credit.packages[0].items);
+    assert_eq!(c.credit.items.len(), MAX_PER_NEED);
+    assert!(c.credit.items.iter().all(|i| i.term_months >= Some(24)));
+    let sd =
+        crate::matching::match_products(&f, Some(&needs[0]), &builtin_catalog().products, today());
+    assert!(sd
+        .eligible
+        .iter()
+        .any(|m| m.product_code == "TSSY-SD-01" && m.term_months == Some(24)));
     let first = &c.credit.items[0];
     assert!(first.amount.contains("万元"));
     assert!(!first.why.is_empty());
@@ -204,8 +202,8 @@ fn first_loan_firm_plan_has_every_section_and_sensible_products() {
     let doc = to_document(&p);
     assert_eq!(doc.validate(), Ok(()));
     let all = texts(&doc);
-    for h in section_headings() {
-        assert!(all.contains(h), "missing heading {h}");
+    for h in plan_headings(&p) {
+        assert!(all.contains(&h), "missing heading {h}");
     }
     for s in [
         "济南泉芯微电子科技有限公司",
@@ -213,7 +211,7 @@ fn first_loan_firm_plan_has_every_section_and_sensible_products() {
         "历城区科创金融辅导一队",
         "李明",
         "2,180",
-        "首贷培植信用贷",
+        "泉城人才贷",
     ] {
         assert!(all.contains(s), "missing {s}");
     }
@@ -330,7 +328,25 @@ fn thirty_needs_all_listed_and_summarised() {
         .needs
         .iter()
         .any(|n| n.outcome == "未满足：缺乏有效抵质押/担保"));
-    assert!(p.content.credit.items.len() <= MAX_ITEMS);
+    // One package per open reasonable need (raised, matching, unmet; the unreasonable one
+    // excluded), each with at most four products.
+    let open = needs
+        .iter()
+        .filter(|n| n.is_reasonable() == Some(true))
+        .filter(|n| {
+            matches!(
+                n.status,
+                NeedStatus::Raised | NeedStatus::Matching | NeedStatus::Unmet
+            )
+        })
+        .count();
+    assert_eq!(p.content.credit.packages.len(), open);
+    assert!(p
+        .content
+        .credit
+        .packages
+        .iter()
+        .all(|k| k.items.len() <= MAX_PER_NEED));
     let doc = to_document(&p);
     assert_eq!(doc.validate(), Ok(()));
     let needs_table = doc
@@ -370,12 +386,27 @@ fn firm_without_data_still_yields_every_section_with_dashes() {
     let doc = to_document(&p);
     assert_eq!(doc.validate(), Ok(()));
     let all = texts(&doc);
-    for h in section_headings() {
-        assert!(all.contains(h), "missing heading {h}");
+    for h in plan_headings(&p) {
+        assert!(all.contains(&h), "missing heading {h}");
     }
     assert!(all.contains("暂无融资需求记录"));
     assert!(all.contains("暂无财务数据"));
-    assert!(all.contains("本期方案不涉及资本市场路径"));
+    // Nothing firm-specific to say about capital markets: section 六 is left out and the
+    // following sections close the gap.
+    assert!(!all.contains("资本市场路径"));
+    assert_eq!(
+        plan_headings(&p),
+        [
+            "一、企业概况",
+            "二、诊断分析",
+            "三、融资需求登记",
+            "四、财务管理提升措施",
+            "五、信贷支持方案",
+            "六、行动计划",
+            "七、跟踪监测目标",
+            "八、方案确认"
+        ]
+    );
     assert!(!doc
         .blocks
         .iter()
@@ -474,4 +505,338 @@ fn composition_is_deterministic() {
         compose(&f, &needs, &[visit()], None),
         compose(&f, &needs, &[visit()], None)
     );
+}
+
+fn need_for(i: u128, amount: Yuan, purpose: &str, term: u32, status: NeedStatus) -> Need {
+    let mut n = need(i, amount, FinancingKind::Loan, status);
+    n.purpose = purpose.into();
+    n.term_months = Some(term);
+    n
+}
+
+fn package<'a>(p: &'a Plan, n: &Need) -> &'a NeedPackage {
+    p.content
+        .credit
+        .packages
+        .iter()
+        .find(|k| k.need_id == n.id)
+        .unwrap_or_else(|| panic!("no package for {}", n.purpose))
+}
+
+#[test]
+fn every_open_need_gets_its_own_package_with_a_fitting_term_security_and_next_step() {
+    let f = first_loan_firm();
+    let plant = need_for(1, 5_000_000, "厂房改造", 6, NeedStatus::Raised);
+    let mut stock = need_for(2, 500_000, "原材料采购", 6, NeedStatus::Unmet);
+    stock.unmet_reason = Some(ReasonCode::InsufficientCollateral);
+    let mut rd = need_for(3, 7_000_000, "研发投入", 12, NeedStatus::PartlyMet);
+    rd.outcomes.push(Outcome {
+        institution: "泉城农村商业银行".into(),
+        product: "专利快贷".into(),
+        amount: 2_000_000,
+        rate_bp: Some(385),
+        date: d(2026, 10, 1),
+        credit: false,
+        product_kind: String::new(),
+    });
+    let applied = need_for(4, 1_000_000, "补充流动资金", 12, NeedStatus::Applied);
+    let withdrawn = need_for(5, 1_000_000, "市场拓展", 12, NeedStatus::Withdrawn);
+    let mut silly = need_for(6, 9_000_000, "购买理财", 12, NeedStatus::Raised);
+    silly.ruling = Some(Ruling {
+        reasonable: false,
+        reason: Some(ReasonCode::Speculative),
+        note: String::new(),
+    });
+    let needs = vec![
+        plant.clone(),
+        stock.clone(),
+        rd.clone(),
+        applied,
+        withdrawn,
+        silly,
+    ];
+    let p = compose(&f, &needs, &[], None);
+    let c = &p.content;
+    assert_eq!(c.credit.packages.len(), 3, "{:#?}", c.credit.packages);
+    assert!(!c.credit.text.contains("无待满足"));
+    assert!(c.credit.text.contains("另有1笔需求"));
+
+    // 厂房改造 asked for 6 months: long money is proposed, and no short product is offered.
+    let k = package(&p, &plant);
+    assert_eq!(k.remainder, 5_000_000);
+    assert!(k.term.contains("长期用途"), "{}", k.term);
+    assert!(k.term.contains("6个月偏短"), "{}", k.term);
+    assert!(!k.items.is_empty());
+    let cat = builtin_catalog();
+    for it in &k.items {
+        assert!(it.term_months.unwrap() >= 24, "{it:?}");
+        assert!(cat.product(it.product_id).unwrap().term_max_months >= 24);
+        assert!(!it.branch.is_empty() && !it.contact.is_empty());
+        assert!(it.amount_yuan.unwrap() <= 5_000_000);
+    }
+    assert!(k.next_step.contains(&k.items[0].branch));
+    assert!(k.next_due >= d(2026, 12, 10) && k.next_due <= d(2026, 12, 31));
+    // The firm holds patents and receivables: that is the security it can offer; no bills.
+    assert!(k.security.contains("专利质押"), "{}", k.security);
+    assert!(k.security.contains("应收账款质押（320万元）"));
+    assert!(!k.security.contains("票据"));
+
+    // Working capital: short money, within the 50万 asked.
+    let k = package(&p, &stock);
+    assert!(k.term.contains("个月（流动资金周转"), "{}", k.term);
+    for it in &k.items {
+        assert!(it.term_months.unwrap() <= 12, "{it:?}");
+        assert!(it.amount_yuan.unwrap() <= 500_000);
+        assert_ne!(it.product_code, "QCNS-PJ-01", "bill pledge without bills");
+    }
+    // Partly met: only the remainder is sought.
+    let k = package(&p, &rd);
+    assert_eq!(k.remainder, 5_000_000);
+
+    // The printed section carries each need's amount and its products or the reason.
+    let all = texts(&to_document(&p));
+    for s in [
+        "2026-09-02 贷款 500万元：厂房改造",
+        "尚需融资",
+        "原材料采购",
+        "下一步：",
+    ] {
+        assert!(all.contains(s), "missing {s}");
+    }
+}
+
+#[test]
+fn bill_pledge_needs_bills_and_bonds_need_revenue() {
+    let mut f = first_loan_firm();
+    let stock = need_for(1, 500_000, "原材料采购", 6, NeedStatus::Raised);
+    let codes = |p: &Plan| -> Vec<String> {
+        p.content
+            .credit
+            .packages
+            .iter()
+            .flat_map(|k| k.items.iter().map(|i| i.product_code.clone()))
+            .collect()
+    };
+    let p = compose(&f, std::slice::from_ref(&stock), &[], None);
+    assert!(!codes(&p).contains(&"QCNS-PJ-01".to_string()));
+    f.year_mut(2025).bills_receivable = Some(0);
+    let p = compose(&f, std::slice::from_ref(&stock), &[], None);
+    assert!(!codes(&p).contains(&"QCNS-PJ-01".to_string()));
+    f.year_mut(2025).bills_receivable = Some(2_000_000);
+    let p = compose(&f, std::slice::from_ref(&stock), &[], None);
+    assert!(
+        codes(&p).contains(&"QCNS-PJ-01".to_string()),
+        "{:?}",
+        codes(&p)
+    );
+    let it = p.content.credit.packages[0]
+        .items
+        .iter()
+        .find(|i| i.product_code == "QCNS-PJ-01")
+        .unwrap();
+    assert!(
+        it.collateral.contains("应收票据200万元"),
+        "{}",
+        it.collateral
+    );
+    // Bills never finance a long use.
+    let plant = need_for(2, 500_000, "厂房改造", 36, NeedStatus::Raised);
+    let p = compose(&f, std::slice::from_ref(&plant), &[], None);
+    assert!(!codes(&p).contains(&"QCNS-PJ-01".to_string()));
+
+    // A listed-intent high-tech firm with 5,000万 revenue: no bond, not even as a step.
+    let mut g = first_loan_firm();
+    g.ever_borrowed = Some(true);
+    g.first_loan_list = false;
+    g.listing_board = Some("北交所".into());
+    g.qualifications.push(Qualification {
+        kind: QualificationKind::HighTech,
+        obtained: Some(d(2024, 12, 1)),
+        expires: Some(d(2027, 11, 30)),
+        number: String::new(),
+    });
+    for (y, rev) in [(2023, 40_000_000), (2024, 45_000_000), (2025, 50_000_000)] {
+        g.year_mut(y).revenue = Some(rev);
+    }
+    let mut bond = need_for(3, 50_000_000, "技术改造升级", 36, NeedStatus::Raised);
+    bond.kind = FinancingKind::Bond;
+    let p = compose(&g, std::slice::from_ref(&bond), &[], None);
+    let k = &p.content.credit.packages[0];
+    assert!(k.items.iter().all(|i| !i.kind.contains("票据")));
+    assert!(!p
+        .content
+        .credit
+        .near_misses
+        .iter()
+        .any(|i| i.kind.contains("票据")));
+    assert!(
+        k.no_fit.starts_with("暂无可直接申请的产品："),
+        "{}",
+        k.no_fit
+    );
+    assert!(!p
+        .content
+        .actions
+        .iter()
+        .any(|a| a.task.contains("营业收入达到")));
+}
+
+#[test]
+fn a_need_nothing_fits_says_why_and_what_would_fit() {
+    let f = bare_firm();
+    let n = need_for(1, 3_000_000, "研发投入", 24, NeedStatus::Raised);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    assert!(k.items.is_empty());
+    assert!(
+        k.no_fit.starts_with("暂无可直接申请的产品："),
+        "{}",
+        k.no_fit
+    );
+    assert!(k.no_fit.contains("补足"), "{}", k.no_fit);
+    assert!(k.security.contains("政府性融资担保"), "{}", k.security);
+    let all = texts(&to_document(&p));
+    assert!(all.contains(&k.no_fit));
+    assert!(all.contains("300万元"));
+    assert!(!p.content.credit.text.contains("无待满足"));
+    // Without any open need, and only then, the plan says so.
+    let p = compose(&first_loan_firm(), &[], &[], None);
+    assert!(p
+        .content
+        .credit
+        .text
+        .starts_with("企业当前无待满足的融资需求"));
+    assert!(p.content.credit.packages.is_empty());
+}
+
+#[test]
+fn action_plan_carries_overdue_tasks_once_without_duplicating_measures() {
+    let f = first_loan_firm();
+    let task = |title: &str, due: NaiveDate| FollowUpTask {
+        title: title.into(),
+        owner: "李辅导员".into(),
+        due,
+        done: false,
+    };
+    let mut v1 = visit();
+    v1.tasks = vec![
+        task("建立研发费用辅助账", d(2026, 3, 1)),
+        task("补充近三年财务报表", d(2026, 5, 1)),
+        task("协助企业整理应收账款清单", d(2026, 12, 10)),
+    ];
+    let mut v2 = visit();
+    v2.id = Uuid::from_u128(6);
+    v2.tasks = vec![task("建立研发费用辅助账", d(2026, 6, 1))];
+    let needs = vec![need_for(1, 3_000_000, "研发投入", 24, NeedStatus::Raised)];
+    let p = compose(&f, &needs, &[v1, v2], None);
+    let c = &p.content;
+    let horizon = plan_horizon(today());
+    assert_eq!(horizon, d(2027, 12, 31));
+    let ledger: Vec<&ActionItem> = c
+        .actions
+        .iter()
+        .filter(|a| a.task.contains("研发费用辅助账"))
+        .collect();
+    assert_eq!(ledger.len(), 1, "{:#?}", c.actions);
+    assert_eq!(ledger[0].overdue_since, Some(d(2026, 3, 1)));
+    assert!(ledger[0].source.contains("财务管理"));
+    let reports: Vec<&ActionItem> = c
+        .actions
+        .iter()
+        .filter(|a| a.task.contains("财务报表") || a.task.contains("会计核算"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{:#?}", c.actions);
+    for a in &c.actions {
+        assert!(a.due >= today() && a.due <= horizon, "{a:?}");
+        assert!(!a.owner.is_empty());
+    }
+    assert!(c.actions.iter().any(|a| a.source == "信贷支持"));
+    // The table prints the original date beside the 逾期 mark.
+    let all = texts(&to_document(&p));
+    assert!(all.contains("逾期（原定2026-03-01）"));
+    assert!(all.contains("逾期（原定2026-05-01）"));
+}
+
+#[test]
+fn monitoring_sets_only_reachable_targets_in_the_firms_own_band() {
+    // 2,180万 revenue: the 5% band; three-year R&D 450/5,030 = 8.94%.
+    let f = first_loan_firm();
+    let p = compose(&f, &[], &[], None);
+    let rd = p
+        .content
+        .monitoring
+        .iter()
+        .find(|t| t.indicator.starts_with("研发费用占营业收入比例"))
+        .unwrap();
+    assert_eq!(rd.indicator, "研发费用占营业收入比例（近3年合计）");
+    assert_eq!(rd.baseline, "8.94%");
+    assert_eq!(rd.target, "保持不低于5%");
+    // 1.5亿 revenue, 3% R&D: the 4% band is within reach.
+    let mut g = first_loan_firm();
+    for y in [2023, 2024, 2025] {
+        let yr = g.year_mut(y);
+        yr.revenue = Some(150_000_000);
+        yr.rd_expense = Some(4_500_000);
+    }
+    let p = compose(&g, &[], &[], None);
+    let rd = p
+        .content
+        .monitoring
+        .iter()
+        .find(|t| t.indicator.starts_with("研发费用"))
+        .unwrap();
+    assert_eq!(rd.target, "不低于4%（高企门槛）");
+    // 1% against a 4% band cannot be reached in the plan year: no target.
+    for y in [2023, 2024, 2025] {
+        g.year_mut(y).rd_expense = Some(1_500_000);
+    }
+    let p = compose(&g, &[], &[], None);
+    assert!(!p
+        .content
+        .monitoring
+        .iter()
+        .any(|t| t.indicator.starts_with("研发费用")));
+    assert!(p
+        .content
+        .monitoring
+        .iter()
+        .all(|t| t.due > today() && t.due <= plan_horizon(today())));
+}
+
+#[test]
+fn capital_section_speaks_of_the_firms_own_figures() {
+    let mut f = first_loan_firm();
+    f.listing_reserve = true;
+    f.listing_board = Some("北交所".into());
+    let p = compose(&f, &[], &[], None);
+    let cm = &p.content.capital_market;
+    assert!(cm.relevant);
+    assert!(cm.text.contains("已列入上市后备企业库"));
+    assert!(
+        cm.text.contains("2025年营业收入2,180万元、净利润140万元"),
+        "{}",
+        cm.text
+    );
+    assert!(cm.steps[0].contains("北交所上市标准一"));
+    assert!(
+        cm.steps[0].contains("2025年、2024年净利润140万元、95万元"),
+        "{}",
+        cm.steps[0]
+    );
+    assert!(cm.steps[0].contains("差2,360万元"), "{}", cm.steps[0]);
+    assert!(cm.steps.iter().any(|s| s.contains("创新层")));
+    let headings = plan_headings(&p);
+    assert_eq!(headings[5], "六、资本市场路径");
+    assert_eq!(headings.len(), 9);
+    // A start-up seeking equity gets its own path; the same firm without is left out.
+    let mut g = first_loan_firm();
+    g.stage = Some(Stage::Startup);
+    let mut eq = need_for(1, 3_000_000, "研发投入", 36, NeedStatus::Raised);
+    eq.kind = FinancingKind::Equity;
+    let p = compose(&g, std::slice::from_ref(&eq), &[], None);
+    assert!(p.content.capital_market.relevant);
+    assert!(p.content.capital_market.text.contains("股权融资300万元"));
+    let p = compose(&g, &[], &[], None);
+    assert!(!p.content.capital_market.relevant);
+    assert!(!texts(&to_document(&p)).contains("资本市场路径"));
 }

@@ -109,6 +109,37 @@ impl Env {
         self.anon().with_token(self.token(user).await)
     }
 
+    /// A session of `user` on a new device, made in the database (no password check, so
+    /// tests can open many quickly): the client and the device its token is bound to.
+    pub async fn session(&self, user: &str) -> (Client, Uuid) {
+        let device = Uuid::now_v7();
+        let (token, hash) = fudao_server::auth::new_token();
+        let name = user.to_string();
+        self.storage
+            .run(move |tx| {
+                let now = chrono::Utc::now();
+                let u = tx.user_by_name(&name)?.expect("user exists");
+                tx.put_device(
+                    device,
+                    &fudao_server::storage::DeviceRecord {
+                        user_id: u.user.id,
+                        max_seq: Some(0),
+                    },
+                    now,
+                )?;
+                tx.insert_token(
+                    &hash,
+                    u.user.id,
+                    device,
+                    now,
+                    now + chrono::Duration::days(1),
+                )
+            })
+            .await
+            .unwrap();
+        (self.anon().with_token(token), device)
+    }
+
     /// A device: its own local database, logged in as `user`.
     pub async fn replica(&self, user: &str) -> Replica {
         let path = self
@@ -153,8 +184,8 @@ pub async fn seed(storage: &Storage) -> (Team, Team) {
                 logic::AdminError::Store(s) => s,
                 other => panic!("seed: {other}"),
             };
-            let a = logic::add_team(tx, "历下区辅导队", "历下区", now).map_err(map)?;
-            let b = logic::add_team(tx, "高新区辅导队", "高新区", now).map_err(map)?;
+            let a = logic::add_team(tx, "test", "历下区辅导队", "历下区", now).map_err(map)?;
+            let b = logic::add_team(tx, "test", "高新区辅导队", "高新区", now).map_err(map)?;
             for (u, t, r) in [
                 ("coach_a", Some("历下区辅导队"), Role::Coach),
                 ("coach_a2", Some("历下区辅导队"), Role::Coach),
@@ -163,12 +194,40 @@ pub async fn seed(storage: &Storage) -> (Team, Team) {
                 ("lead_b", Some("高新区辅导队"), Role::Lead),
                 ("admin", None, Role::Admin),
             ] {
-                logic::add_user(tx, u, u, t, r, hash.clone(), now).map_err(map)?;
+                logic::add_user(tx, "test", u, u, t, r, hash.clone(), now).map_err(map)?;
             }
             Ok((a, b))
         })
         .await
         .unwrap()
+}
+
+/// A login over plain HTTP from the local address `from` (any 127.x.y.z on Linux):
+/// (status, body).
+pub async fn login_from(url: &str, from: &str, user: &str, password: &str) -> (u16, String) {
+    let http = reqwest::Client::builder()
+        .local_address(from.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let r = http
+        .post(format!("{url}/v1/login"))
+        .header(
+            fudao_sync::HEADER_PROTOCOL,
+            fudao_sync::PROTOCOL_VERSION.to_string(),
+        )
+        .header(
+            fudao_sync::HEADER_SCHEMA,
+            fudao_sync::SCHEMA_VERSION.to_string(),
+        )
+        .json(&fudao_sync::LoginRequest {
+            username: user.into(),
+            password: password.into(),
+            device_id: Uuid::now_v7(),
+        })
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 // ---------------------------------------------------------------------------------------------

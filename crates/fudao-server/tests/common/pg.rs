@@ -59,6 +59,13 @@ impl PgCluster {
         static C: OnceLock<Option<PgCluster>> = OnceLock::new();
         C.get_or_init(|| {
             let Some(bin) = pg_bin() else {
+                // On CI a missing PostgreSQL is a failure, never a silent pass: the backend
+                // would ship untested. Elsewhere the tests skip, loudly.
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "PostgreSQL is missing on CI: no /usr/lib/postgresql/*/bin/initdb \
+                     (scripts/setup-debian.sh installs Debian's `postgresql`)"
+                );
                 eprintln!("\n!!!!!!!! SKIPPING PostgreSQL tests: no /usr/lib/postgresql/*/bin/initdb (install Debian's `postgresql`) !!!!!!!!\n");
                 return None;
             };

@@ -44,7 +44,7 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
   };
   useSaveShortcut(() => void save());
   return (
-    <Modal open width={880} title={t("need.editTitle")} onCancel={onClose} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-need" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
+    <Modal open width={880} title={t("need.editTitle")} onCancel={onClose} maskClosable={false} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-need" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
       <Form layout="vertical" data-testid="need-form">
         <Row gutter={12}>
           <Col span={8}>

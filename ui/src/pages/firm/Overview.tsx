@@ -1,7 +1,7 @@
-import { Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
+import { Alert, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select } from "antd";
 import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
-import type { Firm } from "../../bindings";
+import type { FieldError, Firm } from "../../bindings";
 import { useLang } from "../../hooks";
 import { wanToYuan, yuanToWan } from "../../ipc";
 import { selectOptions, useMembers, useVocabulary } from "../../vocabulary";
@@ -9,13 +9,39 @@ import { Field, type EditProps } from "./Field";
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : v);
 
-export default function Overview({ firm, errors, update }: EditProps<Firm>) {
+/** Cross-field consistency warnings of the firm (they never block saving), field named. */
+export function FirmWarnings({ warnings }: { warnings: FieldError[] }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  if (warnings.length === 0) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 16 }}
+      data-testid="firm-warnings"
+      message={t("firm.warnings")}
+      description={
+        <ul style={{ margin: 0, paddingLeft: 18 }}>
+          {warnings.map((w, i) => (
+            <li key={i} data-testid="firm-warning" data-field={w.field} data-code={w.code}>
+              {lang === "en" ? w.message.en : w.message.zh}
+            </li>
+          ))}
+        </ul>
+      }
+    />
+  );
+}
+
+export default function Overview({ firm, errors, update, warnings = [] }: EditProps<Firm> & { warnings?: FieldError[] }) {
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
   const members = useMembers();
   return (
     <Form layout="vertical" data-testid="firm-overview">
+      <FirmWarnings warnings={warnings} />
       <Row gutter={16}>
         <Col span={12}>
           <Field name="name" label={t("firm.name")} errors={errors}>

@@ -40,7 +40,7 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
   };
   useSaveShortcut(() => void save());
   return (
-    <Modal open width={760} title={t("visit.editTitle")} onCancel={onClose} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-visit" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
+    <Modal open width={760} title={t("visit.editTitle")} onCancel={onClose} maskClosable={false} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-visit" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
       <Form layout="vertical" data-testid="visit-form">
         <Space>
           <Field name="date" label={t("visit.date")} errors={errors}>

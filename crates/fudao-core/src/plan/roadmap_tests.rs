@@ -1,0 +1,380 @@
+//! Issue 10 items 2, 5 and 7 (section 四): the qualification roadmap proposes only routes the
+//! firm can take, with its own R&D band, the certificate-holder warning, the 科小
+//! re-registration date and application windows as dates; checklist rows print each condition
+//! once with its clause; the measures speak of this firm.
+
+use super::*;
+use crate::model::{Qualification, QualityItem, RdInstitutionLevel, YearFinancials};
+use crate::product::builtin_catalog;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+fn today() -> NaiveDate {
+    d(2026, 11, 26)
+}
+
+/// A firm that meets every 科小 condition (score 20 + 50 + 30) and every 高企 condition.
+fn firm(revenue_wan: [i64; 3], rd_wan: [i64; 3]) -> Firm {
+    let mut f = Firm::new(
+        Uuid::from_u128(0x99),
+        "91350100M000100Y43",
+        "济南泉城测试科技有限公司",
+    );
+    f.founded = Some(d(2015, 3, 1));
+    f.staff = Some(100);
+    f.tech_staff = Some(30);
+    f.ip.invention_patents = 2;
+    f.ip.utility_models = 4;
+    for (i, y) in [2023, 2024, 2025].into_iter().enumerate() {
+        let rev = revenue_wan[i] * 10_000;
+        *f.year_mut(y) = YearFinancials {
+            year: y,
+            revenue: Some(rev),
+            main_business_revenue: Some(rev * 9 / 10),
+            total_income: Some(rev),
+            rd_expense: Some(rd_wan[i] * 10_000),
+            rd_expense_domestic: Some(rd_wan[i] * 10_000),
+            total_cost: Some(rev * 8 / 10),
+            total_assets: Some(rev),
+            liabilities: Some(rev * 3 / 10),
+            net_profit: Some(rev / 10),
+            operating_cash_flow: Some(rev / 10),
+            high_tech_revenue: Some(rev * 7 / 10),
+            bills_receivable: None,
+        };
+    }
+    let fa = &mut f.facts;
+    fa.resident = Some(true);
+    fa.restricted_category = Some(false);
+    fa.serious_incident = Some(false);
+    fa.dishonest_listed = Some(false);
+    fa.hitech_field = Some(true);
+    fa.innovation_score = Some(80);
+    fa.niche_years = Some(6);
+    fa.credit_overdue = Some(false);
+    fa.independent_legal_person = Some(true);
+    fa.key_field_product = Some(false);
+    fa.digital_level = Some(2);
+    fa.quality_items = Some(vec![QualityItem::CertifiedQms]);
+    fa.srdi_feature_points = Some(8);
+    fa.own_class1_ip = Some(true);
+    fa.high_value_class1_ip = Some(false);
+    fa.rd_institution_level = Some(RdInstitutionLevel::Municipal);
+    fa.rd_sub_ledger = Some(true);
+    fa.audited_year = Some(2025);
+    f
+}
+
+fn plan(f: &Firm) -> Plan {
+    let cat = builtin_catalog();
+    compose_plan(&PlanInput {
+        firm: f,
+        needs: &[],
+        visits: &[],
+        team_name: "历城区科创金融辅导一队",
+        coach_name: "李明",
+        catalog: &cat,
+        today: today(),
+        previous: None,
+    })
+}
+
+fn roadmap_of(f: &Firm) -> Vec<String> {
+    plan(f)
+        .content
+        .measures
+        .iter()
+        .find(|m| m.title == "资质培育路线")
+        .map(|m| m.text.lines().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn step<'a>(steps: &'a [String], prefix: &str) -> Option<&'a String> {
+    steps.iter().find(|s| s.starts_with(prefix))
+}
+
+fn cert(kind: QualificationKind, obtained: NaiveDate, expires: Option<NaiveDate>) -> Qualification {
+    Qualification {
+        kind,
+        obtained: Some(obtained),
+        expires,
+        number: String::new(),
+    }
+}
+
+#[test]
+fn over_the_size_limits_the_firm_is_pointed_to_high_tech_not_to_staff() {
+    // Sales 2.3亿 > 2亿 and only 9 % tech staff: no amount of staff fixes the size.
+    let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    f.tech_staff = Some(9);
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").expect("a 科小 step");
+    assert!(
+        ts.contains("年销售收入 23,000万元，需 ≤ 20,000万元，超出 3,000万元"),
+        "{ts}"
+    );
+    assert!(ts.contains("超出科技型中小企业规模上限（国科发政〔2022〕43号 第六条（二）），无法通过增加科技人员或研发投入满足"), "{ts}");
+    assert!(ts.contains("建议以高新技术企业认定为目标"), "{ts}");
+    assert!(!ts.contains("新招聘") && !ts.contains("可得"), "{ts}");
+    // The 高企 step names the tech-staff gap with hires counted in the headcount.
+    let ht = step(&steps, "高新技术企业：").expect("a 高企 step");
+    assert!(
+        ht.contains("约需新招聘 2 名科技人员（职工总数随之增加）"),
+        "{ht}"
+    );
+    // A firm just inside the limits gets score hints instead.
+    let mut f = firm([18_000, 19_000, 20_000], [100, 100, 100]);
+    f.tech_staff = Some(9);
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").unwrap();
+    assert!(!ts.contains("规模上限"), "{ts}");
+}
+
+#[test]
+fn rd_targets_use_the_firms_own_band_on_the_three_year_basis() {
+    // Latest sales 1亿 ⇒ 4 % band. Three-year R&D 4.4 % but latest year only 3.9 %: met.
+    let f = firm([8_000, 9_000, 10_000], [420, 460, 390]);
+    let p = plan(&f);
+    let rd = p
+        .content
+        .diagnosis
+        .high_tech
+        .lines
+        .iter()
+        .find(|l| l.label == "研发费用占比")
+        .unwrap();
+    assert_eq!(rd.result, "符合");
+    assert_eq!(rd.required, "≥ 4%");
+    let steps = roadmap_of(&f);
+    assert!(
+        steps.iter().all(|s| !s.contains("研发费用占比")),
+        "{steps:?}"
+    );
+    assert!(steps.iter().all(|s| !s.contains("5%")), "{steps:?}");
+    // 3.9 % over three years: the gap is to 4 %, not 5 %, with the amount on the same basis.
+    let f = firm([8_000, 9_000, 10_000], [312, 351, 390]);
+    let steps = roadmap_of(&f);
+    let ht = step(&steps, "高新技术企业：").expect("a 高企 step");
+    assert!(
+        ht.contains("研发费用占比 3.9%，需 ≥ 4%，差 0.1 个百分点，约 27 万元"),
+        "{ht}"
+    );
+    assert!(ht.contains("2023–2025年合计研发费用"), "{ht}");
+    // The 2027 window is a date range.
+    assert!(ht.contains("2027-05-01至2027-08-31"), "{ht}");
+}
+
+#[test]
+fn certificate_holder_failing_conditions_gets_the_review_warning() {
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.qualifications.push(cert(
+        QualificationKind::HighTech,
+        d(2025, 12, 1),
+        Some(d(2028, 11, 30)),
+    ));
+    for y in [2023, 2024, 2025] {
+        let fy = f.year_mut(y);
+        fy.high_tech_revenue = Some(fy.total_income.unwrap() * 37 / 100);
+    }
+    let p = plan(&f);
+    let steps = roadmap_of(&f);
+    let w = step(&steps, "高新技术企业（持证）：").expect("a warning");
+    assert!(w.contains("复核风险"), "{w}");
+    assert!(
+        w.contains("高新技术产品（服务）收入占总收入比例 37%（需 ≥ 60%）"),
+        "{w}"
+    );
+    assert!(w.contains("国科发火〔2016〕32号 第十六条"), "{w}");
+    assert!(w.contains("请于2027-02-24前逐项补齐"), "{w}");
+    assert!(p
+        .content
+        .diagnosis
+        .high_tech
+        .verdict
+        .contains("存在复核风险"));
+    assert!(p.content.diagnosis.text.contains("复核风险"));
+    // The same firm meeting the conditions: no warning, no 高企 step at all.
+    let mut ok = f.clone();
+    for y in [2023, 2024, 2025] {
+        let fy = ok.year_mut(y);
+        fy.high_tech_revenue = Some(fy.total_income.unwrap() * 7 / 10);
+    }
+    assert!(roadmap_of(&ok)
+        .iter()
+        .all(|s| !s.starts_with("高新技术企业")));
+}
+
+#[test]
+fn tech_sme_registration_gets_the_re_registration_date() {
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.qualifications
+        .push(cert(QualificationKind::TechSme, d(2026, 3, 1), None));
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").unwrap();
+    assert!(ts.contains("登记有效期至2026-12-31"), "{ts}");
+    assert!(
+        ts.contains("请于2027-01-01起按2026年度数据重新评价入库"),
+        "{ts}"
+    );
+    // Last year's registration has lapsed on 31 December.
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.qualifications
+        .push(cert(QualificationKind::TechSme, d(2025, 4, 1), None));
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").unwrap();
+    assert!(ts.contains("原入库登记已于2025-12-31到期"), "{ts}");
+    assert!(
+        ts.contains("请于2026-12-31前在全国科技型中小企业信息服务平台完成2026年度评价入库"),
+        "{ts}"
+    );
+}
+
+#[test]
+fn windows_are_dates_and_nothing_says_as_soon_as_possible() {
+    for f in [
+        firm([4_000, 4_500, 5_000], [300, 320, 350]),
+        firm([8_000, 9_000, 10_000], [100, 100, 100]),
+    ] {
+        let p = plan(&f);
+        for m in &p.content.measures {
+            assert!(!m.text.contains("尽快"), "{}", m.text);
+        }
+        let steps = roadmap_of(&f);
+        for s in steps.iter().filter(|s| s.contains("申报")) {
+            assert!(s.contains("2027-") || s.contains("2026-"), "{s}");
+        }
+    }
+}
+
+#[test]
+fn checklist_rows_print_each_condition_once_with_its_clause() {
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.facts.dishonest_listed = Some(true);
+    f.facts.hitech_field = None;
+    let p = plan(&f);
+    let dg = &p.content.diagnosis;
+    for s in [&dg.tech_sme, &dg.high_tech, &dg.srdi] {
+        for l in &s.lines {
+            assert!(!l.cite.is_empty(), "{}: {l:?}", s.name);
+            assert!(!l.required.is_empty(), "{}: {l:?}", s.name);
+            assert!(!l.figure.is_empty(), "{}: {l:?}", s.name);
+            assert!(
+                ["符合", "不符合", "无法判断"].contains(&l.result.as_str())
+                    || l.result.contains('/'),
+                "{l:?}"
+            );
+            // The label and the result are not repeated in the figure.
+            assert!(!l.figure.contains(&l.label), "{l:?}");
+            assert!(
+                !l.figure.contains("，符合") && !l.figure.contains("需 "),
+                "{l:?}"
+            );
+        }
+    }
+    let listed = dg
+        .tech_sme
+        .lines
+        .iter()
+        .find(|l| l.label.starts_with("列入经营异常名录"))
+        .unwrap();
+    assert_eq!(
+        (
+            listed.required.as_str(),
+            listed.figure.as_str(),
+            listed.result.as_str(),
+            listed.cite.as_str()
+        ),
+        ("否", "是", "不符合", "国科发政〔2022〕43号 第六条（四）")
+    );
+    let staff = dg
+        .high_tech
+        .lines
+        .iter()
+        .find(|l| l.label == "科技人员占比")
+        .unwrap();
+    assert_eq!(staff.cite, "国科发火〔2016〕32号 第十一条（四）");
+    assert_eq!(
+        (staff.required.as_str(), staff.figure.as_str()),
+        ("≥ 10%", "30%")
+    );
+    let field = dg
+        .high_tech
+        .lines
+        .iter()
+        .find(|l| l.label.starts_with("核心技术属于"))
+        .unwrap();
+    assert_eq!(field.result, "无法判断");
+    assert!(field.figure.starts_with("缺"), "{field:?}");
+    // The 专精特新 score prints indicator by indicator, each with its clause.
+    assert!(dg
+        .srdi
+        .lines
+        .iter()
+        .any(|l| l.label == "创新能力·研发机构级别" && l.result == "4/10"));
+    // The rendered table has the five columns and no row prints "需 否".
+    let doc = to_document(&p);
+    let mut all = String::new();
+    doc.for_each_text(|_, t| {
+        all.push_str(t);
+        all.push('\n');
+    });
+    assert!(!all.contains("需 否") && !all.contains("需 是"));
+    assert!(all.contains("依据"));
+}
+
+#[test]
+fn measures_speak_of_this_firm() {
+    // A firm with a ledger, audited statements and full figures gets no ledger/accounting text.
+    let f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    let titles: Vec<String> = plan(&f)
+        .content
+        .measures
+        .iter()
+        .map(|m| m.title.clone())
+        .collect();
+    assert!(!titles.contains(&"规范会计核算".to_string()), "{titles:?}");
+    assert!(
+        !titles.contains(&"建立研发费用辅助账".to_string()),
+        "{titles:?}"
+    );
+    // No ledger, unaudited latest year: both measures name this firm's figures and dates.
+    let mut g = f.clone();
+    g.facts.rd_sub_ledger = Some(false);
+    g.facts.audited_year = Some(2024);
+    let p = plan(&g);
+    let m = |t: &str| {
+        p.content
+            .measures
+            .iter()
+            .find(|m| m.title == t)
+            .map(|m| m.text.clone())
+            .unwrap()
+    };
+    let ledger = m("建立研发费用辅助账");
+    assert!(
+        ledger.starts_with("企业尚未建立研发费用辅助账，2025年研发费用350万元（占营业收入7%）"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("于2027-05-31（2026年度企业所得税汇算清缴截止）前完成2026年度研发费用归集"),
+        "{ledger}"
+    );
+    let acc = m("规范会计核算");
+    assert!(
+        acc.contains("最近一次审计为2024年度，2025年度财务报表尚未审计"),
+        "{acc}"
+    );
+    // Two firms with different records never share a measure text word for word.
+    let mut h = g.clone();
+    h.facts.rd_sub_ledger = None;
+    h.facts.audited_year = None;
+    let ph = plan(&h);
+    for a in &p.content.measures {
+        for b in &ph.content.measures {
+            if a.title == b.title && a.title != "资质培育路线" {
+                assert_ne!(a.text, b.text, "{}", a.title);
+            }
+        }
+    }
+}
