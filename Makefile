@@ -4,6 +4,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
+# Headless runs have no OS keystore: tests, scripts and the demo get the database key from
+# FUDAO_DB_KEY — the well-known test key (fudao_store::keys::TEST_KEY_HEX), never used for real
+# data. An explicit FUDAO_DB_KEY in the environment wins.
+TEST_DB_KEY := f0da0000000000000000000000000000000000000000000000000000000000d0
+demo test-rust test-app test-e2e bench fuzz: export FUDAO_DB_KEY ?= $(TEST_DB_KEY)
+
 .PHONY: test-app setup ui-dist run demo test test-rust test-ui test-e2e lint fmt fmt-check bench fuzz
 
 setup:
@@ -64,10 +70,12 @@ bench:
 	./scripts/bench.sh
 
 # The fuzz targets (proptest byte mutation; `make test` runs them briefly as ordinary tests):
-# the spreadsheet reader (csv, HTML-xls, xls, xlsx bytes and xlsx XML) and the `firm set` /
-# `need set` value parser. FUDAO_FUZZ_CASES cases per
+# the spreadsheet reader (csv, HTML-xls, xls, xlsx bytes and xlsx XML), the `firm set` /
+# `need set` value parser, and the server's push/pull request decoding (mutated bodies sent to
+# a real server: never a 5xx, never a dropped connection). FUDAO_FUZZ_CASES cases per
 # target (default 20000), in release mode.
 FUDAO_FUZZ_CASES ?= 20000
 fuzz:
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-io --test fuzz -- --test-threads=2
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-cli --bin fudao fuzz_set
+	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-server --test fuzz_decode

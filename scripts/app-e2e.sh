@@ -14,6 +14,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
+# No OS keystore headless: the tests' databases (and the app they start) use the well-known
+# test key (fudao_store::keys::TEST_KEY_HEX) unless FUDAO_DB_KEY is set.
+export FUDAO_DB_KEY="${FUDAO_DB_KEY:-f0da0000000000000000000000000000000000000000000000000000000000d0}"
 
 for bin in WebKitWebDriver xvfb-run import xwininfo; do
   command -v "$bin" >/dev/null || { echo "$bin is missing: run scripts/setup-debian.sh" >&2; exit 1; }

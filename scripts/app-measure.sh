@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
+# Headless: the measured databases are encrypted with the well-known test key.
+export FUDAO_DB_KEY="${FUDAO_DB_KEY:-f0da0000000000000000000000000000000000000000000000000000000000d0}"
 if [ ! -x "$CARGO_TARGET_DIR/release/fudao-app" ]; then
   "$ROOT/scripts/app-build.sh" --release
 fi

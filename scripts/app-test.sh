@@ -9,6 +9,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/app}"
+# No OS keystore headless: the tests' databases (and the app they start) use the well-known
+# test key (fudao_store::keys::TEST_KEY_HEX) unless FUDAO_DB_KEY is set.
+export FUDAO_DB_KEY="${FUDAO_DB_KEY:-f0da0000000000000000000000000000000000000000000000000000000000d0}"
 if [ ! -d "$ROOT/ui/node_modules" ]; then
   (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
 fi

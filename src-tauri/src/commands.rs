@@ -373,3 +373,24 @@ pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u3
 pub async fn restore_db(state: State<'_, AppState>, path: String) -> AppResult<()> {
     state.restore_from(std::path::PathBuf::from(path)).await
 }
+
+/// Whether the database is open, or what the unlock screen must ask for (the UI asks first).
+#[tauri::command]
+#[specta::specta]
+pub async fn db_lock_state(state: State<'_, AppState>) -> AppResult<crate::state::DbLock> {
+    state.lock_state()
+}
+
+/// Unlocks the database with the passphrase typed on the unlock screen, or protects a new key with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_db(
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> AppResult<crate::state::DbLock> {
+    // argon2id takes a moment: off the UI thread.
+    let unlock = state.unlocker();
+    tauri::async_runtime::spawn_blocking(move || unlock(passphrase))
+        .await
+        .map_err(AppError::internal)?
+}

@@ -101,6 +101,39 @@ impl From<StoreError> for AppError {
                 format!("无法访问 {}（{source}），请检查文件夹权限和磁盘空间", path.display()),
                 format!("cannot access {} ({source}); check folder permissions and disk space", path.display()),
             ),
+            StoreError::Locked { .. } => Self::new(
+                "locked",
+                "数据库已加锁，请输入口令解锁",
+                "the database is locked: type its passphrase to unlock it",
+            ),
+            StoreError::KeyNeeded { path, new_database } => {
+                let code = if new_database { "key_needed_new" } else { "key_needed" };
+                Self::new(
+                    code,
+                    format!("找不到数据库 {} 的密钥。请任选其一：在有系统密钥库的桌面会话中打开；输入口令（密钥经口令加密后保存在数据库旁的 .key 文件）；或设置环境变量 FUDAO_DB_KEY=<64 位十六进制密钥>", path.display()),
+                    format!("no key for the database {}: open it in a desktop session with an OS keystore; or type a passphrase (the key is kept wrapped in the .key file beside the database); or set FUDAO_DB_KEY to the 64-hex-digit key", path.display()),
+                )
+            }
+            StoreError::WrongKey { path } => Self::new(
+                "wrong_key",
+                format!("密钥无法打开数据库 {}：密钥错误，或文件不是金融辅导工作台的数据库", path.display()),
+                format!("the key does not open {}: wrong key, or not a Fudao database", path.display()),
+            ),
+            StoreError::WrongPassphrase => Self::new(
+                "wrong_passphrase",
+                "口令错误，请重新输入",
+                "wrong passphrase; type it again",
+            ),
+            StoreError::WeakPassphrase => Self::new(
+                "weak_passphrase",
+                "口令至少需要 8 个字符",
+                "the passphrase needs at least 8 characters",
+            ),
+            StoreError::BadKeyHex => Self::new(
+                "bad_key",
+                "环境变量 FUDAO_DB_KEY 应为 64 位十六进制数字，请改正或删除后重启程序",
+                "FUDAO_DB_KEY must be 64 hex digits; correct or unset it and restart the app",
+            ),
             other => {
                 let code = other.code();
                 Self::new(

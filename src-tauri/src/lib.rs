@@ -40,6 +40,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::firm_history,
             commands::backup_db,
             commands::restore_db,
+            commands::db_lock_state,
+            commands::unlock_db,
             commands::dialog_override,
             home::home_overview,
             eval::evaluate_firm,

@@ -242,6 +242,8 @@ pub async fn save_plan_pdf(
                 format!("cannot write {path} ({e}); choose another folder or check disk space"),
             )
         })?;
+        // A plan holds a firm's finances: owner-only, like the database.
+        fudao_store::fsperm::restrict_file(std::path::Path::new(&path))?;
         Ok(bytes.len() as u32)
     })
     .await

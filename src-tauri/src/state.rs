@@ -2,25 +2,143 @@
 //! never on the UI thread; one writer connection behind a mutex.
 
 use crate::error::{AppError, AppResult};
-use fudao_store::Store;
-use std::path::PathBuf;
+use fudao_store::keys::{KdfParams, KeyStore, OsKeyStore};
+use fudao_store::{DbKey, KeyOrigin, KeyRing, Store};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use zeroize::Zeroizing;
 
 pub struct AppState {
     store: Arc<Mutex<Result<Store, AppError>>>,
     pub db_path: PathBuf,
     /// The firm list's matching ids (see `firms`).
     pub list_cache: Arc<crate::firms::ListCache>,
+    /// Where the database key is looked for (the OS keystore; tests use an in-memory one).
+    keystore: Arc<dyn KeyStore>,
+    /// FUDAO_DB_KEY as read at start-up.
+    env_key: Option<DbKey>,
+}
+
+/// Whether the database is open, or what the unlock screen must ask for.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct DbLock {
+    /// open, locked (type the passphrase), new_passphrase (choose one), or error.
+    pub state: String,
+    pub path: String,
+    pub encrypted: bool,
+    /// Where the key came from: env (FUDAO_DB_KEY), keystore or passphrase.
+    pub key_origin: Option<String>,
+    pub error: Option<AppError>,
+}
+
+/// Opens the database with the key `env_key` (FUDAO_DB_KEY), from `keystore`, or the key file
+/// unwrapped with `passphrase`.
+pub fn open_store(
+    path: &Path,
+    env_key: Option<DbKey>,
+    keystore: &Arc<dyn KeyStore>,
+    passphrase: Option<String>,
+) -> Result<Store, AppError> {
+    let ring = KeyRing {
+        env_key,
+        keystore: Arc::clone(keystore),
+        passphrase: passphrase.map(Zeroizing::new),
+        kdf: KdfParams::default(),
+    };
+    Ok(Store::open_with_keyring(path, &ring, None)?)
+}
+
+fn lock_of(path: &Path, store: &Result<Store, AppError>) -> DbLock {
+    let (state, encrypted, origin, error) = match store {
+        Ok(s) => ("open", s.is_encrypted(), s.key_origin(), None),
+        Err(e) if e.code == "locked" => ("locked", true, None, None),
+        Err(e) if e.code == "key_needed_new" => ("new_passphrase", false, None, None),
+        Err(e) => ("error", false, None, Some(e.clone())),
+    };
+    DbLock {
+        state: state.into(),
+        path: path.display().to_string(),
+        encrypted,
+        key_origin: origin.map(|o| {
+            match o {
+                KeyOrigin::Env => "env",
+                KeyOrigin::Keystore => "keystore",
+                KeyOrigin::Passphrase => "passphrase",
+                KeyOrigin::Given => "given",
+            }
+            .to_string()
+        }),
+        error,
+    }
 }
 
 impl AppState {
-    /// Opens the database at `path`; a failure is kept and reported by every command.
+    /// Opens the database at `path` with the key from FUDAO_DB_KEY or the OS keystore; a
+    /// failure (including "locked: type the passphrase") is kept and reported by every
+    /// command until [`AppState::unlock`].
     pub fn open(path: PathBuf) -> Self {
-        let store = Store::open(&path).map_err(AppError::from);
+        Self::open_with_keystore(path, Arc::new(OsKeyStore))
+    }
+
+    fn open_with_keystore(path: PathBuf, keystore: Arc<dyn KeyStore>) -> Self {
+        match DbKey::from_env() {
+            Ok(env_key) => Self::open_with(path, env_key, keystore),
+            Err(e) => {
+                let mut s = Self::open_with(path, None, Arc::new(fudao_store::keys::NoKeyStore));
+                s.store = Arc::new(Mutex::new(Err(e.into())));
+                s
+            }
+        }
+    }
+
+    /// Opens with an explicit environment key and keystore (tests).
+    pub fn open_with(path: PathBuf, env_key: Option<DbKey>, keystore: Arc<dyn KeyStore>) -> Self {
+        let store = open_store(&path, env_key.clone(), &keystore, None);
         Self {
             store: Arc::new(Mutex::new(store)),
             db_path: path,
             list_cache: Arc::default(),
+            keystore,
+            env_key,
+        }
+    }
+
+    /// Whether the database is open, or what to ask for.
+    pub fn lock_state(&self) -> AppResult<DbLock> {
+        let guard = self
+            .store
+            .lock()
+            .map_err(|_| AppError::internal("store lock poisoned"))?;
+        Ok(lock_of(&self.db_path, &guard))
+    }
+
+    /// Opens the database with `passphrase` (unwrapping the key file, or — where no keystore
+    /// answers and the database has no key yet — wrapping a new key with it). A wrong
+    /// passphrase leaves the state as it was and is returned as the error. Blocking (argon2id):
+    /// commands call [`AppState::unlocker`] on a blocking thread.
+    pub fn unlock(&self, passphrase: String) -> AppResult<DbLock> {
+        self.unlocker()(passphrase)
+    }
+
+    /// [`AppState::unlock`] as a `'static` closure, for a blocking thread.
+    pub fn unlocker(&self) -> impl FnOnce(String) -> AppResult<DbLock> + Send + 'static {
+        let store = Arc::clone(&self.store);
+        let path = self.db_path.clone();
+        let keystore = Arc::clone(&self.keystore);
+        let env_key = self.env_key.clone();
+        let cache = Arc::clone(&self.list_cache);
+        move |passphrase| {
+            let mut guard = store
+                .lock()
+                .map_err(|_| AppError::internal("store lock poisoned"))?;
+            if guard.is_ok() {
+                return Ok(lock_of(&path, &guard));
+            }
+            let opened = open_store(&path, env_key, &keystore, Some(passphrase))?;
+            *guard = Ok(opened);
+            cache.clear();
+            Ok(lock_of(&path, &guard))
         }
     }
 
@@ -52,7 +170,8 @@ impl AppState {
         let cache = Arc::clone(&self.list_cache);
         tauri::async_runtime::spawn_blocking(move || {
             let head = std::fs::read(&src).map_err(|e| io_error(&src, e))?;
-            if !head.starts_with(b"SQLite format 3\0") {
+            let kind = fudao_store::keys::file_kind(&src).map_err(AppError::from)?;
+            if kind == fudao_store::keys::FileKind::Missing {
                 return Err(AppError::new(
                     "restore.not_a_database",
                     format!(
@@ -68,17 +187,50 @@ impl AppState {
             let mut guard = store
                 .lock()
                 .map_err(|_| AppError::internal("store lock poisoned"))?;
+            let current = guard.as_ref().map_err(Clone::clone)?;
+            let (key, origin, secrets) = (
+                current.key().cloned(),
+                current.key_origin(),
+                Arc::clone(current.secrets()),
+            );
+            // An encrypted backup must open with this database's key (a plaintext backup from
+            // an older version is encrypted when it is opened below).
+            if kind == fudao_store::keys::FileKind::Encrypted {
+                let opens = key
+                    .as_ref()
+                    .map(|k| fudao_store::open_connection(&src, k).is_ok())
+                    .unwrap_or(false);
+                if !opens {
+                    return Err(AppError::new(
+                        "restore.wrong_key",
+                        format!(
+                            "{} 不是本数据库的备份，或是用另一把密钥或口令加密的，无法恢复",
+                            src.display()
+                        ),
+                        format!(
+                            "{} is not a backup of this database, or was encrypted with another key or passphrase; it cannot be restored",
+                            src.display()
+                        ),
+                    ));
+                }
+            }
             // Dropping the store closes its connection (and checkpoints the WAL).
             *guard = Err(AppError::internal("restoring"));
             let keep = path.with_extension("db.before-restore");
             if path.exists() {
                 std::fs::copy(&path, &keep).map_err(|e| io_error(&keep, e))?;
+                fudao_store::fsperm::restrict_file(&keep)?;
             }
             for ext in ["db-wal", "db-shm"] {
                 let _ = std::fs::remove_file(path.with_extension(ext));
             }
-            std::fs::write(&path, &head).map_err(|e| io_error(&path, e))?;
-            *guard = Store::open(&path).map_err(AppError::from);
+            fudao_store::fsperm::write_private(&path, &head)?;
+            *guard = match (key, origin) {
+                (Some(k), Some(o)) => Store::open_unlocked(&path, &k, o, secrets),
+                _ => Store::open_plaintext(&path),
+            }
+            .map_err(AppError::from);
+            let _ = fudao_store::fsperm::restrict_file(&path);
             cache.clear();
             guard.as_ref().map(|_| ()).map_err(Clone::clone)
         })

@@ -254,9 +254,10 @@ pub struct SyncOutcome {
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<SyncOutcome> {
-    let path = state.db_path.clone();
+    // A second connection with the same key (and the same keystore for the token).
+    let store = state.with_store(|s| Ok(s.reopen()?)).await?;
     tauri::async_runtime::spawn_blocking(move || {
-        let mut store = Store::open(&path)?;
+        let mut store = store;
         store.refuse_if_demo()?;
         let Some(session) = store.session()? else {
             return Err(AppError::new(

@@ -286,6 +286,7 @@ pub async fn export_team_kpi(
             let m = e.message();
             AppError::new("export", m.zh, m.en)
         })?;
+        fudao_store::fsperm::restrict_file(&p)?;
         Ok(std::fs::metadata(&p).map(|m| m.len() as u32).unwrap_or(0))
     })
     .await

@@ -551,3 +551,63 @@ fn cli_kpi_and_app_kpi_agree() {
     );
     assert_eq!(pct(&coach["first_loan"]["rate"]), m.first_loan_pct);
 }
+
+/// The app opens the encrypted database with the key from FUDAO_DB_KEY or the keystore; with
+/// neither it asks (unlock screen) for a passphrase, and a wrong one is an error, not a crash.
+#[test]
+fn the_app_unlocks_with_env_key_keystore_or_passphrase() {
+    use crate::state::AppState;
+    use fudao_store::keys::{MemoryKeyStore, NoKeyStore};
+    use fudao_store::DbKey;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+
+    let ks = Arc::new(MemoryKeyStore::new());
+    let st = AppState::open_with(dir.path().join("a.db"), None, ks.clone());
+    let l = st.lock_state().unwrap();
+    assert_eq!((l.state.as_str(), l.encrypted), ("open", true));
+    assert_eq!(l.key_origin.as_deref(), Some("keystore"));
+    assert_eq!(ks.len(), 1, "the new key is kept in the keystore");
+    drop(st);
+    let again = AppState::open_with(dir.path().join("a.db"), None, ks.clone());
+    assert_eq!(again.lock_state().unwrap().state, "open");
+
+    let st = AppState::open_with(
+        dir.path().join("b.db"),
+        Some(DbKey::test_key()),
+        Arc::new(NoKeyStore),
+    );
+    let l = st.lock_state().unwrap();
+    assert_eq!(l.state, "open");
+    assert_eq!(l.key_origin.as_deref(), Some("env"));
+    drop(st);
+    let wrong = AppState::open_with(
+        dir.path().join("b.db"),
+        Some(DbKey::random()),
+        Arc::new(NoKeyStore),
+    );
+    let l = wrong.lock_state().unwrap();
+    assert_eq!(l.state, "error");
+    assert_eq!(l.error.unwrap().code, "wrong_key");
+
+    // No keystore, no env key: choose a passphrase, then type it on later starts.
+    let c = dir.path().join("c.db");
+    let st = AppState::open_with(c.clone(), None, Arc::new(NoKeyStore));
+    assert_eq!(st.lock_state().unwrap().state, "new_passphrase");
+    assert_eq!(
+        st.unlock("short".into()).unwrap_err().code,
+        "weak_passphrase"
+    );
+    assert_eq!(st.lock_state().unwrap().state, "new_passphrase");
+    let l = st.unlock("辅导队口令-2026".into()).unwrap();
+    assert_eq!(l.state, "open");
+    assert_eq!(l.key_origin.as_deref(), Some("passphrase"));
+    drop(st);
+    let st = AppState::open_with(c, None, Arc::new(NoKeyStore));
+    assert_eq!(st.lock_state().unwrap().state, "locked");
+    let e = st.unlock("not the passphrase".into()).unwrap_err();
+    assert_eq!(e.code, "wrong_passphrase");
+    assert!(e.message.zh.contains("口令错误") && e.message.en.contains("wrong passphrase"));
+    assert_eq!(st.lock_state().unwrap().state, "locked");
+    assert_eq!(st.unlock("辅导队口令-2026".into()).unwrap().state, "open");
+}

@@ -12,7 +12,6 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use fudao_core::model::{Firm, Need, Visit};
 use fudao_core::plan::Plan;
-use fudao_store::Store;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -22,7 +21,7 @@ const NAME: &str = "济南量子云图科技有限公司";
 const INITIALS: &str = "jnlzyt";
 
 fn seed(db: &Path) {
-    let mut s = Store::open(db).unwrap();
+    let mut s = common::open_store(db);
     fudao_store::demo::generate(
         &mut s,
         &fudao_store::demo::DemoOptions {
@@ -40,8 +39,7 @@ async fn coach_flow_in_the_real_window() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("fudao.db");
     seed(&db);
-    let tech = Store::open(&db)
-        .unwrap()
+    let tech = common::open_store(&db)
         .firm_ids(&fudao_store::list::FirmFilter {
             query: "科技".into(),
             ..Default::default()
@@ -354,7 +352,7 @@ async fn coach_flow_in_the_real_window() {
     drop(driver);
 
     // The database holds what the UI said it saved.
-    let s = Store::open(&db).unwrap();
+    let s = common::open_store(&db);
     let firm: Firm = s.firm_by_uscc(&valid).unwrap().expect("firm saved");
     assert_eq!(
         (firm.name.as_str(), firm.staff, firm.tech_staff),

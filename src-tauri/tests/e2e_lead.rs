@@ -38,7 +38,7 @@ struct Coach {
 
 impl Coach {
     async fn login(db: &Path, url: &str, user: &str) -> Coach {
-        let mut store = Store::open(db).unwrap();
+        let mut store = common::open_store(db);
         let anon = Client::new(url).unwrap();
         let r = anon.login(user, PASSWORD, store.device_id()).await.unwrap();
         store.set_actor(Some(r.user.user_id));
@@ -125,7 +125,7 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
 
     // The lead opens the app on an empty database and logs in.
     let lead_db = tmp.path().join("zhao.db");
-    drop(Store::open(&lead_db).unwrap());
+    drop(common::open_store(&lead_db));
     let (driver, ui) = launch(&app, &lead_db, tmp.path()).await;
     ui.wait_text("本年度指标").await;
     ui.click("nav-sync").await;
@@ -153,7 +153,7 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
         .await
         .unwrap();
     eventually("the lead's edit was not saved", || {
-        let s = Store::open(&lead_db).ok()?;
+        let s = fudao_store::Store::open_with_key(&lead_db, &common::db_key()).ok()?;
         let f = s.get::<Firm>(firm.id).ok()??;
         (f.staff == Some(30)).then_some(())
     })
@@ -232,8 +232,7 @@ async fn lead_syncs_resolves_a_conflict_and_exports_kpis() {
     ui.shot("19-team-export").await;
 
     // 退出登录 revokes the token on the server, not only on this laptop.
-    let token = Store::open(&lead_db)
-        .unwrap()
+    let token = common::open_store(&lead_db)
         .session()
         .unwrap()
         .expect("the lead is logged in")

@@ -46,7 +46,7 @@ fn processes(names: &[&str]) -> Vec<(u32, String)> {
 
 fn seed(db: &Path) -> Duration {
     let t = Instant::now();
-    let mut s = fudao_store::Store::open(db).unwrap();
+    let mut s = common::open_store(db);
     fudao_store::demo::generate(
         &mut s,
         &fudao_store::demo::DemoOptions {

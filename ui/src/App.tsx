@@ -14,6 +14,7 @@ import { useDebounced } from "./hooks";
 import Home from "./pages/Home";
 import Firms from "./pages/Firms";
 import { OnlineTag } from "./pages/Sync";
+import { UnlockGate } from "./pages/Unlock";
 
 /** Animations (drawers, modals, dropdowns) are off for users who ask for reduced motion, and
  * under WebDriver: a click aimed at an element that is still zooming in lands beside it (on a
@@ -96,6 +97,7 @@ export default function App() {
   return (
     <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#1677ff", motion: MOTION } }}>
       <AntApp>
+        <UnlockGate>
         <Layout style={{ minHeight: "100vh" }}>
           <Sider width={188} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
             <div style={{ padding: "18px 16px", fontWeight: 600, fontSize: 16 }} data-testid="app-title">
@@ -139,6 +141,7 @@ export default function App() {
             </Content>
           </Layout>
         </Layout>
+        </UnlockGate>
       </AntApp>
     </ConfigProvider>
   );

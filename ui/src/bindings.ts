@@ -45,6 +45,10 @@ export const commands = {
 	backupDb: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("backup_db", { path })),
 	/**  Replaces the database with a backup (the current file is kept as `.before-restore`). */
 	restoreDb: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("restore_db", { path })),
+	/**  Whether the database is open, or what the unlock screen must ask for (the UI asks first). */
+	dbLockState: () => typedError<DbLock, AppError>(__TAURI_INVOKE("db_lock_state")),
+	/**  Unlocks the database with the passphrase typed on the unlock screen, or protects a new key with it. */
+	unlockDb: (passphrase: string) => typedError<DbLock, AppError>(__TAURI_INVOKE("unlock_db", { passphrase })),
 	dialogOverride: () => typedError<DialogOverride, AppError>(__TAURI_INVOKE("dialog_override")),
 	homeOverview: () => typedError<HomeOverview, AppError>(__TAURI_INVOKE("home_overview")),
 	evaluateFirm: (firmId: string) => typedError<EvaluationView, AppError>(__TAURI_INVOKE("evaluate_firm", { firmId })),
@@ -206,6 +210,17 @@ export type Contact = {
 	title: string,
 	phone: string,
 	email: string,
+};
+
+/**  Whether the database is open, or what the unlock screen must ask for. */
+export type DbLock = {
+	/**  open, locked (type the passphrase), new_passphrase (choose one), or error. */
+	state: string,
+	path: string,
+	encrypted: boolean,
+	/**  Where the key came from: env (FUDAO_DB_KEY), keystore or passphrase. */
+	key_origin: string | null,
+	error: AppError | null,
 };
 
 /**

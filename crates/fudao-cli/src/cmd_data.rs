@@ -18,11 +18,20 @@ pub fn init(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let s = ctx.open()?;
     let path = ctx.db_path();
     if ctx.json {
-        out::print_json(
-            &serde_json::json!({ "db": path, "schema_version": fudao_store::SCHEMA_VERSION, "device_id": s.device_id() }),
-        )?;
+        out::print_json(&serde_json::json!({
+            "db": path,
+            "schema_version": fudao_store::SCHEMA_VERSION,
+            "device_id": s.device_id(),
+            "encrypted": s.is_encrypted(),
+            "key_origin": s.key_origin(),
+        }))?;
     } else {
-        println!("数据库已就绪 (database ready): {}", path.display());
+        println!(
+            "数据库已就绪（已加密，{}） (database ready, encrypted; key from {}): {}",
+            crate::cmd_db::origin_zh(s.key_origin()),
+            crate::cmd_db::origin_en(s.key_origin()),
+            path.display()
+        );
     }
     Ok(Outcome::Ok)
 }
@@ -302,6 +311,8 @@ pub fn export(ctx: &Ctx, cmd: ExportCmd) -> anyhow::Result<Outcome> {
             (a.file, n)
         }
     };
+    // Exports hold personal data: owner-only, like the database.
+    fudao_store::fsperm::restrict_file(&file)?;
     if ctx.json {
         out::print_json(&serde_json::json!({ "file": file, "rows": n }))?;
     } else {

@@ -328,6 +328,8 @@ fn write_pdf(
     }
     std::fs::write(path, &bytes)
         .with_context(|| format!("写入文件失败 (cannot write) {}", path.display()))?;
+    // A plan holds a firm's finances: owner-only, like the database.
+    fudao_store::fsperm::restrict_file(path)?;
     Ok(bytes.len())
 }
 

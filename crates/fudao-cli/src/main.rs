@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 usage or validation error; 2 partial success (some rows rejected).
 
 mod cmd_data;
+mod cmd_db;
 mod cmd_eval;
 mod cmd_feedback;
 mod cmd_firm;
@@ -36,8 +37,11 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// 初始化数据库 (create or migrate the database)
+    /// 初始化数据库 (create the encrypted database, or migrate and encrypt an existing one)
     Init,
+    /// 数据库加密：状态、更换密钥 (encryption at rest: `db status`, `db rekey`)
+    #[command(subcommand)]
+    Db(cmd_db::DbCmd),
     /// 生成演示数据 (generate deterministic synthetic demo data)
     Demo(cmd_data::DemoArgs),
     /// 导入企业名单 (import firm lists from .xlsx/.xls/.csv)
@@ -92,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Init => cmd_data::init(&ctx),
+        Command::Db(c) => cmd_db::db(&ctx, c),
         Command::Demo(a) => cmd_data::demo(&ctx, a),
         Command::Import(c) => cmd_data::import(&ctx, c),
         Command::Export(c) => cmd_data::export(&ctx, c),

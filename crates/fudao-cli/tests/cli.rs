@@ -13,6 +13,7 @@ fn run(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env_remove("FUDAO_DB")
+        .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
         .output()
         .expect("run fudao")
 }
@@ -238,6 +239,7 @@ fn demo_search_and_exit_codes() {
         .arg("--db")
         .arg(&db)
         .args(["--json", "firm", "list", "--limit", "500"])
+        .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -390,6 +392,7 @@ fn killed_import_leaves_the_database_as_it_was() {
         .arg("--db")
         .arg(&db)
         .args(["import", "firms", csv.to_str().unwrap()])
+        .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(400));
@@ -404,7 +407,7 @@ fn killed_import_leaves_the_database_as_it_was() {
 
 /// Opens the database with the store (which checks integrity through migrations) and counts firms.
 fn rusqlite_check(db: &Path) -> i64 {
-    let s = fudao_store::Store::open(db).unwrap();
+    let s = fudao_store::Store::open_with_key(db, &fudao_store::DbKey::test_key()).unwrap();
     let ok: String = s
         .connection()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))

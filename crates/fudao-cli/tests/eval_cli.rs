@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 const TODAY: &str = "2026-11-26";
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fudao"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fudao"));
+    c.env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX);
+    c
 }
 
 fn run(db: &Path, args: &[&str]) -> Output {

@@ -56,6 +56,7 @@ fn fudao(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("FUDAO_PASSWORD", PASSWORD)
+        .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
         .env_remove("FUDAO_DB")
         .output()
         .expect("run fudao")

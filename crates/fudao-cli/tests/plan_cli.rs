@@ -41,7 +41,10 @@ fn demo_db(dir: &Path, firms: usize) -> PathBuf {
 }
 
 fn firms(db: &Path) -> Vec<Firm> {
-    let mut v: Vec<Firm> = Store::open(db).unwrap().list().unwrap();
+    let mut v: Vec<Firm> = Store::open_with_key(db, &fudao_store::DbKey::test_key())
+        .unwrap()
+        .list()
+        .unwrap();
     v.sort_by(|a, b| a.uscc.cmp(&b.uscc));
     v
 }
@@ -153,7 +156,7 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
     let db = demo_db(tmp.path(), 20);
     // A firm whose name the font cannot print: rendering it must fail alone.
     {
-        let mut s = Store::open(&db).unwrap();
+        let mut s = Store::open_with_key(&db, &fudao_store::DbKey::test_key()).unwrap();
         let mut bad = firms(&db)[0].clone();
         bad.id = uuid::Uuid::from_u128(0xBAD);
         bad.uscc = "91370100MA3C00000X".into();
@@ -219,7 +222,7 @@ fn plan_all_renders_every_firm_and_isolates_a_bad_one() {
 
     // --team limits the batch to one team's firms.
     let team = {
-        let s = Store::open(&db).unwrap();
+        let s = Store::open_with_key(&db, &fudao_store::DbKey::test_key()).unwrap();
         let teams: Vec<fudao_core::model::Team> = s.list().unwrap();
         teams[0].clone()
     };

@@ -105,6 +105,7 @@ impl Device {
             .args(args)
             .env("FUDAO_PASSWORD", PASSWORD)
             .env_remove("FUDAO_DB")
+            .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
             .env_remove("FUDAO_FAILPOINT");
         c
     }
@@ -143,7 +144,7 @@ impl Device {
     }
     /// Every row of every kind: (kind, id, version, deleted, data), read from the file.
     fn rows(&self) -> Vec<(EntityKind, String, i64, bool, Value)> {
-        let s = Store::open(&self.db).unwrap();
+        let s = Store::open_with_key(&self.db, &fudao_store::DbKey::test_key()).unwrap();
         let mut out = Vec::new();
         for k in EntityKind::ALL {
             for (id, v, d, data) in s.raw_rows(k).unwrap() {
@@ -154,7 +155,7 @@ impl Device {
     }
     /// Everything in the database file, table by table, as text (for "nothing changed").
     fn dump(&self) -> Vec<String> {
-        let c = rusqlite::Connection::open(&self.db).unwrap();
+        let c = fudao_store::open_connection(&self.db, &fudao_store::DbKey::test_key()).unwrap();
         let tables: Vec<String> = c
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .unwrap()
@@ -278,6 +279,7 @@ impl World {
     /// One number from the server's database (`SELECT count(*) …`).
     fn server_count(&self, sql: &str) -> i64 {
         if let Some(path) = self.server_db.strip_prefix("sqlite:") {
+            // The server's own database: plain SQLite (the server sets no key).
             let c = rusqlite::Connection::open(path).unwrap();
             c.query_row(sql, [], |r| r.get(0)).unwrap()
         } else {
@@ -406,7 +408,7 @@ fn two_coaches_and_a_lead_work_offline_sync_and_converge(backend: Backend) {
         "济南高新智能装备有限公司",
     ]);
     for d in [&wang, &li, &zhao] {
-        let s = Store::open(&d.db).unwrap();
+        let s = Store::open_with_key(&d.db, &fudao_store::DbKey::test_key()).unwrap();
         assert!(s.outbox_len().unwrap() > 0, "offline edits are queued");
     }
 
@@ -422,7 +424,13 @@ fn two_coaches_and_a_lead_work_offline_sync_and_converge(backend: Backend) {
     let rows = assert_same(&[&wang, &li, &zhao]);
     assert_eq!(firm_count(&rows), 5, "team A's five firms everywhere");
     for d in [&wang, &li, &zhao] {
-        assert_eq!(Store::open(&d.db).unwrap().outbox_len().unwrap(), 0);
+        assert_eq!(
+            Store::open_with_key(&d.db, &fudao_store::DbKey::test_key())
+                .unwrap()
+                .outbox_len()
+                .unwrap(),
+            0
+        );
     }
 
     // A firm created (and one imported) by a coach belongs to the coach's team, on every
@@ -441,11 +449,11 @@ fn two_coaches_and_a_lead_work_offline_sync_and_converge(backend: Backend) {
     assert_eq!(chen.firm(&c6)["team_id"], json!(w.team_b));
     assert!(zhao.run(&["firm", "show", &c6]).status.code() == Some(1));
     // Needs and visits follow.
-    let needs = Store::open(&zhao.db)
+    let needs = Store::open_with_key(&zhao.db, &fudao_store::DbKey::test_key())
         .unwrap()
         .count(EntityKind::Need)
         .unwrap();
-    let visits = Store::open(&zhao.db)
+    let visits = Store::open_with_key(&zhao.db, &fudao_store::DbKey::test_key())
         .unwrap()
         .count(EntityKind::Visit)
         .unwrap();
@@ -456,7 +464,7 @@ fn two_coaches_and_a_lead_work_offline_sync_and_converge(backend: Backend) {
     // the published one, not the built-in one.
     let listed = zhao.json(&["firm", "list", "--team", TEAM_A]);
     assert_eq!(listed.as_array().unwrap().len(), 5);
-    let s = Store::open(&li.db).unwrap();
+    let s = Store::open_with_key(&li.db, &fudao_store::DbKey::test_key()).unwrap();
     let teams: Vec<Team> = s.list().unwrap();
     assert_eq!(
         teams.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
@@ -653,7 +661,13 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
     w.server = start_server(&w.server_db, &addr);
     let r = wang.sync();
     assert_eq!(r["pushed"], json!(1), "{r}");
-    assert_eq!(Store::open(&wang.db).unwrap().outbox_len().unwrap(), 0);
+    assert_eq!(
+        Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .outbox_len()
+            .unwrap(),
+        0
+    );
     let li = w.device("li");
     li.sync();
     assert_eq!(li.firm(&c1)["staff"], json!(12));
@@ -674,7 +688,13 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(Store::open(&fresh.db).unwrap().session().unwrap().is_none());
+    assert!(
+        Store::open_with_key(&fresh.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .session()
+            .unwrap()
+            .is_none()
+    );
     // A database that holds one user's replica refuses a login as another user.
     let o = wang.run(&["login", "--server", &w.server.url(), "--user", "li"]);
     assert_eq!(o.status.code(), Some(1));
@@ -683,7 +703,11 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let s = Store::open(&wang.db).unwrap().session().unwrap().unwrap();
+    let s = Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+        .unwrap()
+        .session()
+        .unwrap()
+        .unwrap();
     assert_eq!(s.user.username, "wang");
     // Logging in again as the same user is fine (e.g. after the token expired).
     wang.json(&["login", "--server", &w.server.url(), "--user", "wang"]);
@@ -698,7 +722,13 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
         json!({"logged_out": true, "revoked": true})
     );
     assert_eq!(revoked(&w), r0 + 1);
-    assert!(Store::open(&li.db).unwrap().session().unwrap().is_none());
+    assert!(
+        Store::open_with_key(&li.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .session()
+            .unwrap()
+            .is_none()
+    );
     // Offline: forgotten here at once, revoked at the next contact.
     let addr = w.server.addr.clone();
     w.server.kill();
@@ -706,7 +736,13 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
         wang.json(&["logout"]),
         json!({"logged_out": true, "revoked": false})
     );
-    assert!(Store::open(&wang.db).unwrap().session().unwrap().is_none());
+    assert!(
+        Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .session()
+            .unwrap()
+            .is_none()
+    );
     let o = wang.run(&["sync"]);
     assert_eq!(o.status.code(), Some(1), "logged out");
     w.server = start_server(&w.server_db, &addr);
@@ -717,11 +753,13 @@ fn server_down_is_reported_plainly_and_changes_nothing(backend: Backend) {
         r1 + 1,
         "the offline logout's token is revoked at the next contact"
     );
-    assert!(Store::open(&wang.db)
-        .unwrap()
-        .meta_get("sync_pending_revoke")
-        .unwrap()
-        .is_none());
+    assert!(
+        Store::open_with_key(&wang.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .meta_get("sync_pending_revoke")
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         w.server_count("SELECT count(*) FROM security_log WHERE action = 'token.revoke'"),
         2
@@ -880,7 +918,7 @@ fn crash_while_applying_a_pull_page_keeps_the_last_page(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let s = Store::open(&lead.db).unwrap();
+    let s = Store::open_with_key(&lead.db, &fudao_store::DbKey::test_key()).unwrap();
     let kept: usize = EntityKind::ALL
         .iter()
         .map(|k| s.raw_rows(*k).unwrap().len())
@@ -895,7 +933,7 @@ fn crash_while_applying_a_pull_page_keeps_the_last_page(backend: Backend) {
     let r = lead.json(&["sync", "--page", "40"]);
     assert!(r["pulled"].as_u64().unwrap() > 0, "{r}");
     assert_ne!(
-        Store::open(&lead.db)
+        Store::open_with_key(&lead.db, &fudao_store::DbKey::test_key())
             .unwrap()
             .meta_get("sync_cursor")
             .unwrap(),
@@ -917,7 +955,12 @@ fn clients_killed_mid_sync_apply_every_change_once(backend: Backend) {
     let csv = w.dir.path().join("big.csv");
     firm_list_csv(&csv, 1000, 700);
     wang.ok(&["import", "firms", csv.to_str().unwrap()]);
-    let outbox = |d: &Device| Store::open(&d.db).unwrap().outbox_len().unwrap();
+    let outbox = |d: &Device| {
+        Store::open_with_key(&d.db, &fudao_store::DbKey::test_key())
+            .unwrap()
+            .outbox_len()
+            .unwrap()
+    };
     assert_eq!(outbox(&wang), 700);
     let o = wang
         .command(&["sync"])

@@ -259,9 +259,14 @@ fn raw_insert(
 ) -> (f64, f64) {
     let _ = std::fs::remove_file(path);
     if client_schema {
-        drop(Store::open(path).unwrap()); // creates the schema
+        drop(Store::open_with_key(path, &fudao_store::DbKey::test_key()).unwrap());
+        // creates the schema
     }
-    let c = rusqlite::Connection::open(path).unwrap();
+    let c = if client_schema {
+        fudao_store::open_connection(path, &fudao_store::DbKey::test_key()).unwrap()
+    } else {
+        rusqlite::Connection::open(path).unwrap()
+    };
     c.pragma_update(None, "journal_mode", "WAL").unwrap();
     c.pragma_update(None, "synchronous", "NORMAL").unwrap();
     if !client_schema {
@@ -340,7 +345,11 @@ async fn initial_and_incremental(firms: usize) {
     let mut best_cpu = f64::INFINITY;
     let mut last = None;
     for run in 0..runs {
-        let store = Store::open(dir.path().join(format!("client{run}.db"))).unwrap();
+        let store = Store::open_with_key(
+            dir.path().join(format!("client{run}.db")),
+            &fudao_store::DbKey::test_key(),
+        )
+        .unwrap();
         let login = Client::new(&proxy)
             .unwrap()
             .login("lead", "bench-password", store.device_id())
@@ -407,7 +416,11 @@ async fn initial_and_incremental(firms: usize) {
     let fetch_s = t.elapsed().as_secs_f64();
     // Applying alone, best of `runs` (each into a fresh database).
     let (apply_s, apply_cpu) = best_of(runs, |i| {
-        let probe = Store::open(dir.path().join(format!("probe{i}.db"))).unwrap();
+        let probe = Store::open_with_key(
+            dir.path().join(format!("probe{i}.db")),
+            &fudao_store::DbKey::test_key(),
+        )
+        .unwrap();
         let (t, cpu) = (Instant::now(), thread_cpu());
         for p in &pages {
             fudao_sync::replica::LocalReplica::apply_page(&probe, p).unwrap();
@@ -417,6 +430,21 @@ async fn initial_and_incremental(firms: usize) {
     println!(
         "  of which, measured one after the other: fetching all pages {fetch_s:.2}s (server, wire, decoding), applying them {apply_s:.2}s (CPU {apply_cpu:.2}s; best of {runs}); the sync overlaps the two"
     );
+    // The same pages applied into a plaintext file: the client-side cost of encryption at
+    // rest (the server and the wire are the same either way).
+    let (apply_plain_s, apply_plain_cpu) = best_of(runs, |i| {
+        let probe = Store::open_plaintext(dir.path().join(format!("plain{i}.db"))).unwrap();
+        let (t, cpu) = (Instant::now(), thread_cpu());
+        for p in &pages {
+            fudao_sync::replica::LocalReplica::apply_page(&probe, p).unwrap();
+        }
+        (t.elapsed().as_secs_f64(), thread_cpu() - cpu)
+    });
+    println!(
+        "  encryption cost, initial sync: applying the pages {apply_plain_s:.2}s plaintext vs {apply_s:.2}s encrypted ({:+.1} %; CPU {apply_plain_cpu:.2}s vs {apply_cpu:.2}s); on the whole initial sync {:+.1} % (target < 15 %)",
+        (apply_s / apply_plain_s - 1.0) * 100.0,
+        (apply_s - apply_plain_s) / (sync_s - (apply_s - apply_plain_s)) * 100.0
+    );
     drop(pages);
     let (raw_s, raw_cpu) = best_of(runs, |i| {
         raw_insert(&dir.path().join(format!("raw{i}.db")), &docs, team, false)
@@ -425,7 +453,8 @@ async fn initial_and_incremental(firms: usize) {
         raw_insert(&dir.path().join(format!("schema{i}.db")), &docs, team, true)
     });
     // The local store's own write path (validated, indexed, audited, outbox), once.
-    let mut local = Store::open(dir.path().join("local.db")).unwrap();
+    let mut local =
+        Store::open_with_key(dir.path().join("local.db"), &fudao_store::DbKey::test_key()).unwrap();
     let t = Instant::now();
     local
         .write(fudao_store::Source::Import, |w| {
@@ -456,7 +485,8 @@ async fn initial_and_incremental(firms: usize) {
     );
 
     // Incremental sync of 10 changes made on another device.
-    let other = Store::open(dir.path().join("other.db")).unwrap();
+    let other =
+        Store::open_with_key(dir.path().join("other.db"), &fudao_store::DbKey::test_key()).unwrap();
     let login2 = Client::new(&server.url())
         .unwrap()
         .login("coach", "bench-password", other.device_id())

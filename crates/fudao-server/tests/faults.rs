@@ -84,7 +84,8 @@ async fn server_killed_after_commit_retry_applies_once(db: Db) {
     let first = spawn_server(&url, "127.0.0.1:0", Some("exit_after_push_commit:1"));
     let base = format!("http://{}", first.addr);
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("coach.db")).unwrap();
+    let mut store =
+        Store::open_with_key(dir.path().join("coach.db"), &fudao_store::DbKey::test_key()).unwrap();
     let login = Client::new(&base)
         .unwrap()
         .login("coach_a", PASSWORD, store.device_id())
@@ -167,7 +168,7 @@ async fn client_killed_before_ack_replays_once(db: Db) {
         .all(|o| !o.duplicate && o.result.is_accepted()));
     drop(store);
     // Restarted client: same database file, same outbox.
-    let store = Store::open(&r.path).unwrap();
+    let store = Store::open_with_key(&r.path, &fudao_store::DbKey::test_key()).unwrap();
     assert_eq!(store.outbox_len().unwrap(), 2);
     let report = engine::sync(&r.client, &store, Default::default(), &mut |_| {})
         .await

@@ -4,12 +4,15 @@
 //! - search latency (p50/p95/max) over 100,000 firms for 2-character Chinese queries, pinyin
 //!   initials and USCC prefixes.
 //!
+//! Import and search run on a plaintext file and on an SQLCipher-encrypted one (the search
+//! database is encrypted in place between the two rounds), to show what encryption costs.
+//!
 //! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000 (e.g. for a quick run).
 
 use chrono::NaiveDate;
 use fudao_core::model::Firm;
 use fudao_store::demo::{generate, DemoOptions};
-use fudao_store::{ImportOptions, Store};
+use fudao_store::{DbKey, ImportOptions, Store};
 use std::time::{Duration, Instant};
 
 fn today() -> NaiveDate {
@@ -26,7 +29,7 @@ fn main() {
 
     // demo --firms 10000
     let demo_path = dir.path().join("demo10k.db");
-    let mut s = Store::open(&demo_path).unwrap();
+    let mut s = Store::open_with_key(&demo_path, &DbKey::test_key()).unwrap();
     let t = Instant::now();
     let sum = generate(
         &mut s,
@@ -50,33 +53,47 @@ fn main() {
     let firms: Vec<Firm> = s.list().unwrap();
     let xlsx = dir.path().join("firms10k.xlsx");
     fudao_io::export::firms_xlsx(&xlsx, &firms).unwrap();
-    let mut runs = vec![];
-    for i in 0..3 {
-        let mut fresh = Store::open(dir.path().join(format!("import{i}.db"))).unwrap();
-        let t = Instant::now();
-        let sheet = fudao_io::import::read_firms(&xlsx, None).unwrap();
-        let parsed = t.elapsed();
-        let opts = ImportOptions {
-            strict: false,
-            dry_run: false,
-            team_id: None,
-            coach_id: None,
-            today: today(),
-        };
-        let r = fresh
-            .import_rows(&sheet.rows, sheet.errors.len(), &opts)
-            .unwrap();
-        let total = t.elapsed();
-        assert_eq!(r.created, 10_000, "{:?}", r.rejected.first());
-        runs.push((total, parsed));
+    let mut medians = vec![];
+    for encrypted in [false, true] {
+        let mut runs = vec![];
+        for i in 0..3 {
+            let file = dir.path().join(format!("import{i}-{encrypted}.db"));
+            let mut fresh = if encrypted {
+                Store::open_with_key(&file, &DbKey::test_key()).unwrap()
+            } else {
+                Store::open_plaintext(&file).unwrap()
+            };
+            let t = Instant::now();
+            let sheet = fudao_io::import::read_firms(&xlsx, None).unwrap();
+            let parsed = t.elapsed();
+            let opts = ImportOptions {
+                strict: false,
+                dry_run: false,
+                team_id: None,
+                coach_id: None,
+                today: today(),
+            };
+            let r = fresh
+                .import_rows(&sheet.rows, sheet.errors.len(), &opts)
+                .unwrap();
+            let total = t.elapsed();
+            assert_eq!(r.created, 10_000, "{:?}", r.rejected.first());
+            runs.push((total, parsed));
+        }
+        runs.sort();
+        let (total, parsed) = runs[1];
+        println!(
+            "import 10,000-row .xlsx end to end ({}): {:.3} s median of 3 (parse {:.3} s, store {:.3} s; target <= 0.3 s)",
+            if encrypted { "encrypted" } else { "plaintext" },
+            total.as_secs_f64(),
+            parsed.as_secs_f64(),
+            (total - parsed).as_secs_f64()
+        );
+        medians.push(total.as_secs_f64());
     }
-    runs.sort();
-    let (total, parsed) = runs[1];
     println!(
-        "import 10,000-row .xlsx end to end: {:.3} s median of 3 (parse {:.3} s, store {:.3} s; target <= 0.3 s)",
-        total.as_secs_f64(),
-        parsed.as_secs_f64(),
-        (total - parsed).as_secs_f64()
+        "encryption cost, import: {:+.1} % (target < 15 %)",
+        (medians[1] / medians[0] - 1.0) * 100.0
     );
     drop(s);
 
@@ -86,7 +103,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let path = dir.path().join("search.db");
-    let mut s = Store::open(&path).unwrap();
+    let mut s = Store::open_plaintext(&path).unwrap();
     let t = Instant::now();
     generate(
         &mut s,
@@ -108,7 +125,7 @@ fn main() {
         .step_by((n / 200).max(1))
         .map(|f| (f.name, f.uscc))
         .collect();
-    let mut cases: Vec<(&str, Vec<String>)> = vec![
+    let mut cases: Vec<(&'static str, Vec<String>)> = vec![
         ("2-char Chinese", vec![]),
         ("pinyin initials", vec![]),
         ("USCC prefix", vec![]),
@@ -121,7 +138,38 @@ fn main() {
         cases[1].1.push(ini.chars().take(4).collect());
         cases[2].1.push(uscc[..10].to_string());
     }
-    for (label, queries) in &cases {
+    let plain = search_round(&s, n, &cases, "plaintext");
+    drop(s);
+    let t = Instant::now();
+    let s = Store::open_with_key(&path, &DbKey::test_key()).unwrap();
+    println!(
+        "encrypting the {n}-firm database in place: {:.1} s ({:.0} MB)",
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(&path).unwrap().len() as f64 / 1e6
+    );
+    let enc = search_round(&s, n, &cases, "encrypted");
+    for ((label, p), (_, e)) in plain.iter().zip(&enc) {
+        println!(
+            "encryption cost, search {label}: p50 {:+.1} %, p95 {:+.1} % (target < 15 %)",
+            (e.0 / p.0 - 1.0) * 100.0,
+            (e.1 / p.1 - 1.0) * 100.0
+        );
+    }
+}
+
+/// Runs every query (twice: the first pass warms the page cache) and prints the latencies of
+/// the second pass; returns `(label, (p50, p95))` in ms.
+fn search_round(
+    s: &Store,
+    n: usize,
+    cases: &[(&'static str, Vec<String>)],
+    mode: &str,
+) -> Vec<(&'static str, (f64, f64))> {
+    let mut out = vec![];
+    for (label, queries) in cases {
+        for q in queries {
+            s.search_firms(q, 20).unwrap();
+        }
         let mut times = vec![];
         for q in queries {
             let t = Instant::now();
@@ -131,11 +179,13 @@ fn main() {
         }
         times.sort();
         println!(
-            "search {label} over {n} firms: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} queries; target p95 <= 20 ms)",
+            "search {label} over {n} firms ({mode}): p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} queries; target p95 <= 20 ms)",
             pct(&times, 0.5),
             pct(&times, 0.95),
             pct(&times, 1.0),
             times.len()
         );
+        out.push((*label, (pct(&times, 0.5), pct(&times, 0.95))));
     }
+    out
 }

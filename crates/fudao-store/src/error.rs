@@ -31,6 +31,26 @@ pub enum StoreError {
     },
     #[error("这是演示数据库（fudao demo 生成的虚构企业），不能登录或同步，以免演示数据进入真实服务器；请另用一个数据库（--db） (this is a demo database of invented firms from `fudao demo`: it cannot log in or sync, so demo data never reaches a real server; use another database, --db)")]
     DemoDatabase,
+    #[error("FUDAO_DB_KEY 应为 64 位十六进制数字（32 字节密钥） (FUDAO_DB_KEY must be 64 hex digits: a 32-byte key)")]
+    BadKeyHex,
+    #[error("{}", key_needed_message(path, *new_database))]
+    KeyNeeded { path: PathBuf, new_database: bool },
+    #[error("数据库 {} 已加锁，请输入口令解锁 (the database is locked: type its passphrase to unlock it; the wrapped key is in {}.key)", path.display(), path.display())]
+    Locked { path: PathBuf },
+    #[error("密钥无法打开数据库 {}：密钥错误，或文件不是金融辅导工作台的数据库 (the key does not open {}: wrong key, or not a Fudao database)", path.display(), path.display())]
+    WrongKey { path: PathBuf },
+    #[error(
+        "口令错误，无法解开数据库密钥 (wrong passphrase: it does not unwrap the database key)"
+    )]
+    WrongPassphrase,
+    #[error("口令至少需要 8 个字符 (the passphrase needs at least 8 characters)")]
+    WeakPassphrase,
+    #[error("密钥文件无法读取 (unreadable key file): {0}")]
+    KeyFile(String),
+    #[error("{0}")]
+    Keystore(crate::keys::KeyStoreError),
+    #[error("加密迁移未通过校验，原文件保持不变 (encrypting the database failed verification; the original file is unchanged): {0}")]
+    Migration(String),
     #[error("数据库错误 (database error): {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("数据序列化错误 (serialisation error): {0}")]
@@ -49,8 +69,57 @@ impl StoreError {
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Io { .. } => "io",
             StoreError::DemoDatabase => "demo_database",
+            StoreError::BadKeyHex => "bad_key",
+            StoreError::KeyNeeded {
+                new_database: true, ..
+            } => "key_needed_new",
+            StoreError::KeyNeeded { .. } => "key_needed",
+            StoreError::Locked { .. } => "locked",
+            StoreError::WrongKey { .. } => "wrong_key",
+            StoreError::WrongPassphrase => "wrong_passphrase",
+            StoreError::WeakPassphrase => "weak_passphrase",
+            StoreError::KeyFile(_) => "key_file",
+            StoreError::Keystore(_) => "keystore",
+            StoreError::Migration(_) => "encrypt_migration",
             StoreError::Sqlite(_) => "database",
             StoreError::Json(_) => "serialisation",
         }
     }
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// No key anywhere: name the three ways to give one.
+fn key_needed_message(path: &std::path::Path, new_database: bool) -> String {
+    let what_zh = if new_database {
+        "要加密保存数据库"
+    } else {
+        "数据库已加密"
+    };
+    let what_en = if new_database {
+        "to keep the database encrypted, Fudao needs a key"
+    } else {
+        "the database is encrypted and its key was not found"
+    };
+    format!(
+        "{what_zh} {}，但找不到数据库密钥。请任选其一：\
+         ① 在有系统密钥库（Secret Service/GNOME 密钥环、macOS 钥匙串、Windows 凭据管理器）的桌面会话中运行；\
+         ② 输入口令（命令行在终端中会提示输入，应用会显示解锁界面；密钥经口令加密后保存在 {}.key）；\
+         ③ 无界面运行时设置环境变量 FUDAO_DB_KEY=<64 位十六进制密钥>。 \
+         ({what_en} ({}): run in a desktop session with an OS keystore (Secret Service, Keychain, \
+         Windows Credential Manager); or type a passphrase (the CLI prompts on a terminal, the app \
+         shows an unlock screen; the key is kept wrapped in {}.key); or, for headless runs, set \
+         FUDAO_DB_KEY to the 64-hex-digit key.)",
+        path.display(),
+        path.display(),
+        path.display(),
+        path.display()
+    )
 }

@@ -9,25 +9,32 @@
 //! top-level field, and one outbox entry carrying only the changed fields, for sync.
 
 pub mod demo;
+mod encrypt;
 mod error;
 pub mod feedback;
+pub mod fsperm;
 pub mod import;
 pub mod kpi;
+pub mod keys;
 pub mod list;
 mod migrations;
 mod rows;
 pub mod search;
 pub mod sync;
 
+pub use encrypt::{db_status, open_connection, DbStatus, MigrationProgress};
 pub use error::StoreError;
 pub use import::{ImportOptions, ImportReport, RowRejection, RowWarning};
+pub use keys::{DbKey, KeyOrigin, KeyRing};
 pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
 
 use chrono::{SecondsFormat, Utc};
 use fudao_core::model::{Entity, EntityKind, Firm, Need, User, Visit};
+use keys::{KeyStore, NoKeyStore, OsKeyStore};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -50,6 +57,11 @@ pub struct Store {
     device_id: Uuid,
     actor: Option<Uuid>,
     path: Option<PathBuf>,
+    /// The SQLCipher key; `None` for in-memory and (benchmarks, tests) plaintext files.
+    key: Option<DbKey>,
+    key_origin: Option<KeyOrigin>,
+    /// Where the sync token is kept: the keystore the key came from, else the database.
+    secrets: Arc<dyn KeyStore>,
 }
 
 /// The default database path: `$FUDAO_DB`, else `<platform data dir>/fudao/fudao.db`.
@@ -70,23 +82,108 @@ pub(crate) fn now_rfc3339() -> String {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, backing it up and migrating it if it
-    /// has an older schema. Refuses a database written by a newer version.
+    /// Opens (creating if needed) the encrypted database at `path`, with the key from
+    /// `FUDAO_DB_KEY` or the OS keystore (see [`keys`]); backs it up and migrates it if it has
+    /// an older schema, and encrypts a plaintext database in place. Refuses a database written
+    /// by a newer version. Without a key it fails with [`StoreError::KeyNeeded`] or
+    /// [`StoreError::Locked`], which name the ways to give one.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let ring = KeyRing::from_env(Arc::new(OsKeyStore))?;
+        Self::open_with_keyring(path, &ring, None)
+    }
+
+    /// Opens with the key `ring` finds (or makes, for a database not yet encrypted). The sync
+    /// token goes to the ring's keystore when the key came from it. `progress` hears about the
+    /// encryption of a plaintext database.
+    pub fn open_with_keyring(
+        path: impl AsRef<Path>,
+        ring: &KeyRing,
+        progress: Option<MigrationProgress>,
+    ) -> Result<Self> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                    path: dir.to_path_buf(),
-                    source: e,
-                })?;
-            }
+        encrypt::prepare_dir(path)?;
+        encrypt::recover_interrupted(path)?;
+        let (key, origin) = ring.resolve(path)?;
+        let secrets: Arc<dyn KeyStore> = if origin == KeyOrigin::Keystore {
+            Arc::clone(&ring.keystore)
+        } else {
+            Arc::new(NoKeyStore)
+        };
+        let mut s = Self::open_keyed(path, key, origin, progress)?;
+        s.secrets = secrets;
+        s.move_token_to_keystore()?;
+        Ok(s)
+    }
+
+    /// Opens the database at `path` with `key` (no keystore, no environment). The sync token
+    /// stays in the (encrypted) database.
+    pub fn open_with_key(path: impl AsRef<Path>, key: &DbKey) -> Result<Self> {
+        let path = path.as_ref();
+        encrypt::prepare_dir(path)?;
+        encrypt::recover_interrupted(path)?;
+        Self::open_keyed(path, key.clone(), KeyOrigin::Given, None)
+    }
+
+    /// Opens `path` with a key already found, keeping the sync token in `secrets` (a second
+    /// connection to an open database; reopening after a restore).
+    pub fn open_unlocked(
+        path: impl AsRef<Path>,
+        key: &DbKey,
+        origin: KeyOrigin,
+        secrets: Arc<dyn KeyStore>,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        encrypt::prepare_dir(path)?;
+        encrypt::recover_interrupted(path)?;
+        let mut s = Self::open_keyed(path, key.clone(), origin, None)?;
+        s.secrets = secrets;
+        Ok(s)
+    }
+
+    /// A second connection to this database, with the same key and token keystore.
+    pub fn reopen(&self) -> Result<Self> {
+        let path = self.path.as_deref().ok_or_else(|| {
+            StoreError::Migration(
+                "内存数据库无法再次打开 (an in-memory database cannot be reopened)".into(),
+            )
+        })?;
+        match (&self.key, self.key_origin) {
+            (Some(k), Some(o)) => Self::open_unlocked(path, k, o, Arc::clone(&self.secrets)),
+            _ => Self::open_plaintext(path),
         }
-        let conn = Connection::open(path)?;
+    }
+
+    fn open_keyed(
+        path: &Path,
+        key: DbKey,
+        origin: KeyOrigin,
+        progress: Option<MigrationProgress>,
+    ) -> Result<Self> {
+        if keys::file_kind(path)? == keys::FileKind::Plaintext {
+            encrypt::encrypt_in_place(path, &key, progress)?;
+        }
+        fsperm::touch_private(path)?;
+        encrypt::restrict_db_files(path)?;
+        let conn = open_connection(path, &key)?;
+        let mut s = Self::init(conn, Some(path.to_path_buf()))?;
+        s.key = Some(key);
+        s.key_origin = Some(origin);
+        encrypt::restrict_db_files(path)?;
+        Ok(s)
+    }
+
+    /// Opens a plain (unencrypted) SQLite file, as releases before encryption wrote them.
+    /// Tests build pre-encryption databases with it and benchmarks measure the cost of
+    /// encryption against it; the product never calls it.
+    #[doc(hidden)]
+    pub fn open_plaintext(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        encrypt::prepare_dir(path)?;
+        let conn = encrypt::open_unkeyed(path)?;
         Self::init(conn, Some(path.to_path_buf()))
     }
 
-    /// A fresh in-memory database (tests, dry runs).
+    /// A fresh in-memory database (tests, dry runs): nothing is at rest, so no key.
     pub fn open_in_memory() -> Result<Self> {
         Self::init(Connection::open_in_memory()?, None)
     }
@@ -103,10 +200,57 @@ impl Store {
             device_id: Uuid::nil(),
             actor: None,
             path,
+            key: None,
+            key_origin: None,
+            secrets: Arc::new(NoKeyStore),
         };
         store.migrate()?;
         store.device_id = store.ensure_device_id()?;
         Ok(store)
+    }
+
+    /// Whether the file is encrypted (false for in-memory and plaintext stores).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Where the key came from (`None`: not encrypted).
+    pub fn key_origin(&self) -> Option<KeyOrigin> {
+        self.key_origin
+    }
+
+    /// The key of this database (to reopen it on a second connection).
+    pub fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
+    }
+
+    /// The keystore that holds the sync token (a [`NoKeyStore`] when the token is in the
+    /// database).
+    pub fn secrets(&self) -> &Arc<dyn KeyStore> {
+        &self.secrets
+    }
+
+    /// Re-encrypts the database with `new` (SQLCipher `PRAGMA rekey`). The caller keeps the
+    /// new key (keystore, key file, environment) — see `fudao db rekey`.
+    pub fn rekey(&mut self, new: &DbKey) -> Result<()> {
+        if self.key.is_none() {
+            return Err(StoreError::Migration(
+                "只能为已加密的数据库更换密钥 (only an encrypted database can be rekeyed)".into(),
+            ));
+        }
+        // SQLCipher rewrites every page; in WAL mode the WAL would keep old-key frames, so
+        // rekey in rollback-journal mode.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        let lit = new.sqlcipher_literal();
+        let res = self
+            .conn
+            .execute_batch(&format!("PRAGMA rekey = \"{}\";", lit.as_str()));
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        res?;
+        self.key = Some(new.clone());
+        Ok(())
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -147,11 +291,19 @@ impl Store {
         self.backup_to(&backup)
     }
 
-    /// Writes a consistent copy of the database to `dest` (which must not exist).
+    /// Writes a consistent copy of the database to `dest` (which must not exist), encrypted
+    /// with the same key, mode 0600, without the sync token.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        let dest_str = dest.to_string_lossy().to_string();
-        self.conn.execute("VACUUM INTO ?1", params![dest_str])?;
-        Ok(())
+        encrypt::backup(self, dest, None)
+    }
+
+    /// As [`Store::backup_to`], encrypted with `passphrase` instead (SQLCipher 4's own
+    /// passphrase key derivation), to move the data to another machine.
+    pub fn backup_with_passphrase(&self, dest: &Path, passphrase: &str) -> Result<()> {
+        if passphrase.chars().count() < 8 {
+            return Err(StoreError::WeakPassphrase);
+        }
+        encrypt::backup(self, dest, Some(passphrase))
     }
 
     fn ensure_device_id(&self) -> Result<Uuid> {

@@ -93,21 +93,70 @@ impl Store {
     // Session
 
     /// Stores the login (server URL, token, user) and records the user as the author of
-    /// later edits.
+    /// later edits. The token goes to the OS keystore when the database key came from one;
+    /// otherwise it is kept in the (encrypted) database.
     pub fn set_session(&mut self, s: &Session) -> Result<()> {
+        let in_keystore = self.token_to_keystore(&s.token)?;
         let tx = self.connection().unchecked_transaction()?;
         self.meta_set(keys::SERVER, &s.server)?;
-        self.meta_set(keys::TOKEN, &s.token)?;
+        if in_keystore {
+            self.meta_delete(keys::TOKEN)?;
+        } else {
+            self.meta_set(keys::TOKEN, &s.token)?;
+        }
         self.meta_set(keys::USER, &serde_json::to_string(&s.user)?)?;
         tx.commit()?;
         self.set_actor(Some(s.user.user_id));
         Ok(())
     }
 
+    /// `Ok(true)` when the keystore took the token.
+    fn token_to_keystore(&self, token: &str) -> Result<bool> {
+        let Some(path) = self.path() else {
+            return Ok(false);
+        };
+        match self.secrets().set(&crate::keys::token_account(path), token) {
+            Ok(()) => Ok(true),
+            Err(crate::keys::KeyStoreError::Unavailable(_)) => Ok(false),
+            Err(e) => Err(StoreError::Keystore(e)),
+        }
+    }
+
+    fn token_from_keystore(&self) -> Result<Option<String>> {
+        let Some(path) = self.path() else {
+            return Ok(None);
+        };
+        match self.secrets().get(&crate::keys::token_account(path)) {
+            Ok(t) => Ok(t.map(|t| t.as_str().to_string())),
+            Err(crate::keys::KeyStoreError::Unavailable(_)) => Ok(None),
+            Err(e) => Err(StoreError::Keystore(e)),
+        }
+    }
+
+    /// A token an older version kept in the database moves to the keystore, if one answers.
+    pub(crate) fn move_token_to_keystore(&mut self) -> Result<()> {
+        if let Some(token) = self.meta_get(keys::TOKEN)? {
+            if self.token_to_keystore(&token)? {
+                self.meta_delete(keys::TOKEN)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the sync token is kept in the OS keystore (rather than in the database).
+    pub fn token_in_keystore(&self) -> Result<bool> {
+        Ok(self.meta_get(keys::TOKEN)?.is_none() && self.token_from_keystore()?.is_some())
+    }
+
     pub fn session(&self) -> Result<Option<Session>> {
+        let token = match self.meta_get(keys::TOKEN)? {
+            Some(t) => Some(t),
+            None if self.meta_get(keys::USER)?.is_some() => self.token_from_keystore()?,
+            None => None,
+        };
         let (Some(server), Some(token), Some(user)) = (
             self.meta_get(keys::SERVER)?,
-            self.meta_get(keys::TOKEN)?,
+            token,
             self.meta_get(keys::USER)?,
         ) else {
             return Ok(None);
@@ -121,6 +170,12 @@ impl Store {
 
     /// Forgets the token (the server URL and sync position are kept).
     pub fn clear_session(&mut self) -> Result<()> {
+        if let Some(path) = self.path() {
+            match self.secrets().delete(&crate::keys::token_account(path)) {
+                Ok(()) | Err(crate::keys::KeyStoreError::Unavailable(_)) => {}
+                Err(e) => return Err(StoreError::Keystore(e)),
+            }
+        }
         self.meta_delete(keys::TOKEN)
     }
 

@@ -170,21 +170,22 @@ fn children_and_tombstones_sync() {
 fn file_db_migrates_backs_up_and_refuses_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/fudao.db");
+    let key = crate::DbKey::test_key();
     {
-        let mut s = Store::open(&path).unwrap();
+        let mut s = Store::open_with_key(&path, &key).unwrap();
         s.put(&firm("MA3C0001", "甲公司")).unwrap();
     }
     // Same version: reopens without backup, device id stable.
-    let dev = Store::open(&path).unwrap().device_id();
-    assert_eq!(Store::open(&path).unwrap().device_id(), dev);
+    let dev = Store::open_with_key(&path, &key).unwrap().device_id();
+    assert_eq!(Store::open_with_key(&path, &key).unwrap().device_id(), dev);
     // Pretend an old schema: a backup must appear before migrating (migration fails here
     // because the tables exist, and the failure must leave the data intact).
     {
-        let c = rusqlite::Connection::open(&path).unwrap();
+        let c = crate::open_connection(&path, &key).unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
     }
     assert!(matches!(
-        Store::open(&path),
+        Store::open_with_key(&path, &key),
         Err(StoreError::NewerSchema { found: 99, .. })
     ));
 }

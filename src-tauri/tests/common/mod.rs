@@ -4,6 +4,21 @@
 
 pub mod watchdog;
 
+/// The key of the suites' encrypted databases: `FUDAO_DB_KEY` when set, else the well-known
+/// test key. The app under test gets the same one (see [`launch`]).
+pub fn db_key() -> fudao_store::DbKey {
+    fudao_store::DbKey::from_env()
+        .expect("FUDAO_DB_KEY must be 64 hex digits")
+        .unwrap_or_else(fudao_store::DbKey::test_key)
+}
+
+/// Opens a suite's database with [`db_key`] (never the OS keystore, which the app under test
+/// does not use either).
+#[allow(dead_code)]
+pub fn open_store(db: impl AsRef<Path>) -> fudao_store::Store {
+    fudao_store::Store::open_with_key(db, &db_key()).expect("open the suite's database")
+}
+
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -380,6 +395,8 @@ pub async fn launch(app: &Path, db: &Path, tmp: &Path) -> (Driver, Ui) {
                 &native.to_string(),
             ])
             .env("FUDAO_DB", db)
+            // The databases are encrypted: headless, the app gets the key from FUDAO_DB_KEY.
+            .env("FUDAO_DB_KEY", db_key().to_hex().as_str())
             .env("FUDAO_E2E_SAVE_DIR", saved_dir(tmp))
             .env("FUDAO_E2E_OPEN_FILE", open_file(tmp))
             .env("XDG_DATA_HOME", tmp.join("data"))

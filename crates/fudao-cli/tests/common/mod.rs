@@ -10,6 +10,7 @@ pub fn fudao(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env_remove("FUDAO_DB")
+        .env("FUDAO_DB_KEY", fudao_store::keys::TEST_KEY_HEX)
         .output()
         .expect("run fudao")
 }

@@ -146,7 +146,7 @@ impl Env {
             .dir
             .path()
             .join(format!("{user}-{}.db", Uuid::now_v7().simple()));
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open_with_key(&path, &fudao_store::DbKey::test_key()).unwrap();
         let login = self
             .anon()
             .login(user, PASSWORD, store.device_id())

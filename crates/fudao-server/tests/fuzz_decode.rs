@@ -25,15 +25,21 @@ fn cases() -> u32 {
         .unwrap_or(64)
 }
 
+/// The device the fuzzing session's token is bound to (0: the decoding-only test).
+static DEVICE: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
+/// The next device sequence number, so that each valid push body holds new mutations.
+static SEQ: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+
 /// A valid push body: a new firm and a change to a need, the seeds every mutation starts from.
 fn push_seed() -> Vec<u8> {
     let firm = Uuid::now_v7();
+    let seq = SEQ.fetch_add(2, std::sync::atomic::Ordering::Relaxed);
     serde_json::to_vec(&serde_json::json!({
-        "device_id": Uuid::now_v7(),
+        "device_id": DEVICE.get().copied().unwrap_or_else(Uuid::nil),
         "mutations": [
             {
                 "mutation_id": Uuid::now_v7(),
-                "device_seq": 1,
+                "device_seq": seq,
                 "kind": "firm",
                 "row_id": firm,
                 "base_version": 0,
@@ -48,7 +54,7 @@ fn push_seed() -> Vec<u8> {
             },
             {
                 "mutation_id": Uuid::now_v7(),
-                "device_seq": 2,
+                "device_seq": seq + 1,
                 "kind": "need",
                 "row_id": Uuid::now_v7(),
                 "base_version": 3,
@@ -152,7 +158,7 @@ fn decode_all(body: &[u8]) {
     if let Ok(req) = serde_json::from_slice::<PushRequest>(body) {
         for m in &req.mutations {
             let _ = m.canonical();
-            let _ = fudao_server::logic::check_shape(m.kind, &m.fields);
+            let _ = fudao_server::logic::check_row(m.kind, m.row_id, &m.fields);
         }
     }
     let _ = serde_json::from_slice::<Mutation>(body);
@@ -185,7 +191,7 @@ fn decoding_never_panics() {
         let serde_json::Value::Object(m) = junk else {
             unreachable!()
         };
-        let _ = fudao_server::logic::check_shape(kind, &m);
+        let _ = fudao_server::logic::check_row(kind, Uuid::nil(), &m);
     }
 }
 
@@ -194,7 +200,13 @@ fn mutated_push_and_pull_bodies_never_get_a_server_error() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (env, token) = rt.block_on(async {
         let env = Env::new(Db::sqlite()).await;
-        let token = env.token("coach_a").await;
+        let device = *DEVICE.get_or_init(Uuid::now_v7);
+        let token = env
+            .anon()
+            .login("coach_a", common::PASSWORD, device)
+            .await
+            .unwrap()
+            .token;
         (env, token)
     });
     let http = reqwest::Client::new();
@@ -209,8 +221,10 @@ fn mutated_push_and_pull_bodies_never_get_a_server_error() {
         rt.block_on(async { req.send().await.map(|r| r.status()) })
     };
     // The seeds themselves are accepted.
-    assert!(send("push", push_seed()).unwrap().is_success());
-    assert!(send("pull", pull_seed()).unwrap().is_success());
+    let seed_status = send("push", push_seed()).unwrap();
+    assert!(seed_status.is_success(), "push seed: {seed_status}");
+    let seed_status = send("pull", pull_seed()).unwrap();
+    assert!(seed_status.is_success(), "pull seed: {seed_status}");
 
     let mut runner = TestRunner::new(Config {
         cases: cases(),
