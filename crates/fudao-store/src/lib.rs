@@ -194,6 +194,10 @@ impl Store {
         if path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // Up to 64 MiB of decrypted pages (allocated as used; SQLite's default is 2 MiB):
+            // with SQLCipher every page read from the file is decrypted and checked again, so
+            // the index pages a search or a KPI screen walks should stay in the cache.
+            conn.pragma_update(None, "cache_size", -65536)?;
         }
         let mut store = Store {
             conn,
