@@ -1142,6 +1142,15 @@ pub struct Feedback {
 }
 
 impl Feedback {
+    /// The id of the 回访 visit a 不满意 rating asks for: derived from the feedback's id, so
+    /// every device that creates the follow-up of one rating (the recording device, or the
+    /// coach's device when a QR rating is pulled, again on a re-pull) names the same row.
+    pub fn follow_up_id(&self) -> Uuid {
+        // A fixed mask keeps it distinct from the feedback's own id; version 8 (custom).
+        const MASK: u128 = 0x5f0a_11c0_b7e4_4d3a_9c6e_2b81_7f35_d0c9;
+        uuid::Builder::from_custom_bytes((self.id.as_u128() ^ MASK).to_be_bytes()).into_uuid()
+    }
+
     /// The follow-up a 不满意 rating asks of the firm's coach: a 回访 visit record dated the
     /// day of the feedback, holding one open task due [`FEEDBACK_FOLLOW_UP_DAYS`] later and
     /// owned by `coach_name`. `None` for any other rating.
