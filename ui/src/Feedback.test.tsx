@@ -4,11 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import "./i18n";
-import type { AppInfo, Feedback, HomeOverview, Vocabulary } from "./bindings";
+import type { AppInfo, Feedback, HomeOverview, PlanView, Vocabulary } from "./bindings";
 import { renderPage, vocabulary as baseVocabulary } from "./test-utils";
 import Visits from "./pages/firm/Visits";
 import Needs from "./pages/firm/Needs";
 import Home from "./pages/Home";
+import PlanTab from "./pages/firm/PlanTab";
 
 afterEach(() => {
   cleanup();
@@ -133,5 +134,38 @@ describe("工作台", () => {
     expect(within(card).getByTestId("home-unsatisfied-count").textContent).toBe("1");
     fireEvent.click(item);
     await screen.findByTestId("firm-page");
+  });
+});
+
+describe("一企一策 feedback code", () => {
+  const plan: PlanView = {
+    id: "0190f1d2-0000-7000-8000-0000000000b1",
+    firm_id: FIRM,
+    number: "JNFD-2026-0001",
+    version: 2,
+    status: "confirmed",
+    created_on: "2026-11-20",
+    confirmed_on: "2026-11-21",
+    sections: [],
+    summary: { zh: "", en: "" },
+  };
+
+  it("shows the short link the printed QR code carries when the public address is known", async () => {
+    const url = "https://fudao.example.cn/f/ABCDEFGHJKMNPQRSTVWXYZ2345";
+    const calls = renderPage(<PlanTab firmId={FIRM} />, { latest_plan: () => plan, plan_feedback_code: () => ({ url, note: null }) });
+    expect((await screen.findByTestId("plan-feedback-link")).textContent).toBe(url);
+    expect(screen.queryByTestId("plan-no-code-note")).toBeNull();
+    expect(calls.find((c) => c.cmd === "plan_feedback_code")?.args).toEqual({ planId: plan.id });
+  });
+
+  it("says in Chinese and English that the plan carries no code when the address is not known", async () => {
+    renderPage(<PlanTab firmId={FIRM} />, {
+      latest_plan: () => plan,
+      plan_feedback_code: () => ({ url: null, note: { zh: "方案不带满意度评价二维码", en: "printed plans carry no feedback QR code" } }),
+    });
+    const note = await screen.findByTestId("plan-no-code-note");
+    expect(note.textContent).toContain("方案不带满意度评价二维码");
+    expect(note.textContent).toContain("printed plans carry no feedback QR code");
+    expect(screen.queryByTestId("plan-feedback-link")).toBeNull();
   });
 });
