@@ -1273,6 +1273,17 @@ mod feedback_tests {
     }
 
     #[test]
+    fn the_follow_up_id_is_derived_from_the_feedback_id() {
+        let a = fb(Satisfaction::Unsatisfied, "");
+        let mut b = a.clone();
+        b.id = Uuid::from_u128(a.id.as_u128() + 1);
+        assert_eq!(a.follow_up_id(), a.clone().follow_up_id());
+        assert_ne!(a.follow_up_id(), a.id);
+        assert_ne!(a.follow_up_id(), b.follow_up_id());
+        assert_eq!(a.follow_up_id().get_version_num(), 8);
+    }
+
+    #[test]
     fn unsatisfied_asks_for_a_follow_up_visit() {
         assert_eq!(
             fb(Satisfaction::Basic, "").follow_up(Uuid::from_u128(9), None, "王"),
