@@ -82,6 +82,7 @@ pub struct Vocabulary {
     pub reason_code: Vec<EnumOption>,
     pub visit_mode: Vec<EnumOption>,
     pub satisfaction: Vec<EnumOption>,
+    pub feedback_source: Vec<EnumOption>,
     pub plan_status: Vec<EnumOption>,
     pub role: Vec<EnumOption>,
     /// Jinan's districts (GB/T 2260 code → name).
@@ -110,6 +111,7 @@ pub fn vocabulary() -> Vocabulary {
         reason_code: dto::ReasonCode::options(),
         visit_mode: dto::VisitMode::options(),
         satisfaction: dto::Satisfaction::options(),
+        feedback_source: dto::FeedbackSource::options(),
         plan_status: dto::PlanStatus::options(),
         role: dto::Role::options(),
         district: JINAN_DISTRICTS

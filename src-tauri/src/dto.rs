@@ -173,6 +173,15 @@ mirror_enum!(
     }
 );
 mirror_enum!(
+    FeedbackSource = fudao_core::model::FeedbackSource {
+        Qr,
+        Paper,
+        Phone,
+        Visit,
+        Unrecorded
+    }
+);
+mirror_enum!(
     PlanStatus = fudao_core::model::PlanStatus {
         Draft,
         Confirmed,
@@ -331,6 +340,22 @@ mirror_struct!(
         notes: String,
         findings: String,
         tasks: Vec<FollowUpTask>,
+    }
+);
+
+mirror_struct!(
+    /// A firm's satisfaction feedback (满意度评价).
+    Feedback = fudao_core::model::Feedback {
+        id: Uuid,
+        firm_id: Uuid,
+        team_id: Option<Uuid>,
+        date: NaiveDate,
+        rating: Satisfaction,
+        comment: String,
+        source: FeedbackSource,
+        need_met: Option<bool>,
+        plan_id: Option<Uuid>,
+        plan_version: Option<u32>,
     }
 );
 

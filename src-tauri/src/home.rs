@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
 use fudao_core::kpi::{compute, KpiParams, Scope};
-use fudao_core::model::{PlanStatus, Visit};
+use fudao_core::model::{Feedback, PlanStatus, Visit};
 use fudao_core::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -49,6 +49,21 @@ pub struct DraftPlan {
     pub created_on: NaiveDate,
 }
 
+/// A 不满意 rating whose 回访 follow-up is not done yet (需回访的不满意评价).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct UnsatisfiedFeedback {
+    pub feedback_id: Uuid,
+    pub firm_id: Uuid,
+    pub firm_name: String,
+    pub date: NaiveDate,
+    pub source: crate::dto::FeedbackSource,
+    pub need_met: Option<bool>,
+    /// The firm's comment, as plain text (the UI never renders it as HTML).
+    pub comment: String,
+    /// The 回访 follow-up visit exists on this device (its task is open).
+    pub follow_up_created: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct HomeOverview {
     pub today: NaiveDate,
@@ -58,6 +73,41 @@ pub struct HomeOverview {
     pub follow_ups_overdue: u32,
     pub follow_ups_due_soon: u32,
     pub draft_plans: Vec<DraftPlan>,
+    /// 不满意 ratings whose follow-up is not done, newest first (at most 50).
+    pub unsatisfied_feedback: Vec<UnsatisfiedFeedback>,
+}
+
+/// 不满意 ratings whose 回访 follow-up (the visit with [`Feedback::follow_up_id`]) is not
+/// done: no such visit here yet, or one with an open task. Newest first, at most 50.
+pub fn unsatisfied_feedback(
+    feedback: &[Feedback],
+    visits: &[Visit],
+    firm_name: impl Fn(Uuid) -> String,
+) -> AppResult<Vec<UnsatisfiedFeedback>> {
+    let by_id: HashMap<Uuid, &Visit> = visits.iter().map(|v| (v.id, v)).collect();
+    let mut out = Vec::new();
+    for f in feedback
+        .iter()
+        .filter(|f| f.rating == fudao_core::model::Satisfaction::Unsatisfied)
+    {
+        let visit = by_id.get(&f.follow_up_id());
+        if visit.is_some_and(|v| v.tasks.iter().all(|t| t.done)) {
+            continue;
+        }
+        out.push(UnsatisfiedFeedback {
+            feedback_id: f.id,
+            firm_id: f.firm_id,
+            firm_name: firm_name(f.firm_id),
+            date: f.date,
+            source: crate::dto::to_dto(&f.source)?,
+            need_met: f.need_met,
+            comment: f.comment.clone(),
+            follow_up_created: visit.is_some(),
+        });
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date).then(b.feedback_id.cmp(&a.feedback_id)));
+    out.truncate(MAX_ROWS);
+    Ok(out)
 }
 
 /// Every live firm's name by id, from the index column (no documents).
@@ -131,6 +181,8 @@ pub fn overview(s: &fudao_store::Store, today: NaiveDate) -> AppResult<HomeOverv
         .collect();
     draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
     draft_plans.truncate(MAX_ROWS);
+    let feedback: Vec<Feedback> = s.list()?;
+    let unsatisfied = unsatisfied_feedback(&feedback, &visits, name)?;
     let ns = &r.need_satisfaction;
     Ok(HomeOverview {
         today,
@@ -148,5 +200,6 @@ pub fn overview(s: &fudao_store::Store, today: NaiveDate) -> AppResult<HomeOverv
         follow_ups_overdue: overdue,
         follow_ups_due_soon: due_soon,
         draft_plans,
+        unsatisfied_feedback: unsatisfied,
     })
 }

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod eval;
+pub mod feedback;
 pub mod firms;
 pub mod home;
 pub mod import;
@@ -44,6 +45,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::unlock_db,
             commands::dialog_override,
             home::home_overview,
+            feedback::feedback_of_firm,
+            feedback::record_feedback,
+            plans::plan_feedback_code,
             eval::evaluate_firm,
             products::products,
             products::product_fits,

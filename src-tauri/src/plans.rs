@@ -201,8 +201,86 @@ pub async fn confirm_plan(state: State<'_, AppState>, plan_id: String) -> AppRes
         .await
 }
 
-fn render(p: &Plan) -> AppResult<Vec<u8>> {
-    fudao_pdf::render(&to_document(p)).map_err(|e| {
+/// The note shown when plans carry no feedback code (the server's public address is not
+/// known on this device yet).
+pub fn no_code_note() -> Msg {
+    Msg {
+        zh: "本机尚不知道服务器的公开评价地址（请登录并同步），打印的方案不带满意度评价二维码和短链接"
+            .into(),
+        en: "This device does not know the server's public feedback address yet (log in and sync); printed plans carry no feedback QR code or short link"
+            .into(),
+    }
+}
+
+/// The feedback link printed on `plan` (made, or reused for this plan version, and queued
+/// for sync), when this device knows the server's public address (from login or sync).
+fn feedback_url(s: &mut Store, plan: &Plan) -> AppResult<Option<String>> {
+    let Some(session) = s.session()? else {
+        return Ok(None);
+    };
+    let Some(public) = session
+        .user
+        .public_url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    s.set_actor(Some(session.user.user_id));
+    let link = s.feedback_link_for_plan(
+        plan.firm_id,
+        plan.id,
+        plan.version,
+        plan.confirmed_on.unwrap_or(plan.created_on),
+        chrono::Local::now().date_naive(),
+        &rand::random(),
+    )?;
+    Ok(Some(link.url(&public)))
+}
+
+#[cfg(test)]
+pub fn feedback_url_for_test(s: &mut Store, plan: &Plan) -> AppResult<Option<String>> {
+    feedback_url(s, plan)
+}
+
+/// What a printed plan carries for the firm's feedback.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct PlanFeedbackCode {
+    /// The short link the QR code encodes; `None` when this device does not know the
+    /// server's public address.
+    pub url: Option<String>,
+    /// Why the plan carries no code (when `url` is `None`).
+    pub note: Option<Msg>,
+}
+
+/// The feedback link the printed plan carries (the same one the PDF encodes), or the note
+/// that it carries none.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_feedback_code(
+    state: State<'_, AppState>,
+    plan_id: String,
+) -> AppResult<PlanFeedbackCode> {
+    let id = parse_id(&plan_id)?;
+    state
+        .with_store(move |s| {
+            let plan = get_plan(s, id)?;
+            let url = feedback_url(s, &plan)?;
+            Ok(PlanFeedbackCode {
+                note: url.is_none().then(no_code_note),
+                url,
+            })
+        })
+        .await
+}
+
+/// The plan's PDF, with the feedback QR code and short link when `feedback_url` is known.
+pub fn render(p: &Plan, feedback_url: Option<&str>) -> AppResult<Vec<u8>> {
+    let mut doc = to_document(p);
+    if let Some(u) = feedback_url {
+        doc.add_feedback_code(u);
+    }
+    fudao_pdf::render(&doc).map_err(|e| {
         let text = e.to_string();
         AppError::new(
             "pdf",
@@ -217,8 +295,14 @@ fn render(p: &Plan) -> AppResult<Vec<u8>> {
 #[specta::specta]
 pub async fn plan_pdf(state: State<'_, AppState>, plan_id: String) -> AppResult<Vec<u8>> {
     let id = parse_id(&plan_id)?;
-    let plan = state.with_store(move |s| get_plan(s, id)).await?;
-    tauri::async_runtime::spawn_blocking(move || render(&plan))
+    let (plan, url) = state
+        .with_store(move |s| {
+            let plan = get_plan(s, id)?;
+            let url = feedback_url(s, &plan)?;
+            Ok((plan, url))
+        })
+        .await?;
+    tauri::async_runtime::spawn_blocking(move || render(&plan, url.as_deref()))
         .await
         .map_err(AppError::internal)?
 }
@@ -232,9 +316,15 @@ pub async fn save_plan_pdf(
     path: String,
 ) -> AppResult<u32> {
     let id = parse_id(&plan_id)?;
-    let plan = state.with_store(move |s| get_plan(s, id)).await?;
+    let (plan, url) = state
+        .with_store(move |s| {
+            let plan = get_plan(s, id)?;
+            let url = feedback_url(s, &plan)?;
+            Ok((plan, url))
+        })
+        .await?;
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = render(&plan)?;
+        let bytes = render(&plan, url.as_deref())?;
         std::fs::write(&path, &bytes).map_err(|e| {
             AppError::new(
                 "io",

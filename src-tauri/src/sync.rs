@@ -300,6 +300,16 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
                     format!("sync did not finish; local data is kept — try again ({other})"),
                 ),
             })?;
+        // The server's public feedback address (and role/team) may have changed since
+        // login: keep the session's copy current, as `fudao sync` does.
+        if let Ok(me) = runtime()?.block_on(client.me()) {
+            if me != session.user {
+                store.set_session(&Session {
+                    user: me,
+                    ..session.clone()
+                })?;
+            }
+        }
         Ok(SyncOutcome {
             pushed: r.pushed as u32,
             pulled: r.pulled as u32,

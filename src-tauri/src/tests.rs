@@ -611,3 +611,135 @@ fn the_app_unlocks_with_env_key_keystore_or_passphrase() {
     assert_eq!(st.lock_state().unwrap().state, "locked");
     assert_eq!(st.unlock("辅导队口令-2026".into()).unwrap().state, "open");
 }
+
+/// The app's feedback form stores through `record_feedback` (as `fudao feedback add`): a
+/// phone 不满意 rating gets its 回访 follow-up and shows on the home list until the task is
+/// done; QR (the firm-facing page's source) cannot be recorded by hand; feedback rows
+/// round-trip through their mirror.
+#[test]
+fn feedback_form_follow_up_and_home_list() {
+    use crate::feedback::{record, FeedbackInput};
+    let mut s = demo_store();
+    let feedback = s.list::<core::Feedback>().unwrap();
+    for f in &feedback {
+        let d: dto::Feedback = to_dto(f).unwrap();
+        assert_eq!(&to_dto::<_, core::Feedback>(&d).unwrap(), f);
+    }
+    let firm = s.list::<core::Firm>().unwrap().remove(0);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let input = |source, rating| FeedbackInput {
+        firm_id: firm.id.to_string(),
+        date,
+        rating,
+        need_met: Some(false),
+        comment: "<script>alert(1)</script>放款慢".into(),
+        source,
+    };
+    let e = record(
+        &mut s,
+        firm.id,
+        input(dto::FeedbackSource::Qr, dto::Satisfaction::Unsatisfied),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "validation");
+    assert_eq!(e.details[0].field, "source");
+    assert!(
+        e.details[0].message.zh.contains("纸质评价"),
+        "{:?}",
+        e.details
+    );
+    let before = s.outbox_len().unwrap();
+    let r = record(
+        &mut s,
+        firm.id,
+        input(dto::FeedbackSource::Phone, dto::Satisfaction::Unsatisfied),
+    )
+    .unwrap();
+    assert_eq!(s.outbox_len().unwrap(), before + 2);
+    assert_eq!(r.feedback.source, dto::FeedbackSource::Phone);
+    assert_eq!(r.feedback.need_met, Some(false));
+    assert_eq!(r.feedback.comment, "<script>alert(1)</script>放款慢");
+    let v = r.follow_up.expect("不满意 makes a follow-up");
+    assert!(v.notes.starts_with("回访"));
+    assert_eq!(v.tasks.len(), 1);
+    let listed = s.feedback_list(Some(firm.id)).unwrap();
+    assert_eq!(listed[0].id, r.feedback.id);
+
+    let home = |s: &Store| {
+        crate::home::unsatisfied_feedback(
+            &s.list::<core::Feedback>().unwrap(),
+            &s.list::<core::Visit>().unwrap(),
+            |_| "企业".to_string(),
+        )
+        .unwrap()
+    };
+    let row = home(&s)
+        .into_iter()
+        .find(|x| x.feedback_id == r.feedback.id)
+        .expect("listed on the home card");
+    assert!(row.follow_up_created);
+    assert_eq!(row.comment, "<script>alert(1)</script>放款慢");
+    // Once the 回访 task is done, the rating leaves the list.
+    let mut visit: core::Visit = s.get(v.id).unwrap().unwrap();
+    visit.tasks[0].done = true;
+    s.put(&visit).unwrap();
+    assert!(!home(&s).iter().any(|x| x.feedback_id == r.feedback.id));
+    // A 满意 rating makes no follow-up and is not listed.
+    let ok = record(
+        &mut s,
+        firm.id,
+        input(dto::FeedbackSource::Paper, dto::Satisfaction::Satisfied),
+    )
+    .unwrap();
+    assert!(ok.follow_up.is_none());
+    assert!(!home(&s).iter().any(|x| x.feedback_id == ok.feedback.id));
+}
+
+/// Plans printed from the app carry the feedback QR code and link once the device knows
+/// the server's public address, and the same link on a reprint; before that the note.
+#[test]
+fn printed_plans_carry_the_feedback_code_when_the_public_url_is_known() {
+    let mut s = demo_store();
+    let firm = s.list::<core::Firm>().unwrap().remove(0);
+    let needs = s.needs_of_firm(firm.id).unwrap();
+    let catalog = fudao_core::product::builtin_catalog();
+    let plan = fudao_core::plan::compose_plan(&fudao_core::plan::PlanInput {
+        firm: &firm,
+        needs: &needs,
+        visits: &[],
+        team_name: "历下一队",
+        coach_name: "李辅导",
+        catalog: &catalog,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        previous: None,
+    });
+    s.put(&plan).unwrap();
+    let note = crate::plans::no_code_note();
+    assert!(note.zh.contains("二维码") && note.en.contains("QR code"));
+    let bare = crate::plans::render(&plan, None).unwrap();
+    let url = "https://fudao.example.cn/f/ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let with = crate::plans::render(&plan, Some(url)).unwrap();
+    assert!(with.len() > bare.len(), "the QR code and link add content");
+    let me = fudao_sync::Me {
+        user_id: uuid::Uuid::now_v7(),
+        username: "li".into(),
+        name: "李辅导".into(),
+        role: core::Role::Coach,
+        team_id: plan.team_id,
+        public_url: Some("https://fudao.example.cn".into()),
+    };
+    s.set_session(&fudao_store::sync::Session {
+        server: "http://sync.internal".into(),
+        token: "t".into(),
+        user: me,
+    })
+    .unwrap();
+    let a = crate::plans::feedback_url_for_test(&mut s, &plan)
+        .unwrap()
+        .unwrap();
+    assert!(a.starts_with("https://fudao.example.cn/f/"), "{a}");
+    let b = crate::plans::feedback_url_for_test(&mut s, &plan)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a, b, "a reprint carries the same link");
+}

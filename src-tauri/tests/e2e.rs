@@ -179,7 +179,7 @@ async fn coach_flow_in_the_real_window() {
     ui.shot("05-firm-needs").await;
 
     // Log a visit with a follow-up task.
-    ui.tab("走访记录").await;
+    ui.tab("走访记录/评价").await;
     ui.click("add-visit").await;
     ui.type_into("v-notes", "实地走访，了解企业研发设备采购计划。")
         .await;

@@ -51,6 +51,18 @@ export const commands = {
 	unlockDb: (passphrase: string) => typedError<DbLock, AppError>(__TAURI_INVOKE("unlock_db", { passphrase })),
 	dialogOverride: () => typedError<DialogOverride, AppError>(__TAURI_INVOKE("dialog_override")),
 	homeOverview: () => typedError<HomeOverview, AppError>(__TAURI_INVOKE("home_overview")),
+	/**  The feedback of a firm, newest first. */
+	feedbackOfFirm: (firmId: string) => typedError<Feedback[], AppError>(__TAURI_INVOKE("feedback_of_firm", { firmId })),
+	/**
+	 *  Records a rating given on paper, by phone or in person (works offline; syncs like any
+	 *  other edit).
+	 */
+	recordFeedback: (input: FeedbackInput) => typedError<RecordedFeedback, AppError>(__TAURI_INVOKE("record_feedback", { input })),
+	/**
+	 *  The feedback link the printed plan carries (the same one the PDF encodes), or the note
+	 *  that it carries none.
+	 */
+	planFeedbackCode: (planId: string) => typedError<PlanFeedbackCode, AppError>(__TAURI_INVOKE("plan_feedback_code", { planId })),
 	evaluateFirm: (firmId: string) => typedError<EvaluationView, AppError>(__TAURI_INVOKE("evaluate_firm", { firmId })),
 	products: () => typedError<CatalogView, AppError>(__TAURI_INVOKE("products")),
 	productFits: (productId: string) => typedError<ProductFits, AppError>(__TAURI_INVOKE("product_fits", { productId })),
@@ -260,6 +272,34 @@ export type EvaluationView = {
 	risk: RiskView,
 };
 
+/**  A firm's satisfaction feedback (满意度评价). */
+export type Feedback = {
+	id: string,
+	firm_id: string,
+	team_id: string | null,
+	date: string,
+	rating: Satisfaction,
+	comment: string,
+	source: FeedbackSource,
+	need_met: boolean | null,
+	plan_id: string | null,
+	plan_version: number | null,
+};
+
+/**  The app's feedback form. */
+export type FeedbackInput = {
+	firm_id: string,
+	date: string,
+	rating: Satisfaction,
+	/**  Was the financing need met? `None`: not asked / no answer. */
+	need_met: boolean | null,
+	comment: string,
+	/**  `paper`, `phone` or `visit`. */
+	source: FeedbackSource,
+};
+
+export type FeedbackSource = "qr" | "paper" | "phone" | "visit" | "unrecorded";
+
 /**  One problem with one field of one record. */
 export type FieldError = {
 	field: string,
@@ -389,6 +429,8 @@ export type HomeOverview = {
 	follow_ups_overdue: number,
 	follow_ups_due_soon: number,
 	draft_plans: DraftPlan[],
+	/**  不满意 ratings whose follow-up is not done, newest first (at most 50). */
+	unsatisfied_feedback: UnsatisfiedFeedback[],
 };
 
 /**  A recognised column. */
@@ -563,6 +605,17 @@ export type Outcome = {
 	product_kind?: string,
 };
 
+/**  What a printed plan carries for the firm's feedback. */
+export type PlanFeedbackCode = {
+	/**
+	 *  The short link the QR code encodes; `None` when this device does not know the
+	 *  server's public address.
+	 */
+	url: string | null,
+	/**  Why the plan carries no code (when `url` is `None`). */
+	note: Msg | null,
+};
+
 /**  One narrative section of a plan. */
 export type PlanSection = {
 	key: string,
@@ -636,6 +689,13 @@ export type QualificationKind = "tech_sme" | "high_tech" | "srdi_provincial" | "
 
 export type ReasonCode = "purpose_mismatch" | "over_capacity" | "no_real_business" | "policy_restricted" | "speculative" | "insufficient_collateral" | "credit_record" | "weak_financials" | "price_not_accepted" | "firm_withdrew" | "other";
 
+/**  What the form stored. */
+export type RecordedFeedback = {
+	feedback: Feedback,
+	/**  The 回访 visit with its task, stored for a 不满意 rating. */
+	follow_up: Visit | null,
+};
+
 export type RiskFactorView = {
 	key: string,
 	group: string,
@@ -682,6 +742,8 @@ export type Ruling = {
 	reason: ReasonCode | null,
 	note?: string,
 };
+
+export type Satisfaction = "satisfied" | "basic" | "unsatisfied";
 
 export type Stage = "seed" | "startup" | "growth" | "mature";
 
@@ -750,6 +812,20 @@ export type TechSmeView = {
 	notes: Msg[],
 };
 
+/**  A 不满意 rating whose 回访 follow-up is not done yet (需回访的不满意评价). */
+export type UnsatisfiedFeedback = {
+	feedback_id: string,
+	firm_id: string,
+	firm_name: string,
+	date: string,
+	source: FeedbackSource,
+	need_met: boolean | null,
+	/**  The firm's comment, as plain text (the UI never renders it as HTML). */
+	comment: string,
+	/**  The 回访 follow-up visit exists on this device (its task is open). */
+	follow_up_created: boolean,
+};
+
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /**  A designation's overall result. */
@@ -787,6 +863,7 @@ export type Vocabulary = {
 	reason_code: EnumOption[],
 	visit_mode: EnumOption[],
 	satisfaction: EnumOption[],
+	feedback_source: EnumOption[],
 	plan_status: EnumOption[],
 	role: EnumOption[],
 	/**  Jinan's districts (GB/T 2260 code → name). */

@@ -26,6 +26,13 @@ export const vocabulary: Vocabulary = {
   reason_code: [],
   visit_mode: [],
   satisfaction: [],
+  feedback_source: [
+    { key: "qr", zh: "扫码评价", en: "QR code" },
+    { key: "paper", zh: "纸质评价", en: "Paper" },
+    { key: "phone", zh: "电话评价", en: "Phone" },
+    { key: "visit", zh: "走访面评", en: "In person" },
+    { key: "unrecorded", zh: "未注明来源", en: "Not recorded" },
+  ],
   plan_status: [],
   role: [
     { key: "coach", zh: "辅导员", en: "Coach" },

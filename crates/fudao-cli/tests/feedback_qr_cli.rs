@@ -296,6 +296,24 @@ fn a_printed_plan_collects_the_firms_rating_end_to_end() {
     assert_eq!(rows[0]["rating"], "unsatisfied");
     assert_eq!(rows[0]["need_met"], false);
     assert_eq!(rows[0]["comment"], "<b>放款太慢</b>");
+    // 不满意 on the coach's device: the 回访 follow-up with its task, once (a second sync,
+    // which pushes it, adds none).
+    let follow_ups = |db: &std::path::Path| {
+        let v = json(db, &["visit", "list", &uscc]);
+        v.as_array()
+            .expect("array")
+            .iter()
+            .filter(|x| x["notes"].as_str().unwrap_or("").starts_with("回访"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let f = follow_ups(&coach);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["coach_ids"][0], me_id.as_str(), "{f:?}");
+    assert_eq!(f[0]["tasks"].as_array().unwrap().len(), 1, "{f:?}");
+    assert_eq!(f[0]["tasks"][0]["done"], false);
+    ok(&coach, &["sync"]);
+    assert_eq!(follow_ups(&coach).len(), 1);
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .date_naive()
@@ -327,4 +345,8 @@ fn a_printed_plan_collects_the_firms_rating_end_to_end() {
     ok(&lead, &["sync"]);
     let l = json(&lead, &["feedback", "list", &uscc]);
     assert_eq!(l.as_array().unwrap().len(), 1);
+    // The lead gets the coach's follow-up and makes none of its own.
+    let lf = follow_ups(&lead);
+    assert_eq!(lf.len(), 1, "{lf:?}");
+    assert_eq!(lf[0]["id"], f[0]["id"]);
 }

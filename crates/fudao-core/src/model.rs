@@ -1142,6 +1142,15 @@ pub struct Feedback {
 }
 
 impl Feedback {
+    /// The id of the 回访 visit a 不满意 rating asks for: derived from the feedback's id, so
+    /// every device that creates the follow-up of one rating (the recording device, or the
+    /// coach's device when a QR rating is pulled, again on a re-pull) names the same row.
+    pub fn follow_up_id(&self) -> Uuid {
+        // A fixed mask keeps it distinct from the feedback's own id; version 8 (custom).
+        const MASK: u128 = 0x5f0a_11c0_b7e4_4d3a_9c6e_2b81_7f35_d0c9;
+        uuid::Builder::from_custom_bytes((self.id.as_u128() ^ MASK).to_be_bytes()).into_uuid()
+    }
+
     /// The follow-up a 不满意 rating asks of the firm's coach: a 回访 visit record dated the
     /// day of the feedback, holding one open task due [`FEEDBACK_FOLLOW_UP_DAYS`] later and
     /// owned by `coach_name`. `None` for any other rating.
@@ -1261,6 +1270,17 @@ mod feedback_tests {
         assert_eq!(e.fields().collect::<Vec<_>>(), ["comment"]);
         assert!(e.0[0].message.zh.contains("501字"), "{:?}", e.0[0].message);
         assert!(e.0[0].message.en.contains("501 characters"));
+    }
+
+    #[test]
+    fn the_follow_up_id_is_derived_from_the_feedback_id() {
+        let a = fb(Satisfaction::Unsatisfied, "");
+        let mut b = a.clone();
+        b.id = Uuid::from_u128(a.id.as_u128() + 1);
+        assert_eq!(a.follow_up_id(), a.clone().follow_up_id());
+        assert_ne!(a.follow_up_id(), a.id);
+        assert_ne!(a.follow_up_id(), b.follow_up_id());
+        assert_eq!(a.follow_up_id().get_version_num(), 8);
     }
 
     #[test]

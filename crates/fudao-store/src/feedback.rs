@@ -1,8 +1,8 @@
 //! Recording a firm's satisfaction feedback (满意度评价) on this device.
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, Writer};
 use fudao_core::feedback_link::FeedbackLink;
-use fudao_core::model::{EntityKind, Feedback, Firm, User, Visit};
+use fudao_core::model::{EntityKind, Feedback, Firm, Satisfaction, User, Visit};
 use uuid::Uuid;
 
 /// What [`Store::record_feedback`] stored.
@@ -11,6 +11,42 @@ pub struct RecordedFeedback {
     pub feedback: Feedback,
     /// The 回访 visit with its follow-up task, stored for a 不满意 rating.
     pub follow_up: Option<Visit>,
+}
+
+impl Writer<'_> {
+    /// Stores, as a local edit, the follow-up a 不满意 rating asks of the firm's coach
+    /// (else `fallback_coach`): a 回访 visit holding one task, with the id
+    /// [`Feedback::follow_up_id`]. Used by [`Store::record_feedback`] and when pulled QR
+    /// feedback is applied. Exactly once per rating: nothing is stored when the visit row
+    /// exists already (also when it was deleted since), or for any other rating.
+    pub fn feedback_follow_up(
+        &self,
+        fb: &Feedback,
+        firm: &Firm,
+        fallback_coach: Option<Uuid>,
+    ) -> Result<Option<Visit>> {
+        if fb.rating != Satisfaction::Unsatisfied {
+            return Ok(None);
+        }
+        let id = fb.follow_up_id();
+        if crate::rows::load_raw(self.conn, EntityKind::Visit, id)?.is_some() {
+            return Ok(None);
+        }
+        let coach_id = firm.coach_id.or(fallback_coach);
+        let coach_name = match coach_id {
+            Some(id) => self.get::<User>(id)?.map(|u| u.name).unwrap_or_default(),
+            None => String::new(),
+        };
+        let mut fb = fb.clone();
+        if fb.team_id.is_none() {
+            fb.team_id = firm.team_id;
+        }
+        let follow_up = fb.follow_up(id, coach_id, &coach_name);
+        if let Some(v) = &follow_up {
+            self.put(v)?;
+        }
+        Ok(follow_up)
+    }
 }
 
 impl Store {
@@ -31,15 +67,7 @@ impl Store {
                 fb.team_id = firm.team_id;
             }
             w.put(&fb)?;
-            let coach_id = firm.coach_id.or(actor);
-            let coach_name = match coach_id {
-                Some(id) => w.get::<User>(id)?.map(|u| u.name).unwrap_or_default(),
-                None => String::new(),
-            };
-            let follow_up = fb.follow_up(Uuid::now_v7(), coach_id, &coach_name);
-            if let Some(v) = &follow_up {
-                w.put(v)?;
-            }
+            let follow_up = w.feedback_follow_up(&fb, &firm, actor)?;
             Ok(RecordedFeedback {
                 feedback: fb,
                 follow_up,
@@ -102,7 +130,7 @@ impl Store {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use fudao_core::model::{FeedbackSource, Role, Satisfaction, Team};
+    use fudao_core::model::{FeedbackSource, Role, Team};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -26,6 +26,9 @@ pub mod keys {
     pub const USER: &str = "sync_user";
     pub const CURSOR: &str = "sync_cursor";
     pub const LAST_SYNC: &str = "sync_last";
+    /// Pulled feedback rows (JSON list of ids) whose 不满意 follow-up is decided when the
+    /// last page of the pull has been applied.
+    pub const PULLED_FEEDBACK: &str = "sync_pulled_feedback";
 }
 
 /// The stored login: server URL, bearer token and who it belongs to.
@@ -589,6 +592,69 @@ mod failpoint {
     }
 }
 
+/// The device's user: the one editing now, else the stored login's.
+fn device_user(store: &Store) -> Result<Option<Uuid>> {
+    if let Some(u) = store.actor() {
+        return Ok(Some(u));
+    }
+    Ok(match store.meta_get(keys::USER)? {
+        Some(s) => Some(serde_json::from_str::<Me>(&s)?.user_id),
+        None => None,
+    })
+}
+
+/// A 不满意 rating given on the firm-facing page (source QR) has no recording device: the
+/// device of the firm's coach creates its 回访 follow-up (as `fudao feedback add` does for
+/// a hand-recorded one) when it pulls the rating. The ids of the page's feedback rows are
+/// kept until the last page of the pull is applied, so that a follow-up another device of
+/// the coach made already (a later row of the stream) is here first; the follow-up's id is
+/// derived from the rating's, so a re-pull or a second device adds nothing. Nothing on a
+/// device without a user, or for firms of another coach.
+fn pulled_feedback_follow_ups(store: &Store, page: &PullResponse) -> Result<()> {
+    let mut ids: Vec<Uuid> = match store.meta_get(keys::PULLED_FEEDBACK)? {
+        Some(s) => serde_json::from_str(&s)?,
+        None => Vec::new(),
+    };
+    ids.extend(
+        page.changes
+            .iter()
+            .filter(|c| c.kind == EntityKind::Feedback && !c.deleted)
+            .map(|c| c.row_id),
+    );
+    if page.more {
+        if !ids.is_empty() {
+            store.meta_set(keys::PULLED_FEEDBACK, &serde_json::to_string(&ids)?)?;
+        }
+        return Ok(());
+    }
+    store.meta_delete(keys::PULLED_FEEDBACK)?;
+    let Some(me) = device_user(store)? else {
+        return Ok(());
+    };
+    ids.sort();
+    ids.dedup();
+    let w = crate::Writer {
+        conn: store.connection(),
+        ctx: store.ctx(Source::Local),
+    };
+    for id in ids {
+        let Some(fb) = w.get::<Feedback>(id)? else {
+            continue;
+        };
+        if fb.source != fudao_core::model::FeedbackSource::Qr {
+            continue; // a hand-recorded rating got its follow-up where it was recorded
+        }
+        let Some(firm) = w.get::<Firm>(fb.firm_id)? else {
+            continue;
+        };
+        if firm.coach_id != Some(me) {
+            continue;
+        }
+        w.feedback_follow_up(&fb, &firm, None)?;
+    }
+    Ok(())
+}
+
 fn apply_page(store: &Store, page: &PullResponse, fail_after: Option<usize>) -> Result<()> {
     let conn = store.connection();
     let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
@@ -627,6 +693,7 @@ fn apply_page(store: &Store, page: &PullResponse, fail_after: Option<usize>) -> 
         }
         apply_change(store, c, &state)?;
     }
+    pulled_feedback_follow_ups(store, page)?;
     store.meta_set(keys::CURSOR, &page.next_cursor)?;
     store.meta_set(keys::LAST_SYNC, &crate::now_rfc3339())?;
     tx.commit()?;
@@ -809,6 +876,176 @@ mod tests {
             updated_at: Utc::now(),
             updated_by: None,
         }
+    }
+
+    fn change<E: Entity + serde::Serialize>(e: &E, version: i64, seq: i64) -> Change {
+        Change {
+            seq,
+            kind: E::KIND,
+            row_id: e.id(),
+            team_id: e.team_id(),
+            version,
+            deleted: false,
+            data: serde_json::to_value(e).unwrap(),
+            updated_at: Utc::now(),
+            updated_by: None,
+        }
+    }
+
+    fn page(changes: Vec<Change>, more: bool) -> PullResponse {
+        PullResponse {
+            changes,
+            next_cursor: format!("c{}", Uuid::now_v7()),
+            more,
+        }
+    }
+
+    /// A pulled 不满意 QR rating gives the firm's coach (this device's user) one 回访 visit
+    /// with its task, decided after the pull's last page, once, queued for sync; nothing
+    /// for other coaches' firms, other ratings, hand-recorded ratings, or a follow-up that
+    /// another device made already.
+    #[test]
+    fn pulled_unsatisfied_qr_rating_makes_one_follow_up_on_the_coachs_device() {
+        use chrono::NaiveDate;
+        use fudao_core::model::{FeedbackSource, Role, Satisfaction, Team, User};
+        let team = Team {
+            id: Uuid::now_v7(),
+            name: "历下一队".into(),
+            focus: String::new(),
+            lead_id: None,
+        };
+        let user = |name: &str, username: &str| User {
+            id: Uuid::now_v7(),
+            username: username.into(),
+            name: name.into(),
+            institution: String::new(),
+            phone: String::new(),
+            team_id: Some(team.id),
+            role: Role::Coach,
+            active: true,
+        };
+        let (coach, other) = (user("李辅导", "li"), user("王辅导", "wang"));
+        let mut mine = firm("济南量子科技有限公司");
+        mine.team_id = Some(team.id);
+        mine.coach_id = Some(coach.id);
+        let mut theirs = firm("济南光子科技有限公司");
+        theirs.id = Uuid::now_v7();
+        theirs.team_id = Some(team.id);
+        theirs.coach_id = Some(other.id);
+        let date = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+        let fb = |f: &Firm, rating, source| Feedback {
+            id: Uuid::now_v7(),
+            firm_id: f.id,
+            team_id: f.team_id,
+            date,
+            rating,
+            comment: "<b>放款太慢</b>".into(),
+            source,
+            need_met: Some(false),
+            plan_id: None,
+            plan_version: None,
+        };
+        let qr_bad = fb(&mine, Satisfaction::Unsatisfied, FeedbackSource::Qr);
+        let qr_bad_done = fb(&mine, Satisfaction::Unsatisfied, FeedbackSource::Qr);
+        let qr_good = fb(&mine, Satisfaction::Satisfied, FeedbackSource::Qr);
+        let paper_bad = fb(&mine, Satisfaction::Unsatisfied, FeedbackSource::Paper);
+        let theirs_bad = fb(&theirs, Satisfaction::Unsatisfied, FeedbackSource::Qr);
+        // The follow-up of `qr_bad_done` was made on another device of the coach: it comes
+        // later in the stream (next page).
+        let done_elsewhere = qr_bad_done
+            .follow_up(qr_bad_done.follow_up_id(), Some(coach.id), "李辅导")
+            .unwrap();
+
+        let pages = |v: i64| {
+            vec![
+                page(
+                    vec![
+                        change(&team, v, 1),
+                        change(&coach, v, 2),
+                        change(&other, v, 3),
+                        change(&qr_bad, v, 4), // before its firm in the stream
+                        change(&mine, v, 5),
+                        change(&theirs, v, 6),
+                        change(&qr_bad_done, v, 7),
+                        change(&qr_good, v, 8),
+                        change(&paper_bad, v, 9),
+                        change(&theirs_bad, v, 10),
+                    ],
+                    true,
+                ),
+                page(vec![change(&done_elsewhere, v, 11)], false),
+            ]
+        };
+
+        // A device without a user creates nothing.
+        let anon = Store::open_in_memory().unwrap();
+        for p in pages(1) {
+            anon.apply_page(&p).unwrap();
+        }
+        assert_eq!(anon.outbox_len().unwrap(), 0);
+        assert_eq!(
+            anon.visits_of_firm(mine.id).unwrap(),
+            vec![done_elsewhere.clone()]
+        );
+
+        let mut s = Store::open_in_memory().unwrap();
+        s.set_session(&Session {
+            server: "http://sync.test".into(),
+            token: "t".into(),
+            user: Me {
+                user_id: coach.id,
+                username: "li".into(),
+                name: "李辅导".into(),
+                role: Role::Coach,
+                team_id: Some(team.id),
+                public_url: None,
+            },
+        })
+        .unwrap();
+        let [first, last]: [PullResponse; 2] = pages(1).try_into().unwrap();
+        s.apply_page(&first).unwrap();
+        // Decided at the end of the pull, not mid-way.
+        assert!(s.visits_of_firm(mine.id).unwrap().is_empty());
+        assert_eq!(s.outbox_len().unwrap(), 0);
+        s.apply_page(&last).unwrap();
+        let check = |s: &Store| {
+            let mut visits = s.visits_of_firm(mine.id).unwrap();
+            visits.sort_by_key(|v| v.id);
+            let mut want = vec![
+                qr_bad
+                    .follow_up(qr_bad.follow_up_id(), Some(coach.id), "李辅导")
+                    .unwrap(),
+                done_elsewhere.clone(),
+            ];
+            want.sort_by_key(|v| v.id);
+            assert_eq!(visits, want);
+            let made = s.get::<Visit>(qr_bad.follow_up_id()).unwrap().unwrap();
+            assert!(made.notes.starts_with("回访"), "{}", made.notes);
+            assert_eq!(made.tasks[0].owner, "李辅导");
+            assert_eq!(
+                made.tasks[0].due,
+                NaiveDate::from_ymd_opt(2026, 5, 11).unwrap()
+            );
+            assert!(s.visits_of_firm(theirs.id).unwrap().is_empty());
+            // Only the new follow-up is queued for sync.
+            let p = s.pending(10).unwrap();
+            assert_eq!(p.len(), 1);
+            assert_eq!(p[0].row_id, qr_bad.follow_up_id());
+            assert_eq!(p[0].kind, EntityKind::Visit);
+        };
+        check(&s);
+        // A re-pull (a newer version of every row, e.g. a replaced rating) adds nothing.
+        for p in pages(2) {
+            s.apply_page(&p).unwrap();
+        }
+        check(&s);
+        // Once the coach deleted the follow-up, a re-pull does not bring it back.
+        let mut s2 = s;
+        s2.delete::<Visit>(qr_bad.follow_up_id()).unwrap();
+        for p in pages(3) {
+            s2.apply_page(&p).unwrap();
+        }
+        assert!(s2.get::<Visit>(qr_bad.follow_up_id()).unwrap().is_none());
     }
 
     #[test]

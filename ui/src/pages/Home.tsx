@@ -5,12 +5,14 @@ import { useNavigate } from "react-router";
 import { commands } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
 import { useLang } from "../hooks";
+import { label, useVocabulary } from "../vocabulary";
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
 
 export default function Home() {
   const { t } = useTranslation();
   const lang = useLang();
+  const vocab = useVocabulary();
   const navigate = useNavigate();
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
   // The counts first (cheap), then the KPIs (they read every row): both use the one store.
@@ -108,6 +110,35 @@ export default function Home() {
                 <List.Item style={{ cursor: "pointer" }} onClick={() => navigate(`/firms/${p.firm_id}`)}>
                   <span style={{ flex: 1 }}>{p.firm_name}</span>
                   <Typography.Text type="secondary">{p.number}</Typography.Text>
+                </List.Item>
+              )}
+            />
+          </Card>
+        </Col>
+        <Col span={24}>
+          <Card
+            title={t("home.unsatisfied")}
+            data-testid="home-unsatisfied"
+            extra={home.data && <Tag color="red" data-testid="home-unsatisfied-count">{home.data.unsatisfied_feedback.length}</Tag>}
+          >
+            <List
+              size="small"
+              loading={home.isLoading}
+              dataSource={home.data?.unsatisfied_feedback ?? []}
+              locale={{ emptyText: t("home.noUnsatisfied") }}
+              style={{ maxHeight: 360, overflow: "auto" }}
+              renderItem={(f) => (
+                <List.Item data-testid="unsatisfied-item" style={{ cursor: "pointer" }} onClick={() => navigate(`/firms/${f.firm_id}`)}>
+                  <Tag color="red">{f.date}</Tag>
+                  <Typography.Text strong style={{ marginRight: 8 }}>
+                    {f.firm_name}
+                  </Typography.Text>
+                  <Tag>{label(vocab?.feedback_source, f.source, lang)}</Tag>
+                  {/* The firm's comment as plain text (React escapes it). */}
+                  <span style={{ flex: 1 }} data-testid="unsatisfied-comment">
+                    {f.comment}
+                  </span>
+                  <Typography.Text type="secondary">{f.follow_up_created ? t("home.followUpOpen") : t("home.followUpMissing")}</Typography.Text>
                 </List.Item>
               )}
             />

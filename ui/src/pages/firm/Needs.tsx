@@ -9,6 +9,31 @@ import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
 import { Field } from "./Field";
+import { needMetText, useFeedback } from "./Feedback";
+
+/** The "was the financing need met?" answer of the firm's latest feedback that answered it
+ * (shown beside the needs; it moves no need's status). */
+function LatestNeedMet({ firmId }: { firmId: string }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const vocab = useVocabulary();
+  const feedback = useFeedback(firmId);
+  // Newest first from the store.
+  const latest = (feedback.data ?? []).find((f) => f.need_met !== null);
+  return (
+    <Alert
+      data-testid="need-met-latest"
+      style={{ marginBottom: 12 }}
+      type={latest ? (latest.need_met ? "success" : "warning") : "info"}
+      showIcon
+      message={
+        latest
+          ? t("feedback.latestNeedMet", { date: latest.date, source: label(vocab?.feedback_source, latest.source, lang), answer: needMetText(latest.need_met, t) })
+          : t("feedback.noNeedMet")
+      }
+    />
+  );
+}
 
 /** The open pipeline in order; closed statuses end it. */
 const PIPELINE: NeedStatus[] = ["raised", "matching", "applied", "approved", "disbursed"];
@@ -171,6 +196,7 @@ export default function Needs({ firmId }: { firmId: string }) {
         </Button>
       </Space>
       {needs.error && <Alert type="error" showIcon message={errorText(needs.error, lang)} />}
+      <LatestNeedMet firmId={firmId} />
       {rows.length === 0 && <Empty description={t("need.none")} />}
       <Space direction="vertical" style={{ width: "100%" }}>
         {rows.map((n) => {

@@ -45,6 +45,32 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   );
 }
 
+/** What the printed plan carries for the firm's feedback: the short link its QR code encodes,
+ * or (when this device does not know the server's public address) the bilingual note. */
+function FeedbackCode({ plan }: { plan: PlanView }) {
+  const { t } = useTranslation();
+  const code = useQuery({ queryKey: ["plan-feedback-code", plan.id, plan.version], queryFn: () => call(commands.planFeedbackCode(plan.id)) });
+  const c = code.data;
+  if (c?.url)
+    return (
+      <Alert
+        style={{ marginBottom: 12 }}
+        type="info"
+        showIcon
+        message={
+          <span>
+            {t("plan.feedbackLink")}
+            <Typography.Text copyable data-testid="plan-feedback-link">
+              {c.url}
+            </Typography.Text>
+          </span>
+        }
+      />
+    );
+  if (c?.note) return <Alert style={{ marginBottom: 12 }} type="warning" showIcon data-testid="plan-no-code-note" message={`${c.note.zh} / ${c.note.en}`} />;
+  return null;
+}
+
 export default function PlanTab({ firmId }: { firmId: string }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -104,6 +130,7 @@ export default function PlanTab({ firmId }: { firmId: string }) {
           </Button>
         )}
       </Space>
+      {p && <FeedbackCode plan={p} />}
       {!p && !plan.isLoading && <Empty description={t("plan.none")} />}
       {p && (
         <Card

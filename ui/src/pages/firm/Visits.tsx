@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, App, Button, Checkbox, DatePicker, Empty, Form, Input, Modal, Select, Space, Tag, Timeline, Typography } from "antd";
+import { Alert, App, Button, Checkbox, DatePicker, Divider, Empty, Form, Input, Modal, Select, Space, Tag, Timeline, Typography } from "antd";
 import dayjs from "dayjs";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -9,6 +9,7 @@ import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
 import { Field } from "./Field";
+import FeedbackSection from "./Feedback";
 
 function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void }) {
   const { t } = useTranslation();
@@ -97,6 +98,8 @@ export default function Visits({ firmId }: { firmId: string }) {
   const rows = [...(visits.data ?? [])].sort((a, b) => b.date.localeCompare(a.date));
   return (
     <div data-testid="visits">
+      <FeedbackSection firmId={firmId} />
+      <Divider />
       <Button type="primary" data-testid="add-visit" style={{ marginBottom: 16 }} onClick={() => void add()}>
         {t("visit.add")}
       </Button>
