@@ -419,7 +419,8 @@ mod tests {
             // As a version-2 database wrote it: no end marks.
             s.connection()
                 .execute_batch(
-                    "DELETE FROM firm_gram WHERE gram LIKE '%' || char(1); PRAGMA user_version = 2;",
+                    "DELETE FROM firm_gram WHERE gram LIKE '%' || char(1); \
+                     DROP TABLE feedback_link; PRAGMA user_version = 2;",
                 )
                 .unwrap();
             assert!(list_names(&s, "光").is_empty());
