@@ -1,11 +1,13 @@
 //! Issue 14 end to end with real processes: a `fudao-server` publishing its public address, a
 //! coach's `fudao` printing a plan offline, the QR code decoded from the rendered page
 //! (pdftoppm + zbarimg), the page opened in headless Chromium at phone size (390×844,
-//! screenshot in target/screenshots/), the form posted over plain HTTP (curl), the rating
-//! pulled by the coach's `fudao sync` and counted by `fudao kpi --json` under its source.
+//! screenshot in target/screenshots/) and its form filled in and submitted there through
+//! chromedriver, the rating pulled by the coach's `fudao sync` and counted by `fudao kpi --json`
+//! under its source.
 //!
-//! Needs Debian's poppler-utils, zbar-tools, curl and chromium (scripts/setup-debian.sh);
-//! skipped loudly when one is missing.
+//! Needs Debian's poppler-utils, zbar-tools, curl, chromium and chromium-driver
+//! (scripts/setup-debian.sh). Outside CI, a missing browser falls back to posting the form with
+//! curl; in CI (`CI` set) a missing browser fails the test.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -88,33 +90,150 @@ fn screenshots_dir() -> PathBuf {
     d
 }
 
-/// Headless Chromium at phone size: a screenshot of `url` into `png`, and the page's DOM.
-fn chromium(url: &str, png: &Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let common = |c: &mut Command| {
-        c.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=390,844",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .stderr(Stdio::null());
-    };
-    let mut c = Command::new("chromium");
-    common(&mut c);
-    let o = c
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(url)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "chromium screenshot failed");
-    let mut c = Command::new("chromium");
-    common(&mut c);
-    let o = c.arg("--dump-dom").arg(url).output().unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
+/// A WebDriver session on Debian's chromedriver, spoken over plain HTTP with curl (W3C
+/// WebDriver is JSON over HTTP; no client crate needed for five commands).
+struct Browser {
+    driver: std::process::Child,
+    base: String,
+}
+
+impl Browser {
+    /// `None` when chromedriver or chromium is missing (outside CI; CI installs both).
+    fn start() -> Option<Browser> {
+        if !(have("chromedriver", "--version") && have("chromium", "--version")) {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have chromium and chromium-driver (scripts/setup-debian.sh)"
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut b = Browser {
+            driver,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                         "--window-size=390,844", "--force-device-scale-factor=1"],
+            }
+        }}});
+        // The driver needs a moment to listen.
+        let mut session = None;
+        for _ in 0..50 {
+            let r = b.call("POST", "/session", Some(&caps));
+            if let Some(id) = r["value"]["sessionId"].as_str() {
+                session = Some(id.to_string());
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        b.base = format!(
+            "{}/session/{}",
+            b.base,
+            session.expect("a chromedriver session")
+        );
+        Some(b)
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut c = Command::new("curl");
+        c.args(["-s", "--max-time", "60", "-X", method])
+            .arg(format!("{}{path}", self.base));
+        if let Some(b) = body {
+            c.args(["-H", "Content-Type: application/json", "-d", &b.to_string()]);
+        }
+        let o = c.output().unwrap();
+        serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null)
+    }
+
+    fn find(&self, css: &str) -> String {
+        let r = self.call(
+            "POST",
+            "/element",
+            Some(&serde_json::json!({"using": "css selector", "value": css})),
+        );
+        r["value"]["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {r}"))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{e}/click"),
+            Some(&serde_json::json!({})),
+        );
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(&serde_json::json!({"text": text})),
+        );
+    }
+
+    fn open(&self, url: &str) {
+        self.call("POST", "/url", Some(&serde_json::json!({"url": url})));
+    }
+
+    fn source(&self) -> String {
+        self.call("GET", "/source", None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn screenshot(&self, png: &Path) {
+        use std::io::Write;
+        let b64 = self.call("GET", "/screenshot", None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        // coreutils' base64 decodes it (no crate for one call).
+        let mut d = Command::new("base64")
+            .arg("-d")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        d.stdin.take().unwrap().write_all(b64.as_bytes()).unwrap();
+        let o = d.wait_with_output().unwrap();
+        assert!(
+            o.status.success() && o.stdout.starts_with(b"\x89PNG"),
+            "a PNG screenshot"
+        );
+        std::fs::write(png, o.stdout).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.call("DELETE", "", None);
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
 }
 
 #[test]
@@ -258,33 +377,52 @@ fn a_printed_plan_collects_the_firms_rating_end_to_end() {
     assert!(page.contains("王晓（历下区辅导队）"), "{page}");
     assert!(page.len() < 50 * 1024);
 
-    // A real browser at phone size shows the form.
-    if have("chromium", "--version") {
-        let shot = screenshots_dir().join("feedback-page-390x844.png");
-        let dom = chromium(&url, &shot);
+    // The firm opens the link on a phone (a real browser at 390×844), sees the form and
+    // submits it: 不满意, need not met, a comment with markup.
+    if let Some(b) = Browser::start() {
+        b.open(&url);
+        let dom = b.source();
         assert!(
             dom.contains("金融辅导满意度评价") && dom.contains("提交评价"),
             "{dom}"
         );
+        let shot = screenshots_dir().join("feedback-page-390x844.png");
+        b.screenshot(&shot);
         assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
-    }
-
-    // The firm submits: 不满意, need not met, a comment with markup.
-    let (thanks, code) = curl(&[
-        "--data-urlencode",
-        "rating=unsatisfied",
-        "--data-urlencode",
-        "need_met=no",
-        "--data-urlencode",
-        "comment=<b>放款太慢</b>",
-        &url,
-    ]);
-    assert_eq!(code, "200", "{thanks}");
-    assert!(thanks.contains("&lt;b&gt;放款太慢&lt;/b&gt;"));
-    if have("chromium", "--version") {
-        let shot = screenshots_dir().join("feedback-page-after-390x844.png");
-        let dom = chromium(&url, &shot);
-        assert!(dom.contains("您已提交过评价"), "{dom}");
+        b.click("input[name=rating][value=unsatisfied]");
+        b.click("input[name=need_met][value=no]");
+        b.type_into("textarea[name=comment]", "<b>放款太慢</b>");
+        b.click("button[type=submit]");
+        let mut thanks = String::new();
+        for _ in 0..50 {
+            thanks = b.source();
+            if thanks.contains("感谢您的评价") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        assert!(thanks.contains("感谢您的评价"), "{thanks}");
+        assert!(thanks.contains("<dd>不满意</dd>"), "{thanks}");
+        // The comment comes back as text, never as markup.
+        assert!(thanks.contains("&lt;b&gt;放款太慢&lt;/b&gt;"), "{thanks}");
+        // Opened again, the page shows the answers given and allows changing them.
+        b.open(&url);
+        let again = b.source();
+        assert!(again.contains("您已提交过评价"), "{again}");
+        b.screenshot(&screenshots_dir().join("feedback-page-after-390x844.png"));
+    } else {
+        // Outside CI without a browser: the same form post over plain HTTP.
+        let (thanks, code) = curl(&[
+            "--data-urlencode",
+            "rating=unsatisfied",
+            "--data-urlencode",
+            "need_met=no",
+            "--data-urlencode",
+            "comment=<b>放款太慢</b>",
+            &url,
+        ]);
+        assert_eq!(code, "200", "{thanks}");
+        assert!(thanks.contains("&lt;b&gt;放款太慢&lt;/b&gt;"));
     }
 
     // The coach's sync brings it down; the KPI counts it under 扫码评价.
