@@ -128,6 +128,8 @@ impl Browser {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                          "--window-size=390,844", "--force-device-scale-factor=1"],
+                // A phone's viewport (a desktop window is at least 500 px wide).
+                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0}},
             }
         }}});
         // The driver needs a moment to listen.
@@ -389,6 +391,13 @@ fn a_printed_plan_collects_the_firms_rating_end_to_end() {
         let shot = screenshots_dir().join("feedback-page-390x844.png");
         b.screenshot(&shot);
         assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+        // PNG header: width at bytes 16..20.
+        let png = std::fs::read(&shot).unwrap();
+        assert_eq!(
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            390,
+            "phone width"
+        );
         b.click("input[name=rating][value=unsatisfied]");
         b.click("input[name=need_met][value=no]");
         b.type_into("textarea[name=comment]", "<b>放款太慢</b>");
