@@ -191,6 +191,22 @@ async fn coach_flow_in_the_real_window() {
     ui.wait_text("补充近三年财务报表").await;
     ui.shot("06-firm-visits").await;
 
+    // A rating the firm gave by phone: 不满意 (need not met) is listed with its source and
+    // makes the coach's 回访 follow-up.
+    ui.click("add-feedback").await;
+    ui.by_id("feedback-form").await;
+    ui.click_css(r#"label:has(input[data-testid="fb-rating-unsatisfied"])"#)
+        .await;
+    ui.click_css(r#"label:has(input[data-testid="fb-need-met-no"])"#)
+        .await;
+    ui.type_into("fb-comment", "放款周期太长").await;
+    ui.click("save-feedback").await;
+    ui.wait_gone("feedback-form").await;
+    ui.wait_text_of("fb-item-rating", "不满意").await;
+    ui.wait_text_of("fb-item-comment", "放款周期太长").await;
+    ui.wait_text("回访").await;
+    ui.shot("06c-firm-feedback").await;
+
     // 评估: score breakdown chart, designation gaps and risk grade.
     ui.tab("评估").await;
     ui.by_id("indicators").await;
