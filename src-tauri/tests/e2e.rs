@@ -10,7 +10,7 @@ mod common;
 use common::{app_path, launch, open_file, saved_dir};
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use fudao_core::model::{Firm, Need, Visit};
+use fudao_core::model::{Feedback, Firm, Need, Satisfaction, Visit};
 use fudao_core::plan::Plan;
 use std::path::Path;
 use std::process::Command;
@@ -380,9 +380,22 @@ async fn coach_flow_in_the_real_window() {
         (needs[0].amount, needs[0].purpose.as_str()),
         (5_000_000, "购置研发设备")
     );
+    // The visit logged in the window, and the 回访 follow-up of the 不满意 rating.
     let visits: Vec<Visit> = s.visits_of_firm(firm.id).unwrap();
-    assert_eq!(visits.len(), 1);
-    assert_eq!(visits[0].tasks[0].title, "补充近三年财务报表");
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert!(visits
+        .iter()
+        .any(|v| v.tasks.iter().any(|t| t.title == "补充近三年财务报表")));
+    let feedback: Vec<Feedback> = s.children_of_firm(firm.id).unwrap();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!(feedback[0].rating, Satisfaction::Unsatisfied);
+    assert_eq!(feedback[0].need_met, Some(false));
+    assert_eq!(feedback[0].comment, "放款周期太长");
+    let follow_up = visits
+        .iter()
+        .find(|v| v.id == feedback[0].follow_up_id())
+        .expect("the 回访 follow-up");
+    assert_eq!(follow_up.tasks.len(), 1);
     let plans: Vec<Plan> = s.children_of_firm(firm.id).unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].number, number.trim());
