@@ -82,10 +82,9 @@ fn json(db: &Path, args: &[&str]) -> Value {
 }
 
 fn screenshots_dir() -> PathBuf {
-    // target/<profile>/deps/… → target/screenshots
-    let exe = PathBuf::from(fudao_bin());
-    let target = exe.parent().and_then(Path::parent).expect("target dir");
-    let d = target.join("screenshots");
+    // The repository's target/screenshots (beside the app's e2e screenshots), whatever
+    // CARGO_TARGET_DIR is.
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
 }
