@@ -1203,7 +1203,17 @@ fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
             text.push('。');
             if financials.len() >= 2 {
                 let a = &financials[financials.len() - 2];
-                if let (Some(prev), Some(now)) = (a.revenue, y.revenue) {
+                // A founding year that did not start on 1 January is a part year: growth over
+                // it (e.g. 17.99万 in two weeks → 1,067万) says nothing about the firm.
+                let part_year = firm
+                    .founded
+                    .is_some_and(|f| f.year() == a.year && f.ordinal() > 1);
+                if part_year {
+                    text.push_str(&format!(
+                        "{}年为成立当年（不足一年），不计算营业收入同比增长。",
+                        a.year
+                    ));
+                } else if let (Some(prev), Some(now)) = (a.revenue, y.revenue) {
                     if prev > 0 {
                         let g = (now - prev) as f64 / prev as f64 * 100.0;
                         text.push_str(&format!(

@@ -840,3 +840,25 @@ fn capital_section_speaks_of_the_firms_own_figures() {
     assert!(!p.content.capital_market.relevant);
     assert!(!texts(&to_document(&p)).contains("资本市场路径"));
 }
+
+#[test]
+fn no_growth_figure_over_a_part_founding_year() {
+    // Founded 2024-12-17: two weeks of 2024 revenue against a full 2025.
+    let mut f = first_loan_firm();
+    f.founded = Some(d(2024, 12, 17));
+    f.financials.retain(|y| y.year >= 2024);
+    f.year_mut(2024).revenue = Some(179_900);
+    f.year_mut(2025).revenue = Some(10_670_400);
+    let p = compose(&f, &[], &[], None);
+    let text = &p.content.diagnosis.text;
+    assert!(
+        text.contains("2024年为成立当年（不足一年），不计算营业收入同比增长。"),
+        "{text}"
+    );
+    assert!(!text.contains("较上年增长"), "{text}");
+
+    // A firm founded on 1 January has a full first year: growth is given.
+    f.founded = Some(d(2024, 1, 1));
+    let text = compose(&f, &[], &[], None).content.diagnosis.text;
+    assert!(text.contains("营业收入较上年增长"), "{text}");
+}
