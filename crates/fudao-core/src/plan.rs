@@ -2379,10 +2379,27 @@ fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
                 parts.push(format!("需补充登记{}{scored}", missing_names(&unknown)));
             }
             if !parts.is_empty() {
+                // Years in the niche market only come with time: the first window to name is
+                // the one open once the firm has them (a firm one year short cannot apply in
+                // this year's window, whatever else it completes).
+                let short_years = sr
+                    .items
+                    .iter()
+                    .any(|i| i.key == "niche_years" && i.status == Status::NotMet)
+                    .then(|| {
+                        firm.facts
+                            .niche_years
+                            .map(|have| sr_rules.niche_years.min_years.saturating_sub(have))
+                    })
+                    .flatten()
+                    .unwrap_or(0);
+                let ready = today
+                    .checked_add_months(Months::new(12 * short_years))
+                    .unwrap_or(today);
                 steps.push(format!(
                     "专精特新中小企业：{}。补齐后在{}申报。",
                     parts.join("；"),
-                    window_text(swin, today)
+                    window_text(swin, ready)
                 ));
             }
         }

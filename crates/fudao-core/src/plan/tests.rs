@@ -862,3 +862,25 @@ fn no_growth_figure_over_a_part_founding_year() {
     let text = compose(&f, &[], &[], None).content.diagnosis.text;
     assert!(text.contains("营业收入较上年增长"), "{text}");
 }
+
+#[test]
+fn a_firm_short_of_niche_years_is_sent_to_the_first_window_it_can_use() {
+    // One year in its niche market on 2026-11-26, two required: the 2027 window (April–June)
+    // closes before the firm has two years, so the plan names the 2028 window.
+    let mut f = first_loan_firm();
+    f.facts.niche_years = Some(1);
+    let p = compose(&f, &[], &[], None);
+    let json = serde_json::to_string(&p.content).unwrap();
+    let step = json
+        .split(['"', '\n'])
+        .flat_map(|s| s.split("\\n"))
+        .find(|s| s.starts_with("专精特新中小企业：") && s.contains("细分市场"))
+        .unwrap_or_else(|| panic!("no 专精特新 step: {json}"));
+    assert!(step.contains("补齐后在2028-"), "{step}");
+    assert!(!step.contains("补齐后在2027-"), "{step}");
+
+    // With the years already there, this year's window stays.
+    f.facts.niche_years = Some(3);
+    let json = serde_json::to_string(&compose(&f, &[], &[], None).content).unwrap();
+    assert!(!json.contains("2028-04-01"), "{json}");
+}
