@@ -94,7 +94,7 @@ pub(crate) fn prepare_dir(path: &Path) -> Result<()> {
         return Ok(());
     }
     fsperm::create_private_dir(dir)?;
-    if crate::default_db_path().parent() == Some(dir) {
+    if dir == crate::own_data_dir() {
         fsperm::restrict_dir(dir)?;
     }
     Ok(())

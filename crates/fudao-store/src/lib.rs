@@ -69,12 +69,19 @@ pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os("FUDAO_DB") {
         return PathBuf::from(p);
     }
+    own_data_dir().join("fudao.db")
+}
+
+/// Fudao's own folder in the platform's per-user data directory (`…/fudao`). Only this
+/// folder is made private (0700) when it exists already; a folder the user chose for the
+/// database (`FUDAO_DB`, `--db`) keeps its mode: it may be shared, even `/tmp`.
+pub fn own_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."));
-    base.join("fudao").join("fudao.db")
+    base.join("fudao")
 }
 
 pub(crate) fn now_rfc3339() -> String {
