@@ -121,14 +121,13 @@ impl Store {
                 })
             },
         )?;
-        // The first-loan date is only read for firms on the list (the KPIs ignore it
-        // elsewhere), so most firm documents are never touched.
+        // From the index `firm_kpi` (migration 8), in row order; the first-loan date only
+        // counts for firms on the list.
         let firms = load(
             self,
             "firm",
-            "SELECT id, team_id, coach_id, first_loan_list, \
-             CASE WHEN first_loan_list THEN json_extract(data, '$.first_loan_date') END \
-             FROM firm WHERE deleted = 0 ORDER BY rowid",
+            "SELECT id, team_id, coach_id, first_loan_list, first_loan_date \
+             FROM firm INDEXED BY firm_kpi WHERE deleted = 0 ORDER BY key",
             |c| {
                 let listed = c.flag(3)?.unwrap_or(false);
                 Ok(KpiFirm {

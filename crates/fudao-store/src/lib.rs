@@ -303,8 +303,9 @@ impl Store {
     }
 
     /// Gives the pages a migration freed back to the file system (`VACUUM`) when they are a
-    /// quarter of the file or more: migration 6 drops the text-keyed bigram index, about a
-    /// quarter of a database. An in-memory store is left alone.
+    /// tenth of the file or more: migration 6 drops the text-keyed bigram index (about a
+    /// quarter of a database) and rewrites the firm table, migration 7 rewrites the needs,
+    /// visits and feedback. Once per upgrade; an in-memory store is left alone.
     fn vacuum_if_worth_it(&self) -> Result<()> {
         if self.path.is_none() {
             return Ok(());
@@ -315,8 +316,12 @@ impl Store {
         let pages: i64 = self
             .conn
             .pragma_query_value(None, "page_count", |r| r.get(0))?;
-        if pages > 0 && free * 4 >= pages {
+        if pages > 0 && free * 10 >= pages {
             self.conn.execute_batch("VACUUM")?;
+            // In WAL mode VACUUM writes the whole database to the WAL: copy it back now rather
+            // than leave a WAL the size of the database for the first reads to go through.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         Ok(())
     }

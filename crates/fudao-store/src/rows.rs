@@ -152,6 +152,8 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
                             .unwrap_or(false),
                     ),
                 ),
+                // For the KPIs (migration 8).
+                ("first_loan_date", v("first_loan_date")),
             ]
         }
         EntityKind::Team | EntityKind::Product => vec![("name", s("name"))],
