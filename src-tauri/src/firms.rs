@@ -1,9 +1,11 @@
 //! The 企业 list: every firm matching a query and filters, a page at a time.
 //!
-//! The first page of a new filter asks the store for the ordered ids of all matching firms
-//! (`Store::firm_ids`) and keeps them; later pages only load their rows (`Store::firm_rows`), so
-//! scrolling through 100,000 firms never moves more than a page over IPC. The ids are refreshed
-//! whenever the database changed since (a write through this app or another process).
+//! The first page of a new filter asks the store for the ordered ids of the first matching
+//! firms and the total (`Store::firm_id_page`: a broad query is ranked only as far as the page
+//! needs) and keeps them; later pages load their rows (`Store::firm_rows`), ranking further
+//! (twice as far each time) only when a page reaches past the ids kept, so scrolling through
+//! 100,000 firms never moves more than a page over IPC. The ids are refreshed whenever the
+//! database changed since (a write through this app or another process).
 
 use crate::dto;
 use crate::error::AppResult;
@@ -62,8 +64,12 @@ pub struct TagCount {
     pub firms: u32,
 }
 
-/// A filter, the database stamp it was computed at, and the ids it matched.
-type CachedIds = (CoreFilter, (i64, i64), Vec<Uuid>);
+/// A filter, the database stamp it was computed at, the first ids it matched in list order,
+/// and how many it matched in all.
+type CachedIds = (CoreFilter, (i64, i64), Vec<Uuid>, usize);
+
+/// How many ids the first page of a filter ranks at least.
+const FIRST_RANKED: usize = 200;
 
 /// The ids of the last filter, valid while the database is unchanged.
 #[derive(Default)]
@@ -104,19 +110,30 @@ pub fn page(
         .0
         .lock()
         .map_err(|_| crate::error::AppError::internal("list cache poisoned"))?;
-    let fresh = matches!(&*guard, Some((f, st, _)) if *f == filter && *st == stamp);
-    if !fresh {
-        let ids = s.firm_ids(&filter)?;
-        *guard = Some((filter, stamp, ids));
+    let need = offset.saturating_add(limit);
+    let kept = match &*guard {
+        Some((f, st, ids, total)) if *f == filter && *st == stamp => {
+            (ids.len() >= need.min(*total)).then_some(ids.len())
+        }
+        _ => None,
+    };
+    if kept.is_none() {
+        let known = match &*guard {
+            Some((f, st, ids, _)) if *f == filter && *st == stamp => ids.len(),
+            _ => 0,
+        };
+        let n = need.max(FIRST_RANKED).max(known.saturating_mul(2));
+        let p = s.firm_id_page(&filter, 0, n)?;
+        *guard = Some((filter, stamp, p.ids, p.total));
     }
-    let ids = guard
+    let (ids, total) = guard
         .as_ref()
-        .map(|(_, _, ids)| ids.as_slice())
-        .unwrap_or(&[]);
+        .map(|(_, _, ids, total)| (ids.as_slice(), *total))
+        .unwrap_or((&[], 0));
     let start = offset.min(ids.len());
     let end = (start + limit).min(ids.len());
     Ok(FirmPage {
-        total: ids.len() as u32,
+        total: total as u32,
         offset: start as u32,
         rows: dto::to_dtos(&s.firm_rows(&ids[start..end])?)?,
     })

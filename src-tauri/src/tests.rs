@@ -153,6 +153,35 @@ fn firm_list_pages_and_refreshes_after_writes() {
     let hit = page(&s, &cache, q, 0, 25).unwrap();
     assert_eq!(hit.total, 1);
     assert_eq!(hit.rows[0].name, "阿尔法量子测试有限公司");
+    // Past the ids ranked for the first page (200): every page is the matching slice of the
+    // full ranking, for a broad query too.
+    s.write(fudao_store::Source::Local, |w| {
+        for i in 0..400 {
+            let code = fudao_core::uscc::compose("91", "370102", &format!("MB{i:06}")).unwrap();
+            w.put(&core::Firm::new(
+                uuid::Uuid::now_v7(),
+                &code,
+                &format!("历下区科技{i:03}号有限公司"),
+            ))?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    for query in ["", "公司", "科技"] {
+        let f = FirmFilter {
+            query: query.into(),
+            ..Default::default()
+        };
+        let all = s.firm_ids(&f).unwrap();
+        assert!(all.len() > 400, "{query}");
+        for off in [0, 25, 190, 380, 430] {
+            let p = page(&s, &cache, f.clone(), off, 25).unwrap();
+            assert_eq!(p.total as usize, all.len(), "{query}");
+            let want: Vec<uuid::Uuid> = all.iter().skip(off).take(25).copied().collect();
+            let got: Vec<uuid::Uuid> = p.rows.iter().map(|r| r.id).collect();
+            assert_eq!(got, want, "{query} at {off}");
+        }
+    }
 }
 
 /// The 评估 view carries the library's figures unchanged for every demo firm.

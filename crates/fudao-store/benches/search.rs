@@ -1,9 +1,11 @@
 //! Search as typed over a 100,000-firm demo database (cached under the target dir): the time of
-//! the app's 企业 list query (`Store::firm_ids`, the ids of every match in rank order, plus the
-//! first page of rows) and of the CLI's `fudao firm search` (`Store::search_firms`) for 1-, 2-
+//! the app's 企业 list query (`Store::firm_id_page`: the first page of 50 ids in rank order and
+//! the total, plus the page's rows; checked against `Store::firm_ids`, every match ranked, whose
+//! time is printed too) and of the CLI's `fudao firm search` (`Store::search_firms`) for 1-, 2-
 //! and 3-character queries, pinyin initials and common fragments. Prints; never fails on time.
 //!
-//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000.
+//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000; `FUDAO_BENCH_PLAINTEXT=1` measures a
+//! plaintext copy instead of the encrypted database (the cost of encryption).
 
 mod common;
 
@@ -18,6 +20,9 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let s = demo_db(n);
+    // `FUDAO_BENCH_SEARCH_CHECK=1`: also rank every match (`Store::firm_ids`, slow for broad
+    // queries) and check that the page is its head.
+    let check_all = std::env::var("FUDAO_BENCH_SEARCH_CHECK").is_ok_and(|v| v == "1");
     let names: Vec<String> = s
         .list::<Firm>()
         .unwrap()
@@ -56,6 +61,7 @@ fn main() {
         let mut list = vec![];
         let mut list_cpu = vec![];
         let mut cli = vec![];
+        let mut all_ids = vec![];
         let mut matches = 0usize;
         for q in queries {
             let filter = FirmFilter {
@@ -63,12 +69,21 @@ fn main() {
                 ..Default::default()
             };
             let (t, c) = (Instant::now(), cpu());
-            let ids = s.firm_ids(&filter).unwrap();
-            let page = s.firm_rows(&ids[..ids.len().min(50)]).unwrap();
+            let ids = s.firm_id_page(&filter, 0, 50).unwrap();
+            let page = s.firm_rows(&ids.ids).unwrap();
             list.push(ms(t.elapsed()));
             list_cpu.push(ms(cpu() - c));
             assert!(!page.is_empty(), "no hit for {q}");
-            matches += ids.len();
+            matches += ids.total;
+            if check_all {
+                let t = Instant::now();
+                let all = s.firm_ids(&filter).unwrap();
+                all_ids.push(ms(t.elapsed()));
+                assert_eq!(all.len(), ids.total);
+                assert_eq!(all[..ids.ids.len()], ids.ids[..], "{q}");
+            } else {
+                all_ids.push(0.0);
+            }
             let t = Instant::now();
             let hits = s.search_firms(q, 20).unwrap();
             cli.push(ms(t.elapsed()));
@@ -85,10 +100,11 @@ fn main() {
             )
         };
         println!(
-            "  {label:9} list (ids + first 50 rows): wall {}  cpu {}   cli search wall: {}   ({} queries, {} matches avg)",
+            "  {label:9} list (first page of 50 ids + total + rows): wall {}  cpu {}   cli search wall: {}   every id ranked wall: {}   ({} queries, {} matches avg)",
             stat(&mut list),
             stat(&mut list_cpu),
             stat(&mut cli),
+            stat(&mut all_ids),
             queries.len(),
             matches / queries.len()
         );

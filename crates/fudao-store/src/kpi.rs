@@ -1,171 +1,196 @@
-//! The rows the KPIs are computed from ([`fudao_core::kpi`]), read as slim rows in SQL: index
-//! columns and the few document fields the KPIs need (`json_extract`), never whole documents
-//! deserialized. The one loader of the CLI's `fudao kpi` and the app's 工作台 and 团队.
+//! The rows the KPIs are computed from ([`fudao_core::kpi`]), read as slim rows in SQL: the
+//! columns the row writer keeps beside each document (migration 7 added those the KPIs need),
+//! never a document parsed. The one loader of the CLI's `fudao kpi` and the app's 工作台 and
+//! 团队.
 
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use fudao_core::kpi::{KpiFeedback, KpiFirm, KpiNeed, KpiOutcome, KpiRows, KpiTeam, KpiVisit};
-use fudao_core::model::{FeedbackSource, FinancingKind, NeedStatus, ReasonCode, Satisfaction};
-use fudao_core::money::Yuan;
-use rusqlite::Connection;
-use serde::de::DeserializeOwned;
+use rusqlite::types::ValueRef;
+use rusqlite::Row;
+use serde::de::{value::StrDeserializer, DeserializeOwned, IntoDeserializer};
 use uuid::Uuid;
 
-fn parse<T: DeserializeOwned>(kind: &'static str, id: &str, json: &str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        kind,
-        id: id.to_string(),
-        detail: e.to_string(),
-    })
+/// Reads typed values out of one row, naming the row when a value is not what it should be.
+struct Cols<'r, 's> {
+    kind: &'static str,
+    row: &'r Row<'s>,
+    id: String,
 }
 
-fn uuid(kind: &'static str, id: &str) -> Result<Uuid> {
-    Uuid::parse_str(id).map_err(|e| StoreError::Corrupt {
-        kind,
-        id: id.to_string(),
-        detail: e.to_string(),
-    })
+impl<'r, 's> Cols<'r, 's> {
+    fn new(kind: &'static str, row: &'r Row<'s>) -> Result<Self> {
+        Ok(Cols {
+            kind,
+            row,
+            id: row.get(0)?,
+        })
+    }
+
+    fn corrupt(&self, col: usize, detail: impl std::fmt::Display) -> StoreError {
+        StoreError::Corrupt {
+            kind: self.kind,
+            id: self.id.clone(),
+            detail: format!("column {col}: {detail}"),
+        }
+    }
+
+    fn text(&self, col: usize) -> Result<Option<&'r str>> {
+        match self.row.get_ref(col)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(Some)
+                .map_err(|e| self.corrupt(col, e)),
+            other => Err(self.corrupt(col, format!("not text: {other:?}"))),
+        }
+    }
+
+    fn required<T>(&self, col: usize, v: Option<T>) -> Result<T> {
+        v.ok_or_else(|| self.corrupt(col, "missing"))
+    }
+
+    fn id(&self) -> Result<Uuid> {
+        Uuid::parse_str(&self.id).map_err(|e| self.corrupt(0, e))
+    }
+
+    fn uuid(&self, col: usize) -> Result<Option<Uuid>> {
+        self.text(col)?
+            .map(|t| Uuid::parse_str(t).map_err(|e| self.corrupt(col, e)))
+            .transpose()
+    }
+
+    fn date(&self, col: usize) -> Result<Option<NaiveDate>> {
+        self.text(col)?
+            .map(|t| t.parse::<NaiveDate>().map_err(|e| self.corrupt(col, e)))
+            .transpose()
+    }
+
+    /// An enum stored as its serde string.
+    fn key<T: DeserializeOwned>(&self, col: usize) -> Result<Option<T>> {
+        self.text(col)?
+            .map(|t| {
+                let d: StrDeserializer<'_, serde::de::value::Error> = t.into_deserializer();
+                T::deserialize(d).map_err(|e| self.corrupt(col, e))
+            })
+            .transpose()
+    }
+
+    /// A JSON value stored as JSON text.
+    fn json<T: DeserializeOwned>(&self, col: usize) -> Result<Option<T>> {
+        self.text(col)?
+            .map(|t| serde_json::from_str(t).map_err(|e| self.corrupt(col, e)))
+            .transpose()
+    }
+
+    fn int(&self, col: usize) -> Result<Option<i64>> {
+        Ok(self.row.get(col)?)
+    }
+
+    fn flag(&self, col: usize) -> Result<Option<bool>> {
+        Ok(self.int(col)?.map(|v| v != 0))
+    }
 }
 
-/// Runs `sql` (first column: the row id; second: a JSON array from a multi-path
-/// `json_extract`) and parses each array as `T`.
-fn rows<T: DeserializeOwned>(
-    conn: &Connection,
+/// Runs `sql` and maps each row.
+fn load<T>(
+    store: &Store,
     kind: &'static str,
     sql: &str,
-) -> Result<Vec<(String, T)>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut out = vec![];
+    f: impl Fn(&Cols) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = store.connection().prepare_cached(sql)?;
     let mut q = stmt.query([])?;
+    let mut out = vec![];
     while let Some(r) = q.next()? {
-        let id: String = r.get(0)?;
-        let json: String = r.get(1)?;
-        let v = parse(kind, &id, &json)?;
-        out.push((id, v));
+        out.push(f(&Cols::new(kind, r)?)?);
     }
     Ok(out)
 }
 
-type NeedFields = (
-    Uuid,
-    Option<Uuid>,
-    Yuan,
-    FinancingKind,
-    NaiveDate,
-    Option<bool>,
-    NeedStatus,
-    Option<Vec<KpiOutcome>>,
-    Option<bool>,
-    Option<NaiveDate>,
-    Option<ReasonCode>,
-);
-
-type FeedbackFields = (
-    Uuid,
-    Option<Uuid>,
-    NaiveDate,
-    Satisfaction,
-    Option<FeedbackSource>,
-    Option<bool>,
-);
-
 impl Store {
     /// Every live row the KPIs read, slim, in the store's row order.
     pub fn kpi_rows(&self) -> Result<KpiRows> {
-        let conn = self.connection();
-        let mut teams = vec![];
-        {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, json_extract(data, '$.name') FROM team WHERE deleted = 0 ORDER BY rowid",
-            )?;
-            let mut q = stmt.query([])?;
-            while let Some(r) = q.next()? {
-                let id: String = r.get(0)?;
-                teams.push(KpiTeam {
-                    id: uuid("team", &id)?,
-                    name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                });
-            }
-        }
-        let firms: Vec<KpiFirm> = rows::<(Option<Uuid>, Option<Uuid>, Option<bool>, Option<NaiveDate>)>(
-            conn,
+        let teams = load(
+            self,
+            "team",
+            "SELECT id, json_extract(data, '$.name') FROM team WHERE deleted = 0 ORDER BY rowid",
+            |c| {
+                Ok(KpiTeam {
+                    id: c.id()?,
+                    name: c.text(1)?.unwrap_or_default().to_string(),
+                })
+            },
+        )?;
+        // From the index `firm_kpi` (migration 8), in row order; the first-loan date only
+        // counts for firms on the list.
+        let firms = load(
+            self,
             "firm",
-            // The first-loan date is only read for firms on the list (the KPIs ignore it
-            // elsewhere), so most firm documents are never touched.
-            "SELECT id, json_array(team_id, coach_id, json(CASE first_loan_list WHEN 0 THEN 'false' ELSE 'true' END), \
-             CASE WHEN first_loan_list THEN json_extract(data, '$.first_loan_date') END) \
-             FROM firm WHERE deleted = 0 ORDER BY rowid",
-        )?
-        .into_iter()
-        .map(|(id, (team_id, coach_id, listed, date))| {
-            let listed = listed.unwrap_or(false);
-            Ok(KpiFirm {
-                id: uuid("firm", &id)?,
-                team_id,
-                coach_id,
-                first_loan_list: listed,
-                first_loan_date: if listed { date } else { None },
-            })
-        })
-        .collect::<Result<_>>()?;
-        let needs: Vec<KpiNeed> = rows::<NeedFields>(
-            conn,
+            "SELECT id, team_id, coach_id, first_loan_list, first_loan_date \
+             FROM firm INDEXED BY firm_kpi WHERE deleted = 0 ORDER BY key",
+            |c| {
+                let listed = c.flag(3)?.unwrap_or(false);
+                Ok(KpiFirm {
+                    id: c.id()?,
+                    team_id: c.uuid(1)?,
+                    coach_id: c.uuid(2)?,
+                    first_loan_list: listed,
+                    first_loan_date: if listed { c.date(4)? } else { None },
+                })
+            },
+        )?;
+        let needs = load(
+            self,
             "need",
-            "SELECT id, json_extract(data, '$.firm_id', '$.team_id', '$.amount', '$.kind', '$.raised_on', \
-             '$.ruling.reasonable', '$.status', '$.outcomes', '$.met_by_coach', '$.closed_on', '$.unmet_reason') \
-             FROM need WHERE deleted = 0 ORDER BY rowid",
-        )?
-        .into_iter()
-        .map(|(id, (firm_id, team_id, amount, kind, raised_on, reasonable, status, outcomes, met, closed_on, unmet_reason))| {
-            Ok(KpiNeed {
-                id: uuid("need", &id)?,
-                firm_id,
-                team_id,
-                amount,
-                kind,
-                raised_on,
-                reasonable,
-                status,
-                outcomes: outcomes.unwrap_or_default(),
-                met_by_coach: met.unwrap_or(false),
-                closed_on,
-                unmet_reason,
-            })
-        })
-        .collect::<Result<_>>()?;
-        let visits: Vec<KpiVisit> = rows::<(Uuid, Option<Uuid>, NaiveDate, Option<Vec<Uuid>>)>(
-            conn,
+            "SELECT id, firm_id, team_id, amount, kind, raised_on, reasonable, status, outcomes, \
+             met_by_coach, closed_on, unmet_reason FROM need WHERE deleted = 0 ORDER BY rowid",
+            |c| {
+                Ok(KpiNeed {
+                    id: c.id()?,
+                    firm_id: c.required(1, c.uuid(1)?)?,
+                    team_id: c.uuid(2)?,
+                    amount: c.required(3, c.int(3)?)?,
+                    kind: c.required(4, c.key(4)?)?,
+                    raised_on: c.required(5, c.date(5)?)?,
+                    reasonable: c.flag(6)?,
+                    status: c.required(7, c.key(7)?)?,
+                    outcomes: c.json::<Vec<KpiOutcome>>(8)?.unwrap_or_default(),
+                    met_by_coach: c.flag(9)?.unwrap_or(false),
+                    closed_on: c.date(10)?,
+                    unmet_reason: c.key(11)?,
+                })
+            },
+        )?;
+        let visits = load(
+            self,
             "visit",
-            "SELECT id, json_extract(data, '$.firm_id', '$.team_id', '$.date', '$.coach_ids') \
-             FROM visit WHERE deleted = 0 ORDER BY rowid",
-        )?
-        .into_iter()
-        .map(|(_, (firm_id, team_id, date, coach_ids))| KpiVisit {
-            firm_id,
-            team_id,
-            date,
-            coach_ids: coach_ids.unwrap_or_default(),
-        })
-        .collect();
-        let feedback: Vec<KpiFeedback> = rows::<FeedbackFields>(
-            conn,
+            "SELECT id, firm_id, team_id, date, coach_ids FROM visit WHERE deleted = 0 ORDER BY rowid",
+            |c| {
+                Ok(KpiVisit {
+                    firm_id: c.required(1, c.uuid(1)?)?,
+                    team_id: c.uuid(2)?,
+                    date: c.required(3, c.date(3)?)?,
+                    coach_ids: c.json::<Vec<Uuid>>(4)?.unwrap_or_default(),
+                })
+            },
+        )?;
+        let feedback = load(
+            self,
             "feedback",
-            "SELECT id, json_extract(data, '$.firm_id', '$.team_id', '$.date', '$.rating', '$.source', '$.need_met') \
-             FROM feedback WHERE deleted = 0 ORDER BY rowid",
-        )?
-        .into_iter()
-        .map(|(id, (firm_id, team_id, date, rating, source, need_met))| {
-            Ok(KpiFeedback {
-                id: uuid("feedback", &id)?,
-                firm_id,
-                team_id,
-                date,
-                rating,
-                source: source.unwrap_or_default(),
-                need_met,
-            })
-        })
-        .collect::<Result<_>>()?;
+            "SELECT id, firm_id, team_id, date, rating, source, need_met FROM feedback \
+             WHERE deleted = 0 ORDER BY rowid",
+            |c| {
+                Ok(KpiFeedback {
+                    id: c.id()?,
+                    firm_id: c.required(1, c.uuid(1)?)?,
+                    team_id: c.uuid(2)?,
+                    date: c.required(3, c.date(3)?)?,
+                    rating: c.required(4, c.key(4)?)?,
+                    source: c.key(5)?.unwrap_or_default(),
+                    need_met: c.flag(6)?,
+                })
+            },
+        )?;
         Ok(KpiRows {
             teams,
             firms,

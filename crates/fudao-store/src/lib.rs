@@ -287,9 +287,42 @@ impl Store {
             .skip(current as usize)
         {
             tx.execute_batch(sql)?;
+            for (_, after) in migrations::AFTER
+                .iter()
+                .filter(|(v, _)| *v == (i + 1) as u32)
+            {
+                after(&tx)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         }
         tx.commit()?;
+        if current > 0 {
+            self.vacuum_if_worth_it()?;
+        }
+        Ok(())
+    }
+
+    /// Gives the pages a migration freed back to the file system (`VACUUM`) when they are a
+    /// tenth of the file or more: migration 6 drops the text-keyed bigram index (about a
+    /// quarter of a database) and rewrites the firm table, migration 7 rewrites the needs,
+    /// visits and feedback. Once per upgrade; an in-memory store is left alone.
+    fn vacuum_if_worth_it(&self) -> Result<()> {
+        if self.path.is_none() {
+            return Ok(());
+        }
+        let free: i64 = self
+            .conn
+            .pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+        let pages: i64 = self
+            .conn
+            .pragma_query_value(None, "page_count", |r| r.get(0))?;
+        if pages > 0 && free * 10 >= pages {
+            self.conn.execute_batch("VACUUM")?;
+            // In WAL mode VACUUM writes the whole database to the WAL: copy it back now rather
+            // than leave a WAL the size of the database for the first reads to go through.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(())
     }
 

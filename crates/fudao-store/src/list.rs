@@ -5,7 +5,7 @@
 //! [`Store::firm_rows`] loads the display rows of one page of them. The text query matches like
 //! [`Store::search_firms`]: Chinese name substring, pinyin initials, or USCC prefix.
 
-use crate::search::{rank, Candidate, TextQuery};
+use crate::search::{self, rank_top, Candidate, TextQuery};
 use crate::{Result, Store};
 use fudao_core::model::Firm;
 use rusqlite::types::Value as SqlValue;
@@ -50,14 +50,48 @@ pub struct FirmRow {
     pub tags: Vec<String>,
 }
 
+/// One page of the firm list's ids, and how many firms match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FirmIdPage {
+    pub total: usize,
+    /// The ids of the page, in list order.
+    pub ids: Vec<Uuid>,
+}
+
 impl Store {
     /// The ids of the firms matching `f`: with a text query, every match ranked as
     /// [`Store::search_firms`] ranks them (the same implementation); without, in pinyin order
     /// (initials, then name).
     pub fn firm_ids(&self, f: &FirmFilter) -> Result<Vec<Uuid>> {
-        let mut sql = String::from("SELECT f.id FROM firm f WHERE f.deleted = 0");
-        let mut args: Vec<SqlValue> = vec![];
+        Ok(self.firm_id_page(f, 0, usize::MAX)?.ids)
+    }
+
+    /// The ids of the firms matching `f` from the `offset`-th, at most `limit` of them, in the
+    /// order of [`Store::firm_ids`], and how many match in all. Only what the page needs is
+    /// ranked: a one- or two-character query without other filters is served by the search
+    /// index alone, however many firms it matches.
+    pub fn firm_id_page(&self, f: &FirmFilter, offset: usize, limit: usize) -> Result<FirmIdPage> {
+        let n = offset.saturating_add(limit);
         let text = TextQuery::parse(&f.query);
+        let only_text = *f
+            == FirmFilter {
+                query: f.query.clone(),
+                ..Default::default()
+            };
+        let page = |total: usize, ids: Vec<Uuid>| FirmIdPage {
+            total,
+            ids: ids.into_iter().skip(offset).collect(),
+        };
+        if let (Some(q), true) = (text.as_ref().and_then(TextQuery::index_only), only_text) {
+            let (total, top) = search::top_names(self.connection(), q, n)?;
+            let ids = top
+                .into_iter()
+                .map(|c| Uuid::parse_str(&c.id).unwrap_or_default())
+                .collect();
+            return Ok(page(total, ids));
+        }
+        let mut sql = String::from("FROM firm f WHERE f.deleted = 0");
+        let mut args: Vec<SqlValue> = vec![];
         if let Some(t) = &text {
             t.push_where(&mut sql, &mut args);
         }
@@ -111,13 +145,16 @@ impl Store {
             );
         }
         if let Some(TextQuery::Name(q)) = &text {
-            // Every match, ranked by the search's one ranking.
-            let sql = sql.replacen(
-                "SELECT f.id FROM",
-                "SELECT f.id, f.name, f.initials FROM",
-                1,
-            );
-            let mut stmt = self.connection().prepare(&sql)?;
+            // Every match, ranked by the search's one ranking; only the text: the candidates
+            // are verified from the search's covering index, never the firms' documents.
+            let from = if only_text {
+                sql.replacen("FROM firm f", "FROM firm f INDEXED BY firm_search", 1)
+            } else {
+                sql
+            };
+            let mut stmt = self
+                .connection()
+                .prepare(&format!("SELECT f.id, f.name, f.initials {from}"))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
                 Ok(Candidate {
                     id: r.get(0)?,
@@ -127,22 +164,38 @@ impl Store {
                 })
             })?;
             let cands = rows.collect::<Result<Vec<_>, _>>()?;
-            return Ok(rank(q, cands)
+            let total = cands.len();
+            let ids = rank_top(q, cands, n)
                 .into_iter()
                 .map(|c| Uuid::parse_str(&c.id).unwrap_or_default())
-                .collect());
+                .collect();
+            return Ok(page(total, ids));
         }
-        match text.as_ref().and_then(TextQuery::sql_order) {
-            Some(order) => sql.push_str(&format!(" ORDER BY {order}")),
-            None => sql.push_str(" ORDER BY f.initials, f.name"),
-        }
-        let mut stmt = self.connection().prepare(&sql)?;
+        let total: i64 = self.connection().query_row(
+            &format!("SELECT count(*) {sql}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let order = text
+            .as_ref()
+            .and_then(TextQuery::sql_order)
+            .unwrap_or("f.initials, f.name, f.key");
+        args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(-1)));
+        args.push(SqlValue::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let mut stmt = self.connection().prepare(&format!(
+            "SELECT f.id {sql} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            args.len() - 1,
+            args.len()
+        ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?;
         let mut ids = vec![];
         for id in rows {
             ids.push(Uuid::parse_str(&id?).unwrap_or_default());
         }
-        Ok(ids)
+        Ok(FirmIdPage {
+            total: total as usize,
+            ids,
+        })
     }
 
     /// The list rows of the given firms, in the order given (unknown ids are skipped).

@@ -151,4 +151,14 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
     include_str!("migrations/0003_search_end_marks.sql"),
     include_str!("migrations/0004_search_covering_index.sql"),
     include_str!("migrations/0005_feedback_link.sql"),
+    include_str!("migrations/0006_firm_key_compact_grams.sql"),
+    include_str!("migrations/0007_kpi_columns.sql"),
+    include_str!("migrations/0008_firm_kpi_index.sql"),
 ];
+
+/// Work a migration needs beyond its SQL, run in the same transaction right after it: the
+/// schema version the migration brings the database to, and the function.
+pub const AFTER: &[(u32, AfterMigration)] = &[(6, crate::search::rebuild_index)];
+
+/// Rust code run after a migration's SQL (see [`AFTER`]).
+pub type AfterMigration = fn(&rusqlite::Connection) -> crate::Result<()>;

@@ -130,6 +130,7 @@ fn str_field(m: &Map<String, Value>, k: &str) -> Option<String> {
 /// Index columns derived from a document: the only place that knows them.
 fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str, Value)> {
     let s = |k: &str| str_field(m, k).map(Value::String).unwrap_or(Value::Null);
+    let v = |k: &str| m.get(k).cloned().unwrap_or(Value::Null);
     match kind {
         EntityKind::Firm => {
             let name = str_field(m, "name").unwrap_or_default();
@@ -151,13 +152,45 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
                             .unwrap_or(false),
                     ),
                 ),
+                // For the KPIs (migration 8).
+                ("first_loan_date", v("first_loan_date")),
             ]
         }
         EntityKind::Team | EntityKind::Product => vec![("name", s("name"))],
         EntityKind::User => vec![("username", s("username")), ("name", s("name"))],
-        EntityKind::Need => vec![("firm_id", s("firm_id")), ("status", s("status"))],
-        EntityKind::Visit => vec![("firm_id", s("firm_id")), ("date", s("date"))],
-        EntityKind::Plan | EntityKind::Feedback | EntityKind::FeedbackLink => {
+        // The KPI columns (migration 7) hold the document's values as they are: what
+        // `json_extract` gives for them.
+        EntityKind::Need => vec![
+            ("firm_id", s("firm_id")),
+            ("status", s("status")),
+            ("amount", v("amount")),
+            ("kind", v("kind")),
+            ("raised_on", v("raised_on")),
+            (
+                "reasonable",
+                m.get("ruling")
+                    .and_then(|r| r.get("reasonable"))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            ),
+            ("outcomes", v("outcomes")),
+            ("met_by_coach", v("met_by_coach")),
+            ("closed_on", v("closed_on")),
+            ("unmet_reason", v("unmet_reason")),
+        ],
+        EntityKind::Visit => vec![
+            ("firm_id", s("firm_id")),
+            ("date", s("date")),
+            ("coach_ids", v("coach_ids")),
+        ],
+        EntityKind::Feedback => vec![
+            ("firm_id", s("firm_id")),
+            ("date", v("date")),
+            ("rating", v("rating")),
+            ("source", v("source")),
+            ("need_met", v("need_met")),
+        ],
+        EntityKind::Plan | EntityKind::FeedbackLink => {
             vec![("firm_id", s("firm_id"))]
         }
     }
@@ -207,11 +240,13 @@ fn upsert_sql(kind: EntityKind, with_version: bool) -> &'static str {
                     .map(|c| format!("{c} = excluded.{c}"))
                     .collect();
                 format!(
-                    "INSERT INTO {t} ({cols}) VALUES ({ph}) ON CONFLICT(id) DO UPDATE SET {up}",
+                    "INSERT INTO {t} ({cols}) VALUES ({ph}) ON CONFLICT(id) DO UPDATE SET {up}{ret}",
                     t = k.as_str(),
                     cols = cols.join(", "),
                     ph = placeholders.join(", "),
-                    up = updates.join(", ")
+                    up = updates.join(", "),
+                    // The firm's integer key, which the search index refers to.
+                    ret = if k == EntityKind::Firm { " RETURNING key" } else { "" }
                 )
             })
             .collect()
@@ -251,11 +286,15 @@ pub(crate) fn write_row(
         vals.push(v.into());
     }
     vals.extend(idx.iter().map(|(_, v)| sql_value(v)));
-    conn.prepare_cached(upsert_sql(kind, version.is_some()))?
-        .execute(rusqlite::params_from_iter(vals))?;
+    let mut stmt = conn.prepare_cached(upsert_sql(kind, version.is_some()))?;
     if kind == EntityKind::Firm {
+        // What the search index holds for the firm, read before the row changes.
+        let before = crate::search::indexed(conn, id, fresh)?;
+        let key: i64 = stmt.query_row(rusqlite::params_from_iter(vals), |r| r.get(0))?;
         let name = str_field(doc, "name").unwrap_or_default();
-        crate::search::index_firm(conn, id, &name, deleted, fresh)?;
+        crate::search::index_firm(conn, key, &name, deleted, before.as_ref())?;
+    } else {
+        stmt.execute(rusqlite::params_from_iter(vals))?;
     }
     Ok(())
 }

@@ -20,12 +20,37 @@ pub fn cache_dir() -> PathBuf {
     target.join("bench-cache")
 }
 
+/// Whether the benchmark runs on a plaintext database (`FUDAO_BENCH_PLAINTEXT=1`, the baseline
+/// of the encryption's cost) rather than an SQLCipher-encrypted one (the default, as the app).
+pub fn plaintext() -> bool {
+    std::env::var("FUDAO_BENCH_PLAINTEXT").is_ok_and(|v| v == "1")
+}
+
+fn open(path: &std::path::Path) -> Store {
+    if plaintext() {
+        Store::open_plaintext(path).unwrap()
+    } else {
+        Store::open(path).unwrap()
+    }
+}
+
 /// A demo database of `firms` firms (seed 2), generated on first use and reused afterwards
-/// (delete the file to rebuild it). Opening it applies any newer migration.
+/// (delete the file to rebuild it); `-plain` in its name when [`plaintext`]. Opening it applies
+/// any newer migration.
 pub fn demo_db(firms: usize) -> Store {
     let dir = cache_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("demo-{firms}-seed2.db"));
+    let plain = if plaintext() { "-plain" } else { "" };
+    let path = dir.join(format!("demo-{firms}-seed2{plain}.db"));
+    println!(
+        "database: {} ({})",
+        path.display(),
+        if plaintext() {
+            "plaintext"
+        } else {
+            "encrypted"
+        }
+    );
     if !path.exists() {
         let tmp = dir.join(format!("demo-{firms}-seed2.db.building"));
         for ext in ["", "-wal", "-shm"] {
@@ -33,7 +58,7 @@ pub fn demo_db(firms: usize) -> Store {
         }
         let t = Instant::now();
         {
-            let mut s = Store::open(&tmp).unwrap();
+            let mut s = open(&tmp);
             generate(
                 &mut s,
                 &DemoOptions {
@@ -54,7 +79,10 @@ pub fn demo_db(firms: usize) -> Store {
             path.display()
         );
     }
-    Store::open(&path).unwrap()
+    let t = Instant::now();
+    let s = open(&path);
+    println!("opened in {:.1} s", t.elapsed().as_secs_f64());
+    s
 }
 
 pub fn ms(d: std::time::Duration) -> f64 {
