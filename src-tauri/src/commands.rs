@@ -5,6 +5,7 @@ use crate::dto::{self, merge_into, parse_id, to_dto, to_dtos, EnumOption};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use fudao_core::model::{self as core, Entity};
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -353,7 +354,7 @@ pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u3
     if dest.exists() {
         std::fs::remove_file(&dest).map_err(|e| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("无法覆盖 {path}（{e}），请换一个文件名"),
                 format!("cannot overwrite {path} ({e}); choose another file name"),
             )

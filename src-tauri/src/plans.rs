@@ -10,6 +10,7 @@ use fudao_core::model::{Firm, Team, User};
 use fudao_core::plan::{compose_plan, summary, to_document, Plan, PlanInput, SectionKey};
 use fudao_core::product::{builtin_catalog, Catalog, Product};
 use fudao_store::Store;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -64,8 +65,14 @@ fn view(p: &Plan) -> AppResult<PlanView> {
 }
 
 fn plan_error(e: fudao_core::plan::PlanError) -> AppError {
+    use fudao_core::plan::PlanError;
+    let code = match e {
+        PlanError::NotDraft { .. } => ErrorCode::PlanNotDraft,
+        PlanError::UnknownProduct(_) => ErrorCode::PlanUnknownProduct,
+        PlanError::NotConfirmed(_) => ErrorCode::PlanNotConfirmed,
+    };
     let text = e.to_string();
-    AppError::new(e.code(), text.clone(), text)
+    AppError::new(code, text.clone(), text)
 }
 
 fn latest(s: &Store, firm_id: Uuid) -> AppResult<Option<Plan>> {
@@ -283,7 +290,7 @@ pub fn render(p: &Plan, feedback_url: Option<&str>) -> AppResult<Vec<u8>> {
     fudao_pdf::render(&doc).map_err(|e| {
         let text = e.to_string();
         AppError::new(
-            "pdf",
+            ErrorCode::Pdf,
             format!("无法生成PDF：{text}"),
             format!("could not produce the PDF: {text}"),
         )
@@ -327,7 +334,7 @@ pub async fn save_plan_pdf(
         let bytes = render(&plan, url.as_deref())?;
         std::fs::write(&path, &bytes).map_err(|e| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("无法写入 {path}（{e}），请换一个文件夹或检查磁盘空间"),
                 format!("cannot write {path} ({e}); choose another folder or check disk space"),
             )

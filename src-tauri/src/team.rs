@@ -9,6 +9,7 @@ use fudao_core::kpi::{compute, compute_per_coach, KpiParams, KpiReport, Scope};
 use fudao_core::model::{Team, User};
 use fudao_io::export::{write_xlsx, Cell, ColumnKind, ColumnSpec, Sheet};
 use fudao_store::Store;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::State;
@@ -181,7 +182,7 @@ pub async fn team_overview(
     let today = chrono::Local::now().date_naive();
     if from > to {
         return Err(AppError::new(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "开始日期晚于结束日期，请重新选择期间",
             "the start date is after the end date; choose the period again",
         ));
@@ -284,7 +285,7 @@ pub async fn export_team_kpi(
         let p = std::path::PathBuf::from(&path);
         write_xlsx(&p, &kpi_sheets(&o)).map_err(|e| {
             let m = e.message();
-            AppError::new("export", m.zh, m.en)
+            AppError::new(ErrorCode::Export, m.zh, m.en)
         })?;
         fudao_store::fsperm::restrict_file(&p)?;
         Ok(std::fs::metadata(&p).map(|m| m.len() as u32).unwrap_or(0))

@@ -61,7 +61,7 @@ pub fn sha256_hex(s: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn rejected(code: &str, zh: impl Into<String>, en: impl Into<String>) -> MutationResult {
+fn rejected(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> MutationResult {
     MutationResult::rejected(code, zh, en)
 }
 
@@ -78,7 +78,7 @@ fn actor_scope(actor: &Actor) -> String {
 ///
 /// The device must belong to the caller. A mutation whose `device_seq` is further ahead of
 /// the device's highest accepted one than [`MAX_PUSH_MUTATIONS`] is refused
-/// ([`codes::SEQ_JUMP`]): a stamp that far ahead would make the device's later edits look
+/// ([`ErrorCode::DeviceSeqJump`]): a stamp that far ahead would make the device's later edits look
 /// older and be skipped. Lower sequence numbers (reordered delivery) are accepted.
 pub fn push(
     tx: &mut dyn Tx,
@@ -135,7 +135,7 @@ fn push_one(
                 mutation_id: m.mutation_id,
                 duplicate: false,
                 result: rejected(
-                    codes::MUTATION_ID_TAKEN,
+                    ErrorCode::MutationIdTaken,
                     "修改编号已被占用，已拒绝；请重新生成编号",
                     "this mutation id is taken; generate a new one",
                 ),
@@ -152,7 +152,7 @@ fn push_one(
             mutation_id: m.mutation_id,
             duplicate: false,
             result: rejected(
-                codes::PAYLOAD_MISMATCH,
+                ErrorCode::PayloadMismatch,
                 "同一修改编号已提交过不同内容，已拒绝",
                 "this mutation id was already used with a different payload",
             ),
@@ -160,7 +160,7 @@ fn push_one(
     }
     let result = match device.max_seq {
         Some(max) if m.device_seq > max.saturating_add(MAX_PUSH_MUTATIONS as i64) => rejected(
-            codes::SEQ_JUMP,
+            ErrorCode::DeviceSeqJump,
             format!(
                 "设备序号{}超前于已接受的最大序号{}太多（最多{}），已拒绝",
                 m.device_seq, max, MAX_PUSH_MUTATIONS
@@ -204,7 +204,7 @@ fn is_empty_json(v: &Value) -> bool {
 }
 
 fn row_refused(
-    code: &str,
+    code: ErrorCode,
     kind: EntityKind,
     row_id: Uuid,
     field: &str,
@@ -231,7 +231,7 @@ fn typed_check<T: Entity>(
     let t: T = serde_json::from_value(Value::Object(data.clone())).map_err(|e| {
         let e = e.to_string();
         row_refused(
-            codes::INVALID_ROW,
+            ErrorCode::InvalidRow,
             kind,
             row_id,
             "",
@@ -245,7 +245,7 @@ fn typed_check<T: Entity>(
             .find(|(k, v)| !known.contains_key(k.as_str()) && !is_empty_json(v))
         {
             return Err(row_refused(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 kind,
                 row_id,
                 k,
@@ -260,7 +260,7 @@ fn typed_check<T: Entity>(
         let (zh, en) = first
             .map(|f| (f.message.zh.clone(), f.message.en.clone()))
             .unwrap_or_default();
-        row_refused(codes::INVALID_ROW, kind, row_id, &field, &zh, &en)
+        row_refused(ErrorCode::InvalidRow, kind, row_id, &field, &zh, &en)
     })
 }
 
@@ -279,7 +279,7 @@ pub fn check_row(
         total = total.saturating_add(len.saturating_add(k.len() + 4));
         if k.len() > 64 || len > MAX_FIELD_BYTES {
             return Err(row_refused(
-                codes::ROW_TOO_LARGE,
+                ErrorCode::RowTooLarge,
                 kind,
                 row_id,
                 &k.chars().take(64).collect::<String>(),
@@ -292,7 +292,7 @@ pub fn check_row(
                 let n = t.chars().count();
                 if n > MAX_SHORT_TEXT_CHARS {
                     return Err(row_refused(
-                        codes::ROW_TOO_LARGE,
+                        ErrorCode::RowTooLarge,
                         kind,
                         row_id,
                         k,
@@ -305,7 +305,7 @@ pub fn check_row(
     }
     if total > MAX_ROW_BYTES {
         return Err(row_refused(
-            codes::ROW_TOO_LARGE,
+            ErrorCode::RowTooLarge,
             kind,
             row_id,
             "",
@@ -343,7 +343,7 @@ fn apply(
         EntityKind::Team | EntityKind::User | EntityKind::Product
     ) {
         return Ok(rejected(
-            codes::READ_ONLY_KIND,
+            ErrorCode::ReadOnlyKind,
             format!("{}由服务器管理员维护，不能通过同步修改", m.kind.label_zh()),
             format!(
                 "{} rows are managed on the server and cannot be pushed",
@@ -354,7 +354,7 @@ fn apply(
     if let Some(id) = m.fields.get("id") {
         if id.as_str() != Some(m.row_id.to_string().as_str()) {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "记录编号与修改不一致",
                 "the id field does not match row_id",
             ));
@@ -367,7 +367,7 @@ fn apply(
             Ok(u) => Some(u),
             Err(_) => {
                 return Ok(rejected(
-                    codes::INVALID_ROW,
+                    ErrorCode::InvalidRow,
                     "辅导队编号无效",
                     "invalid team_id",
                 ))
@@ -375,7 +375,7 @@ fn apply(
         },
         Some(_) => {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "辅导队编号无效",
                 "invalid team_id",
             ))
@@ -384,7 +384,7 @@ fn apply(
     if let (Some(a), Some(b)) = (m.team_id, field_team) {
         if a != b {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "修改中的辅导队不一致",
                 "team_id of the mutation and of its fields differ",
             ));
@@ -396,7 +396,7 @@ fn apply(
         Some(cur) => {
             if claimed.is_some() && claimed != cur.team_id {
                 return Ok(rejected(
-                    codes::TEAM_CHANGE,
+                    ErrorCode::TeamChange,
                     "不能通过同步把记录转到其他辅导队",
                     "a row cannot be moved to another team by a push",
                 ));
@@ -407,7 +407,7 @@ fn apply(
     };
     let Some(team) = team else {
         return Ok(rejected(
-            codes::INVALID_ROW,
+            ErrorCode::InvalidRow,
             "记录必须属于一个辅导队",
             "the row must belong to a team",
         ));
@@ -416,7 +416,7 @@ fn apply(
         Role::Admin => {
             if tx.find_team(&team.to_string())?.is_none() {
                 return Ok(rejected(
-                    codes::UNKNOWN_TEAM,
+                    ErrorCode::UnknownTeam,
                     "辅导队不存在",
                     "no such team",
                 ));
@@ -425,14 +425,14 @@ fn apply(
         Role::Coach | Role::Lead => {
             if Some(team) != actor.team_id {
                 return Ok(rejected(
-                    codes::FORBIDDEN,
+                    ErrorCode::Forbidden,
                     "只能修改本辅导队的数据",
                     "you may only change your own team's rows",
                 ));
             }
             if actor.role == Role::Coach && m.op == Op::Delete && m.kind == EntityKind::Firm {
                 return Ok(rejected(
-                    codes::FORBIDDEN,
+                    ErrorCode::Forbidden,
                     "辅导员不能删除企业，请联系队长",
                     "coaches cannot delete firms; ask the team lead",
                 ));
@@ -456,7 +456,7 @@ fn apply(
         };
         if !firm_ok {
             return Ok(row_refused(
-                codes::FORBIDDEN,
+                ErrorCode::Forbidden,
                 m.kind,
                 m.row_id,
                 "firm_id",
@@ -468,7 +468,7 @@ fn apply(
     let current_version = current.as_ref().map_or(0, |c| c.version);
     if m.base_version > current_version || m.base_version < 0 {
         return Ok(row_refused(
-            codes::BASE_AHEAD,
+            ErrorCode::BaseVersionAhead,
             m.kind,
             m.row_id,
             "",
