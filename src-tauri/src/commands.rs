@@ -299,17 +299,8 @@ pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult
             let firm = s
                 .get::<core::Firm>(firm_id)?
                 .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
-            to_dto(&core::Visit {
-                id: Uuid::now_v7(),
-                firm_id,
-                team_id: firm.team_id,
-                date: today(),
-                coach_ids: firm.coach_id.into_iter().collect(),
-                mode: core::VisitMode::OnSite,
-                notes: String::new(),
-                findings: String::new(),
-                tasks: vec![],
-            })
+            // Credited to the acting user, else the firm's coach (as `fudao visit add`).
+            to_dto(&fudao_ops::visits::blank_visit(s, &firm, today()))
         })
         .await
 }

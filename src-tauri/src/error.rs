@@ -147,4 +147,16 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<fudao_ops::OpsError> for AppError {
+    fn from(e: fudao_ops::OpsError) -> Self {
+        match e {
+            fudao_ops::OpsError::Store(e) => e.into(),
+            other => {
+                let m = other.message();
+                Self::new(other.code(), m.zh, m.en)
+            }
+        }
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;

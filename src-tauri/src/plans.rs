@@ -8,7 +8,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use fudao_core::model::{Firm, Team, User};
 use fudao_core::plan::{compose_plan, summary, to_document, Plan, PlanInput, SectionKey};
-use fudao_core::product::{builtin_catalog, Catalog, Product};
+use fudao_core::product::Catalog;
 use fudao_store::Store;
 use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -91,27 +91,10 @@ fn get_plan(s: &Store, id: Uuid) -> AppResult<Plan> {
     })
 }
 
-/// The product catalogue synced into the store, or the built-in one when there is none.
+/// The product catalogue synced into the store, or the built-in one when there is none (a bad
+/// `catalog_version` is an error, as in the CLI).
 pub(crate) fn catalog(s: &Store) -> AppResult<Catalog> {
-    let mut products: Vec<Product> = s.list()?;
-    let builtin = builtin_catalog();
-    if products.is_empty() {
-        return Ok(builtin);
-    }
-    products.sort_by(|a, b| a.code.cmp(&b.code));
-    let version = s
-        .meta_get("catalog_version")?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(builtin.version);
-    let published = s
-        .meta_get("catalog_published")?
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(builtin.published);
-    Ok(Catalog {
-        version,
-        published,
-        products,
-    })
+    Ok(fudao_ops::catalog::load(s)?)
 }
 
 /// The firm's latest plan, if any.
