@@ -184,6 +184,9 @@ pub fn scope_label(r: &KpiReport, l: &Loaded) -> String {
 /// loans by kind and by lender, teams, satisfaction, and the needs and feedback behind the
 /// rates); returns the number of data rows written. The one KPI workbook: the CLI and the app
 /// both write it.
+///
+/// Long (about 350 lines) on purpose: it reads top to bottom as the workbook does, one block a
+/// sheet, each block its header and its rows; the blocks share the cell writer and nothing else.
 pub fn write_workbook(s: &Store, a: &KpiQuery, file: &Path) -> Result<usize> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     match file
