@@ -5,6 +5,7 @@ use crate::dto::{self, merge_into, parse_id, to_dto, to_dtos, EnumOption};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use fudao_core::model::{self as core, Entity};
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -298,17 +299,8 @@ pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult
             let firm = s
                 .get::<core::Firm>(firm_id)?
                 .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
-            to_dto(&core::Visit {
-                id: Uuid::now_v7(),
-                firm_id,
-                team_id: firm.team_id,
-                date: today(),
-                coach_ids: firm.coach_id.into_iter().collect(),
-                mode: core::VisitMode::OnSite,
-                notes: String::new(),
-                findings: String::new(),
-                tasks: vec![],
-            })
+            // Credited to the acting user, else the firm's coach (as `fudao visit add`).
+            to_dto(&fudao_ops::visits::blank_visit(s, &firm, today()))
         })
         .await
 }
@@ -353,7 +345,7 @@ pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u3
     if dest.exists() {
         std::fs::remove_file(&dest).map_err(|e| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("无法覆盖 {path}（{e}），请换一个文件名"),
                 format!("cannot overwrite {path} ({e}); choose another file name"),
             )

@@ -6,14 +6,15 @@
 
 use crate::dto::{FieldError, Msg};
 use fudao_store::StoreError;
+pub use fudao_sync::ErrorCode;
 use serde::Serialize;
 
 /// An error returned by any command.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type, thiserror::Error)]
 #[error("{code}: {}", message.zh)]
 pub struct AppError {
-    /// Stable code: `validation`, `not_found`, `duplicate_uscc`, `io`, `database`, …
-    pub code: String,
+    /// Stable code (`validation`, `not_found`, `unauthorized`, …): the UI branches on it.
+    pub code: ErrorCode,
     /// What went wrong and what to do next, in both UI languages.
     pub message: Msg,
     /// Field-level problems (only for `validation`, `duplicate_uscc`).
@@ -21,9 +22,9 @@ pub struct AppError {
 }
 
 impl AppError {
-    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: Msg {
                 zh: zh.into(),
                 en: en.into(),
@@ -34,7 +35,7 @@ impl AppError {
 
     pub fn invalid_argument(what: &str, value: &str) -> Self {
         Self::new(
-            "invalid_argument",
+            ErrorCode::InvalidArgument,
             format!("参数“{what}”的值“{value}”无效，请刷新后重试"),
             format!("invalid value '{value}' for {what}; reload and try again"),
         )
@@ -42,7 +43,7 @@ impl AppError {
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self::new(
-            "internal",
+            ErrorCode::Internal,
             format!("程序内部错误，请重试；如仍出现请联系管理员（{detail}）"),
             format!("internal error; try again and contact your administrator if it persists ({detail})"),
         )
@@ -52,7 +53,7 @@ impl AppError {
 impl From<fudao_core::ValidationErrors> for AppError {
     fn from(v: fudao_core::ValidationErrors) -> Self {
         Self {
-            code: "validation".into(),
+            code: ErrorCode::Validation,
             message: Msg {
                 zh: "有字段未通过校验，请按提示修改后再保存".into(),
                 en: "Some fields are invalid; correct them as indicated and save again".into(),
@@ -72,7 +73,7 @@ impl From<StoreError> for AppError {
                     en: format!("USCC {uscc} is already used by '{existing}'; check and correct it"),
                 };
                 Self {
-                    code: "duplicate_uscc".into(),
+                    code: ErrorCode::DuplicateUscc,
                     message: msg.clone(),
                     details: vec![FieldError {
                         field: "uscc".into(),
@@ -82,32 +83,32 @@ impl From<StoreError> for AppError {
                 }
             }
             StoreError::NotFound { kind, key } => Self::new(
-                "not_found",
+                ErrorCode::NotFound,
                 format!("未找到{}“{key}”，它可能已被删除，请刷新列表", kind.label_zh()),
                 format!("no {} matches '{key}'; it may have been deleted — reload the list", kind.as_str()),
             ),
             StoreError::NewerSchema { found, supported } => Self::new(
-                "newer_schema",
+                ErrorCode::NewerSchema,
                 format!("数据库版本（{found}）比本程序支持的版本（{supported}）新，请升级软件"),
                 format!("the database (schema {found}) is newer than this program supports ({supported}); upgrade Fudao"),
             ),
             StoreError::DemoDatabase => Self::new(
-                "demo_database",
+                ErrorCode::DemoDatabase,
                 "这是演示数据库（虚构企业），不能登录或同步，以免演示数据进入真实服务器；请在设置中新建或打开一个工作数据库",
                 "this is a demo database of invented firms: it cannot log in or sync, so demo data never reaches a real server — create or open a working database in Settings",
             ),
             StoreError::Io { path, source } => Self::new(
-                "io",
+                ErrorCode::Io,
                 format!("无法访问 {}（{source}），请检查文件夹权限和磁盘空间", path.display()),
                 format!("cannot access {} ({source}); check folder permissions and disk space", path.display()),
             ),
             StoreError::Locked { .. } => Self::new(
-                "locked",
+                ErrorCode::Locked,
                 "数据库已加锁，请输入口令解锁",
                 "the database is locked: type its passphrase to unlock it",
             ),
             StoreError::KeyNeeded { path, new_database } => {
-                let code = if new_database { "key_needed_new" } else { "key_needed" };
+                let code = if new_database { ErrorCode::KeyNeededNew } else { ErrorCode::KeyNeeded };
                 Self::new(
                     code,
                     format!("找不到数据库 {} 的密钥。请任选其一：在有系统密钥库的桌面会话中打开；输入口令（密钥经口令加密后保存在数据库旁的 .key 文件）；或设置环境变量 FUDAO_DB_KEY=<64 位十六进制密钥>", path.display()),
@@ -115,22 +116,22 @@ impl From<StoreError> for AppError {
                 )
             }
             StoreError::WrongKey { path } => Self::new(
-                "wrong_key",
+                ErrorCode::WrongKey,
                 format!("密钥无法打开数据库 {}：密钥错误，或文件不是金融辅导工作台的数据库", path.display()),
                 format!("the key does not open {}: wrong key, or not a Fudao database", path.display()),
             ),
             StoreError::WrongPassphrase => Self::new(
-                "wrong_passphrase",
+                ErrorCode::WrongPassphrase,
                 "口令错误，请重新输入",
                 "wrong passphrase; type it again",
             ),
             StoreError::WeakPassphrase => Self::new(
-                "weak_passphrase",
+                ErrorCode::WeakPassphrase,
                 "口令至少需要 8 个字符",
                 "the passphrase needs at least 8 characters",
             ),
             StoreError::BadKeyHex => Self::new(
-                "bad_key",
+                ErrorCode::BadKey,
                 "环境变量 FUDAO_DB_KEY 应为 64 位十六进制数字，请改正或删除后重启程序",
                 "FUDAO_DB_KEY must be 64 hex digits; correct or unset it and restart the app",
             ),
@@ -141,6 +142,18 @@ impl From<StoreError> for AppError {
                     format!("数据库操作失败，请重试；如仍出现请备份数据并联系管理员（{other}）"),
                     format!("the database operation failed; try again, and if it persists back up your data and contact your administrator ({other})"),
                 )
+            }
+        }
+    }
+}
+
+impl From<fudao_ops::OpsError> for AppError {
+    fn from(e: fudao_ops::OpsError) -> Self {
+        match e {
+            fudao_ops::OpsError::Store(e) => e.into(),
+            other => {
+                let m = other.message();
+                Self::new(other.code(), m.zh, m.en)
             }
         }
     }

@@ -110,27 +110,6 @@ pub fn unsatisfied_feedback(
     Ok(out)
 }
 
-/// Every live firm's name by id, from the index column (no documents).
-fn firm_names(s: &fudao_store::Store) -> AppResult<HashMap<Uuid, String>> {
-    let mut stmt = s
-        .connection()
-        .prepare_cached("SELECT id, name FROM firm WHERE deleted = 0")
-        .map_err(fudao_store::StoreError::from)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })
-        .map_err(fudao_store::StoreError::from)?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let (id, name) = row.map_err(fudao_store::StoreError::from)?;
-        if let Ok(id) = Uuid::parse_str(&id) {
-            out.insert(id, name.unwrap_or_default());
-        }
-    }
-    Ok(out)
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn home_overview(state: State<'_, AppState>) -> AppResult<HomeOverview> {
@@ -148,7 +127,7 @@ pub fn overview(s: &fudao_store::Store, today: NaiveDate) -> AppResult<HomeOverv
         KpiParams::new(Scope::City, from, today, today),
     );
     let visits: Vec<Visit> = s.list()?;
-    let names = firm_names(s)?;
+    let names = s.firm_names()?;
     let name = |id: Uuid| names.get(&id).cloned().unwrap_or_default();
     let mut follow_ups: Vec<FollowUp> = visits
         .iter()

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use fudao_io::import::{read_firms_mapped, ColumnChoice, ColumnMap, ImportSheet};
 use fudao_io::{Field, IoError};
 use fudao_store::ImportOptions;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tauri::State;
@@ -93,10 +94,10 @@ const PREVIEW_ROWS: usize = 200;
 
 fn io_error(e: IoError) -> AppError {
     let code = match e {
-        IoError::UnknownField { .. } | IoError::BadMapping { .. } => "import.mapping_field",
-        IoError::MappedHeaderMissing { .. } => "import.mapping_header",
-        IoError::MappingConflict { .. } => "import.mapping_conflict",
-        _ => "import.read",
+        IoError::UnknownField { .. } | IoError::BadMapping { .. } => ErrorCode::ImportMappingField,
+        IoError::MappedHeaderMissing { .. } => ErrorCode::ImportMappingHeader,
+        IoError::MappingConflict { .. } => ErrorCode::ImportMappingConflict,
+        _ => ErrorCode::ImportRead,
     };
     let m = e.message();
     AppError::new(code, m.zh, m.en)

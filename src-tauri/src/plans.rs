@@ -8,8 +8,9 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use fudao_core::model::{Firm, Team, User};
 use fudao_core::plan::{compose_plan, summary, to_document, Plan, PlanInput, SectionKey};
-use fudao_core::product::{builtin_catalog, Catalog, Product};
+use fudao_core::product::Catalog;
 use fudao_store::Store;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -64,8 +65,14 @@ fn view(p: &Plan) -> AppResult<PlanView> {
 }
 
 fn plan_error(e: fudao_core::plan::PlanError) -> AppError {
+    use fudao_core::plan::PlanError;
+    let code = match e {
+        PlanError::NotDraft { .. } => ErrorCode::PlanNotDraft,
+        PlanError::UnknownProduct(_) => ErrorCode::PlanUnknownProduct,
+        PlanError::NotConfirmed(_) => ErrorCode::PlanNotConfirmed,
+    };
     let text = e.to_string();
-    AppError::new(e.code(), text.clone(), text)
+    AppError::new(code, text.clone(), text)
 }
 
 fn latest(s: &Store, firm_id: Uuid) -> AppResult<Option<Plan>> {
@@ -84,27 +91,10 @@ fn get_plan(s: &Store, id: Uuid) -> AppResult<Plan> {
     })
 }
 
-/// The product catalogue synced into the store, or the built-in one when there is none.
+/// The product catalogue synced into the store, or the built-in one when there is none (a bad
+/// `catalog_version` is an error, as in the CLI).
 pub(crate) fn catalog(s: &Store) -> AppResult<Catalog> {
-    let mut products: Vec<Product> = s.list()?;
-    let builtin = builtin_catalog();
-    if products.is_empty() {
-        return Ok(builtin);
-    }
-    products.sort_by(|a, b| a.code.cmp(&b.code));
-    let version = s
-        .meta_get("catalog_version")?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(builtin.version);
-    let published = s
-        .meta_get("catalog_published")?
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(builtin.published);
-    Ok(Catalog {
-        version,
-        published,
-        products,
-    })
+    Ok(fudao_ops::catalog::load(s)?)
 }
 
 /// The firm's latest plan, if any.
@@ -283,7 +273,7 @@ pub fn render(p: &Plan, feedback_url: Option<&str>) -> AppResult<Vec<u8>> {
     fudao_pdf::render(&doc).map_err(|e| {
         let text = e.to_string();
         AppError::new(
-            "pdf",
+            ErrorCode::Pdf,
             format!("无法生成PDF：{text}"),
             format!("could not produce the PDF: {text}"),
         )
@@ -327,7 +317,7 @@ pub async fn save_plan_pdf(
         let bytes = render(&plan, url.as_deref())?;
         std::fs::write(&path, &bytes).map_err(|e| {
             AppError::new(
-                "io",
+                ErrorCode::Io,
                 format!("无法写入 {path}（{e}），请换一个文件夹或检查磁盘空间"),
                 format!("cannot write {path} ({e}); choose another folder or check disk space"),
             )

@@ -9,6 +9,7 @@ use fudao_core::eval::{evaluate, RuleBook};
 use fudao_core::matching::match_products_with;
 use fudao_core::model::{Firm, Need, NeedStatus};
 use fudao_core::product::Product;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::State;
@@ -200,7 +201,7 @@ pub async fn product_fits(
             let c = catalog(s)?;
             let p = c.product(id).ok_or_else(|| {
                 AppError::new(
-                    "not_found",
+                    ErrorCode::NotFound,
                     "产品目录中没有该产品，请刷新产品库",
                     "the catalogue has no such product; reload the product list",
                 )

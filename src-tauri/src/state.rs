@@ -4,6 +4,7 @@
 use crate::error::{AppError, AppResult};
 use fudao_store::keys::{KdfParams, KeyStore, OsKeyStore};
 use fudao_store::{DbKey, KeyOrigin, KeyRing, Store};
+use fudao_sync::ErrorCode;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -52,8 +53,8 @@ pub fn open_store(
 fn lock_of(path: &Path, store: &Result<Store, AppError>) -> DbLock {
     let (state, encrypted, origin, error) = match store {
         Ok(s) => ("open", s.is_encrypted(), s.key_origin(), None),
-        Err(e) if e.code == "locked" => ("locked", true, None, None),
-        Err(e) if e.code == "key_needed_new" => ("new_passphrase", false, None, None),
+        Err(e) if e.code == ErrorCode::Locked => ("locked", true, None, None),
+        Err(e) if e.code == ErrorCode::KeyNeededNew => ("new_passphrase", false, None, None),
         Err(e) => ("error", false, None, Some(e.clone())),
     };
     DbLock {
@@ -173,7 +174,7 @@ impl AppState {
             let kind = fudao_store::keys::file_kind(&src).map_err(AppError::from)?;
             if kind == fudao_store::keys::FileKind::Missing {
                 return Err(AppError::new(
-                    "restore.not_a_database",
+                    ErrorCode::RestoreNotADatabase,
                     format!(
                         "{} 不是金融辅导工作台的数据备份，请选择以 .db 结尾的备份文件",
                         src.display()
@@ -202,7 +203,7 @@ impl AppState {
                     .unwrap_or(false);
                 if !opens {
                     return Err(AppError::new(
-                        "restore.wrong_key",
+                        ErrorCode::RestoreWrongKey,
                         format!(
                             "{} 不是本数据库的备份，或是用另一把密钥或口令加密的，无法恢复",
                             src.display()
@@ -241,7 +242,7 @@ impl AppState {
 
 fn io_error(path: &std::path::Path, e: std::io::Error) -> AppError {
     AppError::new(
-        "io",
+        ErrorCode::Io,
         format!(
             "无法访问 {}（{e}），请检查文件夹权限和磁盘空间",
             path.display()

@@ -15,6 +15,7 @@ use fudao_sync::client::{
     revoke_tokens, Client, ClientError, PendingRevoke, Retry, PENDING_REVOKE_KEY,
 };
 use fudao_sync::engine::{self, Progress, SyncError, SyncOptions};
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
@@ -65,27 +66,27 @@ pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
 fn client_error(e: ClientError) -> AppError {
     let (code, zh, en) = match &e {
         ClientError::Network { .. } => (
-            "offline",
+            ErrorCode::Offline,
             "无法连接同步服务器，本地数据未改动，请检查网络后再同步",
             "cannot reach the sync server; local data is unchanged — check the network and sync again",
         ),
         ClientError::Unauthorized(_) => (
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "用户名或密码不正确，或登录已失效，请重新登录",
             "wrong user name or password, or the session expired — log in again",
         ),
         ClientError::UpgradeRequired(_) => (
-            "upgrade_required",
+            ErrorCode::UpgradeRequired,
             "本程序版本过旧，请升级后再同步；未同步的修改已保留",
             "this version is too old for the server — upgrade, then sync; unsynced changes are kept",
         ),
         ClientError::BadUrl(_) => (
-            "bad_url",
+            ErrorCode::BadUrl,
             "服务器地址无效，请输入以 http:// 或 https:// 开头的地址",
             "invalid server address — enter one starting with http:// or https://",
         ),
         _ => (
-            "sync",
+            ErrorCode::Sync,
             "同步服务器拒绝了请求，请稍后重试或联系管理员",
             "the sync server refused the request — try again later or contact your administrator",
         ),
@@ -107,7 +108,7 @@ pub(crate) fn refuse_cleartext(client: &Client, allow_cleartext: bool) -> AppRes
 }
 
 /// The error code of a login refused until the user confirms a clear-text connection.
-pub const CLEARTEXT_HTTP: &str = "cleartext_http";
+pub const CLEARTEXT_HTTP: ErrorCode = ErrorCode::CleartextHttp;
 
 fn runtime() -> AppResult<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -261,7 +262,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
         store.refuse_if_demo()?;
         let Some(session) = store.session()? else {
             return Err(AppError::new(
-                "not_logged_in",
+                ErrorCode::NotLoggedIn,
                 "尚未登录同步服务器，请先填写服务器地址并登录",
                 "not logged in to a sync server — enter its address and log in first",
             ));
@@ -295,7 +296,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
             .map_err(|e| match e {
                 SyncError::Client(c) => client_error(c),
                 other => AppError::new(
-                    "sync",
+                    ErrorCode::Sync,
                     format!("同步未完成，本地数据已保留，请重试（{other}）"),
                     format!("sync did not finish; local data is kept — try again ({other})"),
                 ),

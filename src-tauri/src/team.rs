@@ -7,8 +7,10 @@ use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
 use fudao_core::kpi::{compute, compute_per_coach, KpiParams, KpiReport, Scope};
 use fudao_core::model::{Team, User};
-use fudao_io::export::{write_xlsx, Cell, ColumnKind, ColumnSpec, Sheet};
+use fudao_io::export::{Cell, ColumnKind, ColumnSpec, Sheet};
+use fudao_ops::kpi::KpiQuery;
 use fudao_store::Store;
+use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::State;
@@ -86,9 +88,8 @@ pub fn overview(
     to: NaiveDate,
     today: NaiveDate,
 ) -> AppResult<TeamOverview> {
-    // The slim rows of `fudao kpi` (the one loader), and the users the coaches are.
-    let rows = s.kpi_rows()?;
-    let users: Vec<User> = s.list()?;
+    // The rows of `fudao kpi` (the one loader), and the users the coaches are.
+    let fudao_ops::kpi::Loaded { rows, users, .. } = fudao_ops::kpi::load(s)?;
     let data = rows.data();
     let teams: HashMap<Uuid, &str> = rows.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
     let mut caseload: HashMap<Option<Uuid>, u32> = HashMap::new();
@@ -181,7 +182,7 @@ pub async fn team_overview(
     let today = chrono::Local::now().date_naive();
     if from > to {
         return Err(AppError::new(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "开始日期晚于结束日期，请重新选择期间",
             "the start date is after the end date; choose the period again",
         ));
@@ -277,20 +278,15 @@ pub async fn export_team_kpi(
     path: String,
 ) -> AppResult<u32> {
     let today = chrono::Local::now().date_naive();
-    let o = state
-        .with_store(move |s| overview(s, from, to, today))
-        .await?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let p = std::path::PathBuf::from(&path);
-        write_xlsx(&p, &kpi_sheets(&o)).map_err(|e| {
-            let m = e.message();
-            AppError::new("export", m.zh, m.en)
-        })?;
-        fudao_store::fsperm::restrict_file(&p)?;
-        Ok(std::fs::metadata(&p).map(|m| m.len() as u32).unwrap_or(0))
-    })
-    .await
-    .map_err(AppError::internal)?
+    let p = std::path::PathBuf::from(&path);
+    state
+        .with_store(move |s| {
+            // The one KPI workbook (the CLI's `fudao export kpi` writes the same).
+            fudao_ops::kpi::write_workbook(s, &KpiQuery::city(from, to, today), &p)?;
+            fudao_store::fsperm::restrict_file(&p)?;
+            Ok(std::fs::metadata(&p).map(|m| m.len() as u32).unwrap_or(0))
+        })
+        .await
 }
 
 /// A person who can be assigned firms.

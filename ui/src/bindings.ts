@@ -127,8 +127,8 @@ export const events = {
 /* Types */
 /**  An error returned by any command. */
 export type AppError = {
-	/**  Stable code: `validation`, `not_found`, `duplicate_uscc`, `io`, `database`, … */
-	code: string,
+	/**  Stable code (`validation`, `not_found`, `unauthorized`, …): the UI branches on it. */
+	code: ErrorCode,
 	/**  What went wrong and what to do next, in both UI languages. */
 	message: Msg,
 	/**  Field-level problems (only for `validation`, `duplicate_uscc`). */
@@ -260,6 +260,136 @@ export type EnumOption = {
 	zh: string,
 	en: string,
 };
+
+/**  A stable machine-readable error code (see the module documentation). */
+export type ErrorCode = 
+/**  The client's protocol or schema version is too old for the server: update the app. */
+"upgrade_required" | 
+/**  No valid session: log in again. */
+"unauthorized" | 
+/**  Wrong user name or password. */
+"bad_credentials" | 
+/**  Too many attempts; wait and try again. */
+"rate_limited" | 
+/**  The user may not do this (also a mutation-level rejection). */
+"forbidden" | 
+/**  The request could not be read. */
+"bad_request" | 
+/**  The request body is over the size limit. */
+"too_large" | 
+/**  Nothing matches the key or path. */
+"not_found" | 
+/**  A fault of the program; the message says what to try. */
+"internal" | 
+/**  The server (or its database) cannot serve now; try again later. */
+"unavailable" | 
+/**  The push names another device than the session's, or the device is another user's. */
+"device_mismatch" | 
+/**  The same mutation id was pushed before with a different payload. */
+"payload_mismatch" | 
+/**  The row's team may not be changed by a push. */
+"team_change" | 
+/**  Teams, users and products are managed on the server only. */
+"read_only_kind" | 
+/**  The merged row does not have the entity's shape. */
+"invalid_row" | 
+/**  The team does not exist. */
+"unknown_team" | 
+/**  `device_seq` is further ahead of the device's highest accepted one than one push carries. */
+"device_seq_jump" | 
+/**  `base_version` is above the row's current server version. */
+"base_version_ahead" | 
+/**  The mutation id was used by someone outside the caller's team. */
+"mutation_id_taken" | 
+/**  A field or the row is larger than the limits. */
+"row_too_large" | 
+/**
+ *  The change collides with another user's edit of the same field: the UI opens the
+ *  conflicts view of 同步.
+ */
+"conflict" | 
+/**  Field-level problems; `details` holds one entry per field. */
+"validation" | 
+/**  A name or number matches several records. */
+"ambiguous" | 
+/**  The USCC is already another firm's. */
+"duplicate_uscc" | 
+/**  The database was written by a newer version of the program. */
+"newer_schema" | 
+/**  The database file is damaged. */
+"corrupt" | 
+/**  A file or folder could not be read or written. */
+"io" | 
+/**  A demo database may not log in or sync. */
+"demo_database" | 
+/**  `FUDAO_DB_KEY` is not 64 hex digits. */
+"bad_key" | 
+/**  A new database needs a key (a passphrase to wrap it). */
+"key_needed_new" | 
+/**  The database is encrypted and its key was not found. */
+"key_needed" | 
+/**  The database is locked until its passphrase is typed. */
+"locked" | 
+/**  The key does not open the database. */
+"wrong_key" | 
+/**  The passphrase is wrong. */
+"wrong_passphrase" | 
+/**  The passphrase is too short. */
+"weak_passphrase" | 
+/**  The `.key` file beside the database is unreadable. */
+"key_file" | 
+/**  The OS keystore failed. */
+"keystore" | 
+/**  Encrypting a plain database failed. */
+"encrypt_migration" | 
+/**  Another database failure. */
+"database" | 
+/**  A stored value could not be (de)serialised. */
+"serialisation" | 
+/**  The sync server cannot be reached. */
+"offline" | 
+/**  The server address is not an http(s) URL. */
+"bad_url" | 
+/**  `http://` to another machine needs the user's confirmation. */
+"cleartext_http" | 
+/**  No session: log in under 同步 first. */
+"not_logged_in" | 
+/**  The sync did not finish (local data kept). */
+"sync" | 
+/**  The local database failed during a sync. */
+"local_db" | 
+/**  A command argument is invalid (stale UI state). */
+"invalid_argument" | 
+/**  The UI could not reach the app's backend (made by the UI itself). */
+"ipc" | 
+/**  A PDF could not be rendered. */
+"pdf" | 
+/**  A workbook could not be written. */
+"export" | 
+/**  A KPI period is not a valid date range. */
+"invalid_period" | 
+/**  A column mapping names an unknown field. */
+"import.mapping_field" | 
+/**  A mapped column header is not in the file. */
+"import.mapping_header" | 
+/**  Two columns map to the same field. */
+"import.mapping_conflict" | 
+/**  The import file could not be read. */
+"import.read" | 
+/**  The plan is not a draft. */
+"plan.not_draft" | 
+/**  The plan names a product that is not in the catalogue. */
+"plan.unknown_product" | 
+/**  The plan must be confirmed before it is delivered. */
+"plan.not_confirmed" | 
+/**  The product catalogue's `catalog_version` is not one this build reads. */
+"catalog_version" | 
+/**  A backup to restore is not a Fudao database. */
+"restore.not_a_database" | 
+/**  A backup to restore is encrypted with another key. */
+"restore.wrong_key" | 
+/**  A code this build does not know (sent by a newer server or app part). */
+string;
 
 /**  Everything the 评估 tab shows. */
 export type EvaluationView = {

@@ -1,6 +1,6 @@
 // Helpers around the generated bindings: unwrap `Result`s into exceptions carrying the one
 // error shape `{ code, message, details }`, and render errors in the user's language.
-import type { AppError, FieldError, Msg } from "./bindings";
+import type { AppError, ErrorCode, FieldError, Msg } from "./bindings";
 
 export type Lang = "zh" | "en";
 
@@ -58,6 +58,41 @@ export function msg(m: Msg, lang: Lang): string {
 /** The readable message of any error, in the user's language. */
 export function errorText(e: unknown, lang: Lang): string {
   return msg(toAppError(e).message, lang);
+}
+
+/** What the UI does with an error, by its `code` (the `ErrorCode` union of the bindings). */
+export type ErrorAction =
+  /** `unauthorized`, `not_logged_in`: show the 同步 login. */
+  | { kind: "login" }
+  /** `upgrade_required`: a banner telling the coach to update Fudao. */
+  | { kind: "upgrade" }
+  /** `validation`, `duplicate_uscc`: each message beside its field. */
+  | { kind: "fields"; details: FieldError[] }
+  /** `conflict`: open the conflicts view of 同步. */
+  | { kind: "conflicts" }
+  /** Anything else: the message. */
+  | { kind: "message" };
+
+const ACTIONS: Partial<Record<ErrorCode, ErrorAction["kind"]>> = {
+  unauthorized: "login",
+  not_logged_in: "login",
+  upgrade_required: "upgrade",
+  validation: "fields",
+  duplicate_uscc: "fields",
+  conflict: "conflicts",
+};
+
+export function errorAction(e: unknown): ErrorAction {
+  const a = toAppError(e);
+  const kind = ACTIONS[a.code] ?? "message";
+  if (kind === "fields") return a.details.length > 0 ? { kind, details: a.details } : { kind: "message" };
+  return { kind } as ErrorAction;
+}
+
+/** The field-level problems of an error (none unless it is a `validation`-like error). */
+export function fieldProblems(e: unknown): FieldError[] {
+  const a = errorAction(e);
+  return a.kind === "fields" ? a.details : [];
 }
 
 /** Field errors of an error, keyed by field name (several messages per field are joined). */

@@ -6,12 +6,13 @@
 
 use crate::out::{self, Ctx};
 use crate::Outcome;
-use anyhow::{bail, Context};
-use chrono::{Datelike, NaiveDate};
+use anyhow::Context;
+use chrono::NaiveDate;
 use fudao_core::eval::{self, CheckItem, FirmEvaluation, RuleBook, Status, Verdict};
-use fudao_core::kpi::{self, KpiParams, KpiReport, Rate, Scope};
-use fudao_core::model::{Feedback, Firm, Need, Team, User};
+use fudao_core::kpi::{self, KpiReport, Rate};
+use fudao_core::model::Firm;
 use fudao_core::money::fmt_wan;
+use fudao_ops::kpi::{self as ops_kpi, KpiQuery};
 use fudao_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -439,92 +440,16 @@ fn eval_all(ctx: &Ctx, s: &Store, today: NaiveDate, book: &RuleBook) -> anyhow::
 // ---------------------------------------------------------------------------------------------
 // kpi
 
-fn find_team(teams: &[Team], key: &str) -> anyhow::Result<Uuid> {
-    let k = key.trim();
-    if let Ok(id) = Uuid::parse_str(k) {
-        if teams.iter().any(|t| t.id == id) {
-            return Ok(id);
-        }
+/// The use case's query of the command line's options.
+fn query(a: &KpiArgs) -> KpiQuery {
+    KpiQuery {
+        team: a.team.clone(),
+        coach: a.coach.clone(),
+        from: a.from,
+        to: a.to,
+        today: today_or(a.today),
+        follow_up_days: a.follow_up_days,
     }
-    if let Some(t) = teams.iter().find(|t| t.name == k) {
-        return Ok(t.id);
-    }
-    let hits: Vec<&Team> = teams.iter().filter(|t| t.name.contains(k)).collect();
-    match hits.as_slice() {
-        [t] => Ok(t.id),
-        [] => bail!("找不到辅导队“{k}” (no team matches '{k}')"),
-        many => bail!(
-            "“{k}”匹配到多个辅导队，请写全名 (several teams match '{k}'): {}",
-            many.iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        ),
-    }
-}
-
-fn find_coach(users: &[User], key: &str) -> anyhow::Result<Uuid> {
-    let k = key.trim();
-    if let Ok(id) = Uuid::parse_str(k) {
-        if users.iter().any(|u| u.id == id) {
-            return Ok(id);
-        }
-    }
-    let hits: Vec<&User> = users
-        .iter()
-        .filter(|u| u.username == k || u.name == k)
-        .collect();
-    match hits.as_slice() {
-        [u] => Ok(u.id),
-        [] => bail!("找不到辅导员“{k}” (no coach matches '{k}')"),
-        many => bail!(
-            "“{k}”匹配到多个用户，请用用户名 (several users match '{k}'): {}",
-            many.iter()
-                .map(|u| u.username.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        ),
-    }
-}
-
-/// What the KPIs are computed from: the store's slim rows (`Store::kpi_rows`, the loader the
-/// app shares), and the teams and users a scope is named by.
-struct Loaded {
-    teams: Vec<Team>,
-    users: Vec<User>,
-    rows: kpi::KpiRows,
-}
-
-fn load(s: &Store) -> anyhow::Result<Loaded> {
-    Ok(Loaded {
-        teams: s.list()?,
-        users: s.list()?,
-        rows: s.kpi_rows()?,
-    })
-}
-
-fn compute(s: &Store, a: &KpiArgs) -> anyhow::Result<(KpiReport, Loaded)> {
-    let l = load(s)?;
-    let today = today_or(a.today);
-    let to = a.to.unwrap_or(today);
-    let from = a
-        .from
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
-    if from > to {
-        bail!("起始日期 {from} 晚于截止日期 {to} (--from is after --to)");
-    }
-    if a.follow_up_days < 0 {
-        bail!("跟进期天数不能为负 (--follow-up-days must not be negative)");
-    }
-    let scope = match (&a.team, &a.coach) {
-        (Some(t), _) => Scope::Team(find_team(&l.teams, t)?),
-        (_, Some(c)) => Scope::Coach(find_coach(&l.users, c)?),
-        _ => Scope::City,
-    };
-    let mut p = KpiParams::new(scope, from, to, today);
-    p.follow_up_days = a.follow_up_days;
-    let r = kpi::compute(&l.rows.data(), p);
-    Ok((r, l))
 }
 
 fn rate_cells(r: &Option<Rate>) -> [String; 3] {
@@ -535,28 +460,6 @@ fn rate_cells(r: &Option<Rate>) -> [String; 3] {
             r.denominator.to_string(),
         ],
         None => ["—".into(), "—".into(), "0".into()],
-    }
-}
-
-fn scope_label(r: &KpiReport, l: &Loaded) -> String {
-    match r.params.scope {
-        Scope::City => "全市 city".into(),
-        Scope::Team(id) => format!(
-            "辅导队 team {}",
-            l.teams
-                .iter()
-                .find(|t| t.id == id)
-                .map(|t| t.name.as_str())
-                .unwrap_or("?")
-        ),
-        Scope::Coach(id) => format!(
-            "辅导员 coach {}",
-            l.users
-                .iter()
-                .find(|u| u.id == id)
-                .map(|u| u.name.as_str())
-                .unwrap_or("?")
-        ),
     }
 }
 
@@ -667,14 +570,14 @@ fn overview_rows(r: &KpiReport) -> Vec<[String; 5]> {
 
 pub fn kpi_cmd(ctx: &Ctx, a: KpiArgs) -> anyhow::Result<Outcome> {
     let s = ctx.open()?;
-    let (r, l) = compute(&s, &a)?;
+    let (r, l) = ops_kpi::compute(&s, &query(&a))?;
     if ctx.json {
         out::print_json(&r)?;
         return Ok(Outcome::Ok);
     }
     println!(
         "{}，期间 period {} – {}（计算日 as of {}）",
-        scope_label(&r, &l),
+        ops_kpi::scope_label(&r, &l),
         r.params.from,
         r.params.to,
         r.params.today
@@ -779,360 +682,10 @@ pub fn kpi_cmd(ctx: &Ctx, a: KpiArgs) -> anyhow::Result<Outcome> {
 // ---------------------------------------------------------------------------------------------
 // export kpi
 
-/// Writes the KPI tables to an .xlsx workbook, one sheet per table; returns the number of
+/// Writes the KPI workbook (the one the app's 团队 export writes too); returns the number of
 /// data rows written.
 pub fn export_kpi(s: &Store, file: &Path, a: &KpiArgs) -> anyhow::Result<usize> {
-    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-    match file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("xlsx") => {}
-        _ => bail!(
-            "KPI 导出文件须以 .xlsx 结尾 (the KPI export file must end in .xlsx): {}",
-            file.display()
-        ),
-    }
-    let (r, l) = compute(s, a)?;
-    // The drill-down sheets show names, requests and comments: whole records.
-    let firms: Vec<Firm> = s.list()?;
-    let needs: Vec<Need> = s.list()?;
-    let feedback: Vec<Feedback> = s.list()?;
-    let names: BTreeMap<Uuid, &str> = firms.iter().map(|f| (f.id, f.name.as_str())).collect();
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_align(FormatAlign::Center);
-    let pct = Format::new().set_num_format("0.00%");
-    let wan = Format::new().set_num_format("#,##0.00");
-    let int = Format::new().set_num_format("0");
-    let mut rows = 0usize;
-
-    // A sheet: name, header and column widths; cells are written by the closure.
-    enum Cell {
-        Text(String),
-        Int(i64),
-        Pct(Option<Rate>),
-        Wan(i64),
-    }
-    let mut sheet =
-        |name: &str, header: &[(&str, f64)], data: Vec<Vec<Cell>>| -> anyhow::Result<()> {
-            let ws = wb.add_worksheet();
-            ws.set_name(name)?;
-            for (c, (h, w)) in header.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold)?;
-                ws.set_column_width(c as u16, *w)?;
-            }
-            ws.set_freeze_panes(1, 0)?;
-            for (i, row) in data.iter().enumerate() {
-                let rn = (i + 1) as u32;
-                for (c, cell) in row.iter().enumerate() {
-                    let c = c as u16;
-                    match cell {
-                        Cell::Text(t) => {
-                            ws.write_string(rn, c, t)?;
-                        }
-                        Cell::Int(n) => {
-                            ws.write_number_with_format(rn, c, *n as f64, &int)?;
-                        }
-                        Cell::Pct(Some(rt)) => {
-                            ws.write_number_with_format(
-                                rn,
-                                c,
-                                rt.numerator as f64 / rt.denominator as f64,
-                                &pct,
-                            )?;
-                        }
-                        Cell::Pct(None) => {
-                            ws.write_string(rn, c, "—")?;
-                        }
-                        Cell::Wan(y) => {
-                            ws.write_number_with_format(rn, c, *y as f64 / 10_000.0, &wan)?;
-                        }
-                    }
-                }
-            }
-            rows += data.len();
-            Ok(())
-        };
-
-    let c = &r.coached_firms;
-    let n = &r.need_satisfaction;
-    let rate_row = |name: &str, rt: &Option<Rate>| {
-        vec![
-            Cell::Text(name.into()),
-            Cell::Pct(*rt),
-            rt.map(|x| Cell::Int(x.numerator))
-                .unwrap_or(Cell::Text("—".into())),
-            rt.map(|x| Cell::Int(x.denominator)).unwrap_or(Cell::Int(0)),
-        ]
-    };
-    let count_row = |name: &str, v: usize| {
-        vec![
-            Cell::Text(name.into()),
-            Cell::Int(v as i64),
-            Cell::Text(String::new()),
-            Cell::Text(String::new()),
-        ]
-    };
-    let overview = vec![
-        vec![
-            Cell::Text("范围 scope".into()),
-            Cell::Text(scope_label(&r, &l)),
-            Cell::Text(format!("{} – {}", r.params.from, r.params.to)),
-            Cell::Text(format!("计算日 {}", r.params.today)),
-        ],
-        count_row("辅导企业数 coached firms", c.current.count),
-        count_row("上期辅导企业数 previous period", c.previous.count),
-        rate_row("辅导企业增长率 growth", &c.growth),
-        rate_row("合理需求满足率 reasonable-need satisfaction", &n.rate),
-        rate_row("金额满足率 amount ratio (元)", &n.amount_ratio),
-        rate_row("满意率 satisfaction", &r.satisfaction.rate),
-        rate_row(
-            "企业反馈需求已满足 need met (firms' answers)",
-            &r.satisfaction.need_met.rate,
-        ),
-        rate_row("首贷率 first-loan rate", &r.first_loan.rate),
-        rate_row(
-            "信用贷款占比（笔数）credit share by count",
-            &r.credit_share.by_count,
-        ),
-        rate_row(
-            "信用贷款占比（金额）credit share by amount (元)",
-            &r.credit_share.by_amount,
-        ),
-        count_row("辅导队数 teams", r.teams.count),
-    ];
-    sheet(
-        "概览 overview",
-        &[
-            ("指标 indicator", 44.0),
-            ("数值 value", 22.0),
-            ("分子 numerator", 18.0),
-            ("分母 denominator", 18.0),
-        ],
-        overview,
-    )?;
-
-    let unmet = n
-        .unmet_reasons
-        .iter()
-        .map(|x| {
-            vec![
-                Cell::Text(x.label.zh.clone()),
-                Cell::Text(x.label.en.clone()),
-                Cell::Int(x.count as i64),
-            ]
-        })
-        .collect();
-    sheet(
-        "未满足原因 unmet",
-        &[("原因", 26.0), ("reason", 32.0), ("笔数 needs", 12.0)],
-        unmet,
-    )?;
-
-    let groups = |gs: &[kpi::LoanGroup]| {
-        gs.iter()
-            .map(|x| {
-                vec![
-                    Cell::Text(x.key.clone()),
-                    Cell::Int(x.count as i64),
-                    Cell::Wan(x.amount),
-                    Cell::Int(x.firm_ids.len() as i64),
-                ]
-            })
-            .collect::<Vec<_>>()
-    };
-    sheet(
-        "产品类型 by kind",
-        &[
-            ("产品类型 product kind", 28.0),
-            ("笔数 count", 12.0),
-            ("金额（万元）", 16.0),
-            ("企业数 firms", 12.0),
-        ],
-        groups(&r.loans_by_kind),
-    )?;
-    sheet(
-        "金融机构 by lender",
-        &[
-            ("金融机构 institution", 28.0),
-            ("笔数 count", 12.0),
-            ("金额（万元）", 16.0),
-            ("企业数 firms", 12.0),
-        ],
-        groups(&r.loans_by_institution),
-    )?;
-
-    let teams = r
-        .teams
-        .per_team
-        .iter()
-        .map(|x| {
-            vec![
-                Cell::Text(x.name.clone()),
-                Cell::Int(x.coached_firms as i64),
-                Cell::Text(x.team_id.to_string()),
-            ]
-        })
-        .collect();
-    sheet(
-        "辅导队 teams",
-        &[
-            ("辅导队 team", 28.0),
-            ("辅导企业数 coached", 18.0),
-            ("ID", 38.0),
-        ],
-        teams,
-    )?;
-
-    // Satisfaction (满意率) in total, by source and by team; the firms' need-met answers.
-    let sat = &r.satisfaction;
-    let ratings_row = |group: &str, name: String, x: &kpi::Ratings| {
-        vec![
-            Cell::Text(group.into()),
-            Cell::Text(name),
-            Cell::Int(x.count as i64),
-            Cell::Int(x.satisfied as i64),
-            Cell::Int(x.basic as i64),
-            Cell::Int(x.unsatisfied as i64),
-            Cell::Pct(x.rate),
-        ]
-    };
-    let total = kpi::Ratings {
-        count: sat.feedback_ids.len(),
-        satisfied: sat.satisfied,
-        basic: sat.basic,
-        unsatisfied: sat.unsatisfied,
-        rate: sat.rate,
-    };
-    let mut sat_rows = vec![ratings_row("合计 total", "全部 all".into(), &total)];
-    for x in &sat.by_source {
-        sat_rows.push(ratings_row(
-            "来源 source",
-            format!("{} {}", x.label.zh, x.label.en),
-            &x.ratings,
-        ));
-    }
-    for x in &sat.by_team {
-        sat_rows.push(ratings_row("辅导队 team", x.name.clone(), &x.ratings));
-    }
-    let nm = &sat.need_met;
-    for (name, n, rate) in [
-        ("是 yes", nm.yes, Some(nm.rate)),
-        ("否 no", nm.no, None),
-        ("未回答 unanswered", nm.unanswered, None),
-    ] {
-        let mut row = vec![
-            Cell::Text("需求是否满足 need met".into()),
-            Cell::Text(name.into()),
-            Cell::Int(n as i64),
-            Cell::Text(String::new()),
-            Cell::Text(String::new()),
-            Cell::Text(String::new()),
-        ];
-        if let Some(rt) = rate {
-            row.push(Cell::Pct(rt));
-        }
-        sat_rows.push(row);
-    }
-    sheet(
-        "满意度 satisfaction",
-        &[
-            ("分组 group", 22.0),
-            ("名称 name", 28.0),
-            ("评价数 count", 12.0),
-            ("满意", 10.0),
-            ("基本满意", 10.0),
-            ("不满意", 10.0),
-            ("满意率 rate", 14.0),
-        ],
-        sat_rows,
-    )?;
-
-    // Drill-down: the needs behind the satisfaction rate.
-    let needs_by_id: BTreeMap<Uuid, &Need> = needs.iter().map(|x| (x.id, x)).collect();
-    let met: std::collections::BTreeSet<Uuid> = n.met_need_ids.iter().copied().collect();
-    let detail = n
-        .counted_need_ids
-        .iter()
-        .filter_map(|id| needs_by_id.get(id))
-        .map(|x| {
-            vec![
-                Cell::Text(names.get(&x.firm_id).copied().unwrap_or("").to_string()),
-                Cell::Text(x.raised_on.to_string()),
-                Cell::Wan(x.amount),
-                Cell::Wan(x.disbursed_amount()),
-                Cell::Text(x.status.label_zh().to_string()),
-                Cell::Text(if met.contains(&x.id) {
-                    "是".into()
-                } else {
-                    "否".into()
-                }),
-                Cell::Text(
-                    x.unmet_reason
-                        .map(|r| r.label_zh().to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::Text(x.id.to_string()),
-            ]
-        })
-        .collect();
-    sheet(
-        "需求明细 needs",
-        &[
-            ("企业 firm", 30.0),
-            ("提出日期 raised", 14.0),
-            ("需求（万元）", 14.0),
-            ("放款（万元）", 14.0),
-            ("状态 status", 12.0),
-            ("已满足 met", 10.0),
-            ("未满足原因 reason", 20.0),
-            ("需求ID need id", 38.0),
-        ],
-        detail,
-    )?;
-    // Drill-down: the feedback behind the satisfaction rate (comments as plain text cells).
-    let fb_by_id: BTreeMap<Uuid, &Feedback> = feedback.iter().map(|x| (x.id, x)).collect();
-    let fb_rows = sat
-        .feedback_ids
-        .iter()
-        .filter_map(|id| fb_by_id.get(id))
-        .map(|x| {
-            vec![
-                Cell::Text(names.get(&x.firm_id).copied().unwrap_or("").to_string()),
-                Cell::Text(x.date.to_string()),
-                Cell::Text(x.rating.label_zh().to_string()),
-                Cell::Text(x.source.label_zh().to_string()),
-                Cell::Text(
-                    match x.need_met {
-                        Some(true) => "是",
-                        Some(false) => "否",
-                        None => "",
-                    }
-                    .into(),
-                ),
-                Cell::Text(x.comment.clone()),
-                Cell::Text(x.id.to_string()),
-            ]
-        })
-        .collect();
-    sheet(
-        "评价明细 feedback",
-        &[
-            ("企业 firm", 30.0),
-            ("评价日期 date", 14.0),
-            ("评价 rating", 12.0),
-            ("来源 source", 12.0),
-            ("需求满足 need met", 14.0),
-            ("意见 comment", 40.0),
-            ("评价ID feedback id", 38.0),
-        ],
-        fb_rows,
-    )?;
-    wb.save(file)
-        .with_context(|| format!("写入 {} 失败 (cannot write the workbook)", file.display()))?;
-    Ok(rows)
+    Ok(ops_kpi::write_workbook(s, &query(a), file)?)
 }
 
 /// `fudao export kpi FILE.xlsx [kpi options]`.

@@ -813,21 +813,15 @@ pub fn visit(ctx: &Ctx, cmd: VisitCmd) -> anyhow::Result<Outcome> {
             for c in &coach {
                 coach_ids.push(resolve_user(&s, c)?.id);
             }
-            if coach_ids.is_empty() {
-                coach_ids.extend(s.actor().or(f.coach_id));
-            }
-            let v = Visit {
-                id: Uuid::now_v7(),
-                firm_id: f.id,
-                team_id: f.team_id,
+            let new = fudao_ops::visits::NewVisit {
                 date,
-                coach_ids,
                 mode,
+                coach_ids,
                 notes,
                 findings,
                 tasks,
             };
-            s.put(&v)?;
+            let v = fudao_ops::visits::add_visit(&mut s, &f, new)?;
             if ctx.json {
                 out::print_json(&v)?;
             } else {

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use fudao_core::feedback_link::FeedbackLink;
 use fudao_core::model::{Firm, Need, PlanStatus, Team, User, Visit};
 use fudao_core::plan::{compose_plan, to_document, Plan, PlanInput};
-use fudao_core::product::{builtin_catalog, Catalog, Product};
+use fudao_core::product::{Catalog, Product};
 use fudao_store::{Source, Store};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -19,8 +19,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 use uuid::Uuid;
 
-const META_VERSION: &str = "catalog_version";
-const META_PUBLISHED: &str = "catalog_published";
+use fudao_ops::catalog::{META_PUBLISHED, META_VERSION};
 
 #[derive(Subcommand)]
 pub enum CatalogCmd {
@@ -30,32 +29,10 @@ pub enum CatalogCmd {
     Import { file: PathBuf },
 }
 
-/// The catalogue held in the store (products synced down), or the built-in one if the store
-/// has none yet.
+/// The catalogue held in the store, or the built-in one (`fudao_ops::catalog::load`: a bad
+/// `catalog_version` is an error).
 pub fn load_catalog(s: &Store) -> anyhow::Result<Catalog> {
-    let mut products: Vec<Product> = s.list()?;
-    if products.is_empty() {
-        return Ok(builtin_catalog());
-    }
-    products.sort_by(|a, b| a.code.cmp(&b.code));
-    let builtin = builtin_catalog();
-    let version = match s.meta_get(META_VERSION)? {
-        Some(v) => v
-            .parse()
-            .context("catalog_version in the database is not a number")?,
-        None => builtin.version,
-    };
-    let published = match s.meta_get(META_PUBLISHED)? {
-        Some(d) => d
-            .parse()
-            .context("catalog_published in the database is not a date")?,
-        None => builtin.published,
-    };
-    Ok(Catalog {
-        version,
-        published,
-        products,
-    })
+    Ok(fudao_ops::catalog::load(s)?)
 }
 
 pub fn catalog(ctx: &Ctx, cmd: CatalogCmd) -> anyhow::Result<Outcome> {

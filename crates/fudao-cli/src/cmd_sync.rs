@@ -185,7 +185,7 @@ fn explain(e: ClientError) -> anyhow::Error {
         ClientError::Unauthorized(_) => "请运行 fudao login 重新登录 / run `fudao login` again",
         ClientError::UpgradeRequired(_) => "请安装新版本；未同步的修改已保留 / install the new version; unsynced changes are kept",
         ClientError::Network { .. } => "本地数据未改动，稍后再运行 fudao sync / local data is unchanged; run `fudao sync` again later",
-        ClientError::Api { error, .. } if error.code == fudao_sync::codes::DEVICE_MISMATCH => "此数据库是另一位用户的副本，请另用一个数据库（--db）/ this database is another user's replica; use another database (--db)",
+        ClientError::Api { error, .. } if error.code == fudao_sync::ErrorCode::DeviceMismatch => "此数据库是另一位用户的副本，请另用一个数据库（--db）/ this database is another user's replica; use another database (--db)",
         _ => "",
     };
     if hint.is_empty() {

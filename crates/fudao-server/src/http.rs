@@ -114,13 +114,13 @@ impl AppState {
 pub struct ApiErr(pub StatusCode, pub ApiError);
 
 impl ApiErr {
-    fn new(status: StatusCode, code: &str, zh: &str, en: &str) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, zh: &str, en: &str) -> Self {
         ApiErr(status, ApiError::new(code, zh, en))
     }
     fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            codes::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
             "未登录或登录已失效，请重新登录",
             "not logged in or the session expired; log in again",
         )
@@ -128,14 +128,14 @@ impl ApiErr {
     fn bad_request(en: &str, details: String) -> Self {
         ApiErr(
             StatusCode::BAD_REQUEST,
-            ApiError::new(codes::BAD_REQUEST, "请求格式不正确", en)
+            ApiError::new(ErrorCode::BadRequest, "请求格式不正确", en)
                 .with_details(serde_json::Value::String(details)),
         )
     }
     fn too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            codes::TOO_LARGE,
+            ErrorCode::TooLarge,
             "请求过大，请分批同步",
             "request too large; send smaller batches",
         )
@@ -143,7 +143,7 @@ impl ApiErr {
     fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
+            ErrorCode::NotFound,
             "未找到",
             "not found",
         )
@@ -156,14 +156,14 @@ impl ApiErr {
         ApiErr(
             StatusCode::TOO_MANY_REQUESTS,
             ApiError::new(
-                codes::RATE_LIMITED,
+                ErrorCode::RateLimited,
                 format!("登录尝试过多，请{secs}秒后再试"),
                 format!("too many login attempts; try again in {secs} s"),
             )
             .with_details(serde_json::json!({ "retry_after_secs": secs })),
         )
     }
-    fn forbidden(code: &str, zh: &str, en: &str) -> Self {
+    fn forbidden(code: ErrorCode, zh: &str, en: &str) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, zh, en)
     }
 }
@@ -190,7 +190,7 @@ impl From<StoreError> for ApiErr {
         tracing::error!(error = %e, "storage error");
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            codes::UNAVAILABLE,
+            ErrorCode::Unavailable,
             "服务器暂时无法处理请求，请稍后重试",
             "the server cannot handle the request right now; retry later",
         )
@@ -217,7 +217,7 @@ fn map_json_rejection(r: JsonRejection) -> ApiErr {
     match r {
         JsonRejection::MissingJsonContentType(_) => ApiErr::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::BAD_REQUEST,
+            ErrorCode::BadRequest,
             "请求须为 JSON",
             "expected Content-Type: application/json",
         ),
@@ -288,7 +288,7 @@ async fn version_check(req: Request, next: Next) -> Response {
         return ApiErr(
             StatusCode::UPGRADE_REQUIRED,
             ApiError::new(
-                codes::UPGRADE_REQUIRED,
+                ErrorCode::UpgradeRequired,
                 "客户端版本与服务器不兼容，请升级辅导助手后再同步；未同步的修改会保留",
                 "this client's protocol does not match the server; upgrade the app and sync again (unsynced changes are kept)",
             )
@@ -363,7 +363,7 @@ async fn login(
             _ => {
                 return Err(ApiErr::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    codes::UNAVAILABLE,
+                    ErrorCode::Unavailable,
                     "服务器繁忙，请稍后重试",
                     "the server is busy; retry later",
                 ))
@@ -385,7 +385,7 @@ async fn login(
             tracing::warn!(user = %req.username, ip = %addr.ip(), "failed login");
             return Err(ApiErr::new(
                 StatusCode::UNAUTHORIZED,
-                codes::BAD_CREDENTIALS,
+                ErrorCode::BadCredentials,
                 "用户名或密码错误",
                 "wrong user name or password",
             ));
@@ -394,7 +394,7 @@ async fn login(
     if !rec.user.active {
         return Err(ApiErr::new(
             StatusCode::FORBIDDEN,
-            codes::FORBIDDEN,
+            ErrorCode::Forbidden,
             "账号已停用，请联系管理员",
             "this account is disabled; contact the administrator",
         ));
@@ -428,7 +428,7 @@ async fn login(
         .await?;
     if !bound {
         return Err(ApiErr::forbidden(
-            codes::DEVICE_MISMATCH,
+            ErrorCode::DeviceMismatch,
             "此设备编号已属于另一位用户，请使用新的本地数据库",
             "this device id belongs to another user; use a new local database",
         ));
@@ -480,7 +480,7 @@ async fn push(
     }
     if req.device_id != a.device_id {
         return Err(ApiErr::forbidden(
-            codes::DEVICE_MISMATCH,
+            ErrorCode::DeviceMismatch,
             "推送的设备编号与登录时的设备不一致，请重新登录",
             "the push names another device than the one this session logged in with; log in again",
         ));
@@ -495,7 +495,7 @@ async fn push(
         .await?
         .map_err(|logic::DeviceRefused| {
             ApiErr::forbidden(
-                codes::DEVICE_MISMATCH,
+                ErrorCode::DeviceMismatch,
                 "此设备已属于另一位用户，请重新登录",
                 "this device belongs to another user; log in again",
             )
@@ -570,7 +570,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
     ApiErr::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        codes::INTERNAL,
+        ErrorCode::Internal,
         "服务器内部错误",
         "internal server error",
     )

@@ -12,60 +12,15 @@ use fudao_store::Store;
 use fudao_sync::client::{Client, Retry};
 use fudao_sync::replica::LocalReplica;
 use fudao_sync::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use uuid::Uuid;
 
-struct ServerProcess {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts the real `fudao-server` binary and waits for its "listening on" line.
-fn spawn_server(db: &str, listen: &str, failpoint: Option<&str>) -> ServerProcess {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fudao-server"));
-    cmd.args(["--db", db, "serve", "--listen", listen])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if let Some(f) = failpoint {
-        cmd.env("FUDAO_FAILPOINT", f);
-    }
-    let mut child = cmd.spawn().expect("spawn fudao-server");
-    let out = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(out).read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    ServerProcess { child, addr }
-}
-
-macro_rules! both {
-    ($($name:ident),*) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() { super::$name(super::common::Db::sqlite()).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                let Some(db) = super::common::Db::postgres().await else { return };
-                super::$name(db).await
-            }
-        )* }
-    };
+fn spawn_server(db: &str, listen: &str, failpoint: Option<&str>) -> process::Server {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_fudao-server"));
+    let mut envs = vec![("RUST_LOG", "warn")];
+    envs.extend(failpoint.map(|f| ("FUDAO_FAILPOINT", f)));
+    process::Server::spawn(bin, db, listen, &[], &envs)
 }
 
 both!(

@@ -16,22 +16,6 @@ use fudao_server::ServerConfig;
 use fudao_sync::*;
 use uuid::Uuid;
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() { super::$name(super::common::Db::sqlite()).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                let Some(db) = super::common::Db::postgres().await else { return };
-                super::$name(db).await
-            }
-        )* }
-    };
-}
-
 both!(
     a_printed_link_collects_a_rating_for_the_team,
     hostile_requests_learn_nothing,

@@ -12,25 +12,9 @@ use fudao_sync::client::{Client, ClientError};
 use fudao_sync::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() { super::$name(super::common::Db::sqlite()).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                let Some(db) = super::common::Db::postgres().await else { return };
-                super::$name(db).await
-            }
-        )* }
-    };
-}
 
 both!(
     device_is_bound_to_the_session,
@@ -47,16 +31,10 @@ both!(
 // ---------------------------------------------------------------------------------------------
 // A real server process
 
+/// A server process and its base URL.
 struct Proc {
-    child: Child,
+    server: process::Server,
     url: String,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn bin() -> &'static str {
@@ -65,28 +43,16 @@ fn bin() -> &'static str {
 
 /// `fudao-server --db URL serve --listen 127.0.0.1:0 ARGS…`, once it listens.
 fn serve(db: &str, args: &[&str]) -> Proc {
-    let mut child = Command::new(bin())
-        .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("RUST_LOG", "error")
-        .env_remove("FUDAO_DB")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn fudao-server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let server = process::Server::spawn(
+        std::path::Path::new(bin()),
+        db,
+        "127.0.0.1:0",
+        args,
+        &[("RUST_LOG", "error")],
+    );
     Proc {
-        child,
-        url: format!("http://{addr}"),
+        url: server.url(),
+        server,
     }
 }
 
@@ -599,7 +565,7 @@ async fn login_cannot_be_turned_against_users_or_the_server(db: Db) {
     let checked = s.iter().filter(|s| **s == 401).count();
     assert!(checked <= 50, "{checked} passwords checked");
     assert!(s.iter().filter(|s| **s == 429).count() >= 100, "{s:?}");
-    let peak_mb = peak_memory_kb(p.child.id()) / 1024;
+    let peak_mb = peak_memory_kb(p.server.child.id()) / 1024;
     assert!(peak_mb < 300, "server peak memory {peak_mb} MB");
     // The real user logs in from yet another address right after.
     let t0 = Instant::now();

@@ -57,32 +57,34 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+use fudao_sync::ErrorCode;
+
 impl StoreError {
     /// A stable code for UIs and scripts to branch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Validation(_) => "validation",
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::Ambiguous { .. } => "ambiguous",
-            StoreError::DuplicateUscc { .. } => "duplicate_uscc",
-            StoreError::NewerSchema { .. } => "newer_schema",
-            StoreError::Corrupt { .. } => "corrupt",
-            StoreError::Io { .. } => "io",
-            StoreError::DemoDatabase => "demo_database",
-            StoreError::BadKeyHex => "bad_key",
+            StoreError::Validation(_) => ErrorCode::Validation,
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Ambiguous { .. } => ErrorCode::Ambiguous,
+            StoreError::DuplicateUscc { .. } => ErrorCode::DuplicateUscc,
+            StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+            StoreError::Corrupt { .. } => ErrorCode::Corrupt,
+            StoreError::Io { .. } => ErrorCode::Io,
+            StoreError::DemoDatabase => ErrorCode::DemoDatabase,
+            StoreError::BadKeyHex => ErrorCode::BadKey,
             StoreError::KeyNeeded {
                 new_database: true, ..
-            } => "key_needed_new",
-            StoreError::KeyNeeded { .. } => "key_needed",
-            StoreError::Locked { .. } => "locked",
-            StoreError::WrongKey { .. } => "wrong_key",
-            StoreError::WrongPassphrase => "wrong_passphrase",
-            StoreError::WeakPassphrase => "weak_passphrase",
-            StoreError::KeyFile(_) => "key_file",
-            StoreError::Keystore(_) => "keystore",
-            StoreError::Migration(_) => "encrypt_migration",
-            StoreError::Sqlite(_) => "database",
-            StoreError::Json(_) => "serialisation",
+            } => ErrorCode::KeyNeededNew,
+            StoreError::KeyNeeded { .. } => ErrorCode::KeyNeeded,
+            StoreError::Locked { .. } => ErrorCode::Locked,
+            StoreError::WrongKey { .. } => ErrorCode::WrongKey,
+            StoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
+            StoreError::WeakPassphrase => ErrorCode::WeakPassphrase,
+            StoreError::KeyFile(_) => ErrorCode::KeyFile,
+            StoreError::Keystore(_) => ErrorCode::Keystore,
+            StoreError::Migration(_) => ErrorCode::EncryptMigration,
+            StoreError::Sqlite(_) => ErrorCode::Database,
+            StoreError::Json(_) => ErrorCode::Serialisation,
         }
     }
 }

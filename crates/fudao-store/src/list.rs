@@ -198,6 +198,24 @@ impl Store {
         })
     }
 
+    /// Every live firm's name by id (for labelling visits, tasks and needs with their firm).
+    pub fn firm_names(&self) -> Result<std::collections::HashMap<Uuid, String>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT id, name FROM firm WHERE deleted = 0")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, name) = row?;
+            if let Ok(id) = Uuid::parse_str(&id) {
+                out.insert(id, name.unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+
     /// The list rows of the given firms, in the order given (unknown ids are skipped).
     pub fn firm_rows(&self, ids: &[Uuid]) -> Result<Vec<FirmRow>> {
         let conn = self.connection();

@@ -28,15 +28,15 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The stable error code (same vocabulary as [`codes`]).
-    pub fn code(&self) -> &str {
+    /// The stable error code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClientError::Network { .. } => codes::UNAVAILABLE,
-            ClientError::UpgradeRequired(_) => codes::UPGRADE_REQUIRED,
-            ClientError::Unauthorized(_) => codes::UNAUTHORIZED,
-            ClientError::Api { error, .. } => &error.code,
-            ClientError::BadUrl(_) => codes::BAD_REQUEST,
-            ClientError::Protocol(_) => codes::INTERNAL,
+            ClientError::Network { .. } => ErrorCode::Unavailable,
+            ClientError::UpgradeRequired(_) => ErrorCode::UpgradeRequired,
+            ClientError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ClientError::Api { error, .. } => error.code,
+            ClientError::BadUrl(_) => ErrorCode::BadRequest,
+            ClientError::Protocol(_) => ErrorCode::Internal,
         }
     }
 }
@@ -255,14 +255,14 @@ impl Client {
                         let text = resp.bytes().await.unwrap_or_default();
                         let error: ApiError = serde_json::from_slice(&text).unwrap_or_else(|_| {
                             ApiError::new(
-                                codes::INTERNAL,
+                                ErrorCode::Internal,
                                 format!("服务器返回了无法识别的错误（HTTP {status}）"),
                                 format!("unrecognised error response (HTTP {status})"),
                             )
                         });
                         return Err(match status {
                             426 => ClientError::UpgradeRequired(error.message),
-                            401 if error.code == codes::UNAUTHORIZED => {
+                            401 if error.code == ErrorCode::Unauthorized => {
                                 ClientError::Unauthorized(error.message)
                             }
                             _ => ClientError::Api { status, error },

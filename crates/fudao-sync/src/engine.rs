@@ -15,10 +15,10 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
             SyncError::Client(c) => c.code(),
-            SyncError::Local(_) => "local_db",
+            SyncError::Local(_) => crate::ErrorCode::LocalDb,
         }
     }
 }

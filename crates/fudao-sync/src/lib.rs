@@ -4,6 +4,7 @@
 //!
 //! The client never links server crates; the server uses this crate without `client`.
 
+pub mod error_code;
 pub mod protocol;
 pub mod replica;
 

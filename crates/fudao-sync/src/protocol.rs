@@ -1,7 +1,7 @@
 //! Wire types of the sync protocol (JSON over HTTP). See `docs/sync.md`.
 //!
 //! Every request carries [`HEADER_PROTOCOL`] and [`HEADER_SCHEMA`]; a server that cannot serve
-//! them answers `426 Upgrade Required` with the error code [`codes::UPGRADE_REQUIRED`].
+//! them answers `426 Upgrade Required` with the error code [`ErrorCode::UpgradeRequired`].
 
 use chrono::{DateTime, Utc};
 use fudao_core::model::{EntityKind, Role};
@@ -36,56 +36,49 @@ pub const SHORT_TEXT_FIELDS: &[&str] = &[
 /// The scope of rows that belong to no team (product catalogue, administrators).
 pub const GLOBAL_SCOPE: &str = "global";
 
-/// Stable machine-readable error codes. Clients branch on these, never on message text.
+pub use crate::error_code::ErrorCode;
+
+/// The wire text of the codes, for places that hold a code as text (a mutation's rejection,
+/// a stored rejected mutation, tests matching a JSON body). Each is [`ErrorCode::as_str`] of its
+/// variant: branch on [`ErrorCode`], never on these strings.
 pub mod codes {
-    pub const UPGRADE_REQUIRED: &str = "upgrade_required";
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    pub const BAD_CREDENTIALS: &str = "bad_credentials";
-    pub const RATE_LIMITED: &str = "rate_limited";
-    pub const FORBIDDEN: &str = "forbidden";
-    pub const BAD_REQUEST: &str = "bad_request";
-    pub const TOO_LARGE: &str = "too_large";
-    pub const NOT_FOUND: &str = "not_found";
-    pub const INTERNAL: &str = "internal";
-    pub const UNAVAILABLE: &str = "unavailable";
-    /// Mutation-level: the same mutation id was pushed before with a different payload.
-    pub const PAYLOAD_MISMATCH: &str = "payload_mismatch";
-    /// Mutation-level: the row's team may not be changed by a push.
-    pub const TEAM_CHANGE: &str = "team_change";
-    /// Mutation-level: teams, users and products are managed on the server only.
-    pub const READ_ONLY_KIND: &str = "read_only_kind";
-    /// Mutation-level: the merged row does not have the entity's shape.
-    pub const INVALID_ROW: &str = "invalid_row";
-    /// Mutation-level: the team does not exist.
-    pub const UNKNOWN_TEAM: &str = "unknown_team";
-    /// The push names another device than the session's, or the device belongs to another
-    /// user.
-    pub const DEVICE_MISMATCH: &str = "device_mismatch";
-    /// Mutation-level: `device_seq` is further ahead of the device's highest accepted one
-    /// than one push can carry.
-    pub const SEQ_JUMP: &str = "device_seq_jump";
-    /// Mutation-level: `base_version` is above the row's current server version.
-    pub const BASE_AHEAD: &str = "base_version_ahead";
-    /// Mutation-level: the mutation id was used by someone outside the caller's team.
-    pub const MUTATION_ID_TAKEN: &str = "mutation_id_taken";
-    /// Mutation-level: a field or the row is larger than the limits.
-    pub const ROW_TOO_LARGE: &str = "row_too_large";
+    use super::ErrorCode as C;
+    pub const UPGRADE_REQUIRED: &str = C::UpgradeRequired.as_str();
+    pub const UNAUTHORIZED: &str = C::Unauthorized.as_str();
+    pub const BAD_CREDENTIALS: &str = C::BadCredentials.as_str();
+    pub const RATE_LIMITED: &str = C::RateLimited.as_str();
+    pub const FORBIDDEN: &str = C::Forbidden.as_str();
+    pub const BAD_REQUEST: &str = C::BadRequest.as_str();
+    pub const TOO_LARGE: &str = C::TooLarge.as_str();
+    pub const NOT_FOUND: &str = C::NotFound.as_str();
+    pub const INTERNAL: &str = C::Internal.as_str();
+    pub const UNAVAILABLE: &str = C::Unavailable.as_str();
+    pub const PAYLOAD_MISMATCH: &str = C::PayloadMismatch.as_str();
+    pub const TEAM_CHANGE: &str = C::TeamChange.as_str();
+    pub const READ_ONLY_KIND: &str = C::ReadOnlyKind.as_str();
+    pub const INVALID_ROW: &str = C::InvalidRow.as_str();
+    pub const UNKNOWN_TEAM: &str = C::UnknownTeam.as_str();
+    pub const DEVICE_MISMATCH: &str = C::DeviceMismatch.as_str();
+    pub const SEQ_JUMP: &str = C::DeviceSeqJump.as_str();
+    pub const BASE_AHEAD: &str = C::BaseVersionAhead.as_str();
+    pub const MUTATION_ID_TAKEN: &str = C::MutationIdTaken.as_str();
+    pub const ROW_TOO_LARGE: &str = C::RowTooLarge.as_str();
 }
 
 /// The one error shape of every non-2xx response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: Msg,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub details: Value,
 }
 
 impl ApiError {
-    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
         ApiError {
-            code: code.to_string(),
+            code,
             message: Msg::new(zh, en),
             details: Value::Null,
         }
@@ -207,14 +200,15 @@ pub enum MutationResult {
         version: i64,
         conflicts: Vec<Conflict>,
     },
-    /// Refused; nothing was changed.
+    /// Refused; nothing was changed. `code` is an [`ErrorCode`]'s text (kept as text: a
+    /// rejection is stored with the local mutation and shown as it came).
     Rejected { code: String, message: Msg },
 }
 
 impl MutationResult {
-    pub fn rejected(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn rejected(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
         MutationResult::Rejected {
-            code: code.to_string(),
+            code: code.as_str().to_string(),
             message: Msg::new(zh, en),
         }
     }
@@ -466,7 +460,7 @@ mod tests {
             serde_json::to_value(&r).unwrap(),
             json!({"status": "applied", "version": 4})
         );
-        let e = ApiError::new(codes::FORBIDDEN, "无权限", "forbidden");
+        let e = ApiError::new(ErrorCode::Forbidden, "无权限", "forbidden");
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
             json!({"code": "forbidden", "message": {"zh": "无权限", "en": "forbidden"}})

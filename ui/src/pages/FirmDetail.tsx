@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { commands, type FieldError, type Firm } from "../bindings";
-import { call, errorText, fieldErrors, toAppError } from "../ipc";
+import { call, errorText, fieldErrors, fieldProblems } from "../ipc";
 import { useDebounced, useLang } from "../hooks";
 import { useSaveShortcut } from "../shortcuts";
 import Overview from "./firm/Overview";
@@ -83,8 +83,7 @@ export default function FirmDetail() {
       if (isNew) navigate(`/firms/${saved.id}`, { replace: true });
       else setDraft(saved);
     } catch (e) {
-      const err = toAppError(e);
-      setSaveErrors(err.details);
+      setSaveErrors(fieldProblems(e));
       setDirty(false);
       message.error(errorText(e, lang));
     } finally {

@@ -1,10 +1,10 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, Progress, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import dayjs from "dayjs";
 import { commands, events, type ConflictView, type SyncProgress } from "../bindings";
-import { call, errorText, msg, toAppError } from "../ipc";
+import { call, errorAction, errorText, msg, toAppError } from "../ipc";
 import { useLang } from "../hooks";
 import { fieldLabel } from "../vocabulary";
 
@@ -87,6 +87,17 @@ export default function Sync() {
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Set by the error's code: the server refused the session (log in again), or wants a newer app.
+  const [relogin, setRelogin] = useState(false);
+  const [upgrade, setUpgrade] = useState(false);
+  const conflictsRef = useRef<HTMLHeadingElement>(null);
+  const onError = (e: unknown) => {
+    const a = errorAction(e);
+    if (a.kind === "login") setRelogin(true);
+    if (a.kind === "upgrade") setUpgrade(true);
+    if (a.kind === "conflicts") conflictsRef.current?.focus();
+    setError(errorText(e, lang));
+  };
   const [form] = Form.useForm<{ server: string; username: string; password: string }>();
   useEffect(() => {
     let off: (() => void) | undefined;
@@ -129,9 +140,10 @@ export default function Sync() {
         await call(commands.syncLogin(v.server, v.username, v.password, true));
       }
       form.setFieldValue("password", "");
+      setRelogin(false);
       await refresh();
     } catch (e) {
-      setError(errorText(e, lang));
+      onError(e);
     } finally {
       setBusy(false);
     }
@@ -145,7 +157,7 @@ export default function Sync() {
       message.success(t("sync.done", { p: r.pushed, l: r.pulled, c: r.new_conflicts }));
       await qc.invalidateQueries();
     } catch (e) {
-      setError(errorText(e, lang));
+      onError(e);
       await refresh();
     } finally {
       setBusy(false);
@@ -171,6 +183,7 @@ export default function Sync() {
         </Typography.Title>
         <OnlineTag />
       </Space>
+      {upgrade && <Alert style={{ marginBottom: 12 }} type="warning" showIcon message={t("sync.upgrade")} data-testid="upgrade-banner" />}
       {error && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={error} data-testid="sync-error" />}
       {status.error && <Alert type="error" showIcon message={errorText(status.error, lang)} />}
       {status.isPending && !status.error && <div data-testid="sync-skeleton">
@@ -216,7 +229,7 @@ export default function Sync() {
           )}
         </Card>
       )}
-      {s && !s.logged_in && !s.demo && (
+      {s && (!s.logged_in || relogin) && !s.demo && (
         <Card size="small" title={t("sync.login")} style={{ marginBottom: 16, maxWidth: 560 }}>
           <Form form={form} layout="vertical" onFinish={(v) => void login(v)} initialValues={{ server: s.server ?? "https://" }}>
             <Form.Item name="server" label={t("sync.server")} rules={[{ required: true }]}>
@@ -234,7 +247,9 @@ export default function Sync() {
           </Form>
         </Card>
       )}
-      <Typography.Title level={4}>{t("sync.conflicts")}</Typography.Title>
+      <Typography.Title level={4} ref={conflictsRef} tabIndex={-1} data-testid="conflicts-title">
+        {t("sync.conflicts")}
+      </Typography.Title>
       {conflicts.error && <Alert type="error" showIcon message={errorText(conflicts.error, lang)} />}
       {conflicts.data && conflicts.data.length === 0 && <Empty description={t("sync.noConflicts")} />}
       {(conflicts.data ?? []).map((c) => (

@@ -24,6 +24,7 @@ pub fn password_hash() -> String {
 }
 
 mod pg;
+pub mod process;
 pub use pg::PgCluster;
 
 // ---------------------------------------------------------------------------------------------
@@ -341,3 +342,24 @@ pub fn user_id(storage_users: &[User], name: &str) -> Uuid {
         .unwrap()
         .id
 }
+
+/// Runs each named `async fn NAME(db: Db)` of the test file once on SQLite and once on a
+/// throwaway PostgreSQL cluster (`mod sqlite`, `mod postgres`).
+#[allow(unused_macros)]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() { super::$name(super::common::Db::sqlite()).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let Some(db) = super::common::Db::postgres().await else { return };
+                super::$name(db).await
+            }
+        )* }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use both;

@@ -82,9 +82,22 @@ pub struct Server {
 impl Server {
     /// `fudao-server serve` on `listen`; waits for its "listening on" line.
     pub fn start(bin: &Path, server_db: &str, listen: &str) -> Server {
+        Server::spawn(bin, server_db, listen, &[], &[("RUST_LOG", "warn")])
+    }
+
+    /// `fudao-server --db DB serve --listen LISTEN ARGS…` with extra environment variables
+    /// (`RUST_LOG`, `FUDAO_FAILPOINT`, …); waits for its "listening on" line.
+    pub fn spawn(
+        bin: &Path,
+        server_db: &str,
+        listen: &str,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> Server {
         let mut child = Command::new(bin)
             .args(["--db", server_db, "serve", "--listen", listen])
-            .env("RUST_LOG", "warn")
+            .args(args)
+            .envs(envs.iter().copied())
             .env_remove("FUDAO_DB")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

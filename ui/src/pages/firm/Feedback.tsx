@@ -7,7 +7,7 @@ import dayjs from "dayjs";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type Feedback, type FeedbackInput, type FieldError } from "../../bindings";
-import { call, errorText, fieldErrors, toAppError } from "../../ipc";
+import { call, errorText, fieldErrors, fieldProblems } from "../../ipc";
 import { useLang } from "../../hooks";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
 import { Field } from "./Field";
@@ -56,7 +56,7 @@ function FeedbackForm({ firmId, onClose }: { firmId: string; onClose: () => void
       await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();
     } catch (e) {
-      setErrs(toAppError(e).details);
+      setErrs(fieldProblems(e));
       message.error(errorText(e, lang));
     } finally {
       setBusy(false);

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type FieldError, type Need, type NeedStatus, type Outcome } from "../../bindings";
-import { call, errorText, fieldErrors, fmtWan, toAppError, wanToYuan, yuanToWan } from "../../ipc";
+import { call, errorText, fieldErrors, fieldProblems, fmtWan, wanToYuan, yuanToWan } from "../../ipc";
 import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
@@ -61,7 +61,7 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
       await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();
     } catch (e) {
-      setErrs(toAppError(e).details);
+      setErrs(fieldProblems(e));
       message.error(errorText(e, lang));
     } finally {
       setBusy(false);

@@ -4,7 +4,7 @@ import dayjs from "dayjs";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands, type FieldError, type FollowUpTask, type Visit } from "../../bindings";
-import { call, errorText, fieldErrors, toAppError } from "../../ipc";
+import { call, errorText, fieldErrors, fieldProblems } from "../../ipc";
 import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
@@ -33,7 +33,7 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
       await qc.invalidateQueries({ queryKey: ["home"] });
       onClose();
     } catch (e) {
-      setErrs(toAppError(e).details);
+      setErrs(fieldProblems(e));
       message.error(errorText(e, lang));
     } finally {
       setBusy(false);

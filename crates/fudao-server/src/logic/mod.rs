@@ -13,6 +13,11 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+mod admin;
+mod pull;
+pub use admin::*;
+pub use pull::*;
+
 /// The authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -61,7 +66,7 @@ pub fn sha256_hex(s: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn rejected(code: &str, zh: impl Into<String>, en: impl Into<String>) -> MutationResult {
+fn rejected(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> MutationResult {
     MutationResult::rejected(code, zh, en)
 }
 
@@ -78,7 +83,7 @@ fn actor_scope(actor: &Actor) -> String {
 ///
 /// The device must belong to the caller. A mutation whose `device_seq` is further ahead of
 /// the device's highest accepted one than [`MAX_PUSH_MUTATIONS`] is refused
-/// ([`codes::SEQ_JUMP`]): a stamp that far ahead would make the device's later edits look
+/// ([`ErrorCode::DeviceSeqJump`]): a stamp that far ahead would make the device's later edits look
 /// older and be skipped. Lower sequence numbers (reordered delivery) are accepted.
 pub fn push(
     tx: &mut dyn Tx,
@@ -135,7 +140,7 @@ fn push_one(
                 mutation_id: m.mutation_id,
                 duplicate: false,
                 result: rejected(
-                    codes::MUTATION_ID_TAKEN,
+                    ErrorCode::MutationIdTaken,
                     "修改编号已被占用，已拒绝；请重新生成编号",
                     "this mutation id is taken; generate a new one",
                 ),
@@ -152,7 +157,7 @@ fn push_one(
             mutation_id: m.mutation_id,
             duplicate: false,
             result: rejected(
-                codes::PAYLOAD_MISMATCH,
+                ErrorCode::PayloadMismatch,
                 "同一修改编号已提交过不同内容，已拒绝",
                 "this mutation id was already used with a different payload",
             ),
@@ -160,7 +165,7 @@ fn push_one(
     }
     let result = match device.max_seq {
         Some(max) if m.device_seq > max.saturating_add(MAX_PUSH_MUTATIONS as i64) => rejected(
-            codes::SEQ_JUMP,
+            ErrorCode::DeviceSeqJump,
             format!(
                 "设备序号{}超前于已接受的最大序号{}太多（最多{}），已拒绝",
                 m.device_seq, max, MAX_PUSH_MUTATIONS
@@ -204,7 +209,7 @@ fn is_empty_json(v: &Value) -> bool {
 }
 
 fn row_refused(
-    code: &str,
+    code: ErrorCode,
     kind: EntityKind,
     row_id: Uuid,
     field: &str,
@@ -231,7 +236,7 @@ fn typed_check<T: Entity>(
     let t: T = serde_json::from_value(Value::Object(data.clone())).map_err(|e| {
         let e = e.to_string();
         row_refused(
-            codes::INVALID_ROW,
+            ErrorCode::InvalidRow,
             kind,
             row_id,
             "",
@@ -245,7 +250,7 @@ fn typed_check<T: Entity>(
             .find(|(k, v)| !known.contains_key(k.as_str()) && !is_empty_json(v))
         {
             return Err(row_refused(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 kind,
                 row_id,
                 k,
@@ -260,7 +265,7 @@ fn typed_check<T: Entity>(
         let (zh, en) = first
             .map(|f| (f.message.zh.clone(), f.message.en.clone()))
             .unwrap_or_default();
-        row_refused(codes::INVALID_ROW, kind, row_id, &field, &zh, &en)
+        row_refused(ErrorCode::InvalidRow, kind, row_id, &field, &zh, &en)
     })
 }
 
@@ -279,7 +284,7 @@ pub fn check_row(
         total = total.saturating_add(len.saturating_add(k.len() + 4));
         if k.len() > 64 || len > MAX_FIELD_BYTES {
             return Err(row_refused(
-                codes::ROW_TOO_LARGE,
+                ErrorCode::RowTooLarge,
                 kind,
                 row_id,
                 &k.chars().take(64).collect::<String>(),
@@ -292,7 +297,7 @@ pub fn check_row(
                 let n = t.chars().count();
                 if n > MAX_SHORT_TEXT_CHARS {
                     return Err(row_refused(
-                        codes::ROW_TOO_LARGE,
+                        ErrorCode::RowTooLarge,
                         kind,
                         row_id,
                         k,
@@ -305,7 +310,7 @@ pub fn check_row(
     }
     if total > MAX_ROW_BYTES {
         return Err(row_refused(
-            codes::ROW_TOO_LARGE,
+            ErrorCode::RowTooLarge,
             kind,
             row_id,
             "",
@@ -343,7 +348,7 @@ fn apply(
         EntityKind::Team | EntityKind::User | EntityKind::Product
     ) {
         return Ok(rejected(
-            codes::READ_ONLY_KIND,
+            ErrorCode::ReadOnlyKind,
             format!("{}由服务器管理员维护，不能通过同步修改", m.kind.label_zh()),
             format!(
                 "{} rows are managed on the server and cannot be pushed",
@@ -354,7 +359,7 @@ fn apply(
     if let Some(id) = m.fields.get("id") {
         if id.as_str() != Some(m.row_id.to_string().as_str()) {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "记录编号与修改不一致",
                 "the id field does not match row_id",
             ));
@@ -367,7 +372,7 @@ fn apply(
             Ok(u) => Some(u),
             Err(_) => {
                 return Ok(rejected(
-                    codes::INVALID_ROW,
+                    ErrorCode::InvalidRow,
                     "辅导队编号无效",
                     "invalid team_id",
                 ))
@@ -375,7 +380,7 @@ fn apply(
         },
         Some(_) => {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "辅导队编号无效",
                 "invalid team_id",
             ))
@@ -384,7 +389,7 @@ fn apply(
     if let (Some(a), Some(b)) = (m.team_id, field_team) {
         if a != b {
             return Ok(rejected(
-                codes::INVALID_ROW,
+                ErrorCode::InvalidRow,
                 "修改中的辅导队不一致",
                 "team_id of the mutation and of its fields differ",
             ));
@@ -396,7 +401,7 @@ fn apply(
         Some(cur) => {
             if claimed.is_some() && claimed != cur.team_id {
                 return Ok(rejected(
-                    codes::TEAM_CHANGE,
+                    ErrorCode::TeamChange,
                     "不能通过同步把记录转到其他辅导队",
                     "a row cannot be moved to another team by a push",
                 ));
@@ -407,7 +412,7 @@ fn apply(
     };
     let Some(team) = team else {
         return Ok(rejected(
-            codes::INVALID_ROW,
+            ErrorCode::InvalidRow,
             "记录必须属于一个辅导队",
             "the row must belong to a team",
         ));
@@ -416,7 +421,7 @@ fn apply(
         Role::Admin => {
             if tx.find_team(&team.to_string())?.is_none() {
                 return Ok(rejected(
-                    codes::UNKNOWN_TEAM,
+                    ErrorCode::UnknownTeam,
                     "辅导队不存在",
                     "no such team",
                 ));
@@ -425,14 +430,14 @@ fn apply(
         Role::Coach | Role::Lead => {
             if Some(team) != actor.team_id {
                 return Ok(rejected(
-                    codes::FORBIDDEN,
+                    ErrorCode::Forbidden,
                     "只能修改本辅导队的数据",
                     "you may only change your own team's rows",
                 ));
             }
             if actor.role == Role::Coach && m.op == Op::Delete && m.kind == EntityKind::Firm {
                 return Ok(rejected(
-                    codes::FORBIDDEN,
+                    ErrorCode::Forbidden,
                     "辅导员不能删除企业，请联系队长",
                     "coaches cannot delete firms; ask the team lead",
                 ));
@@ -456,7 +461,7 @@ fn apply(
         };
         if !firm_ok {
             return Ok(row_refused(
-                codes::FORBIDDEN,
+                ErrorCode::Forbidden,
                 m.kind,
                 m.row_id,
                 "firm_id",
@@ -468,7 +473,7 @@ fn apply(
     let current_version = current.as_ref().map_or(0, |c| c.version);
     if m.base_version > current_version || m.base_version < 0 {
         return Ok(row_refused(
-            codes::BASE_AHEAD,
+            ErrorCode::BaseVersionAhead,
             m.kind,
             m.row_id,
             "",
@@ -726,593 +731,5 @@ fn touch_with_conflicts(
     Ok(MutationResult::Conflict {
         version: row.version,
         conflicts,
-    })
-}
-
-/// Why a pull request was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PullError {
-    BadCursor,
-}
-
-pub fn decode_cursor(c: Option<&str>) -> std::result::Result<BTreeMap<String, i64>, PullError> {
-    match c {
-        None | Some("") => Ok(BTreeMap::new()),
-        Some(s) => {
-            let m: BTreeMap<String, i64> =
-                serde_json::from_str(s).map_err(|_| PullError::BadCursor)?;
-            if m.len() > 100_000 || m.values().any(|v| *v < 0) {
-                return Err(PullError::BadCursor);
-            }
-            Ok(m)
-        }
-    }
-}
-
-/// One page of changes in the caller's scopes after `cursor`.
-pub fn pull(
-    tx: &mut dyn Tx,
-    actor: &Actor,
-    cursor: Option<&str>,
-    limit: u32,
-) -> Result<std::result::Result<PullPage, PullError>> {
-    let mut cur = match decode_cursor(cursor) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(e)),
-    };
-    let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
-    let mut changes = Vec::new();
-    let mut more = false;
-    for scope in actor.scopes(tx)? {
-        let after = cur.get(&scope).copied().unwrap_or(0);
-        let remaining = limit - changes.len();
-        if remaining == 0 {
-            if !tx.rows_after(&scope, after, 1)?.is_empty() {
-                more = true;
-                break;
-            }
-            continue;
-        }
-        let mut rows = tx.rows_after(&scope, after, remaining as i64 + 1)?;
-        if rows.len() > remaining {
-            rows.truncate(remaining);
-            more = true;
-        }
-        if let Some(last) = rows.last() {
-            cur.insert(scope.clone(), last.seq);
-        }
-        changes.extend(rows);
-        if more {
-            break;
-        }
-    }
-    Ok(Ok(PullPage {
-        changes,
-        next_cursor: to_json(&cur),
-        more,
-    }))
-}
-
-/// Open conflicts visible to the caller.
-pub fn conflicts(tx: &mut dyn Tx, actor: &Actor) -> Result<Vec<Conflict>> {
-    if actor.role == Role::Admin {
-        tx.open_conflicts(None)
-    } else {
-        let scopes = actor.scopes(tx)?;
-        tx.open_conflicts(Some(&scopes))
-    }
-}
-
-/// Marks a conflict resolved. `None` when it does not exist or is not visible to the caller.
-pub fn resolve(
-    tx: &mut dyn Tx,
-    actor: &Actor,
-    id: Uuid,
-    resolution: Resolution,
-    now: DateTime<Utc>,
-) -> Result<Option<Conflict>> {
-    let Some(mut c) = tx.get_conflict(id)? else {
-        return Ok(None);
-    };
-    if !actor.can_see(c.team_id) {
-        return Ok(None);
-    }
-    if c.resolved_at.is_none() {
-        c.resolved_at = Some(now);
-        c.resolved_by = Some(actor.user_id);
-        c.resolution = Some(resolution.as_str().to_string());
-        tx.update_conflict(&c)?;
-    }
-    Ok(Some(c))
-}
-
-/// A server-side write (teams, users, catalogue): replaces the row's data, audits changed
-/// fields and allocates a change sequence number. No-op when nothing changed.
-#[allow(clippy::too_many_arguments)]
-pub fn server_write(
-    tx: &mut dyn Tx,
-    kind: EntityKind,
-    row_id: Uuid,
-    team_id: Option<Uuid>,
-    data: Map<String, Value>,
-    deleted: bool,
-    by: Option<Uuid>,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let current = tx.get_row(kind, row_id)?;
-    let version = current.as_ref().map_or(0, |c| c.version) + 1;
-    let stamp = FieldStamp {
-        v: version,
-        d: Uuid::nil(),
-        s: 0,
-    };
-    let mut stamps = current
-        .as_ref()
-        .map(|c| c.stamps.clone())
-        .unwrap_or_default();
-    let old_data = current.as_ref().map(|c| c.data.clone()).unwrap_or_default();
-    let was_deleted = current.as_ref().is_some_and(|c| c.deleted);
-    let mut changed = current.is_none() || was_deleted != deleted;
-    let keys: std::collections::BTreeSet<&String> = old_data.keys().chain(data.keys()).collect();
-    for k in keys {
-        let old = old_data.get(k).cloned().unwrap_or(Value::Null);
-        let new = data.get(k).cloned().unwrap_or(Value::Null);
-        if old != new {
-            changed = true;
-            stamps.insert(k.clone(), stamp);
-            tx.insert_audit(&AuditEntry {
-                at: now,
-                user_id: by,
-                device_id: None,
-                mutation_id: None,
-                kind,
-                row_id,
-                version,
-                field: k.clone(),
-                old,
-                new,
-                actor: Some(actor.to_string()),
-            })?;
-        }
-    }
-    if !changed {
-        return Ok(false);
-    }
-    if was_deleted != deleted {
-        stamps.insert(DELETED_STAMP.into(), stamp);
-    }
-    let row = RowState {
-        kind,
-        row_id,
-        team_id,
-        seq: tx.next_seq(&scope_of(team_id))?,
-        version,
-        deleted,
-        data,
-        stamps,
-        updated_at: now,
-        updated_by: by,
-    };
-    tx.put_row(&row)?;
-    Ok(true)
-}
-
-fn as_map<T: serde::Serialize>(v: &T) -> Map<String, Value> {
-    match serde_json::to_value(v) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    }
-}
-
-/// Admin errors, shown by the `fudao-server` binary.
-#[derive(Debug, thiserror::Error)]
-pub enum AdminError {
-    #[error("辅导队“{0}”不存在 / no such team: {0}")]
-    NoTeam(String),
-    #[error("辅导队“{0}”已存在 / team already exists: {0}")]
-    TeamExists(String),
-    #[error("用户“{0}”不存在 / no such user: {0}")]
-    NoUser(String),
-    #[error("用户“{0}”已存在 / user already exists: {0}")]
-    UserExists(String),
-    #[error("数据无效 / invalid data: {0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-pub fn add_team(
-    tx: &mut dyn Tx,
-    actor: &str,
-    name: &str,
-    focus: &str,
-    now: DateTime<Utc>,
-) -> std::result::Result<Team, AdminError> {
-    if tx.find_team(name)?.is_some() {
-        return Err(AdminError::TeamExists(name.to_string()));
-    }
-    let t = Team {
-        id: Uuid::now_v7(),
-        name: name.trim().to_string(),
-        focus: focus.to_string(),
-        lead_id: None,
-    };
-    fudao_core::model::Entity::validate(&t).map_err(|e| AdminError::Invalid(e.to_string()))?;
-    tx.insert_team(&t)?;
-    tx.ensure_scope(&t.id.to_string())?;
-    event(tx, actor, "team.add", &t.name, &t.id.to_string(), now)?;
-    server_write(
-        tx,
-        EntityKind::Team,
-        t.id,
-        Some(t.id),
-        as_map(&t),
-        false,
-        None,
-        actor,
-        now,
-    )?;
-    Ok(t)
-}
-
-#[allow(clippy::too_many_arguments)]
-pub fn add_user(
-    tx: &mut dyn Tx,
-    actor: &str,
-    username: &str,
-    name: &str,
-    team: Option<&str>,
-    role: Role,
-    password_hash: String,
-    now: DateTime<Utc>,
-) -> std::result::Result<User, AdminError> {
-    if tx.user_by_name(username)?.is_some() {
-        return Err(AdminError::UserExists(username.to_string()));
-    }
-    let team = match team {
-        Some(t) => Some(
-            tx.find_team(t)?
-                .ok_or_else(|| AdminError::NoTeam(t.to_string()))?,
-        ),
-        None => None,
-    };
-    let u = User {
-        id: Uuid::now_v7(),
-        username: username.trim().to_string(),
-        name: if name.trim().is_empty() {
-            username.to_string()
-        } else {
-            name.trim().to_string()
-        },
-        institution: String::new(),
-        phone: String::new(),
-        team_id: team.as_ref().map(|t| t.id),
-        role,
-        active: true,
-    };
-    fudao_core::model::Entity::validate(&u).map_err(|e| AdminError::Invalid(e.to_string()))?;
-    tx.insert_user(&UserRecord {
-        user: u.clone(),
-        password_hash,
-    })?;
-    event(
-        tx,
-        actor,
-        "user.add",
-        &u.username,
-        &format!("role {}, team {}", u.role.key(), opt(u.team_id)),
-        now,
-    )?;
-    server_write(
-        tx,
-        EntityKind::User,
-        u.id,
-        u.team_id,
-        as_map(&u),
-        false,
-        None,
-        actor,
-        now,
-    )?;
-    if let (Some(mut t), Role::Lead) = (team, role) {
-        if t.lead_id.is_none() {
-            t.lead_id = Some(u.id);
-            server_write(
-                tx,
-                EntityKind::Team,
-                t.id,
-                Some(t.id),
-                as_map(&t),
-                false,
-                None,
-                actor,
-                now,
-            )?;
-        }
-    }
-    Ok(u)
-}
-
-/// Enables or disables a user; disabling revokes every token at once.
-pub fn set_active(
-    tx: &mut dyn Tx,
-    actor: &str,
-    username: &str,
-    active: bool,
-    now: DateTime<Utc>,
-) -> std::result::Result<User, AdminError> {
-    let mut rec = tx
-        .user_by_name(username)?
-        .ok_or_else(|| AdminError::NoUser(username.to_string()))?;
-    rec.user.active = active;
-    tx.update_user(&rec)?;
-    if !active {
-        tx.revoke_user_tokens(rec.user.id)?;
-    }
-    let action = if active {
-        "user.enable"
-    } else {
-        "user.disable"
-    };
-    let detail = if active { "" } else { "all tokens revoked" };
-    event(tx, actor, action, &rec.user.username, detail, now)?;
-    server_write(
-        tx,
-        EntityKind::User,
-        rec.user.id,
-        rec.user.team_id,
-        as_map(&rec.user),
-        false,
-        None,
-        actor,
-        now,
-    )?;
-    Ok(rec.user)
-}
-
-/// Moves a user to another team (`Some(None)`: no team) and/or gives them another role.
-/// Takes effect on the user's next request: scope and role are read from the user record
-/// on every call, so a moved user at once stops pulling and writing the old team's rows.
-/// A lead who leaves a team or stops being a lead is removed as that team's lead.
-pub fn update_user(
-    tx: &mut dyn Tx,
-    actor: &str,
-    username: &str,
-    team: Option<Option<&str>>,
-    role: Option<Role>,
-    now: DateTime<Utc>,
-) -> std::result::Result<User, AdminError> {
-    let mut rec = tx
-        .user_by_name(username)?
-        .ok_or_else(|| AdminError::NoUser(username.to_string()))?;
-    let old_team = rec.user.team_id;
-    if let Some(t) = team {
-        rec.user.team_id = match t {
-            Some(t) => Some(
-                tx.find_team(t)?
-                    .ok_or_else(|| AdminError::NoTeam(t.to_string()))?
-                    .id,
-            ),
-            None => None,
-        };
-    }
-    if let Some(r) = role {
-        rec.user.role = r;
-    }
-    fudao_core::model::Entity::validate(&rec.user)
-        .map_err(|e| AdminError::Invalid(e.to_string()))?;
-    tx.update_user(&rec)?;
-    event(
-        tx,
-        actor,
-        "user.set",
-        &rec.user.username,
-        &format!(
-            "role {}, team {} (was team {})",
-            rec.user.role.key(),
-            opt(rec.user.team_id),
-            opt(old_team)
-        ),
-        now,
-    )?;
-    server_write(
-        tx,
-        EntityKind::User,
-        rec.user.id,
-        rec.user.team_id,
-        as_map(&rec.user),
-        false,
-        None,
-        actor,
-        now,
-    )?;
-    let lead_of = |tx: &mut dyn Tx, team: Uuid| -> Result<Option<Map<String, Value>>> {
-        Ok(tx
-            .get_row(EntityKind::Team, team)?
-            .filter(|r| !r.deleted)
-            .map(|r| r.data))
-    };
-    let id = Value::String(rec.user.id.to_string());
-    if let Some(old) = old_team {
-        if rec.user.team_id != Some(old) || rec.user.role != Role::Lead {
-            if let Some(mut data) = lead_of(tx, old)? {
-                if data.get("lead_id") == Some(&id) {
-                    data.insert("lead_id".into(), Value::Null);
-                    server_write(
-                        tx,
-                        EntityKind::Team,
-                        old,
-                        Some(old),
-                        data,
-                        false,
-                        None,
-                        actor,
-                        now,
-                    )?;
-                }
-            }
-        }
-    }
-    if let (Some(new), Role::Lead) = (rec.user.team_id, rec.user.role) {
-        if let Some(mut data) = lead_of(tx, new)? {
-            if data.get("lead_id").is_none_or(Value::is_null) {
-                data.insert("lead_id".into(), id);
-                server_write(
-                    tx,
-                    EntityKind::Team,
-                    new,
-                    Some(new),
-                    data,
-                    false,
-                    None,
-                    actor,
-                    now,
-                )?;
-            }
-        }
-    }
-    Ok(rec.user)
-}
-
-/// Sets a new password hash and revokes the user's tokens.
-pub fn set_password(
-    tx: &mut dyn Tx,
-    actor: &str,
-    username: &str,
-    password_hash: String,
-    now: DateTime<Utc>,
-) -> std::result::Result<(), AdminError> {
-    let mut rec = tx
-        .user_by_name(username)?
-        .ok_or_else(|| AdminError::NoUser(username.to_string()))?;
-    rec.password_hash = password_hash;
-    tx.update_user(&rec)?;
-    tx.revoke_user_tokens(rec.user.id)?;
-    event(
-        tx,
-        actor,
-        "user.passwd",
-        &rec.user.username,
-        "password changed, all tokens revoked",
-        now,
-    )?;
-    Ok(())
-}
-
-/// Replaces the product catalogue: every product in `products` is written (ids from the
-/// `id` field, or derived from the name), products no longer listed become tombstones.
-/// Returns (written or changed, removed).
-pub fn publish_catalog(
-    tx: &mut dyn Tx,
-    actor: &str,
-    products: Vec<Value>,
-    now: DateTime<Utc>,
-) -> std::result::Result<(usize, usize), AdminError> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut changed = 0;
-    for (i, p) in products.into_iter().enumerate() {
-        let Value::Object(mut m) = p else {
-            return Err(AdminError::Invalid(format!(
-                "第{}项不是对象 / item {} is not an object",
-                i + 1,
-                i + 1
-            )));
-        };
-        let id = match m.get("id").and_then(Value::as_str) {
-            Some(s) => Uuid::parse_str(s)
-                .map_err(|_| AdminError::Invalid(format!("item {}: bad id {s}", i + 1)))?,
-            None => {
-                let name = m
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .filter(|n| !n.trim().is_empty())
-                    .ok_or_else(|| {
-                        AdminError::Invalid(format!(
-                            "第{}项缺少名称 / item {} has no name",
-                            i + 1,
-                            i + 1
-                        ))
-                    })?;
-                Uuid::new_v5(
-                    &Uuid::NAMESPACE_OID,
-                    format!("fudao-product:{name}").as_bytes(),
-                )
-            }
-        };
-        m.insert("id".into(), Value::String(id.to_string()));
-        if let Err(MutationResult::Rejected { message, .. }) =
-            check_row(EntityKind::Product, id, &m)
-        {
-            return Err(AdminError::Invalid(format!(
-                "第{}项 / item {}: {message}",
-                i + 1,
-                i + 1
-            )));
-        }
-        if !seen.insert(id) {
-            return Err(AdminError::Invalid(format!("duplicate product {id}")));
-        }
-        if server_write(
-            tx,
-            EntityKind::Product,
-            id,
-            None,
-            m,
-            false,
-            None,
-            actor,
-            now,
-        )? {
-            changed += 1;
-        }
-    }
-    let mut removed = 0;
-    for row in tx.rows_of_kind(EntityKind::Product)? {
-        if !row.deleted && !seen.contains(&row.row_id) {
-            server_write(
-                tx,
-                EntityKind::Product,
-                row.row_id,
-                None,
-                row.data,
-                true,
-                None,
-                actor,
-                now,
-            )?;
-            removed += 1;
-        }
-    }
-    event(
-        tx,
-        actor,
-        "catalog.publish",
-        "products",
-        &format!("{changed} written, {removed} withdrawn"),
-        now,
-    )?;
-    Ok((changed, removed))
-}
-
-fn opt(u: Option<Uuid>) -> String {
-    u.map(|u| u.to_string()).unwrap_or_else(|| "-".into())
-}
-
-/// Records a security event (administration, password change, token revocation).
-pub fn event(
-    tx: &mut dyn Tx,
-    actor: &str,
-    action: &str,
-    target: &str,
-    detail: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    tx.insert_event(&SecurityEvent {
-        at: now,
-        actor: actor.to_string(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
     })
 }

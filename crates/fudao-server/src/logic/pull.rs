@@ -1,0 +1,100 @@
+//! Paged pulls, the caller's open conflicts and their resolution.
+
+use super::*;
+
+/// Why a pull request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PullError {
+    BadCursor,
+}
+
+pub fn decode_cursor(c: Option<&str>) -> std::result::Result<BTreeMap<String, i64>, PullError> {
+    match c {
+        None | Some("") => Ok(BTreeMap::new()),
+        Some(s) => {
+            let m: BTreeMap<String, i64> =
+                serde_json::from_str(s).map_err(|_| PullError::BadCursor)?;
+            if m.len() > 100_000 || m.values().any(|v| *v < 0) {
+                return Err(PullError::BadCursor);
+            }
+            Ok(m)
+        }
+    }
+}
+
+/// One page of changes in the caller's scopes after `cursor`.
+pub fn pull(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<std::result::Result<PullPage, PullError>> {
+    let mut cur = match decode_cursor(cursor) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
+    let mut changes = Vec::new();
+    let mut more = false;
+    for scope in actor.scopes(tx)? {
+        let after = cur.get(&scope).copied().unwrap_or(0);
+        let remaining = limit - changes.len();
+        if remaining == 0 {
+            if !tx.rows_after(&scope, after, 1)?.is_empty() {
+                more = true;
+                break;
+            }
+            continue;
+        }
+        let mut rows = tx.rows_after(&scope, after, remaining as i64 + 1)?;
+        if rows.len() > remaining {
+            rows.truncate(remaining);
+            more = true;
+        }
+        if let Some(last) = rows.last() {
+            cur.insert(scope.clone(), last.seq);
+        }
+        changes.extend(rows);
+        if more {
+            break;
+        }
+    }
+    Ok(Ok(PullPage {
+        changes,
+        next_cursor: to_json(&cur),
+        more,
+    }))
+}
+
+/// Open conflicts visible to the caller.
+pub fn conflicts(tx: &mut dyn Tx, actor: &Actor) -> Result<Vec<Conflict>> {
+    if actor.role == Role::Admin {
+        tx.open_conflicts(None)
+    } else {
+        let scopes = actor.scopes(tx)?;
+        tx.open_conflicts(Some(&scopes))
+    }
+}
+
+/// Marks a conflict resolved. `None` when it does not exist or is not visible to the caller.
+pub fn resolve(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: Uuid,
+    resolution: Resolution,
+    now: DateTime<Utc>,
+) -> Result<Option<Conflict>> {
+    let Some(mut c) = tx.get_conflict(id)? else {
+        return Ok(None);
+    };
+    if !actor.can_see(c.team_id) {
+        return Ok(None);
+    }
+    if c.resolved_at.is_none() {
+        c.resolved_at = Some(now);
+        c.resolved_by = Some(actor.user_id);
+        c.resolution = Some(resolution.as_str().to_string());
+        tx.update_conflict(&c)?;
+    }
+    Ok(Some(c))
+}
