@@ -7,7 +7,7 @@
 //! Import and search run on a plaintext file and on an SQLCipher-encrypted one (the search
 //! database is encrypted in place between the two rounds), to show what encryption costs.
 //!
-//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000 (e.g. for a quick run).
+//! `FUDAO_BENCH_SEARCH_FIRMS` overrides the 100,000 (e.g. for a quick run; 0 skips the search).
 
 use chrono::NaiveDate;
 use fudao_core::model::Firm;
@@ -26,6 +26,10 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let l: Vec<&str> = load.split_whitespace().take(3).collect();
+        println!("(load average at start: {})", l.join(" "));
+    }
 
     // demo --firms 10000
     let demo_path = dir.path().join("demo10k.db");
@@ -56,6 +60,7 @@ fn main() {
     let mut medians = vec![];
     for encrypted in [false, true] {
         let mut runs = vec![];
+        let mut cpus = vec![];
         for i in 0..3 {
             let file = dir.path().join(format!("import{i}-{encrypted}.db"));
             let mut fresh = if encrypted {
@@ -63,6 +68,7 @@ fn main() {
             } else {
                 Store::open_plaintext(&file).unwrap()
             };
+            let c0 = cpu_time();
             let t = Instant::now();
             let sheet = fudao_io::import::read_firms(&xlsx, None).unwrap();
             let parsed = t.elapsed();
@@ -77,24 +83,35 @@ fn main() {
                 .import_rows(&sheet.rows, sheet.errors.len(), &opts)
                 .unwrap();
             let total = t.elapsed();
+            let cpu = cpu_time().zip(c0).map(|(b, a)| b - a).unwrap_or_default();
             assert_eq!(r.created, 10_000, "{:?}", r.rejected.first());
-            runs.push((total, parsed));
+            runs.push((total, parsed, r.timings));
+            cpus.push(cpu);
         }
-        runs.sort();
-        let (total, parsed) = runs[1];
+        runs.sort_by_key(|r| r.0);
+        cpus.sort();
+        let (total, parsed, tm) = runs[1];
         println!(
-            "import 10,000-row .xlsx end to end ({}): {:.3} s median of 3 (parse {:.3} s, store {:.3} s; target <= 0.3 s)",
+            "import 10,000-row .xlsx end to end ({}): {:.3} s median of 3 = parse {:.3} s + validate {:.3} s + write {:.3} s + commit {:.3} s (target <= 0.6 s)",
             if encrypted { "encrypted" } else { "plaintext" },
             total.as_secs_f64(),
             parsed.as_secs_f64(),
-            (total - parsed).as_secs_f64()
+            tm.validate.as_secs_f64(),
+            tm.write.as_secs_f64(),
+            tm.commit.as_secs_f64(),
         );
-        medians.push(total.as_secs_f64());
+        println!(
+            "  the same on CPU (this thread, median of 3; stable on a busy machine): {:.3} s",
+            cpus[1].as_secs_f64()
+        );
+        medians.push((total.as_secs_f64(), cpus[1].as_secs_f64()));
     }
     println!(
-        "encryption cost, import: {:+.1} % (target < 15 %)",
-        (medians[1] / medians[0] - 1.0) * 100.0
+        "encryption cost, import: {:+.1} % wall, {:+.1} % CPU (target < 15 %)",
+        (medians[1].0 / medians[0].0 - 1.0) * 100.0,
+        (medians[1].1 / medians[0].1 - 1.0) * 100.0
     );
+    openpyxl_anchor(&xlsx);
     drop(s);
 
     // Search over 100,000 firms.
@@ -102,6 +119,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    if n == 0 {
+        return;
+    }
     let path = dir.path().join("search.db");
     let mut s = Store::open_plaintext(&path).unwrap();
     let t = Instant::now();
@@ -155,6 +175,64 @@ fn main() {
             (e.1 / p.1 - 1.0) * 100.0
         );
     }
+}
+
+/// CPU time of this thread so far (Linux `/proc/thread-self/schedstat`), so that figures stay
+/// meaningful on a machine busy with other work.
+fn cpu_time() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// openpyxl merely reading the same file (`scripts/openpyxl-read.py`, median of 3): what
+/// "import at the speed of parsing" is measured against. Skipped when python3 or openpyxl is
+/// missing (`scripts/setup-bench.sh` installs it).
+fn openpyxl_anchor(xlsx: &std::path::Path) {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/openpyxl-read.py"
+    );
+    // The first Python that has openpyxl (a pyenv `python3` may shadow Debian's).
+    let Some(python) = ["python3", "/usr/bin/python3"].into_iter().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import openpyxl"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        println!("openpyxl read of the same .xlsx: skipped (python3-openpyxl not installed; run scripts/setup-bench.sh)");
+        return;
+    };
+    let mut secs = vec![];
+    for _ in 0..3 {
+        let out = std::process::Command::new(python)
+            .arg(script)
+            .arg(xlsx)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => {
+                let text = String::from_utf8_lossy(&o.stdout).into_owned();
+                match text
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|s| s.parse::<f64>().ok())
+                {
+                    Some(s) => secs.push(s),
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    if secs.len() < 3 {
+        println!("openpyxl read of the same .xlsx: skipped (python3-openpyxl not installed; run scripts/setup-bench.sh)");
+        return;
+    }
+    secs.sort_by(f64::total_cmp);
+    println!(
+        "openpyxl read of the same .xlsx (read-only, every value, in-process): {:.3} s median of 3",
+        secs[1]
+    );
 }
 
 /// Runs every query (twice: the first pass warms the page cache) and prints the latencies of

@@ -24,7 +24,7 @@ pub mod sync;
 
 pub use encrypt::{db_status, open_connection, DbStatus, MigrationProgress};
 pub use error::StoreError;
-pub use import::{ImportOptions, ImportReport, RowRejection, RowWarning};
+pub use import::{ImportOptions, ImportReport, ImportTimings, RowRejection, RowWarning};
 pub use keys::{DbKey, KeyOrigin, KeyRing};
 pub use rows::{AuditEntry, PutOutcome, Source};
 pub use search::FirmHit;
@@ -609,6 +609,33 @@ impl Writer<'_> {
     pub fn put<E: Entity>(&self, e: &E) -> Result<PutOutcome> {
         e.validate().map_err(StoreError::Validation)?;
         rows::put_value(
+            self.conn,
+            &self.ctx,
+            E::KIND,
+            e.id(),
+            e.team_id(),
+            serde_json::to_value(e)?,
+        )
+    }
+
+    /// [`Writer::put`] of an entity the caller has just validated (an import validates each
+    /// row once, to report its errors by column).
+    pub(crate) fn put_validated<E: Entity>(&self, e: &E) -> Result<PutOutcome> {
+        rows::put_value(
+            self.conn,
+            &self.ctx,
+            E::KIND,
+            e.id(),
+            e.team_id(),
+            serde_json::to_value(e)?,
+        )
+    }
+
+    /// Stores a validated entity whose id was just made (`Uuid::now_v7()`): no stored version
+    /// to diff against, and, for a firm, the caller has found no live firm with its USCC in
+    /// this transaction.
+    pub(crate) fn insert_validated<E: Entity>(&self, e: &E) -> Result<PutOutcome> {
+        rows::insert_new(
             self.conn,
             &self.ctx,
             E::KIND,

@@ -272,12 +272,33 @@ pub(crate) fn write_row(
     fresh: bool,
     ctx: &Ctx,
 ) -> Result<()> {
+    let text = serde_json::to_string(doc)?;
+    write_row_text(
+        conn, kind, id, team_id, doc, text, version, deleted, fresh, ctx,
+    )
+}
+
+/// [`write_row`] with the document already serialised (`text` is `doc` as JSON), so that a
+/// caller that also queues the whole document for sync serialises it once.
+#[allow(clippy::too_many_arguments)]
+fn write_row_text(
+    conn: &Connection,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<&str>,
+    doc: &Map<String, Value>,
+    text: String,
+    version: Option<i64>,
+    deleted: bool,
+    fresh: bool,
+    ctx: &Ctx,
+) -> Result<()> {
     let idx = index_columns(kind, doc);
     let mut vals: Vec<rusqlite::types::Value> = Vec::with_capacity(7 + idx.len());
     vals.extend([
         id.to_string().into(),
         team_id.map(str::to_string).into(),
-        serde_json::to_string(doc)?.into(),
+        text.into(),
         (deleted as i64).into(),
         ctx.at.clone().into(),
         ctx.user_id.map(|u| u.to_string()).into(),
@@ -336,6 +357,22 @@ pub(crate) fn enqueue(
     op: &str,
     fields: &Map<String, Value>,
 ) -> Result<()> {
+    let text = serde_json::to_string(fields)?;
+    enqueue_text(conn, ctx, kind, id, team_id, base_version, op, &text)
+}
+
+/// [`enqueue`] with the changed fields already serialised (`fields` is a JSON object).
+#[allow(clippy::too_many_arguments)]
+fn enqueue_text(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<&str>,
+    base_version: i64,
+    op: &str,
+    fields: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO outbox (mutation_id, kind, row_id, team_id, base_version, op, fields, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
@@ -346,7 +383,7 @@ pub(crate) fn enqueue(
         team_id,
         base_version,
         op,
-        serde_json::to_string(fields)?,
+        fields,
         ctx.at,
         ctx.user_id.map(|u| u.to_string()),
     ])?;
@@ -363,32 +400,90 @@ pub(crate) fn put_value(
     team_id: Option<Uuid>,
     value: Value,
 ) -> Result<PutOutcome> {
-    let Value::Object(new) = value else {
-        return Err(corrupt(
-            kind,
-            &id.to_string(),
-            "entity did not serialise to an object",
-        ));
-    };
+    let new = into_object(kind, id, value)?;
     if kind == EntityKind::Firm {
         check_unique_uscc(conn, id, &new)?;
     }
-    let team = team_id.map(|t| t.to_string());
     let existing = load_raw(conn, kind, id)?;
-    let (old, base_version, was_deleted) = match existing {
-        Some((m, v, d)) => (Some(m), v, d),
-        None => (None, 0, false),
+    put_map(conn, ctx, kind, id, team_id, new, existing)
+}
+
+fn into_object(kind: EntityKind, id: Uuid, value: Value) -> Result<Map<String, Value>> {
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(corrupt(
+            kind,
+            &id.to_string(),
+            "entity did not serialise to an object",
+        )),
+    }
+}
+
+/// Stores a row whose id was just made (`Uuid::now_v7()`, so no row has it yet) as a local
+/// edit: [`put_value`] without looking for a stored version. The caller has checked that no
+/// live firm holds the USCC (an import looks the firm up by USCC first, in the same
+/// transaction).
+pub(crate) fn insert_new(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<Uuid>,
+    value: Value,
+) -> Result<PutOutcome> {
+    let new = into_object(kind, id, value)?;
+    put_map(conn, ctx, kind, id, team_id, new, None)
+}
+
+fn put_map(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: EntityKind,
+    id: Uuid,
+    team_id: Option<Uuid>,
+    new: Map<String, Value>,
+    existing: Option<RawRow>,
+) -> Result<PutOutcome> {
+    let team = team_id.map(|t| t.to_string());
+    let Some((old, base_version, was_deleted)) = existing else {
+        // A new row: every field is a change, so the row's document and the outbox entry's
+        // fields are the same JSON, serialised once. It is audited once; its full content is
+        // the row itself.
+        if new.is_empty() {
+            return Ok(PutOutcome {
+                created: false,
+                changed: vec![],
+            });
+        }
+        audit(conn, ctx, kind, id, "_created", None, None)?;
+        let text = serde_json::to_string(&new)?;
+        if ctx.source.queues() {
+            enqueue_text(conn, ctx, kind, id, team.as_deref(), 0, "put", &text)?;
+        }
+        let changed = new.keys().cloned().collect();
+        write_row_text(
+            conn,
+            kind,
+            id,
+            team.as_deref(),
+            &new,
+            text,
+            None,
+            false,
+            true,
+            ctx,
+        )?;
+        return Ok(PutOutcome {
+            created: true,
+            changed,
+        });
     };
     let empty = Map::new();
-    let old_map = if was_deleted {
-        &empty
-    } else {
-        old.as_ref().unwrap_or(&empty)
-    };
+    let old_map = if was_deleted { &empty } else { &old };
     let mut keys: Vec<&String> = new.keys().chain(old_map.keys()).collect();
     keys.sort();
     keys.dedup();
-    let created = old.is_none() || was_deleted;
+    let created = was_deleted;
     let mut changed = Map::new();
     for k in keys {
         let (o, n) = (old_map.get(k), new.get(k));
@@ -417,7 +512,7 @@ pub(crate) fn put_value(
         &new,
         None,
         false,
-        old.is_none(),
+        false,
         ctx,
     )?;
     if ctx.source.queues() {

@@ -196,3 +196,60 @@ fn import_warns_about_inconsistent_records_by_row_and_column() {
     assert_eq!(w.code, fudao_core::consistency::code::STAGE_VS_REVENUE);
     assert!(w.message.en.contains("revenue"));
 }
+
+/// The fast path for new rows (one serialisation, no stored version looked up, foreign-key
+/// checks off for the import's transaction) writes what the ordinary path writes: the row's
+/// document and its outbox entry carry the same fields, a new need is queued with its firm,
+/// the search index finds the firm, and foreign keys are enforced again afterwards, after a
+/// rolled-back import as well.
+#[test]
+fn new_rows_queue_their_whole_document_once_and_foreign_keys_come_back_on() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut r1 = row(3, 1, "济南甲乙科技有限公司");
+    r1.need = Some(NeedPatch {
+        amount: 2_000_000,
+        purpose: Some("流动资金".into()),
+        term_months: Some(12),
+        kind: Some(FinancingKind::Loan),
+        ..Default::default()
+    });
+    let r = s.import_rows(&[r1], 0, &opts()).unwrap();
+    assert_eq!((r.created, r.needs_created), (1, 1));
+    assert!(r.timings.write > std::time::Duration::ZERO);
+    let fk = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(fk(&s), 1);
+    let firm = s.firm_by_uscc(&code(1)).unwrap().unwrap();
+    let (data, fields): (String, String) = s
+        .connection()
+        .query_row(
+            "SELECT f.data, o.fields FROM firm f JOIN outbox o ON o.row_id = f.id AND o.kind = 'firm' WHERE f.id = ?1",
+            [firm.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let fields: serde_json::Value = serde_json::from_str(&fields).unwrap();
+    assert_eq!(data, fields);
+    assert_eq!(data["name"], "济南甲乙科技有限公司");
+    let needs = s.needs_of_firm(firm.id).unwrap();
+    assert_eq!(needs.len(), 1);
+    assert_eq!(s.outbox_len().unwrap(), 2);
+    assert_eq!(s.search_firms("甲乙", 10).unwrap()[0].id, firm.id);
+    // A dry run rolls back; checks are on again.
+    let r = s
+        .import_rows(
+            &[row(4, 2, "乙公司")],
+            0,
+            &ImportOptions {
+                dry_run: true,
+                ..opts()
+            },
+        )
+        .unwrap();
+    assert!(!r.committed);
+    assert_eq!(fk(&s), 1);
+}
