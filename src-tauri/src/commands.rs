@@ -274,18 +274,26 @@ pub async fn new_need(state: State<'_, AppState>, firm_id: String) -> AppResult<
         .await
 }
 
+/// Saves an edited record: overlaid on the stored one (keys the mirror does not know are
+/// kept), or stored as new; returns it as stored.
+fn save_record<C, D>(s: &mut fudao_store::Store, id: Uuid, edited: &D) -> AppResult<D>
+where
+    C: Entity + Serialize + serde::de::DeserializeOwned,
+    D: Serialize + serde::de::DeserializeOwned,
+{
+    let stored = match s.get::<C>(id)? {
+        Some(base) => merge_into(&base, edited)?,
+        None => to_dto::<_, C>(edited)?,
+    };
+    s.put(&stored)?;
+    to_dto(&stored)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn save_need(state: State<'_, AppState>, need: dto::Need) -> AppResult<dto::Need> {
     state
-        .with_store(move |s| {
-            let stored = match s.get::<core::Need>(need.id)? {
-                Some(base) => merge_into(&base, &need)?,
-                None => to_dto::<_, core::Need>(&need)?,
-            };
-            s.put(&stored)?;
-            to_dto(&stored)
-        })
+        .with_store(move |s| save_record::<core::Need, _>(s, need.id, &need))
         .await
 }
 
@@ -309,14 +317,7 @@ pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult
 #[specta::specta]
 pub async fn save_visit(state: State<'_, AppState>, visit: dto::Visit) -> AppResult<dto::Visit> {
     state
-        .with_store(move |s| {
-            let stored = match s.get::<core::Visit>(visit.id)? {
-                Some(base) => merge_into(&base, &visit)?,
-                None => to_dto::<_, core::Visit>(&visit)?,
-            };
-            s.put(&stored)?;
-            to_dto(&stored)
-        })
+        .with_store(move |s| save_record::<core::Visit, _>(s, visit.id, &visit))
         .await
 }
 
