@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-FONT_FAMILY = "Noto Sans S Chinese"  # family name inside assets/fonts/NotoSansHans-*.otf
+FONT_FAMILY = "WenQuanYi Micro Hei"  # family name inside assets/fonts/WenQuanYiMicroHei.ttf
 ACCENT = "#12427f"
 SERIES = ["#1c5499", "#ed8c2b", "#4d9e5c", "#8c61ad", "#8c9199"]
 
