@@ -248,7 +248,7 @@ def to_html(doc):
     m = doc["meta"]
     e = html.escape
     out = [f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{e(m["title"])}</title>'
-           f'<style>body{{font-family:"Noto Sans CJK SC","{FONT_FAMILY}";font-size:10.5pt}}'
+           f'<style>body{{font-family:"{FONT_FAMILY}";font-size:10.5pt}}'
            f'p{{text-align:justify;text-indent:2em}} table{{border-collapse:collapse;width:100%}}'
            f'td,th{{border:0.5pt solid #9ea3ad;font-size:9pt;padding:3pt}} th{{background:#e0ebf7}}</style></head><body>']
     for b in doc["blocks"]:

@@ -1990,3 +1990,27 @@ fn growth_of_a_young_firm_does_not_ask_for_years_before_founding() {
         .unwrap();
     assert!(!mg.missing.is_empty());
 }
+
+/// Growth over a founding year that began after 1 January is not scored: a firm founded
+/// 2024-12-17 with 18万 in its two weeks of 2024 read 5831 % growth in 2025 (8/8 points).
+#[test]
+fn risk_growth_is_not_scored_over_a_part_founding_year() {
+    let mut f = good_firm();
+    f.financials.retain(|y| y.year >= 2024);
+    let base = latest(&mut f).revenue.unwrap();
+    f.year_mut(2024).revenue = Some(base / 50);
+    f.founded = Some(d(2024, 12, 17));
+    let g = factor(&f, "revenue_growth");
+    assert_eq!(g.points, Some(0), "{}", g.reason.zh);
+    assert!(g.missing.is_empty());
+    assert!(
+        g.reason.zh.contains("2024年为成立当年（不足一年）"),
+        "{}",
+        g.reason.zh
+    );
+    // Founded on 1 January: the year is whole and growth counts.
+    f.founded = Some(d(2024, 1, 1));
+    let g = factor(&f, "revenue_growth");
+    assert!(g.points.unwrap() > 0, "{}", g.reason.zh);
+    assert!(g.reason.zh.contains('%'), "{}", g.reason.zh);
+}
