@@ -733,8 +733,31 @@ fn wan_unit_opt(v: Option<Yuan>) -> String {
     v.map(fmt_wan_unit).unwrap_or_else(|| MISSING.to_string())
 }
 
+/// A firm's measured ratio, always with two decimals ("68.00%" beside "51.99%"); thresholds
+/// keep their own form ("不低于5%").
 fn pct(num: Yuan, den: Yuan) -> Option<String> {
-    (den > 0).then(|| fmt_bp_pct((num as i128 * 10_000 / den as i128) as u32))
+    (den > 0).then(|| crate::eval::num::fmt_ratio(num, den))
+}
+
+/// The years a financial table or chart shows, as its title says them ("2025年", "2023–2025年",
+/// "2022、2025年"): never "近三年" over fewer years or old ones.
+fn years_span(years: &[FinYear]) -> String {
+    let mut ys: Vec<i32> = years.iter().map(|y| y.year).collect();
+    ys.sort_unstable();
+    ys.dedup();
+    let consecutive = ys.windows(2).all(|w| w[1] == w[0] + 1);
+    match ys.as_slice() {
+        [] => String::new(),
+        [y] => format!("{y}年"),
+        [a, .., b] if consecutive => format!("{a}–{b}年"),
+        _ => format!(
+            "{}年",
+            ys.iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -1217,7 +1240,7 @@ fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
                     if prev > 0 {
                         let g = (now - prev) as f64 / prev as f64 * 100.0;
                         text.push_str(&format!(
-                            "营业收入较上年{}{:.1}%。",
+                            "营业收入较上年{}{:.2}%。",
                             if g >= 0.0 { "增长" } else { "下降" },
                             g.abs()
                         ));
@@ -2960,7 +2983,7 @@ fn compose_monitoring(
         if have >= band || have * 2 >= band {
             out.push(Target {
                 indicator: format!("研发费用占营业收入比例（{basis}）"),
-                baseline: fmt_bp_pct(have),
+                baseline: crate::eval::num::fmt_bp2(i64::from(have)),
                 target: if have >= band {
                     format!("保持不低于{}", fmt_bp_pct(band))
                 } else {
@@ -3161,7 +3184,8 @@ pub fn to_document(plan: &Plan) -> Document {
     let dg = &c.diagnosis;
     doc.push(Block::heading(1, heading(SectionKey::Diagnosis)));
     paragraphs(&mut doc, c.text(SectionKey::Diagnosis));
-    doc.push(Block::heading(2, "（一）近三年主要财务指标"));
+    let span = years_span(&dg.financials);
+    doc.push(Block::heading(2, format!("（一）{span}主要财务指标")));
     if dg.financials.is_empty() {
         doc.push(Block::paragraph("暂无财务数据。"));
     } else {
@@ -3225,7 +3249,7 @@ pub fn to_document(plan: &Plan) -> Document {
                 .collect(),
         };
         doc.push(Block::Chart(Chart::Bars {
-            title: "近三年营业收入、研发费用和净利润".to_string(),
+            title: format!("{span}营业收入、研发费用和净利润"),
             categories: year_headers,
             series: vec![
                 series("营业收入", |y| y.revenue),

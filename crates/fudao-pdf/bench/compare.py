@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-FONT_FAMILY = "Noto Sans S Chinese"  # family name inside assets/fonts/NotoSansHans-*.otf
+FONT_FAMILY = "WenQuanYi Micro Hei"  # family name inside assets/fonts/WenQuanYiMicroHei.ttf
 ACCENT = "#12427f"
 SERIES = ["#1c5499", "#ed8c2b", "#4d9e5c", "#8c61ad", "#8c9199"]
 
@@ -248,7 +248,7 @@ def to_html(doc):
     m = doc["meta"]
     e = html.escape
     out = [f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{e(m["title"])}</title>'
-           f'<style>body{{font-family:"Noto Sans CJK SC","{FONT_FAMILY}";font-size:10.5pt}}'
+           f'<style>body{{font-family:"{FONT_FAMILY}";font-size:10.5pt}}'
            f'p{{text-align:justify;text-indent:2em}} table{{border-collapse:collapse;width:100%}}'
            f'td,th{{border:0.5pt solid #9ea3ad;font-size:9pt;padding:3pt}} th{{background:#e0ebf7}}</style></head><body>']
     for b in doc["blocks"]:

@@ -81,7 +81,7 @@ fn main() {
     .expect("write json");
 
     println!(
-        "fudao-pdf render benchmark (printpdf 0.12.8, Noto Sans Hans Regular, faux bold, subset)"
+        "fudao-pdf render benchmark (printpdf 0.12.8, WenQuanYi Micro Hei, faux bold, subset)"
     );
     println!(
         "  document:            {} pages, {} blocks",

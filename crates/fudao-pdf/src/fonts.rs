@@ -1,29 +1,27 @@
 //! The embedded CJK font face and fast per-character metrics.
 //!
 //! # Why a "common" face
-//! printpdf subsets fonts with allsorts, which re-reads the whole CFF table and cmap of the
-//! font on every document. For Noto Sans Hans (≈ 65,000 glyphs, 8 MB) that re-read, not the
-//! glyphs a plan actually uses, was ≈ 80 % of the time to render a plan. So when the renderer
-//! is created we subset the font once to the characters business documents use (ASCII,
-//! Latin-1, common symbols, CJK punctuation, full-width forms and the 7,445 characters of
-//! GB 2312: ≈ 7,700 glyphs). A document whose text lies entirely inside that set is embedded by
-//! subsetting the small common face — same glyphs, same metrics, same CIDs — and every
-//! other document (a firm name with a rare character) falls back to the full face, slower but
-//! identical in output.
+//! printpdf clones the font it is given for every document. So when the renderer is created we
+//! subset the font once to the characters business documents use (ASCII, Latin-1, common
+//! symbols, CJK punctuation, full-width forms and the 7,445 characters of GB 2312: ≈ 7,700
+//! glyphs), keeping every glyph id ([`crate::truetype`]). A document whose text lies entirely
+//! inside that set hands printpdf the small common face; every other document (a firm name
+//! with a rare character) hands it the full face. Either way the embedded program is our own
+//! id-keeping subset of just the glyphs the document shows, so the output is the same.
 //!
 //! One weight only: bold text is drawn with fill-and-stroke ("faux bold", as word processors do
 //! for CJK faces without a bold weight). A second embedded weight doubled both the subsetting
 //! time and the font bytes in every PDF.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use printpdf::{ParsedFont, PdfFontParseWarning};
 
-use crate::PdfError;
+use crate::{truetype, PdfError};
 
-/// Noto Sans Hans Regular (OFL-1.1), see `assets/fonts/OFL.txt`.
-pub(crate) const REGULAR_OTF: &[u8] =
-    include_bytes!("../../../assets/fonts/NotoSansHans-Regular.otf");
+/// WenQuanYi Micro Hei (Apache-2.0), without TrueType hinting; see `assets/fonts/README.md`
+/// for how it is derived and why this face (plan size).
+pub(crate) const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/WenQuanYiMicroHei.ttf");
 
 /// Marks a BMP code point the font has no glyph for.
 const NO_GLYPH: u16 = u16::MAX;
@@ -32,6 +30,8 @@ const NO_GLYPH: u16 = u16::MAX;
 /// that measuring and coverage checks are a table look-up (the renderer measures every
 /// character of every document).
 pub(crate) struct Face {
+    /// The full font's file.
+    pub bytes: &'static [u8],
     /// The full font.
     pub parsed: ParsedFont,
     /// The full font subset to [`common_chars`], if building it succeeded.
@@ -47,7 +47,7 @@ pub(crate) struct Face {
 
 impl Face {
     /// Parses a font, builds its advance table and its common-character face.
-    pub fn parse(bytes: &[u8], name: &str) -> Result<Self, PdfError> {
+    pub fn parse(bytes: &'static [u8], name: &str) -> Result<Self, PdfError> {
         let mut warnings: Vec<PdfFontParseWarning> = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
             .ok_or_else(|| PdfError::Font(format!("{name}: {warnings:?}")))?;
@@ -64,6 +64,7 @@ impl Face {
             }
         }
         let mut face = Self {
+            bytes,
             parsed,
             common: None,
             common_gid: vec![0; 0x1_0000],
@@ -71,26 +72,26 @@ impl Face {
             bmp,
             units_per_em,
         };
-        face.build_common();
+        face.build_common(bytes);
         Ok(face)
     }
 
-    /// Subsets the full font to the common characters it covers. On any failure the face
-    /// simply has no common subset and every document uses the full font.
-    fn build_common(&mut self) {
-        let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
+    /// Subsets the full font to the common characters it covers, keeping glyph ids. On any
+    /// failure the face simply has no common subset and every document uses the full font.
+    fn build_common(&mut self, bytes: &[u8]) {
+        let mut glyphs: BTreeSet<u16> = BTreeSet::new();
         let mut chars = Vec::new();
         for c in common_chars() {
             if let Some(gid) = self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0) {
-                glyphs.entry(gid).or_insert_with(|| c.to_string());
+                glyphs.insert(gid);
                 chars.push(c);
             }
         }
-        let Ok(subset) = printpdf::subset_font(&self.parsed, &glyphs) else {
+        let Ok(subset) = truetype::subset(bytes, glyphs, truetype::Tables::All) else {
             return;
         };
         let mut warnings: Vec<PdfFontParseWarning> = Vec::new();
-        let Some(common) = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings) else {
+        let Some(common) = ParsedFont::from_bytes(&subset, 0, &mut warnings) else {
             return;
         };
         // Only characters the subset really maps, with the same advance, count as common.

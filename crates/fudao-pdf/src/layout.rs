@@ -156,7 +156,7 @@ fn pt(x: f32, y: f32) -> LinePoint {
 }
 
 /// Baseline for text of `size` centred vertically in a line box of height `lh` at `top`
-/// (Noto CJK's em box spans 0.88 above to 0.12 below the baseline).
+/// (a CJK em box spans about 0.88 above to 0.12 below the baseline).
 pub(crate) fn baseline(top: f32, lh: f32, size: f32) -> f32 {
     top + (lh - size) / 2.0 + 0.88 * size
 }
@@ -1368,7 +1368,7 @@ mod tests {
 
     fn face() -> &'static Face {
         static F: OnceLock<Face> = OnceLock::new();
-        F.get_or_init(|| Face::parse(fonts::REGULAR_OTF, "NotoSansHans-Regular").unwrap())
+        F.get_or_init(|| Face::parse(fonts::REGULAR_TTF, "WenQuanYiMicroHei").unwrap())
     }
 
     fn layout() -> Layout<'static> {

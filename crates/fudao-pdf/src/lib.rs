@@ -17,7 +17,8 @@
 //!   starts a line, opening brackets never end one, numbers like `2,000` are never split.
 //! - Tables wrap their cells, split across pages and repeat the header row.
 //! - Radar and grouped-bar charts are drawn as vector graphics.
-//! - The embedded Noto Sans Hans (OFL-1.1) font is **subset**; text is extractable (ToUnicode).
+//! - The embedded WenQuanYi Micro Hei (Apache-2.0) font is **subset**; text is extractable
+//!   (ToUnicode).
 //! - Any character the font lacks is refused with [`PdfError::MissingGlyph`] naming the
 //!   character and where it occurs — never a blank box.
 //! - PDF metadata: title, author, subject, creation date = [`DocMeta::date`] (China time),
@@ -29,6 +30,7 @@ mod charts;
 mod fonts;
 mod layout;
 pub mod linebreak;
+mod truetype;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -81,11 +83,11 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Parses the embedded font (Noto Sans Hans Regular) and prepares its common-character
+    /// Parses the embedded font (WenQuanYi Micro Hei) and prepares its common-character
     /// subset (see the `fonts` module).
     pub fn new() -> Result<Self, PdfError> {
         Ok(Self {
-            face: Face::parse(fonts::REGULAR_OTF, "NotoSansHans-Regular")?,
+            face: Face::parse(fonts::REGULAR_TTF, "WenQuanYiMicroHei")?,
         })
     }
 
@@ -149,7 +151,13 @@ impl Renderer {
         // The layout's own strings (page numbers, 签字/日期, bullets) are all common
         // characters (a unit test checks this), so only the document's text decides.
         let common = self.face.common.as_ref().filter(|_| all_common);
-        let id = pdf.add_font(common.unwrap_or(&self.face.parsed));
+        // A short fixed resource name (printpdf's own is 32 random letters, repeated in every
+        // text operation, and differs from run to run).
+        let id = printpdf::FontId("F0".to_string());
+        pdf.resources.fonts.map.insert(
+            id.clone(),
+            printpdf::PdfFont::new(common.unwrap_or(&self.face.parsed).clone()),
+        );
         let (pages, _) = layout::lay_out(
             doc,
             layout::Fonts {
@@ -158,8 +166,8 @@ impl Renderer {
                 common: common.is_some(),
             },
         );
-        // Glyphs of the common face that the pages show, for our own subsetting below.
-        let used = common.map(|_| used_glyphs(&pages));
+        // The glyphs the pages show, for our own subsetting below.
+        let used = used_glyphs(&pages);
         pdf.pages = pages
             .into_iter()
             .map(|ops| PdfPage::new(layout::PAGE_W_MM, layout::PAGE_H_MM, ops))
@@ -173,20 +181,18 @@ impl Renderer {
 
         let opts = PdfSaveOptions {
             optimize: true,
-            // With the common face, printpdf embeds it whole (codes are its CIDs, widths
-            // come from its warm glyph cache) and `embed_subset` then swaps in the subset
-            // program; otherwise printpdf subsets the full font itself.
-            subset_fonts: common.is_none(),
+            // printpdf embeds the face it was given whole (codes are glyph ids, widths come
+            // from its glyph cache) and `embed_subset` then swaps in our id-keeping subset.
+            subset_fonts: false,
             secure: true,
             image_optimization: None,
         };
         let mut warnings: Vec<PdfWarnMsg> = Vec::new();
         let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-        if let (Some(common), Some(used)) = (common, used) {
-            embed_subset(&mut lo, common, &used)?;
-        }
+        embed_subset(&mut lo, self.face.bytes, &used)?;
         fix_info_dictionary(&mut lo, doc.meta.date);
         compact_widths(&mut lo);
+        compact_contents(&mut lo);
         compress_streams(&mut lo);
         let mut out = Vec::with_capacity(64 * 1024);
         lo.save_to(&mut out)
@@ -213,31 +219,30 @@ fn used_glyphs(pages: &[Vec<Op>]) -> BTreeMap<u16, String> {
     used
 }
 
-/// Replaces the whole common-face program that printpdf embedded with a subset holding only
-/// the `used` glyphs, and gives the font its subset tag (ISO 32000-1, 9.6.4).
+/// Replaces the whole font program that printpdf embedded with a subset of the full font
+/// holding only the `used` glyphs, and gives the font its subset tag (ISO 32000-1, 9.6.4).
 ///
-/// The content stream, `/W` and `/ToUnicode` address glyphs by CID. The common face is
-/// CID-keyed and allsorts keeps each glyph's CID when subsetting, so every code stays valid;
-/// only the font program bytes change.
+/// The content stream, `/W` and `/ToUnicode` address glyphs by glyph id (`/CIDToGIDMap
+/// /Identity`), and the subset keeps every id, so every code stays valid; only the font
+/// program bytes change.
 fn embed_subset(
     lo: &mut lopdf::Document,
-    common: &printpdf::ParsedFont,
+    font: &[u8],
     used: &BTreeMap<u16, String>,
 ) -> Result<(), PdfError> {
-    let subset = printpdf::subset_font(common, used).map_err(PdfError::Font)?;
-    let cff = printpdf::extract_cid_keyed_cff(&subset.bytes, 0)
-        .ok_or_else(|| PdfError::Font("subset is not a CID-keyed CFF font".into()))?;
+    let program = truetype::subset(font, used.keys().copied(), truetype::Tables::Pdf)
+        .map_err(|e| PdfError::Font(e.0))?;
     let tag = subset_tag(used);
     let mut replaced = false;
     for object in lo.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
-            let is_cff = stream
-                .dict
-                .get(b"Subtype")
-                .and_then(|o| o.as_name())
-                .is_ok_and(|n| n == b"CIDFontType0C");
-            if is_cff {
-                stream.set_content(cff.clone());
+            // The font program is the one stream with /Length1 (a TrueType program).
+            if stream.dict.get(b"Length1").is_ok() {
+                stream
+                    .dict
+                    .set("Length1", lopdf::Object::Integer(program.len() as i64));
+                stream.dict.remove(b"Filter");
+                stream.set_content(program.clone());
                 replaced = true;
             }
         } else {
@@ -247,7 +252,7 @@ fn embed_subset(
     if replaced {
         Ok(())
     } else {
-        Err(PdfError::Write("no CFF font program to subset".into()))
+        Err(PdfError::Write("no TrueType font program to subset".into()))
     }
 }
 
@@ -353,6 +358,73 @@ fn compact_w(w: &[lopdf::Object], default: i64) -> Option<Vec<lopdf::Object>> {
         out.push(Array(run));
     }
     Some(out)
+}
+
+/// Rewrites every page's content stream more compactly, without changing what it draws:
+/// see [`compact_content`].
+fn compact_contents(lo: &mut lopdf::Document) {
+    let ids: Vec<lopdf::ObjectId> = lo
+        .get_pages()
+        .values()
+        .flat_map(|page| lo.get_page_contents(*page))
+        .collect();
+    for id in ids {
+        if let Ok(lopdf::Object::Stream(stream)) = lo.get_object_mut(id) {
+            if stream.dict.get(b"Filter").is_err() {
+                let compact = compact_content(&stream.content);
+                stream.set_content(compact);
+            }
+        }
+    }
+}
+
+/// printpdf writes one operator a line, glyphs as `[<0012><0034>] TJ` and numbers with up to
+/// eight decimals (`0.28800002`). This writes a glyph array without adjustments as one hex
+/// string (`<00120034> Tj`) and numbers with at most two decimals (0.01 pt, far below what
+/// print or screen shows). Lines holding strings are otherwise left as they are. ≈ 12 % of the
+/// deflated content streams.
+fn compact_content(content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len());
+    for line in content.split(|b| *b == b'\n') {
+        if let Some(hex) = line
+            .strip_prefix(b"[")
+            .and_then(|l| l.strip_suffix(b"] TJ"))
+            .filter(|h| {
+                h.len() >= 2
+                    && h.starts_with(b"<")
+                    && h.ends_with(b">")
+                    && h.iter()
+                        .all(|b| b.is_ascii_hexdigit() || *b == b'<' || *b == b'>')
+            })
+        {
+            out.push(b'<');
+            out.extend(hex.iter().filter(|b| b.is_ascii_hexdigit()));
+            out.extend_from_slice(b"> Tj");
+        } else if line.iter().any(|b| matches!(b, b'(' | b'<' | b'[' | b'%')) {
+            out.extend_from_slice(line);
+        } else {
+            for (i, token) in line.split(|b| *b == b' ').enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                match std::str::from_utf8(token)
+                    .ok()
+                    .filter(|t| t.contains('.'))
+                    .and_then(|t| t.parse::<f64>().ok())
+                {
+                    Some(v) => {
+                        let s = format!("{v:.2}");
+                        let s = s.trim_end_matches('0').trim_end_matches('.');
+                        out.extend_from_slice(if s == "-0" { b"0" } else { s.as_bytes() });
+                    }
+                    None => out.extend_from_slice(token),
+                }
+            }
+        }
+        out.push(b'\n');
+    }
+    out.pop();
+    out
 }
 
 /// Six capital letters derived from the glyph set, as subset tags are.
@@ -493,6 +565,18 @@ mod tests {
             compact_w(&[Integer(1)], 1000),
             None,
             "malformed arrays are left alone"
+        );
+    }
+
+    #[test]
+    fn content_is_compacted_without_changing_what_it_draws() {
+        let before = b"BT\n/F0 9 Tf\n1 0 0 1 105.22446 760.47003 Tm\n[<4B77><53FB>] TJ\n\
+[<0001> -250 <0002>] TJ\n0.28800002 w\n-0.001 0 m\n12 0 l\nET\n(a 1.234) Tj";
+        let after = compact_content(before);
+        assert_eq!(
+            String::from_utf8(after).unwrap(),
+            "BT\n/F0 9 Tf\n1 0 0 1 105.22 760.47 Tm\n<4B7753FB> Tj\n\
+[<0001> -250 <0002>] TJ\n0.29 w\n0 0 m\n12 0 l\nET\n(a 1.234) Tj"
         );
     }
 

@@ -153,9 +153,23 @@ fn fmt_hundredths(v: i64) -> String {
     s
 }
 
-/// The ratio as a percentage for display, truncated to two decimals (`den > 0`).
+/// The ratio as a percentage for display, truncated to two decimals and always printed
+/// with both (`den > 0`): a firm's figures read alike in a column ("68.00%" beside "51.99%").
+/// Thresholds keep their own form ([`fmt_bp`]: "5%").
 pub fn fmt_ratio(num: i64, den: i64) -> String {
-    fmt_bp(bp_floor(num, den))
+    fmt_bp2(bp_floor(num, den))
+}
+
+/// Basis points as a percentage with exactly two decimals: 6800 → `68.00%`, 320 → `3.20%`,
+/// -1050 → `-10.50%` (a firm's measured figure; see [`fmt_ratio`]).
+pub fn fmt_bp2(bp: i64) -> String {
+    let a = bp.unsigned_abs();
+    format!(
+        "{}{}.{:02}%",
+        if bp < 0 { "-" } else { "" },
+        a / 100,
+        a % 100
+    )
 }
 
 /// Percentage points by which `num / den` falls short of `pct`, rounded up (`den > 0`).
@@ -204,7 +218,10 @@ mod tests {
     fn display_truncates_and_gaps_round_up() {
         assert_eq!(fmt_ratio(5_999, 100_000), "5.99%");
         assert_eq!(fmt_ratio(59_999, 1_000_000), "5.99%");
-        assert_eq!(fmt_ratio(32, 1_000), "3.2%");
+        assert_eq!(fmt_ratio(32, 1_000), "3.20%");
+        assert_eq!(fmt_ratio(68, 100), "68.00%");
+        assert_eq!(fmt_bp2(-1050), "-10.50%");
+        assert_eq!(fmt_bp2(5), "0.05%");
         assert_eq!(fmt_ratio(-1, 3), "-33.34%");
         assert_eq!(shortfall_bp(59_999, 1_000_000, Pct(600)), 1);
         assert_eq!(fmt_pp(shortfall_bp(640_000, 20_000_000, Pct(400))), "0.8");

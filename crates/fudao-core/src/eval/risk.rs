@@ -285,6 +285,23 @@ fn measure(key: &str, firm: &Firm) -> Measure {
                     ),
                 ));
             }
+            // A founding year that began after 1 January is part of a year: growth over it
+            // says nothing (a firm founded 2024-12-17 read 5831 %).
+            if let Some(d) = firm
+                .founded
+                .filter(|d| d.year() == y - 1 && d.ordinal() > 1)
+            {
+                return Measure::Zero(Msg::new(
+                    format!(
+                        "企业成立于{d}，{}年为成立当年（不足一年），增长率自下一年度起计算，本项计0分",
+                        y - 1
+                    ),
+                    format!(
+                        "founded on {d}: {} is a part year, growth is scored from next year; 0 points",
+                        y - 1
+                    ),
+                ));
+            }
             match (fy.and_then(|f| f.revenue), prev.and_then(|p| p.revenue)) {
                 (Some(c), Some(p)) if p > 0 => Measure::Ratio {
                     num: c - p,

@@ -667,9 +667,9 @@ fn high_tech_rd_gap_text() {
     assert_eq!(i.status, Status::NotMet);
     assert_eq!(
         i.text.zh,
-        "研发费用占比 3.2%，需 ≥ 4%，差 0.8 个百分点，约 160 万元"
+        "研发费用占比 3.20%，需 ≥ 4%，差 0.8 个百分点，约 160 万元"
     );
-    assert_eq!(i.figure.as_deref(), Some("3.2%"));
+    assert_eq!(i.figure.as_deref(), Some("3.20%"));
     assert_eq!(i.required, "≥ 4%");
     assert!(i.detail.unwrap().zh.contains("2023–2025年"));
     assert!(matches!(ht(&f).verdict, Verdict::DoesNotQualify { .. }));
@@ -860,7 +860,7 @@ fn high_tech_gap_texts() {
     f.tech_staff = Some(8);
     assert_eq!(
         ht_item(&f, "tech_staff_ratio").text.zh,
-        "科技人员占比 8%，需 ≥ 10%，差 2 个百分点，约需新招聘 3 名科技人员（职工总数随之增加）"
+        "科技人员占比 8.00%，需 ≥ 10%，差 2 个百分点，约需新招聘 3 名科技人员（职工总数随之增加）"
     );
     f.facts.innovation_score = Some(65);
     assert_eq!(
@@ -919,7 +919,7 @@ fn high_tech_revenue_share_divides_by_total_income() {
     latest(&mut f).high_tech_revenue = Some(36_000_000);
     let i = ht_item(&f, "high_tech_revenue");
     assert_eq!(i.status, Status::Met, "{}", i.text.zh);
-    assert_eq!(i.figure.as_deref(), Some("60%"));
+    assert_eq!(i.figure.as_deref(), Some("60.00%"));
     latest(&mut f).high_tech_revenue = Some(35_999_999); // 72 % of 营业收入, below 60 % of 总收入
     let i = ht_item(&f, "high_tech_revenue");
     assert_eq!(i.status, Status::NotMet, "{}", i.text.zh);
@@ -953,7 +953,7 @@ fn high_tech_certificate_holder_failing_conditions_is_warned() {
         w.zh
     );
     assert!(
-        w.zh.contains("不符合1项认定条件：高新技术产品（服务）收入占总收入比例 37%（需 ≥ 60%）"),
+        w.zh.contains("不符合1项认定条件：高新技术产品（服务）收入占总收入比例 37.00%（需 ≥ 60%）"),
         "{}",
         w.zh
     );
@@ -1138,7 +1138,7 @@ fn srdi_every_condition_at_its_edge() {
     );
     assert_eq!(
         srdi_item(&f, "rd_ratio").text.zh,
-        "研发费用占营业收入比重 1.6%，需 ≥ 3%，差 1.4 个百分点，约 70 万元"
+        "研发费用占营业收入比重 1.60%，需 ≥ 3%，差 1.4 个百分点，约 70 万元"
     );
 }
 
@@ -1989,4 +1989,28 @@ fn growth_of_a_young_firm_does_not_ask_for_years_before_founding() {
         .find(|i| i.key == "main_growth")
         .unwrap();
     assert!(!mg.missing.is_empty());
+}
+
+/// Growth over a founding year that began after 1 January is not scored: a firm founded
+/// 2024-12-17 with 18万 in its two weeks of 2024 read 5831 % growth in 2025 (8/8 points).
+#[test]
+fn risk_growth_is_not_scored_over_a_part_founding_year() {
+    let mut f = good_firm();
+    f.financials.retain(|y| y.year >= 2024);
+    let base = latest(&mut f).revenue.unwrap();
+    f.year_mut(2024).revenue = Some(base / 50);
+    f.founded = Some(d(2024, 12, 17));
+    let g = factor(&f, "revenue_growth");
+    assert_eq!(g.points, Some(0), "{}", g.reason.zh);
+    assert!(g.missing.is_empty());
+    assert!(
+        g.reason.zh.contains("2024年为成立当年（不足一年）"),
+        "{}",
+        g.reason.zh
+    );
+    // Founded on 1 January: the year is whole and growth counts.
+    f.founded = Some(d(2024, 1, 1));
+    let g = factor(&f, "revenue_growth");
+    assert!(g.points.unwrap() > 0, "{}", g.reason.zh);
+    assert!(g.reason.zh.contains('%'), "{}", g.reason.zh);
 }

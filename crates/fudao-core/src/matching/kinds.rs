@@ -3,6 +3,7 @@
 
 use super::rules::{cannot_tell, met, not_met, qualification_hint, reachable_revenue};
 use super::*;
+use crate::eval::num::fmt_bp2;
 use crate::model::Stage;
 
 /// The firm holds one of the listed qualifications, valid today; otherwise the step that gets it (and how close the evaluation says the firm is).
@@ -635,16 +636,16 @@ pub(super) fn min_rd_intensity(
             if have >= *bp {
                 met(
                     rule,
-                    format!("{year}年研发费用占营业收入{}", fmt_bp_pct(have)),
-                    format!("{year} R&D intensity {}", fmt_bp_pct(have)),
+                    format!("{year}年研发费用占营业收入{}", fmt_bp2(i64::from(have))),
+                    format!("{year} R&D intensity {}", fmt_bp2(i64::from(have))),
                 )
             } else {
                 let need = ((rev as i128 * *bp as i128 + 9_999) / 10_000) as Yuan;
                 not_met(
                     rule,
                     Msg::new(
-                        format!("{year}年研发强度{}，低于{}", fmt_bp_pct(have), fmt_bp_pct(*bp)),
-                        format!("{year} R&D intensity {}, below {}", fmt_bp_pct(have), fmt_bp_pct(*bp)),
+                        format!("{year}年研发强度{}，低于{}", fmt_bp2(i64::from(have)), fmt_bp_pct(*bp)),
+                        format!("{year} R&D intensity {}, below {}", fmt_bp2(i64::from(have)), fmt_bp_pct(*bp)),
                     ),
                     Some(Msg::new(
                         format!(

@@ -278,13 +278,24 @@ fn build_match(
         if let Some(t) = n.term_months {
             if t < p.term_min_months || t > p.term_max_months {
                 fit.amount = fit.amount.saturating_sub(5);
-                reasons.push(Msg::new(
-                    format!("需求期限{t}个月不在产品期限{}内", p.term_text()),
-                    format!(
-                        "requested term {t} months is outside {}–{} months",
-                        p.term_min_months, p.term_max_months
-                    ),
-                ));
+                // Said as what is proposed, not as a condition: this list reads as what fits.
+                // A term the purpose rule already set (with its own note) is not repeated.
+                let proposed = term
+                    .as_ref()
+                    .and_then(|f| f.months)
+                    .unwrap_or_else(|| t.clamp(p.term_min_months, p.term_max_months));
+                if term.as_ref().is_none_or(|f| f.note.is_none()) {
+                    reasons.push(Msg::new(
+                        format!(
+                            "建议期限{proposed}个月（产品期限{}，需求{t}个月）",
+                            p.term_text()
+                        ),
+                        format!(
+                            "{proposed} months proposed (the product lends {}–{} months; {t} months were asked)",
+                            p.term_min_months, p.term_max_months
+                        ),
+                    ));
+                }
             }
         }
     }

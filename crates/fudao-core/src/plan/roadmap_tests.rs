@@ -157,7 +157,7 @@ fn rd_targets_use_the_firms_own_band_on_the_three_year_basis() {
     let steps = roadmap_of(&f);
     let ht = step(&steps, "高新技术企业：").expect("a 高企 step");
     assert!(
-        ht.contains("研发费用占比 3.9%，需 ≥ 4%，差 0.1 个百分点，约 27 万元"),
+        ht.contains("研发费用占比 3.90%，需 ≥ 4%，差 0.1 个百分点，约 27 万元"),
         "{ht}"
     );
     assert!(ht.contains("2023–2025年合计研发费用"), "{ht}");
@@ -182,7 +182,7 @@ fn certificate_holder_failing_conditions_gets_the_review_warning() {
     let w = step(&steps, "高新技术企业（持证）：").expect("a warning");
     assert!(w.contains("复核风险"), "{w}");
     assert!(
-        w.contains("高新技术产品（服务）收入占总收入比例 37%（需 ≥ 60%）"),
+        w.contains("高新技术产品（服务）收入占总收入比例 37.00%（需 ≥ 60%）"),
         "{w}"
     );
     assert!(w.contains("国科发火〔2016〕32号 第十六条"), "{w}");
@@ -296,7 +296,7 @@ fn checklist_rows_print_each_condition_once_with_its_clause() {
     assert_eq!(staff.cite, "国科发火〔2016〕32号 第十一条（四）");
     assert_eq!(
         (staff.required.as_str(), staff.figure.as_str()),
-        ("≥ 10%", "30%")
+        ("≥ 10%", "30.00%")
     );
     let field = dg
         .high_tech
@@ -353,7 +353,7 @@ fn measures_speak_of_this_firm() {
     };
     let ledger = m("建立研发费用辅助账");
     assert!(
-        ledger.starts_with("企业尚未建立研发费用辅助账，2025年研发费用350万元（占营业收入7%）"),
+        ledger.starts_with("企业尚未建立研发费用辅助账，2025年研发费用350万元（占营业收入7.00%）"),
         "{ledger}"
     );
     assert!(

@@ -884,3 +884,98 @@ fn a_firm_short_of_niche_years_is_sent_to_the_first_window_it_can_use() {
     let json = serde_json::to_string(&compose(&f, &[], &[], None).content).unwrap();
     assert!(!json.contains("2028-04-01"), "{json}");
 }
+
+/// The cells of the plan's financial table (the one headed 指标（万元）), by row label.
+fn financial_rows(doc: &Document) -> Vec<Vec<String>> {
+    doc.blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.columns[0].header == "指标（万元）" => Some(t.rows.clone()),
+            _ => None,
+        })
+        .expect("financial table")
+}
+
+#[test]
+fn measured_percentages_always_print_two_decimals() {
+    let mut f = first_loan_firm();
+    // 2025: liabilities exactly 68 % of assets, R&D exactly 9 % of revenue.
+    let y = f.year_mut(2025);
+    y.total_assets = Some(10_000_000);
+    y.liabilities = Some(6_800_000);
+    y.revenue = Some(20_000_000);
+    y.rd_expense = Some(1_800_000);
+    let p = compose(&f, &[], &[], None);
+    let doc = to_document(&p);
+    let rows = financial_rows(&doc);
+    let mut seen = 0;
+    for row in rows
+        .iter()
+        .filter(|r| r[0] == "资产负债率" || r[0] == "研发投入强度")
+    {
+        for cell in &row[1..] {
+            let body = cell.strip_suffix('%').expect(cell);
+            let (int, frac) = body.split_once('.').expect(cell);
+            assert!(int.chars().all(|c| c.is_ascii_digit()), "{cell}");
+            assert_eq!(frac.len(), 2, "{cell}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 6, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains(&"68.00%".to_string())));
+    assert!(rows.iter().any(|r| r.contains(&"9.00%".to_string())));
+    // The R&D target's baseline is a measured figure too.
+    let all = texts(&doc);
+    assert!(!all.contains("资产负债率68%"), "{all}");
+}
+
+#[test]
+fn financial_titles_name_the_years_shown() {
+    let mut f = first_loan_firm();
+    let all = texts(&to_document(&compose(&f, &[], &[], None)));
+    assert!(all.contains("（一）2023–2025年主要财务指标"), "{all}");
+    assert!(all.contains("2023–2025年营业收入、研发费用和净利润"));
+    // One year only: the title says that year, never 近三年.
+    f.financials.retain(|y| y.year == 2025);
+    let doc = to_document(&compose(&f, &[], &[], None));
+    let all = texts(&doc);
+    assert!(all.contains("（一）2025年主要财务指标"), "{all}");
+    assert!(all.contains("2025年营业收入、研发费用和净利润"), "{all}");
+    assert!(!all.contains("近三年主要财务指标") && !all.contains("近三年营业收入"));
+    // Years with a gap are listed.
+    let mut g = first_loan_firm();
+    g.financials.retain(|y| y.year != 2024);
+    let all = texts(&to_document(&compose(&g, &[], &[], None)));
+    assert!(all.contains("（一）2023、2025年主要财务指标"), "{all}");
+}
+
+#[test]
+fn a_term_outside_the_product_reads_as_the_proposed_term_not_a_met_condition() {
+    let f = first_loan_firm();
+    // Working capital for 6 months; some products lend 12 months at least.
+    let stock = need_for(1, 500_000, "补充流动资金", 6, NeedStatus::Raised);
+    let market = need_for(2, 3_000_000, "市场拓展", 6, NeedStatus::Raised);
+    let p = compose(&f, &[stock.clone(), market.clone()], &[], None);
+    let cat = builtin_catalog();
+    let mut longer = 0;
+    for k in &p.content.credit.packages {
+        for it in &k.items {
+            let why = it.why.join("；");
+            assert!(!why.contains("不在产品期限"), "{why}");
+            let prod = cat.product(it.product_id).unwrap();
+            if prod.term_min_months > 6 && prod.term_max_months > 0 {
+                longer += 1;
+                let months = it.term_months.expect("a debt product has a term");
+                assert!(
+                    why.contains(&format!("建议期限{months}个月")),
+                    "{}: {why}",
+                    it.product_name
+                );
+            }
+        }
+    }
+    assert!(
+        longer > 0,
+        "no product with a longer minimum term was offered"
+    );
+}
