@@ -11,6 +11,7 @@ import { commands } from "./bindings";
 import { call, type Lang } from "./ipc";
 import { installShortcuts, SEARCH_INPUT_ID } from "./shortcuts";
 import { useDebounced } from "./hooks";
+import { markRouteChange } from "./perf";
 import Home from "./pages/Home";
 import Firms from "./pages/Firms";
 import { OnlineTag } from "./pages/Sync";
@@ -76,6 +77,7 @@ export default function App() {
   const lang: Lang = i18n.language.startsWith("en") ? "en" : "zh";
   const navigate = useNavigate();
   const location = useLocation();
+  markRouteChange(location.pathname);
   useEffect(() => installShortcuts(), []);
   useEffect(() => {
     dayjs.locale(lang === "en" ? "en" : "zh-cn");

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { pickOpenFile } from "../dialogs";
 import { commands, type ColumnMapping, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
 import { call, errorText, msg } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 
 /** Headers the importer recognises, shown next to unrecognised columns as examples. */
@@ -175,6 +175,8 @@ export default function Import() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  // The wizard's first step needs no data: its content is there at once.
+  useFirstContent("import", true);
   const [checked, setChecked] = useState<ImportResult | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);

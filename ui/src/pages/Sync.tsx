@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import dayjs from "dayjs";
 import { commands, events, type ConflictView, type SyncProgress } from "../bindings";
 import { call, errorText, msg, toAppError } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { fieldLabel } from "../vocabulary";
 
 /** Whether the sync server answers; polled every minute (offline indicator). */
@@ -84,6 +84,7 @@ export default function Sync() {
   const { message, modal } = App.useApp();
   const status = useQuery({ queryKey: ["sync-status"], queryFn: () => call(commands.syncStatus()) });
   const conflicts = useQuery({ queryKey: ["conflicts"], queryFn: () => call(commands.syncConflicts(true)) });
+  useFirstContent("sync", status.data !== undefined);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -8,6 +8,7 @@ import { call, errorText, msg } from "../../ipc";
 import { useLang } from "../../hooks";
 import { label, useVocabulary } from "../../vocabulary";
 import { renderPdf } from "../../pdf";
+import { reportPlanPreview } from "../../perf";
 
 function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   const { t } = useTranslation();
@@ -17,12 +18,16 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    const opened = performance.now();
     (async () => {
       try {
         const bytes = await call(commands.planPdf(plan.id));
         if (!live || !box.current) return;
         const n = await renderPdf(new Uint8Array(bytes), box.current);
-        if (live) setPages(n);
+        if (live) {
+          setPages(n);
+          requestAnimationFrame(() => reportPlanPreview(performance.now() - opened, n));
+        }
       } catch (e) {
         if (live) setError(errorText(e, lang));
       }
