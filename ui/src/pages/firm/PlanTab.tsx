@@ -18,15 +18,18 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    let dispose: (() => void) | null = null;
     const opened = performance.now();
     (async () => {
       try {
         const bytes = await call(commands.planPdf(plan.id));
         if (!live || !box.current) return;
-        const n = await renderPdf(new Uint8Array(bytes), box.current);
-        if (live) {
-          setPages(n);
-          requestAnimationFrame(() => reportPlanPreview(performance.now() - opened, n));
+        const r = await renderPdf(new Uint8Array(bytes), box.current);
+        dispose = r.dispose;
+        if (!live) r.dispose();
+        else {
+          setPages(r.pages);
+          requestAnimationFrame(() => reportPlanPreview(performance.now() - opened, r.pages));
         }
       } catch (e) {
         if (live) setError(errorText(e, lang));
@@ -34,6 +37,7 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
     })();
     return () => {
       live = false;
+      dispose?.();
     };
   }, [plan.id, lang]);
   return (
