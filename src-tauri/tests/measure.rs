@@ -291,9 +291,16 @@ async fn measure_app() {
 
     // A firm: every tab, the 一企一策 plan drafted and its PDF previewed.
     let before = screens_seen(&ui).await;
-    ui.click_css("[data-testid='firm-row'][data-index='0']").await;
+    ui.click_css("[data-testid='firm-row'][data-index='0']")
+        .await;
     screens.push(("企业详情", screen_ms(&ui, "firm", before).await));
-    for tab in ["财务数据", "知识产权与资质", "融资需求", "走访记录/评价", "评估"] {
+    for tab in [
+        "财务数据",
+        "知识产权与资质",
+        "融资需求",
+        "走访记录/评价",
+        "评估",
+    ] {
         ui.tab(tab).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
@@ -304,7 +311,11 @@ async fn measure_app() {
     ui.wait_text("一、企业概况").await;
     ui.click("preview-plan").await;
     let pages = ui.by_id_within("pdf-pages", Duration::from_secs(60)).await;
-    let preview = js(&ui, "return (window.__fudaoPerf || {}).planPreview || null;").await;
+    let preview = js(
+        &ui,
+        "return (window.__fudaoPerf || {}).planPreview || null;",
+    )
+    .await;
     r.row(
         "一企一策 preview: open → pages painted (in the page)",
         format!(
@@ -352,11 +363,11 @@ async fn measure_app() {
             mb[0], mb[1], mb[2]
         ),
     );
-    let steps_text: Vec<String> = steps
-        .iter()
-        .map(|(s, mb)| format!("{s} {mb:.0}"))
-        .collect();
-    r.row("web process PSS (MB) along the tour", steps_text.join(" → "));
+    let steps_text: Vec<String> = steps.iter().map(|(s, mb)| format!("{s} {mb:.0}")).collect();
+    r.row(
+        "web process PSS (MB) along the tour",
+        steps_text.join(" → "),
+    );
     for (s, ms) in &screens {
         r.row(
             format!("first content of {s} after the route change (in the page)"),

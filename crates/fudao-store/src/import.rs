@@ -58,8 +58,11 @@ pub struct ImportReport {
     pub rejected: Vec<RowRejection>,
     /// Imported rows whose record contradicts itself (financial years before founding, …).
     pub warnings: Vec<RowWarning>,
-    /// Whether anything was written (false for dry runs and failed strict imports).
+    /// Whether anything was written (false for dry runs, failed strict imports and cancelled
+    /// imports).
     pub committed: bool,
+    /// The caller's `on_row` asked to stop ([`Store::import_rows_with`]): nothing was written.
+    pub cancelled: bool,
 }
 
 impl Store {
@@ -73,13 +76,30 @@ impl Store {
         prior_rejections: usize,
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_rows_with(rows, prior_rejections, opts, &mut |_| true)
+    }
+
+    /// As [`Store::import_rows`], calling `on_row(rows done)` before each row: a long import
+    /// shows its progress, and `false` stops it with nothing written (the one transaction is
+    /// rolled back; the report says `cancelled`).
+    pub fn import_rows_with(
+        &mut self,
+        rows: &[ImportRow],
+        prior_rejections: usize,
+        opts: &ImportOptions,
+        on_row: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let default_year = opts.today.year() - 1;
         let ctx = self.ctx(Source::Import);
         let tx = self.conn.transaction()?;
         let w = crate::Writer { conn: &tx, ctx };
         {
-            for row in rows {
+            for (done, row) in rows.iter().enumerate() {
+                if !on_row(done) {
+                    report.cancelled = true;
+                    break;
+                }
                 let existing = w.firm_by_uscc(&row.firm.uscc)?;
                 let is_new = existing.is_none();
                 let mut firm = match existing {
@@ -173,7 +193,7 @@ impl Store {
         let bad = prior_rejections + report.rejected.len();
         // Dropping the transaction without committing rolls everything back; the counts then
         // describe what would have happened.
-        if !(opts.dry_run || (opts.strict && bad > 0)) {
+        if !(opts.dry_run || report.cancelled || (opts.strict && bad > 0)) {
             tx.commit()?;
             report.committed = true;
         }

@@ -7,24 +7,7 @@ import { commands, events, type ConflictView, type SyncProgress } from "../bindi
 import { call, errorText, msg, toAppError } from "../ipc";
 import { useFirstContent, useLang } from "../hooks";
 import { fieldLabel } from "../vocabulary";
-
-/** Whether the sync server answers; polled every minute (offline indicator). */
-export function useOnline(): boolean | undefined {
-  return useQuery({ queryKey: ["online"], queryFn: () => call(commands.syncOnline()), refetchInterval: 60_000, staleTime: 30_000 }).data;
-}
-
-/** Online/offline state of the sync server; nothing when not logged in (local-only use). */
-export function OnlineTag() {
-  const { t } = useTranslation();
-  const online = useOnline();
-  const status = useQuery({ queryKey: ["sync-status"], queryFn: () => call(commands.syncStatus()) });
-  if (online === undefined || !status.data?.logged_in) return null;
-  return (
-    <Tag color={online ? "green" : "default"} data-testid="online-state" title={online ? undefined : t("sync.offlineHint")}>
-      ● {online ? t("sync.online") : t("sync.offline")}
-    </Tag>
-  );
-}
+import { OnlineTag } from "../OnlineTag";
 
 function show(v: unknown, deleted: string): string {
   if (v === null || v === undefined) return deleted;
@@ -210,8 +193,13 @@ export default function Sync() {
               {busy && progress && (
                 <Space>
                   <Progress type="circle" size={22} percent={progress.more ? 50 : 99} showInfo={false} />
-                  {progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}
+                  <span data-testid="sync-progress">{progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}</span>
                 </Space>
+              )}
+              {busy && (
+                <Button data-testid="sync-cancel" onClick={() => void call(commands.cancelJob("sync")).catch(() => {})}>
+                  {t("sync.cancel")}
+                </Button>
               )}
             </Space>
           )}
