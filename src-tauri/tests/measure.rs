@@ -119,7 +119,7 @@ async fn screen_ms(ui: &Ui, name: &str, after: u64) -> f64 {
             ui.fail_shot(&format!("screen-{name}")).await;
             panic!("screen {name} never reported its first content");
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -138,6 +138,17 @@ async fn visit(ui: &Ui, nav: &str, screen: &str) -> f64 {
     let before = screens_seen(ui).await;
     ui.click(nav).await;
     screen_ms(ui, screen, before).await
+}
+
+/// Records the web process's PSS after a step of the tour, printed at once (a run that fails
+/// later still shows where the memory went).
+fn step(steps: &mut Vec<(String, f64)>, what: &str) {
+    let (mb, total) = pss_split();
+    println!(
+        "PSS after {what}: web {:.1} MB (app {:.1}, network {:.1}; total {total:.1})",
+        mb[1], mb[0], mb[2]
+    );
+    steps.push((what.to_string(), mb[1]));
 }
 
 struct Report {
@@ -287,7 +298,7 @@ async fn measure_app() {
         format!("{:.0} ms", (searches[1] + searches[2]) / 2.0),
     );
     ui.type_into("firm-search", "").await;
-    steps.push(("企业 list + searches".into(), pss_split().0[1]));
+    step(&mut steps, "企业 list + searches");
 
     // A firm: every tab, the 一企一策 plan drafted and its PDF previewed.
     let before = screens_seen(&ui).await;
@@ -305,7 +316,7 @@ async fn measure_app() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     ui.by_id("risk-grade").await;
-    steps.push(("firm tabs to 评估".into(), pss_split().0[1]));
+    step(&mut steps, "firm tabs to 评估");
     ui.tab("一企一策").await;
     ui.click("draft-plan").await;
     ui.wait_text("一、企业概况").await;
@@ -324,7 +335,7 @@ async fn measure_app() {
             pages.attr("data-pages").await.unwrap().unwrap_or_default()
         ),
     );
-    steps.push(("一企一策 preview open".into(), pss_split().0[1]));
+    step(&mut steps, "一企一策 preview open");
     ui.c.find(Locator::Css(".ant-modal-close"))
         .await
         .unwrap()
@@ -334,7 +345,7 @@ async fn measure_app() {
     ui.wait_gone("pdf-preview").await;
     ui.tab("变更记录").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    steps.push(("preview closed, 变更记录".into(), pss_split().0[1]));
+    step(&mut steps, "preview closed, 变更记录");
 
     for (nav, screen, label) in [
         ("nav-products", "products", "产品库"),
@@ -350,7 +361,7 @@ async fn measure_app() {
             ui.by_id("member-row").await;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        steps.push((label.into(), pss_split().0[1]));
+        step(&mut steps, label);
     }
 
     // Settle (GC, timers), then the figure of the table.
