@@ -115,6 +115,17 @@ async fn screen_ms(ui: &Ui, name: &str, after: u64) -> f64 {
         if let Some(ms) = v.as_f64() {
             return ms;
         }
+        // A slow screen: where the web process's memory goes while it waits.
+        let waited = start.elapsed().as_millis();
+        if waited >= 2000 && waited % 2000 < 100 {
+            let (mb, _) = pss_split();
+            println!(
+                "  waiting {:.1} s for {name}: web {:.1} MB, app {:.1} MB",
+                waited as f64 / 1000.0,
+                mb[1],
+                mb[0]
+            );
+        }
         if start.elapsed() > Duration::from_secs(60) {
             ui.fail_shot(&format!("screen-{name}")).await;
             panic!("screen {name} never reported its first content");
