@@ -6,6 +6,7 @@
 
 use crate::dto::Msg;
 use crate::error::{AppError, AppResult};
+use crate::jobs;
 use crate::state::AppState;
 use fudao_io::import::{read_firms_mapped, ColumnChoice, ColumnMap, ImportSheet};
 use fudao_io::{Field, IoError};
@@ -13,7 +14,7 @@ use fudao_store::ImportOptions;
 use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 /// A recognised column.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -86,6 +87,8 @@ pub struct ImportResult {
     pub needs_updated: u32,
     /// Whether anything was written.
     pub committed: bool,
+    /// The user cancelled the import: nothing was written.
+    pub cancelled: bool,
     /// The fields an unrecognised column can be mapped to, in form order.
     pub mappable_fields: Vec<FieldOption>,
 }
@@ -146,8 +149,22 @@ pub fn run_mapped(
     dry_run: bool,
     today: chrono::NaiveDate,
 ) -> AppResult<ImportResult> {
+    run_mapped_with(s, path, mapping, dry_run, today, &mut |_, _| true)
+}
+
+/// [`run_mapped`] calling `on_row(rows done, rows)` before each row it writes; `false` stops
+/// the import with nothing written (`cancelled`).
+pub fn run_mapped_with(
+    s: &mut fudao_store::Store,
+    path: &Path,
+    mapping: &[ColumnMapping],
+    dry_run: bool,
+    today: chrono::NaiveDate,
+    on_row: &mut dyn FnMut(usize, usize) -> bool,
+) -> AppResult<ImportResult> {
     let sheet = read(path, mapping)?;
-    let report = s.import_rows(
+    let total = sheet.rows.len();
+    let report = s.import_rows_with(
         &sheet.rows,
         sheet.errors.len(),
         &ImportOptions {
@@ -157,6 +174,7 @@ pub fn run_mapped(
             coach_id: s.actor(),
             today,
         },
+        &mut |done| on_row(done, total),
     )?;
     let mut problems: Vec<ImportProblem> = sheet
         .errors
@@ -229,12 +247,16 @@ pub fn run_mapped(
         needs_created: report.needs_created as u32,
         needs_updated: report.needs_updated as u32,
         committed: report.committed,
+        cancelled: report.cancelled,
         mappable_fields: mappable_fields(),
     })
 }
 
-/// [`run_mapped`] on the app's store, for the two commands below.
+/// [`run_mapped`] on the app's store, for the two commands below. The commit is a job:
+/// `job-progress` events count the rows written, and `cancel_job("import")` stops it with
+/// nothing written.
 async fn import_file(
+    app: Option<AppHandle>,
     state: State<'_, AppState>,
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
@@ -242,8 +264,18 @@ async fn import_file(
 ) -> AppResult<ImportResult> {
     let today = chrono::Local::now().date_naive();
     let mapping = mapping.unwrap_or_default();
+    let mut job = (!dry_run).then(|| jobs::Job::start(jobs::IMPORT, app));
     state
-        .with_store(move |s| run_mapped(s, Path::new(&path), &mapping, dry_run, today))
+        .with_store(move |s| {
+            run_mapped_with(
+                s,
+                Path::new(&path),
+                &mapping,
+                dry_run,
+                today,
+                &mut |done, total| job.as_mut().is_none_or(|j| j.progress(done, total)),
+            )
+        })
         .await
 }
 
@@ -256,7 +288,7 @@ pub async fn import_preview(
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    import_file(state, path, mapping, true).await
+    import_file(None, state, path, mapping, true).await
 }
 
 /// Imports the good rows of the file (rows with problems are skipped and listed), with the
@@ -264,9 +296,10 @@ pub async fn import_preview(
 #[tauri::command]
 #[specta::specta]
 pub async fn import_commit(
+    app: AppHandle,
     state: State<'_, AppState>,
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    import_file(state, path, mapping, false).await
+    import_file(Some(app), state, path, mapping, false).await
 }

@@ -9,6 +9,7 @@ pub mod feedback;
 pub mod firms;
 pub mod home;
 pub mod import;
+pub mod jobs;
 pub mod plans;
 pub mod products;
 pub mod state;
@@ -58,6 +59,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             team::assign_matching,
             import::import_preview,
             import::import_commit,
+            jobs::cancel_job,
             sync::sync_status,
             sync::sync_login,
             sync::sync_logout,
@@ -72,7 +74,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             plans::plan_pdf,
             plans::save_plan_pdf,
         ])
-        .events(collect_events![sync::SyncProgress])
+        .events(collect_events![sync::SyncProgress, jobs::JobProgress])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

@@ -8,6 +8,7 @@
 
 use crate::dto::Msg;
 use crate::error::{AppError, AppResult};
+use crate::jobs;
 use crate::state::AppState;
 use fudao_store::sync::{keys, Keep, Session};
 use fudao_store::Store;
@@ -286,14 +287,36 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
             };
             let _ = ev.emit(&app);
         };
-        let r = runtime()?
-            .block_on(engine::sync(
+        // `cancel_job("sync")` stops it at its next network wait. That is clean: each pushed
+        // batch is acknowledged in its own transaction (a batch pushed again is a duplicate
+        // the server recognises) and each pulled page commits with its cursor, so the next
+        // sync resumes where this one stopped.
+        let job = jobs::Job::start(jobs::SYNC, None);
+        let flag = job.flag();
+        let r = runtime()?.block_on(async {
+            let mut run = std::pin::pin!(engine::sync(
                 &client,
                 &store,
                 SyncOptions::default(),
                 &mut on_progress,
-            ))
-            .map_err(|e| match e {
+            ));
+            loop {
+                match tokio::time::timeout(Duration::from_millis(100), &mut run).await {
+                    Ok(r) => return Some(r),
+                    Err(_) if flag.load(std::sync::atomic::Ordering::Relaxed) => return None,
+                    Err(_) => {}
+                }
+            }
+        });
+        drop(job);
+        let Some(r) = r else {
+            return Err(AppError::new(
+                "sync.cancelled",
+                "同步已取消：已交换的部分已保存，其余的下次同步时继续",
+                "sync cancelled: what was already exchanged is kept; the rest continues at the next sync",
+            ));
+        };
+        let r = r.map_err(|e| match e {
                 SyncError::Client(c) => client_error(c),
                 other => AppError::new(
                     ErrorCode::Sync,

@@ -11,9 +11,9 @@ import { commands } from "./bindings";
 import { call, type Lang } from "./ipc";
 import { installShortcuts, SEARCH_INPUT_ID } from "./shortcuts";
 import { useDebounced } from "./hooks";
+import { markRouteChange } from "./perf";
 import Home from "./pages/Home";
-import Firms from "./pages/Firms";
-import { OnlineTag } from "./pages/Sync";
+import { OnlineTag } from "./OnlineTag";
 import { UnlockGate } from "./pages/Unlock";
 
 /** Animations (drawers, modals, dropdowns) are off for users who ask for reduced motion, and
@@ -24,8 +24,9 @@ const MOTION = !(
   (typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches)
 );
 
-// Screens other than home and the firm list load on first use: a smaller first bundle starts
+// Screens other than home load on first use: a smaller first bundle starts
 // faster (ECharts and the firm forms are not needed for the first screen).
+const Firms = lazy(() => import("./pages/Firms"));
 const FirmDetail = lazy(() => import("./pages/FirmDetail"));
 const Settings = lazy(() => import("./pages/Settings"));
 const Products = lazy(() => import("./pages/Products"));
@@ -76,6 +77,7 @@ export default function App() {
   const lang: Lang = i18n.language.startsWith("en") ? "en" : "zh";
   const navigate = useNavigate();
   const location = useLocation();
+  markRouteChange(location.pathname);
   useEffect(() => installShortcuts(), []);
   useEffect(() => {
     dayjs.locale(lang === "en" ? "en" : "zh-cn");

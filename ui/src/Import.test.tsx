@@ -34,6 +34,7 @@ const unmapped: ImportResult = {
   needs_created: 0,
   needs_updated: 0,
   committed: false,
+  cancelled: false,
   mappable_fields: [
     { key: "name", label: m("企业名称", "Firm name") },
     { key: "staff", label: m("从业人数", "Staff") },
@@ -130,5 +131,35 @@ describe("导入 column mapping", () => {
     expect(screen.getByTestId("import-map-0").textContent).toContain("Ignore this column");
     await choose(0, "Staff");
     await waitFor(() => expect(screen.getByTestId("import-columns").textContent).toContain("C: 在岗职工（人） → Staff (mapped)"));
+  });
+
+  it("shows the rows being written with a cancel button; a cancelled import says nothing was written", async () => {
+    let finish!: (r: ImportResult) => void;
+    const calls = renderPage(<Import />, {
+      "plugin:dialog|open": () => "/data/firms.csv",
+      import_preview: preview,
+      import_commit: () => new Promise<ImportResult>((r) => (finish = r)),
+      cancel_job: () => true,
+    });
+    await act(async () => {
+      fireEvent.click(await screen.findByTestId("import-pick"));
+    });
+    await screen.findByTestId("import-check");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("import-confirm"));
+    });
+    expect((await screen.findByTestId("import-progress-count")).textContent).toBe("正在导入：0 / 1 行");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("import-cancel"));
+    });
+    await waitFor(() => expect(calls.find((c) => c.cmd === "cancel_job")?.args).toEqual({ job: "import" }));
+    await act(async () => {
+      finish({ ...unmapped, created: 0, committed: false, cancelled: true });
+    });
+    expect(await screen.findByText("已取消导入，没有写入任何数据")).toBeTruthy();
+    // Back on the checked file, ready to import again; no "done" page.
+    await waitFor(() => expect(screen.queryByTestId("import-progress")).toBeNull());
+    expect(screen.getByTestId("import-confirm")).toBeTruthy();
+    expect(screen.queryByTestId("import-done")).toBeNull();
   });
 });

@@ -199,6 +199,7 @@ describe("导入 wizard", () => {
       needs_created: 1,
       needs_updated: 0,
       committed: false,
+      cancelled: false,
       mappable_fields: [],
     };
     const calls = renderPage(<Import />, {

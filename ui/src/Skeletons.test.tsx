@@ -8,6 +8,7 @@ import Sync from "./pages/Sync";
 import Products from "./pages/Products";
 import type { FirmFilter, FirmPage, FirmRow, SyncStatus, TeamOverview } from "./bindings";
 import { renderPage } from "./test-utils";
+import { markRouteChange, reportFirstContent } from "./perf";
 
 /** A promise the test settles when it wants: the IPC answer of a slow query. */
 function deferred<T>() {
@@ -107,5 +108,47 @@ describe("search as typed is measured in the page", () => {
     await waitFor(() => expect(window.__fudaoPerf?.firmSearch?.query).toBe("3"));
     expect(window.__fudaoPerf!.firmSearches.map((r) => r.query)).toEqual(["12", "3"]);
     expect(window.__fudaoPerf!.firmSearch!.total).toBe(Array.from({ length: 40 }, (_, i) => i).filter((i) => `济南测试${i}号科技有限公司`.includes("3")).length);
+  });
+});
+
+describe("time to first content per screen is measured in the page", () => {
+  it("同步 reports when its data is painted, not while the skeleton shows", async () => {
+    const d = deferred<SyncStatus>();
+    markRouteChange("/sync");
+    renderPage(<Sync />, { sync_status: () => d.promise, sync_conflicts: () => [], sync_online: () => false });
+    expect(await screen.findByTestId("sync-skeleton")).toBeTruthy();
+    // Give a skeleton frame time to pass: nothing is recorded for it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(window.__fudaoPerf?.screen?.sync).toBeUndefined();
+    await act(async () => {
+      d.resolve({ logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: false });
+    });
+    await waitFor(() => expect(window.__fudaoPerf?.screen?.sync).toBeDefined(), { timeout: 30_000 });
+    expect(screen.queryByTestId("sync-skeleton")).toBeNull();
+    const rec = window.__fudaoPerf!.screen!.sync;
+    expect(rec.path).toBe("/sync");
+    // The skeleton's wait is part of it.
+    expect(rec.ms).toBeGreaterThanOrEqual(40);
+    expect(rec.ms).toBeLessThanOrEqual(rec.at);
+    expect(window.__fudaoPerf!.screens!.filter((s) => s.screen === "sync")).toHaveLength(1);
+  });
+
+  it("one record per route change: the same route again adds none, a new route measures again", async () => {
+    const status: SyncStatus = { logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: false };
+    const handlers = { sync_status: () => status, sync_conflicts: () => [], sync_online: () => false };
+    markRouteChange("/");
+    markRouteChange("/sync");
+    renderPage(<Sync />, handlers);
+    await waitFor(() => expect(window.__fudaoPerf?.screen?.sync).toBeDefined(), { timeout: 30_000 });
+    // Rendered again on the same route (React re-renders, StrictMode): still one record.
+    markRouteChange("/sync");
+    reportFirstContent("sync");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(window.__fudaoPerf!.screens!.filter((s) => s.screen === "sync")).toHaveLength(1);
+    cleanup();
+    markRouteChange("/");
+    markRouteChange("/sync");
+    renderPage(<Sync />, handlers);
+    await waitFor(() => expect(window.__fudaoPerf!.screens!.filter((s) => s.screen === "sync")).toHaveLength(2), { timeout: 30_000 });
   });
 });

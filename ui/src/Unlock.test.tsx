@@ -48,7 +48,8 @@ describe("unlock screen", () => {
     await screen.findByTestId("page-unlock");
     expect(screen.queryByTestId("inside")).toBeNull();
     expect(screen.queryByTestId("unlock-repeat")).toBeNull();
-    const input = screen.getByTestId("unlock-passphrase");
+    // The form loads on demand (a lazy chunk): wait for it.
+    const input = await screen.findByTestId("unlock-passphrase");
     fireEvent.change(input, { target: { value: "short" } });
     fireEvent.click(screen.getByTestId("unlock-submit"));
     expect((await screen.findByTestId("unlock-error")).textContent).toContain("8");

@@ -88,6 +88,11 @@ export const commands = {
 	 *  same `mapping` as the preview.
 	 */
 	importCommit: (path: string, mapping: ColumnMapping[] | null) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_commit", { path, mapping })),
+	/**
+	 *  Asks the running job `job` (`import`, `sync`) to stop at its next clean point. Returns
+	 *  whether such a job was running.
+	 */
+	cancelJob: (job: string) => typedError<boolean, AppError>(__TAURI_INVOKE("cancel_job", { job })),
 	syncStatus: () => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_status")),
 	/**  Logs in and stores the session in the local database. */
 	syncLogin: (server: string, username: string, password: string, allowCleartext: boolean) => typedError<SyncStatus, AppError>(__TAURI_INVOKE("sync_login", { server, username, password, allowCleartext })),
@@ -121,6 +126,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	jobProgress: makeEvent<JobProgress, JobProgress>("job-progress"),
 	syncProgress: makeEvent<SyncProgress, SyncProgress>("sync-progress"),
 };
 
@@ -605,6 +611,8 @@ export type ImportResult = {
 	needs_updated: number,
 	/**  Whether anything was written. */
 	committed: boolean,
+	/**  The user cancelled the import: nothing was written. */
+	cancelled: boolean,
 	/**  The fields an unrecognised column can be mapped to, in form order. */
 	mappable_fields: FieldOption[],
 };
@@ -643,6 +651,14 @@ export type IpHoldings = {
 	designs: number,
 	software_copyrights: number,
 	pledged: number,
+};
+
+/**  Progress of a long job: `done` of `total` (`total` 0 when not known in advance). */
+export type JobProgress = {
+	/**  `import` or `sync`. */
+	job: string,
+	done: number,
+	total: number,
 };
 
 /**  Headline KPIs for the year to date. */

@@ -20,6 +20,14 @@ export interface FudaoPerf {
   firmSearch: PerfRecord | null;
   /** Every firm-search measure of this page load, oldest first (at most 200). */
   firmSearches: PerfRecord[];
+  /** Time to first content of every screen visited, oldest first (at most 200). */
+  screens?: ScreenRecord[];
+  /** The latest visit of each screen. */
+  screen?: Record<string, ScreenRecord>;
+  /** Page start → bundle running → first data. */
+  boot?: BootRecord;
+  /** The 一企一策 preview: opened → every page painted. */
+  planPreview?: { ms: number; pages: number };
 }
 
 declare global {
@@ -64,6 +72,84 @@ export function markSearchRendered(query: string, total: number) {
     performance.clearMarks(end);
   };
   // After the commit: the next animation frame is the paint that shows the rows.
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => finish());
+  else finish();
+}
+
+/**
+ * Time to first content per screen: from the route change (the app's first render that sees
+ * the new path) to the frame that shows the screen's data (not its skeleton). Published as
+ * `window.__fudaoPerf.screens` (every visit, oldest first) and `window.__fudaoPerf.screen[name]`
+ * (the latest visit of each screen).
+ */
+export interface ScreenRecord {
+  /** The screen (`home`, `firms`, `firm`, `products`, `team`, `import`, `sync`, `settings`, …). */
+  screen: string;
+  /** The path routed to. */
+  path: string;
+  /** Milliseconds from the route change to the painted content. */
+  ms: number;
+  /** Milliseconds since the page started loading (performance.now()) when it was painted. */
+  at: number;
+}
+
+export interface BootRecord {
+  /** performance.now() when the bundle's entry module started running (the bundle was parsed). */
+  script: number;
+  /** performance.now() when the first data (the home screen's firm count) was painted. */
+  firstData: number | null;
+}
+
+function screenStore() {
+  const s = perfStore();
+  s.screens ??= [];
+  s.screen ??= {};
+  return s as FudaoPerf & { screens: ScreenRecord[]; screen: Record<string, ScreenRecord> };
+}
+
+let route: { path: string; mark: string; seq: number } | null = null;
+let routeSeq = 0;
+const reported = new Set<string>();
+
+/** The app routed to `path` (idempotent: called from render, which may run twice). */
+export function markRouteChange(path: string) {
+  if (route?.path === path) return;
+  const mark = `route-${++routeSeq}`;
+  performance.mark(mark);
+  if (route) performance.clearMarks(route.mark);
+  route = { path, mark, seq: routeSeq };
+}
+
+/** The plan preview painted its `pages`, `ms` after it opened. */
+export function reportPlanPreview(ms: number, pages: number) {
+  perfStore().planPreview = { ms: Math.round(ms), pages };
+}
+
+/** The bundle's entry module runs (call once, first thing). */
+export function markBoot() {
+  perfStore().boot = { script: Math.round(performance.now()), firstData: null };
+}
+
+/** Records the first content of `screen` for the current route, once the frame is painted. */
+export function reportFirstContent(screen: string) {
+  const r = route;
+  if (!r) return;
+  const key = `${r.seq}:${screen}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  const finish = () => {
+    const end = `${r.mark}-${screen}-content`;
+    performance.mark(end);
+    const m = performance.measure(`screen-${screen}`, r.mark, end);
+    const rec: ScreenRecord = { screen, path: r.path, ms: Math.round(m.duration * 10) / 10, at: Math.round(performance.now()) };
+    const s = screenStore();
+    s.screens.push(rec);
+    if (s.screens.length > 200) s.screens.shift();
+    s.screen[screen] = rec;
+    if (screen === "home" && s.boot && s.boot.firstData === null) s.boot.firstData = rec.at;
+    performance.clearMarks(end);
+    performance.clearMeasures(`screen-${screen}`);
+  };
   if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => finish());
   else finish();
 }

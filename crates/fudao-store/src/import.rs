@@ -59,8 +59,11 @@ pub struct ImportReport {
     pub rejected: Vec<RowRejection>,
     /// Imported rows whose record contradicts itself (financial years before founding, …).
     pub warnings: Vec<RowWarning>,
-    /// Whether anything was written (false for dry runs and failed strict imports).
+    /// Whether anything was written (false for dry runs, failed strict imports and cancelled
+    /// imports).
     pub committed: bool,
+    /// The caller's `on_row` asked to stop ([`Store::import_rows_with`]): nothing was written.
+    pub cancelled: bool,
     /// Where the time went (for benchmarks; not part of the report's JSON).
     #[serde(skip)]
     pub timings: ImportTimings,
@@ -89,13 +92,26 @@ impl Store {
         prior_rejections: usize,
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_rows_with(rows, prior_rejections, opts, &mut |_| true)
+    }
+
+    /// As [`Store::import_rows`], calling `on_row(rows done)` before each row: a long import
+    /// shows its progress, and `false` stops it with nothing written (the one transaction is
+    /// rolled back; the report says `cancelled`).
+    pub fn import_rows_with(
+        &mut self,
+        rows: &[ImportRow],
+        prior_rejections: usize,
+        opts: &ImportOptions,
+        on_row: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<ImportReport> {
         // The schema's one foreign key is the search index's reference to its firm, and the
         // import writes each firm row before its index entries: checking the reference costs
         // a lookup in the firm table per index entry (about 30 per firm). Checks are switched
         // off for the import's transaction (SQLite only accepts this outside a transaction)
         // and back on after it, whatever happened.
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let report = self.import_rows_in_tx(rows, prior_rejections, opts);
+        let report = self.import_rows_in_tx(rows, prior_rejections, opts, on_row);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         report
     }
@@ -105,6 +121,7 @@ impl Store {
         rows: &[ImportRow],
         prior_rejections: usize,
         opts: &ImportOptions,
+        on_row: &mut dyn FnMut(usize) -> bool,
     ) -> Result<ImportReport> {
         let started = Instant::now();
         let mut validate = Duration::ZERO;
@@ -113,7 +130,11 @@ impl Store {
         let ctx = self.ctx(Source::Import);
         let tx = self.conn.transaction()?;
         let w = crate::Writer { conn: &tx, ctx };
-        for row in rows {
+        for (done, row) in rows.iter().enumerate() {
+            if !on_row(done) {
+                report.cancelled = true;
+                break;
+            }
             let existing = w.firm_by_uscc(&row.firm.uscc)?;
             let is_new = existing.is_none();
             let mut firm = match existing {
@@ -231,7 +252,7 @@ impl Store {
         report.timings.write = started.elapsed().saturating_sub(validate);
         // Dropping the transaction without committing rolls everything back; the counts then
         // describe what would have happened.
-        if !(opts.dry_run || (opts.strict && bad > 0)) {
+        if !(opts.dry_run || report.cancelled || (opts.strict && bad > 0)) {
             let t = Instant::now();
             tx.commit()?;
             report.timings.commit = t.elapsed();

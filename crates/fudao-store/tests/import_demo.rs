@@ -253,3 +253,35 @@ fn new_rows_queue_their_whole_document_once_and_foreign_keys_come_back_on() {
     assert!(!r.committed);
     assert_eq!(fk(&s), 1);
 }
+
+#[test]
+fn a_cancelled_import_writes_nothing_and_reports_its_progress() {
+    let mut s = Store::open_in_memory().unwrap();
+    let rows: Vec<ImportRow> = (0..5)
+        .map(|i| row(3 + i, i + 1, &format!("公司{i}")))
+        .collect();
+    let mut seen = vec![];
+    // Stop before the fourth row: three rows were upserted inside the transaction.
+    let r = s
+        .import_rows_with(&rows, 0, &opts(), &mut |done| {
+            seen.push(done);
+            done < 3
+        })
+        .unwrap();
+    assert_eq!(seen, vec![0, 1, 2, 3]);
+    assert!(r.cancelled);
+    assert!(!r.committed);
+    assert_eq!(r.created, 3, "the counts say how far it got");
+    assert_eq!(s.count(EntityKind::Firm).unwrap(), 0, "nothing written");
+    // Not cancelled: every row, and each is announced.
+    let mut n = 0;
+    let r = s
+        .import_rows_with(&rows, 0, &opts(), &mut |_| {
+            n += 1;
+            true
+        })
+        .unwrap();
+    assert!(r.committed && !r.cancelled);
+    assert_eq!(n, 5);
+    assert_eq!(s.count(EntityKind::Firm).unwrap(), 5);
+}

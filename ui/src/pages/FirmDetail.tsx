@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { commands, type FieldError, type Firm } from "../bindings";
 import { call, errorText, fieldErrors, fieldProblems } from "../ipc";
-import { useDebounced, useLang } from "../hooks";
+import { useDebounced, useFirstContent, useLang } from "../hooks";
 import { useSaveShortcut } from "../shortcuts";
 import Overview from "./firm/Overview";
 import Financials from "./firm/Financials";
@@ -58,6 +58,7 @@ export default function FirmDetail() {
     enabled: checked !== null,
   });
   const errors = fieldErrors(shown, lang);
+  useFirstContent(isNew ? "firm-new" : "firm", draft !== null);
 
   const update = useCallback((patch: Partial<Firm>) => {
     setDraft((d) => (d ? { ...d, ...patch } : d));

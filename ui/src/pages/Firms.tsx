@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member } from "../bindings";
 import { call, errorText } from "../ipc";
-import { useDebounced, useLang } from "../hooks";
+import { useDebounced, useFirstContent, useLang } from "../hooks";
 import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
 import { markSearchKey, markSearchRendered } from "../perf";
 
@@ -221,6 +221,7 @@ export default function Firms() {
   useEffect(() => {
     if (shown) markSearchRendered(q, total);
   }, [shown, q, total]);
+  useFirstContent("firms", !!shown);
   const anyFilter = q.length > 0 || Object.entries(filter).some(([k, v]) => k !== "query" && v !== null);
   return (
     <div data-testid="page-firms">

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { commands } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
@@ -18,6 +18,7 @@ export default function Home() {
   // The counts first (cheap), then the KPIs (they read every row): both use the one store.
   const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()), enabled: info.isFetched });
   const k = home.data?.kpi;
+  useFirstContent("home", info.data !== undefined);
   return (
     <div data-testid="page-home">
       <Typography.Title level={3}>{t("home.title")}</Typography.Title>

@@ -1,11 +1,11 @@
 import { useState } from "react";
-import { Alert, App, Button, Card, Result, Select, Space, Spin, Steps, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Progress, Result, Select, Space, Spin, Steps, Table, Tag, Typography } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { pickOpenFile } from "../dialogs";
-import { commands, type ColumnMapping, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
+import { commands, events, type ColumnMapping, type ImportProblem, type ImportResult, type ImportRowView } from "../bindings";
 import { call, errorText, msg } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 
 /** Headers the importer recognises, shown next to unrecognised columns as examples. */
@@ -175,6 +175,10 @@ export default function Import() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  /** Rows written so far while the import commits (the `job-progress` events). */
+  const [writing, setWriting] = useState<{ done: number; total: number } | null>(null);
+  // The wizard's first step needs no data: its content is there at once.
+  useFirstContent("import", true);
   const [checked, setChecked] = useState<ImportResult | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -223,13 +227,25 @@ export default function Import() {
   const commit = async () => {
     if (!checked) return;
     setBusy(true);
+    setWriting({ done: 0, total: checked.created + checked.updated + checked.unchanged });
+    let off: (() => void) | null = null;
     try {
+      off = await events.jobProgress
+        .listen((e) => {
+          if (e.payload.job === "import") setWriting({ done: e.payload.done, total: e.payload.total });
+        })
+        .catch(() => null);
       const r = await call(commands.importCommit(checked.file, toMappingList(mapping)));
-      setDone(r);
-      await qc.invalidateQueries();
+      if (r.cancelled) message.info(t("import.cancelled"));
+      else {
+        setDone(r);
+        await qc.invalidateQueries();
+      }
     } catch (e) {
       message.error(errorText(e, lang));
     } finally {
+      off?.();
+      setWriting(null);
       setBusy(false);
     }
   };
@@ -239,7 +255,18 @@ export default function Import() {
       <Typography.Title level={3}>{t("import.title")}</Typography.Title>
       <Steps current={step} style={{ marginBottom: 16 }} items={[{ title: t("import.step1") }, { title: t("import.step2") }, { title: t("import.step3") }]} />
       {error && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={error} />}
-      {busy && <Spin tip={t("import.reading")} style={{ display: "block", margin: 24 }} />}
+      {busy && !writing && <Spin tip={t("import.reading")} style={{ display: "block", margin: 24 }} />}
+      {writing && (
+        <Card data-testid="import-progress">
+          <Space direction="vertical" style={{ width: "100%" }}>
+            <Typography.Text data-testid="import-progress-count">{t("import.writing", { done: writing.done, total: writing.total })}</Typography.Text>
+            <Progress percent={writing.total ? Math.floor((writing.done * 100) / writing.total) : 0} />
+            <Button data-testid="import-cancel" onClick={() => void call(commands.cancelJob("import")).catch(() => {})}>
+              {t("import.cancel")}
+            </Button>
+          </Space>
+        </Card>
+      )}
       {step === 0 && !busy && (
         <Card>
           <Space direction="vertical">

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { commands, type FirmFit, type ProductView } from "../bindings";
 import { call, errorText, fmtWan, msg } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { label, selectOptions, useVocabulary } from "../vocabulary";
 
 function FitList({ fits, near }: { fits: FirmFit[]; near: boolean }) {
@@ -87,6 +87,7 @@ export default function Products() {
   const lang = useLang();
   const vocab = useVocabulary();
   const cat = useQuery({ queryKey: ["products"], queryFn: () => call(commands.products()) });
+  useFirstContent("products", cat.data !== undefined);
   const [text, setText] = useState("");
   const [kind, setKind] = useState<string | null>(null);
   const [fin, setFin] = useState<string | null>(null);

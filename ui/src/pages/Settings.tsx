@@ -5,7 +5,7 @@ import { pickOpenFile, pickSavePath } from "../dialogs";
 import dayjs from "dayjs";
 import { commands } from "../bindings";
 import { call, errorText } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 
 export default function Settings() {
   const { t, i18n } = useTranslation();
@@ -13,6 +13,7 @@ export default function Settings() {
   const qc = useQueryClient();
   const { message, modal } = App.useApp();
   const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
+  useFirstContent("settings", info.data !== undefined);
   const backup = async () => {
     try {
       const path = await pickSavePath({ defaultPath: `fudao-backup-${dayjs().format("YYYYMMDD-HHmm")}.db`, filters: [{ name: "Fudao", extensions: ["db"] }] });

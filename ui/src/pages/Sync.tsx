@@ -5,26 +5,9 @@ import { useTranslation } from "react-i18next";
 import dayjs from "dayjs";
 import { commands, events, type ConflictView, type SyncProgress } from "../bindings";
 import { call, errorAction, errorText, msg, toAppError } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { fieldLabel } from "../vocabulary";
-
-/** Whether the sync server answers; polled every minute (offline indicator). */
-export function useOnline(): boolean | undefined {
-  return useQuery({ queryKey: ["online"], queryFn: () => call(commands.syncOnline()), refetchInterval: 60_000, staleTime: 30_000 }).data;
-}
-
-/** Online/offline state of the sync server; nothing when not logged in (local-only use). */
-export function OnlineTag() {
-  const { t } = useTranslation();
-  const online = useOnline();
-  const status = useQuery({ queryKey: ["sync-status"], queryFn: () => call(commands.syncStatus()) });
-  if (online === undefined || !status.data?.logged_in) return null;
-  return (
-    <Tag color={online ? "green" : "default"} data-testid="online-state" title={online ? undefined : t("sync.offlineHint")}>
-      ● {online ? t("sync.online") : t("sync.offline")}
-    </Tag>
-  );
-}
+import { OnlineTag } from "../OnlineTag";
 
 function show(v: unknown, deleted: string): string {
   if (v === null || v === undefined) return deleted;
@@ -84,6 +67,7 @@ export default function Sync() {
   const { message, modal } = App.useApp();
   const status = useQuery({ queryKey: ["sync-status"], queryFn: () => call(commands.syncStatus()) });
   const conflicts = useQuery({ queryKey: ["conflicts"], queryFn: () => call(commands.syncConflicts(true)) });
+  useFirstContent("sync", status.data !== undefined);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -222,8 +206,13 @@ export default function Sync() {
               {busy && progress && (
                 <Space>
                   <Progress type="circle" size={22} percent={progress.more ? 50 : 99} showInfo={false} />
-                  {progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}
+                  <span data-testid="sync-progress">{progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}</span>
                 </Space>
+              )}
+              {busy && (
+                <Button data-testid="sync-cancel" onClick={() => void call(commands.cancelJob("sync")).catch(() => {})}>
+                  {t("sync.cancel")}
+                </Button>
               )}
             </Space>
           )}

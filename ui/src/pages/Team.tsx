@@ -7,7 +7,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { pickSavePath } from "../dialogs";
 import { commands, type MemberKpi } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
-import { useLang } from "../hooks";
+import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 import Chart from "../Chart";
 
@@ -24,6 +24,7 @@ export default function Team() {
   const to = range[1].format("YYYY-MM-DD");
   const q = useQuery({ queryKey: ["team", from, to], queryFn: () => call(commands.teamOverview(from, to)) });
   const o = q.data;
+  useFirstContent("team", o !== undefined);
   const exportXlsx = async () => {
     try {
       const path = await pickSavePath({ defaultPath: `团队指标-${from}-${to}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }] });

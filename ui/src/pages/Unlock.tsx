@@ -1,69 +1,16 @@
 // The unlock screen: shown instead of the app when the encrypted database needs a passphrase
 // (no OS keystore answers and no FUDAO_DB_KEY): to unlock it, or to protect a new key.
-import { useState, type ReactNode } from "react";
-import { Alert, Button, Card, Form, Input, Skeleton, Typography } from "antd";
+import { lazy, Suspense, type ReactNode } from "react";
+import { Alert, Card, Skeleton, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type DbLock } from "../bindings";
+import { commands } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useLang } from "../hooks";
 
 export const LOCK_QUERY = ["db-lock"];
 
-function UnlockForm({ lock, onOpen }: { lock: DbLock; onOpen: (l: DbLock) => void }) {
-  const { t } = useTranslation();
-  const lang = useLang();
-  const [pass, setPass] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const isNew = lock.state === "new_passphrase";
-  const submit = async () => {
-    if (pass.length < 8) {
-      setError(t("unlock.tooShort"));
-      return;
-    }
-    if (isNew && pass !== repeat) {
-      setError(t("unlock.mismatch"));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const l = await call(commands.unlockDb(pass));
-      setPass("");
-      setRepeat("");
-      onOpen(l);
-    } catch (e) {
-      setError(errorText(e, lang));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Form layout="vertical" onFinish={() => void submit()}>
-      <Typography.Paragraph data-testid="unlock-hint">{isNew ? t("unlock.newHint") : t("unlock.lockedHint")}</Typography.Paragraph>
-      <Typography.Paragraph type="secondary" copyable={{ text: lock.path }}>
-        {lock.path}
-      </Typography.Paragraph>
-      <Form.Item label={t("unlock.passphrase")}>
-        <Input.Password data-testid="unlock-passphrase" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
-      </Form.Item>
-      {isNew && (
-        <Form.Item label={t("unlock.repeat")}>
-          <Input.Password data-testid="unlock-repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} />
-        </Form.Item>
-      )}
-      {error && <Alert type="error" showIcon data-testid="unlock-error" message={error} style={{ marginBottom: 16 }} />}
-      <Button type="primary" htmlType="submit" loading={busy} data-testid="unlock-submit">
-        {isNew ? t("unlock.create") : t("unlock.submit")}
-      </Button>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-        {t("unlock.headless")}
-      </Typography.Paragraph>
-    </Form>
-  );
-}
+const UnlockForm = lazy(() => import("./UnlockForm"));
 
 /** Renders `children` once the database is open; the unlock screen until then. */
 export function UnlockGate({ children }: { children: ReactNode }) {
@@ -86,6 +33,7 @@ export function UnlockGate({ children }: { children: ReactNode }) {
             </Typography.Paragraph>
           </>
         ) : (
+          <Suspense fallback={<Skeleton active />}>
           <UnlockForm
             lock={l}
             onOpen={(opened) => {
@@ -94,6 +42,7 @@ export function UnlockGate({ children }: { children: ReactNode }) {
               qc.setQueryData(LOCK_QUERY, opened);
             }}
           />
+          </Suspense>
         )}
       </Card>
     </div>

@@ -8,6 +8,7 @@ import { call, errorText, msg } from "../../ipc";
 import { useLang } from "../../hooks";
 import { label, useVocabulary } from "../../vocabulary";
 import { renderPdf } from "../../pdf";
+import { reportPlanPreview } from "../../perf";
 
 function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   const { t } = useTranslation();
@@ -17,18 +18,26 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    let dispose: (() => void) | null = null;
+    const opened = performance.now();
     (async () => {
       try {
         const bytes = await call(commands.planPdf(plan.id));
         if (!live || !box.current) return;
-        const n = await renderPdf(new Uint8Array(bytes), box.current);
-        if (live) setPages(n);
+        const r = await renderPdf(new Uint8Array(bytes), box.current);
+        dispose = r.dispose;
+        if (!live) r.dispose();
+        else {
+          setPages(r.pages);
+          requestAnimationFrame(() => reportPlanPreview(performance.now() - opened, r.pages));
+        }
       } catch (e) {
         if (live) setError(errorText(e, lang));
       }
     })();
     return () => {
       live = false;
+      dispose?.();
     };
   }, [plan.id, lang]);
   return (
