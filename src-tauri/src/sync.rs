@@ -311,7 +311,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
         drop(job);
         let Some(r) = r else {
             return Err(AppError::new(
-                "sync.cancelled",
+                ErrorCode::SyncCancelled,
                 "同步已取消：已交换的部分已保存，其余的下次同步时继续",
                 "sync cancelled: what was already exchanged is kept; the rest continues at the next sync",
             ));

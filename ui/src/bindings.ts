@@ -362,6 +362,8 @@ export type ErrorCode =
 "not_logged_in" | 
 /**  The sync did not finish (local data kept). */
 "sync" | 
+/**  The user cancelled a running sync (what was exchanged is kept). */
+"sync.cancelled" | 
 /**  The local database failed during a sync. */
 "local_db" | 
 /**  A command argument is invalid (stale UI state). */

@@ -133,6 +133,8 @@ error_codes! {
     NotLoggedIn = "not_logged_in",
     /// The sync did not finish (local data kept).
     Sync = "sync",
+    /// The user cancelled a running sync (what was exchanged is kept).
+    SyncCancelled = "sync.cancelled",
     /// The local database failed during a sync.
     LocalDb = "local_db",
     // --- App commands ---------------------------------------------------------------------
