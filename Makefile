@@ -37,14 +37,12 @@ fmt-check:
 
 # Every crate, the desktop app included (with the feature set its tests build, so the check
 # reuses that build's dependencies; it needs ui/dist, which `test` builds first), and the UI
-# (eslint: typescript-eslint and the React hooks rules).
+# (eslint: typescript-eslint and the React hooks rules; prettier).
 lint: ui-dist
 	$(CARGO) clippy --workspace --exclude fudao-app --all-targets -- -D warnings
 	$(CARGO) clippy --manifest-path src-tauri/Cargo.toml -p fudao-app --features custom-protocol \
 	  --all-targets -- -D warnings
-	cd ui && npx eslint .
-# Not yet in `lint`: `cd ui && npx prettier --check .` (the UI is formatted once, in one
-# commit, before the check is switched on).
+	cd ui && npx eslint . && npx prettier --check .
 
 # The CLI's sync test runs the fudao-server binary this same build produced (without the
 # variable it would build the server again with its own feature set).

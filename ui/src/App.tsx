@@ -100,49 +100,49 @@ export default function App() {
     <ConfigProvider locale={lang === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#1677ff", motion: MOTION } }}>
       <AntApp>
         <UnlockGate>
-        <Layout style={{ minHeight: "100vh" }}>
-          <Sider width={188} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
-            <div style={{ padding: "18px 16px", fontWeight: 600, fontSize: 16 }} data-testid="app-title">
-              {t("app.title")}
-            </div>
-            <Menu mode="inline" selectedKeys={[selected === "/" ? "/" : selected]} items={items} onClick={(e) => navigate(e.key)} />
-          </Sider>
-          <Layout>
-            <Header style={{ background: "#fff", display: "flex", alignItems: "center", gap: 16, padding: "0 20px", borderBottom: "1px solid #f0f0f0" }}>
-              <GlobalSearch />
-              <Tag>{t("search.hint")}</Tag>
-              <div style={{ flex: 1 }} />
-              <OnlineTag />
-              <Segmented
-                data-testid="lang-switch"
-                value={lang}
-                options={[
-                  { label: "中文", value: "zh" },
-                  { label: "English", value: "en" },
-                ]}
-                onChange={(v) => {
-                  void i18n.changeLanguage(v as string);
-                  localStorage.setItem("fudao.lang", v as string);
-                }}
-              />
-            </Header>
-            <Content style={{ padding: 20 }}>
-              <Suspense fallback={<Skeleton active />}>
-              <Routes>
-                <Route path="/" element={<Home />} />
-                <Route path="/firms" element={<Firms />} />
-                <Route path="/firms/new" element={<FirmDetail />} />
-                <Route path="/firms/:id" element={<FirmDetail />} />
-                <Route path="/products" element={<Products />} />
-                <Route path="/team" element={<Team />} />
-                <Route path="/import" element={<Import />} />
-                <Route path="/sync" element={<Sync />} />
-                <Route path="/settings" element={<Settings />} />
-              </Routes>
-              </Suspense>
-            </Content>
+          <Layout style={{ minHeight: "100vh" }}>
+            <Sider width={188} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
+              <div style={{ padding: "18px 16px", fontWeight: 600, fontSize: 16 }} data-testid="app-title">
+                {t("app.title")}
+              </div>
+              <Menu mode="inline" selectedKeys={[selected === "/" ? "/" : selected]} items={items} onClick={(e) => navigate(e.key)} />
+            </Sider>
+            <Layout>
+              <Header style={{ background: "#fff", display: "flex", alignItems: "center", gap: 16, padding: "0 20px", borderBottom: "1px solid #f0f0f0" }}>
+                <GlobalSearch />
+                <Tag>{t("search.hint")}</Tag>
+                <div style={{ flex: 1 }} />
+                <OnlineTag />
+                <Segmented
+                  data-testid="lang-switch"
+                  value={lang}
+                  options={[
+                    { label: "中文", value: "zh" },
+                    { label: "English", value: "en" },
+                  ]}
+                  onChange={(v) => {
+                    void i18n.changeLanguage(v as string);
+                    localStorage.setItem("fudao.lang", v as string);
+                  }}
+                />
+              </Header>
+              <Content style={{ padding: 20 }}>
+                <Suspense fallback={<Skeleton active />}>
+                  <Routes>
+                    <Route path="/" element={<Home />} />
+                    <Route path="/firms" element={<Firms />} />
+                    <Route path="/firms/new" element={<FirmDetail />} />
+                    <Route path="/firms/:id" element={<FirmDetail />} />
+                    <Route path="/products" element={<Products />} />
+                    <Route path="/team" element={<Team />} />
+                    <Route path="/import" element={<Import />} />
+                    <Route path="/sync" element={<Sync />} />
+                    <Route path="/settings" element={<Settings />} />
+                  </Routes>
+                </Suspense>
+              </Content>
+            </Layout>
           </Layout>
-        </Layout>
         </UnlockGate>
       </AntApp>
     </ConfigProvider>

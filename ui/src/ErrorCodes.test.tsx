@@ -12,7 +12,17 @@ import { renderPage } from "./test-utils";
 
 const m = (zh: string, en = zh) => ({ zh, en });
 const err = (code: AppError["code"], details: AppError["details"] = []): AppError => ({ code, message: m(`错误 ${code}`, `error ${code}`), details });
-const loggedIn: SyncStatus = { logged_in: true, server: "https://fudao.example.cn", user_name: "张队长", username: "zhang", role: "lead", last_sync: null, outbox: 2, open_conflicts: 0, demo: false };
+const loggedIn: SyncStatus = {
+  logged_in: true,
+  server: "https://fudao.example.cn",
+  user_name: "张队长",
+  username: "zhang",
+  role: "lead",
+  last_sync: null,
+  outbox: 2,
+  open_conflicts: 0,
+  demo: false,
+};
 
 function renderSyncFailingWith(e: AppError) {
   return renderPage(<Sync />, {

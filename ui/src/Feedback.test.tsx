@@ -46,7 +46,10 @@ describe("走访记录/评价 view", () => {
   it("lists the firm's feedback with rating, source and need met, the comment as plain text", async () => {
     renderPage(<Visits firmId={FIRM} />, {
       vocabulary: () => vocabulary,
-      feedback_of_firm: () => [fb({ comment: HOSTILE }), fb({ id: "0190f1d2-0000-7000-8000-0000000000f2", date: "2026-10-01", rating: "satisfied", source: "phone", need_met: true })],
+      feedback_of_firm: () => [
+        fb({ comment: HOSTILE }),
+        fb({ id: "0190f1d2-0000-7000-8000-0000000000f2", date: "2026-10-01", rating: "satisfied", source: "phone", need_met: true }),
+      ],
       visits_of_firm: () => [],
     });
     const items = await screen.findAllByTestId("feedback-item");
@@ -70,7 +73,17 @@ describe("走访记录/评价 view", () => {
       visits_of_firm: () => [],
       record_feedback: (a) => ({
         feedback: fb({ ...(a.input as object), id: "0190f1d2-0000-7000-8000-0000000000f9" }),
-        follow_up: { id: "0190f1d2-0000-7000-8000-0000000000fa", firm_id: FIRM, team_id: null, date: "2026-11-20", coach_ids: [], mode: "phone", notes: "回访", findings: "", tasks: [{ title: "回访不满意评价企业，了解原因并改进辅导", owner: "李辅导", due: "2026-11-27", done: false }] },
+        follow_up: {
+          id: "0190f1d2-0000-7000-8000-0000000000fa",
+          firm_id: FIRM,
+          team_id: null,
+          date: "2026-11-20",
+          coach_ids: [],
+          mode: "phone",
+          notes: "回访",
+          findings: "",
+          tasks: [{ title: "回访不满意评价企业，了解原因并改进辅导", owner: "李辅导", due: "2026-11-27", done: false }],
+        },
       }),
     });
     fireEvent.click(await screen.findByTestId("add-feedback"));
@@ -92,7 +105,10 @@ describe("走访记录/评价 view", () => {
 describe("融资需求", () => {
   it("shows the need-met answer of the latest feedback that gave one beside the needs", async () => {
     renderPage(<Needs firmId={FIRM} />, {
-      feedback_of_firm: () => [fb({ date: "2026-11-20", need_met: null, source: "qr" }), fb({ id: "0190f1d2-0000-7000-8000-0000000000f2", date: "2026-09-03", need_met: true, source: "phone" })],
+      feedback_of_firm: () => [
+        fb({ date: "2026-11-20", need_met: null, source: "qr" }),
+        fb({ id: "0190f1d2-0000-7000-8000-0000000000f2", date: "2026-09-03", need_met: true, source: "phone" }),
+      ],
       needs_of_firm: () => [],
     });
     const box = await screen.findByTestId("need-met-latest");
@@ -112,13 +128,31 @@ describe("工作台", () => {
     const info: AppInfo = { version: "0", db_path: "/tmp/x.db", firms: 1, needs: 0, visits: 1, outbox: 0 };
     const home: HomeOverview = {
       today: "2026-11-26",
-      kpi: { from: "2026-01-01", to: "2026-11-26", coached_firms: 1, need_satisfaction_pct: null, requested: 0, disbursed: 0, feedback_satisfaction_pct: 0, first_loan_pct: null },
+      kpi: {
+        from: "2026-01-01",
+        to: "2026-11-26",
+        coached_firms: 1,
+        need_satisfaction_pct: null,
+        requested: 0,
+        disbursed: 0,
+        feedback_satisfaction_pct: 0,
+        first_loan_pct: null,
+      },
       follow_ups: [],
       follow_ups_overdue: 0,
       follow_ups_due_soon: 0,
       draft_plans: [],
       unsatisfied_feedback: [
-        { feedback_id: "0190f1d2-0000-7000-8000-0000000000f1", firm_id: FIRM, firm_name: "济南量子科技有限公司", date: "2026-11-20", source: "qr", need_met: false, comment: HOSTILE, follow_up_created: true },
+        {
+          feedback_id: "0190f1d2-0000-7000-8000-0000000000f1",
+          firm_id: FIRM,
+          firm_name: "济南量子科技有限公司",
+          date: "2026-11-20",
+          source: "qr",
+          need_met: false,
+          comment: HOSTILE,
+          follow_up_created: true,
+        },
       ],
     };
     renderPage(<Home />, { app_info: () => info, home_overview: () => home });

@@ -57,7 +57,20 @@ function setup(onSave: (firm: Firm) => Firm | AppError, warnings: FieldError[] =
       case "firm_warnings":
         return warnings;
       case "vocabulary":
-        return { stage: [], qualification_kind: [], qualification_short: [], financing_kind: [], need_status: [], reason_code: [], visit_mode: [], satisfaction: [], plan_status: [], role: [], district: [], industry: [] };
+        return {
+          stage: [],
+          qualification_kind: [],
+          qualification_short: [],
+          financing_kind: [],
+          need_status: [],
+          reason_code: [],
+          visit_mode: [],
+          satisfaction: [],
+          plan_status: [],
+          role: [],
+          district: [],
+          industry: [],
+        };
       case "save_firm": {
         const r = onSave((args as { firm: Firm }).firm);
         if ("code" in r) throw r;

@@ -77,9 +77,7 @@ describe("firm list", () => {
       fireEvent.mouseDown(sel);
     });
     fireEvent.click(await screen.findByTitle("历下区"));
-    await waitFor(() =>
-      expect(calls.some((c) => c.cmd === "list_firms" && (c.args.filter as FirmFilter).district === "370102")).toBe(true),
-    );
+    await waitFor(() => expect(calls.some((c) => c.cmd === "list_firms" && (c.args.filter as FirmFilter).district === "370102")).toBe(true));
     const m = Array.from({ length: TOTAL }, (_, i) => row(i)).filter((r) => r.name.includes("12") && r.district === "370102").length;
     await waitFor(() => expect(screen.getByTestId("firm-count").textContent).toBe(`找到 ${m} 家企业`));
     for (const r of screen.getAllByTestId("firm-row")) expect(r.textContent).toContain("历下区");
@@ -97,12 +95,7 @@ describe("firm list", () => {
       { id: "0190f1d2-0000-7000-8000-0000000000c1", name: "王晓", role: "coach", team: "历下区辅导队", active: true },
       { id: "0190f1d2-0000-7000-8000-0000000000c2", name: "李明", role: "coach", team: "历下区辅导队", active: true },
     ];
-    const calls = renderPage(
-      <Firms />,
-      { list_firms: listFirms, firm_tags: () => [], members: () => members, assign_matching: () => 7 },
-      "/firms",
-      "/firms",
-    );
+    const calls = renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [], members: () => members, assign_matching: () => 7 }, "/firms", "/firms");
     await screen.findByText("共 250 家企业（按拼音排序）");
     // Without a query or filter there is nothing to assign in bulk.
     expect(screen.queryByTestId("assign-matching")).toBeNull();

@@ -37,9 +37,48 @@ const evaluation: EvaluationView = {
     financial_year: 2025,
     conditions: [check("resident", "met", "在中国境内注册的居民企业")],
     indicators: [
-      { key: "tech_staff", label: m("科技人员占比"), figure: "25%", band: "≥ 20%", points: 16, points_min: 16, points_max: 16, max_points: 20, next_band: m("再增加2名科技人员可达 ≥ 30%"), text: m(""), missing: [], cite: "" },
-      { key: "rd", label: m("研发投入"), figure: "6%", band: "≥ 5%", points: 32, points_min: 32, points_max: 32, max_points: 50, next_band: null, text: m(""), missing: [], cite: "" },
-      { key: "ip", label: m("科技成果"), figure: "1项", band: "1项", points: 14, points_min: 14, points_max: 14, max_points: 30, next_band: null, text: m(""), missing: [], cite: "" },
+      {
+        key: "tech_staff",
+        label: m("科技人员占比"),
+        figure: "25%",
+        band: "≥ 20%",
+        points: 16,
+        points_min: 16,
+        points_max: 16,
+        max_points: 20,
+        next_band: m("再增加2名科技人员可达 ≥ 30%"),
+        text: m(""),
+        missing: [],
+        cite: "",
+      },
+      {
+        key: "rd",
+        label: m("研发投入"),
+        figure: "6%",
+        band: "≥ 5%",
+        points: 32,
+        points_min: 32,
+        points_max: 32,
+        max_points: 50,
+        next_band: null,
+        text: m(""),
+        missing: [],
+        cite: "",
+      },
+      {
+        key: "ip",
+        label: m("科技成果"),
+        figure: "1项",
+        band: "1项",
+        points: 14,
+        points_min: 14,
+        points_max: 14,
+        max_points: 30,
+        next_band: null,
+        text: m(""),
+        missing: [],
+        cite: "",
+      },
     ],
     total: 62,
     total_min: 62,
@@ -49,9 +88,19 @@ const evaluation: EvaluationView = {
     verdict: { key: "qualifies", label: m("符合", "qualifies"), because: [m("评价得分62分")] },
     notes: [],
   },
-  high_tech: { rule_set: rs, items: [check("rd_ratio", "not_met", "近三年研发费用占比", "差 0.8 个百分点，约 16 万元")], verdict: { key: "does_not_qualify", label: m("不符合"), because: [] }, notes: [] },
+  high_tech: {
+    rule_set: rs,
+    items: [check("rd_ratio", "not_met", "近三年研发费用占比", "差 0.8 个百分点，约 16 万元")],
+    verdict: { key: "does_not_qualify", label: m("不符合"), because: [] },
+    notes: [],
+  },
   high_tech_certified: false,
-  srdi: { rule_set: rs, items: [check("revenue", "unknown", "营业收入")], verdict: { key: "cannot_tell", label: m("无法判断（缺数据）"), because: [] }, notes: [] },
+  srdi: {
+    rule_set: rs,
+    items: [check("revenue", "unknown", "营业收入")],
+    verdict: { key: "cannot_tell", label: m("无法判断（缺数据）"), because: [] },
+    notes: [],
+  },
   risk: {
     rule_set: rs,
     score: 58,
@@ -110,13 +159,29 @@ describe("产品库", () => {
   it("filters the catalogue and lists the firms a product fits", async () => {
     const fits: ProductFits = {
       checked: 300,
-      eligible: [{ firm_id: "f1", firm_name: "济南量子科技有限公司", district: null, score: 82, suggested_amount: 5_000_000, reasons: [m("持有高企证书")], missing: [] }],
+      eligible: [
+        { firm_id: "f1", firm_name: "济南量子科技有限公司", district: null, score: 82, suggested_amount: 5_000_000, reasons: [m("持有高企证书")], missing: [] },
+      ],
       eligible_total: 1,
-      near_misses: [{ firm_id: "f2", firm_name: "济南星河科技有限公司", district: null, score: 60, suggested_amount: null, reasons: [], missing: [m("取得高新技术企业认定后可申请")] }],
+      near_misses: [
+        {
+          firm_id: "f2",
+          firm_name: "济南星河科技有限公司",
+          district: null,
+          score: 60,
+          suggested_amount: null,
+          reasons: [],
+          missing: [m("取得高新技术企业认定后可申请")],
+        },
+      ],
       near_miss_total: 1,
     };
     const calls = renderPage(<Products />, {
-      products: () => ({ version: 3, published: "2026-06-01", products: [product("p1", "知识产权质押贷", "ip_pledge_loan", "知识产权质押贷"), product("p2", "专精特新贷", "srdi_loan", "专精特新贷")] }),
+      products: () => ({
+        version: 3,
+        published: "2026-06-01",
+        products: [product("p1", "知识产权质押贷", "ip_pledge_loan", "知识产权质押贷"), product("p2", "专精特新贷", "srdi_loan", "专精特新贷")],
+      }),
       product_fits: () => fits,
     });
     await screen.findByText("产品目录第 3 版（2026-06-01 发布），共 2 个产品");
@@ -226,7 +291,17 @@ describe("导入 wizard", () => {
 });
 
 describe("同步", () => {
-  const loggedIn: SyncStatus = { logged_in: true, server: "https://fudao.example.cn", user_name: "张队长", username: "zhang", role: "lead", last_sync: "2026-11-25T08:00:00Z", outbox: 3, open_conflicts: 1, demo: false };
+  const loggedIn: SyncStatus = {
+    logged_in: true,
+    server: "https://fudao.example.cn",
+    user_name: "张队长",
+    username: "zhang",
+    role: "lead",
+    last_sync: "2026-11-25T08:00:00Z",
+    outbox: 3,
+    open_conflicts: 1,
+    demo: false,
+  };
   const conflict: ConflictView = {
     id: "c1",
     conflict_type: "edit_edit",
@@ -265,7 +340,18 @@ describe("同步", () => {
   });
 
   it("on a demo database offers no login and says why", async () => {
-    const demo: SyncStatus = { ...loggedIn, logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: true };
+    const demo: SyncStatus = {
+      ...loggedIn,
+      logged_in: false,
+      server: null,
+      user_name: null,
+      username: null,
+      role: null,
+      last_sync: null,
+      outbox: 0,
+      open_conflicts: 0,
+      demo: true,
+    };
     renderPage(<Sync />, {
       sync_status: () => demo,
       sync_conflicts: () => [],
@@ -328,7 +414,12 @@ describe("同步", () => {
       fireEvent.click(screen.getByTestId("sync-login"));
     });
     await screen.findByTestId("sync-now");
-    expect(calls.find((c) => c.cmd === "sync_login")?.args).toEqual({ server: "https://fudao.example.cn", username: "zhang", password: "secret", allowCleartext: false });
+    expect(calls.find((c) => c.cmd === "sync_login")?.args).toEqual({
+      server: "https://fudao.example.cn",
+      username: "zhang",
+      password: "secret",
+      allowCleartext: false,
+    });
     await act(async () => {
       fireEvent.click(screen.getByTestId("sync-now"));
     });

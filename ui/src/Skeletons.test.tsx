@@ -107,7 +107,9 @@ describe("search as typed is measured in the page", () => {
     fireEvent.change(screen.getByTestId("firm-search"), { target: { value: "3" } });
     await waitFor(() => expect(window.__fudaoPerf?.firmSearch?.query).toBe("3"));
     expect(window.__fudaoPerf!.firmSearches.map((r) => r.query)).toEqual(["12", "3"]);
-    expect(window.__fudaoPerf!.firmSearch!.total).toBe(Array.from({ length: 40 }, (_, i) => i).filter((i) => `济南测试${i}号科技有限公司`.includes("3")).length);
+    expect(window.__fudaoPerf!.firmSearch!.total).toBe(
+      Array.from({ length: 40 }, (_, i) => i).filter((i) => `济南测试${i}号科技有限公司`.includes("3")).length,
+    );
   });
 });
 
@@ -134,7 +136,17 @@ describe("time to first content per screen is measured in the page", () => {
   });
 
   it("one record per route change: the same route again adds none, a new route measures again", async () => {
-    const status: SyncStatus = { logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: false };
+    const status: SyncStatus = {
+      logged_in: false,
+      server: null,
+      user_name: null,
+      username: null,
+      role: null,
+      last_sync: null,
+      outbox: 0,
+      open_conflicts: 0,
+      demo: false,
+    };
     const handlers = { sync_status: () => status, sync_conflicts: () => [], sync_online: () => false };
     markRouteChange("/");
     markRouteChange("/sync");

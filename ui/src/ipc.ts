@@ -16,12 +16,7 @@ export class IpcError extends Error {
 type R<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
 function isAppError(e: unknown): e is AppError {
-  return (
-    typeof e === "object" &&
-    e !== null &&
-    typeof (e as AppError).code === "string" &&
-    typeof (e as AppError).message === "object"
-  );
+  return typeof e === "object" && e !== null && typeof (e as AppError).code === "string" && typeof (e as AppError).message === "object";
 }
 
 /** Turns anything a command can reject with into an `AppError`. */

@@ -19,7 +19,7 @@ describe("translations", () => {
   it("English has exactly the Chinese keys", () => {
     expect(keys(en).sort()).toEqual(keys(zh).sort());
   });
-  it("every literal t(\"…\") key used in the UI exists", () => {
+  it('every literal t("…") key used in the UI exists', () => {
     const all = new Set(keys(zh));
     const used = new Set<string>();
     for (const f of sources(join(process.cwd(), "src"))) {

@@ -109,10 +109,25 @@ export default function FirmDetail() {
     { key: "financials", label: t("firm.tab.financials"), children: <Financials firm={draft} errors={errors} update={update} /> },
     { key: "ip", label: t("firm.tab.ip"), children: <IpQualifications firm={draft} errors={errors} update={update} /> },
     { key: "needs", label: <span data-testid="tab-needs">{t("firm.tab.needs")}</span>, disabled: isNew, children: isNew ? null : <Needs firmId={draft.id} /> },
-    { key: "visits", label: <span data-testid="tab-visits">{t("firm.tab.visits")}</span>, disabled: isNew, children: isNew ? null : <Visits firmId={draft.id} /> },
-    { key: "eval", label: <span data-testid="tab-eval">{t("firm.tab.eval")}</span>, disabled: isNew, children: isNew ? null : <Evaluation firmId={draft.id} /> },
+    {
+      key: "visits",
+      label: <span data-testid="tab-visits">{t("firm.tab.visits")}</span>,
+      disabled: isNew,
+      children: isNew ? null : <Visits firmId={draft.id} />,
+    },
+    {
+      key: "eval",
+      label: <span data-testid="tab-eval">{t("firm.tab.eval")}</span>,
+      disabled: isNew,
+      children: isNew ? null : <Evaluation firmId={draft.id} />,
+    },
     { key: "plan", label: <span data-testid="tab-plan">{t("firm.tab.plan")}</span>, disabled: isNew, children: isNew ? null : <PlanTab firmId={draft.id} /> },
-    { key: "history", label: <span data-testid="tab-history">{t("firm.tab.history")}</span>, disabled: isNew, children: isNew ? null : <History firmId={draft.id} /> },
+    {
+      key: "history",
+      label: <span data-testid="tab-history">{t("firm.tab.history")}</span>,
+      disabled: isNew,
+      children: isNew ? null : <History firmId={draft.id} />,
+    },
   ];
   return (
     <div data-testid="page-firm">

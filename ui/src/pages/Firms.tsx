@@ -184,10 +184,7 @@ function AssignMatching({ filter, total, members }: { filter: FirmFilter; total:
             style={{ width: "100%" }}
             placeholder={t("firms.coach")}
             value={coach}
-            options={[
-              ...members.map((m) => ({ value: m.id, label: `${m.name}（${m.team}）` })),
-              { value: NOBODY, label: t("firms.unassign") },
-            ]}
+            options={[...members.map((m) => ({ value: m.id, label: `${m.name}（${m.team}）` })), { value: NOBODY, label: t("firms.unassign") }]}
             onChange={(v: string) => setCoach(v)}
           />
           <Typography.Text type="secondary">{t("firms.assignHint")}</Typography.Text>
@@ -334,9 +331,11 @@ export default function Firms() {
       <Typography.Paragraph type="secondary" data-testid="firm-count" data-query={first.data && !first.isPlaceholderData ? q : undefined}>
         {first.data ? (anyFilter ? t("firms.count", { count: total }) : t("firms.all", { count: total })) : t("firms.loading")}
       </Typography.Paragraph>
-      {!first.data && !first.error && <div data-testid="firms-skeleton">
+      {!first.data && !first.error && (
+        <div data-testid="firms-skeleton">
           <Skeleton active paragraph={{ rows: 8 }} />
-        </div>}
+        </div>
+      )}
       {first.data && total > 0 && <FirmTable key={JSON.stringify(full)} filter={full} total={total} first={first.data} />}
       {first.data && total === 0 && <Empty description={t("firms.none")} />}
     </div>

@@ -56,9 +56,7 @@ export default function Home() {
         <Col span={6}>
           <Card loading={home.isPending}>
             <Statistic title={t("home.needRate")} value={pct(k?.need_satisfaction_pct)} />
-            <Typography.Text type="secondary">
-              {k ? `${fmtWan(k.disbursed, lang)} / ${fmtWan(k.requested, lang)}` : ""}
-            </Typography.Text>
+            <Typography.Text type="secondary">{k ? `${fmtWan(k.disbursed, lang)} / ${fmtWan(k.requested, lang)}` : ""}</Typography.Text>
           </Card>
         </Col>
         <Col span={6}>
@@ -120,7 +118,13 @@ export default function Home() {
           <Card
             title={t("home.unsatisfied")}
             data-testid="home-unsatisfied"
-            extra={home.data && <Tag color="red" data-testid="home-unsatisfied-count">{home.data.unsatisfied_feedback.length}</Tag>}
+            extra={
+              home.data && (
+                <Tag color="red" data-testid="home-unsatisfied-count">
+                  {home.data.unsatisfied_feedback.length}
+                </Tag>
+              )
+            }
           >
             <List
               size="small"

@@ -9,7 +9,20 @@ import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 
 /** Headers the importer recognises, shown next to unrecognised columns as examples. */
-const STANDARD = ["统一社会信用代码", "企业名称", "所在区县", "所属行业", "成立日期", "注册资本", "职工总数", "科技人员数", "营业收入", "研发费用", "发明专利", "融资需求金额"];
+const STANDARD = [
+  "统一社会信用代码",
+  "企业名称",
+  "所在区县",
+  "所属行业",
+  "成立日期",
+  "注册资本",
+  "职工总数",
+  "科技人员数",
+  "营业收入",
+  "研发费用",
+  "发明专利",
+  "融资需求金额",
+];
 
 /** The value of a column Select that keeps the column ignored. */
 export const IGNORE = "ignore";
@@ -131,7 +144,9 @@ export function ImportCheck({ r, map }: { r: ImportResult; map?: MapProps }) {
           }
         />
       )}
-      {r.notes.length > 0 && <Alert style={{ marginBottom: 12 }} type="info" showIcon message={t("import.notes")} description={r.notes.map((n) => msg(n, lang)).join("；")} />}
+      {r.notes.length > 0 && (
+        <Alert style={{ marginBottom: 12 }} type="info" showIcon message={t("import.notes")} description={r.notes.map((n) => msg(n, lang)).join("；")} />
+      )}
       <Card size="small" title={r.problems.length ? t("import.problems", { n: r.problems.length }) : t("import.noProblems")} style={{ marginBottom: 12 }}>
         {r.problems.length > 0 && (
           <Table<ImportProblem>
@@ -298,22 +313,22 @@ export default function Import() {
       )}
       {step === 2 && done && (
         <div data-testid="import-done">
-        <Result
-          status="success"
-          title={t("import.done", { c: done.created, u: done.updated, p: done.problems.length })}
-          extra={
-            <Button
-              onClick={() => {
-                setChecked(null);
-                setDone(null);
-                setMapping({});
-                setMapHeaders([]);
-              }}
-            >
-              {t("import.again")}
-            </Button>
-          }
-        />
+          <Result
+            status="success"
+            title={t("import.done", { c: done.created, u: done.updated, p: done.problems.length })}
+            extra={
+              <Button
+                onClick={() => {
+                  setChecked(null);
+                  setDone(null);
+                  setMapping({});
+                  setMapHeaders([]);
+                }}
+              >
+                {t("import.again")}
+              </Button>
+            }
+          />
         </div>
       )}
     </div>

@@ -112,9 +112,11 @@ export default function Products() {
     <div data-testid="page-products">
       <Typography.Title level={3}>{t("products.title")}</Typography.Title>
       {cat.error && <Alert type="error" showIcon message={errorText(cat.error, lang)} />}
-      {cat.isPending && !cat.error && <div data-testid="products-skeleton">
+      {cat.isPending && !cat.error && (
+        <div data-testid="products-skeleton">
           <Skeleton active paragraph={{ rows: 1 }} />
-        </div>}
+        </div>
+      )}
       {cat.data && (
         <Typography.Paragraph type="secondary">{t("products.catalog", { v: cat.data.version, d: cat.data.published, n: all.length })}</Typography.Paragraph>
       )}
@@ -135,7 +137,14 @@ export default function Products() {
             />
           </Col>
           <Col span={5}>
-            <Select allowClear style={{ width: "100%" }} placeholder={t("products.financingKind")} value={fin} options={selectOptions(vocab?.financing_kind, lang)} onChange={(v) => setFin(v ?? null)} />
+            <Select
+              allowClear
+              style={{ width: "100%" }}
+              placeholder={t("products.financingKind")}
+              value={fin}
+              options={selectOptions(vocab?.financing_kind, lang)}
+              onChange={(v) => setFin(v ?? null)}
+            />
           </Col>
           <Col span={5}>
             <Select

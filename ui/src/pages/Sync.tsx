@@ -36,7 +36,10 @@ export function ConflictCard({ c, onResolve }: { c: ConflictView; onResolve: (ke
           {c.row_label || c.row_id}
           {c.field && (
             <Typography.Text type="secondary">
-              {t("sync.field")}: <span title={c.field} data-testid="conflict-field">{fieldLabel(t, c.kind, c.field)}</span>
+              {t("sync.field")}:{" "}
+              <span title={c.field} data-testid="conflict-field">
+                {fieldLabel(t, c.kind, c.field)}
+              </span>
             </Typography.Text>
           )}
         </Space>
@@ -170,9 +173,11 @@ export default function Sync() {
       {upgrade && <Alert style={{ marginBottom: 12 }} type="warning" showIcon message={t("sync.upgrade")} data-testid="upgrade-banner" />}
       {error && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={error} data-testid="sync-error" />}
       {status.error && <Alert type="error" showIcon message={errorText(status.error, lang)} />}
-      {status.isPending && !status.error && <div data-testid="sync-skeleton">
+      {status.isPending && !status.error && (
+        <div data-testid="sync-skeleton">
           <Skeleton active paragraph={{ rows: 4 }} />
-        </div>}
+        </div>
+      )}
       {status.data?.demo && <Alert style={{ marginBottom: 12 }} type="warning" showIcon message={t("sync.demo")} data-testid="sync-demo" />}
       {s && (
         <Card size="small" style={{ marginBottom: 16 }}>
@@ -206,7 +211,9 @@ export default function Sync() {
               {busy && progress && (
                 <Space>
                   <Progress type="circle" size={22} percent={progress.more ? 50 : 99} showInfo={false} />
-                  <span data-testid="sync-progress">{progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}</span>
+                  <span data-testid="sync-progress">
+                    {progress.phase === "push" ? t("sync.pushing", { n: progress.done }) : t("sync.pulling", { n: progress.done })}
+                  </span>
                 </Space>
               )}
               {busy && (

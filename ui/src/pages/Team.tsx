@@ -84,7 +84,11 @@ export default function Team() {
     { title: t("team.coached"), dataIndex: "coached_firms", sorter: (a: MemberKpi, b: MemberKpi) => a.coached_firms - b.coached_firms },
     { title: t("team.visits"), dataIndex: "visits" },
     { title: t("team.needRate"), render: (_: unknown, m: MemberKpi) => pct(m.need_satisfaction_pct) },
-    { title: t("team.disbursed"), render: (_: unknown, m: MemberKpi) => fmtWan(m.disbursed, lang), sorter: (a: MemberKpi, b: MemberKpi) => a.disbursed - b.disbursed },
+    {
+      title: t("team.disbursed"),
+      render: (_: unknown, m: MemberKpi) => fmtWan(m.disbursed, lang),
+      sorter: (a: MemberKpi, b: MemberKpi) => a.disbursed - b.disbursed,
+    },
     { title: t("team.firstLoan"), render: (_: unknown, m: MemberKpi) => pct(m.first_loan_pct) },
     { title: t("team.satisfaction"), render: (_: unknown, m: MemberKpi) => pct(m.feedback_satisfaction_pct) },
     {
@@ -146,7 +150,12 @@ export default function Team() {
               </Card>
             </Col>
           </Row>
-          <Card size="small" style={{ marginTop: 16 }} title={t("team.members")} extra={<Typography.Text type="secondary">{t("team.unassigned", { n: o.unassigned })}</Typography.Text>}>
+          <Card
+            size="small"
+            style={{ marginTop: 16 }}
+            title={t("team.members")}
+            extra={<Typography.Text type="secondary">{t("team.unassigned", { n: o.unassigned })}</Typography.Text>}
+          >
             <Table<MemberKpi>
               size="small"
               rowKey={(m) => m.user_id ?? "city"}

@@ -34,14 +34,14 @@ export function UnlockGate({ children }: { children: ReactNode }) {
           </>
         ) : (
           <Suspense fallback={<Skeleton active />}>
-          <UnlockForm
-            lock={l}
-            onOpen={(opened) => {
-              // Everything fetched while locked was an error: fetch again.
-              void qc.invalidateQueries();
-              qc.setQueryData(LOCK_QUERY, opened);
-            }}
-          />
+            <UnlockForm
+              lock={l}
+              onOpen={(opened) => {
+                // Everything fetched while locked was an error: fetch again.
+                void qc.invalidateQueries();
+                qc.setQueryData(LOCK_QUERY, opened);
+              }}
+            />
           </Suspense>
         )}
       </Card>

@@ -87,7 +87,13 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
       xAxis: { type: "value" },
       yAxis: { type: "category", data: ts.indicators.map((i) => msg(i.label, lang)) },
       series: [
-        { name: t("evaluation.points"), type: "bar", data: ts.indicators.map((i) => i.points ?? i.points_min), itemStyle: { color: "#1677ff" }, label: { show: true, position: "right" } },
+        {
+          name: t("evaluation.points"),
+          type: "bar",
+          data: ts.indicators.map((i) => i.points ?? i.points_min),
+          itemStyle: { color: "#1677ff" },
+          label: { show: true, position: "right" },
+        },
         { name: t("evaluation.maxPoints"), type: "bar", data: ts.indicators.map((i) => i.max_points), itemStyle: { color: "#d9d9d9" } },
       ],
     }),
@@ -100,7 +106,14 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
       xAxis: { type: "value" },
       yAxis: { type: "category", data: e.risk.groups.map((g) => msg(g.label, lang)) },
       series: [
-        { name: t("evaluation.points"), type: "bar", stack: "s", data: e.risk.groups.map((g) => g.points), itemStyle: { color: "#52c41a" }, label: { show: true } },
+        {
+          name: t("evaluation.points"),
+          type: "bar",
+          stack: "s",
+          data: e.risk.groups.map((g) => g.points),
+          itemStyle: { color: "#52c41a" },
+          label: { show: true },
+        },
         { name: t("evaluation.maxPoints"), type: "bar", stack: "s", data: e.risk.groups.map((g) => g.max_points - g.points), itemStyle: { color: "#f0f0f0" } },
       ],
     }),
@@ -111,12 +124,7 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
       <Row gutter={16}>
         <Col span={6}>
           <Card size="small">
-            <Statistic
-              title={t("evaluation.techSme")}
-              value={ts.total ?? `${ts.total_min}–${ts.total_max}`}
-              suffix={`/ 100`}
-              valueStyle={{ fontSize: 26 }}
-            />
+            <Statistic title={t("evaluation.techSme")} value={ts.total ?? `${ts.total_min}–${ts.total_max}`} suffix={`/ 100`} valueStyle={{ fontSize: 26 }} />
             <Space wrap>
               <Verdict v={ts.verdict} lang={lang} />
               <Typography.Text type="secondary">{t("evaluation.pass", { n: ts.pass_total })}</Typography.Text>
@@ -125,13 +133,23 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
         </Col>
         <Col span={6}>
           <Card size="small">
-            <Statistic title={t("evaluation.highTech")} value={e.high_tech.items.filter((i) => i.status === "met").length} suffix={`/ ${e.high_tech.items.length}`} valueStyle={{ fontSize: 26 }} />
+            <Statistic
+              title={t("evaluation.highTech")}
+              value={e.high_tech.items.filter((i) => i.status === "met").length}
+              suffix={`/ ${e.high_tech.items.length}`}
+              valueStyle={{ fontSize: 26 }}
+            />
             <Verdict v={e.high_tech.verdict} lang={lang} />
           </Card>
         </Col>
         <Col span={6}>
           <Card size="small">
-            <Statistic title={t("evaluation.srdi")} value={e.srdi.items.filter((i) => i.status === "met").length} suffix={`/ ${e.srdi.items.length}`} valueStyle={{ fontSize: 26 }} />
+            <Statistic
+              title={t("evaluation.srdi")}
+              value={e.srdi.items.filter((i) => i.status === "met").length}
+              suffix={`/ ${e.srdi.items.length}`}
+              valueStyle={{ fontSize: 26 }}
+            />
             <Verdict v={e.srdi.verdict} lang={lang} />
           </Card>
         </Col>
@@ -194,7 +212,12 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
         )}
       </Card>
 
-      <Designation title={t("evaluation.highTech")} d={e.high_tech} lang={lang} extra={e.high_tech_certified ? <Tag color="blue">{t("evaluation.certified")}</Tag> : null} />
+      <Designation
+        title={t("evaluation.highTech")}
+        d={e.high_tech}
+        lang={lang}
+        extra={e.high_tech_certified ? <Tag color="blue">{t("evaluation.certified")}</Tag> : null}
+      />
       <Designation title={t("evaluation.srdi")} d={e.srdi} lang={lang} />
 
       <Card

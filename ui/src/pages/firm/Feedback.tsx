@@ -103,9 +103,15 @@ function FeedbackForm({ firmId, onClose }: { firmId: string; onClose: () => void
             value={f.need_met === null ? "unknown" : f.need_met ? "yes" : "no"}
             onChange={(e) => up({ need_met: e.target.value === "unknown" ? null : e.target.value === "yes" })}
           >
-            <Radio value="yes" data-testid="fb-need-met-yes">{t("feedback.needMetYes")}</Radio>
-            <Radio value="no" data-testid="fb-need-met-no">{t("feedback.needMetNo")}</Radio>
-            <Radio value="unknown" data-testid="fb-need-met-unknown">{t("feedback.needMetUnknown")}</Radio>
+            <Radio value="yes" data-testid="fb-need-met-yes">
+              {t("feedback.needMetYes")}
+            </Radio>
+            <Radio value="no" data-testid="fb-need-met-no">
+              {t("feedback.needMetNo")}
+            </Radio>
+            <Radio value="unknown" data-testid="fb-need-met-unknown">
+              {t("feedback.needMetUnknown")}
+            </Radio>
           </Radio.Group>
         </Field>
         <Field name="comment" label={t("feedback.comment")} errors={errors}>

@@ -27,7 +27,21 @@ export default function Financials({ firm, errors, update }: EditProps<Firm>) {
     update({ financials: firm.financials.map((y) => (y.year === year ? { ...y, ...patch } : y)) });
   const addYear = () => {
     const last = firm.financials.reduce((m, y) => Math.max(m, y.year), new Date().getFullYear() - 2);
-    const blank: YearFinancials = { year: last + 1, revenue: null, main_business_revenue: null, total_income: null, rd_expense: null, rd_expense_domestic: null, total_cost: null, total_assets: null, liabilities: null, net_profit: null, operating_cash_flow: null, high_tech_revenue: null, bills_receivable: null };
+    const blank: YearFinancials = {
+      year: last + 1,
+      revenue: null,
+      main_business_revenue: null,
+      total_income: null,
+      rd_expense: null,
+      rd_expense_domestic: null,
+      total_cost: null,
+      total_assets: null,
+      liabilities: null,
+      net_profit: null,
+      operating_cash_flow: null,
+      high_tech_revenue: null,
+      bills_receivable: null,
+    };
     update({ financials: [...firm.financials, blank] });
   };
   const columns = [

@@ -12,8 +12,7 @@ export default function IpQualifications({ firm, errors, update }: EditProps<Fir
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
-  const setQ = (i: number, patch: Partial<Qualification>) =>
-    update({ qualifications: firm.qualifications.map((q, j) => (j === i ? { ...q, ...patch } : q)) });
+  const setQ = (i: number, patch: Partial<Qualification>) => update({ qualifications: firm.qualifications.map((q, j) => (j === i ? { ...q, ...patch } : q)) });
   const used = new Set(firm.qualifications.map((q) => q.kind));
   const free = (vocab?.qualification_kind ?? []).find((o) => !used.has(o.key as QualificationKind));
   return (
@@ -74,7 +73,9 @@ export default function IpQualifications({ firm, errors, update }: EditProps<Fir
         <Button
           style={{ marginTop: 8 }}
           disabled={!free}
-          onClick={() => free && update({ qualifications: [...firm.qualifications, { kind: free.key as QualificationKind, obtained: null, expires: null, number: "" }] })}
+          onClick={() =>
+            free && update({ qualifications: [...firm.qualifications, { kind: free.key as QualificationKind, obtained: null, expires: null, number: "" }] })
+          }
         >
           {t("qual.add")}
         </Button>

@@ -28,7 +28,11 @@ function LatestNeedMet({ firmId }: { firmId: string }) {
       showIcon
       message={
         latest
-          ? t("feedback.latestNeedMet", { date: latest.date, source: label(vocab?.feedback_source, latest.source, lang), answer: needMetText(latest.need_met, t) })
+          ? t("feedback.latestNeedMet", {
+              date: latest.date,
+              source: label(vocab?.feedback_source, latest.source, lang),
+              answer: needMetText(latest.need_met, t),
+            })
           : t("feedback.noNeedMet")
       }
     />
@@ -69,12 +73,32 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
   };
   useSaveShortcut(() => void save());
   return (
-    <Modal open width={880} title={t("need.editTitle")} onCancel={onClose} maskClosable={false} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-need" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
+    <Modal
+      open
+      width={880}
+      title={t("need.editTitle")}
+      onCancel={onClose}
+      maskClosable={false}
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {t("common.cancel")}
+        </Button>,
+        <Button key="save" type="primary" data-testid="save-need" loading={busy} onClick={() => void save()}>
+          {t("common.save")} (Ctrl+S)
+        </Button>,
+      ]}
+    >
       <Form layout="vertical" data-testid="need-form">
         <Row gutter={12}>
           <Col span={8}>
             <Field name="amount" label={t("need.amount")} errors={errors}>
-              <InputNumber data-testid="n-amount" style={{ width: "100%" }} addonAfter={t("unit.wan")} value={yuanToWan(n.amount)} onChange={(v) => up({ amount: wanToYuan(v) ?? 0 })} />
+              <InputNumber
+                data-testid="n-amount"
+                style={{ width: "100%" }}
+                addonAfter={t("unit.wan")}
+                value={yuanToWan(n.amount)}
+                onChange={(v) => up({ amount: wanToYuan(v) ?? 0 })}
+              />
             </Field>
           </Col>
           <Col span={8}>
@@ -94,7 +118,12 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
           </Col>
           <Col span={8}>
             <Field name="raised_on" label={t("need.raisedOn")} errors={errors}>
-              <DatePicker style={{ width: "100%" }} allowClear={false} value={dayjs(n.raised_on)} onChange={(d) => d && up({ raised_on: d.format("YYYY-MM-DD") })} />
+              <DatePicker
+                style={{ width: "100%" }}
+                allowClear={false}
+                value={dayjs(n.raised_on)}
+                onChange={(d) => d && up({ raised_on: d.format("YYYY-MM-DD") })}
+              />
             </Field>
           </Col>
           <Col span={8}>
@@ -104,12 +133,21 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
           </Col>
           <Col span={8}>
             <Field name="closed_on" label={t("need.closedOn")} errors={errors}>
-              <DatePicker style={{ width: "100%" }} value={n.closed_on ? dayjs(n.closed_on) : null} onChange={(d) => up({ closed_on: d ? d.format("YYYY-MM-DD") : null })} />
+              <DatePicker
+                style={{ width: "100%" }}
+                value={n.closed_on ? dayjs(n.closed_on) : null}
+                onChange={(d) => up({ closed_on: d ? d.format("YYYY-MM-DD") : null })}
+              />
             </Field>
           </Col>
           <Col span={8}>
             <Field name="unmet_reason" label={t("need.unmetReason")} errors={errors}>
-              <Select allowClear options={selectOptions(vocab?.reason_code, lang)} value={n.unmet_reason ?? undefined} onChange={(v) => up({ unmet_reason: v ?? null })} />
+              <Select
+                allowClear
+                options={selectOptions(vocab?.reason_code, lang)}
+                value={n.unmet_reason ?? undefined}
+                onChange={(v) => up({ unmet_reason: v ?? null })}
+              />
             </Field>
           </Col>
           <Col span={24}>
@@ -130,7 +168,9 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
                       { value: "yes", label: t("need.reasonable") },
                       { value: "no", label: t("need.unreasonable") },
                     ]}
-                    onChange={(v) => up({ ruling: v === undefined ? null : { reasonable: v === "yes", reason: n.ruling?.reason ?? null, note: n.ruling?.note ?? "" } })}
+                    onChange={(v) =>
+                      up({ ruling: v === undefined ? null : { reasonable: v === "yes", reason: n.ruling?.reason ?? null, note: n.ruling?.note ?? "" } })
+                    }
                   />
                   {n.ruling && (
                     <Select
@@ -142,27 +182,50 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
                       onChange={(v) => n.ruling && up({ ruling: { ...n.ruling, reason: v ?? null } })}
                     />
                   )}
-                  {n.ruling && <Input style={{ width: 300 }} placeholder={t("need.note")} value={n.ruling.note} onChange={(e) => n.ruling && up({ ruling: { ...n.ruling, note: e.target.value } })} />}
+                  {n.ruling && (
+                    <Input
+                      style={{ width: 300 }}
+                      placeholder={t("need.note")}
+                      value={n.ruling.note}
+                      onChange={(e) => n.ruling && up({ ruling: { ...n.ruling, note: e.target.value } })}
+                    />
+                  )}
                 </Space>
               </Field>
             </Card>
           </Col>
           <Col span={24} style={{ marginTop: 12 }}>
             <Card size="small" title={t("need.outcomes")}>
-              {errors.outcomes && <Alert type="error" showIcon message={<span data-testid="err-outcomes">{errors.outcomes}</span>} style={{ marginBottom: 8 }} />}
+              {errors.outcomes && (
+                <Alert type="error" showIcon message={<span data-testid="err-outcomes">{errors.outcomes}</span>} style={{ marginBottom: 8 }} />
+              )}
               {n.outcomes.map((o, i) => (
                 <Space key={i} wrap style={{ marginBottom: 6 }}>
                   <Input placeholder={t("need.institution")} value={o.institution} onChange={(e) => setOutcome(i, { institution: e.target.value })} />
                   <Input placeholder={t("need.product")} value={o.product} onChange={(e) => setOutcome(i, { product: e.target.value })} />
                   <InputNumber addonAfter={t("unit.wan")} value={yuanToWan(o.amount)} onChange={(v) => setOutcome(i, { amount: wanToYuan(v) ?? 0 })} />
                   <DatePicker allowClear={false} value={dayjs(o.date)} onChange={(d) => d && setOutcome(i, { date: d.format("YYYY-MM-DD") })} />
-                  <Switch checkedChildren={t("need.credit")} unCheckedChildren={t("need.secured")} checked={o.credit} onChange={(v) => setOutcome(i, { credit: v })} />
+                  <Switch
+                    checkedChildren={t("need.credit")}
+                    unCheckedChildren={t("need.secured")}
+                    checked={o.credit}
+                    onChange={(v) => setOutcome(i, { credit: v })}
+                  />
                   <Button type="link" danger onClick={() => up({ outcomes: n.outcomes.filter((_x, j) => j !== i) })}>
                     {t("common.remove")}
                   </Button>
                 </Space>
               ))}
-              <Button onClick={() => up({ outcomes: [...n.outcomes, { institution: "", product: "", amount: 0, rate_bp: null, date: dayjs().format("YYYY-MM-DD"), credit: false, product_kind: "" }] })}>
+              <Button
+                onClick={() =>
+                  up({
+                    outcomes: [
+                      ...n.outcomes,
+                      { institution: "", product: "", amount: 0, rate_bp: null, date: dayjs().format("YYYY-MM-DD"), credit: false, product_kind: "" },
+                    ],
+                  })
+                }
+              >
                 {t("need.addOutcome")}
               </Button>
             </Card>

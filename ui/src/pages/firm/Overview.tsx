@@ -55,7 +55,12 @@ export default function Overview({ firm, errors, update, warnings = [] }: EditPr
         </Col>
         <Col span={6}>
           <Field name="district" label={t("firm.district")} errors={errors}>
-            <Select allowClear options={selectOptions(vocab?.district, lang)} value={firm.district ?? undefined} onChange={(v) => update({ district: v ?? null })} />
+            <Select
+              allowClear
+              options={selectOptions(vocab?.district, lang)}
+              value={firm.district ?? undefined}
+              onChange={(v) => update({ district: v ?? null })}
+            />
           </Field>
         </Col>
         <Col span={6}>
@@ -112,7 +117,13 @@ export default function Overview({ firm, errors, update, warnings = [] }: EditPr
         </Col>
         <Col span={6}>
           <Field name="tech_staff" label={t("firm.techStaff")} errors={errors}>
-            <InputNumber data-testid="f-tech-staff" min={0} style={{ width: "100%" }} value={firm.tech_staff} onChange={(v) => update({ tech_staff: num(v) })} />
+            <InputNumber
+              data-testid="f-tech-staff"
+              min={0}
+              style={{ width: "100%" }}
+              value={firm.tech_staff}
+              onChange={(v) => update({ tech_staff: num(v) })}
+            />
           </Field>
         </Col>
         <Col span={6}>
@@ -167,7 +178,11 @@ export default function Overview({ firm, errors, update, warnings = [] }: EditPr
         </Col>
         <Col span={12}>
           <Field name="uscc_override" label={t("firm.usccOverride")} errors={errors}>
-            <Input value={firm.uscc_override ?? ""} placeholder={t("firm.usccOverrideHint")} onChange={(e) => update({ uscc_override: e.target.value || null })} />
+            <Input
+              value={firm.uscc_override ?? ""}
+              placeholder={t("firm.usccOverrideHint")}
+              onChange={(e) => update({ uscc_override: e.target.value || null })}
+            />
           </Field>
         </Col>
         <Col span={24}>

@@ -41,7 +41,14 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
     };
   }, [plan.id, lang]);
   return (
-    <Modal open width={940} title={`${t("plan.preview")} — ${plan.number}`} onCancel={onClose} footer={null} styles={{ body: { background: "#f0f2f5", maxHeight: "75vh", overflow: "auto" } }}>
+    <Modal
+      open
+      width={940}
+      title={`${t("plan.preview")} — ${plan.number}`}
+      onCancel={onClose}
+      footer={null}
+      styles={{ body: { background: "#f0f2f5", maxHeight: "75vh", overflow: "auto" } }}
+    >
       {error && <Alert type="error" showIcon message={error} />}
       {pages === null && !error && <Spin tip={t("plan.rendering")} style={{ display: "block", margin: 40 }} />}
       {pages !== null && (
@@ -162,7 +169,11 @@ export default function PlanTab({ firmId }: { firmId: string }) {
                 </Typography.Title>
                 {draft ? (
                   <Space direction="vertical" style={{ width: "100%" }}>
-                    <Input.TextArea autoSize={{ minRows: 2, maxRows: 10 }} value={edits[s.key] ?? s.text} onChange={(e) => setEdits({ ...edits, [s.key]: e.target.value })} />
+                    <Input.TextArea
+                      autoSize={{ minRows: 2, maxRows: 10 }}
+                      value={edits[s.key] ?? s.text}
+                      onChange={(e) => setEdits({ ...edits, [s.key]: e.target.value })}
+                    />
                     {edits[s.key] !== undefined && edits[s.key] !== s.text && (
                       <Button size="small" onClick={() => void run(() => call(commands.editPlanSection(p.id, s.key, edits[s.key])), t("plan.sectionSaved"))}>
                         {t("plan.saveSection")}

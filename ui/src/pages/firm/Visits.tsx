@@ -41,7 +41,21 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
   };
   useSaveShortcut(() => void save());
   return (
-    <Modal open width={760} title={t("visit.editTitle")} onCancel={onClose} maskClosable={false} footer={[<Button key="cancel" onClick={onClose}>{t("common.cancel")}</Button>, <Button key="save" type="primary" data-testid="save-visit" loading={busy} onClick={() => void save()}>{t("common.save")} (Ctrl+S)</Button>]}>
+    <Modal
+      open
+      width={760}
+      title={t("visit.editTitle")}
+      onCancel={onClose}
+      maskClosable={false}
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {t("common.cancel")}
+        </Button>,
+        <Button key="save" type="primary" data-testid="save-visit" loading={busy} onClick={() => void save()}>
+          {t("common.save")} (Ctrl+S)
+        </Button>,
+      ]}
+    >
       <Form layout="vertical" data-testid="visit-form">
         <Space>
           <Field name="date" label={t("visit.date")} errors={errors}>
@@ -62,7 +76,13 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
         {v.tasks.map((task, i) => (
           <Space key={i} style={{ display: "flex", margin: "6px 0" }}>
             <Checkbox checked={task.done} onChange={(e) => setTask(i, { done: e.target.checked })} />
-            <Input data-testid="v-task-title" style={{ width: 280 }} placeholder={t("visit.taskTitle")} value={task.title} onChange={(e) => setTask(i, { title: e.target.value })} />
+            <Input
+              data-testid="v-task-title"
+              style={{ width: 280 }}
+              placeholder={t("visit.taskTitle")}
+              value={task.title}
+              onChange={(e) => setTask(i, { title: e.target.value })}
+            />
             <Input style={{ width: 120 }} placeholder={t("visit.taskOwner")} value={task.owner} onChange={(e) => setTask(i, { owner: e.target.value })} />
             <DatePicker allowClear={false} value={dayjs(task.due)} onChange={(d) => d && setTask(i, { due: d.format("YYYY-MM-DD") })} />
             <Button type="link" danger onClick={() => up({ tasks: v.tasks.filter((_x, j) => j !== i) })}>
@@ -71,7 +91,10 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
           </Space>
         ))}
         <div>
-          <Button data-testid="add-task" onClick={() => up({ tasks: [...v.tasks, { title: "", owner: "", due: dayjs(v.date).add(14, "day").format("YYYY-MM-DD"), done: false }] })}>
+          <Button
+            data-testid="add-task"
+            onClick={() => up({ tasks: [...v.tasks, { title: "", owner: "", due: dayjs(v.date).add(14, "day").format("YYYY-MM-DD"), done: false }] })}
+          >
             {t("visit.addTask")}
           </Button>
         </div>
@@ -117,7 +140,11 @@ export default function Visits({ firmId }: { firmId: string }) {
                 </Button>
               </Space>
               {v.notes && <Typography.Paragraph style={{ margin: "4px 0" }}>{v.notes}</Typography.Paragraph>}
-              {v.findings && <Typography.Paragraph type="secondary" style={{ margin: "4px 0" }}>{v.findings}</Typography.Paragraph>}
+              {v.findings && (
+                <Typography.Paragraph type="secondary" style={{ margin: "4px 0" }}>
+                  {v.findings}
+                </Typography.Paragraph>
+              )}
               {v.tasks.map((task, i) => (
                 <div key={i}>
                   <Tag color={task.done ? "green" : task.due < today ? "red" : "blue"}>
