@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use fudao_core::kpi::{self, KpiParams, KpiReport, Rate, Scope};
 use fudao_core::model::{Feedback, Firm, Need, Team, User};
 use fudao_store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use uuid::Uuid;
 
@@ -180,6 +180,63 @@ pub fn scope_label(r: &KpiReport, l: &Loaded) -> String {
 
 // The workbook
 
+/// A cell of the KPI workbook.
+enum Cell {
+    Text(String),
+    Int(i64),
+    Pct(Option<Rate>),
+    Wan(i64),
+}
+
+/// The overview's block below the indicators: one row per coach in the report's scope (the
+/// coaches firms of the scope are assigned to), with the coach's coached firms, reasonable-need
+/// satisfaction and satisfaction rate. A lead reads the team's figures and who stands behind
+/// them on one sheet.
+fn per_coach_rows(r: &KpiReport, l: &Loaded) -> Vec<Vec<Cell>> {
+    let in_scope = |f: &kpi::KpiFirm| match r.params.scope {
+        Scope::City => true,
+        Scope::Team(t) => f.team_id == Some(t),
+        Scope::Coach(c) => f.coach_id == Some(c),
+    };
+    let ids: BTreeSet<Uuid> = l
+        .rows
+        .firms
+        .iter()
+        .filter(|f| in_scope(f))
+        .filter_map(|f| f.coach_id)
+        .collect();
+    let mut coaches: Vec<(&str, Uuid)> = l
+        .users
+        .iter()
+        .filter(|u| ids.contains(&u.id))
+        .map(|u| (u.name.as_str(), u.id))
+        .collect();
+    coaches.sort();
+    if coaches.is_empty() {
+        return vec![];
+    }
+    let ids: Vec<Uuid> = coaches.iter().map(|(_, id)| *id).collect();
+    let reports = kpi::compute_per_coach(&l.rows.data(), &ids, r.params);
+    let mut rows = vec![
+        vec![],
+        vec![
+            Cell::Text("辅导员 coach".into()),
+            Cell::Text("辅导企业数 coached firms".into()),
+            Cell::Text("合理需求满足率 need satisfaction".into()),
+            Cell::Text("满意率 satisfaction".into()),
+        ],
+    ];
+    rows.extend(coaches.iter().zip(reports).map(|((name, _), c)| {
+        vec![
+            Cell::Text((*name).to_string()),
+            Cell::Int(c.coached_firms.current.count as i64),
+            Cell::Pct(c.need_satisfaction.rate),
+            Cell::Pct(c.satisfaction.rate),
+        ]
+    }));
+    rows
+}
+
 /// Writes the KPI tables to an .xlsx workbook, one sheet per table (overview, unmet reasons,
 /// loans by kind and by lender, teams, satisfaction, and the needs and feedback behind the
 /// rates); returns the number of data rows written. The one KPI workbook: the CLI and the app
@@ -217,12 +274,6 @@ pub fn write_workbook(s: &Store, a: &KpiQuery, file: &Path) -> Result<usize> {
     let mut rows = 0usize;
 
     // A sheet: name, header and column widths; cells are written by the closure.
-    enum Cell {
-        Text(String),
-        Int(i64),
-        Pct(Option<Rate>),
-        Wan(i64),
-    }
     let mut sheet = |name: &str, header: &[(&str, f64)], data: Vec<Vec<Cell>>| -> Result<()> {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
@@ -310,6 +361,8 @@ pub fn write_workbook(s: &Store, a: &KpiQuery, file: &Path) -> Result<usize> {
         ),
         count_row("辅导队数 teams", r.teams.count),
     ];
+    let mut overview = overview;
+    overview.extend(per_coach_rows(&r, &l));
     sheet(
         "概览 overview",
         &[
@@ -618,6 +671,36 @@ mod tests {
         assert_eq!(needs.len() - 1, r.need_satisfaction.counted_need_ids.len());
         let data_rows: usize = a.iter().map(|(_, rows)| rows.len() - 1).sum();
         assert_eq!(rows, data_rows);
+    }
+
+    #[test]
+    fn the_overview_lists_each_coach_of_the_scope_with_their_coached_firms() {
+        let s = demo();
+        let dir = tempfile::tempdir().unwrap();
+        let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let file = dir.path().join("kpi.xlsx");
+        let q = KpiQuery::city(from, today(), today());
+        write_workbook(&s, &q, &file).unwrap();
+        let overview = &cells(&file)[0].1;
+        let (r, l) = compute(&s, &q).unwrap();
+        let header = overview
+            .iter()
+            .position(|row| row.first().is_some_and(|c| c == "辅导员 coach"))
+            .expect("a per-coach block");
+        let listed = &overview[header + 1..];
+        let coaches: BTreeSet<Uuid> = l.rows.firms.iter().filter_map(|f| f.coach_id).collect();
+        assert!(!coaches.is_empty());
+        assert_eq!(listed.len(), coaches.len(), "one row per coach");
+        let ids: Vec<Uuid> = coaches.iter().copied().collect();
+        let per = kpi::compute_per_coach(&l.rows.data(), &ids, r.params);
+        for (id, rep) in ids.iter().zip(per) {
+            let name = &l.users.iter().find(|u| u.id == *id).unwrap().name;
+            let row = listed
+                .iter()
+                .find(|row| &row[0] == name)
+                .expect("coach listed");
+            assert_eq!(row[1], rep.coached_firms.current.count.to_string());
+        }
     }
 
     #[test]
