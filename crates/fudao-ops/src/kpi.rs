@@ -188,8 +188,8 @@ enum Cell {
     Wan(i64),
 }
 
-/// The overview's block below the indicators: one row per coach in the report's scope (the
-/// coaches firms of the scope are assigned to), with the coach's coached firms, reasonable-need
+/// The overview's block below the indicators: one row per person of the report's scope (its
+/// members and the coaches its firms are assigned to), with the coach's coached firms, reasonable-need
 /// satisfaction and satisfaction rate. A lead reads the team's figures and who stands behind
 /// them on one sheet.
 fn per_coach_rows(r: &KpiReport, l: &Loaded) -> Vec<Vec<Cell>> {
@@ -205,10 +205,17 @@ fn per_coach_rows(r: &KpiReport, l: &Loaded) -> Vec<Vec<Cell>> {
         .filter(|f| in_scope(f))
         .filter_map(|f| f.coach_id)
         .collect();
+    // The scope's people: its members (a lead or a new coach with no firm yet is listed with
+    // zeros) and whoever coaches its firms.
+    let member = |u: &User| match r.params.scope {
+        Scope::City => true,
+        Scope::Team(t) => u.team_id == Some(t),
+        Scope::Coach(c) => u.id == c,
+    };
     let mut coaches: Vec<(&str, Uuid)> = l
         .users
         .iter()
-        .filter(|u| ids.contains(&u.id))
+        .filter(|u| member(u) || ids.contains(&u.id))
         .map(|u| (u.name.as_str(), u.id))
         .collect();
     coaches.sort();
@@ -674,7 +681,7 @@ mod tests {
     }
 
     #[test]
-    fn the_overview_lists_each_coach_of_the_scope_with_their_coached_firms() {
+    fn the_overview_lists_each_person_of_the_scope_with_their_coached_firms() {
         let s = demo();
         let dir = tempfile::tempdir().unwrap();
         let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -688,9 +695,10 @@ mod tests {
             .position(|row| row.first().is_some_and(|c| c == "辅导员 coach"))
             .expect("a per-coach block");
         let listed = &overview[header + 1..];
-        let coaches: BTreeSet<Uuid> = l.rows.firms.iter().filter_map(|f| f.coach_id).collect();
-        assert!(!coaches.is_empty());
-        assert_eq!(listed.len(), coaches.len(), "one row per coach");
+        // City scope: every user, with or without firms.
+        let coaches: BTreeSet<Uuid> = l.users.iter().map(|u| u.id).collect();
+        assert!(l.rows.firms.iter().any(|f| f.coach_id.is_some()));
+        assert_eq!(listed.len(), coaches.len(), "one row per person");
         let ids: Vec<Uuid> = coaches.iter().copied().collect();
         let per = kpi::compute_per_coach(&l.rows.data(), &ids, r.params);
         for (id, rep) in ids.iter().zip(per) {
