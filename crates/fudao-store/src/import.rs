@@ -9,7 +9,7 @@ use crate::{Result, Source, Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use fudao_core::model::{Entity, Need};
 use fudao_core::patch::ImportRow;
-use fudao_core::Msg;
+use fudao_core::{Msg, ValidationErrors};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -79,6 +79,22 @@ pub struct ImportTimings {
     pub write: Duration,
     /// The commit (writing the WAL to disk, and the checkpoint it may run).
     pub commit: Duration,
+}
+
+/// Reports each field error of a row as a rejection, in the sheet's column for the field.
+fn reject(
+    report: &mut ImportReport,
+    row: u32,
+    errs: ValidationErrors,
+    column: impl Fn(&str) -> String,
+) {
+    report
+        .rejected
+        .extend(errs.0.into_iter().map(|e| RowRejection {
+            row,
+            column: column(&e.field),
+            message: e.message,
+        }));
 }
 
 impl Store {
@@ -156,13 +172,7 @@ impl Store {
             let valid = firm.validate();
             validate += t.elapsed();
             if let Err(errs) = valid {
-                for e in errs.0 {
-                    report.rejected.push(RowRejection {
-                        row: row.row,
-                        column: row.column(&e.field).to_string(),
-                        message: e.message,
-                    });
-                }
+                reject(&mut report, row.row, errs, |f| row.column(f).to_string());
                 continue;
             }
             // A new firm has a fresh id and no live firm holds its USCC (looked up above, in
@@ -226,13 +236,9 @@ impl Store {
                 let valid = need.validate();
                 validate += t.elapsed();
                 if let Err(errs) = valid {
-                    for e in errs.0 {
-                        report.rejected.push(RowRejection {
-                            row: row.row,
-                            column: row.need_column(&e.field).to_string(),
-                            message: e.message,
-                        });
-                    }
+                    reject(&mut report, row.row, errs, |f| {
+                        row.need_column(f).to_string()
+                    });
                     continue;
                 }
                 let o = if created {
