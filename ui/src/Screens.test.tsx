@@ -199,22 +199,23 @@ describe("产品库", () => {
 });
 
 describe("团队", () => {
+  const member = (id: string, name: string, caseload: number, disbursed: number) => ({
+    user_id: id,
+    name,
+    role: "coach",
+    team: "历下一队",
+    active: true,
+    caseload,
+    coached_firms: caseload - 1,
+    visits: 7,
+    need_satisfaction_pct: 50,
+    requested: 10_000_000,
+    disbursed,
+    first_loan_pct: null,
+    feedback_satisfaction_pct: 90,
+  });
+
   it("shows KPIs by coach and exports them to the file chosen", async () => {
-    const member = (id: string, name: string, caseload: number, disbursed: number) => ({
-      user_id: id,
-      name,
-      role: "coach",
-      team: "历下一队",
-      active: true,
-      caseload,
-      coached_firms: caseload - 1,
-      visits: 7,
-      need_satisfaction_pct: 50,
-      requested: 10_000_000,
-      disbursed,
-      first_loan_pct: null,
-      feedback_satisfaction_pct: 90,
-    });
     const o: TeamOverview = {
       from: "2026-01-01",
       to: "2026-11-26",
@@ -243,6 +244,26 @@ describe("团队", () => {
     expect(exp.from).toBe(`${new Date().getFullYear()}-01-01`);
     expect(exp.to).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await screen.findByText("已导出到 /tmp/team.xlsx（6 KB）");
+  });
+
+  it("charts the top coaches and pages the members table when a city has hundreds of coaches", async () => {
+    const members = Array.from({ length: 45 }, (_, i) => member(`u${i}`, `辅导员${i}`, 5 + i, 0));
+    const o: TeamOverview = {
+      from: "2026-01-01",
+      to: "2026-11-26",
+      members,
+      unassigned: 0,
+      months: [],
+      city: { ...member("c", "全市", 1000, 0), user_id: null },
+    };
+    renderPage(<Team />, { team_overview: () => o });
+    expect(await screen.findAllByTestId("member-row")).toHaveLength(20);
+    expect(screen.getByTestId("chart-top").textContent).toBe("辅导企业数前 20 名（共 45 名辅导员）");
+    // The table keeps the report's order and pages through everyone.
+    expect(screen.getAllByTestId("member-row")[0].textContent).toContain("辅导员0");
+    fireEvent.click(screen.getByTitle("3"));
+    await waitFor(() => expect(screen.getAllByTestId("member-row")).toHaveLength(5));
+    expect(screen.getAllByTestId("member-row")[4].textContent).toContain("辅导员44");
   });
 });
 

@@ -11,6 +11,9 @@ import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 import Chart from "../Chart";
 
+/** At most this many coaches on the 各辅导员 chart. */
+export const CHART_COACHES = 20;
+
 const pct = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`);
 
 export default function Team() {
@@ -35,7 +38,17 @@ export default function Team() {
       message.error(errorText(e, lang));
     }
   };
-  const coaches = useMemo(() => (o?.members ?? []).filter((m) => m.caseload > 0 || m.coached_firms > 0), [o]);
+  // The chart names each coach on its axis: past a screenful of names it is unreadable (a city
+  // lead sees hundreds of coaches) and it costs the page hundreds of MB of SVG text, so it shows
+  // the coaches with the most coached firms; the table below lists everyone, a page at a time.
+  const active = useMemo(() => (o?.members ?? []).filter((m) => m.caseload > 0 || m.coached_firms > 0), [o]);
+  const coaches = useMemo(
+    () =>
+      active.length <= CHART_COACHES
+        ? active
+        : [...active].sort((a, b) => b.coached_firms - a.coached_firms || b.disbursed - a.disbursed).slice(0, CHART_COACHES),
+    [active],
+  );
   const byCoach = useMemo(
     () => ({
       tooltip: { trigger: "axis" },
@@ -140,7 +153,17 @@ export default function Team() {
         <>
           <Row gutter={16}>
             <Col span={12}>
-              <Card size="small" title={t("team.byCoach")}>
+              <Card
+                size="small"
+                title={t("team.byCoach")}
+                extra={
+                  active.length > coaches.length && (
+                    <Typography.Text type="secondary" data-testid="chart-top">
+                      {t("team.topCoaches", { n: coaches.length, total: active.length })}
+                    </Typography.Text>
+                  )
+                }
+              >
                 <Chart option={byCoach} height={280} testId="chart-by-coach" />
               </Card>
             </Col>
@@ -159,7 +182,7 @@ export default function Team() {
             <Table<MemberKpi>
               size="small"
               rowKey={(m) => m.user_id ?? "city"}
-              pagination={false}
+              pagination={{ defaultPageSize: 20, hideOnSinglePage: true, showSizeChanger: true, pageSizeOptions: [20, 50, 100], size: "small" }}
               dataSource={o.members}
               columns={columns}
               onRow={() => ({ "data-testid": "member-row" }) as React.HTMLAttributes<HTMLElement>}
