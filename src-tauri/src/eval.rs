@@ -7,8 +7,8 @@
 use crate::dto::{parse_id, to_dto, Msg};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use fudao_core::eval::{evaluate, RuleBook, Verdict};
-use fudao_core::model::{EntityKind, Firm};
+use fudao_core::eval::{evaluate, FirmEvaluation, RuleBook, Verdict};
+use fudao_core::model::Firm;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -156,6 +156,144 @@ pub struct EvaluationView {
     pub risk: RiskView,
 }
 
+// The compile-time drift check of the serde round trips (`view_of`, `to_dto`) below: every
+// field of the library's results is named here, either read by the view field of the same name
+// or left out (`_`, with the reason). A field added to a result, or renamed, stops the app from
+// compiling until it is placed here and, if the screen shows it, in the view type. (A view
+// field the library lacks fails `evaluation_view_matches_the_library` at run time.)
+const _: fn(&fudao_core::eval::FirmEvaluation) = |e| {
+    use fudao_core::eval::high_tech::HighTechResult;
+    use fudao_core::eval::risk::{FactorScore, GroupScore, RiskResult};
+    use fudao_core::eval::srdi::SrdiResult;
+    use fudao_core::eval::tech_sme::{Indicator, TechSmeResult};
+    use fudao_core::eval::{CheckItem, FirmEvaluation, RuleSetMeta};
+    // The firm is the page's; `today` is the view's own.
+    let FirmEvaluation {
+        firm_id: _,
+        firm_name: _,
+        uscc: _,
+        today: _,
+        tech_sme,
+        high_tech,
+        srdi,
+        risk,
+    } = e;
+    let TechSmeResult {
+        rule_set,
+        financial_year: _,
+        conditions,
+        indicators,
+        total: _,
+        total_min: _,
+        total_max: _,
+        pass_total: _,
+        direct: _,
+        verdict: _,
+        notes: _,
+    } = tech_sme;
+    // `rd_years` and `review_risk` are printed by the CLI only; `certified` is read directly.
+    let HighTechResult {
+        rule_set: _,
+        rd_years: _,
+        items: _,
+        verdict: _,
+        certified: _,
+        review_risk: _,
+        notes: _,
+    } = high_tech;
+    // The 专精特新 score card is printed by the CLI only (`score`).
+    let SrdiResult {
+        rule_set: _,
+        financial_year: _,
+        items: _,
+        score: _,
+        direct: _,
+        verdict: _,
+        notes: _,
+    } = srdi;
+    // `cutoffs` are printed by the CLI only.
+    let RiskResult {
+        rule_set: _,
+        score: _,
+        max_score: _,
+        grade: _,
+        grade_label: _,
+        best_case_grade: _,
+        missing_points: _,
+        complete: _,
+        factors,
+        groups,
+        cutoffs: _,
+    } = risk;
+    // The id, year, date and title of a rule set are not shown.
+    let RuleSetMeta {
+        id: _,
+        name_zh: _,
+        name_en: _,
+        year: _,
+        version: _,
+        effective_from: _,
+        document: _,
+        title: _,
+    } = rule_set;
+    // `detail` (the 高企 figures behind an item) is printed by the CLI only.
+    for c in conditions {
+        let CheckItem {
+            key: _,
+            label: _,
+            status: _,
+            figure: _,
+            required: _,
+            gap: _,
+            text: _,
+            detail: _,
+            missing: _,
+            cite: _,
+        } = c;
+    }
+    // `basis` (how a band was read) is printed by the CLI only.
+    for i in indicators {
+        let Indicator {
+            key: _,
+            label: _,
+            figure: _,
+            band: _,
+            points: _,
+            points_min: _,
+            points_max: _,
+            max_points: _,
+            basis: _,
+            next_band: _,
+            text: _,
+            missing: _,
+            cite: _,
+        } = i;
+    }
+    // A factor's `missing` figures are in its `reason`.
+    for f in factors {
+        let FactorScore {
+            key: _,
+            group: _,
+            label: _,
+            figure: _,
+            band: _,
+            points: _,
+            max_points: _,
+            reason: _,
+            missing: _,
+            cite: _,
+        } = f;
+    }
+    for g in groups {
+        let GroupScore {
+            group: _,
+            label: _,
+            points: _,
+            max_points: _,
+        } = g;
+    }
+};
+
 /// Reads a library value into a view through its serde form, replacing `verdict`.
 fn view_of<C: Serialize, V: for<'de> Deserialize<'de>>(c: &C, verdict: &Verdict) -> AppResult<V> {
     let mut v = serde_json::to_value(c).map_err(AppError::internal)?;
@@ -170,7 +308,11 @@ fn view_of<C: Serialize, V: for<'de> Deserialize<'de>>(c: &C, verdict: &Verdict)
 
 /// Evaluates a firm as it is stored, with the rule sets in force today.
 pub fn evaluation_of(firm: &Firm, today: chrono::NaiveDate) -> AppResult<EvaluationView> {
-    let e = evaluate(firm, today, RuleBook::builtin());
+    view(&evaluate(firm, today, RuleBook::builtin()), today)
+}
+
+/// The 评估 tab's view of an evaluation.
+fn view(e: &FirmEvaluation, today: chrono::NaiveDate) -> AppResult<EvaluationView> {
     Ok(EvaluationView {
         today,
         tech_sme: view_of(&e.tech_sme, &e.tech_sme.verdict)?,
@@ -191,13 +333,8 @@ pub async fn evaluate_firm(
     let today = chrono::Local::now().date_naive();
     state
         .with_store(move |s| {
-            let firm = s.get::<Firm>(id)?.ok_or_else(|| {
-                AppError::from(fudao_store::StoreError::NotFound {
-                    kind: EntityKind::Firm,
-                    key: id.to_string(),
-                })
-            })?;
-            evaluation_of(&firm, today)
+            let (_, e) = fudao_ops::eval::evaluate_firm(s, id, today, RuleBook::builtin())?;
+            view(&e, today)
         })
         .await
 }
