@@ -158,140 +158,59 @@ pub struct EvaluationView {
 
 // The compile-time drift check of the serde round trips (`view_of`, `to_dto`) below: every
 // field of the library's results is named here, either read by the view field of the same name
-// or left out (`_`, with the reason). A field added to a result, or renamed, stops the app from
-// compiling until it is placed here and, if the screen shows it, in the view type. (A view
-// field the library lacks fails `evaluation_view_matches_the_library` at run time.)
-const _: fn(&fudao_core::eval::FirmEvaluation) = |e| {
-    use fudao_core::eval::high_tech::HighTechResult;
-    use fudao_core::eval::risk::{FactorScore, GroupScore, RiskResult};
-    use fudao_core::eval::srdi::SrdiResult;
-    use fudao_core::eval::tech_sme::{Indicator, TechSmeResult};
-    use fudao_core::eval::{CheckItem, FirmEvaluation, RuleSetMeta};
+// or deliberately not shown (said beside it). A field added to a result, or renamed, stops the
+// app from compiling until it is placed here and, if the screen shows it, in the view type. (A
+// view field the library lacks fails `evaluation_view_matches_the_library` at run time.)
+macro_rules! all_fields {
+    ($($t:ident)::+ { $($f:ident),* $(,)? }) => {
+        const _: fn(&$($t)::+) = |x| {
+            let $($t)::+ { $($f: _),* } = x;
+        };
+    };
+}
+#[rustfmt::skip]
+const _: () = {
     // The firm is the page's; `today` is the view's own.
-    let FirmEvaluation {
-        firm_id: _,
-        firm_name: _,
-        uscc: _,
-        today: _,
-        tech_sme,
-        high_tech,
-        srdi,
-        risk,
-    } = e;
-    let TechSmeResult {
-        rule_set,
-        financial_year: _,
-        conditions,
-        indicators,
-        total: _,
-        total_min: _,
-        total_max: _,
-        pass_total: _,
-        direct: _,
-        verdict: _,
-        notes: _,
-    } = tech_sme;
-    // `rd_years` and `review_risk` are printed by the CLI only; `certified` is read directly.
-    let HighTechResult {
-        rule_set: _,
-        rd_years: _,
-        items: _,
-        verdict: _,
-        certified: _,
-        review_risk: _,
-        notes: _,
-    } = high_tech;
-    // The 专精特新 score card is printed by the CLI only (`score`).
-    let SrdiResult {
-        rule_set: _,
-        financial_year: _,
-        items: _,
-        score: _,
-        direct: _,
-        verdict: _,
-        notes: _,
-    } = srdi;
-    // `cutoffs` are printed by the CLI only.
-    let RiskResult {
-        rule_set: _,
-        score: _,
-        max_score: _,
-        grade: _,
-        grade_label: _,
-        best_case_grade: _,
-        missing_points: _,
-        complete: _,
-        factors,
-        groups,
-        cutoffs: _,
-    } = risk;
-    // The id, year, date and title of a rule set are not shown.
-    let RuleSetMeta {
-        id: _,
-        name_zh: _,
-        name_en: _,
-        year: _,
-        version: _,
-        effective_from: _,
-        document: _,
-        title: _,
-    } = rule_set;
-    // `detail` (the 高企 figures behind an item) is printed by the CLI only.
-    for c in conditions {
-        let CheckItem {
-            key: _,
-            label: _,
-            status: _,
-            figure: _,
-            required: _,
-            gap: _,
-            text: _,
-            detail: _,
-            missing: _,
-            cite: _,
-        } = c;
-    }
-    // `basis` (how a band was read) is printed by the CLI only.
-    for i in indicators {
-        let Indicator {
-            key: _,
-            label: _,
-            figure: _,
-            band: _,
-            points: _,
-            points_min: _,
-            points_max: _,
-            max_points: _,
-            basis: _,
-            next_band: _,
-            text: _,
-            missing: _,
-            cite: _,
-        } = i;
-    }
-    // A factor's `missing` figures are in its `reason`.
-    for f in factors {
-        let FactorScore {
-            key: _,
-            group: _,
-            label: _,
-            figure: _,
-            band: _,
-            points: _,
-            max_points: _,
-            reason: _,
-            missing: _,
-            cite: _,
-        } = f;
-    }
-    for g in groups {
-        let GroupScore {
-            group: _,
-            label: _,
-            points: _,
-            max_points: _,
-        } = g;
-    }
+    all_fields!(fudao_core::eval::FirmEvaluation {
+        firm_id, firm_name, uscc, today, tech_sme, high_tech, srdi, risk
+    });
+    all_fields!(fudao_core::eval::tech_sme::TechSmeResult {
+        rule_set, financial_year, conditions, indicators, total, total_min, total_max, pass_total,
+        direct, verdict, notes
+    });
+    // Not shown: `rd_years` and `review_risk` (the CLI prints them); `certified` is read directly.
+    all_fields!(fudao_core::eval::high_tech::HighTechResult {
+        rule_set, rd_years, items, verdict, certified, review_risk, notes
+    });
+    // Not shown: the 专精特新 score card (`score`, the CLI prints it).
+    all_fields!(fudao_core::eval::srdi::SrdiResult {
+        rule_set, financial_year, items, score, direct, verdict, notes
+    });
+    // Not shown: `cutoffs` (the CLI prints them).
+    all_fields!(fudao_core::eval::risk::RiskResult {
+        rule_set, score, max_score, grade, grade_label, best_case_grade, missing_points, complete,
+        factors, groups, cutoffs
+    });
+    // Not shown: the rule set's id, year, effective date and title.
+    all_fields!(fudao_core::eval::RuleSetMeta {
+        id, name_zh, name_en, year, version, effective_from, document, title
+    });
+    // Not shown: `detail` (the 高企 figures behind an item; the CLI prints it).
+    all_fields!(fudao_core::eval::CheckItem {
+        key, label, status, figure, required, gap, text, detail, missing, cite
+    });
+    // Not shown: `basis` (how a band was read; the CLI prints it).
+    all_fields!(fudao_core::eval::tech_sme::Indicator {
+        key, label, figure, band, points, points_min, points_max, max_points, basis, next_band,
+        text, missing, cite
+    });
+    // Not shown: a factor's `missing` figures (its `reason` names them).
+    all_fields!(fudao_core::eval::risk::FactorScore {
+        key, group, label, figure, band, points, max_points, reason, missing, cite
+    });
+    all_fields!(fudao_core::eval::risk::GroupScore {
+        group, label, points, max_points
+    });
 };
 
 /// Reads a library value into a view through its serde form, replacing `verdict`.
