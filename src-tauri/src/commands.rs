@@ -5,7 +5,6 @@ use crate::dto::{self, merge_into, parse_id, to_dto, to_dtos, EnumOption};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use fudao_core::model::{self as core, Entity};
-use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -152,21 +151,8 @@ pub async fn search_firms(
 pub async fn get_firm(state: State<'_, AppState>, id: String) -> AppResult<dto::Firm> {
     let id = parse_id(&id)?;
     state
-        .with_store(move |s| {
-            let f = s
-                .get::<core::Firm>(id)?
-                .ok_or_else(|| not_found(core::EntityKind::Firm, id))?;
-            to_dto(&f)
-        })
+        .with_store(move |s| to_dto(&fudao_ops::records::firm(s, id)?))
         .await
-}
-
-fn not_found(kind: core::EntityKind, id: Uuid) -> AppError {
-    fudao_store::StoreError::NotFound {
-        kind,
-        key: id.to_string(),
-    }
-    .into()
 }
 
 /// A blank firm to fill in (not stored until saved).
@@ -210,11 +196,8 @@ pub async fn save_firm(state: State<'_, AppState>, firm: dto::Firm) -> AppResult
             let base = s
                 .get::<core::Firm>(firm.id)?
                 .unwrap_or_else(|| core::Firm::new(firm.id, "", ""));
-            let mut merged: core::Firm = merge_into(&base, &firm)?;
-            merged.uscc = fudao_core::uscc::normalize(&merged.uscc);
-            merged.name = merged.name.trim().to_string();
-            s.put(&merged)?;
-            to_dto(&merged)
+            let merged: core::Firm = merge_into(&base, &firm)?;
+            to_dto(&fudao_ops::records::save_firm(s, merged)?.0)
         })
         .await
 }
@@ -250,50 +233,37 @@ pub async fn new_need(state: State<'_, AppState>, firm_id: String) -> AppResult<
     let firm_id = parse_id(&firm_id)?;
     state
         .with_store(move |s| {
-            let firm = s
-                .get::<core::Firm>(firm_id)?
-                .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
-            to_dto(&core::Need {
-                id: Uuid::now_v7(),
-                firm_id,
-                team_id: firm.team_id,
-                amount: 0,
-                purpose: String::new(),
-                term_months: None,
-                kind: core::FinancingKind::Loan,
-                collateral: vec![],
-                raised_on: today(),
-                ruling: None,
-                status: core::NeedStatus::Raised,
-                outcomes: vec![],
-                met_by_coach: false,
-                closed_on: None,
-                unmet_reason: None,
-            })
+            let firm = fudao_ops::records::firm(s, firm_id)?;
+            to_dto(&fudao_ops::records::blank_need(&firm, today()))
         })
         .await
 }
 
 /// Saves an edited record: overlaid on the stored one (keys the mirror does not know are
-/// kept), or stored as new; returns it as stored.
-fn save_record<C, D>(s: &mut fudao_store::Store, id: Uuid, edited: &D) -> AppResult<D>
+/// kept), or new; `save` writes it with its defaults (`fudao_ops::records`, `fudao_ops::visits`).
+/// Returns it as stored.
+fn save_record<C, D>(
+    s: &mut fudao_store::Store,
+    id: Uuid,
+    edited: &D,
+    save: fn(&mut fudao_store::Store, C) -> fudao_ops::Result<C>,
+) -> AppResult<D>
 where
     C: Entity + Serialize + serde::de::DeserializeOwned,
     D: Serialize + serde::de::DeserializeOwned,
 {
-    let stored = match s.get::<C>(id)? {
+    let merged = match s.get::<C>(id)? {
         Some(base) => merge_into(&base, edited)?,
         None => to_dto::<_, C>(edited)?,
     };
-    s.put(&stored)?;
-    to_dto(&stored)
+    to_dto(&save(s, merged)?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn save_need(state: State<'_, AppState>, need: dto::Need) -> AppResult<dto::Need> {
     state
-        .with_store(move |s| save_record::<core::Need, _>(s, need.id, &need))
+        .with_store(move |s| save_record(s, need.id, &need, fudao_ops::records::save_need))
         .await
 }
 
@@ -304,9 +274,7 @@ pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult
     let firm_id = parse_id(&firm_id)?;
     state
         .with_store(move |s| {
-            let firm = s
-                .get::<core::Firm>(firm_id)?
-                .ok_or_else(|| not_found(core::EntityKind::Firm, firm_id))?;
+            let firm = fudao_ops::records::firm(s, firm_id)?;
             // Credited to the acting user, else the firm's coach (as `fudao visit add`).
             to_dto(&fudao_ops::visits::blank_visit(s, &firm, today()))
         })
@@ -317,7 +285,7 @@ pub async fn new_visit(state: State<'_, AppState>, firm_id: String) -> AppResult
 #[specta::specta]
 pub async fn save_visit(state: State<'_, AppState>, visit: dto::Visit) -> AppResult<dto::Visit> {
     state
-        .with_store(move |s| save_record::<core::Visit, _>(s, visit.id, &visit))
+        .with_store(move |s| save_record(s, visit.id, &visit, fudao_ops::visits::save_visit))
         .await
 }
 
@@ -343,21 +311,12 @@ pub async fn firm_history(
 #[specta::specta]
 pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u32> {
     let dest = std::path::PathBuf::from(&path);
-    if dest.exists() {
-        std::fs::remove_file(&dest).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("无法覆盖 {path}（{e}），请换一个文件名"),
-                format!("cannot overwrite {path} ({e}); choose another file name"),
-            )
-        })?;
-    }
     state
         .with_store(move |s| {
-            s.backup_to(&dest)?;
-            Ok(std::fs::metadata(&dest)
-                .map(|m| m.len() as u32)
-                .unwrap_or(0))
+            Ok(
+                fudao_ops::backup::backup(s, &dest, None, fudao_ops::backup::Existing::Replace)?
+                    as u32,
+            )
         })
         .await
 }

@@ -7,8 +7,8 @@
 use crate::dto::{parse_id, to_dto, Msg};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use fudao_core::eval::{evaluate, RuleBook, Verdict};
-use fudao_core::model::{EntityKind, Firm};
+use fudao_core::eval::{evaluate, FirmEvaluation, RuleBook, Verdict};
+use fudao_core::model::Firm;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -156,6 +156,63 @@ pub struct EvaluationView {
     pub risk: RiskView,
 }
 
+// The compile-time drift check of the serde round trips (`view_of`, `to_dto`) below: every
+// field of the library's results is named here, either read by the view field of the same name
+// or deliberately not shown (said beside it). A field added to a result, or renamed, stops the
+// app from compiling until it is placed here and, if the screen shows it, in the view type. (A
+// view field the library lacks fails `evaluation_view_matches_the_library` at run time.)
+macro_rules! all_fields {
+    ($($t:ident)::+ { $($f:ident),* $(,)? }) => {
+        const _: fn(&$($t)::+) = |x| {
+            let $($t)::+ { $($f: _),* } = x;
+        };
+    };
+}
+#[rustfmt::skip]
+const _: () = {
+    // The firm is the page's; `today` is the view's own.
+    all_fields!(fudao_core::eval::FirmEvaluation {
+        firm_id, firm_name, uscc, today, tech_sme, high_tech, srdi, risk
+    });
+    all_fields!(fudao_core::eval::tech_sme::TechSmeResult {
+        rule_set, financial_year, conditions, indicators, total, total_min, total_max, pass_total,
+        direct, verdict, notes
+    });
+    // Not shown: `rd_years` and `review_risk` (the CLI prints them); `certified` is read directly.
+    all_fields!(fudao_core::eval::high_tech::HighTechResult {
+        rule_set, rd_years, items, verdict, certified, review_risk, notes
+    });
+    // Not shown: the 专精特新 score card (`score`, the CLI prints it).
+    all_fields!(fudao_core::eval::srdi::SrdiResult {
+        rule_set, financial_year, items, score, direct, verdict, notes
+    });
+    // Not shown: `cutoffs` (the CLI prints them).
+    all_fields!(fudao_core::eval::risk::RiskResult {
+        rule_set, score, max_score, grade, grade_label, best_case_grade, missing_points, complete,
+        factors, groups, cutoffs
+    });
+    // Not shown: the rule set's id, year, effective date and title.
+    all_fields!(fudao_core::eval::RuleSetMeta {
+        id, name_zh, name_en, year, version, effective_from, document, title
+    });
+    // Not shown: `detail` (the 高企 figures behind an item; the CLI prints it).
+    all_fields!(fudao_core::eval::CheckItem {
+        key, label, status, figure, required, gap, text, detail, missing, cite
+    });
+    // Not shown: `basis` (how a band was read; the CLI prints it).
+    all_fields!(fudao_core::eval::tech_sme::Indicator {
+        key, label, figure, band, points, points_min, points_max, max_points, basis, next_band,
+        text, missing, cite
+    });
+    // Not shown: a factor's `missing` figures (its `reason` names them).
+    all_fields!(fudao_core::eval::risk::FactorScore {
+        key, group, label, figure, band, points, max_points, reason, missing, cite
+    });
+    all_fields!(fudao_core::eval::risk::GroupScore {
+        group, label, points, max_points
+    });
+};
+
 /// Reads a library value into a view through its serde form, replacing `verdict`.
 fn view_of<C: Serialize, V: for<'de> Deserialize<'de>>(c: &C, verdict: &Verdict) -> AppResult<V> {
     let mut v = serde_json::to_value(c).map_err(AppError::internal)?;
@@ -170,7 +227,11 @@ fn view_of<C: Serialize, V: for<'de> Deserialize<'de>>(c: &C, verdict: &Verdict)
 
 /// Evaluates a firm as it is stored, with the rule sets in force today.
 pub fn evaluation_of(firm: &Firm, today: chrono::NaiveDate) -> AppResult<EvaluationView> {
-    let e = evaluate(firm, today, RuleBook::builtin());
+    view(&evaluate(firm, today, RuleBook::builtin()), today)
+}
+
+/// The 评估 tab's view of an evaluation.
+fn view(e: &FirmEvaluation, today: chrono::NaiveDate) -> AppResult<EvaluationView> {
     Ok(EvaluationView {
         today,
         tech_sme: view_of(&e.tech_sme, &e.tech_sme.verdict)?,
@@ -191,13 +252,8 @@ pub async fn evaluate_firm(
     let today = chrono::Local::now().date_naive();
     state
         .with_store(move |s| {
-            let firm = s.get::<Firm>(id)?.ok_or_else(|| {
-                AppError::from(fudao_store::StoreError::NotFound {
-                    kind: EntityKind::Firm,
-                    key: id.to_string(),
-                })
-            })?;
-            evaluation_of(&firm, today)
+            let (_, e) = fudao_ops::eval::evaluate_firm(s, id, today, RuleBook::builtin())?;
+            view(&e, today)
         })
         .await
 }

@@ -5,13 +5,12 @@
 //! column.
 
 use crate::dto::Msg;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::jobs;
 use crate::state::AppState;
-use fudao_io::import::{read_firms_mapped, ColumnChoice, ColumnMap, ImportSheet};
-use fudao_io::{Field, IoError};
-use fudao_store::ImportOptions;
-use fudao_sync::ErrorCode;
+use fudao_io::import::{ColumnChoice, ColumnMap};
+use fudao_io::Field;
+use fudao_ops::import::{import_firms, ImportRequest, Imported};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tauri::{AppHandle, State};
@@ -95,27 +94,13 @@ pub struct ImportResult {
 
 const PREVIEW_ROWS: usize = 200;
 
-fn io_error(e: IoError) -> AppError {
-    let code = match e {
-        IoError::UnknownField { .. } | IoError::BadMapping { .. } => ErrorCode::ImportMappingField,
-        IoError::MappedHeaderMissing { .. } => ErrorCode::ImportMappingHeader,
-        IoError::MappingConflict { .. } => ErrorCode::ImportMappingConflict,
-        _ => ErrorCode::ImportRead,
-    };
-    let m = e.message();
-    AppError::new(code, m.zh, m.en)
-}
-
 fn column_map(mapping: &[ColumnMapping]) -> AppResult<ColumnMap> {
     let mut map = ColumnMap::new();
     for m in mapping {
-        map.set(&m.header, ColumnChoice::parse(&m.field).map_err(io_error)?);
+        let choice = ColumnChoice::parse(&m.field).map_err(fudao_ops::OpsError::from)?;
+        map.set(&m.header, choice);
     }
     Ok(map)
-}
-
-fn read(path: &Path, mapping: &[ColumnMapping]) -> AppResult<ImportSheet> {
-    read_firms_mapped(path, None, &column_map(mapping)?).map_err(io_error)
 }
 
 /// The choices of a column mapping, with their labels.
@@ -162,37 +147,30 @@ pub fn run_mapped_with(
     today: chrono::NaiveDate,
     on_row: &mut dyn FnMut(usize, usize) -> bool,
 ) -> AppResult<ImportResult> {
-    let sheet = read(path, mapping)?;
-    let total = sheet.rows.len();
-    let report = s.import_rows_with(
-        &sheet.rows,
-        sheet.errors.len(),
-        &ImportOptions {
-            strict: false,
-            dry_run,
-            team_id: None,
-            coach_id: s.actor(),
-            today,
-        },
-        &mut |done| on_row(done, total),
-    )?;
-    let mut problems: Vec<ImportProblem> = sheet
-        .errors
-        .iter()
-        .map(|e| ImportProblem {
-            row: e.row,
-            column: e.column.clone(),
-            value: e.value.clone(),
-            message: e.message.clone().into(),
+    let columns = column_map(mapping)?;
+    let req = ImportRequest {
+        file: path,
+        sheet: None,
+        columns: &columns,
+        strict: false,
+        dry_run,
+        team_id: None,
+        today,
+    };
+    let Imported {
+        sheet,
+        report,
+        problems,
+    } = import_firms(s, &req, on_row)?;
+    let problems = problems
+        .into_iter()
+        .map(|p| ImportProblem {
+            row: p.row,
+            column: p.column,
+            value: p.value,
+            message: p.message.into(),
         })
         .collect();
-    problems.extend(report.rejected.iter().map(|r| ImportProblem {
-        row: r.row,
-        column: r.column.clone(),
-        value: String::new(),
-        message: r.message.clone().into(),
-    }));
-    problems.sort_by_key(|p| p.row);
     Ok(ImportResult {
         file: path.display().to_string(),
         sheet: sheet.sheet_name.clone(),

@@ -6,11 +6,10 @@ use crate::dto::{self, parse_id, to_dto, Msg};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
-use fudao_core::model::{Firm, Team, User};
-use fudao_core::plan::{compose_plan, summary, to_document, Plan, PlanInput, SectionKey};
+use fudao_core::plan::{summary, Plan, SectionKey};
 use fudao_core::product::Catalog;
+use fudao_ops::plans;
 use fudao_store::Store;
-use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
@@ -64,37 +63,14 @@ fn view(p: &Plan) -> AppResult<PlanView> {
     })
 }
 
-fn plan_error(e: fudao_core::plan::PlanError) -> AppError {
-    use fudao_core::plan::PlanError;
-    let code = match e {
-        PlanError::NotDraft { .. } => ErrorCode::PlanNotDraft,
-        PlanError::UnknownProduct(_) => ErrorCode::PlanUnknownProduct,
-        PlanError::NotConfirmed(_) => ErrorCode::PlanNotConfirmed,
-    };
-    let text = e.to_string();
-    AppError::new(code, text.clone(), text)
-}
-
-fn latest(s: &Store, firm_id: Uuid) -> AppResult<Option<Plan>> {
-    let mut v: Vec<Plan> = s.children_of_firm(firm_id)?;
-    v.sort_by_key(|p| std::cmp::Reverse(p.version));
-    Ok(v.into_iter().next())
-}
-
-fn get_plan(s: &Store, id: Uuid) -> AppResult<Plan> {
-    s.get::<Plan>(id)?.ok_or_else(|| {
-        fudao_store::StoreError::NotFound {
-            kind: fudao_core::model::EntityKind::Plan,
-            key: id.to_string(),
-        }
-        .into()
-    })
-}
-
 /// The product catalogue synced into the store, or the built-in one when there is none (a bad
 /// `catalog_version` is an error, as in the CLI).
 pub(crate) fn catalog(s: &Store) -> AppResult<Catalog> {
     Ok(fudao_ops::catalog::load(s)?)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// The firm's latest plan, if any.
@@ -106,7 +82,7 @@ pub async fn latest_plan(
 ) -> AppResult<Option<PlanView>> {
     let id = parse_id(&firm_id)?;
     state
-        .with_store(move |s| latest(s, id)?.as_ref().map(view).transpose())
+        .with_store(move |s| plans::latest(s, id)?.as_ref().map(view).transpose())
         .await
 }
 
@@ -116,39 +92,10 @@ pub async fn latest_plan(
 #[specta::specta]
 pub async fn draft_plan(state: State<'_, AppState>, firm_id: String) -> AppResult<PlanView> {
     let firm_id = parse_id(&firm_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = today();
     state
         .with_store(move |s| {
-            let firm = s.get::<Firm>(firm_id)?.ok_or_else(|| {
-                AppError::from(fudao_store::StoreError::NotFound {
-                    kind: fudao_core::model::EntityKind::Firm,
-                    key: firm_id.to_string(),
-                })
-            })?;
-            let needs = s.needs_of_firm(firm_id)?;
-            let visits = s.visits_of_firm(firm_id)?;
-            let previous = latest(s, firm_id)?;
-            let team = match firm.team_id {
-                Some(t) => s.get::<Team>(t)?.map(|t| t.name).unwrap_or_default(),
-                None => String::new(),
-            };
-            let coach = match firm.coach_id {
-                Some(u) => s.get::<User>(u)?.map(|u| u.name).unwrap_or_default(),
-                None => String::new(),
-            };
-            let catalog = catalog(s)?;
-            let plan = compose_plan(&PlanInput {
-                firm: &firm,
-                needs: &needs,
-                visits: &visits,
-                team_name: &team,
-                coach_name: &coach,
-                catalog: &catalog,
-                today,
-                previous: previous.as_ref(),
-            });
-            s.put(&plan)?;
-            view(&plan)
+            view(&plans::draft(s, firm_id, today, plans::Redraft::Recompose)?.plan)
         })
         .await
 }
@@ -166,12 +113,7 @@ pub async fn edit_plan_section(
     let key = SectionKey::parse(&section)
         .ok_or_else(|| AppError::invalid_argument("section", &section))?;
     state
-        .with_store(move |s| {
-            let mut p = get_plan(s, id)?;
-            p.edit_section(key, &text).map_err(plan_error)?;
-            s.put(&p)?;
-            view(&p)
-        })
+        .with_store(move |s| view(&plans::edit_section(s, id, key, &text)?))
         .await
 }
 
@@ -180,14 +122,9 @@ pub async fn edit_plan_section(
 #[specta::specta]
 pub async fn confirm_plan(state: State<'_, AppState>, plan_id: String) -> AppResult<PlanView> {
     let id = parse_id(&plan_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = today();
     state
-        .with_store(move |s| {
-            let mut p = get_plan(s, id)?;
-            p.confirm(today).map_err(plan_error)?;
-            s.put(&p)?;
-            view(&p)
-        })
+        .with_store(move |s| view(&plans::confirm(s, id, today)?))
         .await
 }
 
@@ -202,35 +139,9 @@ pub fn no_code_note() -> Msg {
     }
 }
 
-/// The feedback link printed on `plan` (made, or reused for this plan version, and queued
-/// for sync), when this device knows the server's public address (from login or sync).
-fn feedback_url(s: &mut Store, plan: &Plan) -> AppResult<Option<String>> {
-    let Some(session) = s.session()? else {
-        return Ok(None);
-    };
-    let Some(public) = session
-        .user
-        .public_url
-        .clone()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        return Ok(None);
-    };
-    s.set_actor(Some(session.user.user_id));
-    let link = s.feedback_link_for_plan(
-        plan.firm_id,
-        plan.id,
-        plan.version,
-        plan.confirmed_on.unwrap_or(plan.created_on),
-        chrono::Local::now().date_naive(),
-        &rand::random(),
-    )?;
-    Ok(Some(link.url(&public)))
-}
-
 #[cfg(test)]
 pub fn feedback_url_for_test(s: &mut Store, plan: &Plan) -> AppResult<Option<String>> {
-    feedback_url(s, plan)
+    Ok(plans::feedback_url(s, plan, today())?)
 }
 
 /// What a printed plan carries for the firm's feedback.
@@ -254,8 +165,7 @@ pub async fn plan_feedback_code(
     let id = parse_id(&plan_id)?;
     state
         .with_store(move |s| {
-            let plan = get_plan(s, id)?;
-            let url = feedback_url(s, &plan)?;
+            let url = plans::printable(s, id, today())?.feedback_url;
             Ok(PlanFeedbackCode {
                 note: url.is_none().then(no_code_note),
                 url,
@@ -266,33 +176,22 @@ pub async fn plan_feedback_code(
 
 /// The plan's PDF, with the feedback QR code and short link when `feedback_url` is known.
 pub fn render(p: &Plan, feedback_url: Option<&str>) -> AppResult<Vec<u8>> {
-    let mut doc = to_document(p);
-    if let Some(u) = feedback_url {
-        doc.add_feedback_code(u);
-    }
-    fudao_pdf::render(&doc).map_err(|e| {
-        let text = e.to_string();
-        AppError::new(
-            ErrorCode::Pdf,
-            format!("无法生成PDF：{text}"),
-            format!("could not produce the PDF: {text}"),
-        )
-    })
+    Ok(plans::render(None, p, feedback_url)?)
+}
+
+/// The plan and the feedback link its print carries.
+async fn printable(state: &AppState, id: Uuid) -> AppResult<plans::Printable> {
+    state
+        .with_store(move |s| Ok(plans::printable(s, id, today())?))
+        .await
 }
 
 /// The plan rendered to PDF (for the in-app preview).
 #[tauri::command]
 #[specta::specta]
 pub async fn plan_pdf(state: State<'_, AppState>, plan_id: String) -> AppResult<Vec<u8>> {
-    let id = parse_id(&plan_id)?;
-    let (plan, url) = state
-        .with_store(move |s| {
-            let plan = get_plan(s, id)?;
-            let url = feedback_url(s, &plan)?;
-            Ok((plan, url))
-        })
-        .await?;
-    tauri::async_runtime::spawn_blocking(move || render(&plan, url.as_deref()))
+    let p = printable(&state, parse_id(&plan_id)?).await?;
+    tauri::async_runtime::spawn_blocking(move || render(&p.plan, p.feedback_url.as_deref()))
         .await
         .map_err(AppError::internal)?
 }
@@ -305,26 +204,9 @@ pub async fn save_plan_pdf(
     plan_id: String,
     path: String,
 ) -> AppResult<u32> {
-    let id = parse_id(&plan_id)?;
-    let (plan, url) = state
-        .with_store(move |s| {
-            let plan = get_plan(s, id)?;
-            let url = feedback_url(s, &plan)?;
-            Ok((plan, url))
-        })
-        .await?;
+    let p = printable(&state, parse_id(&plan_id)?).await?;
     tauri::async_runtime::spawn_blocking(move || {
-        let bytes = render(&plan, url.as_deref())?;
-        std::fs::write(&path, &bytes).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("无法写入 {path}（{e}），请换一个文件夹或检查磁盘空间"),
-                format!("cannot write {path} ({e}); choose another folder or check disk space"),
-            )
-        })?;
-        // A plan holds a firm's finances: owner-only, like the database.
-        fudao_store::fsperm::restrict_file(std::path::Path::new(&path))?;
-        Ok(bytes.len() as u32)
+        Ok(plans::save_pdf(None, &p, std::path::Path::new(&path))? as u32)
     })
     .await
     .map_err(AppError::internal)?

@@ -170,86 +170,17 @@ impl AppState {
         let path = self.db_path.clone();
         let cache = Arc::clone(&self.list_cache);
         tauri::async_runtime::spawn_blocking(move || {
-            let head = std::fs::read(&src).map_err(|e| io_error(&src, e))?;
-            let kind = fudao_store::keys::file_kind(&src).map_err(AppError::from)?;
-            if kind == fudao_store::keys::FileKind::Missing {
-                return Err(AppError::new(
-                    ErrorCode::RestoreNotADatabase,
-                    format!(
-                        "{} 不是金融辅导工作台的数据备份，请选择以 .db 结尾的备份文件",
-                        src.display()
-                    ),
-                    format!(
-                        "{} is not a Fudao database backup; choose a .db backup file",
-                        src.display()
-                    ),
-                ));
-            }
             let mut guard = store
                 .lock()
                 .map_err(|_| AppError::internal("store lock poisoned"))?;
             let current = guard.as_ref().map_err(Clone::clone)?;
-            let (key, origin, secrets) = (
-                current.key().cloned(),
-                current.key_origin(),
-                Arc::clone(current.secrets()),
-            );
-            // An encrypted backup must open with this database's key (a plaintext backup from
-            // an older version is encrypted when it is opened below).
-            if kind == fudao_store::keys::FileKind::Encrypted {
-                let opens = key
-                    .as_ref()
-                    .map(|k| fudao_store::open_connection(&src, k).is_ok())
-                    .unwrap_or(false);
-                if !opens {
-                    return Err(AppError::new(
-                        ErrorCode::RestoreWrongKey,
-                        format!(
-                            "{} 不是本数据库的备份，或是用另一把密钥或口令加密的，无法恢复",
-                            src.display()
-                        ),
-                        format!(
-                            "{} is not a backup of this database, or was encrypted with another key or passphrase; it cannot be restored",
-                            src.display()
-                        ),
-                    ));
-                }
-            }
-            // Dropping the store closes its connection (and checkpoints the WAL).
-            *guard = Err(AppError::internal("restoring"));
-            let keep = path.with_extension("db.before-restore");
-            if path.exists() {
-                std::fs::copy(&path, &keep).map_err(|e| io_error(&keep, e))?;
-                fudao_store::fsperm::restrict_file(&keep)?;
-            }
-            for ext in ["db-wal", "db-shm"] {
-                let _ = std::fs::remove_file(path.with_extension(ext));
-            }
-            fudao_store::fsperm::write_private(&path, &head)?;
-            *guard = match (key, origin) {
-                (Some(k), Some(o)) => Store::open_unlocked(&path, &k, o, secrets),
-                _ => Store::open_plaintext(&path),
-            }
-            .map_err(AppError::from);
-            let _ = fudao_store::fsperm::restrict_file(&path);
+            let backup = fudao_ops::backup::check_backup(current, &src)?;
+            let current = std::mem::replace(&mut *guard, Err(AppError::internal("restoring")))?;
+            *guard = fudao_ops::backup::restore(current, &path, &backup).map_err(AppError::from);
             cache.clear();
             guard.as_ref().map(|_| ()).map_err(Clone::clone)
         })
         .await
         .map_err(AppError::internal)?
     }
-}
-
-fn io_error(path: &std::path::Path, e: std::io::Error) -> AppError {
-    AppError::new(
-        ErrorCode::Io,
-        format!(
-            "无法访问 {}（{e}），请检查文件夹权限和磁盘空间",
-            path.display()
-        ),
-        format!(
-            "cannot access {} ({e}); check folder permissions and disk space",
-            path.display()
-        ),
-    )
 }

@@ -295,7 +295,8 @@ fn team_overview_and_export() {
         .any(|m| m.coached_firms > 0 && m.disbursed > 0));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("team.xlsx");
-    fudao_io::export::write_xlsx(&path, &crate::team::kpi_sheets(&o)).unwrap();
+    let query = fudao_ops::kpi::KpiQuery::city(from, today, today);
+    fudao_ops::kpi::write_workbook(&s, &query, &path).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
 }

@@ -936,6 +936,7 @@ export type TagCount = {
 	firms: number,
 };
 
+/**  KPIs per coach and per month of a period. */
 export type TeamOverview = {
 	from: string,
 	to: string,

@@ -1,6 +1,10 @@
 // Helpers around the generated bindings: unwrap `Result`s into exceptions carrying the one
 // error shape `{ code, message, details }`, and render errors in the user's language.
+import { useState } from "react";
+import { App } from "antd";
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import type { AppError, ErrorCode, FieldError, Msg } from "./bindings";
+import { useLang } from "./hooks";
 
 export type Lang = "zh" | "en";
 
@@ -88,6 +92,32 @@ export function errorAction(e: unknown): ErrorAction {
 export function fieldProblems(e: unknown): FieldError[] {
   const a = errorAction(e);
   return a.kind === "fields" ? a.details : [];
+}
+
+/** Saving a form: `save()` runs `run`; on success it shows `saved`, refreshes the `refresh`
+ * queries and calls `onDone`; on failure it keeps the error's field problems (`errors`, keyed by
+ * field, for inline messages) and shows the error's text. `busy` while it runs. */
+export function useSaveForm(run: () => Promise<unknown>, opts: { saved: string; refresh: QueryKey[]; onDone: () => void }) {
+  const lang = useLang();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [errs, setErrs] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    try {
+      await run();
+      message.success(opts.saved);
+      for (const queryKey of opts.refresh) await qc.invalidateQueries({ queryKey });
+      opts.onDone();
+    } catch (e) {
+      setErrs(fieldProblems(e));
+      message.error(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { save, busy, errors: fieldErrors(errs, lang) };
 }
 
 /** Field errors of an error, keyed by field name (several messages per field are joined). */

@@ -2,12 +2,11 @@
 
 use crate::out::{self, Ctx};
 use crate::Outcome;
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use fudao_core::model::{EntityKind, Firm, Need, Team};
 use fudao_store::demo::{self, DemoOptions};
-use fudao_store::ImportOptions;
 use std::path::{Path, PathBuf};
 
 pub fn today() -> NaiveDate {
@@ -108,11 +107,7 @@ pub enum ImportCmd {
 }
 
 pub fn resolve_team(s: &fudao_store::Store, key: &str) -> anyhow::Result<Team> {
-    let teams: Vec<Team> = s.list()?;
-    teams
-        .into_iter()
-        .find(|t| t.id.to_string() == key || t.name == key)
-        .with_context(|| format!("未找到辅导队“{key}” (no such team)"))
+    Ok(fudao_ops::records::find_team(s, key)?)
 }
 
 pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
@@ -128,51 +123,41 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
     for m in &map {
         columns.add_arg(m)?;
     }
-    let sheet_data = fudao_io::import::read_firms_mapped(&file, sheet.as_deref(), &columns)
-        .map_err(|e| match e {
-            // A mapping problem is the user's argument, not an unreadable file.
+    let mut req = fudao_ops::import::ImportRequest {
+        file: &file,
+        sheet: sheet.as_deref(),
+        columns: &columns,
+        strict,
+        dry_run,
+        team_id: None,
+        today: today(),
+    };
+    // The file is read before the database is opened: a file that cannot be read never touches it.
+    let sheet_read = fudao_ops::import::read(&req).map_err(|e| match e {
+        // A mapping problem is the user's argument, not an unreadable file.
+        fudao_ops::OpsError::File(
             fudao_io::IoError::MappedHeaderMissing { .. }
-            | fudao_io::IoError::MappingConflict { .. } => anyhow::Error::new(e),
-            e => anyhow::Error::new(e)
-                .context(format!("无法读取文件 (cannot read) {}", file.display())),
-        })?;
+            | fudao_io::IoError::MappingConflict { .. },
+        ) => anyhow::Error::new(e),
+        fudao_ops::OpsError::File(e) => {
+            anyhow::Error::new(e).context(format!("无法读取文件 (cannot read) {}", file.display()))
+        }
+        e => anyhow::Error::new(e),
+    })?;
     let mut s = ctx.open()?;
-    let team_id = team
+    req.team_id = team
         .as_deref()
         .map(|t| resolve_team(&s, t))
         .transpose()?
         .map(|t| t.id);
-    let opts = ImportOptions {
-        strict,
-        dry_run,
-        team_id,
-        coach_id: None,
-        today: today(),
-    };
-    let report = s.import_rows(&sheet_data.rows, sheet_data.errors.len(), &opts)?;
-    let mut rejected: Vec<(u32, String, String, String)> = sheet_data
-        .errors
+    let imported = fudao_ops::import::import_sheet(&mut s, sheet_read, &req, &mut |_, _| true)?;
+    let bad_rows = imported.bad_rows();
+    let (sheet_data, report) = (&imported.sheet, &imported.report);
+    let rejected: Vec<(u32, &String, &String, &String)> = imported
+        .problems
         .iter()
-        .map(|e| {
-            (
-                e.row,
-                e.column.clone(),
-                e.message.zh.clone(),
-                e.message.en.clone(),
-            )
-        })
-        .chain(report.rejected.iter().map(|e| {
-            (
-                e.row,
-                e.column.clone(),
-                e.message.zh.clone(),
-                e.message.en.clone(),
-            )
-        }))
+        .map(|p| (p.row, &p.column, &p.message.zh, &p.message.en))
         .collect();
-    rejected.sort_by_key(|r| r.0);
-    let mut bad_rows: Vec<u32> = rejected.iter().map(|r| r.0).collect();
-    bad_rows.dedup();
     if ctx.json {
         out::print_json(&serde_json::json!({
             "file": file,

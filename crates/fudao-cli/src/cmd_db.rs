@@ -64,17 +64,22 @@ pub fn db(ctx: &Ctx, cmd: DbCmd) -> anyhow::Result<Outcome> {
 
 fn backup(ctx: &Ctx, a: BackupArgs) -> anyhow::Result<Outcome> {
     let s = ctx.open()?;
-    if a.passphrase {
+    let passphrase = if a.passphrase {
         let p = match std::env::var("FUDAO_BACKUP_PASSPHRASE") {
             Ok(p) if !p.is_empty() => zeroize::Zeroizing::new(p),
             _ if out::interactive() => out::new_passphrase()?,
             _ => bail!("需要备份口令：设置 FUDAO_BACKUP_PASSPHRASE 或在终端中运行 (a backup passphrase is needed: set FUDAO_BACKUP_PASSPHRASE or run on a terminal)"),
         };
-        s.backup_with_passphrase(&a.file, &p)?;
+        Some(p)
     } else {
-        s.backup_to(&a.file)?;
-    }
-    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+        None
+    };
+    let size = fudao_ops::backup::backup(
+        &s,
+        &a.file,
+        passphrase.as_deref().map(String::as_str),
+        fudao_ops::backup::Existing::Refuse,
+    )?;
     if ctx.json {
         out::print_json(&serde_json::json!({
             "file": a.file,

@@ -10,14 +10,10 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use fudao_core::eval::{self, CheckItem, FirmEvaluation, RuleBook, Status, Verdict};
 use fudao_core::kpi::{self, KpiReport, Rate};
-use fudao_core::model::Firm;
 use fudao_core::money::fmt_wan;
 use fudao_ops::kpi::{self as ops_kpi, KpiQuery};
 use fudao_store::Store;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use uuid::Uuid;
 
 #[derive(clap::Args)]
 pub struct EvalArgs {
@@ -312,91 +308,12 @@ fn print_evaluation(e: &FirmEvaluation) {
     println!("等级划分 cut-offs: {}", cut.join("，"));
 }
 
-/// One firm's line in the batch summary.
-#[derive(Serialize)]
-struct FirmRow {
-    id: Uuid,
-    uscc: String,
-    name: String,
-    tech_sme: &'static str,
-    tech_sme_total: Option<u32>,
-    high_tech: &'static str,
-    srdi: &'static str,
-    risk_grade: String,
-    risk_score: u32,
-}
-
-#[derive(Serialize, Default)]
-struct VerdictCounts {
-    qualifies: usize,
-    does_not_qualify: usize,
-    cannot_tell: usize,
-}
-
-impl VerdictCounts {
-    fn add(&mut self, v: &Verdict) {
-        match v {
-            Verdict::Qualifies { .. } => self.qualifies += 1,
-            Verdict::DoesNotQualify { .. } => self.does_not_qualify += 1,
-            Verdict::CannotTell { .. } => self.cannot_tell += 1,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct Summary {
-    today: NaiveDate,
-    firms: usize,
-    tech_sme: VerdictCounts,
-    high_tech: VerdictCounts,
-    srdi: VerdictCounts,
-    /// Firms per risk grade.
-    risk_grades: BTreeMap<String, usize>,
-    /// Firms whose risk grade could rise with the missing data.
-    risk_incomplete: usize,
-    rows: Vec<FirmRow>,
-}
-
 fn eval_all(ctx: &Ctx, s: &Store, today: NaiveDate, book: &RuleBook) -> anyhow::Result<Outcome> {
-    let firms: Vec<Firm> = s.list()?;
-    let mut sum = Summary {
-        today,
-        firms: firms.len(),
-        tech_sme: VerdictCounts::default(),
-        high_tech: VerdictCounts::default(),
-        srdi: VerdictCounts::default(),
-        risk_grades: book
-            .risk_for(today)
-            .grades
-            .iter()
-            .map(|g| (g.grade.clone(), 0))
-            .collect(),
-        risk_incomplete: 0,
-        rows: Vec::with_capacity(firms.len()),
-    };
-    let pb = out::progress(firms.len() as u64, "评估 evaluating");
-    for f in &firms {
-        let e = eval::evaluate(f, today, book);
-        sum.tech_sme.add(&e.tech_sme.verdict);
-        sum.high_tech.add(&e.high_tech.verdict);
-        sum.srdi.add(&e.srdi.verdict);
-        *sum.risk_grades.entry(e.risk.grade.clone()).or_default() += 1;
-        if !e.risk.complete {
-            sum.risk_incomplete += 1;
-        }
-        sum.rows.push(FirmRow {
-            id: f.id,
-            uscc: f.uscc.clone(),
-            name: f.name.clone(),
-            tech_sme: e.tech_sme.verdict.key(),
-            tech_sme_total: e.tech_sme.total,
-            high_tech: e.high_tech.verdict.key(),
-            srdi: e.srdi.verdict.key(),
-            risk_grade: e.risk.grade.clone(),
-            risk_score: e.risk.score,
-        });
+    let pb = out::progress(0, "评估 evaluating");
+    let sum = fudao_ops::eval::evaluate_all(s, today, book, &mut |_, total| {
+        pb.set_length(total as u64);
         pb.inc(1);
-    }
+    })?;
     pb.finish_and_clear();
     if ctx.json {
         out::print_json(&sum)?;

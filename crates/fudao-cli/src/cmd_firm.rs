@@ -1,5 +1,7 @@
 //! firm, need and visit commands: everything a coach records, from a script.
 
+use crate::assign::apply_assignments;
+use crate::assign::{keys, parse_enum};
 use crate::out::{self, opt, wan, Ctx};
 use crate::Outcome;
 use anyhow::{anyhow, bail, Context};
@@ -8,7 +10,7 @@ use clap::Subcommand;
 use fudao_core::model::*;
 use fudao_core::money::{parse_amount, DefaultUnit};
 use fudao_store::Store;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Subcommand)]
@@ -130,170 +132,6 @@ pub enum VisitCmd {
     },
     /// 列出企业的走访记录 (list a firm's visits)
     List { firm: String },
-}
-
-fn parse_enum<T>(
-    label: &str,
-    s: &str,
-    parse: fn(&str) -> Option<T>,
-    keys: &[&str],
-) -> anyhow::Result<T> {
-    parse(s).ok_or_else(|| {
-        anyhow!(
-            "{label}“{s}”无效，可选 (invalid {label}; one of): {}",
-            keys.join(", ")
-        )
-    })
-}
-
-fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| key(*v)).collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// FIELD=VALUE assignments, generic over entities.
-
-/// Parses the text of an assignment given the value currently at that place.
-fn parse_value(raw: &str, current: Option<&Value>) -> Value {
-    let t = raw.trim();
-    if t.is_empty() || t == "null" {
-        return Value::Null;
-    }
-    match current {
-        Some(Value::String(_)) => Value::String(t.to_string()),
-        Some(Value::Number(_)) => parse_amount(t, DefaultUnit::Yuan)
-            .map(Value::from)
-            .unwrap_or_else(|| serde_json::from_str(t).unwrap_or(Value::String(t.to_string()))),
-        _ => serde_json::from_str(t).unwrap_or_else(|_| {
-            if t.ends_with('万') || t.ends_with("万元") || t.ends_with('亿') || t.ends_with('元')
-            {
-                parse_amount(t, DefaultUnit::Yuan)
-                    .map(Value::from)
-                    .unwrap_or(Value::String(t.to_string()))
-            } else {
-                Value::String(t.to_string())
-            }
-        }),
-    }
-}
-
-/// Sets `path` (dot-separated; an array of `{year: …}` objects is indexed by year) in `root`.
-fn set_path(
-    root: &mut Map<String, Value>,
-    path: &str,
-    raw: &str,
-    as_text: bool,
-) -> anyhow::Result<()> {
-    let parts: Vec<&str> = path.split('.').collect();
-    if !root.contains_key(parts[0]) {
-        let mut known: Vec<&String> = root.keys().collect();
-        known.sort();
-        bail!(
-            "未知字段“{}” (unknown field); 可用字段 (known fields): {}",
-            parts[0],
-            known
-                .iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let mut node: &mut Value = root
-        .get_mut(parts[0])
-        .ok_or_else(|| anyhow!("unknown field {}", parts[0]))?;
-    for part in &parts[1..] {
-        if node.is_null() {
-            *node = Value::Object(Map::new());
-        }
-        node = match node {
-            Value::Object(m) => m.entry(part.to_string()).or_insert(Value::Null),
-            Value::Array(items) => {
-                let year: i64 = part
-                    .parse()
-                    .with_context(|| format!("“{part}”不是年份 (not a year) in {path}"))?;
-                let pos = items
-                    .iter()
-                    .position(|it| it.get("year").and_then(Value::as_i64) == Some(year));
-                let i = match pos {
-                    Some(i) => i,
-                    None => {
-                        items.push(serde_json::json!({ "year": year }));
-                        items.len() - 1
-                    }
-                };
-                &mut items[i]
-            }
-            _ => bail!("字段 {path} 不能再细分 (cannot index into {path})"),
-        };
-    }
-    let v = if as_text && !matches!(raw.trim(), "" | "null") {
-        Value::String(raw.trim().to_string())
-    } else {
-        parse_value(raw, Some(&*node).filter(|v| !v.is_null()))
-    };
-    *node = v;
-    Ok(())
-}
-
-/// Applies FIELD=VALUE assignments to an entity; errors name the field and reason.
-pub fn apply_assignments<E: Entity>(e: &E, assignments: &[String]) -> anyhow::Result<E> {
-    let Value::Object(original) = serde_json::to_value(e)? else {
-        bail!("internal: entity is not an object")
-    };
-    // Values are read as JSON (numbers, booleans, lists). If the entity then fails to
-    // deserialise, one value at a time is read as plain text instead (e.g. `district=370102`
-    // into an empty text field).
-    let attempt = |as_text: Option<usize>| -> anyhow::Result<(Map<String, Value>, Result<E, serde_json::Error>)> {
-        let mut map = original.clone();
-        for (i, a) in assignments.iter().enumerate() {
-            let (k, v) = a.split_once('=').ok_or_else(|| anyhow!("“{a}”应为 字段=值 的形式 (expected FIELD=VALUE)"))?;
-            set_path(&mut map, k.trim(), v, as_text == Some(i)).with_context(|| format!("字段 {} (field)", k.trim()))?;
-        }
-        let parsed = serde_json::from_value(Value::Object(map.clone()));
-        Ok((map, parsed))
-    };
-    let (mut map, mut parsed) = attempt(None)?;
-    for i in 0..assignments.len() {
-        if parsed.is_ok() {
-            break;
-        }
-        let (m2, p2) = attempt(Some(i))?;
-        if p2.is_ok() {
-            (map, parsed) = (m2, p2);
-        }
-    }
-    let updated: E =
-        parsed.map_err(|err| anyhow!("字段值类型不正确 (a value has the wrong type): {err}"))?;
-    // serde ignores unknown nested keys: make sure every assignment took effect.
-    let Value::Object(after) = serde_json::to_value(&updated)? else {
-        bail!("internal")
-    };
-    for a in assignments {
-        let k = a.split_once('=').map(|(k, _)| k.trim()).unwrap_or_default();
-        let lookup = |m: &Map<String, Value>| -> Option<Value> {
-            let mut cur = Value::Object(m.clone());
-            for p in k.split('.') {
-                cur = match cur {
-                    Value::Object(mut o) => o.remove(p)?,
-                    Value::Array(items) => items.into_iter().find(|it| {
-                        it.get("year")
-                            .and_then(Value::as_i64)
-                            .map(|y| y.to_string())
-                            .as_deref()
-                            == Some(p)
-                    })?,
-                    _ => return None,
-                };
-            }
-            Some(cur)
-        };
-        let wanted = lookup(&map).unwrap_or(Value::Null);
-        let got = lookup(&after).unwrap_or(Value::Null);
-        if wanted != got {
-            bail!("字段 {k} 无法设置（未知的子字段或无效值） (field {k} cannot be set: unknown sub-field or invalid value)");
-        }
-    }
-    Ok(updated)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,14 +345,13 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
                         .ok_or_else(|| anyhow!("未知区县“{d}” (unknown district)"))
                 })
                 .transpose()?;
-            let firms: Vec<Firm> = s
-                .list::<Firm>()?
-                .into_iter()
-                .filter(|f| team_id.is_none() || f.team_id == team_id)
-                .filter(|f| district.is_none() || f.district == district)
-                .filter(|f| !first_loan || f.first_loan_list)
-                .take(limit)
-                .collect();
+            let q = fudao_ops::records::FirmQuery {
+                team_id,
+                district,
+                first_loan,
+                limit,
+            };
+            let firms = fudao_ops::records::list_firms(&s, &q)?;
             if ctx.json {
                 out::print_json(&firms)?;
             } else {
@@ -544,12 +381,7 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
             let f = s.find_firm(&firm)?;
             let today = today.unwrap_or_else(crate::cmd_data::today);
             // The firm's fields and its dated history (needs, visits, feedback).
-            let needs: Vec<fudao_core::model::Need> = s.children_of_firm(f.id)?;
-            let visits: Vec<fudao_core::model::Visit> = s.children_of_firm(f.id)?;
-            let feedback: Vec<fudao_core::model::Feedback> = s.children_of_firm(f.id)?;
-            let warnings = fudao_core::consistency::check_firm_and_history(
-                &f, &needs, &visits, &feedback, today,
-            );
+            let warnings = fudao_ops::records::firm_warnings(&s, &f, today)?;
             if ctx.json {
                 let mut v = serde_json::to_value(&f)?;
                 if let Value::Object(m) = &mut v {
@@ -598,8 +430,8 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
                 .map(|t| crate::cmd_data::resolve_team(&s, t))
                 .transpose()?
                 .map(|t| t.id);
-            let f = apply_assignments(&f, &assignments)?;
-            s.put(&f)?;
+            let (f, _) =
+                fudao_ops::records::save_firm(&mut s, apply_assignments(&f, &assignments)?)?;
             if ctx.json {
                 out::print_json(&f)?;
             } else {
@@ -706,24 +538,17 @@ pub fn need(ctx: &Ctx, cmd: NeedCmd) -> anyhow::Result<Outcome> {
                     bail!("--reasonable 应为 yes 或 no (expected yes or no), got “{other}”")
                 }
             };
-            let n = Need {
-                id: Uuid::now_v7(),
-                firm_id: f.id,
-                team_id: f.team_id,
+            let new = fudao_ops::records::NewNeed {
                 amount,
                 purpose,
                 term_months: term,
                 kind,
                 collateral,
                 raised_on: raised.unwrap_or_else(crate::cmd_data::today),
-                ruling,
                 status,
-                outcomes: vec![],
-                met_by_coach: false,
-                closed_on: None,
-                unmet_reason: None,
+                ruling,
             };
-            s.put(&n)?;
+            let n = fudao_ops::records::add_need(&mut s, &f, new)?;
             if ctx.json {
                 out::print_json(&n)?;
             } else {
@@ -761,14 +586,6 @@ pub fn need(ctx: &Ctx, cmd: NeedCmd) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
-}
-
-fn resolve_user(s: &Store, key: &str) -> anyhow::Result<User> {
-    let users: Vec<User> = s.list()?;
-    users
-        .into_iter()
-        .find(|u| u.id.to_string() == key || u.username == key || u.name == key)
-        .with_context(|| format!("未找到用户“{key}” (no such user)"))
 }
 
 pub fn visit(ctx: &Ctx, cmd: VisitCmd) -> anyhow::Result<Outcome> {
@@ -811,7 +628,7 @@ pub fn visit(ctx: &Ctx, cmd: VisitCmd) -> anyhow::Result<Outcome> {
             }
             let mut coach_ids = vec![];
             for c in &coach {
-                coach_ids.push(resolve_user(&s, c)?.id);
+                coach_ids.push(fudao_ops::records::find_user(&s, c)?.id);
             }
             let new = fudao_ops::visits::NewVisit {
                 date,

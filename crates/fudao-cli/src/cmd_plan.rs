@@ -6,20 +6,10 @@ use crate::Outcome;
 use anyhow::{anyhow, bail, Context};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use fudao_core::feedback_link::FeedbackLink;
-use fudao_core::model::{Firm, Need, PlanStatus, Team, User, Visit};
-use fudao_core::plan::{compose_plan, to_document, Plan, PlanInput};
-use fudao_core::product::{Catalog, Product};
-use fudao_store::{Source, Store};
-use serde::Serialize;
-use std::collections::HashMap;
+use fudao_core::product::Catalog;
+use fudao_ops::plans;
+use fudao_store::Store;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::Instant;
-use uuid::Uuid;
-
-use fudao_ops::catalog::{META_PUBLISHED, META_VERSION};
 
 #[derive(Subcommand)]
 pub enum CatalogCmd {
@@ -84,36 +74,13 @@ pub fn catalog(ctx: &Ctx, cmd: CatalogCmd) -> anyhow::Result<Outcome> {
             let incoming = Catalog::from_json(&text)
                 .with_context(|| format!("产品目录无效 (invalid catalogue) {}", file.display()))?;
             let mut s = ctx.open()?;
-            let current = load_catalog(&s)?;
-            let stored: HashMap<Uuid, Product> = s
-                .list::<Product>()?
-                .into_iter()
-                .map(|p| (p.id, p))
-                .collect();
-            let version = incoming.version.max(current.version + 1);
-            let (mut added, mut updated, mut unchanged) = (0usize, 0usize, 0usize);
-            s.write(Source::Local, |w| {
-                for p in &incoming.products {
-                    match stored.get(&p.id) {
-                        Some(old) if old == p => unchanged += 1,
-                        Some(_) => {
-                            w.put(p)?;
-                            updated += 1;
-                        }
-                        None => {
-                            w.put(p)?;
-                            added += 1;
-                        }
-                    }
-                }
-                Ok(())
-            })?;
-            s.meta_set(META_VERSION, &version.to_string())?;
-            s.meta_set(META_PUBLISHED, &incoming.published.to_string())?;
-            let untouched = stored
-                .keys()
-                .filter(|id| !incoming.products.iter().any(|p| p.id == **id))
-                .count();
+            let fudao_ops::catalog::Imported {
+                version,
+                added,
+                updated,
+                unchanged,
+                not_in_file: untouched,
+            } = fudao_ops::catalog::import(&mut s, &incoming)?;
             if ctx.json {
                 out::print_json(&serde_json::json!({
                     "version": version, "added": added, "updated": updated,
@@ -195,119 +162,16 @@ pub fn plan(ctx: &Ctx, a: PlanArgs) -> anyhow::Result<Outcome> {
     plan_one(ctx, &firm, &out_path, today, a.redraft)
 }
 
-/// Plans of one firm, newest version first.
-fn plans_of(s: &Store, firm_id: Uuid) -> anyhow::Result<Vec<Plan>> {
-    let mut v: Vec<Plan> = s.children_of_firm(firm_id)?;
-    v.sort_by_key(|p| std::cmp::Reverse(p.version));
-    Ok(v)
-}
-
-/// Team and coach names for a firm, `""` when not assigned.
-fn names(
-    firm: &Firm,
-    teams: &HashMap<Uuid, Team>,
-    users: &HashMap<Uuid, User>,
-) -> (String, String) {
-    let team = firm
-        .team_id
-        .and_then(|t| teams.get(&t))
-        .map(|t| t.name.clone())
-        .unwrap_or_default();
-    let coach = firm
-        .coach_id
-        .and_then(|u| users.get(&u))
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
-    (team, coach)
-}
-
-fn by_id<E: fudao_core::model::Entity>(v: Vec<E>) -> HashMap<Uuid, E> {
-    v.into_iter().map(|e| (e.id(), e)).collect()
-}
-
-/// Draft (when needed) the plan for one firm's data. Returns the plan and whether it is new
-/// or changed (and must be stored).
-#[allow(clippy::too_many_arguments)]
-fn draft(
-    firm: &Firm,
-    needs: &[Need],
-    visits: &[Visit],
-    latest: Option<&Plan>,
-    team: &str,
-    coach: &str,
-    catalog: &Catalog,
-    today: NaiveDate,
-    redraft: bool,
-) -> (Plan, bool) {
-    match latest {
-        Some(p) if !redraft => (p.clone(), false),
-        _ => {
-            let p = compose_plan(&PlanInput {
-                firm,
-                needs,
-                visits,
-                team_name: team,
-                coach_name: coach,
-                catalog,
-                today,
-                previous: latest,
-            });
-            let changed = latest != Some(&p);
-            (p, changed)
-        }
-    }
-}
-
 /// The notice printed when plans carry no feedback code because this device does not know
 /// the server's public address.
 pub const NO_CODE_NOTE: &str = "提示：本机尚不知道服务器的公开评价地址（请运行 fudao login / fudao sync），方案未印满意度评价二维码 / note: this device does not know the server's public feedback address yet (run `fudao login` / `fudao sync`); the plan carries no feedback QR code";
 
-/// The server's public address for the feedback page, when this device knows it.
-fn public_url(s: &Store) -> anyhow::Result<Option<String>> {
-    Ok(s.session()?
-        .and_then(|ss| ss.user.public_url)
-        .filter(|u| !u.trim().is_empty()))
-}
-
-/// The feedback link printed on `plan` today (made and queued for sync when new).
-fn feedback_url(
-    s: &mut Store,
-    public: &str,
-    plan: &Plan,
-    today: NaiveDate,
-) -> anyhow::Result<String> {
-    let link = s.feedback_link_for_plan(
-        plan.firm_id,
-        plan.id,
-        plan.version,
-        plan.confirmed_on.unwrap_or(plan.created_on),
-        today,
-        &rand::random(),
-    )?;
-    Ok(link.url(public))
-}
-
-fn write_pdf(
-    renderer: &fudao_pdf::Renderer,
-    plan: &Plan,
-    feedback_url: Option<&str>,
-    path: &Path,
-) -> anyhow::Result<usize> {
-    let mut doc = to_document(plan);
-    if let Some(u) = feedback_url {
-        doc.add_feedback_code(u);
+fn redraft_of(redraft: bool) -> plans::Redraft {
+    if redraft {
+        plans::Redraft::Recompose
+    } else {
+        plans::Redraft::KeepLatest
     }
-    let bytes = renderer
-        .render(&doc)
-        .with_context(|| format!("生成 PDF 失败 (rendering failed) {}", plan.number))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, &bytes)
-        .with_context(|| format!("写入文件失败 (cannot write) {}", path.display()))?;
-    // A plan holds a firm's finances: owner-only, like the database.
-    fudao_store::fsperm::restrict_file(path)?;
-    Ok(bytes.len())
 }
 
 fn plan_one(
@@ -319,33 +183,10 @@ fn plan_one(
 ) -> anyhow::Result<Outcome> {
     let mut s = ctx.open()?;
     let firm = s.find_firm(key)?;
-    let needs = s.needs_of_firm(firm.id)?;
-    let visits = s.visits_of_firm(firm.id)?;
-    let plans = plans_of(&s, firm.id)?;
-    let teams = by_id(s.list::<Team>()?);
-    let users = by_id(s.list::<User>()?);
-    let (team, coach) = names(&firm, &teams, &users);
-    let catalog = load_catalog(&s)?;
-    let (plan, changed) = draft(
-        &firm,
-        &needs,
-        &visits,
-        plans.first(),
-        &team,
-        &coach,
-        &catalog,
-        today,
-        redraft,
-    );
-    let renderer = fudao_pdf::Renderer::new()?;
-    if changed {
-        s.put(&plan)?;
-    }
-    let url = match public_url(&s)? {
-        Some(p) => Some(feedback_url(&mut s, &p, &plan, today)?),
-        None => None,
-    };
-    let size = write_pdf(&renderer, &plan, url.as_deref(), path)?;
+    let d = plans::draft(&mut s, firm.id, today, redraft_of(redraft))?;
+    let p = plans::printable(&mut s, d.plan.id, today)?;
+    let size = plans::save_pdf(None, &p, path)?;
+    let (plan, url, changed) = (p.plan, p.feedback_url, d.stored);
     if url.is_none() {
         eprintln!("{NO_CODE_NOTE}");
     }
@@ -371,45 +212,6 @@ fn plan_one(
     Ok(Outcome::Ok)
 }
 
-#[derive(Serialize)]
-struct Failure {
-    uscc: String,
-    name: String,
-    error: String,
-}
-
-#[derive(Serialize)]
-struct BatchSummary {
-    firms: usize,
-    succeeded: usize,
-    failed: usize,
-    plans_stored: usize,
-    threads: usize,
-    seconds: f64,
-    plans_per_second: f64,
-    bytes: u64,
-    /// Per plan, end to end (compose, lay out, render, write): median and maximum, ms.
-    ms_median: f64,
-    ms_max: f64,
-    /// PDF size per plan: median and maximum, bytes.
-    bytes_median: u64,
-    bytes_max: u64,
-    out_dir: PathBuf,
-    failures: Vec<Failure>,
-}
-
-/// A filename-safe version of a firm name.
-fn file_stem(f: &Firm) -> String {
-    let name: String = f
-        .name
-        .chars()
-        .filter(|c| !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        .filter(|c| !c.is_control() && !c.is_whitespace())
-        .take(40)
-        .collect();
-    format!("{}_{}", f.uscc, name)
-}
-
 fn plan_all(
     ctx: &Ctx,
     team: Option<&str>,
@@ -418,215 +220,34 @@ fn plan_all(
     redraft: bool,
     progress: bool,
 ) -> anyhow::Result<Outcome> {
-    let started = Instant::now();
     let mut s = ctx.open()?;
     let team_id = team
         .map(|t| crate::cmd_data::resolve_team(&s, t))
         .transpose()?
         .map(|t| t.id);
-    let mut firms: Vec<Firm> = s.list()?;
-    if let Some(t) = team_id {
-        firms.retain(|f| f.team_id == Some(t));
-    }
-    firms.sort_by(|a, b| a.uscc.cmp(&b.uscc));
-    if firms.is_empty() {
-        bail!("没有符合条件的企业 (no firms to plan)");
-    }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("无法创建目录 (cannot create) {}", dir.display()))?;
-
-    // Read everything up front: the store's connection stays on this thread.
-    let mut needs: HashMap<Uuid, Vec<Need>> = HashMap::new();
-    for n in s.list::<Need>()? {
-        needs.entry(n.firm_id).or_default().push(n);
-    }
-    let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();
-    for v in s.list::<Visit>()? {
-        visits.entry(v.firm_id).or_default().push(v);
-    }
-    let mut plans: HashMap<Uuid, Plan> = HashMap::new();
-    for p in s.list::<Plan>()? {
-        match plans.get(&p.firm_id) {
-            Some(q) if q.version >= p.version => {}
-            _ => {
-                plans.insert(p.firm_id, p);
-            }
-        }
-    }
-    let teams = by_id(s.list::<Team>()?);
-    let users = by_id(s.list::<User>()?);
-    let catalog = load_catalog(&s)?;
-    let renderer = fudao_pdf::Renderer::new()?;
-    // Feedback links: the open ones already printed, by plan version; new ones are made by the
-    // workers and stored with the drafts.
-    let public = public_url(&s)?;
-    let open_links: HashMap<(Uuid, u32), FeedbackLink> = s
-        .list::<FeedbackLink>()?
-        .into_iter()
-        .filter(|l| l.is_open_on(today))
-        .map(|l| ((l.plan_id, l.plan_version), l))
-        .collect();
-    if public.is_none() {
-        eprintln!("{NO_CODE_NOTE}");
-    }
-
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(firms.len());
-    let pb = out::progress(firms.len() as u64, "生成方案 (plans)");
+    let pb = out::progress(0, "生成方案 (plans)");
     // --progress without a terminal: a count line about every 5 %.
     let lines = progress && pb.is_hidden();
-    let step = (firms.len() / 20).max(1);
-    let done = AtomicUsize::new(0);
-    let next = AtomicUsize::new(0);
-    let times: Mutex<Vec<f64>> = Mutex::new(Vec::with_capacity(firms.len()));
-    #[allow(clippy::type_complexity)]
-    let results: Mutex<
-        Vec<(
-            usize,
-            Result<(Option<Plan>, Option<FeedbackLink>, u64), String>,
-        )>,
-    > = Mutex::new(Vec::with_capacity(firms.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(firm) = firms.get(i) else { break };
-                let t0 = Instant::now();
-                let work = || -> anyhow::Result<(Option<Plan>, Option<FeedbackLink>, u64)> {
-                    let (team, coach) = names(firm, &teams, &users);
-                    let (plan, changed) = draft(
-                        firm,
-                        needs.get(&firm.id).map(Vec::as_slice).unwrap_or(&[]),
-                        visits.get(&firm.id).map(Vec::as_slice).unwrap_or(&[]),
-                        plans.get(&firm.id),
-                        &team,
-                        &coach,
-                        &catalog,
-                        today,
-                        redraft,
-                    );
-                    let (url, new_link) = match &public {
-                        None => (None, None),
-                        Some(p) => match open_links.get(&(plan.id, plan.version)) {
-                            Some(l) => (Some(l.url(p)), None),
-                            None => {
-                                let l = FeedbackLink::new(
-                                    &rand::random(),
-                                    plan.firm_id,
-                                    firm.team_id,
-                                    plan.id,
-                                    plan.version,
-                                    plan.confirmed_on.unwrap_or(plan.created_on),
-                                    today,
-                                );
-                                (Some(l.url(p)), Some(l))
-                            }
-                        },
-                    };
-                    let path = dir.join(format!("{}.pdf", file_stem(firm)));
-                    let size = write_pdf(&renderer, &plan, url.as_deref(), &path)?;
-                    Ok((changed.then_some(plan), new_link, size as u64))
-                };
-                // One bad firm never stops the batch, not even a panic.
-                let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-                    Ok(Ok(v)) => Ok(v),
-                    Ok(Err(e)) => Err(format!("{e:#}")),
-                    Err(p) => Err(format!(
-                        "内部错误 (internal error): {}",
-                        p.downcast_ref::<String>()
-                            .map(String::as_str)
-                            .or_else(|| p.downcast_ref::<&str>().copied())
-                            .unwrap_or("panic")
-                    )),
-                };
-                if let Ok(mut g) = times.lock() {
-                    g.push(t0.elapsed().as_secs_f64() * 1000.0);
-                }
-                if let Ok(mut g) = results.lock() {
-                    g.push((i, r));
-                }
-                pb.inc(1);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if lines && (n.is_multiple_of(step) || n == firms.len()) {
-                    eprintln!("生成方案 (plans) {n}/{}", firms.len());
-                }
-            });
+    let on_done = |n: usize, total: usize| {
+        if pb.length() != Some(total as u64) {
+            pb.set_length(total as u64);
         }
-    });
-    pb.finish_and_clear();
-
-    let mut results = results
-        .into_inner()
-        .map_err(|_| anyhow!("worker thread poisoned the results"))?;
-    results.sort_by_key(|(i, _)| *i);
-    let mut failures = vec![];
-    let mut to_store = vec![];
-    let mut links = vec![];
-    let mut bytes = 0u64;
-    let mut sizes = vec![];
-    for (i, r) in results {
-        let f = &firms[i];
-        match r {
-            Ok((plan, link, size)) => {
-                bytes += size;
-                sizes.push(size);
-                to_store.extend(plan);
-                links.extend(link);
-            }
-            Err(e) => failures.push(Failure {
-                uscc: f.uscc.clone(),
-                name: f.name.clone(),
-                error: e,
-            }),
+        pb.inc(1);
+        if lines && (n.is_multiple_of((total / 20).max(1)) || n == total) {
+            eprintln!("生成方案 (plans) {n}/{total}");
         }
-    }
-    // Store new drafts in one transaction; a plan the store rejects is a failure of its firm.
-    let mut stored = 0usize;
-    s.write(Source::Local, |w| {
-        for p in &to_store {
-            match w.put(p) {
-                Ok(_) => stored += 1,
-                Err(fudao_store::StoreError::Validation(e)) => {
-                    let f = firms.iter().find(|f| f.id == p.firm_id);
-                    failures.push(Failure {
-                        uscc: f.map(|f| f.uscc.clone()).unwrap_or_default(),
-                        name: f.map(|f| f.name.clone()).unwrap_or_default(),
-                        error: format!("方案未保存 (plan not stored): {e}"),
-                    });
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        for l in &links {
-            w.put(l)?;
-        }
-        Ok(())
-    })?;
-    let secs = started.elapsed().as_secs_f64();
-    let mut times = times
-        .into_inner()
-        .map_err(|_| anyhow!("worker thread poisoned the timings"))?;
-    times.sort_by(f64::total_cmp);
-    sizes.sort_unstable();
-    let round = |x: f64| (x * 10.0).round() / 10.0;
-    let summary = BatchSummary {
-        ms_median: round(times.get(times.len() / 2).copied().unwrap_or(0.0)),
-        ms_max: round(times.last().copied().unwrap_or(0.0)),
-        bytes_median: sizes.get(sizes.len() / 2).copied().unwrap_or(0),
-        bytes_max: sizes.last().copied().unwrap_or(0),
-        firms: firms.len(),
-        succeeded: firms.len() - failures.len(),
-        failed: failures.len(),
-        plans_stored: stored,
-        threads,
-        seconds: (secs * 1000.0).round() / 1000.0,
-        plans_per_second: (firms.len() as f64 / secs * 10.0).round() / 10.0,
-        bytes,
-        out_dir: dir.to_path_buf(),
-        failures,
     };
+    let batch = plans::Batch {
+        team_id,
+        dir,
+        today,
+        redraft: redraft_of(redraft),
+    };
+    let summary = plans::render_all(&mut s, &batch, &on_done)?;
+    pb.finish_and_clear();
+    if !summary.feedback_codes {
+        eprintln!("{NO_CODE_NOTE}");
+    }
     if ctx.json {
         out::print_json(&summary)?;
     } else {
@@ -636,14 +257,14 @@ fn plan_all(
             summary.succeeded,
             summary.failed,
             summary.plans_stored,
-            threads,
-            secs,
+            summary.threads,
+            summary.seconds,
             summary.plans_per_second,
             summary.ms_median,
             summary.ms_max,
             summary.bytes_median as f64 / 1024.0,
             summary.bytes_max as f64 / 1024.0,
-            bytes as f64 / 1_048_576.0,
+            summary.bytes as f64 / 1_048_576.0,
             dir.display()
         );
         for f in &summary.failures {
@@ -660,7 +281,7 @@ fn plan_all(
 fn list(ctx: &Ctx, key: &str) -> anyhow::Result<Outcome> {
     let s = ctx.open()?;
     let firm = s.find_firm(key)?;
-    let plans = plans_of(&s, firm.id)?;
+    let plans = plans::plans_of(&s, firm.id)?;
     if ctx.json {
         out::print_json(&plans)?;
         return Ok(Outcome::Ok);
@@ -700,25 +321,17 @@ fn list(ctx: &Ctx, key: &str) -> anyhow::Result<Outcome> {
 fn confirm(ctx: &Ctx, key: &str, today: NaiveDate) -> anyhow::Result<Outcome> {
     let mut s = ctx.open()?;
     let firm = s.find_firm(key)?;
-    let plans = plans_of(&s, firm.id)?;
-    let Some(latest) = plans.first() else {
-        bail!(
+    let p = match plans::confirm_latest(&mut s, &firm, today) {
+        Err(fudao_ops::OpsError::NoPlan { .. }) => bail!(
             "{} 暂无方案，请先生成 (no plan yet: run `fudao plan {} --out FILE.pdf`)",
             firm.name,
             firm.uscc
-        );
+        ),
+        Err(e @ fudao_ops::OpsError::Plan(_)) => {
+            bail!("{e}；修改请用 --redraft 生成新版本 (use --redraft for a new version)")
+        }
+        r => r?,
     };
-    if latest.status != PlanStatus::Draft {
-        bail!(
-            "最新方案 {} 已{}，无需确认；修改请用 --redraft 生成新版本 (the latest plan is already {}; use --redraft for a new version)",
-            latest.number,
-            latest.status.label_zh(),
-            latest.status.label_en().to_lowercase()
-        );
-    }
-    let mut p = latest.clone();
-    p.confirm(today)?;
-    s.put(&p)?;
     if ctx.json {
         out::print_json(&p)?;
     } else {

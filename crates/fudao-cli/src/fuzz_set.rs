@@ -3,7 +3,7 @@
 //! valid entity or an error naming the field, never a panic. Cases:
 //! `FUDAO_FUZZ_CASES` (default 64 × 4; `make fuzz` runs many more in release mode).
 
-use crate::cmd_firm::apply_assignments;
+use crate::assign::apply_assignments;
 use fudao_core::model::{Entity, Firm, Need, YearFinancials};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

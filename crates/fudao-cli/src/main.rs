@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success; 1 usage or validation error; 2 partial success (some rows rejected).
 
+mod assign;
 mod cmd_data;
 mod cmd_db;
 mod cmd_eval;

@@ -43,6 +43,60 @@ pub fn load(s: &Store) -> Result<Catalog> {
     })
 }
 
+/// What importing a catalogue did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    /// The version now stored: the file's, or one past the stored one if that is not newer.
+    pub version: u32,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Stored products the file does not name (kept as they are).
+    pub not_in_file: usize,
+}
+
+/// Imports a catalogue: upserts its products in one transaction (unchanged ones are not
+/// written), and stores its publication date and a version newer than the stored one.
+pub fn import(s: &mut Store, incoming: &Catalog) -> Result<Imported> {
+    let current = load(s)?;
+    let stored: std::collections::HashMap<uuid::Uuid, Product> = s
+        .list::<Product>()?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let version = incoming.version.max(current.version + 1);
+    let (mut added, mut updated, mut unchanged) = (0usize, 0usize, 0usize);
+    s.write(fudao_store::Source::Local, |w| {
+        for p in &incoming.products {
+            match stored.get(&p.id) {
+                Some(old) if old == p => unchanged += 1,
+                Some(_) => {
+                    w.put(p)?;
+                    updated += 1;
+                }
+                None => {
+                    w.put(p)?;
+                    added += 1;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    s.meta_set(META_VERSION, &version.to_string())?;
+    s.meta_set(META_PUBLISHED, &incoming.published.to_string())?;
+    let not_in_file = stored
+        .keys()
+        .filter(|id| !incoming.products.iter().any(|p| p.id == **id))
+        .count();
+    Ok(Imported {
+        version,
+        added,
+        updated,
+        unchanged,
+        not_in_file,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +132,32 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn an_import_bumps_the_version_and_writes_only_changed_products() {
+        let mut s = store_with_products();
+        s.meta_set(META_VERSION, "7").unwrap();
+        let mut incoming = builtin_catalog();
+        incoming.version = 3;
+        incoming.products.truncate(4);
+        incoming.products[1].name.push_str("（新）");
+        let r = import(&mut s, &incoming).unwrap();
+        assert_eq!(
+            r,
+            Imported {
+                version: 8,
+                added: 1,
+                updated: 1,
+                unchanged: 2,
+                not_in_file: 0
+            }
+        );
+        assert_eq!(load(&s).unwrap().version, 8);
+        incoming.version = 20;
+        incoming.products.truncate(2);
+        let r = import(&mut s, &incoming).unwrap();
+        assert_eq!((r.version, r.unchanged, r.not_in_file), (20, 2, 2));
     }
 
     #[test]

@@ -7,9 +7,15 @@
 //! user, else the firm's coach; the CLI's `export kpi` and the app's 团队 export write the same
 //! workbook). Arrows point down: this crate never depends on a shell or on the server.
 
+pub mod backup;
 pub mod catalog;
 pub mod error;
+pub mod eval;
+pub mod import;
 pub mod kpi;
+pub mod plans;
+pub mod records;
+pub mod team;
 pub mod visits;
 
 pub use error::{OpsError, Result};

@@ -54,6 +54,21 @@ pub fn add_visit(s: &mut Store, firm: &Firm, new: NewVisit) -> Result<Visit> {
     Ok(v)
 }
 
+/// Saves a visit, new or edited. A new visit belongs to its firm's team and, when it names
+/// no coach, is credited to [`default_coaches`] (as [`add_visit`]); the app used to store a new
+/// visit without coaches as it was.
+pub fn save_visit(s: &mut Store, mut v: Visit) -> Result<Visit> {
+    if s.get::<Visit>(v.id)?.is_none() {
+        let firm = crate::records::firm(s, v.firm_id)?;
+        v.team_id = firm.team_id;
+        if v.coach_ids.is_empty() {
+            v.coach_ids = default_coaches(s, &firm);
+        }
+    }
+    s.put(&v)?;
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +120,27 @@ mod tests {
         s.set_actor(None);
         f.coach_id = None;
         assert!(default_coaches(&s, &f).is_empty());
+    }
+
+    #[test]
+    fn a_new_visit_saved_without_coaches_gets_the_default_and_an_edit_keeps_none() {
+        let (mut s, f, _firm_coach, me) = setup();
+        s.set_actor(Some(me));
+        let mut v = blank_visit(&s, &f, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        v.coach_ids.clear();
+        v.notes = "电话回访".into();
+        let saved = save_visit(&mut s, v).unwrap();
+        assert_eq!(saved.coach_ids, [me]);
+        let mut edited = saved.clone();
+        edited.coach_ids.clear();
+        let again = save_visit(&mut s, edited).unwrap();
+        assert!(
+            again.coach_ids.is_empty(),
+            "an edit writes what the user chose"
+        );
+        assert_eq!(
+            s.get::<Visit>(saved.id).unwrap().unwrap().coach_ids,
+            Vec::<Uuid>::new()
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! row-locked) inside the writing transaction, so sequence numbers of one team commit in
 //! order and a reader can never see seq n+1 without seq n.
 
-use crate::sqlite::{conflict_parts, RawRow, PULL_COLS};
+use crate::sqlite::{conflict_parts, schema_v1, RawRow, PULL_COLS};
 use crate::storage::*;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -21,48 +21,14 @@ use uuid::Uuid;
 /// database to version `i + 1`; applied in one transaction under an advisory lock.
 pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
-const V1: &str = r#"
-CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq BIGINT NOT NULL DEFAULT 0);
-INSERT INTO scope_seq(scope, seq) VALUES ('global', 0) ON CONFLICT DO NOTHING;
-CREATE TABLE IF NOT EXISTS rows (
-    kind TEXT NOT NULL, row_id TEXT NOT NULL, team_id TEXT, scope TEXT NOT NULL,
-    seq BIGINT NOT NULL, version BIGINT NOT NULL, deleted BOOLEAN NOT NULL,
-    data TEXT NOT NULL, stamps TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT,
-    PRIMARY KEY (kind, row_id)
+const V1: &str = schema_v1!(
+    int = "BIGINT",
+    bool = "BOOLEAN",
+    false = "FALSE",
+    serial_key = "BIGSERIAL PRIMARY KEY",
+    insert_global =
+        "INSERT INTO scope_seq(scope, seq) VALUES ('global', 0) ON CONFLICT DO NOTHING;",
 );
-CREATE INDEX IF NOT EXISTS rows_scope_seq ON rows(scope, seq);
-CREATE INDEX IF NOT EXISTS rows_kind ON rows(kind);
-CREATE TABLE IF NOT EXISTS mutations (
-    mutation_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT NOT NULL,
-    hash TEXT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, user_id TEXT, device_id TEXT, mutation_id TEXT,
-    kind TEXT NOT NULL, row_id TEXT NOT NULL, version BIGINT NOT NULL, field TEXT NOT NULL,
-    old TEXT NOT NULL, new TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_row ON audit(kind, row_id, field, version);
-CREATE TABLE IF NOT EXISTS conflicts (
-    id TEXT PRIMARY KEY, ctype TEXT NOT NULL, kind TEXT NOT NULL, row_id TEXT NOT NULL,
-    team_id TEXT, scope TEXT NOT NULL, field TEXT NOT NULL, base TEXT NOT NULL,
-    server TEXT NOT NULL, incoming TEXT NOT NULL, mutation_id TEXT NOT NULL,
-    device_id TEXT NOT NULL, user_id TEXT, created_at TEXT NOT NULL, resolved_at TEXT,
-    resolved_by TEXT, resolution TEXT
-);
-CREATE INDEX IF NOT EXISTS conflicts_open ON conflicts(scope) WHERE resolved_at IS NULL;
-CREATE TABLE IF NOT EXISTS teams (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS users (
-    id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, data TEXT NOT NULL,
-    password_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL,
-    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
-"#;
 
 const V2: &str = r#"
 CREATE TABLE devices (

@@ -16,12 +16,35 @@ use uuid::Uuid;
 /// `IF NOT EXISTS`, so a database made before versions were recorded adopts it unchanged).
 pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
-const V1: &str = r#"
-CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0);
-INSERT OR IGNORE INTO scope_seq(scope, seq) VALUES ('global', 0);
+/// Version 1 of the schema in a dialect's words: the column types, the audit's
+/// auto-incrementing key and the idempotent insert of the global scope are the only differences
+/// between the SQLite and the PostgreSQL text (each shipped exactly as this expands to; never
+/// edit it, add a migration).
+macro_rules! schema_v1 {
+    (
+        int = $int:literal,
+        bool = $bool:literal,
+        false = $false:literal,
+        serial_key = $serial_key:literal,
+        insert_global = $insert_global:literal $(,)?
+    ) => {
+        concat!(
+            r#"
+CREATE TABLE IF NOT EXISTS scope_seq (scope TEXT PRIMARY KEY, seq "#,
+            $int,
+            r#" NOT NULL DEFAULT 0);
+"#,
+            $insert_global,
+            r#"
 CREATE TABLE IF NOT EXISTS rows (
     kind TEXT NOT NULL, row_id TEXT NOT NULL, team_id TEXT, scope TEXT NOT NULL,
-    seq INTEGER NOT NULL, version INTEGER NOT NULL, deleted INTEGER NOT NULL,
+    seq "#,
+            $int,
+            r#" NOT NULL, version "#,
+            $int,
+            r#" NOT NULL, deleted "#,
+            $bool,
+            r#" NOT NULL,
     data TEXT NOT NULL, stamps TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT,
     PRIMARY KEY (kind, row_id)
 );
@@ -32,8 +55,12 @@ CREATE TABLE IF NOT EXISTS mutations (
     hash TEXT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id TEXT, device_id TEXT, mutation_id TEXT,
-    kind TEXT NOT NULL, row_id TEXT NOT NULL, version INTEGER NOT NULL, field TEXT NOT NULL,
+    id "#,
+            $serial_key,
+            r#", at TEXT NOT NULL, user_id TEXT, device_id TEXT, mutation_id TEXT,
+    kind TEXT NOT NULL, row_id TEXT NOT NULL, version "#,
+            $int,
+            r#" NOT NULL, field TEXT NOT NULL,
     old TEXT NOT NULL, new TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_row ON audit(kind, row_id, field, version);
@@ -54,10 +81,27 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS tokens (
     hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL,
-    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked "#,
+            $bool,
+            r#" NOT NULL DEFAULT "#,
+            $false,
+            r#"
 );
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
-"#;
+"#
+        )
+    };
+}
+
+pub(crate) use schema_v1;
+
+const V1: &str = schema_v1!(
+    int = "INTEGER",
+    bool = "INTEGER",
+    false = "0",
+    serial_key = "INTEGER PRIMARY KEY",
+    insert_global = "INSERT OR IGNORE INTO scope_seq(scope, seq) VALUES ('global', 0);",
+);
 
 /// Version 2: devices bound to users, idempotency records scoped to a team, the audit names
 /// its actor, login limiter state, security log.

@@ -75,6 +75,42 @@ pub fn server_write(
     Ok(true)
 }
 
+/// The administrator's write of a team document (its row in its own scope).
+fn write_team(
+    tx: &mut dyn Tx,
+    id: Uuid,
+    data: Map<String, Value>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    server_write(
+        tx,
+        EntityKind::Team,
+        id,
+        Some(id),
+        data,
+        false,
+        None,
+        actor,
+        now,
+    )
+}
+
+/// The administrator's write of a user document (in its team's scope).
+fn write_user(tx: &mut dyn Tx, u: &User, actor: &str, now: DateTime<Utc>) -> Result<bool> {
+    server_write(
+        tx,
+        EntityKind::User,
+        u.id,
+        u.team_id,
+        as_map(u),
+        false,
+        None,
+        actor,
+        now,
+    )
+}
+
 fn as_map<T: serde::Serialize>(v: &T) -> Map<String, Value> {
     match serde_json::to_value(v) {
         Ok(Value::Object(m)) => m,
@@ -119,17 +155,7 @@ pub fn add_team(
     tx.insert_team(&t)?;
     tx.ensure_scope(&t.id.to_string())?;
     event(tx, actor, "team.add", &t.name, &t.id.to_string(), now)?;
-    server_write(
-        tx,
-        EntityKind::Team,
-        t.id,
-        Some(t.id),
-        as_map(&t),
-        false,
-        None,
-        actor,
-        now,
-    )?;
+    write_team(tx, t.id, as_map(&t), actor, now)?;
     Ok(t)
 }
 
@@ -181,31 +207,11 @@ pub fn add_user(
         &format!("role {}, team {}", u.role.key(), opt(u.team_id)),
         now,
     )?;
-    server_write(
-        tx,
-        EntityKind::User,
-        u.id,
-        u.team_id,
-        as_map(&u),
-        false,
-        None,
-        actor,
-        now,
-    )?;
+    write_user(tx, &u, actor, now)?;
     if let (Some(mut t), Role::Lead) = (team, role) {
         if t.lead_id.is_none() {
             t.lead_id = Some(u.id);
-            server_write(
-                tx,
-                EntityKind::Team,
-                t.id,
-                Some(t.id),
-                as_map(&t),
-                false,
-                None,
-                actor,
-                now,
-            )?;
+            write_team(tx, t.id, as_map(&t), actor, now)?;
         }
     }
     Ok(u)
@@ -234,17 +240,7 @@ pub fn set_active(
     };
     let detail = if active { "" } else { "all tokens revoked" };
     event(tx, actor, action, &rec.user.username, detail, now)?;
-    server_write(
-        tx,
-        EntityKind::User,
-        rec.user.id,
-        rec.user.team_id,
-        as_map(&rec.user),
-        false,
-        None,
-        actor,
-        now,
-    )?;
+    write_user(tx, &rec.user, actor, now)?;
     Ok(rec.user)
 }
 
@@ -293,17 +289,7 @@ pub fn update_user(
         ),
         now,
     )?;
-    server_write(
-        tx,
-        EntityKind::User,
-        rec.user.id,
-        rec.user.team_id,
-        as_map(&rec.user),
-        false,
-        None,
-        actor,
-        now,
-    )?;
+    write_user(tx, &rec.user, actor, now)?;
     let lead_of = |tx: &mut dyn Tx, team: Uuid| -> Result<Option<Map<String, Value>>> {
         Ok(tx
             .get_row(EntityKind::Team, team)?
@@ -316,17 +302,7 @@ pub fn update_user(
             if let Some(mut data) = lead_of(tx, old)? {
                 if data.get("lead_id") == Some(&id) {
                     data.insert("lead_id".into(), Value::Null);
-                    server_write(
-                        tx,
-                        EntityKind::Team,
-                        old,
-                        Some(old),
-                        data,
-                        false,
-                        None,
-                        actor,
-                        now,
-                    )?;
+                    write_team(tx, old, data, actor, now)?;
                 }
             }
         }
@@ -335,17 +311,7 @@ pub fn update_user(
         if let Some(mut data) = lead_of(tx, new)? {
             if data.get("lead_id").is_none_or(Value::is_null) {
                 data.insert("lead_id".into(), id);
-                server_write(
-                    tx,
-                    EntityKind::Team,
-                    new,
-                    Some(new),
-                    data,
-                    false,
-                    None,
-                    actor,
-                    now,
-                )?;
+                write_team(tx, new, data, actor, now)?;
             }
         }
     }

@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Alert, App, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Steps, Switch, Tag, Typography } from "antd";
 import dayjs from "dayjs";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type FieldError, type Need, type NeedStatus, type Outcome } from "../../bindings";
-import { call, errorText, fieldErrors, fieldProblems, fmtWan, wanToYuan, yuanToWan } from "../../ipc";
+import { commands, type Need, type NeedStatus, type Outcome } from "../../bindings";
+import { call, errorText, fmtWan, useSaveForm, wanToYuan, yuanToWan } from "../../ipc";
 import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
@@ -46,31 +46,14 @@ function NeedEditor({ initial, onClose }: { initial: Need; onClose: () => void }
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
-  const qc = useQueryClient();
-  const { message } = App.useApp();
   const [n, setN] = useState<Need>(initial);
-  const [errs, setErrs] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(errs, lang);
+  const { save, busy, errors } = useSaveForm(() => call(commands.saveNeed(n)), {
+    saved: t("need.saved"),
+    refresh: [["needs", n.firm_id], ["firms"], ["app-info"], ["home"]],
+    onDone: onClose,
+  });
   const up = (p: Partial<Need>) => setN((x) => ({ ...x, ...p }));
   const setOutcome = (i: number, p: Partial<Outcome>) => up({ outcomes: n.outcomes.map((o, j) => (j === i ? { ...o, ...p } : o)) });
-  const save = async () => {
-    setBusy(true);
-    try {
-      await call(commands.saveNeed(n));
-      message.success(t("need.saved"));
-      await qc.invalidateQueries({ queryKey: ["needs", n.firm_id] });
-      await qc.invalidateQueries({ queryKey: ["firms"] });
-      await qc.invalidateQueries({ queryKey: ["app-info"] });
-      await qc.invalidateQueries({ queryKey: ["home"] });
-      onClose();
-    } catch (e) {
-      setErrs(fieldProblems(e));
-      message.error(errorText(e, lang));
-    } finally {
-      setBusy(false);
-    }
-  };
   useSaveShortcut(() => void save());
   return (
     <Modal

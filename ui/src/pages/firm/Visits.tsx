@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Alert, App, Button, Checkbox, DatePicker, Divider, Empty, Form, Input, Modal, Select, Space, Tag, Timeline, Typography } from "antd";
 import dayjs from "dayjs";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { commands, type FieldError, type FollowUpTask, type Visit } from "../../bindings";
-import { call, errorText, fieldErrors, fieldProblems } from "../../ipc";
+import { commands, type FollowUpTask, type Visit } from "../../bindings";
+import { call, errorText, useSaveForm } from "../../ipc";
 import { useLang } from "../../hooks";
 import { useSaveShortcut } from "../../shortcuts";
 import { label, selectOptions, useVocabulary } from "../../vocabulary";
@@ -15,30 +15,14 @@ function VisitEditor({ initial, onClose }: { initial: Visit; onClose: () => void
   const { t } = useTranslation();
   const lang = useLang();
   const vocab = useVocabulary();
-  const qc = useQueryClient();
-  const { message } = App.useApp();
   const [v, setV] = useState<Visit>(initial);
-  const [errs, setErrs] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(errs, lang);
+  const { save, busy, errors } = useSaveForm(() => call(commands.saveVisit(v)), {
+    saved: t("visit.saved"),
+    refresh: [["visits", v.firm_id], ["app-info"], ["home"]],
+    onDone: onClose,
+  });
   const up = (p: Partial<Visit>) => setV((x) => ({ ...x, ...p }));
   const setTask = (i: number, p: Partial<FollowUpTask>) => up({ tasks: v.tasks.map((x, j) => (j === i ? { ...x, ...p } : x)) });
-  const save = async () => {
-    setBusy(true);
-    try {
-      await call(commands.saveVisit(v));
-      message.success(t("visit.saved"));
-      await qc.invalidateQueries({ queryKey: ["visits", v.firm_id] });
-      await qc.invalidateQueries({ queryKey: ["app-info"] });
-      await qc.invalidateQueries({ queryKey: ["home"] });
-      onClose();
-    } catch (e) {
-      setErrs(fieldProblems(e));
-      message.error(errorText(e, lang));
-    } finally {
-      setBusy(false);
-    }
-  };
   useSaveShortcut(() => void save());
   return (
     <Modal
