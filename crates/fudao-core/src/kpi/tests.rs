@@ -1,4 +1,3 @@
-
 //! One hand-built data set; every expected figure is worked out in the comments.
 //!
 //! Period P = 2026-04-01 … 2026-06-30 (91 days). Previous period = 2025-12-31 … 2026-03-31

@@ -2,32 +2,9 @@
 //! the terms that fit them.
 
 use super::*;
+use crate::model::labelled_enum;
 
-macro_rules! product_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $key:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($var),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            /// The serialised key (`snake_case`).
-            pub fn key(self) -> &'static str { match self { $($name::$var => $key),+ } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$var => $zh),+ } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$var => $en),+ } }
-            /// Parses the key, the Chinese label or the English label.
-            pub fn parse(s: &str) -> Option<Self> {
-                let t = s.trim();
-                Self::ALL.iter().copied().find(|v| v.key() == t || v.label_zh() == t || v.label_en().eq_ignore_ascii_case(t))
-            }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.label_zh()) }
-        }
-    };
-}
-
-product_enum!(
+labelled_enum!(
     /// The kind of institution offering a product.
     InstitutionKind {
         Bank = "bank", "银行", "Bank";
@@ -38,7 +15,7 @@ product_enum!(
     }
 );
 
-product_enum!(
+labelled_enum!(
     /// Product kinds named in the city's implementation plan.
     ProductKind {
         TechTransferLoan = "tech_transfer_loan", "科技成果转化贷", "Technology-transfer loan";
@@ -108,7 +85,7 @@ impl ProductKind {
     }
 }
 
-product_enum!(
+labelled_enum!(
     /// Security a product requires.
     CollateralKind {
         IpPledge = "ip_pledge", "知识产权质押", "IP pledge";
@@ -141,7 +118,7 @@ impl CollateralKind {
     }
 }
 
-product_enum!(
+labelled_enum!(
     /// What a financing need's money is for, read from its purpose text. It decides the term
     /// that fits: working capital is short money (≤ 12 months); equipment, plant, technical
     /// upgrades, R&D and talent are long uses that are never financed with short money.
