@@ -125,7 +125,7 @@ pub fn to_document(plan: &Plan) -> Document {
         doc.push(Block::paragraph("暂无财务数据。"));
     } else {
         let mut rows = vec![];
-        for (label, f) in [
+        let figures = [
             (
                 "营业收入",
                 (|y: &FinYear| y.revenue) as fn(&FinYear) -> Option<Yuan>,
@@ -134,9 +134,16 @@ pub fn to_document(plan: &Plan) -> Document {
             ("资产总额", |y: &FinYear| y.total_assets),
             ("负债总额", |y: &FinYear| y.liabilities),
             ("净利润", |y: &FinYear| y.net_profit),
-        ] {
+        ];
+        // One format for every amount of the table ("1,067.00" beside "17.99").
+        let dp = wan_decimals(
+            figures
+                .iter()
+                .flat_map(|(_, f)| dg.financials.iter().filter_map(f)),
+        );
+        for (label, f) in figures {
             let mut r = vec![label.to_string()];
-            r.extend(dg.financials.iter().map(|y| wan_opt(f(y))));
+            r.extend(dg.financials.iter().map(|y| wan_fixed_opt(f(y), dp)));
             rows.push(r);
         }
         let mut r = vec!["资产负债率".to_string()];
@@ -260,6 +267,7 @@ pub fn to_document(plan: &Plan) -> Document {
     doc.push(Block::heading(1, heading(SectionKey::Needs)));
     paragraphs(&mut doc, c.text(SectionKey::Needs));
     if !c.needs.is_empty() {
+        let dp = wan_decimals(c.needs.iter().map(|n| n.amount));
         doc.push(table(
             &[
                 ("提出日期", 1.6, Align::Center),
@@ -276,7 +284,7 @@ pub fn to_document(plan: &Plan) -> Document {
                 .map(|n| {
                     vec![
                         n.raised_on.to_string(),
-                        fmt_wan(n.amount),
+                        fmt_wan_fixed(n.amount, dp),
                         n.kind.clone(),
                         n.purpose.clone(),
                         n.term.clone(),
@@ -320,7 +328,8 @@ pub fn to_document(plan: &Plan) -> Document {
         ("价格", 2.0, Align::Left),
         ("担保方式", 1.8, Align::Left),
     ];
-    let product_row = |it: &CreditItem| {
+    // `dp`: the decimals of the table's amount column (one format down the column).
+    let product_row = |it: &CreditItem, dp: usize| {
         vec![
             if it.branch.is_empty() {
                 it.institution.clone()
@@ -329,7 +338,7 @@ pub fn to_document(plan: &Plan) -> Document {
             },
             format!("{}（{}）", it.product_name, it.kind),
             it.amount_yuan
-                .map(fmt_wan_unit)
+                .map(|a| format!("{}万元", fmt_wan_fixed(a, dp)))
                 .unwrap_or_else(|| it.amount.clone()),
             it.term_months
                 .map(|m| format!("{m}个月"))
@@ -379,9 +388,10 @@ pub fn to_document(plan: &Plan) -> Document {
                     pk.no_fit.clone()
                 }));
             } else {
+                let dp = wan_decimals(items.iter().filter_map(|it| it.amount_yuan));
                 doc.push(table(
                     &product_cols,
-                    items.iter().map(|it| product_row(it)).collect(),
+                    items.iter().map(|it| product_row(it, dp)).collect(),
                     None,
                 ));
                 reasons(&mut doc, &items);
@@ -406,7 +416,7 @@ pub fn to_document(plan: &Plan) -> Document {
                 ],
                 rec.iter()
                     .map(|it| {
-                        let mut r = product_row(it);
+                        let mut r = product_row(it, 0);
                         r[2] = it.amount.clone();
                         r.remove(3);
                         r

@@ -20,7 +20,7 @@ use crate::model::{
     Entity, EntityKind, FinancingKind, Firm, Need, NeedStatus, PlanStatus, QualificationKind,
     Stage, Visit,
 };
-use crate::money::{fmt_wan, fmt_wan_unit, Yuan};
+use crate::money::{fmt_wan, fmt_wan_fixed, fmt_wan_unit, wan_decimals, Yuan};
 use crate::product::{
     fmt_bp_pct, Catalog, CollateralKind, FundUse, InstitutionKind, Product, LONG_TERM_MIN_MONTHS,
 };

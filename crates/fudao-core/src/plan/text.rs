@@ -15,8 +15,10 @@ pub(super) fn opt<T: ToString>(v: Option<T>) -> String {
         .unwrap_or_else(|| MISSING.to_string())
 }
 
-pub(super) fn wan_opt(v: Option<Yuan>) -> String {
-    v.map(fmt_wan).unwrap_or_else(|| MISSING.to_string())
+/// An amount of a table column in 万元 with the column's decimals ([`wan_decimals`]).
+pub(super) fn wan_fixed_opt(v: Option<Yuan>, decimals: usize) -> String {
+    v.map(|y| fmt_wan_fixed(y, decimals))
+        .unwrap_or_else(|| MISSING.to_string())
 }
 
 pub(super) fn wan_unit_opt(v: Option<Yuan>) -> String {
