@@ -125,6 +125,9 @@ pub(super) fn compose_monitoring(
         target: better.to_string(),
         due: horizon,
     });
+    if let Some(t) = certificate_revenue_share(firm, ev, today, horizon) {
+        out.push(t);
+    }
     if !firm.holds(QualificationKind::HighTech, today) {
         let gaps = ev
             .high_tech
@@ -151,4 +154,34 @@ pub(super) fn compose_monitoring(
         }
     }
     out
+}
+
+/// A 高企 certificate holder whose high-tech product revenue share is below the threshold
+/// (国科发火〔2016〕32号 第十一条（六）) is monitored on that share until it is back above it:
+/// the review the roadmap warns of (第十六条) looks at this figure first. Due when the
+/// roadmap asks the firm to have closed the gaps (90 days), within the plan's horizon.
+fn certificate_revenue_share(
+    firm: &Firm,
+    ev: &FirmEvaluation,
+    today: NaiveDate,
+    horizon: NaiveDate,
+) -> Option<Target> {
+    if !firm.holds(QualificationKind::HighTech, today) {
+        return None;
+    }
+    let item = ev
+        .high_tech
+        .items
+        .iter()
+        .find(|i| i.key == "high_tech_revenue" && i.status == Status::NotMet)?;
+    let threshold = match item.required.strip_prefix("≥ ") {
+        Some(t) => format!("不低于{t}"),
+        None => item.required.clone(),
+    };
+    Some(Target {
+        indicator: format!("{}（持证复核）", item.label.zh),
+        baseline: item.figure.clone().unwrap_or_else(|| MISSING.to_string()),
+        target: format!("{threshold}（高企认定条件）"),
+        due: (today + Days::new(90)).min(horizon),
+    })
 }
