@@ -115,10 +115,354 @@ pub fn to_document(plan: &Plan) -> Document {
     paragraphs(&mut doc, c.text(SectionKey::Profile));
     doc.push(kv(&c.profile.rows, 2));
 
-    // 3. Diagnosis.
+    push_diagnosis(&mut doc, plan, &heading);
+    push_needs(&mut doc, plan, &heading);
+    push_measures(&mut doc, plan, &heading);
+    push_credit(&mut doc, plan, &heading);
+
+    // 7. Capital market: only when there is something firm-specific to say.
+    if printed.contains(&SectionKey::CapitalMarket) {
+        doc.push(Block::heading(1, heading(SectionKey::CapitalMarket)));
+        paragraphs(&mut doc, c.text(SectionKey::CapitalMarket));
+        if !c.capital_market.steps.is_empty() {
+            doc.push(Block::bullets(c.capital_market.steps.clone()));
+        }
+    }
+
+    push_actions(&mut doc, plan, &heading);
+    push_monitoring(&mut doc, plan, &heading);
+
+    // 10. Sign-off.
+    doc.push(Block::heading(1, heading(SectionKey::SignOff)));
+    paragraphs(&mut doc, c.text(SectionKey::SignOff));
+    doc.push(Block::SignOff {
+        parties: vec![
+            SignParty::new("企业（盖章）", c.sign_off.firm_party.clone()),
+            SignParty::new(
+                "金融辅导队",
+                format!("{}　辅导员：{}", c.sign_off.team_party, h.coach_name),
+            ),
+        ],
+    });
+    doc
+}
+
+/// Section 二: the narrative, the financial table and chart, credit, IP and talent, the three designation checklists and the risk rating.
+fn push_diagnosis(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
     let dg = &c.diagnosis;
     doc.push(Block::heading(1, heading(SectionKey::Diagnosis)));
-    paragraphs(&mut doc, c.text(SectionKey::Diagnosis));
+    paragraphs(doc, c.text(SectionKey::Diagnosis));
+    push_financials(doc, dg);
+    doc.push(Block::heading(2, "（二）信用状况"));
+    doc.push(kv(&dg.credit, 2));
+    doc.push(Block::heading(2, "（三）知识产权与人才"));
+    doc.push(kv(&dg.ip_talent, 2));
+    doc.push(Block::heading(2, "（四）科技属性评价"));
+    eval_table(doc, &dg.tech_sme);
+    eval_table(doc, &dg.high_tech);
+    eval_table(doc, &dg.srdi);
+    push_risk(doc, &dg.risk);
+}
+
+/// Section 三: the narrative and the needs table.
+fn push_needs(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
+    doc.push(Block::heading(1, heading(SectionKey::Needs)));
+    paragraphs(doc, c.text(SectionKey::Needs));
+    if !c.needs.is_empty() {
+        let dp = wan_decimals(c.needs.iter().map(|n| n.amount));
+        doc.push(table(
+            &[
+                ("提出日期", 1.6, Align::Center),
+                ("金额（万元）", 1.3, Align::Right),
+                ("类型", 1.0, Align::Center),
+                ("用途", 2.2, Align::Left),
+                ("期限", 1.0, Align::Center),
+                ("合理性认定", 1.6, Align::Left),
+                ("状态", 1.0, Align::Center),
+                ("结果", 2.2, Align::Left),
+            ],
+            c.needs
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.raised_on.to_string(),
+                        fmt_wan_fixed(n.amount, dp),
+                        n.kind.clone(),
+                        n.purpose.clone(),
+                        n.term.clone(),
+                        n.ruling.clone(),
+                        n.status.clone(),
+                        n.outcome.clone(),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+    }
+}
+
+/// Section 四: one sub-heading per measure, its text as bullets when it has several lines.
+fn push_measures(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
+    doc.push(Block::heading(1, heading(SectionKey::Measures)));
+    paragraphs(doc, c.text(SectionKey::Measures));
+    for (i, m) in c.measures.iter().enumerate() {
+        doc.push(Block::heading(
+            2,
+            format!("（{}）{}", cn_num(i + 1), m.title),
+        ));
+        let lines: Vec<&str> = m.text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.len() > 1 {
+            doc.push(Block::bullets(lines));
+        } else {
+            doc.push(Block::paragraph(m.text.clone()));
+        }
+    }
+}
+
+/// Section 五: one package per open need (its products and reasons), or the products available when no need is open; then the near misses.
+fn push_credit(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
+    doc.push(Block::heading(1, heading(SectionKey::Credit)));
+    paragraphs(doc, c.text(SectionKey::Credit));
+    let chosen = |it: &CreditItem| {
+        c.chosen_products.is_empty() || c.chosen_products.contains(&it.product_id)
+    };
+    let product_cols: [(&str, f32, Align); 6] = [
+        ("金融机构及受理网点", 2.8, Align::Left),
+        ("产品", 1.8, Align::Left),
+        ("建议金额", 1.2, Align::Right),
+        ("期限", 0.9, Align::Center),
+        ("价格", 2.0, Align::Left),
+        ("担保方式", 1.8, Align::Left),
+    ];
+    // `dp`: the decimals of the table's amount column (one format down the column).
+    let product_row = |it: &CreditItem, dp: usize| {
+        vec![
+            if it.branch.is_empty() {
+                it.institution.clone()
+            } else {
+                format!("{}\n{}", it.institution, it.branch)
+            },
+            format!("{}（{}）", it.product_name, it.kind),
+            it.amount_yuan
+                .map(|a| format!("{}万元", fmt_wan_fixed(a, dp)))
+                .unwrap_or_else(|| it.amount.clone()),
+            it.term_months
+                .map(|m| format!("{m}个月"))
+                .unwrap_or_else(|| MISSING.to_string()),
+            it.price.clone(),
+            it.collateral.clone(),
+        ]
+    };
+    let reasons = |doc: &mut Document, items: &[&CreditItem]| {
+        for (i, it) in items.iter().enumerate() {
+            let mut s = format!(
+                "{}. {}“{}”：{}。",
+                i + 1,
+                it.institution,
+                it.product_name,
+                it.why.join("；")
+            );
+            if it.subsidy != MISSING {
+                s.push_str(&format!("政策支持：{}。", it.subsidy));
+            }
+            if !it.contact.is_empty() {
+                s.push_str(&format!("联系人：{}。", it.contact));
+            }
+            doc.push(Block::paragraph(s));
+        }
+    };
+    if !c.credit.packages.is_empty() {
+        for (i, pk) in c.credit.packages.iter().enumerate() {
+            doc.push(Block::heading(
+                2,
+                format!("（{}）{}：{}", cn_index(i + 1), pk.need, pk.purpose),
+            ));
+            doc.push(kv(
+                &[
+                    row("需求状态", pk.status.clone()),
+                    row("尚需融资", fmt_wan_unit(pk.remainder)),
+                    row("建议期限", pk.term.clone()),
+                    row("可提供的担保", pk.security.clone()),
+                ],
+                1,
+            ));
+            let items: Vec<&CreditItem> = pk.items.iter().filter(|it| chosen(it)).collect();
+            if items.is_empty() {
+                doc.push(Block::paragraph(if pk.no_fit.is_empty() {
+                    "辅导员未选定该需求的产品。".to_string()
+                } else {
+                    pk.no_fit.clone()
+                }));
+            } else {
+                let dp = wan_decimals(items.iter().filter_map(|it| it.amount_yuan));
+                doc.push(table(
+                    &product_cols,
+                    items.iter().map(|it| product_row(it, dp)).collect(),
+                    None,
+                ));
+                reasons(doc, &items);
+            }
+            doc.push(Block::paragraph(format!(
+                "下一步：{}（{}前）。",
+                pk.next_step, pk.next_due
+            )));
+        }
+    } else {
+        let rec = plan.recommended();
+        if rec.is_empty() {
+            doc.push(Block::paragraph("暂无可直接申请的产品。"));
+        } else {
+            doc.push(table(
+                &[
+                    ("金融机构及受理网点", 2.8, Align::Left),
+                    ("产品", 1.8, Align::Left),
+                    ("额度", 1.8, Align::Left),
+                    ("价格", 2.0, Align::Left),
+                    ("担保方式", 1.6, Align::Left),
+                ],
+                rec.iter()
+                    .map(|it| {
+                        let mut r = product_row(it, 0);
+                        r[2] = it.amount.clone();
+                        r.remove(3);
+                        r
+                    })
+                    .collect(),
+                None,
+            ));
+            doc.push(Block::heading(2, "推荐理由"));
+            reasons(doc, &rec);
+        }
+    }
+    push_near_misses(doc, c);
+}
+
+/// Section 七: the dated tasks, overdue ones marked with their original date.
+fn push_actions(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
+    doc.push(Block::heading(1, heading(SectionKey::Actions)));
+    paragraphs(doc, c.text(SectionKey::Actions));
+    if c.actions.is_empty() {
+        doc.push(Block::paragraph("暂无待办事项。"));
+    } else {
+        doc.push(table(
+            &[
+                ("序号", 0.7, Align::Center),
+                ("任务", 5.5, Align::Left),
+                ("责任人", 1.8, Align::Left),
+                ("完成时限", 1.5, Align::Center),
+                ("来源", 1.2, Align::Center),
+            ],
+            c.actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    vec![
+                        (i + 1).to_string(),
+                        a.task.clone(),
+                        a.owner.clone(),
+                        match a.overdue_since {
+                            Some(o) => format!("{}\n逾期（原定{o}）", a.due),
+                            None => a.due.to_string(),
+                        },
+                        a.source.clone(),
+                    ]
+                })
+                .collect(),
+            None,
+        ));
+    }
+}
+
+/// Section 八: the targets the firm is followed up on.
+fn push_monitoring(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
+    let c = &plan.content;
+    doc.push(Block::heading(1, heading(SectionKey::Monitoring)));
+    paragraphs(doc, c.text(SectionKey::Monitoring));
+    if c.monitoring.is_empty() {
+        doc.push(Block::paragraph("暂无监测目标。"));
+    } else {
+        doc.push(table(
+            &[
+                ("监测指标", 2.5, Align::Left),
+                ("当前值", 2.0, Align::Center),
+                ("目标", 2.5, Align::Center),
+                ("目标时间", 1.5, Align::Center),
+            ],
+            c.monitoring
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.indicator.clone(),
+                        t.baseline.clone(),
+                        t.target.clone(),
+                        t.due.to_string(),
+                    ]
+                })
+                .collect(),
+            Some("辅导员每季度回访一次，更新上述指标并记录在走访记录中。".to_string()),
+        ));
+    }
+}
+
+/// `1` → 一, `12` → 十二, `20` → 二十 (up to 99).
+pub(super) fn cn_index(n: usize) -> String {
+    match n {
+        0..=10 => cn_num(n).to_string(),
+        11..=19 => format!("十{}", cn_num(n - 10)),
+        _ if n.is_multiple_of(10) => format!("{}十", cn_num((n / 10).min(9))),
+        _ => format!("{}十{}", cn_num((n / 10).min(9)), cn_num(n % 10)),
+    }
+}
+
+pub(super) fn cn_num(n: usize) -> &'static str {
+    const N: [&str; 11] = [
+        "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
+    N.get(n).copied().unwrap_or("十")
+}
+
+/// All section headings a plan can carry, in order (for tests and tools).
+pub fn section_headings() -> Vec<&'static str> {
+    SectionKey::ALL.iter().map(|k| k.heading()).collect()
+}
+
+/// The sections a plan prints, in order: section 六 only when it says something about this
+/// firm (or the coach wrote it).
+pub fn printed_sections(plan: &Plan) -> Vec<SectionKey> {
+    let c = &plan.content;
+    SectionKey::ALL
+        .into_iter()
+        .filter(|k| match k {
+            SectionKey::CapitalMarket => {
+                c.capital_market.relevant || c.edits.contains_key(&SectionKey::CapitalMarket)
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+pub(super) fn numbered_heading(printed: &[SectionKey], k: SectionKey) -> String {
+    let n = printed.iter().position(|x| *x == k).unwrap_or(0) + 1;
+    format!("{}、{}", cn_num(n), k.title())
+}
+
+/// The numbered headings a plan prints, in order (numbering closes the gap of a left-out
+/// section).
+pub fn plan_headings(plan: &Plan) -> Vec<String> {
+    let printed = printed_sections(plan);
+    printed
+        .iter()
+        .map(|k| numbered_heading(&printed, *k))
+        .collect()
+}
+
+/// Section 二 (一): the firm's figures over the years shown, as a table and a bar chart.
+fn push_financials(doc: &mut Document, dg: &DiagnosisSection) {
     let span = years_span(&dg.financials);
     doc.push(Block::heading(2, format!("（一）{span}主要财务指标")));
     if dg.financials.is_empty() {
@@ -201,16 +545,11 @@ pub fn to_document(plan: &Plan) -> Document {
             unit: "万元".to_string(),
         }));
     }
-    doc.push(Block::heading(2, "（二）信用状况"));
-    doc.push(kv(&dg.credit, 2));
-    doc.push(Block::heading(2, "（三）知识产权与人才"));
-    doc.push(kv(&dg.ip_talent, 2));
-    doc.push(Block::heading(2, "（四）科技属性评价"));
-    eval_table(&mut doc, &dg.tech_sme);
-    eval_table(&mut doc, &dg.high_tech);
-    eval_table(&mut doc, &dg.srdi);
+}
+
+/// Section 二 (五): the risk grade, its dimensions as a radar chart and its factors.
+fn push_risk(doc: &mut Document, r: &RiskSummary) {
     doc.push(Block::heading(2, "（五）风险评级"));
-    let r = &dg.risk;
     let mut risk_line = if r.grade == MISSING {
         format!(
             "风险评级：数据不足，暂无法评级（已得{}/{}分）。",
@@ -262,172 +601,10 @@ pub fn to_document(plan: &Plan) -> Document {
             None,
         ));
     }
+}
 
-    // 4. Needs.
-    doc.push(Block::heading(1, heading(SectionKey::Needs)));
-    paragraphs(&mut doc, c.text(SectionKey::Needs));
-    if !c.needs.is_empty() {
-        let dp = wan_decimals(c.needs.iter().map(|n| n.amount));
-        doc.push(table(
-            &[
-                ("提出日期", 1.6, Align::Center),
-                ("金额（万元）", 1.3, Align::Right),
-                ("类型", 1.0, Align::Center),
-                ("用途", 2.2, Align::Left),
-                ("期限", 1.0, Align::Center),
-                ("合理性认定", 1.6, Align::Left),
-                ("状态", 1.0, Align::Center),
-                ("结果", 2.2, Align::Left),
-            ],
-            c.needs
-                .iter()
-                .map(|n| {
-                    vec![
-                        n.raised_on.to_string(),
-                        fmt_wan_fixed(n.amount, dp),
-                        n.kind.clone(),
-                        n.purpose.clone(),
-                        n.term.clone(),
-                        n.ruling.clone(),
-                        n.status.clone(),
-                        n.outcome.clone(),
-                    ]
-                })
-                .collect(),
-            None,
-        ));
-    }
-
-    // 5. Measures.
-    doc.push(Block::heading(1, heading(SectionKey::Measures)));
-    paragraphs(&mut doc, c.text(SectionKey::Measures));
-    for (i, m) in c.measures.iter().enumerate() {
-        doc.push(Block::heading(
-            2,
-            format!("（{}）{}", cn_num(i + 1), m.title),
-        ));
-        let lines: Vec<&str> = m.text.lines().filter(|l| !l.trim().is_empty()).collect();
-        if lines.len() > 1 {
-            doc.push(Block::bullets(lines));
-        } else {
-            doc.push(Block::paragraph(m.text.clone()));
-        }
-    }
-
-    // 6. Credit: one package per open need, or the products available when none is open.
-    doc.push(Block::heading(1, heading(SectionKey::Credit)));
-    paragraphs(&mut doc, c.text(SectionKey::Credit));
-    let chosen = |it: &CreditItem| {
-        c.chosen_products.is_empty() || c.chosen_products.contains(&it.product_id)
-    };
-    let product_cols: [(&str, f32, Align); 6] = [
-        ("金融机构及受理网点", 2.8, Align::Left),
-        ("产品", 1.8, Align::Left),
-        ("建议金额", 1.2, Align::Right),
-        ("期限", 0.9, Align::Center),
-        ("价格", 2.0, Align::Left),
-        ("担保方式", 1.8, Align::Left),
-    ];
-    // `dp`: the decimals of the table's amount column (one format down the column).
-    let product_row = |it: &CreditItem, dp: usize| {
-        vec![
-            if it.branch.is_empty() {
-                it.institution.clone()
-            } else {
-                format!("{}\n{}", it.institution, it.branch)
-            },
-            format!("{}（{}）", it.product_name, it.kind),
-            it.amount_yuan
-                .map(|a| format!("{}万元", fmt_wan_fixed(a, dp)))
-                .unwrap_or_else(|| it.amount.clone()),
-            it.term_months
-                .map(|m| format!("{m}个月"))
-                .unwrap_or_else(|| MISSING.to_string()),
-            it.price.clone(),
-            it.collateral.clone(),
-        ]
-    };
-    let reasons = |doc: &mut Document, items: &[&CreditItem]| {
-        for (i, it) in items.iter().enumerate() {
-            let mut s = format!(
-                "{}. {}“{}”：{}。",
-                i + 1,
-                it.institution,
-                it.product_name,
-                it.why.join("；")
-            );
-            if it.subsidy != MISSING {
-                s.push_str(&format!("政策支持：{}。", it.subsidy));
-            }
-            if !it.contact.is_empty() {
-                s.push_str(&format!("联系人：{}。", it.contact));
-            }
-            doc.push(Block::paragraph(s));
-        }
-    };
-    if !c.credit.packages.is_empty() {
-        for (i, pk) in c.credit.packages.iter().enumerate() {
-            doc.push(Block::heading(
-                2,
-                format!("（{}）{}：{}", cn_index(i + 1), pk.need, pk.purpose),
-            ));
-            doc.push(kv(
-                &[
-                    row("需求状态", pk.status.clone()),
-                    row("尚需融资", fmt_wan_unit(pk.remainder)),
-                    row("建议期限", pk.term.clone()),
-                    row("可提供的担保", pk.security.clone()),
-                ],
-                1,
-            ));
-            let items: Vec<&CreditItem> = pk.items.iter().filter(|it| chosen(it)).collect();
-            if items.is_empty() {
-                doc.push(Block::paragraph(if pk.no_fit.is_empty() {
-                    "辅导员未选定该需求的产品。".to_string()
-                } else {
-                    pk.no_fit.clone()
-                }));
-            } else {
-                let dp = wan_decimals(items.iter().filter_map(|it| it.amount_yuan));
-                doc.push(table(
-                    &product_cols,
-                    items.iter().map(|it| product_row(it, dp)).collect(),
-                    None,
-                ));
-                reasons(&mut doc, &items);
-            }
-            doc.push(Block::paragraph(format!(
-                "下一步：{}（{}前）。",
-                pk.next_step, pk.next_due
-            )));
-        }
-    } else {
-        let rec = plan.recommended();
-        if rec.is_empty() {
-            doc.push(Block::paragraph("暂无可直接申请的产品。"));
-        } else {
-            doc.push(table(
-                &[
-                    ("金融机构及受理网点", 2.8, Align::Left),
-                    ("产品", 1.8, Align::Left),
-                    ("额度", 1.8, Align::Left),
-                    ("价格", 2.0, Align::Left),
-                    ("担保方式", 1.6, Align::Left),
-                ],
-                rec.iter()
-                    .map(|it| {
-                        let mut r = product_row(it, 0);
-                        r[2] = it.amount.clone();
-                        r.remove(3);
-                        r
-                    })
-                    .collect(),
-                None,
-            ));
-            doc.push(Block::heading(2, "推荐理由"));
-            reasons(&mut doc, &rec);
-        }
-    }
+/// Section 五, last: products the firm can apply for once it meets the conditions named.
+fn push_near_misses(doc: &mut Document, c: &PlanContent) {
     doc.push(Block::heading(2, "培育后可申请的产品"));
     if c.credit.near_misses.is_empty() {
         doc.push(Block::paragraph("暂无。"));
@@ -452,141 +629,4 @@ pub fn to_document(plan: &Plan) -> Document {
             None,
         ));
     }
-
-    // 7. Capital market: only when there is something firm-specific to say.
-    if printed.contains(&SectionKey::CapitalMarket) {
-        doc.push(Block::heading(1, heading(SectionKey::CapitalMarket)));
-        paragraphs(&mut doc, c.text(SectionKey::CapitalMarket));
-        if !c.capital_market.steps.is_empty() {
-            doc.push(Block::bullets(c.capital_market.steps.clone()));
-        }
-    }
-
-    // 8. Actions.
-    doc.push(Block::heading(1, heading(SectionKey::Actions)));
-    paragraphs(&mut doc, c.text(SectionKey::Actions));
-    if c.actions.is_empty() {
-        doc.push(Block::paragraph("暂无待办事项。"));
-    } else {
-        doc.push(table(
-            &[
-                ("序号", 0.7, Align::Center),
-                ("任务", 5.5, Align::Left),
-                ("责任人", 1.8, Align::Left),
-                ("完成时限", 1.5, Align::Center),
-                ("来源", 1.2, Align::Center),
-            ],
-            c.actions
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    vec![
-                        (i + 1).to_string(),
-                        a.task.clone(),
-                        a.owner.clone(),
-                        match a.overdue_since {
-                            Some(o) => format!("{}\n逾期（原定{o}）", a.due),
-                            None => a.due.to_string(),
-                        },
-                        a.source.clone(),
-                    ]
-                })
-                .collect(),
-            None,
-        ));
-    }
-
-    // 9. Monitoring.
-    doc.push(Block::heading(1, heading(SectionKey::Monitoring)));
-    paragraphs(&mut doc, c.text(SectionKey::Monitoring));
-    if c.monitoring.is_empty() {
-        doc.push(Block::paragraph("暂无监测目标。"));
-    } else {
-        doc.push(table(
-            &[
-                ("监测指标", 2.5, Align::Left),
-                ("当前值", 2.0, Align::Center),
-                ("目标", 2.5, Align::Center),
-                ("目标时间", 1.5, Align::Center),
-            ],
-            c.monitoring
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.indicator.clone(),
-                        t.baseline.clone(),
-                        t.target.clone(),
-                        t.due.to_string(),
-                    ]
-                })
-                .collect(),
-            Some("辅导员每季度回访一次，更新上述指标并记录在走访记录中。".to_string()),
-        ));
-    }
-
-    // 10. Sign-off.
-    doc.push(Block::heading(1, heading(SectionKey::SignOff)));
-    paragraphs(&mut doc, c.text(SectionKey::SignOff));
-    doc.push(Block::SignOff {
-        parties: vec![
-            SignParty::new("企业（盖章）", c.sign_off.firm_party.clone()),
-            SignParty::new(
-                "金融辅导队",
-                format!("{}　辅导员：{}", c.sign_off.team_party, h.coach_name),
-            ),
-        ],
-    });
-    doc
-}
-
-/// `1` → 一, `12` → 十二, `20` → 二十 (up to 99).
-pub(super) fn cn_index(n: usize) -> String {
-    match n {
-        0..=10 => cn_num(n).to_string(),
-        11..=19 => format!("十{}", cn_num(n - 10)),
-        _ if n.is_multiple_of(10) => format!("{}十", cn_num((n / 10).min(9))),
-        _ => format!("{}十{}", cn_num((n / 10).min(9)), cn_num(n % 10)),
-    }
-}
-
-pub(super) fn cn_num(n: usize) -> &'static str {
-    const N: [&str; 11] = [
-        "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-    ];
-    N.get(n).copied().unwrap_or("十")
-}
-
-/// All section headings a plan can carry, in order (for tests and tools).
-pub fn section_headings() -> Vec<&'static str> {
-    SectionKey::ALL.iter().map(|k| k.heading()).collect()
-}
-
-/// The sections a plan prints, in order: section 六 only when it says something about this
-/// firm (or the coach wrote it).
-pub fn printed_sections(plan: &Plan) -> Vec<SectionKey> {
-    let c = &plan.content;
-    SectionKey::ALL
-        .into_iter()
-        .filter(|k| match k {
-            SectionKey::CapitalMarket => {
-                c.capital_market.relevant || c.edits.contains_key(&SectionKey::CapitalMarket)
-            }
-            _ => true,
-        })
-        .collect()
-}
-
-pub(super) fn numbered_heading(printed: &[SectionKey], k: SectionKey) -> String {
-    let n = printed.iter().position(|x| *x == k).unwrap_or(0) + 1;
-    format!("{}、{}", cn_num(n), k.title())
-}
-
-/// The numbered headings a plan prints, in order (numbering closes the gap of a left-out
-/// section).
-pub fn plan_headings(plan: &Plan) -> Vec<String> {
-    let printed = printed_sections(plan);
-    printed
-        .iter()
-        .map(|k| numbered_heading(&printed, *k))
-        .collect()
 }
