@@ -133,6 +133,32 @@ pub(super) fn srdi_summary(r: &eval::srdi::SrdiResult) -> EvalSummary {
 }
 
 pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSection {
+    let financials = fin_years(firm);
+    let tech_sme = tech_sme_summary(ev);
+    let mut high_tech = checklist(
+        "高新技术企业认定条件",
+        &ev.high_tech.verdict,
+        &ev.high_tech.items,
+    );
+    if ev.high_tech.review_risk.is_some() {
+        high_tech.verdict.push_str("（持证企业，存在复核风险）");
+    }
+    let srdi = srdi_summary(&ev.srdi);
+    let text = diagnosis_text(firm, ev, &financials, [&tech_sme, &high_tech, &srdi]);
+    DiagnosisSection {
+        financials,
+        credit: credit_rows(firm),
+        ip_talent: ip_talent_rows(firm),
+        tech_sme,
+        high_tech,
+        srdi,
+        risk: risk_summary(&ev.risk),
+        text,
+    }
+}
+
+/// The latest three financial years, oldest first.
+fn fin_years(firm: &Firm) -> Vec<FinYear> {
     let years = firm.years_desc();
     let mut financials: Vec<FinYear> = years
         .iter()
@@ -147,7 +173,11 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
         })
         .collect();
     financials.reverse();
+    financials
+}
 
+/// Credit history, overdue and dishonesty records, whitelist, receivables and property.
+fn credit_rows(firm: &Firm) -> Vec<Row> {
     let credit_history = match (firm.ever_borrowed, firm.first_loan_date) {
         (_, Some(d)) => format!("已于{d}获得首笔银行贷款"),
         (Some(true), None) => "有银行贷款记录".to_string(),
@@ -164,7 +194,7 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
         Some(false) => "未列入".to_string(),
         None => MISSING.to_string(),
     };
-    let credit = vec![
+    vec![
         row("银行贷款记录", credit_history),
         row("征信逾期情况", overdue),
         row("经营异常/失信名单", dishonest),
@@ -174,9 +204,13 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
             "可抵押房产",
             opt(firm.facts.real_estate_collateral.map(yes_no)),
         ),
-    ];
+    ]
+}
+
+/// IP held by class and the staff, tech-staff and talent figures.
+fn ip_talent_rows(firm: &Firm) -> Vec<Row> {
     let ip = &firm.ip;
-    let ip_talent = vec![
+    vec![
         row(
             "Ⅰ类知识产权",
             format!(
@@ -219,8 +253,11 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
                 .founder_experience_years
                 .map(|y| format!("{y}年"))),
         ),
-    ];
+    ]
+}
 
+/// The 科小 evaluation: conditions, scored indicators, the total and any direct route met.
+fn tech_sme_summary(ev: &FirmEvaluation) -> EvalSummary {
     let ts = &ev.tech_sme;
     let mut ts_lines: Vec<EvalLine> = ts.conditions.iter().map(check_line).collect();
     ts_lines.extend(ts.indicators.iter().map(|i| {
@@ -276,23 +313,16 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
             .filter(|d| d.status == Status::Met)
             .map(check_line),
     );
-    let tech_sme = EvalSummary {
+    EvalSummary {
         name: "科技型中小企业评价".to_string(),
         verdict: verdict_text(&ts.verdict),
         lines: ts_lines,
-    };
-    let mut high_tech = checklist(
-        "高新技术企业认定条件",
-        &ev.high_tech.verdict,
-        &ev.high_tech.items,
-    );
-    if ev.high_tech.review_risk.is_some() {
-        high_tech.verdict.push_str("（持证企业，存在复核风险）");
     }
-    let srdi = srdi_summary(&ev.srdi);
+}
 
-    let r = &ev.risk;
-    let risk = RiskSummary {
+/// The risk rating as printed: grade, dimensions and factors.
+fn risk_summary(r: &eval::risk::RiskResult) -> RiskSummary {
+    RiskSummary {
         grade: if r.grade.is_empty() {
             MISSING.to_string()
         } else {
@@ -328,9 +358,18 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
             })
             .collect(),
         rule_set: format!("{}（{}版）", r.rule_set.name_zh, r.rule_set.version),
-    };
+    }
+}
 
-    // Narrative.
+/// The diagnosis narrative: the latest year's figures and growth, the three verdicts (with
+/// the certificate-holder warning) and the risk grade with its weak dimensions.
+fn diagnosis_text(
+    firm: &Firm,
+    ev: &FirmEvaluation,
+    financials: &[FinYear],
+    [tech_sme, high_tech, srdi]: [&EvalSummary; 3],
+) -> String {
+    let r = &ev.risk;
     let mut text = String::new();
     match financials.last() {
         Some(y) => {
@@ -412,15 +451,5 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
             text.push_str(&format!("得分较弱的方面：{}。", names.join("、")));
         }
     }
-
-    DiagnosisSection {
-        financials,
-        credit,
-        ip_talent,
-        tech_sme,
-        high_tech,
-        srdi,
-        risk,
-        text,
-    }
+    text
 }
