@@ -28,13 +28,32 @@ pub(super) fn gap_text(i: &eval::CheckItem) -> String {
 
 /// The qualification roadmap: only routes the firm can take, each with its gaps and dates.
 pub(super) fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec<String> {
-    use eval::rules::month_day;
+    let mut steps: Vec<String> = vec![];
+    tech_sme_steps(firm, ev, today, &mut steps);
+    high_tech_steps(firm, ev, today, &mut steps);
+    srdi_steps(firm, ev, today, &mut steps);
+    steps
+}
+
+/// The missing inputs of checklist items, each named once.
+fn missing_names(items: &[&eval::CheckItem]) -> String {
+    let mut names: Vec<&str> = vec![];
+    for i in items {
+        for m in &i.missing {
+            if !names.contains(&m.zh.as_str()) {
+                names.push(m.zh.as_str());
+            }
+        }
+    }
+    names.join("、")
+}
+
+/// 科技型中小企业: the re-registration date, or the conditions and score points to gain; a firm over the size limits is pointed to 高企.
+fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Vec<String>) {
     let book = RuleBook::builtin();
     let this = today.year();
     let year_end = NaiveDate::from_ymd_opt(this, 12, 31).unwrap_or(today);
-    let mut steps: Vec<String> = vec![];
-
-    // ---- 科技型中小企业 ----
+    use eval::rules::month_day;
     let ts = &ev.tech_sme;
     let ts_rules = book.tech_sme_for(today);
     // A registration is valid through 31 December of its year (unless an expiry is recorded).
@@ -143,8 +162,11 @@ pub(super) fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec
             }
         }
     }
+}
 
-    // ---- 高新技术企业 ----
+/// 高新技术企业: the certificate holder's review warning and renewal, or the gaps and the application window.
+fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Vec<String>) {
+    let book = RuleBook::builtin();
     let ht = &ev.high_tech;
     let ht_rules = book.high_tech_for(today);
     let win = &ht_rules.application_window;
@@ -164,17 +186,6 @@ pub(super) fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec
         .iter()
         .filter(|i| i.status == Status::Unknown)
         .collect();
-    let missing_names = |items: &[&eval::CheckItem]| -> String {
-        let mut names: Vec<&str> = vec![];
-        for i in items {
-            for m in &i.missing {
-                if !names.contains(&m.zh.as_str()) {
-                    names.push(m.zh.as_str());
-                }
-            }
-        }
-        names.join("、")
-    };
     if ht.certified {
         if let Some(w) = &ht.review_risk {
             steps.push(format!(
@@ -235,8 +246,11 @@ pub(super) fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec
             window_text(win, after)
         ));
     }
+}
 
-    // ---- 专精特新 ----
+/// 专精特新: the holder's renewal, or the conditions, score and missing inputs and the first window the firm can use.
+fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Vec<String>) {
+    let book = RuleBook::builtin();
     let holds_srdi = firm.holds(QualificationKind::SrdiProvincial, today)
         || firm.holds(QualificationKind::SrdiLittleGiant, today);
     let sr = &ev.srdi;
@@ -383,5 +397,4 @@ pub(super) fn roadmap(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> Vec
             }
         }
     }
-    steps
 }
