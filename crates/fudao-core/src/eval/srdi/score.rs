@@ -144,15 +144,53 @@ fn pct_points(bands: &[PctBand], n: i64, d: i64) -> u32 {
 
 pub fn compute(firm: &Firm, r: &SrdiRules) -> SrdiScoreResult {
     let s = &r.score;
+    let mut out = vec![];
+    specialised(firm, r, &mut out);
+    refined(firm, r, &mut out);
+    featured(firm, r, &mut out);
+    innovation(firm, r, &mut out);
+
+    let groups: Vec<Group> = GROUPS
+        .iter()
+        .map(|(k, zh, en)| {
+            let its = out.iter().filter(|i| i.group == *k);
+            Group {
+                key: k.to_string(),
+                label: Msg::new(*zh, *en),
+                points: its.clone().map(|i| i.points).sum(),
+                possible: its.clone().map(|i| i.possible).sum(),
+                max_points: its.map(|i| i.max_points).sum(),
+            }
+        })
+        .collect();
+    let mut missing: Vec<Msg> = vec![];
+    for i in out.iter().filter(|i| i.possible > i.points) {
+        for mm in &i.missing {
+            if !missing.contains(mm) {
+                missing.push(mm.clone());
+            }
+        }
+    }
+    SrdiScoreResult {
+        total: out.iter().map(|i| i.points).sum(),
+        possible: out.iter().map(|i| i.possible).sum(),
+        max_total: s.max_total(),
+        min_score: s.min_score,
+        indicators: out,
+        groups,
+        missing,
+    }
+}
+
+/// 专业化 (specialisation): main-business share, its growth, niche years, key-field product.
+fn specialised(firm: &Firm, r: &SrdiRules, out: &mut Vec<Indicator>) {
+    let s = &r.score;
     let m = &r.meta;
     let fy = firm.latest_year();
     let y = fy.map(|f| f.year);
     let f = &firm.facts;
     let year_fig = |g: fn(i32) -> Msg| y.map(g).unwrap_or_else(figure::financial_year);
     let revenue = fy.and_then(|f| f.revenue);
-    let mut out = vec![];
-
-    // ---- 专业化 ----
     let b = B {
         key: "main_share",
         group: "specialised",
@@ -299,8 +337,17 @@ pub fn compute(firm: &Firm, r: &SrdiRules) -> SrdiScoreResult {
             )
         }
     });
+}
 
-    // ---- 精细化 ----
+/// 精细化 (refinement): digital level, quality management, net margin, debt ratio.
+fn refined(firm: &Firm, r: &SrdiRules, out: &mut Vec<Indicator>) {
+    let s = &r.score;
+    let m = &r.meta;
+    let fy = firm.latest_year();
+    let y = fy.map(|f| f.year);
+    let f = &firm.facts;
+    let year_fig = |g: fn(i32) -> Msg| y.map(g).unwrap_or_else(figure::financial_year);
+    let revenue = fy.and_then(|f| f.revenue);
     let b = B {
         key: "digital",
         group: "refined",
@@ -425,8 +472,13 @@ pub fn compute(firm: &Firm, r: &SrdiRules) -> SrdiScoreResult {
             b.partial(None, 0, max, miss)
         }
     });
+}
 
-    // ---- 特色化 ----
+/// 特色化 (distinctiveness): the points the province sets, as recorded.
+fn featured(firm: &Firm, r: &SrdiRules, out: &mut Vec<Indicator>) {
+    let s = &r.score;
+    let m = &r.meta;
+    let f = &firm.facts;
     let b = B {
         key: "feature",
         group: "featured",
@@ -455,8 +507,17 @@ pub fn compute(firm: &Firm, r: &SrdiRules) -> SrdiScoreResult {
             )
         }
     });
+}
 
-    // ---- 创新能力 ----
+/// 创新能力 (innovation): Class-I IP, R&D spend, R&D staff, R&D institution.
+fn innovation(firm: &Firm, r: &SrdiRules, out: &mut Vec<Indicator>) {
+    let s = &r.score;
+    let m = &r.meta;
+    let fy = firm.latest_year();
+    let y = fy.map(|f| f.year);
+    let f = &firm.facts;
+    let year_fig = |g: fn(i32) -> Msg| y.map(g).unwrap_or_else(figure::financial_year);
+    let revenue = fy.and_then(|f| f.revenue);
     let ipr = &s.ip;
     let b = B {
         key: "ip",
@@ -645,35 +706,4 @@ pub fn compute(firm: &Firm, r: &SrdiRules) -> SrdiScoreResult {
             }
         },
     );
-
-    let groups: Vec<Group> = GROUPS
-        .iter()
-        .map(|(k, zh, en)| {
-            let its = out.iter().filter(|i| i.group == *k);
-            Group {
-                key: k.to_string(),
-                label: Msg::new(*zh, *en),
-                points: its.clone().map(|i| i.points).sum(),
-                possible: its.clone().map(|i| i.possible).sum(),
-                max_points: its.map(|i| i.max_points).sum(),
-            }
-        })
-        .collect();
-    let mut missing: Vec<Msg> = vec![];
-    for i in out.iter().filter(|i| i.possible > i.points) {
-        for mm in &i.missing {
-            if !missing.contains(mm) {
-                missing.push(mm.clone());
-            }
-        }
-    }
-    SrdiScoreResult {
-        total: out.iter().map(|i| i.points).sum(),
-        possible: out.iter().map(|i| i.possible).sum(),
-        max_total: s.max_total(),
-        min_score: s.min_score,
-        indicators: out,
-        groups,
-        missing,
-    }
 }
