@@ -64,27 +64,42 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         firms: data.firms.iter().map(|f| (f.id, f)).collect(),
     };
 
-    // ---- Coached firms and growth ----
+    let (loans_by_kind, loans_by_institution, credit_share) = loans(&ctx, data);
+    KpiReport {
+        params: p,
+        coached_firms: coached_firms(&ctx, data),
+        need_satisfaction: need_satisfaction(&ctx, data),
+        satisfaction: feedback_satisfaction(&ctx, data),
+        first_loan: first_loan(&ctx, data),
+        loans_by_kind,
+        loans_by_institution,
+        credit_share,
+        teams: teams(&ctx, data),
+    }
+}
+
+/// Coached firms in the period and their growth over the previous period of equal length.
+fn coached_firms(ctx: &Ctx, data: &KpiData) -> CoachedFirms {
+    let p = ctx.p;
     let days = (p.to - p.from).num_days() + 1;
     let prev_to = p.from - Duration::days(1);
     let prev_from = p.from - Duration::days(days.max(1));
-    let cur = coached_between(&ctx, data.visits, p.from, p.to);
-    let prev = coached_between(&ctx, data.visits, prev_from, prev_to);
+    let cur = coached_between(ctx, data.visits, p.from, p.to);
+    let prev = coached_between(ctx, data.visits, prev_from, prev_to);
     let growth = Rate::of(cur.len() as i64 - prev.len() as i64, prev.len() as i64);
-    let coached_firms = CoachedFirms {
+    CoachedFirms {
         current: Counted::from_set(cur.clone()),
         previous: Counted::from_set(prev),
         previous_from: prev_from,
         previous_to: prev_to,
         growth,
-    };
+    }
+}
 
-    // ---- Reasonable-need satisfaction ----
-    let scoped_needs: Vec<&KpiNeed> = data
-        .needs
-        .iter()
-        .filter(|n| ctx.row_in_scope(n.team_id, n.firm_id))
-        .collect();
+/// The reasonable-need satisfaction rate, by count and by amount, with unmet needs by reason.
+fn need_satisfaction(ctx: &Ctx, data: &KpiData) -> NeedSatisfaction {
+    let p = ctx.p;
+    let scoped_needs = scoped_needs(ctx, data);
     let mut counted = vec![];
     let mut pending = vec![];
     for n in scoped_needs
@@ -123,7 +138,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         })
         .collect();
     unmet_reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
-    let need_satisfaction = NeedSatisfaction {
+    NeedSatisfaction {
         rate: Rate::of(met.len() as i64, counted.len() as i64),
         met_need_ids: met,
         counted_need_ids: counted.iter().map(|n| n.id).collect(),
@@ -133,9 +148,11 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         disbursed,
         unmet_reasons,
         follow_up_days: p.follow_up_days,
-    };
+    }
+}
 
-    // ---- Feedback satisfaction ----
+/// The firms' satisfaction, overall, by source and by team, and their answers on whether the need was met.
+fn feedback_satisfaction(ctx: &Ctx, data: &KpiData) -> FeedbackSatisfaction {
     let fb: Vec<&KpiFeedback> = data
         .feedback
         .iter()
@@ -187,7 +204,7 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         unanswered: fb.len() - yes - no,
         rate: Rate::of(yes as i64, (yes + no) as i64),
     };
-    let satisfaction = FeedbackSatisfaction {
+    FeedbackSatisfaction {
         rate: all.rate,
         satisfied: all.satisfied,
         basic: all.basic,
@@ -202,9 +219,12 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
-    };
+    }
+}
 
-    // ---- First-loan rate ----
+/// The first-loan rate of the firms on the 首贷培植名单.
+fn first_loan(ctx: &Ctx, data: &KpiData) -> FirstLoan {
+    let p = ctx.p;
     let listed: BTreeSet<Uuid> = data
         .firms
         .iter()
@@ -224,13 +244,16 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
             ctx.firms[id].first_loan_date.is_some_and(|d| d <= p.to) || disbursed_firms.contains(id)
         })
         .collect();
-    let first_loan = FirstLoan {
+    FirstLoan {
         rate: Rate::of(got.len() as i64, listed.len() as i64),
         listed: Counted::from_set(listed),
         got_first_loan: Counted::from_set(got),
-    };
+    }
+}
 
-    // ---- Loans by kind / institution, credit share ----
+/// Disbursements by product kind and by institution, and the credit-loan share.
+fn loans(ctx: &Ctx, data: &KpiData) -> (Vec<LoanGroup>, Vec<LoanGroup>, CreditShare) {
+    let scoped_needs = scoped_needs(ctx, data);
     let mut by_kind: BTreeMap<String, LoanGroup> = BTreeMap::new();
     let mut by_inst: BTreeMap<String, LoanGroup> = BTreeMap::new();
     let (mut credit_n, mut loan_n, mut credit_amt, mut loan_amt) = (0i64, 0i64, 0i64, 0i64);
@@ -285,8 +308,12 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         credit_need_ids: credit_ids.into_iter().collect(),
         loan_need_ids: loan_ids.into_iter().collect(),
     };
+    (sort_groups(by_kind), sort_groups(by_inst), credit_share)
+}
 
-    // ---- Teams ----
+/// The teams in scope and the firms each coached.
+fn teams(ctx: &Ctx, data: &KpiData) -> Teams {
+    let p = ctx.p;
     let mut per: BTreeMap<Uuid, BTreeSet<Uuid>> = BTreeMap::new();
     let team_ids: Vec<Uuid> = match p.scope {
         Scope::City => data.teams.iter().map(|t| t.id).collect(),
@@ -319,22 +346,10 @@ pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
         })
         .collect();
     let sum: usize = per_team.iter().map(|t| t.coached_firms).sum();
-    let teams = Teams {
+    Teams {
         count: per_team.len(),
         coached_per_team: Average::of(sum as i64, per_team.len() as i64),
         per_team,
-    };
-
-    KpiReport {
-        params: p,
-        coached_firms,
-        need_satisfaction,
-        satisfaction,
-        first_loan,
-        loans_by_kind: sort_groups(by_kind),
-        loans_by_institution: sort_groups(by_inst),
-        credit_share,
-        teams,
     }
 }
 
@@ -403,5 +418,13 @@ pub fn compute_per_coach(data: &KpiData, coaches: &[Uuid], p: KpiParams) -> Vec<
                 },
             )
         })
+        .collect()
+}
+
+/// The needs of the scope (any date: each KPI picks its own period).
+fn scoped_needs<'a>(ctx: &Ctx, data: &KpiData<'a>) -> Vec<&'a KpiNeed> {
+    data.needs
+        .iter()
+        .filter(|n| ctx.row_in_scope(n.team_id, n.firm_id))
         .collect()
 }
