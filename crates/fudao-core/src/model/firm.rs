@@ -205,6 +205,7 @@ impl Entity for Firm {
     fn team_id(&self) -> Option<Uuid> {
         self.team_id
     }
+    // Long (~130 lines) on purpose: one check per field, in field order.
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
         if self.name.trim().is_empty() {

@@ -26,6 +26,9 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
     t.windows(5).any(|w| m.windows(5).any(|x| x == w))
 }
 
+// Long (~190 lines) on purpose: one list built in its priority order (overdue follow-ups,
+// packages, measures, follow-ups not yet due, cultivation steps, first loan) through shared
+// de-duplication closures; the order is the rule, so it reads best top to bottom.
 pub(super) fn compose_actions(
     firm: &Firm,
     credit: &CreditSection,

@@ -136,6 +136,8 @@ pub(super) fn equity_rounds(needs: &[&Need]) -> Vec<String> {
     out.into_iter().map(|(_, s)| s).collect()
 }
 
+// Long (~130 lines) on purpose: the section's paragraphs in the order printed (figures,
+// boards within reach, equity rounds, reserve status), each from this firm's record.
 pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need]) -> CapitalSection {
     let latest = firm.latest_year();
     let revenue = latest.and_then(|y| y.revenue);

@@ -191,6 +191,8 @@ pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
     t
 }
 
+// Long (~150 lines) on purpose: the steps of one package in order (products that fit, amount,
+// term, security, lender, next step, or why nothing fits), sharing the need's figures.
 pub(super) fn compose_package(
     firm: &Firm,
     need: &Need,

@@ -13,6 +13,8 @@ pub(super) fn rd_band_bp(revenue: Yuan) -> u32 {
     }
 }
 
+// Long (~140 lines) on purpose: one target after another in the order printed, each a few
+// lines with its own reachability rule.
 pub(super) fn compose_monitoring(
     firm: &Firm,
     all: &[Need],

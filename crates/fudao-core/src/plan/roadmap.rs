@@ -249,6 +249,8 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
 }
 
 /// 专精特新: the holder's renewal, or the conditions, score and missing inputs and the first window the firm can use.
+// Long (~150 lines) on purpose: the holder's branch and the applicant's branch share the
+// window and score figures; each branch reads as one decision.
 fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Vec<String>) {
     let book = RuleBook::builtin();
     let holds_srdi = firm.holds(QualificationKind::SrdiProvincial, today)

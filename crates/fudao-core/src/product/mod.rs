@@ -184,6 +184,7 @@ impl Entity for Product {
     fn team_id(&self) -> Option<Uuid> {
         None
     }
+    // Long (~135 lines) on purpose: one check per field and per rule kind, in field order.
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut e = ValidationErrors::default();
         for (field, label, v) in [

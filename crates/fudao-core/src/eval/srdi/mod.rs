@@ -40,6 +40,8 @@ pub struct SrdiResult {
     pub notes: Vec<Msg>,
 }
 
+// Long (~200 lines) on purpose: the conditions of 附件2 one after another, in the order of
+// the text, each building its checklist item; splitting them would scatter one table.
 pub fn evaluate(firm: &Firm, today: NaiveDate, r: &SrdiRules) -> SrdiResult {
     let m = &r.meta;
     let fy = firm.latest_year();
