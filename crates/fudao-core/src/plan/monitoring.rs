@@ -13,8 +13,6 @@ pub(super) fn rd_band_bp(revenue: Yuan) -> u32 {
     }
 }
 
-// Long (~140 lines) on purpose: one target after another in the order printed, each a few
-// lines with its own reachability rule.
 pub(super) fn compose_monitoring(
     firm: &Firm,
     all: &[Need],
@@ -48,67 +46,14 @@ pub(super) fn compose_monitoring(
             due: half,
         });
     }
-    // R&D intensity on the 高企 basis: the firm's own band, over the last three years. Set only
-    // when the firm can reach it within the plan year (at most double its current intensity).
-    let years: Vec<&crate::model::YearFinancials> = firm
-        .years_desc()
-        .into_iter()
-        .filter(|y| y.revenue.is_some_and(|r| r > 0) && y.rd_expense.is_some())
-        .take(3)
-        .collect();
-    if let Some(latest_rev) = years.first().and_then(|y| y.revenue) {
-        let rev: Yuan = years.iter().filter_map(|y| y.revenue).sum();
-        let rd: Yuan = years.iter().filter_map(|y| y.rd_expense).sum();
-        let have = (rd as i128 * 10_000 / rev as i128) as u32;
-        let band = rd_band_bp(latest_rev);
-        let basis = if years.len() > 1 {
-            format!("近{}年合计", years.len())
-        } else {
-            format!("{}年", years[0].year)
-        };
-        if have >= band || have * 2 >= band {
-            out.push(Target {
-                indicator: format!("研发费用占营业收入比例（{basis}）"),
-                baseline: crate::eval::num::fmt_bp2(i64::from(have)),
-                target: if have >= band {
-                    format!("保持不低于{}", fmt_bp_pct(band))
-                } else {
-                    format!("不低于{}（高企门槛）", fmt_bp_pct(band))
-                },
-                due: horizon,
-            });
-        }
-    }
+    out.extend(rd_target(firm, horizon));
     out.push(Target {
         indicator: "Ⅰ类知识产权".to_string(),
         baseline: format!("{}项", firm.ip.class1()),
         target: format!("{}项", firm.ip.class1() + 1),
         due: horizon,
     });
-    if let Some((l, a)) = firm
-        .latest_year()
-        .and_then(|y| Some((y.liabilities?, y.total_assets?)))
-    {
-        if a > 0 {
-            let ratio = (l as i128 * 10_000 / a as i128) as u32;
-            let target = if ratio <= 6_000 {
-                "保持不高于60%".to_string()
-            } else if ratio <= 7_000 {
-                "不高于60%".to_string()
-            } else {
-                format!(
-                    "降至{}以下",
-                    fmt_bp_pct(ratio.saturating_sub(500) / 100 * 100)
-                )
-            };
-            out.push(Target {
-                indicator: "资产负债率".to_string(),
-                baseline: pct(l, a).unwrap_or_default(),
-                target,
-                due: horizon,
-            });
-        }
-    }
+    out.extend(debt_target(firm, horizon));
     let grade = &ev.risk.grade;
     let better = match grade.as_str() {
         "D" => "C级及以上",
@@ -186,4 +131,69 @@ fn certificate_revenue_share(
         target: format!("{threshold}（高企认定条件）"),
         due: (today + Days::new(90)).min(horizon),
     })
+}
+
+/// R&D intensity on the 高企 basis, when the firm can reach its band within the plan year.
+fn rd_target(firm: &Firm, horizon: NaiveDate) -> Option<Target> {
+    // R&D intensity on the 高企 basis: the firm's own band, over the last three years. Set only
+    // when the firm can reach it within the plan year (at most double its current intensity).
+    let years: Vec<&crate::model::YearFinancials> = firm
+        .years_desc()
+        .into_iter()
+        .filter(|y| y.revenue.is_some_and(|r| r > 0) && y.rd_expense.is_some())
+        .take(3)
+        .collect();
+    if let Some(latest_rev) = years.first().and_then(|y| y.revenue) {
+        let rev: Yuan = years.iter().filter_map(|y| y.revenue).sum();
+        let rd: Yuan = years.iter().filter_map(|y| y.rd_expense).sum();
+        let have = (rd as i128 * 10_000 / rev as i128) as u32;
+        let band = rd_band_bp(latest_rev);
+        let basis = if years.len() > 1 {
+            format!("近{}年合计", years.len())
+        } else {
+            format!("{}年", years[0].year)
+        };
+        if have >= band || have * 2 >= band {
+            return Some(Target {
+                indicator: format!("研发费用占营业收入比例（{basis}）"),
+                baseline: crate::eval::num::fmt_bp2(i64::from(have)),
+                target: if have >= band {
+                    format!("保持不低于{}", fmt_bp_pct(band))
+                } else {
+                    format!("不低于{}（高企门槛）", fmt_bp_pct(band))
+                },
+                due: horizon,
+            });
+        }
+    }
+    None
+}
+
+/// The debt ratio of the latest year, to keep or bring under 60 %.
+fn debt_target(firm: &Firm, horizon: NaiveDate) -> Option<Target> {
+    if let Some((l, a)) = firm
+        .latest_year()
+        .and_then(|y| Some((y.liabilities?, y.total_assets?)))
+    {
+        if a > 0 {
+            let ratio = (l as i128 * 10_000 / a as i128) as u32;
+            let target = if ratio <= 6_000 {
+                "保持不高于60%".to_string()
+            } else if ratio <= 7_000 {
+                "不高于60%".to_string()
+            } else {
+                format!(
+                    "降至{}以下",
+                    fmt_bp_pct(ratio.saturating_sub(500) / 100 * 100)
+                )
+            };
+            return Some(Target {
+                indicator: "资产负债率".to_string(),
+                baseline: pct(l, a).unwrap_or_default(),
+                target,
+                due: horizon,
+            });
+        }
+    }
+    None
 }
