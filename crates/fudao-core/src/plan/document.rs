@@ -344,68 +344,88 @@ fn push_credit(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> 
 /// Section 七: the dated tasks, overdue ones marked with their original date.
 fn push_actions(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
     let c = &plan.content;
-    doc.push(Block::heading(1, heading(SectionKey::Actions)));
-    paragraphs(doc, c.text(SectionKey::Actions));
-    if c.actions.is_empty() {
-        doc.push(Block::paragraph("暂无待办事项。"));
-    } else {
-        doc.push(table(
-            &[
-                ("序号", 0.7, Align::Center),
-                ("任务", 5.5, Align::Left),
-                ("责任人", 1.8, Align::Left),
-                ("完成时限", 1.5, Align::Center),
-                ("来源", 1.2, Align::Center),
-            ],
-            c.actions
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    vec![
-                        (i + 1).to_string(),
-                        a.task.clone(),
-                        a.owner.clone(),
-                        match a.overdue_since {
-                            Some(o) => format!("{}\n逾期（原定{o}）", a.due),
-                            None => a.due.to_string(),
-                        },
-                        a.source.clone(),
-                    ]
-                })
-                .collect(),
-            None,
-        ));
-    }
+    let rows = c
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            vec![
+                (i + 1).to_string(),
+                a.task.clone(),
+                a.owner.clone(),
+                match a.overdue_since {
+                    Some(o) => format!("{}\n逾期（原定{o}）", a.due),
+                    None => a.due.to_string(),
+                },
+                a.source.clone(),
+            ]
+        })
+        .collect();
+    push_table_section(
+        doc,
+        heading(SectionKey::Actions),
+        c.text(SectionKey::Actions),
+        "暂无待办事项。",
+        &[
+            ("序号", 0.7, Align::Center),
+            ("任务", 5.5, Align::Left),
+            ("责任人", 1.8, Align::Left),
+            ("完成时限", 1.5, Align::Center),
+            ("来源", 1.2, Align::Center),
+        ],
+        rows,
+        None,
+    );
 }
 
 /// Section 八: the targets the firm is followed up on.
 fn push_monitoring(doc: &mut Document, plan: &Plan, heading: &dyn Fn(SectionKey) -> String) {
     let c = &plan.content;
-    doc.push(Block::heading(1, heading(SectionKey::Monitoring)));
-    paragraphs(doc, c.text(SectionKey::Monitoring));
-    if c.monitoring.is_empty() {
-        doc.push(Block::paragraph("暂无监测目标。"));
+    let rows = c
+        .monitoring
+        .iter()
+        .map(|t| {
+            vec![
+                t.indicator.clone(),
+                t.baseline.clone(),
+                t.target.clone(),
+                t.due.to_string(),
+            ]
+        })
+        .collect();
+    push_table_section(
+        doc,
+        heading(SectionKey::Monitoring),
+        c.text(SectionKey::Monitoring),
+        "暂无监测目标。",
+        &[
+            ("监测指标", 2.5, Align::Left),
+            ("当前值", 2.0, Align::Center),
+            ("目标", 2.5, Align::Center),
+            ("目标时间", 1.5, Align::Center),
+        ],
+        rows,
+        Some("辅导员每季度回访一次，更新上述指标并记录在走访记录中。".to_string()),
+    );
+}
+
+/// A section whose body is one table: its heading, narrative, then the table, or `empty` when
+/// it has no rows.
+fn push_table_section(
+    doc: &mut Document,
+    title: String,
+    text: &str,
+    empty: &str,
+    cols: &[(&str, f32, Align)],
+    rows: Vec<Vec<String>>,
+    note: Option<String>,
+) {
+    doc.push(Block::heading(1, title));
+    paragraphs(doc, text);
+    if rows.is_empty() {
+        doc.push(Block::paragraph(empty));
     } else {
-        doc.push(table(
-            &[
-                ("监测指标", 2.5, Align::Left),
-                ("当前值", 2.0, Align::Center),
-                ("目标", 2.5, Align::Center),
-                ("目标时间", 1.5, Align::Center),
-            ],
-            c.monitoring
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.indicator.clone(),
-                        t.baseline.clone(),
-                        t.target.clone(),
-                        t.due.to_string(),
-                    ]
-                })
-                .collect(),
-            Some("辅导员每季度回访一次，更新上述指标并记录在走访记录中。".to_string()),
-        ));
+        doc.push(table(cols, rows, note));
     }
 }
 
