@@ -32,6 +32,38 @@ pub fn fmt_wan_unit(yuan: Yuan) -> String {
     format!("{}万元", fmt_wan(yuan))
 }
 
+/// How many decimals (0 or 2) a column of amounts needs in 万元 so that every amount of it
+/// prints with one format: none when all are whole 万 under [`fmt_wan`]'s rounding, else two
+/// (`[10_670_000, 179_900, 125_000]` → "1,067.00", "17.99", "12.50", never "1,067" beside
+/// "17.99" and "12.5").
+pub fn wan_decimals(amounts: impl IntoIterator<Item = Yuan>) -> usize {
+    let fractional = amounts
+        .into_iter()
+        .any(|y| !((y.unsigned_abs() as u128 * 100 + 5_000) / 10_000).is_multiple_of(100));
+    if fractional {
+        2
+    } else {
+        0
+    }
+}
+
+/// An amount in 万元 with exactly `decimals` decimals (at most 2), rounded half away from
+/// zero, thousands separated, no unit: `fmt_wan_fixed(10_670_000, 2)` → `"1,067.00"`. With
+/// [`wan_decimals`] over its column, every amount of the column prints alike.
+pub fn fmt_wan_fixed(yuan: Yuan, decimals: usize) -> String {
+    let decimals = decimals.min(2);
+    let scale = 10u128.pow(decimals as u32);
+    let units = (yuan.unsigned_abs() as u128 * scale + 5_000) / 10_000;
+    let mut s = group_thousands(&(units / scale).to_string());
+    if decimals > 0 {
+        s.push_str(&format!(".{:0width$}", units % scale, width = decimals));
+    }
+    if yuan < 0 && units > 0 {
+        s.insert(0, '-');
+    }
+    s
+}
+
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -133,6 +165,33 @@ pub fn parse_count(input: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_of_amounts_prints_whole_or_with_two_decimals_throughout() {
+        // 1,067万, 17.99万, 12.5万: two decimals for all three.
+        let col = [10_670_000, 179_900, 125_000];
+        assert_eq!(wan_decimals(col), 2);
+        let cells: Vec<String> = col.iter().map(|&y| fmt_wan_fixed(y, 2)).collect();
+        assert_eq!(cells, ["1,067.00", "17.99", "12.50"]);
+        // Whole 万 only: no decimals; a tenth among them: two for all.
+        assert_eq!(wan_decimals([5_000_000, 12_000_000]), 0);
+        assert_eq!(fmt_wan_fixed(12_000_000, 0), "1,200");
+        assert_eq!(wan_decimals([5_000_000, 55_000]), 2);
+        assert_eq!(fmt_wan_fixed(5_000_000, 2), "500.00");
+        assert_eq!(fmt_wan_fixed(5_000_000, 1), "500.0");
+        assert_eq!(wan_decimals(std::iter::empty()), 0);
+        // 49元 rounds to 0.00万 (whole); 50元 to 0.01万.
+        assert_eq!(wan_decimals([49]), 0);
+        assert_eq!(wan_decimals([50]), 2);
+        // Rounding and sign as fmt_wan: 0.125万 → 0.13; −1.5万 with two decimals.
+        assert_eq!(fmt_wan_fixed(1_250, 2), "0.13");
+        assert_eq!(fmt_wan_fixed(-15_000, 2), "-1.50");
+        assert_eq!(fmt_wan_fixed(-1, 2), "0.00");
+        // A whole or two-decimal amount alone prints as fmt_wan does.
+        for y in [0, 49, 50, 5_100, 12_345_600, -1_500_000, 999_999_999] {
+            assert_eq!(fmt_wan_fixed(y, wan_decimals([y])), fmt_wan(y), "{y}");
+        }
+    }
 
     #[test]
     fn formats_wan() {

@@ -378,3 +378,55 @@ fn measures_speak_of_this_firm() {
         }
     }
 }
+
+#[test]
+fn certificate_holder_below_the_high_tech_revenue_share_is_monitored_on_it() {
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.qualifications.push(cert(
+        QualificationKind::HighTech,
+        d(2025, 12, 1),
+        Some(d(2028, 11, 30)),
+    ));
+    for y in [2023, 2024, 2025] {
+        let fy = f.year_mut(y);
+        fy.high_tech_revenue = Some(fy.total_income.unwrap() * 37 / 100);
+    }
+    let p = plan(&f);
+    let line = |p: &Plan| {
+        p.content
+            .monitoring
+            .iter()
+            .find(|t| {
+                t.indicator
+                    .starts_with("高新技术产品（服务）收入占总收入比例")
+            })
+            .cloned()
+    };
+    let t = line(&p).expect("a monitoring line on the revenue share");
+    assert_eq!(
+        t.indicator,
+        "高新技术产品（服务）收入占总收入比例（持证复核）"
+    );
+    assert_eq!(t.baseline, "37.00%");
+    assert_eq!(t.target, "不低于60%（高企认定条件）");
+    // The roadmap's "请于…前逐项补齐" date: 90 days after 2026-11-26.
+    assert_eq!(t.due, d(2027, 2, 24));
+    let all = {
+        let mut s = String::new();
+        to_document(&p).for_each_text(|_, t| s.push_str(t));
+        s
+    };
+    assert!(all.contains("高新技术产品（服务）收入占总收入比例（持证复核）"));
+
+    // At 60 % the share is met: no line. Without the certificate: no line either (the firm
+    // is monitored on 高新技术企业认定 instead).
+    let mut ok = f.clone();
+    for y in [2023, 2024, 2025] {
+        let fy = ok.year_mut(y);
+        fy.high_tech_revenue = Some(fy.total_income.unwrap() * 60 / 100);
+    }
+    assert!(line(&plan(&ok)).is_none());
+    let mut uncertified = f.clone();
+    uncertified.qualifications.clear();
+    assert!(line(&plan(&uncertified)).is_none());
+}

@@ -979,3 +979,78 @@ fn a_term_outside_the_product_reads_as_the_proposed_term_not_a_met_condition() {
         "no product with a longer minimum term was offered"
     );
 }
+
+/// Decimals of an amount cell ("1,067.00" → 2, "500万元" → 0); `None` for a cell that is not a
+/// plain amount ("—", "50–1,000万元").
+fn amount_decimals(cell: &str) -> Option<usize> {
+    let n = cell.strip_suffix("万元").unwrap_or(cell);
+    let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+    let int = int.strip_prefix('-').unwrap_or(int);
+    (!int.is_empty()
+        && int.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && frac.chars().all(|c| c.is_ascii_digit()))
+    .then_some(frac.len())
+}
+
+#[test]
+fn amounts_in_one_table_column_print_with_one_format() {
+    let mut f = first_loan_firm();
+    // 2025: revenue 1,067万, R&D 17.99万, net profit 12.5万 (other years whole 万).
+    let y = f.year_mut(2025);
+    y.revenue = Some(10_670_000);
+    y.rd_expense = Some(179_900);
+    y.net_profit = Some(125_000);
+    let needs = [
+        need_for(1, 5_000_000, "补充流动资金", 12, NeedStatus::Raised),
+        need_for(2, 125_000, "购买原材料", 6, NeedStatus::Raised),
+        need_for(3, 800_000, "购置研发设备", 36, NeedStatus::Unmet),
+    ];
+    let doc = to_document(&compose(&f, &needs, &[], None));
+
+    let rows = financial_rows(&doc);
+    let cell = |label: &str| rows.iter().find(|r| r[0] == label).expect(label).clone();
+    assert_eq!(cell("营业收入").last().unwrap(), "1,067.00", "{rows:?}");
+    assert_eq!(cell("营业收入")[1], "1,200.00", "{rows:?}");
+    assert_eq!(cell("研发费用").last().unwrap(), "17.99", "{rows:?}");
+    assert_eq!(cell("净利润").last().unwrap(), "12.50", "{rows:?}");
+
+    let needs_table = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.columns[0].header == "提出日期" => Some(t),
+            _ => None,
+        })
+        .expect("needs table");
+    let mut amounts: Vec<&str> = needs_table.rows.iter().map(|r| r[1].as_str()).collect();
+    amounts.sort_unstable();
+    assert_eq!(amounts, ["12.50", "500.00", "80.00"]);
+
+    // Every amount column of every table (the financial table as a whole): one number of
+    // decimals down the column.
+    let mut columns = 0;
+    for b in &doc.blocks {
+        let Block::Table(t) = b else { continue };
+        let whole = t.columns[0].header == "指标（万元）";
+        for (i, col) in t.columns.iter().enumerate() {
+            if !(whole && i > 0 || col.header.contains("金额")) {
+                continue;
+            }
+            let cells = t.rows.iter().flat_map(|r| {
+                if whole {
+                    r[1..].to_vec()
+                } else {
+                    vec![r[i].clone()]
+                }
+            });
+            let decimals: std::collections::BTreeSet<usize> =
+                cells.filter_map(|c| amount_decimals(&c)).collect();
+            assert!(decimals.len() <= 1, "{}: {:?}", col.header, t.rows);
+            columns += 1;
+        }
+    }
+    assert!(
+        columns >= 3,
+        "financial, needs and at least one package table"
+    );
+}

@@ -1,0 +1,220 @@
+//! Section 七 (行动计划): dated tasks with owners from the packages, measures and visits.
+
+use super::*;
+
+/// Whether a follow-up task and a measure are about the same thing (shown once).
+pub(super) fn same_topic(task: &str, measure: &str) -> bool {
+    const GROUPS: &[&[&str]] = &[
+        &["财务报表", "会计核算", "审计", "财务数据"],
+        &["辅助账", "研发费用归集"],
+        &["征信", "信用报告"],
+        &["资质", "科技型中小企业", "高新技术企业", "专精特新"],
+        &["负债", "资产负债率"],
+    ];
+    if task == measure || task.contains(measure) || measure.contains(task) {
+        return true;
+    }
+    if GROUPS
+        .iter()
+        .any(|g| g.iter().any(|k| task.contains(k)) && g.iter().any(|k| measure.contains(k)))
+    {
+        return true;
+    }
+    // A shared run of five or more characters ("研发费用辅助账"; "知识产权" alone is not one topic).
+    let t: Vec<char> = task.chars().collect();
+    let m: Vec<char> = measure.chars().collect();
+    t.windows(5).any(|w| m.windows(5).any(|x| x == w))
+}
+
+// Long (~190 lines) on purpose: one list built in its priority order (overdue follow-ups,
+// packages, measures, follow-ups not yet due, cultivation steps, first loan) through shared
+// de-duplication closures; the order is the rule, so it reads best top to bottom.
+pub(super) fn compose_actions(
+    firm: &Firm,
+    credit: &CreditSection,
+    visits: &[Visit],
+    measures: &[Measure],
+    today: NaiveDate,
+) -> Vec<ActionItem> {
+    let horizon = plan_horizon(today);
+    let d = |days: u64| (today + Days::new(days)).min(horizon);
+    let mut out: Vec<ActionItem> = vec![];
+    let push = |a: ActionItem, out: &mut Vec<ActionItem>| {
+        if !out.iter().any(|x| x.task == a.task) {
+            out.push(a);
+        }
+    };
+    let item = |task: String, owner: &str, due: NaiveDate, source: &str| ActionItem {
+        task,
+        owner: owner.to_string(),
+        due,
+        overdue_since: None,
+        source: source.to_string(),
+    };
+
+    // Open visit follow-ups, once each (the earliest due date of a repeated title). A task
+    // past its date is carried over as 逾期 with its original date and a new one in two weeks.
+    let mut follow: Vec<(String, String, NaiveDate)> = vec![];
+    for t in visits.iter().flat_map(|v| &v.tasks).filter(|t| !t.done) {
+        let title = t.title.trim().to_string();
+        if title.is_empty() {
+            continue;
+        }
+        let owner = if t.owner.trim().is_empty() {
+            "辅导员".to_string()
+        } else {
+            t.owner.trim().to_string()
+        };
+        match follow.iter_mut().find(|(x, _, _)| *x == title) {
+            Some(f) if t.due < f.2 => *f = (title, owner, t.due),
+            Some(_) => {}
+            None => follow.push((title, owner, t.due)),
+        }
+    }
+    follow.sort_by_key(|f| f.2);
+    let mut follow_items: Vec<ActionItem> = follow
+        .into_iter()
+        .map(|(title, owner, due)| {
+            let mut a = item(title, &owner, due.min(horizon), "走访跟进");
+            if due < today {
+                a.overdue_since = Some(due);
+                a.due = d(14);
+            }
+            a
+        })
+        .collect();
+    // Overdue ones first: they must not be lost when the list is cut.
+    for a in follow_items.iter().filter(|a| a.overdue_since.is_some()) {
+        push(a.clone(), &mut out);
+    }
+
+    // Apply for each package's first product; for a need nothing fits, its next step.
+    for p in &credit.packages {
+        let task = match p.items.first() {
+            Some(i) => format!(
+                "向{}提交“{}”申请材料（对应{}）",
+                if i.branch.is_empty() {
+                    &i.institution
+                } else {
+                    &i.branch
+                },
+                i.product_name,
+                p.need
+            ),
+            None => format!("{}（对应{}）", p.next_step, p.need),
+        };
+        let owner = if p.items.is_empty() {
+            "辅导员"
+        } else {
+            "企业财务负责人、辅导员"
+        };
+        push(
+            item(task, owner, p.next_due.min(horizon), "信贷支持"),
+            &mut out,
+        );
+    }
+
+    // Measures of section 四, each once; a follow-up task on the same topic stands for it.
+    for m in measures {
+        let dup = follow_items
+            .iter_mut()
+            .find(|a| same_topic(&a.task, &m.title));
+        if let Some(a) = dup {
+            a.source = "走访跟进、财务管理".to_string();
+            if let Some(x) = out.iter_mut().find(|x| x.task == a.task) {
+                x.source = a.source.clone();
+            }
+            continue;
+        }
+        let (due, owner) = match m.title.as_str() {
+            "规范会计核算" => (d(60), "企业财务负责人"),
+            "建立研发费用辅助账" => (d(45), "企业财务负责人"),
+            "查询并维护企业征信" => (d(14), "辅导员、企业"),
+            // The roadmap's own dates (评价入库 by 31 December, an application window, a
+            // deadline to fix a condition): the task is due by the earliest of them.
+            "资质培育路线" => (
+                earliest_date_from(&m.text, today).map_or(d(180), |x| x.min(d(180))),
+                "企业",
+            ),
+            _ => (d(180), "企业"),
+        };
+        push(
+            item(
+                format!("落实财务管理措施：{}", m.title),
+                owner,
+                due,
+                "财务管理",
+            ),
+            &mut out,
+        );
+    }
+    // Follow-ups not yet due.
+    for a in follow_items
+        .into_iter()
+        .filter(|a| a.overdue_since.is_none())
+    {
+        push(a, &mut out);
+    }
+
+    // Cultivation steps from near misses: one task per distinct step, naming every product
+    // it opens ("结清逾期…后可申请甲、乙"). Waiting for a date (founding anniversary) is not a
+    // task, and a step already covered by a measure is not repeated.
+    let mut steps: Vec<(String, Vec<String>, usize)> = vec![];
+    for (i, item) in credit.near_misses.iter().enumerate() {
+        for m in &item.missing {
+            let stem = m
+                .split_once("后可申请")
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_else(|| m.clone());
+            if stem.starts_with("成立满") {
+                continue;
+            }
+            match steps.iter_mut().find(|(s, _, _)| *s == stem) {
+                Some((_, products, _)) => products.push(item.product_name.clone()),
+                None => steps.push((stem, vec![item.product_name.clone()], i)),
+            }
+        }
+    }
+    for (stem, products, i) in steps {
+        if measures.iter().any(|m| same_topic(&stem, &m.title))
+            || out
+                .iter()
+                .any(|a| same_topic(&a.task, &stem) && a.source.contains("走访"))
+        {
+            continue;
+        }
+        let data_task = stem.contains("补充") || stem.contains("核实") || stem.contains("查询");
+        let task = if stem.starts_with("需") || data_task {
+            format!("{stem}（涉及：{}）", products.join("、"))
+        } else {
+            format!("{stem}后可申请{}", products.join("、"))
+        };
+        push(
+            item(
+                task,
+                if data_task {
+                    "辅导员、企业"
+                } else {
+                    "企业"
+                },
+                d(if data_task { 30 } else { 90 + 30 * i as u64 }),
+                "产品培育",
+            ),
+            &mut out,
+        );
+    }
+    if firm.is_first_loan_candidate() && !firm.first_loan_list {
+        push(
+            item(
+                "推荐列入首贷培植名单".to_string(),
+                "辅导员",
+                d(30),
+                "首贷培育",
+            ),
+            &mut out,
+        );
+    }
+    out.truncate(MAX_ACTIONS);
+    out.sort_by_key(|a| a.due);
+    out
+}

@@ -1,0 +1,456 @@
+//! Section 五 (信贷支持方案): one financing package per open need (products, amount, term,
+//! security, lender, next step), then the firm-wide recommendations and near misses.
+
+use super::*;
+
+pub(super) fn credit_item(m: &ProductMatch, p: &Product, need: Option<&Need>) -> CreditItem {
+    let amount = match m.suggested_amount {
+        Some(a) => format!("建议申请{}（产品额度{}）", fmt_wan_unit(a), p.amount_text()),
+        None => p.amount_text(),
+    };
+    let price = match (m.nominal_rate_bp, m.effective_rate_bp) {
+        (Some(n), Some(e)) if e < n => format!(
+            "{}{}，政策支持后约{}",
+            p.kind.price_label().zh,
+            p.rate_text(),
+            fmt_bp_pct(e)
+        ),
+        (Some(_), _) => format!("{}{}", p.kind.price_label().zh, p.rate_text()),
+        _ => p.kind.price_label().zh,
+    };
+    CreditItem {
+        product_id: p.id,
+        product_code: p.code.clone(),
+        product_name: p.name.clone(),
+        institution: p.institution.clone(),
+        kind: p.kind.label_zh().to_string(),
+        amount,
+        price,
+        collateral: p.collateral_text(),
+        subsidy: p.subsidy_text(),
+        why: m.reasons.iter().map(|r| r.zh.clone()).collect(),
+        missing: m.missing.iter().map(|r| r.zh.clone()).collect(),
+        for_need: need.map(need_label).unwrap_or_default(),
+        score: m.score,
+        branch: p.branch.clone(),
+        contact: p.contact.clone(),
+        term_months: m.term_months,
+        amount_yuan: m.suggested_amount,
+    }
+}
+
+/// Products a package offers for one need, at most (a readable table).
+pub(super) const MAX_PER_NEED: usize = 4;
+/// Days from the plan date to the first application; each further package a week later.
+pub(super) const FIRST_APPLICATION_DAYS: u64 = 14;
+
+/// Needs section 五 answers: reasonable (or not yet ruled) needs that are raised, being
+/// matched, unmet or only partly met, with money still to raise. Needs already with a lender
+/// (applied, approved) and closed ones are not re-matched.
+pub(super) fn credit_needs<'a>(needs: &[&'a Need]) -> Vec<&'a Need> {
+    needs
+        .iter()
+        .copied()
+        .filter(|n| n.is_reasonable() != Some(false))
+        .filter(|n| {
+            matches!(
+                n.status,
+                NeedStatus::Raised
+                    | NeedStatus::Matching
+                    | NeedStatus::Unmet
+                    | NeedStatus::PartlyMet
+            )
+        })
+        .filter(|n| need_remainder(n) > 0)
+        .collect()
+}
+
+/// What is still to raise for a need (元).
+pub(super) fn need_remainder(n: &Need) -> Yuan {
+    (n.amount - n.disbursed_amount()).max(0)
+}
+
+/// The security the firm can offer for one kind a product requires, naming what backs it;
+/// `None` when the firm definitely lacks it.
+pub(super) fn security_for(
+    c: CollateralKind,
+    p: &Product,
+    firm: &Firm,
+    need: &Need,
+) -> Option<String> {
+    let latest_bills = firm.latest_year().and_then(|y| y.bills_receivable);
+    let text = match c {
+        CollateralKind::IpPledge => {
+            let ip = &firm.ip;
+            let mut parts = vec![];
+            if ip.class1() > 0 {
+                parts.push(format!("Ⅰ类知识产权{}项", ip.class1()));
+            }
+            if ip.class2() > 0 {
+                parts.push(format!("Ⅱ类知识产权{}项", ip.class2()));
+            }
+            format!("知识产权质押（{}）", parts.join("、"))
+        }
+        CollateralKind::Bills => match latest_bills {
+            Some(b) => format!("商业汇票质押（应收票据{}）", fmt_wan_unit(b)),
+            None => "商业汇票质押（需核实持票情况）".to_string(),
+        },
+        CollateralKind::Receivables => match firm.facts.receivables {
+            Some(r) => format!("应收账款质押（{}）", fmt_wan_unit(r)),
+            None => "应收账款质押（需确权）".to_string(),
+        },
+        CollateralKind::ThirdPartyGuarantee if p.institution_kind == InstitutionKind::Guarantor => {
+            format!("{}担保", p.institution)
+        }
+        other => other.label_zh().to_string(),
+    };
+    match has_collateral(c, p, firm, Some(need)) {
+        Some(false) => None,
+        Some(true) => Some(text),
+        None if text.contains("需") => Some(text),
+        None => Some(format!("{text}（需核实）")),
+    }
+}
+
+/// What the firm can pledge or offer, in words, for a need.
+pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
+    let mut have: Vec<String> = vec![];
+    let ip = &firm.ip;
+    if ip.class1() + ip.class2() > ip.pledged {
+        let patents = ip.invention_patents + ip.utility_models + ip.designs;
+        if patents > 0 {
+            have.push(format!(
+                "专利质押（发明专利{}项、实用新型和外观设计{}项）",
+                ip.invention_patents,
+                ip.utility_models + ip.designs
+            ));
+        } else {
+            have.push(format!(
+                "软件著作权等知识产权质押（{}项）",
+                ip.class1() + ip.class2()
+            ));
+        }
+    }
+    if let Some(b) = firm
+        .latest_year()
+        .and_then(|y| y.bills_receivable)
+        .filter(|b| *b > 0)
+    {
+        have.push(format!("应收票据质押（{}）", fmt_wan_unit(b)));
+    }
+    if let Some(r) = firm.facts.receivables.filter(|r| *r > 0) {
+        have.push(format!("应收账款质押（{}）", fmt_wan_unit(r)));
+    }
+    if firm.facts.real_estate_collateral == Some(true) {
+        have.push("房产抵押".to_string());
+    }
+    if firm.facts.gov_procurement == Some(true) {
+        have.push("政府采购合同".to_string());
+    }
+    for c in &need.collateral {
+        let c = c.trim();
+        if !c.is_empty() && !have.iter().any(|h| h.contains(c) || c.contains(h.as_str())) {
+            have.push(format!("企业提供：{c}"));
+        }
+    }
+    if have.is_empty() {
+        "企业暂无可用的抵质押物，建议由政府性融资担保机构提供担保，或选择信用类产品".to_string()
+    } else {
+        have.join("、")
+    }
+}
+
+/// The term a need's purpose calls for, with the reason.
+pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
+    let uses = FundUse::classify(&need.purpose);
+    let long = uses.iter().copied().find(|u| u.is_long());
+    let months = items.iter().find_map(|i| i.term_months);
+    let why = match long {
+        Some(u) => format!(
+            "{}属长期用途，安排中长期资金，不以短期贷款解决",
+            u.label_zh()
+        ),
+        None if uses.contains(&FundUse::WorkingCapital) => {
+            "流动资金周转，安排一年以内短期资金".to_string()
+        }
+        None => "按企业提出的期限安排".to_string(),
+    };
+    let months = months.or_else(|| match long {
+        Some(u) => Some(u.preferred_term_months()),
+        None => need.term_months,
+    });
+    let mut t = match months {
+        Some(m) => format!("{m}个月（{why}）"),
+        None => why,
+    };
+    if let (Some(req), Some(_)) = (need.term_months, long) {
+        if req < LONG_TERM_MIN_MONTHS {
+            t.push_str(&format!("；企业提出的{req}个月偏短，建议调整"));
+        }
+    }
+    t
+}
+
+// Long (~150 lines) on purpose: the steps of one package in order (products that fit, amount,
+// term, security, lender, next step, or why nothing fits), sharing the need's figures.
+pub(super) fn compose_package(
+    firm: &Firm,
+    need: &Need,
+    catalog: &Catalog,
+    today: NaiveDate,
+    ev: &FirmEvaluation,
+    index: usize,
+) -> (NeedPackage, MatchResult) {
+    let remainder = need_remainder(need);
+    // Match on what is still to raise.
+    let mut rest = need.clone();
+    rest.amount = remainder;
+    let r = match_products_with(firm, Some(&rest), &catalog.products, today, ev);
+    let mut items: Vec<CreditItem> = vec![];
+    let mut skipped: Vec<String> = vec![];
+    for m in r.eligible.iter().filter(|m| m.fit.kind_matches) {
+        let Some(p) = catalog.product(m.product_id) else {
+            continue;
+        };
+        if !p.kind.provides_funds() && need.kind != FinancingKind::Insurance {
+            continue;
+        }
+        if remainder < p.amount_min {
+            skipped.push(format!(
+                "{}起贷额度{}高于尚需融资额{}",
+                p.name,
+                fmt_wan_unit(p.amount_min),
+                fmt_wan_unit(remainder)
+            ));
+            continue;
+        }
+        let security: Option<Vec<String>> = p
+            .collateral
+            .iter()
+            .map(|c| security_for(*c, p, firm, need))
+            .collect();
+        let Some(security) = security else {
+            let lacking: Vec<&str> = p
+                .collateral
+                .iter()
+                .filter(|c| has_collateral(**c, p, firm, Some(need)) == Some(false))
+                .map(|c| c.label_zh())
+                .collect();
+            skipped.push(format!("{}需{}，企业暂不具备", p.name, lacking.join("、")));
+            continue;
+        };
+        if items.len() < MAX_PER_NEED {
+            let mut it = credit_item(m, p, Some(need));
+            if !security.is_empty() {
+                it.collateral = security.join("、");
+            }
+            items.push(it);
+        }
+    }
+    let next_due = today + Days::new(FIRST_APPLICATION_DAYS + 7 * index as u64);
+    let (no_fit, next_step) = if let Some(first) = items.first() {
+        let where_ = if first.branch.is_empty() {
+            first.institution.clone()
+        } else {
+            first.branch.clone()
+        };
+        let contact = if first.contact.is_empty() {
+            String::new()
+        } else {
+            format!("，联系{}", first.contact)
+        };
+        (
+            String::new(),
+            format!(
+                "向{where_}提交“{}”申请材料{contact}，辅导员陪同对接",
+                first.product_name
+            ),
+        )
+    } else {
+        // Why nothing fits, and what would make a product fit.
+        let mut why: Vec<String> = skipped;
+        let short: Vec<&str> = catalog
+            .products
+            .iter()
+            .filter(|p| p.active && serves(p, need.kind) && !term_fit(p, need).fits)
+            .map(|p| p.name.as_str())
+            .collect();
+        if !short.is_empty() {
+            why.push(format!(
+                "{}等{}个产品期限在一年以内，属短期资金，不适用于该长期用途",
+                short[0],
+                short.len()
+            ));
+        }
+        let near: Vec<String> = r
+            .near_misses
+            .iter()
+            .filter(|m| m.fit.kind_matches)
+            .filter(|m| {
+                catalog
+                    .product(m.product_id)
+                    .is_some_and(|p| p.kind.provides_funds() && remainder >= p.amount_min)
+            })
+            .take(2)
+            .map(|m| {
+                format!(
+                    "{}“{}”：{}",
+                    m.institution,
+                    m.product_name,
+                    m.missing
+                        .iter()
+                        .map(|x| x.zh.clone())
+                        .collect::<Vec<_>>()
+                        .join("；")
+                )
+            })
+            .collect();
+        let mut t = String::from("暂无可直接申请的产品");
+        if why.is_empty() {
+            t.push_str(&format!(
+                "：目录中{}类产品的准入条件企业尚未满足",
+                need.kind.label_zh()
+            ));
+        } else {
+            t.push_str(&format!("：{}", why.join("；")));
+        }
+        t.push('。');
+        let step = if near.is_empty() {
+            t.push_str("补足条件的途径：由政府性融资担保机构提供担保后向合作银行申请，或调整融资金额、期限和方式（如股权融资），辅导员将持续对接。");
+            "辅导员对接政府性融资担保机构和合作银行，商定担保方案".to_string()
+        } else {
+            t.push_str(&format!("补足以下条件后可申请——{}。", near.join("；")));
+            format!(
+                "按“{}”所列条件准备材料",
+                near[0].split('：').next().unwrap_or("")
+            )
+        };
+        (t, step)
+    };
+    let pkg = NeedPackage {
+        need_id: need.id,
+        need: need_label(need),
+        purpose: if need.purpose.trim().is_empty() {
+            MISSING.to_string()
+        } else {
+            need.purpose.trim().to_string()
+        },
+        status: need.status.label_zh().to_string(),
+        remainder,
+        term: package_term(need, &items),
+        security: firm_security(firm, need),
+        items,
+        no_fit,
+        next_step,
+        next_due,
+    };
+    (pkg, r)
+}
+
+pub(super) fn compose_credit(
+    firm: &Firm,
+    needs: &[&Need],
+    catalog: &Catalog,
+    today: NaiveDate,
+    ev: &FirmEvaluation,
+) -> CreditSection {
+    let open = credit_needs(needs);
+    let mut packages: Vec<NeedPackage> = vec![];
+    let mut runs: Vec<(Option<&Need>, MatchResult)> = vec![];
+    for (i, n) in open.iter().enumerate() {
+        let (pkg, r) = compose_package(firm, n, catalog, today, ev, i);
+        packages.push(pkg);
+        runs.push((Some(*n), r));
+    }
+    let mut items: Vec<CreditItem> = vec![];
+    for it in packages.iter().flat_map(|p| &p.items) {
+        if !items.iter().any(|i| i.product_id == it.product_id) {
+            items.push(it.clone());
+        }
+    }
+    if open.is_empty() {
+        // No need to answer: what the firm could apply for when one arises.
+        let r = match_products_with(firm, None, &catalog.products, today, ev);
+        for m in &r.eligible {
+            if items.len() >= MAX_ITEMS {
+                break;
+            }
+            if let Some(p) = catalog.product(m.product_id) {
+                items.push(credit_item(m, p, None));
+            }
+        }
+        runs.push((None, r));
+    }
+    let mut near_misses: Vec<CreditItem> = vec![];
+    for (need, r) in &runs {
+        for m in &r.near_misses {
+            if near_misses.len() >= MAX_NEAR {
+                break;
+            }
+            if near_misses.iter().any(|i| i.product_id == m.product_id)
+                || items.iter().any(|i| i.product_id == m.product_id)
+            {
+                continue;
+            }
+            if let Some(p) = catalog.product(m.product_id) {
+                near_misses.push(credit_item(m, p, *need));
+            }
+        }
+    }
+    let in_process: Vec<&Need> = needs
+        .iter()
+        .copied()
+        .filter(|n| matches!(n.status, NeedStatus::Applied | NeedStatus::Approved))
+        .filter(|n| n.is_reasonable() != Some(false))
+        .collect();
+    let in_process_text = if in_process.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "另有{}笔需求（合计{}）已向金融机构提交申请，辅导员跟进审批进度。",
+            in_process.len(),
+            fmt_wan_unit(in_process.iter().map(|n| n.amount).sum())
+        )
+    };
+    let text = if !packages.is_empty() {
+        let total: Yuan = packages.iter().map(|p| p.remainder).sum();
+        let served = packages.iter().filter(|p| !p.items.is_empty()).count();
+        let mut t = format!(
+            "企业有{}笔待满足的融资需求，尚需融资合计{}，逐笔提出融资方案如下。",
+            packages.len(),
+            fmt_wan_unit(total)
+        );
+        if served == packages.len() {
+            t.push_str("每笔需求均已匹配到可直接申请的产品。");
+        } else if served == 0 {
+            t.push_str("目前均暂无可直接申请的产品，各笔需求下写明了原因和补足条件。");
+        } else {
+            t.push_str(&format!(
+                "其中{}笔已匹配到可直接申请的产品，{}笔暂无合适产品，已写明原因和补足条件。",
+                served,
+                packages.len() - served
+            ));
+        }
+        t.push_str(&in_process_text);
+        t
+    } else if !in_process.is_empty() {
+        format!(
+            "企业的融资需求均已向金融机构提交申请（{}笔，合计{}），辅导员跟进审批进度。以下产品供企业后续按需选择。",
+            in_process.len(),
+            fmt_wan_unit(in_process.iter().map(|n| n.amount).sum())
+        )
+    } else if items.is_empty() {
+        "企业当前无待满足的融资需求。根据企业现有资料，暂未匹配到可直接申请的金融产品；建议按“培育后可申请的产品”所列事项补充资料、完善条件。".to_string()
+    } else {
+        format!(
+            "企业当前无待满足的融资需求。根据企业条件匹配到{}个可申请的金融产品，供企业新增资金需求时选择。",
+            items.len()
+        )
+    };
+    CreditSection {
+        packages,
+        items,
+        near_misses,
+        text,
+    }
+}
