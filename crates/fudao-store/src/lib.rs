@@ -203,10 +203,11 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             // Up to 128 MiB of decrypted pages (allocated as used; SQLite's default is 2 MiB):
             // with SQLCipher every page read from the file is decrypted and its HMAC checked
-            // again (about 20 µs a page on the 2-core benchmark machine, 3–4× a plaintext
+            // again (about 23 µs of CPU a page on the 2-core benchmark machine, 3× a plaintext
             // read), so the pages a search walks should stay in the cache. At 100,000 firms
-            // they are about 75 MB: the gram index (54 MB), the covering index `firm_search`
-            // (14 MB) and the firms' id index (5 MB); see docs/store.md.
+            // they are about 80 MB: the gram index (60 MB), the covering index `firm_search`
+            // (14 MB), the firms' id index (5 MB) and `firm_initials` (3 MB); see
+            // docs/store.md.
             conn.pragma_update(None, "cache_size", -131072)?;
         }
         let mut store = Store {
