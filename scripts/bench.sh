@@ -11,6 +11,12 @@ section() { printf '\n=== %s ===\n' "$1"; }
 section "Foundation: demo data, 10k-row import (parse / validate / write split, openpyxl's read of the same file), search over 100k firms"
 cargo bench -q -p fudao-store --bench store 2>/dev/null || status=1
 
+section "企业 list search over 100,000 firms: plaintext vs encrypted store (cold and warm page cache, CPU time, pages read)"
+# Demo databases cached under $CARGO_TARGET_DIR/bench-cache (built on the first run: minutes).
+for plain in 1 0; do
+  FUDAO_BENCH_PLAINTEXT=$plain cargo bench -q -p fudao-store --bench search 2>/dev/null || status=1
+done
+
 section "Spreadsheet parsing (fudao-io)"
 cargo bench -q -p fudao-io --bench import 2>/dev/null || status=1
 
@@ -73,4 +79,11 @@ section "Sync"
 if [ -d crates/fudao-server/benches ]; then
   cargo bench -q -p fudao-server 2>/dev/null || status=1
 fi
+
+section "Initial sync's cost of encryption at rest: a coach's first sync, plaintext vs encrypted client store"
+# FUDAO_BENCH_SYNC_FIRMS firms (+5 needs and 5 visits each) pulled into an empty store.
+for firms in ${FUDAO_BENCH_SYNC_FIRMS:-2000 10000}; do
+  FUDAO_BENCH_FIRMS=$firms FUDAO_BENCH_CLIENTS=0 cargo bench -q -p fudao-server --bench sync_bench 2>/dev/null \
+    | grep -E "^initial sync|encryption cost" || status=1
+done
 exit $status

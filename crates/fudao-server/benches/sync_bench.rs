@@ -340,43 +340,85 @@ async fn initial_and_incremental(firms: usize) {
         .await
         .unwrap();
     let (proxy, up, down) = counting_proxy(server.addr).await;
-    // Initial sync of a fresh device, `runs` times (each a new local database).
+    // Initial sync of a fresh device, `runs` times (each a new local database), with an
+    // encrypted client store (as the app) and, alternating with it, a plaintext one: the whole
+    // initial sync's cost of encryption at rest (server and wire are the same either way).
     let mut best_sync = f64::INFINITY;
     let mut best_cpu = f64::INFINITY;
+    let mut plain_syncs = vec![];
+    let mut plain_cpus = vec![];
+    let mut enc_syncs = vec![];
+    let mut enc_cpus = vec![];
     let mut last = None;
     for run in 0..runs {
-        let store = Store::open_with_key(
-            dir.path().join(format!("client{run}.db")),
-            &fudao_store::DbKey::test_key(),
-        )
-        .unwrap();
-        let login = Client::new(&proxy)
-            .unwrap()
-            .login("lead", "bench-password", store.device_id())
+        for encrypted in [false, true] {
+            let path = dir.path().join(format!("client{run}-{encrypted}.db"));
+            let store = if encrypted {
+                Store::open_with_key(path, &fudao_store::DbKey::test_key()).unwrap()
+            } else {
+                Store::open_plaintext(path).unwrap()
+            };
+            let login = Client::new(&proxy)
+                .unwrap()
+                .login("lead", "bench-password", store.device_id())
+                .await
+                .unwrap();
+            let client = Client::new(&proxy).unwrap().with_token(login.token.clone());
+            let (u0, d0) = (up.load(Ordering::Relaxed), down.load(Ordering::Relaxed));
+            let (t, cpu) = (Instant::now(), process_cpu());
+            let rep = engine::sync(
+                &client,
+                &store,
+                SyncOptions {
+                    push_batch: 500,
+                    pull_limit: 2000,
+                },
+                &mut |_| {},
+            )
             .await
             .unwrap();
-        let client = Client::new(&proxy).unwrap().with_token(login.token.clone());
-        let (u0, d0) = (up.load(Ordering::Relaxed), down.load(Ordering::Relaxed));
-        let (t, cpu) = (Instant::now(), process_cpu());
-        let rep = engine::sync(
-            &client,
-            &store,
-            SyncOptions {
-                push_batch: 500,
-                pull_limit: 2000,
-            },
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
-        best_sync = best_sync.min(t.elapsed().as_secs_f64());
-        best_cpu = best_cpu.min(process_cpu() - cpu);
-        let wire = (
-            down.load(Ordering::Relaxed) - d0,
-            up.load(Ordering::Relaxed) - u0,
-        );
-        last = Some((store, login, rep, wire));
+            let (wall, cpu) = (t.elapsed().as_secs_f64(), process_cpu() - cpu);
+            if !encrypted {
+                plain_syncs.push(wall);
+                plain_cpus.push(cpu);
+                continue;
+            }
+            enc_syncs.push(wall);
+            enc_cpus.push(cpu);
+            best_sync = best_sync.min(wall);
+            best_cpu = best_cpu.min(cpu);
+            let wire = (
+                down.load(Ordering::Relaxed) - d0,
+                up.load(Ordering::Relaxed) - u0,
+            );
+            last = Some((store, login, rep, wire));
+        }
     }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (pw, pc, ew, ec) = (
+        median(&mut plain_syncs),
+        median(&mut plain_cpus),
+        median(&mut enc_syncs),
+        median(&mut enc_cpus),
+    );
+    println!(
+        "encryption cost, initial sync ({firms} firms, whole sync, median of {runs}): plaintext client {pw:.2}s wall / {pc:.2}s CPU, encrypted client {ew:.2}s / {ec:.2}s: {:+.1} % wall, {:+.1} % CPU (target < 15 %; runs, wall: plaintext {} encrypted {}; CPU: plaintext {} encrypted {})",
+        (ew / pw - 1.0) * 100.0,
+        (ec / pc - 1.0) * 100.0,
+        fmt(&plain_syncs),
+        fmt(&enc_syncs),
+        fmt(&plain_cpus),
+        fmt(&enc_cpus),
+    );
     let (store, login, rep, (down_b, up_b)) = last.unwrap();
     let sync_s = best_sync;
     let json_bytes: usize = docs.iter().map(|(_, _, v)| v.to_string().len()).sum();

@@ -147,14 +147,12 @@ impl Store {
         if let Some(TextQuery::Name(q)) = &text {
             // Every match, ranked by the search's one ranking; only the text: the candidates
             // are verified from the search's covering index, never the firms' documents.
-            let from = if only_text {
-                sql.replacen("FROM firm f", "FROM firm f INDEXED BY firm_search", 1)
+            let select = if only_text {
+                sql.replacen("FROM firm f WHERE f.deleted = 0", search::LIST_SELECT, 1)
             } else {
-                sql
+                format!("SELECT f.id, f.name, f.initials {sql}")
             };
-            let mut stmt = self
-                .connection()
-                .prepare(&format!("SELECT f.id, f.name, f.initials {from}"))?;
+            let mut stmt = self.connection().prepare(&select)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
                 Ok(Candidate {
                     id: r.get(0)?,

@@ -154,6 +154,7 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
     include_str!("migrations/0006_firm_key_compact_grams.sql"),
     include_str!("migrations/0007_kpi_columns.sql"),
     include_str!("migrations/0008_firm_kpi_index.sql"),
+    include_str!("migrations/0009_search_index_with_id.sql"),
 ];
 
 /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -372,11 +372,22 @@ pub(crate) struct Shown {
     pub district: Option<String>,
 }
 
-/// The candidate row of firm `key`, from the covering index (never the firm's document).
+/// The candidate row of a firm by key, from the covering index `firm_search`.
+pub(crate) const CANDIDATE_SQL: &str =
+    "SELECT id, name, initials, uscc, district FROM firm INDEXED BY firm_search WHERE key = ?1";
+
+/// The head of the app's list query for a text query alone (its conditions follow, see
+/// [`TextQuery::push_where`]): the id, name and initials of the matches, from `firm_search`.
+pub(crate) const LIST_SELECT: &str =
+    "SELECT f.id, f.name, f.initials FROM firm f INDEXED BY firm_search WHERE f.deleted = 0";
+
+/// The head of `fudao firm search`'s query for a name of three characters or more.
+pub(crate) const CLI_SELECT: &str = "SELECT f.id, f.uscc, f.name, f.district, f.initials FROM firm f INDEXED BY firm_search WHERE f.deleted = 0";
+
+/// The candidate row of firm `key`, from the covering index (never the firm's row: since
+/// migration 9 the index holds the id too).
 fn candidate(conn: &Connection, key: i64) -> Result<Candidate<Shown>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, initials, uscc, district FROM firm INDEXED BY firm_search WHERE key = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(CANDIDATE_SQL)?;
     Ok(stmt.query_row([key], |r| {
         Ok(Candidate {
             id: r.get(0)?,
@@ -620,9 +631,7 @@ impl Store {
                 .collect()
         } else {
             let mut args = vec![];
-            let mut sql = String::from(
-                "SELECT f.id, f.uscc, f.name, f.district, f.initials FROM firm f INDEXED BY firm_search WHERE f.deleted = 0",
-            );
+            let mut sql = String::from(CLI_SELECT);
             tq.push_where(&mut sql, &mut args);
             if let Some(order) = tq.sql_order() {
                 // A USCC prefix: the `firm_uscc` index serves the range.
@@ -1004,6 +1013,117 @@ mod tests {
         let s = Store::open_plaintext(&path).unwrap();
         assert_eq!(list_names(&s, "光"), ["光", "山东追光"]);
         assert_eq!(list_names(&s, "g").len(), 2);
+    }
+
+    /// The query plan of `sql` (its `detail` lines), with every parameter bound to `arg`.
+    fn plan(s: &Store, sql: &str, args: &[SqlValue]) -> Vec<String> {
+        s.connection()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migration_9_puts_the_id_in_the_search_index_so_no_search_reads_a_firm_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v8.db");
+        let mut names: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "济南{}光电{i:03}科技有限公司",
+                    ["量子", "追光", "博远"][i % 3]
+                )
+            })
+            .collect();
+        names.extend(["光电", "济南光电", "jn光电"].map(String::from));
+        let queries = [
+            "光电",
+            "光",
+            "南量子",
+            "jngd",
+            "量子光电",
+            "jnlz",
+            "91370",
+            "子光电00",
+        ];
+        let results = |s: &Store| -> Vec<(Vec<Uuid>, Vec<FirmHit>)> {
+            queries
+                .iter()
+                .map(|q| {
+                    let f = crate::list::FirmFilter {
+                        query: q.to_string(),
+                        ..Default::default()
+                    };
+                    (s.firm_ids(&f).unwrap(), s.search_firms(q, 20).unwrap())
+                })
+                .collect()
+        };
+        let before = {
+            let mut s = Store::open_plaintext(&path).unwrap();
+            put_firms(&mut s, &names);
+            results(&s)
+        };
+        assert!(before
+            .iter()
+            .all(|(ids, hits)| !ids.is_empty() && !hits.is_empty()));
+        // Back to schema 8: the search index without the id.
+        {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.execute_batch(
+                "DROP INDEX firm_search;
+                 CREATE INDEX firm_search ON firm(key, deleted, initials, name, uscc, district);
+                 PRAGMA user_version = 8;",
+            )
+            .unwrap();
+        }
+        let s = Store::open_plaintext(&path).unwrap();
+        let version: u32 = s
+            .connection()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, crate::SCHEMA_VERSION);
+        let cols: Vec<String> = s
+            .connection()
+            .prepare("SELECT name FROM pragma_index_info('firm_search') ORDER BY seqno")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            cols,
+            ["key", "deleted", "initials", "name", "uscc", "district", "id"]
+        );
+        assert_eq!(results(&s), before, "the same results, in the same order");
+
+        // The statements of a search read the gram index and the covering index only: the
+        // page's candidates (`candidate`), the verified matches of the app's list and of
+        // `fudao firm search` (three characters or more).
+        let covering = |sql: &str, args: &[SqlValue]| {
+            let p = plan(&s, sql, args);
+            assert!(
+                p.iter().any(|d| d.contains("COVERING INDEX firm_search")),
+                "{sql}: {p:?}"
+            );
+            assert!(
+                !p.iter()
+                    .any(|d| d.contains("SEARCH f USING INTEGER PRIMARY KEY")
+                        || d.contains("SCAN f")),
+                "{sql}: {p:?}"
+            );
+        };
+        covering(CANDIDATE_SQL, &[SqlValue::Integer(1)]);
+        for select in [LIST_SELECT, CLI_SELECT] {
+            let mut sql = select.to_string();
+            let mut args = vec![];
+            TextQuery::parse("南量子")
+                .unwrap()
+                .push_where(&mut sql, &mut args);
+            covering(&sql, &args);
+        }
     }
 
     /// Every row of every table a sync reads or writes, as text.

@@ -225,10 +225,10 @@ pub(super) fn apply_page(
     let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
     if page.changes.len() > 100 {
         // A large page touches several indexes at random places (names, firm ids, search
-        // bigrams): with SQLite's default 2 MB page cache most of that time goes to evicting
-        // and re-reading pages. 64 MB (a soft limit, only used as needed) for this
-        // connection.
-        conn.pragma_update(None, "cache_size", -65536)?;
+        // bigrams): the page cache must hold them, or most of the time goes to evicting and
+        // re-reading pages (each one decrypted again in an encrypted file). A file store's
+        // connection already has 128 MiB (`Store::init`); this no longer lowers it to 64 MiB,
+        // which made a 10,000-firm team's initial sync re-read (and decrypt) its pages.
         // Checkpoint the WAL every 64 MB instead of every 4 MB: each checkpoint waits for
         // two fsyncs, and an initial sync of a team writes a few hundred MB.
         conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
