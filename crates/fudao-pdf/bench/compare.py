@@ -330,7 +330,7 @@ def main():
     outdir = os.path.dirname(os.path.abspath(plan_json))
     rows = []
     if fudao:
-        rows.append(("fudao-pdf (printpdf)", fudao))
+        rows.append(("fudao-pdf (pdf-writer)", fudao))
     try:
         rows.append(("Typst (PyPI typst)", typst_bench(doc, font_dir, outdir)))
     except ImportError:

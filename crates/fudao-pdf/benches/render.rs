@@ -18,7 +18,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Number of page objects in a PDF written by lopdf (`/Type /Page` without the `s`).
+/// Number of page objects in a PDF (`/Type /Page` without the `s`).
 fn page_count(pdf: &[u8]) -> usize {
     let pat = b"/Type/Page";
     let alt = b"/Type /Page";
@@ -80,9 +80,7 @@ fn main() {
     )
     .expect("write json");
 
-    println!(
-        "fudao-pdf render benchmark (printpdf 0.12.8, WenQuanYi Micro Hei, faux bold, subset)"
-    );
+    println!("fudao-pdf render benchmark (pdf-writer, WenQuanYi Micro Hei, faux bold, subset)");
     println!(
         "  document:            {} pages, {} blocks",
         page_count(&first),

@@ -1,20 +1,16 @@
-//! Page layout: turns the blocks of a [`Document`] into printpdf operations, page by page.
+//! Page layout: turns the blocks of a [`Document`] into content streams, page by page.
 //!
 //! Internally all coordinates are in points with the origin at the *top-left* of the page
 //! (y grows downwards); [`Pen`] converts to PDF's bottom-left origin when emitting operations.
 
 use fudao_core::doc::{Align, Block, Chart, Document, KeyValue, SignParty, Table, TitleBlock};
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon,
-    PolygonRing, Pt, Rect, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
-};
+use std::cell::RefCell;
 
 use crate::charts;
+use crate::content::Canvas;
 use crate::fonts::Face;
 use crate::linebreak::{break_cell, break_lines, widest_line, widest_unit, LineSpan};
 
-pub(crate) const PAGE_W_MM: Mm = Mm(210.0);
-pub(crate) const PAGE_H_MM: Mm = Mm(297.0);
 /// A4 in points.
 pub(crate) const PW: f32 = 595.276;
 pub(crate) const PH: f32 = 841.89;
@@ -29,8 +25,8 @@ const BODY_BOTTOM: f32 = PH - 62.0;
 const FOOTER_RULE: f32 = PH - 50.0;
 const FOOTER_BASELINE: f32 = PH - 36.0;
 
-/// Every character the layout itself prints (not from the document): the renderer embeds
-/// the common-character face only if these are common, which a unit test checks.
+/// Every character the layout itself prints (not from the document): a unit test checks that
+/// the font covers them.
 #[cfg(test)]
 pub(crate) const FIXED_TEXT: &str =
     "…•（无）签字：日期：　年月日第页/共方案编号：单位：0123456789-.,% ";
@@ -91,13 +87,46 @@ pub(crate) const GRID: C3 = (0.85, 0.86, 0.88);
 const HEADER_FILL: C3 = (0.88, 0.92, 0.97);
 const LABEL_FILL: C3 = (0.95, 0.96, 0.97);
 
-/// The embedded face and its resource id in the PDF being built. Bold is drawn as faux bold
-/// (fill and stroke) with the same advances, see [`crate::fonts`].
+/// The embedded face, and the glyphs a document shows (for the subset and `/ToUnicode`).
+/// Bold is drawn as faux bold (fill and stroke) with the same advances, see [`crate::fonts`].
 pub(crate) struct Fonts<'a> {
     pub face: &'a Face,
-    pub id: FontId,
-    /// Whether the PDF embeds the common-character face (else the full font).
-    pub common: bool,
+    pub used: RefCell<UsedGlyphs>,
+}
+
+impl<'a> Fonts<'a> {
+    pub fn new(face: &'a Face) -> Self {
+        Self {
+            face,
+            used: RefCell::new(UsedGlyphs::default()),
+        }
+    }
+}
+
+/// The glyphs shown, each with the first character it was shown for.
+#[derive(Debug)]
+pub(crate) struct UsedGlyphs {
+    seen: Vec<u64>,
+    pub list: Vec<(u16, char)>,
+}
+
+impl Default for UsedGlyphs {
+    fn default() -> Self {
+        Self {
+            seen: vec![0; 0x1_0000 / 64],
+            list: Vec::with_capacity(1024),
+        }
+    }
+}
+
+impl UsedGlyphs {
+    fn note(&mut self, gid: u16, c: char) {
+        let (w, bit) = (usize::from(gid / 64), 1u64 << (gid % 64));
+        if self.seen[w] & bit == 0 {
+            self.seen[w] |= bit;
+            self.list.push((gid, c));
+        }
+    }
 }
 
 /// Stroke width of faux bold, in em.
@@ -136,25 +165,6 @@ impl Fonts<'_> {
     }
 }
 
-fn rgb(c: C3) -> Color {
-    Color::Rgb(Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
-}
-
-fn pt(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: Point {
-            x: Pt(x),
-            y: Pt(PH - y),
-        },
-        bezier: false,
-    }
-}
-
 /// Baseline for text of `size` centred vertically in a line box of height `lh` at `top`
 /// (a CJK em box spans about 0.88 above to 0.12 below the baseline).
 pub(crate) fn baseline(top: f32, lh: f32, size: f32) -> f32 {
@@ -163,7 +173,7 @@ pub(crate) fn baseline(top: f32, lh: f32, size: f32) -> f32 {
 
 /// Draws on one page. Coordinates are top-left based, in points.
 pub(crate) struct Pen<'p, 'f> {
-    pub ops: &'p mut Vec<Op>,
+    pub ops: &'p mut Canvas,
     pub f: &'p Fonts<'f>,
 }
 
@@ -174,54 +184,23 @@ impl Pen<'_, '_> {
         if s.is_empty() {
             return;
         }
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFillColor { col: rgb(color) });
-        if bold {
-            self.ops.push(Op::SetOutlineColor { col: rgb(color) });
-            self.ops.push(Op::SetOutlineThickness {
-                pt: Pt(size * FAUX_BOLD_STROKE),
-            });
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::FillStroke,
-            });
-        }
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(self.f.id.clone()),
-            size: Pt(size),
-        });
-        if tc != 0.0 {
-            self.ops.push(Op::SetCharacterSpacing { multiplier: tc });
-        }
-        self.ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(PH - y)),
-        });
-        // Glyph ids straight from our tables: printpdf would otherwise look every character
-        // up in the font's cmap again. `cid` carries the text for /ToUnicode.
+        // Glyph ids straight from our tables, noted for the subset and /ToUnicode.
         let face = self.f.face;
-        let glyphs = s
-            .chars()
-            .filter_map(|c| {
-                face.glyph(c, self.f.common).map(|gid| Codepoint {
-                    gid,
-                    offset: 0.0,
-                    cid: Some(c.to_string()),
-                })
-            })
-            .collect();
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
+        let mut used = self.f.used.borrow_mut();
+        let glyphs = s.chars().filter_map(|c| {
+            let gid = face.glyph(c)?;
+            used.note(gid, c);
+            Some(gid)
         });
-        if tc != 0.0 {
-            // Tc is part of the graphics state and outlives ET.
-            self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
-        }
-        if bold {
-            // Like Tc, the rendering mode is graphics state and outlives ET.
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Fill,
-            });
-        }
-        self.ops.push(Op::EndTextSection);
+        self.ops.text(
+            glyphs,
+            x,
+            PH - y,
+            size,
+            color,
+            bold.then_some(size * FAUX_BOLD_STROKE),
+            tc,
+        );
     }
 
     /// Text aligned within [x, x + w].
@@ -248,58 +227,24 @@ impl Pen<'_, '_> {
 
     /// A straight polyline.
     pub fn line(&mut self, points: &[(f32, f32)], width: f32, color: C3) {
-        self.ops.push(Op::SetOutlineColor { col: rgb(color) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: points.iter().map(|(x, y)| pt(*x, *y)).collect(),
-                is_closed: false,
-            },
-        });
+        let pts: Vec<(f32, f32)> = points.iter().map(|(x, y)| (*x, PH - y)).collect();
+        self.ops.polyline(&pts, width, color);
     }
 
     pub fn hline(&mut self, x0: f32, x1: f32, y: f32, width: f32, color: C3) {
-        self.line(&[(x0, y), (x1, y)], width, color);
+        self.ops
+            .polyline(&[(x0, PH - y), (x1, PH - y)], width, color);
     }
 
     /// A filled rectangle with top-left corner (x, y).
     pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: C3) {
-        self.ops.push(Op::SetFillColor { col: rgb(color) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(PH - y - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        self.ops.fill_rect(x, PH - y - h, w, h, color);
     }
 
     /// A closed polygon, filled and/or stroked.
     pub fn polygon(&mut self, points: &[(f32, f32)], fill: Option<C3>, stroke: Option<(C3, f32)>) {
-        let mode = match (fill, stroke) {
-            (Some(_), Some(_)) => PaintMode::FillStroke,
-            (Some(_), None) => PaintMode::Fill,
-            (None, _) => PaintMode::Stroke,
-        };
-        if let Some(c) = fill {
-            self.ops.push(Op::SetFillColor { col: rgb(c) });
-        }
-        if let Some((c, w)) = stroke {
-            self.ops.push(Op::SetOutlineColor { col: rgb(c) });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(w) });
-        }
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing {
-                    points: points.iter().map(|(x, y)| pt(*x, *y)).collect(),
-                }],
-                mode,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
+        let pts: Vec<(f32, f32)> = points.iter().map(|(x, y)| (*x, PH - y)).collect();
+        self.ops.polygon(&pts, fill, stroke);
     }
 }
 
@@ -451,7 +396,7 @@ const KEEP_LINES: usize = 3;
 
 struct Layout<'a> {
     f: Fonts<'a>,
-    pages: Vec<Vec<Op>>,
+    pages: Vec<Canvas>,
     /// What each page holds (parallel to `pages`).
     model: Vec<Vec<Placed>>,
     /// Top of the free space on the current page.
@@ -460,7 +405,10 @@ struct Layout<'a> {
 
 /// Lays out the whole document, then adds header and numbered footer to every page. Returns
 /// the pages' operations and the page model.
-pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> (Vec<Vec<Op>>, Vec<Vec<Placed>>) {
+pub(crate) fn lay_out<'a>(
+    doc: &Document,
+    fonts: Fonts<'a>,
+) -> (Vec<Canvas>, Vec<Vec<Placed>>, Fonts<'a>) {
     let mut l = Layout::new(fonts);
     for (i, block) in doc.blocks.iter().enumerate() {
         l.keep_signed_section_together(&doc.blocks[i..]);
@@ -471,8 +419,9 @@ pub(crate) fn lay_out(doc: &Document, fonts: Fonts<'_>) -> (Vec<Vec<Op>>, Vec<Ve
     for (i, ops) in pages.iter_mut().enumerate() {
         let mut pen = Pen { ops, f: &l.f };
         page_furniture(&mut pen, doc, i + 1, total);
+        pen.ops.finish();
     }
-    (pages, l.model)
+    (pages, l.model, l.f)
 }
 
 /// Header text and rule, footer rule, plan number, page number and confidentiality line.
@@ -556,11 +505,7 @@ impl<'a> Layout<'a> {
             return;
         }
         // Lay the section out on a scratch page to measure it.
-        let mut trial = Layout::new(Fonts {
-            face: self.f.face,
-            id: self.f.id.clone(),
-            common: self.f.common,
-        });
+        let mut trial = Layout::new(Fonts::new(self.f.face));
         for (j, b) in section.iter().enumerate() {
             trial.block(b, &section[j + 1..]);
         }
@@ -574,7 +519,7 @@ impl<'a> Layout<'a> {
     fn new(f: Fonts<'a>) -> Self {
         Layout {
             f,
-            pages: vec![Vec::with_capacity(512)],
+            pages: vec![Canvas::new()],
             model: vec![Vec::with_capacity(64)],
             y: BODY_TOP,
         }
@@ -595,7 +540,7 @@ impl<'a> Layout<'a> {
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Vec::with_capacity(512));
+        self.pages.push(Canvas::new());
         self.model.push(Vec::with_capacity(64));
         self.y = BODY_TOP;
     }
@@ -1372,11 +1317,7 @@ mod tests {
     }
 
     fn layout() -> Layout<'static> {
-        Layout::new(Fonts {
-            face: face(),
-            id: FontId("F0".into()),
-            common: true,
-        })
+        Layout::new(Fonts::new(face()))
     }
 
     /// The table of section 五 as the issue saw it break: every unit, status, guarantee kind
