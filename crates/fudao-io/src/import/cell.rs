@@ -1,0 +1,287 @@
+//! Reading one cell into the row's patch, by the kind of its column.
+
+use super::layout::Column;
+use super::rows::Reader;
+use super::values::{
+    functional_zone, industry_code, parse_district, parse_fin_kind, parse_stage, read_amount,
+    read_bool, read_count, read_date, read_qualification, read_srdi, read_term, QualState,
+};
+use crate::cells::{self, is_placeholder};
+use crate::fields::{Field, Kind};
+use crate::grid::Value;
+use crate::limits::MAX_NAME_CHARS;
+use chrono::Datelike;
+use fudao_core::model::{QualificationKind, YearFinancials};
+use fudao_core::money::Yuan;
+use fudao_core::patch::{FirmPatch, NeedPatch};
+use fudao_core::{uscc, Msg};
+use std::collections::BTreeMap;
+
+impl Reader<'_> {
+    /// Parses one non-empty cell into the patch. Returns the normalised USCC for the USCC cell.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn read_cell(
+        &mut self,
+        col: &Column,
+        v: &Value,
+        p: &mut FirmPatch,
+        years: &mut BTreeMap<Option<i32>, YearFinancials>,
+        quals: &mut BTreeMap<QualificationKind, QualState>,
+        need: &mut NeedPatch,
+        need_amount: &mut Option<Yuan>,
+    ) -> Result<Option<String>, Msg> {
+        // Only text-reading branches need the cell as text (numbers are formatted lazily).
+        let text = match col.field.kind() {
+            Kind::Date | Kind::Amount | Kind::Count | Kind::Bool | Kind::Qual(_) | Kind::Srdi => {
+                std::borrow::Cow::Borrowed("")
+            }
+            _ => v.text(),
+        };
+        let t = text.trim();
+        match col.field.kind() {
+            Kind::Ignore => {}
+            Kind::Uscc => {
+                let raw = t.trim_start_matches(['\'', '`', '‘']);
+                // Already clean (the common case): skip normalising.
+                let code = if raw.len() == 18
+                    && raw
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                {
+                    raw.to_string()
+                } else {
+                    uscc::normalize(raw)
+                };
+                uscc::validate(&code).map_err(|e| e.to_field_error("uscc").message)?;
+                return Ok(Some(code));
+            }
+            Kind::Text | Kind::Phone => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                let s = match col.field {
+                    Field::ContactPhone => cells::expand_scientific(t).into_owned(),
+                    // A name wrapped inside its cell: the line break is not part of it.
+                    Field::Name => t.lines().map(str::trim).collect(),
+                    _ => t.to_string(),
+                };
+                if col.field == Field::Name {
+                    let n = s.chars().count();
+                    if n > MAX_NAME_CHARS {
+                        return Err(Msg::new(
+                            format!("企业名称有 {n} 个字，超过上限 {MAX_NAME_CHARS} 个字；请核对该单元格是否只填了企业名称"),
+                            format!("the firm name has {n} characters, over the limit of {MAX_NAME_CHARS}; check that the cell holds only the firm's name"),
+                        ));
+                    }
+                }
+                let slot = match col.field {
+                    Field::Name => &mut p.name,
+                    Field::Address => &mut p.address,
+                    Field::ListingBoard => &mut p.listing_board,
+                    Field::ContactName => &mut p.contact_name,
+                    Field::ContactPhone => &mut p.contact_phone,
+                    Field::Notes => &mut p.notes,
+                    Field::NeedPurpose => &mut need.purpose,
+                    _ => return Ok(None),
+                };
+                *slot = Some(s);
+            }
+            Kind::District => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                let parsed = match self.district_cache.get(t) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = parse_district(t);
+                        self.district_cache.insert(t.to_string(), r.clone());
+                        r
+                    }
+                };
+                match parsed? {
+                    Some(code) => p.district = Some(code),
+                    None => {
+                        let zone = functional_zone(t).unwrap_or_default();
+                        self.zones.insert(zone.to_string());
+                        p.tags.push(zone.to_string());
+                    }
+                }
+            }
+            Kind::Industry => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                let code = match self.industry_cache.get(t) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = industry_code(t);
+                        self.industry_cache.insert(t.to_string(), c.clone());
+                        c
+                    }
+                };
+                match code {
+                    Some(code) => p.industry = Some(code),
+                    None => {
+                        self.free_industries.insert(t.to_string());
+                        p.tags.push(t.to_string());
+                    }
+                }
+            }
+            Kind::Date => {
+                let Some(d) = read_date(v)? else {
+                    return Ok(None);
+                };
+                match col.field {
+                    Field::Founded => p.founded = Some(d),
+                    Field::FirstLoanDate => p.first_loan_date = Some(d),
+                    Field::NeedRaisedOn => need.raised_on = Some(d),
+                    _ => {}
+                }
+            }
+            Kind::Amount => {
+                let Some(y) = read_amount(v, col.unit)? else {
+                    return Ok(None);
+                };
+                if col.field == Field::NeedAmount {
+                    if y < 0 {
+                        let t = v.display();
+                        return Err(Msg::new(
+                            format!("融资需求金额“{t}”不能为负数"),
+                            format!("financing need '{t}' must not be negative"),
+                        ));
+                    }
+                    if y > 0 {
+                        *need_amount = Some(y);
+                    }
+                    return Ok(None);
+                }
+                if col.field == Field::RegisteredCapital {
+                    p.registered_capital = Some(y);
+                    return Ok(None);
+                }
+                let fy = years.entry(col.year).or_insert_with(|| YearFinancials {
+                    year: col.year.unwrap_or(0),
+                    ..Default::default()
+                });
+                let slot = match col.field {
+                    Field::Revenue => &mut fy.revenue,
+                    Field::RdExpense => &mut fy.rd_expense,
+                    Field::TotalCost => &mut fy.total_cost,
+                    Field::TotalAssets => &mut fy.total_assets,
+                    Field::Liabilities => &mut fy.liabilities,
+                    Field::NetProfit => &mut fy.net_profit,
+                    Field::HighTechRevenue => &mut fy.high_tech_revenue,
+                    Field::BillsReceivable => &mut fy.bills_receivable,
+                    _ => return Ok(None),
+                };
+                *slot = Some(y);
+            }
+            Kind::Count => {
+                let Some(n) = read_count(v)? else {
+                    return Ok(None);
+                };
+                let slot = match col.field {
+                    Field::Staff => &mut p.staff,
+                    Field::TechStaff => &mut p.tech_staff,
+                    Field::HighTalents => &mut p.high_talents,
+                    Field::InventionPatents => &mut p.invention_patents,
+                    Field::UtilityModels => &mut p.utility_models,
+                    Field::Designs => &mut p.designs,
+                    Field::SoftwareCopyrights => &mut p.software_copyrights,
+                    Field::NicheYears => &mut p.niche_years,
+                    Field::DigitalLevel | Field::SrdiFeaturePoints => {
+                        let (max, min, zh, en) = if col.field == Field::DigitalLevel {
+                            (4, 1, "数字化水平等级", "digital level")
+                        } else {
+                            (15, 0, "特色化指标得分", "特色化 points")
+                        };
+                        if !(min..=max).contains(&n) {
+                            return Err(Msg::new(
+                                format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
+                                format!("{en} '{n}' is out of range ({min}–{max})"),
+                            ));
+                        }
+                        if col.field == Field::DigitalLevel {
+                            &mut p.digital_level
+                        } else {
+                            &mut p.srdi_feature_points
+                        }
+                    }
+                    _ => return Ok(None),
+                };
+                *slot = Some(n);
+            }
+            Kind::Year => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                let y = match v {
+                    Value::Date(d) => Some(d.year()),
+                    _ => cells::parse_year_text(t),
+                };
+                p.year = Some(y.ok_or_else(|| {
+                    Msg::new(
+                        format!("年度“{t}”无效，应为四位年份（如 2024）"),
+                        format!("year '{t}' is not a four-digit year such as 2024"),
+                    )
+                })?);
+            }
+            Kind::Bool => {
+                let Some(b) = read_bool(v)? else {
+                    return Ok(None);
+                };
+                match col.field {
+                    Field::FirstLoanList => p.first_loan_list = Some(b),
+                    Field::EverBorrowed => p.ever_borrowed = Some(b),
+                    Field::Whitelist => p.whitelist = Some(b),
+                    Field::ListingReserve => p.listing_reserve = Some(b),
+                    Field::IndependentLegalPerson => p.independent_legal_person = Some(b),
+                    Field::KeyFieldProduct => p.key_field_product = Some(b),
+                    _ => {}
+                }
+            }
+            Kind::Qual(kind) => read_qualification(v, kind, quals)?,
+            Kind::Srdi => read_srdi(v, quals, p)?,
+            Kind::Stage => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                p.stage = Some(parse_stage(t).ok_or_else(|| {
+                    Msg::new(
+                        format!("发展阶段“{t}”无法识别（应为 种子期、初创期、成长期 或 成熟期）"),
+                        format!("stage '{t}' is not one of 种子期 (seed), 初创期 (start-up), 成长期 (growth), 成熟期 (mature)"),
+                    )
+                })?);
+            }
+            Kind::Tags => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                p.tags.extend(
+                    t.split([',', '，', '、', ';', '；', '/', '|', '\n', ' ', '　'])
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            }
+            Kind::Term => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                need.term_months = Some(read_term(v, col.unit)?);
+            }
+            Kind::Financing => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                need.kind = Some(parse_fin_kind(t).ok_or_else(|| {
+                    Msg::new(
+                        format!("融资方式“{t}”无法识别（应为 贷款、股权融资、融资担保、保险 或 债券/票据）"),
+                        format!("financing kind '{t}' is not one of loan, equity, guarantee, insurance, bond"),
+                    )
+                })?);
+            }
+        }
+        Ok(None)
+    }
+}

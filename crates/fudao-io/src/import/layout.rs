@@ -1,0 +1,339 @@
+//! Layout analysis: the header row(s), the sheet's unit, and which column is which field.
+
+use super::mapping::header_key;
+use super::{column_letter, ColumnChoice, ColumnMap};
+use crate::cells;
+use crate::fields::{self, Field, Kind, Quality, Unit};
+use crate::grid::{Grid, Merge, Value};
+use crate::IoError;
+use fudao_core::{uscc, Msg};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub(super) struct Column {
+    pub(super) col: u32,
+    pub(super) header: String,
+    pub(super) field: Field,
+    pub(super) unit: Option<Unit>,
+    pub(super) year: Option<i32>,
+    pub(super) mapped: bool,
+}
+
+pub(super) struct Layout {
+    pub(super) header_row: u32,
+    pub(super) data_start: u32,
+    pub(super) columns: Vec<Column>,
+    pub(super) unknown: Vec<String>,
+    pub(super) notes: Vec<Msg>,
+    /// 序号 columns: their numbers alone do not make a row.
+    pub(super) seq_cols: BTreeSet<u32>,
+}
+
+const HEADER_SCAN_ROWS: u32 = 20;
+
+/// Values of header-area cells with merged regions filled.
+pub(super) struct HeaderView<'a> {
+    pub(super) grid: &'a Grid,
+    pub(super) fill: HashMap<(u32, u32), (u32, u32)>,
+}
+
+impl<'a> HeaderView<'a> {
+    fn new(grid: &'a Grid, until: u32) -> Self {
+        let mut fill = HashMap::new();
+        for m in &grid.merges {
+            if m.r1 > until || (m.r2 - m.r1 + 1) as u64 * (m.c2 - m.c1 + 1) as u64 > 5_000 {
+                continue;
+            }
+            for r in m.r1..=m.r2.min(until) {
+                for c in m.c1..=m.c2 {
+                    if (r, c) != (m.r1, m.c1) {
+                        fill.insert((r, c), (m.r1, m.c1));
+                    }
+                }
+            }
+        }
+        HeaderView { grid, fill }
+    }
+
+    fn text(&self, r: u32, c: u32) -> String {
+        let v = match self.grid.get(r, c) {
+            Value::Empty => match self.fill.get(&(r, c)) {
+                Some(&(r0, c0)) => self.grid.get(r0, c0),
+                None => &Value::Empty,
+            },
+            v => v,
+        };
+        clean_header(&v.display())
+    }
+}
+
+pub(super) fn clean_header(s: &str) -> String {
+    s.chars()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn score_row(view: &HeaderView, r: u32, width: u32, map: &ColumnMap) -> (u32, bool) {
+    let mut seen = BTreeSet::new();
+    let mut score = 0;
+    let mut key = false;
+    for c in 0..width {
+        let t = view.text(r, c);
+        if t.is_empty() {
+            continue;
+        }
+        let found = match map.get(&t) {
+            Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, 0)),
+            Some(ColumnChoice::Ignore) => None,
+            None if t.chars().count() > 40 => None,
+            None => fields::match_header(&fields::normalize_header(&t)),
+        };
+        if let Some((f, q, _)) = found {
+            if f == Field::Seq || !seen.insert(f) {
+                continue;
+            }
+            score += if q == Quality::Contains { 1 } else { 2 };
+            key |= matches!(f, Field::Uscc | Field::Name);
+        }
+    }
+    (score, key)
+}
+
+/// A horizontal merge lying in row `r` only, narrower than the used width (not a title).
+fn group_merges(grid: &Grid, r: u32, used: u32) -> Vec<Merge> {
+    grid.merges
+        .iter()
+        .filter(|m| m.r1 == r && m.r2 == r && m.c2 > m.c1 && (m.c2 - m.c1 + 1) < used.max(2))
+        .copied()
+        .collect()
+}
+
+/// The sheet's layout; `Ok(None)` if it has no recognisable header row.
+pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, IoError> {
+    let width = grid.width() as u32;
+    if width == 0 {
+        return Ok(None);
+    }
+    let scan_end = grid.end_row().min(grid.first_row + HEADER_SCAN_ROWS);
+    let view = HeaderView::new(grid, scan_end + 1);
+    let mut best: Option<(u32, u32)> = None;
+    for r in grid.first_row..scan_end {
+        let (score, key) = score_row(&view, r, width, map);
+        if key && score >= 2 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((r, score));
+        }
+    }
+    let Some((h, _)) = best else {
+        return Ok(None);
+    };
+
+    // Used width of the header row: the span of its non-empty cells.
+    let used = (0..width)
+        .filter(|&c| !view.text(h, c).is_empty())
+        .map(|c| c + 1)
+        .max()
+        .unwrap_or(width);
+    let mut header_rows = vec![h];
+    if h > grid.first_row && !group_merges(grid, h - 1, used).is_empty() {
+        header_rows.insert(0, h - 1);
+    }
+    if h + 1 < grid.end_row() && !group_merges(grid, h, used).is_empty() {
+        let sub = score_row(&view, h + 1, width, map).0;
+        let has_key_value =
+            (0..width).any(|c| uscc::validate(&uscc::normalize(&view.text(h + 1, c))).is_ok());
+        if !has_key_value && (sub > 0 || year_row(&view, h + 1, width)) {
+            header_rows.push(h + 1);
+        }
+    }
+    let last_header = *header_rows.last().unwrap_or(&h);
+
+    // A `单位：万元` line in the title rows sets the default money unit.
+    let mut sheet_unit = None;
+    'title: for r in grid.first_row..header_rows[0] {
+        for c in 0..width {
+            let t = view.text(r, c);
+            if t.contains("单位") {
+                if let Some(u) = fields::unit_in(&t, false) {
+                    sheet_unit = Some(u);
+                    break 'title;
+                }
+            }
+        }
+    }
+
+    let mut candidates: Vec<(Column, Quality, usize)> = Vec::new();
+    let mut unknown = Vec::new();
+    let mut notes = Vec::new();
+    let mut seq_cols = BTreeSet::new();
+    let mut all_headers: Vec<String> = Vec::new();
+    let mut mapped_seen: BTreeSet<String> = BTreeSet::new();
+    for c in 0..width {
+        let mut texts: Vec<String> = Vec::new();
+        for &r in &header_rows {
+            let t = view.text(r, c);
+            if !t.is_empty() && !texts.contains(&t) {
+                texts.push(t);
+            }
+        }
+        if texts.is_empty() {
+            continue;
+        }
+        let header = texts.join("/");
+        all_headers.push(header.clone());
+        let choice = map.get(&header);
+        if choice.is_some() {
+            mapped_seen.insert(header_key(&header));
+        }
+        let combined: String = texts.concat();
+        let found = match choice {
+            // A mapped column outranks any recognised column for the same field; a second
+            // column for it is a conflict (below), never silently dropped.
+            Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, usize::MAX)),
+            Some(ColumnChoice::Ignore) => None,
+            None => texts
+                .iter()
+                .rev()
+                .chain(std::iter::once(&combined))
+                .find_map(|t| fields::match_header(&fields::normalize_header(t))),
+        };
+        let Some((field, quality, rank)) = found else {
+            unknown.push(header);
+            continue;
+        };
+        if field == Field::Seq {
+            seq_cols.insert(c);
+            continue;
+        }
+        let unit = texts
+            .iter()
+            .rev()
+            .find_map(|t| fields::unit_in(t, false))
+            .or(if field.kind() == Kind::Amount {
+                sheet_unit
+            } else {
+                None
+            });
+        let year = if field.is_figure() {
+            texts.iter().rev().find_map(|t| cells::year_in_header(t))
+        } else {
+            None
+        };
+        candidates.push((
+            Column {
+                col: c,
+                header,
+                field,
+                unit,
+                year,
+                mapped: matches!(choice, Some(ColumnChoice::Field(_))),
+            },
+            quality,
+            rank,
+        ));
+    }
+
+    if let Some((header, _)) = map
+        .iter()
+        .find(|(h, _)| !mapped_seen.contains(&header_key(h)))
+    {
+        return Err(IoError::MappedHeaderMissing {
+            header: header.to_string(),
+            sheet: grid.sheet_name.clone(),
+            available: all_headers,
+        });
+    }
+    // A mapped column may not share its field (and year) with another column.
+    for (col, _, _) in candidates.iter().filter(|(c, _, _)| c.mapped) {
+        if matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi) {
+            continue;
+        }
+        if let Some((other, _, _)) = candidates
+            .iter()
+            .find(|(o, _, _)| o.col != col.col && o.field == col.field && o.year == col.year)
+        {
+            let (first, second) = if other.col < col.col {
+                (other, col)
+            } else {
+                (col, other)
+            };
+            return Err(IoError::MappingConflict {
+                field: col.field,
+                year: col.year,
+                columns: [
+                    (column_letter(first.col), first.header.clone()),
+                    (column_letter(second.col), second.header.clone()),
+                ],
+            });
+        }
+    }
+
+    // One column per field (per year for figures); qualification columns may repeat.
+    let mut chosen: BTreeMap<(Field, Option<i32>), usize> = BTreeMap::new();
+    for (i, (col, q, rank)) in candidates.iter().enumerate() {
+        if matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi) {
+            continue;
+        }
+        let key = (col.field, col.year);
+        match chosen.get(&key) {
+            Some(&j) => {
+                let (_, qj, rj) = &candidates[j];
+                if (q, rank) > (qj, rj) {
+                    chosen.insert(key, i);
+                }
+            }
+            None => {
+                chosen.insert(key, i);
+            }
+        }
+    }
+    let keep: BTreeSet<usize> = chosen.values().copied().collect();
+    let mut columns = Vec::new();
+    for (i, (col, _, _)) in candidates.into_iter().enumerate() {
+        let multi = matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi);
+        if multi || keep.contains(&i) {
+            columns.push(col);
+        } else {
+            notes.push(Msg::new(
+                format!(
+                    "“{}”列与另一列同为“{}”，已忽略此列",
+                    col.header,
+                    col.field.label_zh()
+                ),
+                format!(
+                    "column '{}' duplicates another {} column and was ignored",
+                    col.header,
+                    col.field.key()
+                ),
+            ));
+            unknown.push(col.header);
+        }
+    }
+    for col in &columns {
+        if col.field.kind() == Kind::Amount && col.unit.is_none() {
+            notes.push(Msg::new(
+                format!("“{}”列未注明单位，按万元读取", col.header),
+                format!(
+                    "column '{}' states no unit; read as 万元 (10,000 yuan)",
+                    col.header
+                ),
+            ));
+        }
+    }
+    Ok(Some(Layout {
+        header_row: last_header,
+        data_start: last_header + 1,
+        columns,
+        unknown,
+        notes,
+        seq_cols,
+    }))
+}
+
+/// A sub-header row made of years (`2023年`, `2024年`) under a merged group.
+fn year_row(view: &HeaderView, r: u32, width: u32) -> bool {
+    (0..width).any(|c| {
+        let t = view.text(r, c);
+        !t.is_empty() && t.chars().count() <= 8 && cells::year_in_header(&t).is_some()
+    })
+}
