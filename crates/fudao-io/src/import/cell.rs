@@ -3,8 +3,9 @@
 use super::layout::Column;
 use super::rows::Reader;
 use super::values::{
-    functional_zone, industry_code, parse_district, parse_fin_kind, parse_stage, read_amount,
-    read_bool, read_count, read_date, read_qualification, read_srdi, read_term, QualState,
+    count_range, functional_zone, industry_code, parse_district, parse_fin_kind,
+    parse_quality_items, parse_rd_level, parse_stage, read_amount, read_bool, read_count,
+    read_date, read_event_year, read_qualification, read_srdi, read_term, QualState,
 };
 use crate::cells::{self, is_placeholder};
 use crate::fields::{Field, Kind};
@@ -159,13 +160,30 @@ impl Reader<'_> {
                     p.registered_capital = Some(y);
                     return Ok(None);
                 }
+                if col.field == Field::NewEquity2y {
+                    if y < 0 {
+                        let t = v.display();
+                        return Err(Msg::new(
+                            format!("近两年新增股权融资“{t}”不能为负数"),
+                            format!("new equity financing '{t}' must not be negative"),
+                        ));
+                    }
+                    p.facts.new_equity_2y = Some(y);
+                    return Ok(None);
+                }
                 let fy = years.entry(col.year).or_insert_with(|| YearFinancials {
                     year: col.year.unwrap_or(0),
                     ..Default::default()
                 });
+                if col.also_revenue {
+                    fy.revenue = Some(y);
+                }
                 let slot = match col.field {
                     Field::Revenue => &mut fy.revenue,
+                    Field::MainBusinessRevenue => &mut fy.main_business_revenue,
+                    Field::TotalIncome => &mut fy.total_income,
                     Field::RdExpense => &mut fy.rd_expense,
+                    Field::RdExpenseDomestic => &mut fy.rd_expense_domestic,
                     Field::TotalCost => &mut fy.total_cost,
                     Field::TotalAssets => &mut fy.total_assets,
                     Field::Liabilities => &mut fy.liabilities,
@@ -180,6 +198,14 @@ impl Reader<'_> {
                 let Some(n) = read_count(v)? else {
                     return Ok(None);
                 };
+                if let Some((min, max, zh, en)) = count_range(col.field) {
+                    if !(min..=max).contains(&n) {
+                        return Err(Msg::new(
+                            format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
+                            format!("{en} '{n}' is out of range ({min}–{max})"),
+                        ));
+                    }
+                }
                 let slot = match col.field {
                     Field::Staff => &mut p.staff,
                     Field::TechStaff => &mut p.tech_staff,
@@ -188,25 +214,13 @@ impl Reader<'_> {
                     Field::UtilityModels => &mut p.utility_models,
                     Field::Designs => &mut p.designs,
                     Field::SoftwareCopyrights => &mut p.software_copyrights,
+                    Field::OtherClass1Ip => &mut p.other_class1_ip,
                     Field::NicheYears => &mut p.niche_years,
-                    Field::DigitalLevel | Field::SrdiFeaturePoints => {
-                        let (max, min, zh, en) = if col.field == Field::DigitalLevel {
-                            (4, 1, "数字化水平等级", "digital level")
-                        } else {
-                            (15, 0, "特色化指标得分", "特色化 points")
-                        };
-                        if !(min..=max).contains(&n) {
-                            return Err(Msg::new(
-                                format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
-                                format!("{en} '{n}' is out of range ({min}–{max})"),
-                            ));
-                        }
-                        if col.field == Field::DigitalLevel {
-                            &mut p.digital_level
-                        } else {
-                            &mut p.srdi_feature_points
-                        }
-                    }
+                    Field::DigitalLevel => &mut p.digital_level,
+                    Field::SrdiFeaturePoints => &mut p.srdi_feature_points,
+                    Field::NationalAwardRank => &mut p.facts.national_award_rank,
+                    Field::ProvincialAwardRank => &mut p.facts.provincial_award_rank,
+                    Field::InnovationScore => &mut p.facts.innovation_score,
                     _ => return Ok(None),
                 };
                 *slot = Some(n);
@@ -226,6 +240,33 @@ impl Reader<'_> {
                     )
                 })?);
             }
+            Kind::EventYear => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                let y = read_event_year(v, t, col.field)?;
+                let slot = match col.field {
+                    Field::NationalAwardYear => &mut p.facts.national_award_year,
+                    Field::ProvincialAwardYear => &mut p.facts.provincial_award_year,
+                    Field::MakerChinaTop500Year => &mut p.facts.maker_china_top500_year,
+                    Field::LedStandardYear => &mut p.facts.led_standard_year,
+                    Field::AuditedYear => &mut p.facts.audited_year,
+                    _ => return Ok(None),
+                };
+                *slot = Some(y);
+            }
+            Kind::RdLevel => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                p.facts.rd_institution_level = Some(parse_rd_level(t)?);
+            }
+            Kind::QualityItems => {
+                if is_placeholder(t) {
+                    return Ok(None);
+                }
+                p.facts.quality_items = Some(parse_quality_items(t)?);
+            }
             Kind::Bool => {
                 let Some(b) = read_bool(v)? else {
                     return Ok(None);
@@ -237,6 +278,14 @@ impl Reader<'_> {
                     Field::ListingReserve => p.listing_reserve = Some(b),
                     Field::IndependentLegalPerson => p.independent_legal_person = Some(b),
                     Field::KeyFieldProduct => p.key_field_product = Some(b),
+                    Field::HighValueClass1Ip => p.facts.high_value_class1_ip = Some(b),
+                    Field::OwnClass1Ip => p.facts.own_class1_ip = Some(b),
+                    Field::HitechField => p.facts.hitech_field = Some(b),
+                    Field::Resident => p.facts.resident = Some(b),
+                    Field::RestrictedCategory => p.facts.restricted_category = Some(b),
+                    Field::SeriousIncident => p.facts.serious_incident = Some(b),
+                    Field::DishonestListed => p.facts.dishonest_listed = Some(b),
+                    Field::RdSubLedger => p.facts.rd_sub_ledger = Some(b),
                     _ => {}
                 }
             }

@@ -16,6 +16,8 @@ pub(super) struct Column {
     pub(super) unit: Option<Unit>,
     pub(super) year: Option<i32>,
     pub(super) mapped: bool,
+    /// A 主营业务收入 column that also fills revenue: the sheet has no revenue column.
+    pub(super) also_revenue: bool,
 }
 
 pub(super) struct Layout {
@@ -227,6 +229,7 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
                 unit,
                 year,
                 mapped: matches!(choice, Some(ColumnChoice::Field(_))),
+                also_revenue: false,
             },
             quality,
             rank,
@@ -309,6 +312,7 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
             unknown.push(col.header);
         }
     }
+    main_business_fills_revenue(&mut columns, &mut notes);
     for col in &columns {
         if col.field.kind() == Kind::Amount && col.unit.is_none() {
             notes.push(Msg::new(
@@ -336,4 +340,30 @@ fn year_row(view: &HeaderView, r: u32, width: u32) -> bool {
         let t = view.text(r, c);
         !t.is_empty() && t.chars().count() <= 8 && cells::year_in_header(&t).is_some()
     })
+}
+
+/// Without any revenue (营业收入) column, the 主营业务收入 columns fill revenue too, each with a
+/// note naming the column: main-business revenue is part of revenue, so this is an
+/// approximation the user should know of.
+fn main_business_fills_revenue(columns: &mut [Column], notes: &mut Vec<Msg>) {
+    if columns.iter().any(|c| c.field == Field::Revenue) {
+        return;
+    }
+    for col in columns
+        .iter_mut()
+        .filter(|c| c.field == Field::MainBusinessRevenue)
+    {
+        col.also_revenue = true;
+        let letter = column_letter(col.col);
+        notes.push(Msg::new(
+            format!(
+                "注意：表中没有“营业收入”列，{letter}列“{}”的主营业务收入同时作为营业收入导入，请核实（营业收入通常大于主营业务收入）",
+                col.header
+            ),
+            format!(
+                "warning: the sheet has no revenue (营业收入) column, so column {letter} '{}' (main-business revenue) is also imported as revenue; please check (revenue is usually larger than main-business revenue)",
+                col.header
+            ),
+        ));
+    }
 }

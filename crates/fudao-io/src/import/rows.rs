@@ -55,6 +55,13 @@ impl<'a> Reader<'a> {
             if col.field.is_figure() {
                 headers.insert(col.field.key().to_string(), col.header.clone());
             }
+            if col.also_revenue {
+                let key = Field::Revenue.key();
+                if let Some(y) = col.year {
+                    headers.insert(format!("{key}@{y}"), col.header.clone());
+                }
+                headers.insert(key.to_string(), col.header.clone());
+            }
             let alias = match col.field.kind() {
                 _ if col.field.is_figure() => Some("financials"),
                 Kind::Qual(_) | Kind::Srdi => Some("qualifications"),
@@ -545,6 +552,9 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
         p.net_profit = m.net_profit;
         p.high_tech_revenue = m.high_tech_revenue;
         p.bills_receivable = m.bills_receivable;
+        p.main_business_revenue = m.main_business_revenue;
+        p.total_income = m.total_income;
+        p.rd_expense_domestic = m.rd_expense_domestic;
     }
     for (y, fy) in years {
         if let Some(y) = y {
@@ -558,6 +568,9 @@ fn finish_years(p: &mut FirmPatch, mut years: BTreeMap<Option<i32>, YearFinancia
                 merge_opt(&mut p.net_profit, fy.net_profit);
                 merge_opt(&mut p.high_tech_revenue, fy.high_tech_revenue);
                 merge_opt(&mut p.bills_receivable, fy.bills_receivable);
+                merge_opt(&mut p.main_business_revenue, fy.main_business_revenue);
+                merge_opt(&mut p.total_income, fy.total_income);
+                merge_opt(&mut p.rd_expense_domestic, fy.rd_expense_domestic);
             } else {
                 p.other_years.push(YearFinancials { year: y, ..fy });
             }
