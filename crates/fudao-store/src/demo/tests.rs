@@ -1,7 +1,8 @@
 //! Tests of the demo generator.
 
 use super::*;
-use fudao_core::model::EntityKind;
+use chrono::Datelike;
+use fudao_core::model::*;
 use uuid::Uuid;
 
 fn rows(s: &Store) -> Vec<(EntityKind, Uuid, serde_json::Value)> {
