@@ -20,16 +20,11 @@ use std::collections::BTreeMap;
 
 impl Reader<'_> {
     /// Parses one non-empty cell into the patch. Returns the normalised USCC for the USCC cell.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn read_cell(
         &mut self,
         col: &Column,
         v: &Value,
-        p: &mut FirmPatch,
-        years: &mut BTreeMap<Option<i32>, YearFinancials>,
-        quals: &mut BTreeMap<QualificationKind, QualState>,
-        need: &mut NeedPatch,
-        need_amount: &mut Option<Yuan>,
+        row: &mut RowParts,
     ) -> Result<Option<String>, Msg> {
         // Only text-reading branches need the cell as text (numbers are formatted lazily).
         let text = match col.field.kind() {
@@ -56,281 +51,360 @@ impl Reader<'_> {
                 uscc::validate(&code).map_err(|e| e.to_field_error("uscc").message)?;
                 return Ok(Some(code));
             }
-            Kind::Text | Kind::Phone => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                let s = match col.field {
-                    Field::ContactPhone => cells::expand_scientific(t).into_owned(),
-                    // A name wrapped inside its cell: the line break is not part of it.
-                    Field::Name => t.lines().map(str::trim).collect(),
-                    _ => t.to_string(),
-                };
-                if col.field == Field::Name {
-                    let n = s.chars().count();
-                    if n > MAX_NAME_CHARS {
-                        return Err(Msg::new(
-                            format!("企业名称有 {n} 个字，超过上限 {MAX_NAME_CHARS} 个字；请核对该单元格是否只填了企业名称"),
-                            format!("the firm name has {n} characters, over the limit of {MAX_NAME_CHARS}; check that the cell holds only the firm's name"),
-                        ));
-                    }
-                }
-                let slot = match col.field {
-                    Field::Name => &mut p.name,
-                    Field::Address => &mut p.address,
-                    Field::ListingBoard => &mut p.listing_board,
-                    Field::ContactName => &mut p.contact_name,
-                    Field::ContactPhone => &mut p.contact_phone,
-                    Field::Notes => &mut p.notes,
-                    Field::NeedPurpose => &mut need.purpose,
-                    _ => return Ok(None),
-                };
-                *slot = Some(s);
-            }
-            Kind::District => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                let parsed = match self.district_cache.get(t) {
-                    Some(r) => r.clone(),
-                    None => {
-                        let r = parse_district(t);
-                        self.district_cache.insert(t.to_string(), r.clone());
-                        r
-                    }
-                };
-                match parsed? {
-                    Some(code) => p.district = Some(code),
-                    None => {
-                        let zone = functional_zone(t).unwrap_or_default();
-                        self.zones.insert(zone.to_string());
-                        p.tags.push(zone.to_string());
-                    }
-                }
-            }
-            Kind::Industry => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                let code = match self.industry_cache.get(t) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = industry_code(t);
-                        self.industry_cache.insert(t.to_string(), c.clone());
-                        c
-                    }
-                };
-                match code {
-                    Some(code) => p.industry = Some(code),
-                    None => {
-                        self.free_industries.insert(t.to_string());
-                        p.tags.push(t.to_string());
-                    }
-                }
-            }
-            Kind::Date => {
-                let Some(d) = read_date(v)? else {
-                    return Ok(None);
-                };
-                match col.field {
-                    Field::Founded => p.founded = Some(d),
-                    Field::FirstLoanDate => p.first_loan_date = Some(d),
-                    Field::NeedRaisedOn => need.raised_on = Some(d),
-                    _ => {}
-                }
-            }
-            Kind::Amount => {
-                let Some(y) = read_amount(v, col.unit)? else {
-                    return Ok(None);
-                };
-                if col.field == Field::NeedAmount {
-                    if y < 0 {
-                        let t = v.display();
-                        return Err(Msg::new(
-                            format!("融资需求金额“{t}”不能为负数"),
-                            format!("financing need '{t}' must not be negative"),
-                        ));
-                    }
-                    if y > 0 {
-                        *need_amount = Some(y);
-                    }
-                    return Ok(None);
-                }
-                if col.field == Field::RegisteredCapital {
-                    p.registered_capital = Some(y);
-                    return Ok(None);
-                }
-                if col.field == Field::NewEquity2y {
-                    if y < 0 {
-                        let t = v.display();
-                        return Err(Msg::new(
-                            format!("近两年新增股权融资“{t}”不能为负数"),
-                            format!("new equity financing '{t}' must not be negative"),
-                        ));
-                    }
-                    p.facts.new_equity_2y = Some(y);
-                    return Ok(None);
-                }
-                let fy = years.entry(col.year).or_insert_with(|| YearFinancials {
-                    year: col.year.unwrap_or(0),
-                    ..Default::default()
-                });
-                if col.also_revenue {
-                    fy.revenue = Some(y);
-                }
-                let slot = match col.field {
-                    Field::Revenue => &mut fy.revenue,
-                    Field::MainBusinessRevenue => &mut fy.main_business_revenue,
-                    Field::TotalIncome => &mut fy.total_income,
-                    Field::RdExpense => &mut fy.rd_expense,
-                    Field::RdExpenseDomestic => &mut fy.rd_expense_domestic,
-                    Field::TotalCost => &mut fy.total_cost,
-                    Field::TotalAssets => &mut fy.total_assets,
-                    Field::Liabilities => &mut fy.liabilities,
-                    Field::NetProfit => &mut fy.net_profit,
-                    Field::HighTechRevenue => &mut fy.high_tech_revenue,
-                    Field::BillsReceivable => &mut fy.bills_receivable,
-                    _ => return Ok(None),
-                };
-                *slot = Some(y);
-            }
-            Kind::Count => {
-                let Some(n) = read_count(v)? else {
-                    return Ok(None);
-                };
-                if let Some((min, max, zh, en)) = count_range(col.field) {
-                    if !(min..=max).contains(&n) {
-                        return Err(Msg::new(
-                            format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
-                            format!("{en} '{n}' is out of range ({min}–{max})"),
-                        ));
-                    }
-                }
-                let slot = match col.field {
-                    Field::Staff => &mut p.staff,
-                    Field::TechStaff => &mut p.tech_staff,
-                    Field::HighTalents => &mut p.high_talents,
-                    Field::InventionPatents => &mut p.invention_patents,
-                    Field::UtilityModels => &mut p.utility_models,
-                    Field::Designs => &mut p.designs,
-                    Field::SoftwareCopyrights => &mut p.software_copyrights,
-                    Field::OtherClass1Ip => &mut p.other_class1_ip,
-                    Field::NicheYears => &mut p.niche_years,
-                    Field::DigitalLevel => &mut p.digital_level,
-                    Field::SrdiFeaturePoints => &mut p.srdi_feature_points,
-                    Field::NationalAwardRank => &mut p.facts.national_award_rank,
-                    Field::ProvincialAwardRank => &mut p.facts.provincial_award_rank,
-                    Field::InnovationScore => &mut p.facts.innovation_score,
-                    _ => return Ok(None),
-                };
-                *slot = Some(n);
-            }
-            Kind::Year => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                let y = match v {
-                    Value::Date(d) => Some(d.year()),
-                    _ => cells::parse_year_text(t),
-                };
-                p.year = Some(y.ok_or_else(|| {
-                    Msg::new(
-                        format!("年度“{t}”无效，应为四位年份（如 2024）"),
-                        format!("year '{t}' is not a four-digit year such as 2024"),
-                    )
-                })?);
-            }
-            Kind::EventYear => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                let y = read_event_year(v, t, col.field)?;
-                let slot = match col.field {
-                    Field::NationalAwardYear => &mut p.facts.national_award_year,
-                    Field::ProvincialAwardYear => &mut p.facts.provincial_award_year,
-                    Field::MakerChinaTop500Year => &mut p.facts.maker_china_top500_year,
-                    Field::LedStandardYear => &mut p.facts.led_standard_year,
-                    Field::AuditedYear => &mut p.facts.audited_year,
-                    _ => return Ok(None),
-                };
-                *slot = Some(y);
-            }
-            Kind::RdLevel => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                p.facts.rd_institution_level = Some(parse_rd_level(t)?);
-            }
-            Kind::QualityItems => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                p.facts.quality_items = Some(parse_quality_items(t)?);
-            }
-            Kind::Bool => {
-                let Some(b) = read_bool(v)? else {
-                    return Ok(None);
-                };
-                match col.field {
-                    Field::FirstLoanList => p.first_loan_list = Some(b),
-                    Field::EverBorrowed => p.ever_borrowed = Some(b),
-                    Field::Whitelist => p.whitelist = Some(b),
-                    Field::ListingReserve => p.listing_reserve = Some(b),
-                    Field::IndependentLegalPerson => p.independent_legal_person = Some(b),
-                    Field::KeyFieldProduct => p.key_field_product = Some(b),
-                    Field::HighValueClass1Ip => p.facts.high_value_class1_ip = Some(b),
-                    Field::OwnClass1Ip => p.facts.own_class1_ip = Some(b),
-                    Field::HitechField => p.facts.hitech_field = Some(b),
-                    Field::Resident => p.facts.resident = Some(b),
-                    Field::RestrictedCategory => p.facts.restricted_category = Some(b),
-                    Field::SeriousIncident => p.facts.serious_incident = Some(b),
-                    Field::DishonestListed => p.facts.dishonest_listed = Some(b),
-                    Field::RdSubLedger => p.facts.rd_sub_ledger = Some(b),
-                    _ => {}
-                }
-            }
-            Kind::Qual(kind) => read_qualification(v, kind, quals)?,
-            Kind::Srdi => read_srdi(v, quals, p)?,
-            Kind::Stage => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                p.stage = Some(parse_stage(t).ok_or_else(|| {
-                    Msg::new(
-                        format!("发展阶段“{t}”无法识别（应为 种子期、初创期、成长期 或 成熟期）"),
-                        format!("stage '{t}' is not one of 种子期 (seed), 初创期 (start-up), 成长期 (growth), 成熟期 (mature)"),
-                    )
-                })?);
-            }
-            Kind::Tags => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                p.tags.extend(
-                    t.split([',', '，', '、', ';', '；', '/', '|', '\n', ' ', '　'])
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                );
-            }
-            Kind::Term => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                need.term_months = Some(read_term(v, col.unit)?);
-            }
-            Kind::Financing => {
-                if is_placeholder(t) {
-                    return Ok(None);
-                }
-                need.kind = Some(parse_fin_kind(t).ok_or_else(|| {
-                    Msg::new(
-                        format!("融资方式“{t}”无法识别（应为 贷款、股权融资、融资担保、保险 或 债券/票据）"),
-                        format!("financing kind '{t}' is not one of loan, equity, guarantee, insurance, bond"),
-                    )
-                })?);
-            }
+            Kind::Text | Kind::Phone => read_text_cell(col, t, row)?,
+            Kind::District => self.read_district_cell(t, &mut row.p)?,
+            Kind::Industry => self.read_industry_cell(t, &mut row.p)?,
+            Kind::Date => read_date_cell(col, v, row)?,
+            Kind::Amount => read_amount_cell(col, v, row)?,
+            Kind::Count => read_count_cell(col, v, &mut row.p)?,
+            Kind::Year => read_year_cell(v, t, &mut row.p)?,
+            Kind::EventYear => read_event_year_cell(col, v, t, &mut row.p)?,
+            Kind::RdLevel => read_rd_level_cell(t, &mut row.p)?,
+            Kind::QualityItems => read_quality_cell(t, &mut row.p)?,
+            Kind::Bool => read_bool_cell(col, v, &mut row.p)?,
+            Kind::Qual(kind) => read_qualification(v, kind, &mut row.quals)?,
+            Kind::Srdi => read_srdi(v, &mut row.quals, &mut row.p)?,
+            Kind::Stage => read_stage_cell(t, &mut row.p)?,
+            Kind::Tags => read_tags_cell(t, &mut row.p)?,
+            Kind::Term => read_term_cell(col, v, t, &mut row.need)?,
+            Kind::Financing => read_financing_cell(t, &mut row.need)?,
         }
         Ok(None)
     }
+
+    /// A district, or a functional zone kept as a tag (each distinct text parsed once).
+    fn read_district_cell(&mut self, t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+        if is_placeholder(t) {
+            return Ok(());
+        }
+        let parsed = match self.district_cache.get(t) {
+            Some(r) => r.clone(),
+            None => {
+                let r = parse_district(t);
+                self.district_cache.insert(t.to_string(), r.clone());
+                r
+            }
+        };
+        match parsed? {
+            Some(code) => p.district = Some(code),
+            None => {
+                let zone = functional_zone(t).unwrap_or_default();
+                self.zones.insert(zone.to_string());
+                p.tags.push(zone.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// An industry code or section, or free text kept as a tag (each distinct text parsed once).
+    fn read_industry_cell(&mut self, t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+        if is_placeholder(t) {
+            return Ok(());
+        }
+        let code = match self.industry_cache.get(t) {
+            Some(c) => c.clone(),
+            None => {
+                let c = industry_code(t);
+                self.industry_cache.insert(t.to_string(), c.clone());
+                c
+            }
+        };
+        match code {
+            Some(code) => p.industry = Some(code),
+            None => {
+                self.free_industries.insert(t.to_string());
+                p.tags.push(t.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one row builds while its cells are read.
+#[derive(Default)]
+pub(super) struct RowParts {
+    pub(super) p: FirmPatch,
+    /// Figures by the year their header names (`None`: the row's year).
+    pub(super) years: BTreeMap<Option<i32>, YearFinancials>,
+    pub(super) quals: BTreeMap<QualificationKind, QualState>,
+    pub(super) need: NeedPatch,
+    pub(super) need_amount: Option<Yuan>,
+}
+
+/// A text or phone cell: name, address, board, contact, notes, need purpose.
+fn read_text_cell(col: &Column, t: &str, row: &mut RowParts) -> Result<(), Msg> {
+    let RowParts { p, need, .. } = row;
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    let s = match col.field {
+        Field::ContactPhone => cells::expand_scientific(t).into_owned(),
+        // A name wrapped inside its cell: the line break is not part of it.
+        Field::Name => t.lines().map(str::trim).collect(),
+        _ => t.to_string(),
+    };
+    if col.field == Field::Name {
+        let n = s.chars().count();
+        if n > MAX_NAME_CHARS {
+            return Err(Msg::new(
+                format!("企业名称有 {n} 个字，超过上限 {MAX_NAME_CHARS} 个字；请核对该单元格是否只填了企业名称"),
+                format!("the firm name has {n} characters, over the limit of {MAX_NAME_CHARS}; check that the cell holds only the firm's name"),
+            ));
+        }
+    }
+    let slot = match col.field {
+        Field::Name => &mut p.name,
+        Field::Address => &mut p.address,
+        Field::ListingBoard => &mut p.listing_board,
+        Field::ContactName => &mut p.contact_name,
+        Field::ContactPhone => &mut p.contact_phone,
+        Field::Notes => &mut p.notes,
+        Field::NeedPurpose => &mut need.purpose,
+        _ => return Ok(()),
+    };
+    *slot = Some(s);
+    Ok(())
+}
+
+/// A date: founded, first loan, need raised on.
+fn read_date_cell(col: &Column, v: &Value, row: &mut RowParts) -> Result<(), Msg> {
+    let RowParts { p, need, .. } = row;
+    let Some(d) = read_date(v)? else {
+        return Ok(());
+    };
+    match col.field {
+        Field::Founded => p.founded = Some(d),
+        Field::FirstLoanDate => p.first_loan_date = Some(d),
+        Field::NeedRaisedOn => need.raised_on = Some(d),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// An amount: the need, registered capital, new equity, or a yearly figure.
+fn read_amount_cell(col: &Column, v: &Value, row: &mut RowParts) -> Result<(), Msg> {
+    let RowParts {
+        p,
+        years,
+        need_amount,
+        ..
+    } = row;
+    let Some(y) = read_amount(v, col.unit)? else {
+        return Ok(());
+    };
+    if col.field == Field::NeedAmount {
+        if y < 0 {
+            let t = v.display();
+            return Err(Msg::new(
+                format!("融资需求金额“{t}”不能为负数"),
+                format!("financing need '{t}' must not be negative"),
+            ));
+        }
+        if y > 0 {
+            *need_amount = Some(y);
+        }
+        return Ok(());
+    }
+    if col.field == Field::RegisteredCapital {
+        p.registered_capital = Some(y);
+        return Ok(());
+    }
+    if col.field == Field::NewEquity2y {
+        if y < 0 {
+            let t = v.display();
+            return Err(Msg::new(
+                format!("近两年新增股权融资“{t}”不能为负数"),
+                format!("new equity financing '{t}' must not be negative"),
+            ));
+        }
+        p.facts.new_equity_2y = Some(y);
+        return Ok(());
+    }
+    let fy = years.entry(col.year).or_insert_with(|| YearFinancials {
+        year: col.year.unwrap_or(0),
+        ..Default::default()
+    });
+    if col.also_revenue {
+        fy.revenue = Some(y);
+    }
+    let slot = match col.field {
+        Field::Revenue => &mut fy.revenue,
+        Field::MainBusinessRevenue => &mut fy.main_business_revenue,
+        Field::TotalIncome => &mut fy.total_income,
+        Field::RdExpense => &mut fy.rd_expense,
+        Field::RdExpenseDomestic => &mut fy.rd_expense_domestic,
+        Field::TotalCost => &mut fy.total_cost,
+        Field::TotalAssets => &mut fy.total_assets,
+        Field::Liabilities => &mut fy.liabilities,
+        Field::NetProfit => &mut fy.net_profit,
+        Field::HighTechRevenue => &mut fy.high_tech_revenue,
+        Field::BillsReceivable => &mut fy.bills_receivable,
+        _ => return Ok(()),
+    };
+    *slot = Some(y);
+    Ok(())
+}
+
+/// A whole number, checked against the field's range where it has one.
+fn read_count_cell(col: &Column, v: &Value, p: &mut FirmPatch) -> Result<(), Msg> {
+    let Some(n) = read_count(v)? else {
+        return Ok(());
+    };
+    if let Some((min, max, zh, en)) = count_range(col.field) {
+        if !(min..=max).contains(&n) {
+            return Err(Msg::new(
+                format!("{zh}“{n}”超出范围（应为{min}–{max}）"),
+                format!("{en} '{n}' is out of range ({min}–{max})"),
+            ));
+        }
+    }
+    let slot = match col.field {
+        Field::Staff => &mut p.staff,
+        Field::TechStaff => &mut p.tech_staff,
+        Field::HighTalents => &mut p.high_talents,
+        Field::InventionPatents => &mut p.invention_patents,
+        Field::UtilityModels => &mut p.utility_models,
+        Field::Designs => &mut p.designs,
+        Field::SoftwareCopyrights => &mut p.software_copyrights,
+        Field::OtherClass1Ip => &mut p.other_class1_ip,
+        Field::NicheYears => &mut p.niche_years,
+        Field::DigitalLevel => &mut p.digital_level,
+        Field::SrdiFeaturePoints => &mut p.srdi_feature_points,
+        Field::NationalAwardRank => &mut p.facts.national_award_rank,
+        Field::ProvincialAwardRank => &mut p.facts.provincial_award_rank,
+        Field::InnovationScore => &mut p.facts.innovation_score,
+        _ => return Ok(()),
+    };
+    *slot = Some(n);
+    Ok(())
+}
+
+/// The row's financial year.
+fn read_year_cell(v: &Value, t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    let y = match v {
+        Value::Date(d) => Some(d.year()),
+        _ => cells::parse_year_text(t),
+    };
+    p.year = Some(y.ok_or_else(|| {
+        Msg::new(
+            format!("年度“{t}”无效，应为四位年份（如 2024）"),
+            format!("year '{t}' is not a four-digit year such as 2024"),
+        )
+    })?);
+    Ok(())
+}
+
+/// The year of an award, a standard led, an audit.
+fn read_event_year_cell(col: &Column, v: &Value, t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    let y = read_event_year(v, t, col.field)?;
+    let slot = match col.field {
+        Field::NationalAwardYear => &mut p.facts.national_award_year,
+        Field::ProvincialAwardYear => &mut p.facts.provincial_award_year,
+        Field::MakerChinaTop500Year => &mut p.facts.maker_china_top500_year,
+        Field::LedStandardYear => &mut p.facts.led_standard_year,
+        Field::AuditedYear => &mut p.facts.audited_year,
+        _ => return Ok(()),
+    };
+    *slot = Some(y);
+    Ok(())
+}
+
+/// The R&D institution level.
+fn read_rd_level_cell(t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    p.facts.rd_institution_level = Some(parse_rd_level(t)?);
+    Ok(())
+}
+
+/// The quality-management items.
+fn read_quality_cell(t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    p.facts.quality_items = Some(parse_quality_items(t)?);
+    Ok(())
+}
+
+/// A yes/no field.
+fn read_bool_cell(col: &Column, v: &Value, p: &mut FirmPatch) -> Result<(), Msg> {
+    let Some(b) = read_bool(v)? else {
+        return Ok(());
+    };
+    match col.field {
+        Field::FirstLoanList => p.first_loan_list = Some(b),
+        Field::EverBorrowed => p.ever_borrowed = Some(b),
+        Field::Whitelist => p.whitelist = Some(b),
+        Field::ListingReserve => p.listing_reserve = Some(b),
+        Field::IndependentLegalPerson => p.independent_legal_person = Some(b),
+        Field::KeyFieldProduct => p.key_field_product = Some(b),
+        Field::HighValueClass1Ip => p.facts.high_value_class1_ip = Some(b),
+        Field::OwnClass1Ip => p.facts.own_class1_ip = Some(b),
+        Field::HitechField => p.facts.hitech_field = Some(b),
+        Field::Resident => p.facts.resident = Some(b),
+        Field::RestrictedCategory => p.facts.restricted_category = Some(b),
+        Field::SeriousIncident => p.facts.serious_incident = Some(b),
+        Field::DishonestListed => p.facts.dishonest_listed = Some(b),
+        Field::RdSubLedger => p.facts.rd_sub_ledger = Some(b),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The lifecycle stage.
+fn read_stage_cell(t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    p.stage = Some(parse_stage(t).ok_or_else(|| {
+        Msg::new(
+            format!("发展阶段“{t}”无法识别（应为 种子期、初创期、成长期 或 成熟期）"),
+            format!("stage '{t}' is not one of 种子期 (seed), 初创期 (start-up), 成长期 (growth), 成熟期 (mature)"),
+        )
+    })?);
+    Ok(())
+}
+
+/// Tags, split at separators.
+fn read_tags_cell(t: &str, p: &mut FirmPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    p.tags.extend(
+        t.split([',', '，', '、', ';', '；', '/', '|', '\n', ' ', '　'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
+    Ok(())
+}
+
+/// The need's term in months.
+fn read_term_cell(col: &Column, v: &Value, t: &str, need: &mut NeedPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    need.term_months = Some(read_term(v, col.unit)?);
+    Ok(())
+}
+
+/// The need's financing kind.
+fn read_financing_cell(t: &str, need: &mut NeedPatch) -> Result<(), Msg> {
+    if is_placeholder(t) {
+        return Ok(());
+    }
+    need.kind = Some(parse_fin_kind(t).ok_or_else(|| {
+        Msg::new(
+            format!("融资方式“{t}”无法识别（应为 贷款、股权融资、融资担保、保险 或 债券/票据）"),
+            format!("financing kind '{t}' is not one of loan, equity, guarantee, insurance, bond"),
+        )
+    })?);
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! Reading data rows: skipping blank, total, footer and repeated header rows, one patch per
 //! good row, the sheet's notes.
 
+use super::cell::RowParts;
 use super::layout::{analyze, Column, Layout};
 use super::mapping::header_key;
-use super::values::{approximation, QualState};
+use super::values::approximation;
 use super::{column_letter, ColumnInfo, ColumnMap, ImportSheet, RowError, RowWarning};
 use crate::cells::is_placeholder;
 use crate::fields::{self, Field, Kind};
@@ -261,13 +262,41 @@ impl<'a> Reader<'a> {
 
     fn read_row(&mut self, r: u32) {
         let mut errs: Vec<RowError> = Vec::new();
-        let mut p = FirmPatch::default();
-        let mut years: BTreeMap<Option<i32>, YearFinancials> = BTreeMap::new();
-        let mut quals: BTreeMap<QualificationKind, QualState> = BTreeMap::new();
-        let mut need_amount: Option<Yuan> = None;
-        let mut need = NeedPatch::default();
-        let mut uscc_value: Option<String> = None;
         let mut warns: Vec<RowWarning> = Vec::new();
+        let (parts, uscc_value) = self.read_cells(r, &mut errs, &mut warns);
+        self.check_keys(r, uscc_value.as_deref(), &parts.p, &mut errs);
+        if !errs.is_empty() {
+            errs.sort_by_key(|e| {
+                self.layout
+                    .columns
+                    .iter()
+                    .find(|c| c.header == e.column)
+                    .map(|c| c.col)
+                    .unwrap_or(0)
+            });
+            self.errors.extend(errs);
+            return;
+        }
+        let (firm, need) = assemble(parts, uscc_value.unwrap_or_default());
+        self.warnings.extend(warns);
+        self.rows.push(ImportRow {
+            row: r + 1,
+            firm,
+            need,
+            headers: self.headers.clone(),
+        });
+    }
+
+    /// Reads the row's cells: the parts of its patch and its USCC; bad cells go to `errs`,
+    /// values read leniently to `warns`.
+    fn read_cells(
+        &mut self,
+        r: u32,
+        errs: &mut Vec<RowError>,
+        warns: &mut Vec<RowWarning>,
+    ) -> (RowParts, Option<String>) {
+        let mut parts = RowParts::default();
+        let mut uscc_value: Option<String> = None;
 
         let columns = std::mem::take(&mut self.layout.columns);
         for col in &columns {
@@ -277,7 +306,7 @@ impl<'a> Reader<'a> {
             }
             if let Value::Error(e) = v {
                 self.error(
-                    &mut errs,
+                    errs,
                     r,
                     col,
                     v,
@@ -290,7 +319,7 @@ impl<'a> Reader<'a> {
             }
             if self.grid.lossy && matches!(v, Value::Text(t) if t.contains('\u{FFFD}')) {
                 self.error(
-                    &mut errs,
+                    errs,
                     r,
                     col,
                     v,
@@ -307,15 +336,7 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
-            let res = self.read_cell(
-                col,
-                v,
-                &mut p,
-                &mut years,
-                &mut quals,
-                &mut need,
-                &mut need_amount,
-            );
+            let res = self.read_cell(col, v, &mut parts);
             match res {
                 Ok(Some(code)) => uscc_value = Some(code),
                 Ok(None) => {
@@ -323,31 +344,41 @@ impl<'a> Reader<'a> {
                         warns.push(w);
                     }
                 }
-                Err(m) => self.error(&mut errs, r, col, v, m),
+                Err(m) => self.error(errs, r, col, v, m),
             }
         }
         self.layout.columns = columns;
+        (parts, uscc_value)
+    }
 
-        // Key fields.
+    /// The key fields: a USCC present and not seen in an earlier row, a name where the sheet
+    /// has a name column.
+    fn check_keys(
+        &mut self,
+        r: u32,
+        uscc_value: Option<&str>,
+        p: &FirmPatch,
+        errs: &mut Vec<RowError>,
+    ) {
         let uscc_header = self
             .uscc_col
             .map(|i| self.layout.columns[i].header.clone())
             .unwrap_or_else(|| "统一社会信用代码".into());
-        match &uscc_value {
+        match uscc_value {
             Some(code) => {
                 if let Some(first) = self.seen.get(code) {
                     errs.push(RowError {
                         row: r + 1,
                         column: uscc_header.clone(),
                         field: "uscc".into(),
-                        value: code.clone(),
+                        value: code.to_string(),
                         message: Msg::new(
                             format!("统一社会信用代码“{code}”与第{first}行重复"),
                             format!("USCC {code} duplicates row {first}"),
                         ),
                     });
                 } else {
-                    self.seen.insert(code.clone(), r + 1);
+                    self.seen.insert(code.to_string(), r + 1);
                 }
             }
             None if !errs.iter().any(|e| e.field == "uscc") => {
@@ -373,52 +404,44 @@ impl<'a> Reader<'a> {
                 });
             }
         }
-
-        if !errs.is_empty() {
-            errs.sort_by_key(|e| {
-                self.layout
-                    .columns
-                    .iter()
-                    .find(|c| c.header == e.column)
-                    .map(|c| c.col)
-                    .unwrap_or(0)
-            });
-            self.errors.extend(errs);
-            return;
-        }
-
-        p.uscc = uscc_value.unwrap_or_default();
-        finish_years(&mut p, years);
-        for (kind, st) in quals {
-            if st.held == Some(false) && st.obtained.is_none() && st.number.is_empty() {
-                p.revoked.push(kind);
-            } else {
-                let expires = match (kind, st.obtained) {
-                    (QualificationKind::HighTech, Some(d)) => d
-                        .checked_add_months(chrono::Months::new(36))
-                        .and_then(|e| e.pred_opt()),
-                    _ => None,
-                };
-                p.qualifications.push(Qualification {
-                    kind,
-                    obtained: st.obtained,
-                    expires,
-                    number: st.number,
-                });
-            }
-        }
-        if p.first_loan_list == Some(true) && p.ever_borrowed.is_none() {
-            p.ever_borrowed = Some(false);
-        }
-        let need = need_amount.map(|amount| NeedPatch { amount, ..need });
-        self.warnings.extend(warns);
-        self.rows.push(ImportRow {
-            row: r + 1,
-            firm: p,
-            need,
-            headers: self.headers.clone(),
-        });
     }
+}
+
+/// The row's patch and need from its parts: figures by year, qualifications held or revoked
+/// (a 高企 certificate runs three years), a need only with an amount.
+fn assemble(parts: RowParts, uscc: String) -> (FirmPatch, Option<NeedPatch>) {
+    let RowParts {
+        mut p,
+        years,
+        quals,
+        need,
+        need_amount,
+    } = parts;
+    p.uscc = uscc;
+    finish_years(&mut p, years);
+    for (kind, st) in quals {
+        if st.held == Some(false) && st.obtained.is_none() && st.number.is_empty() {
+            p.revoked.push(kind);
+        } else {
+            let expires = match (kind, st.obtained) {
+                (QualificationKind::HighTech, Some(d)) => d
+                    .checked_add_months(chrono::Months::new(36))
+                    .and_then(|e| e.pred_opt()),
+                _ => None,
+            };
+            p.qualifications.push(Qualification {
+                kind,
+                obtained: st.obtained,
+                expires,
+                number: st.number,
+            });
+        }
+    }
+    if p.first_loan_list == Some(true) && p.ever_borrowed.is_none() {
+        p.ever_borrowed = Some(false);
+    }
+    let need = need_amount.map(|amount| NeedPatch { amount, ..need });
+    (p, need)
 }
 
 impl Reader<'_> {
