@@ -1,11 +1,11 @@
 //! Reading one cell into the row's patch, by the kind of its column.
 
+use super::facts::{count_range, parse_quality_items, parse_rd_level, read_event_year};
 use super::layout::Column;
 use super::rows::Reader;
 use super::values::{
-    count_range, functional_zone, industry_code, parse_district, parse_fin_kind,
-    parse_quality_items, parse_rd_level, parse_stage, read_amount, read_bool, read_count,
-    read_date, read_event_year, read_qualification, read_srdi, read_term, QualState,
+    functional_zone, industry_code, parse_district, parse_fin_kind, parse_stage, read_amount,
+    read_bool, read_count, read_date, read_qualification, read_srdi, read_term, QualState,
 };
 use crate::cells::{self, is_placeholder};
 use crate::fields::{Field, Kind};

@@ -119,16 +119,60 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
     }
     let scan_end = grid.end_row().min(grid.first_row + HEADER_SCAN_ROWS);
     let view = HeaderView::new(grid, scan_end + 1);
+    let Some(header_rows) = find_header_rows(grid, &view, (width, scan_end), map) else {
+        return Ok(None);
+    };
+    let last_header = header_rows[header_rows.len() - 1];
+    let sheet_unit = sheet_unit(grid, &view, width, header_rows[0]);
+    let mut found = Candidates::default();
+    found.read(&view, width, &header_rows, map, sheet_unit);
+    check_mapping(grid, map, &found)?;
+    let Candidates {
+        candidates,
+        mut unknown,
+        seq_cols,
+        ..
+    } = found;
+    let mut notes = Vec::new();
+    let mut columns = choose_columns(candidates, &mut unknown, &mut notes);
+    main_business_fills_revenue(&mut columns, &mut notes);
+    for col in &columns {
+        if col.field.kind() == Kind::Amount && col.unit.is_none() {
+            notes.push(Msg::new(
+                format!("“{}”列未注明单位，按万元读取", col.header),
+                format!(
+                    "column '{}' states no unit; read as 万元 (10,000 yuan)",
+                    col.header
+                ),
+            ));
+        }
+    }
+    Ok(Some(Layout {
+        header_row: last_header,
+        data_start: last_header + 1,
+        columns,
+        unknown,
+        notes,
+        seq_cols,
+    }))
+}
+
+/// The header row (best-scoring row naming the USCC or the name among the first rows), with
+/// a group row above or a sub-header row (fields or years) below when merges say so.
+fn find_header_rows(
+    grid: &Grid,
+    view: &HeaderView,
+    (width, scan_end): (u32, u32),
+    map: &ColumnMap,
+) -> Option<Vec<u32>> {
     let mut best: Option<(u32, u32)> = None;
     for r in grid.first_row..scan_end {
-        let (score, key) = score_row(&view, r, width, map);
+        let (score, key) = score_row(view, r, width, map);
         if key && score >= 2 && best.is_none_or(|(_, s)| score > s) {
             best = Some((r, score));
         }
     }
-    let Some((h, _)) = best else {
-        return Ok(None);
-    };
+    let (h, _) = best?;
 
     // Used width of the header row: the span of its non-empty cells.
     let used = (0..width)
@@ -141,18 +185,20 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
         header_rows.insert(0, h - 1);
     }
     if h + 1 < grid.end_row() && !group_merges(grid, h, used).is_empty() {
-        let sub = score_row(&view, h + 1, width, map).0;
+        let sub = score_row(view, h + 1, width, map).0;
         let has_key_value =
             (0..width).any(|c| uscc::validate(&uscc::normalize(&view.text(h + 1, c))).is_ok());
-        if !has_key_value && (sub > 0 || year_row(&view, h + 1, width)) {
+        if !has_key_value && (sub > 0 || year_row(view, h + 1, width)) {
             header_rows.push(h + 1);
         }
     }
-    let last_header = *header_rows.last().unwrap_or(&h);
+    Some(header_rows)
+}
 
-    // A `单位：万元` line in the title rows sets the default money unit.
+/// A `单位：万元` line in the title rows sets the default money unit.
+fn sheet_unit(grid: &Grid, view: &HeaderView, width: u32, first_header: u32) -> Option<Unit> {
     let mut sheet_unit = None;
-    'title: for r in grid.first_row..header_rows[0] {
+    'title: for r in grid.first_row..first_header {
         for c in 0..width {
             let t = view.text(r, c);
             if t.contains("单位") {
@@ -164,94 +210,117 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
         }
     }
 
-    let mut candidates: Vec<(Column, Quality, usize)> = Vec::new();
-    let mut unknown = Vec::new();
-    let mut notes = Vec::new();
-    let mut seq_cols = BTreeSet::new();
-    let mut all_headers: Vec<String> = Vec::new();
-    let mut mapped_seen: BTreeSet<String> = BTreeSet::new();
-    for c in 0..width {
-        let mut texts: Vec<String> = Vec::new();
-        for &r in &header_rows {
-            let t = view.text(r, c);
-            if !t.is_empty() && !texts.contains(&t) {
-                texts.push(t);
+    sheet_unit
+}
+
+/// The columns whose headers name a field, with the match quality and rank; the others.
+#[derive(Default)]
+struct Candidates {
+    candidates: Vec<(Column, Quality, usize)>,
+    unknown: Vec<String>,
+    seq_cols: BTreeSet<u32>,
+    all_headers: Vec<String>,
+    /// Headers (as [`header_key`]) the caller's map names that the sheet has.
+    mapped_seen: BTreeSet<String>,
+}
+
+impl Candidates {
+    fn read(
+        &mut self,
+        view: &HeaderView,
+        width: u32,
+        header_rows: &[u32],
+        map: &ColumnMap,
+        sheet_unit: Option<Unit>,
+    ) {
+        for c in 0..width {
+            let mut texts: Vec<String> = Vec::new();
+            for &r in header_rows {
+                let t = view.text(r, c);
+                if !t.is_empty() && !texts.contains(&t) {
+                    texts.push(t);
+                }
             }
-        }
-        if texts.is_empty() {
-            continue;
-        }
-        let header = texts.join("/");
-        all_headers.push(header.clone());
-        let choice = map.get(&header);
-        if choice.is_some() {
-            mapped_seen.insert(header_key(&header));
-        }
-        let combined: String = texts.concat();
-        let found = match choice {
-            // A mapped column outranks any recognised column for the same field; a second
-            // column for it is a conflict (below), never silently dropped.
-            Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, usize::MAX)),
-            Some(ColumnChoice::Ignore) => None,
-            None => texts
+            if texts.is_empty() {
+                continue;
+            }
+            let header = texts.join("/");
+            self.all_headers.push(header.clone());
+            let choice = map.get(&header);
+            if choice.is_some() {
+                self.mapped_seen.insert(header_key(&header));
+            }
+            let combined: String = texts.concat();
+            let found = match choice {
+                // A mapped column outranks any recognised column for the same field; a second
+                // column for it is a conflict (below), never silently dropped.
+                Some(ColumnChoice::Field(f)) => Some((f, Quality::Exact, usize::MAX)),
+                Some(ColumnChoice::Ignore) => None,
+                None => texts
+                    .iter()
+                    .rev()
+                    .chain(std::iter::once(&combined))
+                    .find_map(|t| fields::match_header(&fields::normalize_header(t))),
+            };
+            let Some((field, quality, rank)) = found else {
+                self.unknown.push(header);
+                continue;
+            };
+            if field == Field::Seq {
+                self.seq_cols.insert(c);
+                continue;
+            }
+            let unit = texts
                 .iter()
                 .rev()
-                .chain(std::iter::once(&combined))
-                .find_map(|t| fields::match_header(&fields::normalize_header(t))),
-        };
-        let Some((field, quality, rank)) = found else {
-            unknown.push(header);
-            continue;
-        };
-        if field == Field::Seq {
-            seq_cols.insert(c);
-            continue;
-        }
-        let unit = texts
-            .iter()
-            .rev()
-            .find_map(|t| fields::unit_in(t, false))
-            .or(if field.kind() == Kind::Amount {
-                sheet_unit
+                .find_map(|t| fields::unit_in(t, false))
+                .or(if field.kind() == Kind::Amount {
+                    sheet_unit
+                } else {
+                    None
+                });
+            let year = if field.is_figure() {
+                texts.iter().rev().find_map(|t| cells::year_in_header(t))
             } else {
                 None
-            });
-        let year = if field.is_figure() {
-            texts.iter().rev().find_map(|t| cells::year_in_header(t))
-        } else {
-            None
-        };
-        candidates.push((
-            Column {
-                col: c,
-                header,
-                field,
-                unit,
-                year,
-                mapped: matches!(choice, Some(ColumnChoice::Field(_))),
-                also_revenue: false,
-            },
-            quality,
-            rank,
-        ));
+            };
+            self.candidates.push((
+                Column {
+                    col: c,
+                    header,
+                    field,
+                    unit,
+                    year,
+                    mapped: matches!(choice, Some(ColumnChoice::Field(_))),
+                    also_revenue: false,
+                },
+                quality,
+                rank,
+            ));
+        }
     }
+}
 
+/// Every header the map names is in the sheet; a mapped column shares its field (and year)
+/// with no other column.
+fn check_mapping(grid: &Grid, map: &ColumnMap, found: &Candidates) -> Result<(), IoError> {
     if let Some((header, _)) = map
         .iter()
-        .find(|(h, _)| !mapped_seen.contains(&header_key(h)))
+        .find(|(h, _)| !found.mapped_seen.contains(&header_key(h)))
     {
         return Err(IoError::MappedHeaderMissing {
             header: header.to_string(),
             sheet: grid.sheet_name.clone(),
-            available: all_headers,
+            available: found.all_headers.clone(),
         });
     }
     // A mapped column may not share its field (and year) with another column.
-    for (col, _, _) in candidates.iter().filter(|(c, _, _)| c.mapped) {
+    for (col, _, _) in found.candidates.iter().filter(|(c, _, _)| c.mapped) {
         if matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi) {
             continue;
         }
-        if let Some((other, _, _)) = candidates
+        if let Some((other, _, _)) = found
+            .candidates
             .iter()
             .find(|(o, _, _)| o.col != col.col && o.field == col.field && o.year == col.year)
         {
@@ -270,8 +339,16 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
             });
         }
     }
+    Ok(())
+}
 
-    // One column per field (per year for figures); qualification columns may repeat.
+/// One column per field (per year for figures), the best match; qualification columns may
+/// repeat. A dropped column is noted and listed as unknown.
+fn choose_columns(
+    candidates: Vec<(Column, Quality, usize)>,
+    unknown: &mut Vec<String>,
+    notes: &mut Vec<Msg>,
+) -> Vec<Column> {
     let mut chosen: BTreeMap<(Field, Option<i32>), usize> = BTreeMap::new();
     for (i, (col, q, rank)) in candidates.iter().enumerate() {
         if matches!(col.field.kind(), Kind::Qual(_) | Kind::Srdi) {
@@ -312,26 +389,7 @@ pub(super) fn analyze(grid: &Grid, map: &ColumnMap) -> Result<Option<Layout>, Io
             unknown.push(col.header);
         }
     }
-    main_business_fills_revenue(&mut columns, &mut notes);
-    for col in &columns {
-        if col.field.kind() == Kind::Amount && col.unit.is_none() {
-            notes.push(Msg::new(
-                format!("“{}”列未注明单位，按万元读取", col.header),
-                format!(
-                    "column '{}' states no unit; read as 万元 (10,000 yuan)",
-                    col.header
-                ),
-            ));
-        }
-    }
-    Ok(Some(Layout {
-        header_row: last_header,
-        data_start: last_header + 1,
-        columns,
-        unknown,
-        notes,
-        seq_cols,
-    }))
+    columns
 }
 
 /// A sub-header row made of years (`2023年`, `2024年`) under a merged group.

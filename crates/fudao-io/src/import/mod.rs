@@ -19,6 +19,7 @@
 //!    the value) and rejects its row; other rows continue.
 
 mod cell;
+mod facts;
 mod layout;
 mod mapping;
 mod rows;
