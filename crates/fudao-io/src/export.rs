@@ -306,8 +306,17 @@ fn industry_text(code: &str) -> String {
 
 /// The firm table, latest year's figures, headers the importer recognises.
 pub fn firms_sheet(firms: &[Firm]) -> Sheet {
+    Sheet {
+        name: "企业名单".into(),
+        columns: firm_columns(),
+        rows: firms.iter().map(firm_row).collect(),
+    }
+}
+
+/// The firm table's columns: the importer's own headers (kept in sync by a test).
+fn firm_columns() -> Vec<ColumnSpec> {
     use ColumnKind::*;
-    let columns = vec![
+    vec![
         ColumnSpec::new("统一社会信用代码", 22.0, Text),
         ColumnSpec::new("企业名称", 34.0, Text),
         ColumnSpec::new("所属区县", 10.0, Text),
@@ -376,113 +385,106 @@ pub fn firms_sheet(firms: &[Firm]) -> Sheet {
         ColumnSpec::new("联系电话", 16.0, Text),
         ColumnSpec::new("标签", 24.0, Text),
         ColumnSpec::new("备注", 30.0, Text),
-    ];
-    // The text columns above are the importer's own headers: keep them in sync (tested).
-    let rows = firms
-        .iter()
-        .map(|f| {
-            let y = f.latest_year();
-            let contact = f.contacts.first();
-            let srdi = if let Some(q) = f.qualification(QualificationKind::SrdiLittleGiant) {
-                Cell::text(match q.obtained {
-                    Some(d) => format!("国家级（小巨人）{}", d.format("%Y-%m-%d")),
-                    None => "国家级（小巨人）".to_string(),
-                })
-            } else if let Some(q) = f.qualification(QualificationKind::SrdiProvincial) {
-                Cell::text(match q.obtained {
-                    Some(d) => format!("省级 {}", d.format("%Y-%m-%d")),
-                    None => "省级".to_string(),
-                })
-            } else {
-                Cell::Empty
-            };
-            vec![
-                Cell::text(f.uscc.clone()),
-                Cell::text(f.name.clone()),
-                Cell::text(
-                    f.district
-                        .as_deref()
-                        .map(|d| region::district_name(d).unwrap_or(d).to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::text(f.address.clone().unwrap_or_default()),
-                Cell::text(f.industry.as_deref().map(industry_text).unwrap_or_default()),
-                Cell::opt_date(f.founded),
-                Cell::opt_yuan(f.registered_capital),
-                Cell::opt_int(f.staff),
-                Cell::opt_int(f.tech_staff),
-                Cell::opt_int(f.high_talents),
-                y.map_or(Cell::Empty, |y| Cell::Int(y.year as i64)),
-                Cell::opt_yuan(y.and_then(|y| y.revenue)),
-                Cell::opt_yuan(y.and_then(|y| y.rd_expense)),
-                Cell::opt_yuan(y.and_then(|y| y.total_cost)),
-                Cell::opt_yuan(y.and_then(|y| y.total_assets)),
-                Cell::opt_yuan(y.and_then(|y| y.liabilities)),
-                Cell::opt_yuan(y.and_then(|y| y.net_profit)),
-                Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
-                Cell::opt_yuan(y.and_then(|y| y.bills_receivable)),
-                Cell::opt_yuan(y.and_then(|y| y.main_business_revenue)),
-                Cell::opt_yuan(y.and_then(|y| y.total_income)),
-                Cell::opt_yuan(y.and_then(|y| y.rd_expense_domestic)),
-                Cell::Int(f.ip.invention_patents as i64),
-                Cell::Int(f.ip.utility_models as i64),
-                Cell::Int(f.ip.designs as i64),
-                Cell::Int(f.ip.software_copyrights as i64),
-                Cell::Int(f.ip.other_class1 as i64),
-                qual_cell(f.qualification(QualificationKind::HighTech)),
-                qual_cell(f.qualification(QualificationKind::TechSme)),
-                srdi,
-                qual_cell(f.qualification(QualificationKind::Gazelle)),
-                qual_cell(f.qualification(QualificationKind::Unicorn)),
-                qual_cell(f.qualification(QualificationKind::SingleChampion)),
-                yes_no(f.first_loan_list),
-                Cell::opt_date(f.first_loan_date),
-                opt_yes_no(f.ever_borrowed),
-                yes_no(f.whitelist),
-                yes_no(f.listing_reserve),
-                Cell::text(f.listing_board.clone().unwrap_or_default()),
-                Cell::text(f.stage.map(|s| s.label_zh()).unwrap_or_default()),
-                Cell::opt_int(f.facts.niche_years),
-                Cell::opt_int(f.facts.digital_level),
-                Cell::opt_int(f.facts.srdi_feature_points),
-                opt_yes_no(f.facts.independent_legal_person),
-                opt_yes_no(f.facts.key_field_product),
-                Cell::text(
-                    f.facts
-                        .rd_institution_level
-                        .map(|l| l.label_zh())
-                        .unwrap_or_default(),
-                ),
-                quality_cell(f.facts.quality_items.as_deref()),
-                opt_yes_no(f.facts.high_value_class1_ip),
-                opt_yes_no(f.facts.own_class1_ip),
-                Cell::opt_yuan(f.facts.new_equity_2y),
-                opt_year(f.facts.national_award_year),
-                Cell::opt_int(f.facts.national_award_rank),
-                opt_year(f.facts.provincial_award_year),
-                Cell::opt_int(f.facts.provincial_award_rank),
-                opt_year(f.facts.maker_china_top500_year),
-                opt_year(f.facts.led_standard_year),
-                opt_yes_no(f.facts.hitech_field),
-                Cell::opt_int(f.facts.innovation_score),
-                opt_yes_no(f.facts.resident),
-                opt_yes_no(f.facts.restricted_category),
-                opt_yes_no(f.facts.serious_incident),
-                opt_yes_no(f.facts.dishonest_listed),
-                opt_yes_no(f.facts.rd_sub_ledger),
-                opt_year(f.facts.audited_year),
-                Cell::text(contact.map(|c| c.name.clone()).unwrap_or_default()),
-                Cell::text(contact.map(|c| c.phone.clone()).unwrap_or_default()),
-                Cell::text(f.tags.join("、")),
-                Cell::text(f.notes.clone()),
-            ]
+    ]
+}
+
+/// One firm's row, in the order of [`firm_columns`].
+fn firm_row(f: &Firm) -> Vec<Cell> {
+    let y = f.latest_year();
+    let contact = f.contacts.first();
+    let srdi = if let Some(q) = f.qualification(QualificationKind::SrdiLittleGiant) {
+        Cell::text(match q.obtained {
+            Some(d) => format!("国家级（小巨人）{}", d.format("%Y-%m-%d")),
+            None => "国家级（小巨人）".to_string(),
         })
-        .collect();
-    Sheet {
-        name: "企业名单".into(),
-        columns,
-        rows,
-    }
+    } else if let Some(q) = f.qualification(QualificationKind::SrdiProvincial) {
+        Cell::text(match q.obtained {
+            Some(d) => format!("省级 {}", d.format("%Y-%m-%d")),
+            None => "省级".to_string(),
+        })
+    } else {
+        Cell::Empty
+    };
+    vec![
+        Cell::text(f.uscc.clone()),
+        Cell::text(f.name.clone()),
+        Cell::text(
+            f.district
+                .as_deref()
+                .map(|d| region::district_name(d).unwrap_or(d).to_string())
+                .unwrap_or_default(),
+        ),
+        Cell::text(f.address.clone().unwrap_or_default()),
+        Cell::text(f.industry.as_deref().map(industry_text).unwrap_or_default()),
+        Cell::opt_date(f.founded),
+        Cell::opt_yuan(f.registered_capital),
+        Cell::opt_int(f.staff),
+        Cell::opt_int(f.tech_staff),
+        Cell::opt_int(f.high_talents),
+        y.map_or(Cell::Empty, |y| Cell::Int(y.year as i64)),
+        Cell::opt_yuan(y.and_then(|y| y.revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.rd_expense)),
+        Cell::opt_yuan(y.and_then(|y| y.total_cost)),
+        Cell::opt_yuan(y.and_then(|y| y.total_assets)),
+        Cell::opt_yuan(y.and_then(|y| y.liabilities)),
+        Cell::opt_yuan(y.and_then(|y| y.net_profit)),
+        Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.bills_receivable)),
+        Cell::opt_yuan(y.and_then(|y| y.main_business_revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.total_income)),
+        Cell::opt_yuan(y.and_then(|y| y.rd_expense_domestic)),
+        Cell::Int(f.ip.invention_patents as i64),
+        Cell::Int(f.ip.utility_models as i64),
+        Cell::Int(f.ip.designs as i64),
+        Cell::Int(f.ip.software_copyrights as i64),
+        Cell::Int(f.ip.other_class1 as i64),
+        qual_cell(f.qualification(QualificationKind::HighTech)),
+        qual_cell(f.qualification(QualificationKind::TechSme)),
+        srdi,
+        qual_cell(f.qualification(QualificationKind::Gazelle)),
+        qual_cell(f.qualification(QualificationKind::Unicorn)),
+        qual_cell(f.qualification(QualificationKind::SingleChampion)),
+        yes_no(f.first_loan_list),
+        Cell::opt_date(f.first_loan_date),
+        opt_yes_no(f.ever_borrowed),
+        yes_no(f.whitelist),
+        yes_no(f.listing_reserve),
+        Cell::text(f.listing_board.clone().unwrap_or_default()),
+        Cell::text(f.stage.map(|s| s.label_zh()).unwrap_or_default()),
+        Cell::opt_int(f.facts.niche_years),
+        Cell::opt_int(f.facts.digital_level),
+        Cell::opt_int(f.facts.srdi_feature_points),
+        opt_yes_no(f.facts.independent_legal_person),
+        opt_yes_no(f.facts.key_field_product),
+        Cell::text(
+            f.facts
+                .rd_institution_level
+                .map(|l| l.label_zh())
+                .unwrap_or_default(),
+        ),
+        quality_cell(f.facts.quality_items.as_deref()),
+        opt_yes_no(f.facts.high_value_class1_ip),
+        opt_yes_no(f.facts.own_class1_ip),
+        Cell::opt_yuan(f.facts.new_equity_2y),
+        opt_year(f.facts.national_award_year),
+        Cell::opt_int(f.facts.national_award_rank),
+        opt_year(f.facts.provincial_award_year),
+        Cell::opt_int(f.facts.provincial_award_rank),
+        opt_year(f.facts.maker_china_top500_year),
+        opt_year(f.facts.led_standard_year),
+        opt_yes_no(f.facts.hitech_field),
+        Cell::opt_int(f.facts.innovation_score),
+        opt_yes_no(f.facts.resident),
+        opt_yes_no(f.facts.restricted_category),
+        opt_yes_no(f.facts.serious_incident),
+        opt_yes_no(f.facts.dishonest_listed),
+        opt_yes_no(f.facts.rd_sub_ledger),
+        opt_year(f.facts.audited_year),
+        Cell::text(contact.map(|c| c.name.clone()).unwrap_or_default()),
+        Cell::text(contact.map(|c| c.phone.clone()).unwrap_or_default()),
+        Cell::text(f.tags.join("、")),
+        Cell::text(f.notes.clone()),
+    ]
 }
 
 /// The financing-need table; each need comes with its firm's name.
