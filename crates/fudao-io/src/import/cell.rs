@@ -227,23 +227,29 @@ fn read_amount_cell(col: &Column, v: &Value, row: &mut RowParts) -> Result<(), M
     if col.also_revenue {
         fy.revenue = Some(y);
     }
-    let slot = match col.field {
-        Field::Revenue => &mut fy.revenue,
-        Field::MainBusinessRevenue => &mut fy.main_business_revenue,
-        Field::TotalIncome => &mut fy.total_income,
-        Field::RdExpense => &mut fy.rd_expense,
-        Field::RdExpenseDomestic => &mut fy.rd_expense_domestic,
-        Field::TotalCost => &mut fy.total_cost,
-        Field::TotalAssets => &mut fy.total_assets,
-        Field::Liabilities => &mut fy.liabilities,
-        Field::NetProfit => &mut fy.net_profit,
-        Field::HighTechRevenue => &mut fy.high_tech_revenue,
-        Field::BillsReceivable => &mut fy.bills_receivable,
-        _ => return Ok(()),
-    };
-    *slot = Some(y);
+    if let Some((_, slot)) = FIGURE_SLOTS.iter().find(|(f, _)| *f == col.field) {
+        *slot(fy) = Some(y);
+    }
     Ok(())
 }
+
+/// A yearly figure's place in the year's financials.
+type FigureSlot = fn(&mut YearFinancials) -> &mut Option<Yuan>;
+
+/// The yearly figures a column can fill ([`Field::is_figure`]), and where each goes.
+const FIGURE_SLOTS: [(Field, FigureSlot); 11] = [
+    (Field::Revenue, |y| &mut y.revenue),
+    (Field::MainBusinessRevenue, |y| &mut y.main_business_revenue),
+    (Field::TotalIncome, |y| &mut y.total_income),
+    (Field::RdExpense, |y| &mut y.rd_expense),
+    (Field::RdExpenseDomestic, |y| &mut y.rd_expense_domestic),
+    (Field::TotalCost, |y| &mut y.total_cost),
+    (Field::TotalAssets, |y| &mut y.total_assets),
+    (Field::Liabilities, |y| &mut y.liabilities),
+    (Field::NetProfit, |y| &mut y.net_profit),
+    (Field::HighTechRevenue, |y| &mut y.high_tech_revenue),
+    (Field::BillsReceivable, |y| &mut y.bills_receivable),
+];
 
 /// A whole number, checked against the field's range where it has one.
 fn read_count_cell(col: &Column, v: &Value, p: &mut FirmPatch) -> Result<(), Msg> {
@@ -407,4 +413,40 @@ fn read_financing_cell(t: &str, need: &mut NeedPatch) -> Result<(), Msg> {
         )
     })?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_yearly_figure_has_a_slot_and_only_those() {
+        for f in Field::all() {
+            let slots = FIGURE_SLOTS.iter().filter(|(g, _)| *g == f).count();
+            assert_eq!(slots, usize::from(f.is_figure()), "{f:?}");
+        }
+        // Each slot writes its own figure.
+        let mut y = YearFinancials::default();
+        for (i, (_, slot)) in FIGURE_SLOTS.iter().enumerate() {
+            *slot(&mut y) = Some(i as Yuan + 1);
+        }
+        let mut seen: Vec<Yuan> = [
+            y.revenue,
+            y.main_business_revenue,
+            y.total_income,
+            y.rd_expense,
+            y.rd_expense_domestic,
+            y.total_cost,
+            y.total_assets,
+            y.liabilities,
+            y.net_profit,
+            y.high_tech_revenue,
+            y.bills_receivable,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        seen.sort();
+        assert_eq!(seen, (1..=11).collect::<Vec<Yuan>>());
+    }
 }
