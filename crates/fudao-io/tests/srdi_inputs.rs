@@ -447,3 +447,35 @@ fn bad_level_items_years_and_ranks_are_refused_naming_row_and_column() {
         e4[2].message.en
     );
 }
+
+/// A high-tech field named in the cell means the firm is in one; headers that only mention
+/// an R&D institution or quality management (a count, a certificate) are not taken for the
+/// level or the item list.
+#[test]
+fn hitech_field_names_and_look_alike_headers() {
+    let text = format!(
+        "企业名称,统一社会信用代码,所属高新技术领域,研发机构数量,质量管理体系认证\n\
+         甲公司,{},先进制造与自动化（智能装备）,2,是\n\
+         乙公司,{},否,0,否\n\
+         丙公司,{},人工智能,1,是\n",
+        code("MA3C0G01"),
+        code("MA3C0G02"),
+        code("MA3C0G03")
+    );
+    let s = read_csv("fields.csv", &text);
+    assert_eq!(field_of(&s, "所属高新技术领域"), Field::HitechField);
+    assert_eq!(s.unknown_columns, ["研发机构数量", "质量管理体系认证"]);
+    assert_eq!(s.rows[0].firm.facts.hitech_field, Some(true));
+    assert_eq!(s.rows[1].firm.facts.hitech_field, Some(false));
+    let e = errors_at(&s, 4);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].column, "所属高新技术领域");
+    assert!(
+        e[0].message
+            .zh
+            .contains("“人工智能”应为“是”或“否”，或国家重点支持的高新技术领域之一")
+            && e[0].message.en.contains("state-supported high-tech fields"),
+        "{:?}",
+        e[0].message
+    );
+}

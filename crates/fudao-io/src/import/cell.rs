@@ -1,6 +1,8 @@
 //! Reading one cell into the row's patch, by the kind of its column.
 
-use super::facts::{count_range, parse_quality_items, parse_rd_level, read_event_year};
+use super::facts::{
+    count_range, parse_quality_items, parse_rd_level, read_event_year, read_hitech_field,
+};
 use super::layout::Column;
 use super::rows::Reader;
 use super::values::{
@@ -61,6 +63,9 @@ impl Reader<'_> {
             Kind::EventYear => read_event_year_cell(col, v, t, &mut row.p)?,
             Kind::RdLevel => read_rd_level_cell(t, &mut row.p)?,
             Kind::QualityItems => read_quality_cell(t, &mut row.p)?,
+            Kind::Bool if col.field == Field::HitechField => {
+                row.p.facts.hitech_field = read_hitech_field(v)?;
+            }
             Kind::Bool => read_bool_cell(col, v, &mut row.p)?,
             Kind::Qual(kind) => read_qualification(v, kind, &mut row.quals)?,
             Kind::Srdi => read_srdi(v, &mut row.quals, &mut row.p)?,
@@ -353,7 +358,6 @@ fn read_bool_cell(col: &Column, v: &Value, p: &mut FirmPatch) -> Result<(), Msg>
         Field::KeyFieldProduct => p.key_field_product = Some(b),
         Field::HighValueClass1Ip => p.facts.high_value_class1_ip = Some(b),
         Field::OwnClass1Ip => p.facts.own_class1_ip = Some(b),
-        Field::HitechField => p.facts.hitech_field = Some(b),
         Field::Resident => p.facts.resident = Some(b),
         Field::RestrictedCategory => p.facts.restricted_category = Some(b),
         Field::SeriousIncident => p.facts.serious_incident = Some(b),

@@ -1,6 +1,7 @@
 //! Values of the 专精特新 and 高企 inputs: ranges of scores and ranks, event years, the R&D
 //! institution level, quality-management items.
 
+use super::values::read_bool;
 use crate::cells;
 use crate::fields::Field;
 use crate::grid::Value;
@@ -151,4 +152,39 @@ pub(super) fn parse_quality_items(t: &str) -> Result<Vec<QualityItem>, Msg> {
     items.sort();
     items.dedup();
     Ok(items)
+}
+
+/// The eight fields of 《国家重点支持的高新技术领域》 (国科发火〔2016〕32号 附件).
+const HITECH_FIELDS: [&str; 8] = [
+    "电子信息",
+    "生物与新医药",
+    "航空航天",
+    "新材料",
+    "高技术服务",
+    "新能源与节能",
+    "资源与环境",
+    "先进制造与自动化",
+];
+
+/// Whether the main products' technology is in a state-supported high-tech field: yes/no,
+/// or the field's name (`电子信息`, `先进制造与自动化（智能装备）`), which means yes.
+pub(super) fn read_hitech_field(v: &Value) -> Result<Option<bool>, Msg> {
+    let yes_no = read_bool(v);
+    if yes_no.is_ok() {
+        return yes_no;
+    }
+    let t = v.display();
+    if HITECH_FIELDS.iter().any(|f| t.contains(f)) {
+        return Ok(Some(true));
+    }
+    Err(Msg::new(
+        format!(
+            "“{t}”应为“是”或“否”，或国家重点支持的高新技术领域之一（{}）",
+            HITECH_FIELDS.join("、")
+        ),
+        format!(
+            "'{t}' should be 是 (yes), 否 (no) or one of the state-supported high-tech fields ({})",
+            HITECH_FIELDS.join(", ")
+        ),
+    ))
 }
