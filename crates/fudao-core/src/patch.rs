@@ -7,8 +7,8 @@
 //! (`否`, `无`) removes that qualification (see [`FirmPatch::revoked`]).
 
 use crate::model::{
-    Contact, FinancingKind, Firm, Need, NeedStatus, Qualification, QualificationKind, Stage,
-    YearFinancials,
+    AssessmentFacts, Contact, FinancingKind, Firm, Need, NeedStatus, Qualification,
+    QualificationKind, QualityItem, RdInstitutionLevel, Stage, YearFinancials,
 };
 use crate::money::Yuan;
 use crate::uscc;
@@ -130,6 +130,13 @@ pub struct FirmPatch {
     pub high_tech_revenue: Option<Yuan>,
     /// Bills receivable held (应收票据).
     pub bills_receivable: Option<Yuan>,
+    /// 主营业务收入, 总收入 (收入总额 − 不征税收入) and R&D expense in China, for the same year.
+    #[serde(default)]
+    pub main_business_revenue: Option<Yuan>,
+    #[serde(default)]
+    pub total_income: Option<Yuan>,
+    #[serde(default)]
+    pub rd_expense_domestic: Option<Yuan>,
     /// Figures for further years, when column headers name a year (`2023年营业收入`).
     /// Only `Some` figures are applied; `year` in each entry says which year.
     pub other_years: Vec<YearFinancials>,
@@ -137,6 +144,8 @@ pub struct FirmPatch {
     pub utility_models: Option<u32>,
     pub designs: Option<u32>,
     pub software_copyrights: Option<u32>,
+    #[serde(default)]
+    pub other_class1_ip: Option<u32>,
     /// Qualifications the row says the firm holds; each replaces a stored one of the same kind,
     /// keeping stored dates/number where the row has none.
     pub qualifications: Vec<Qualification>,
@@ -160,6 +169,10 @@ pub struct FirmPatch {
     pub independent_legal_person: Option<bool>,
     #[serde(default)]
     pub key_field_product: Option<bool>,
+    /// Further 专精特新 and 高企 inputs, each setting the [`AssessmentFacts`] field of the same
+    /// name when present.
+    #[serde(default)]
+    pub facts: FactsPatch,
     pub listing_board: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
@@ -167,6 +180,59 @@ pub struct FirmPatch {
     pub tags: Vec<String>,
     /// Replaces the firm's notes when present.
     pub notes: Option<String>,
+}
+
+/// The [`AssessmentFacts`] a row may set besides the ones [`FirmPatch`] names itself.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FactsPatch {
+    pub rd_institution_level: Option<RdInstitutionLevel>,
+    /// `Some(vec![])`: the row says the firm has none.
+    pub quality_items: Option<Vec<QualityItem>>,
+    pub high_value_class1_ip: Option<bool>,
+    pub own_class1_ip: Option<bool>,
+    pub new_equity_2y: Option<Yuan>,
+    pub national_award_year: Option<i32>,
+    pub national_award_rank: Option<u32>,
+    pub provincial_award_year: Option<i32>,
+    pub provincial_award_rank: Option<u32>,
+    pub maker_china_top500_year: Option<i32>,
+    pub led_standard_year: Option<i32>,
+    pub hitech_field: Option<bool>,
+    pub innovation_score: Option<u32>,
+    pub resident: Option<bool>,
+    pub restricted_category: Option<bool>,
+    pub serious_incident: Option<bool>,
+    pub dishonest_listed: Option<bool>,
+    pub rd_sub_ledger: Option<bool>,
+    pub audited_year: Option<i32>,
+}
+
+impl FactsPatch {
+    fn apply(&self, f: &mut AssessmentFacts) {
+        set_opt(&mut f.rd_institution_level, &self.rd_institution_level);
+        set_opt(&mut f.quality_items, &self.quality_items);
+        set_opt(&mut f.high_value_class1_ip, &self.high_value_class1_ip);
+        set_opt(&mut f.own_class1_ip, &self.own_class1_ip);
+        set_opt(&mut f.new_equity_2y, &self.new_equity_2y);
+        set_opt(&mut f.national_award_year, &self.national_award_year);
+        set_opt(&mut f.national_award_rank, &self.national_award_rank);
+        set_opt(&mut f.provincial_award_year, &self.provincial_award_year);
+        set_opt(&mut f.provincial_award_rank, &self.provincial_award_rank);
+        set_opt(
+            &mut f.maker_china_top500_year,
+            &self.maker_china_top500_year,
+        );
+        set_opt(&mut f.led_standard_year, &self.led_standard_year);
+        set_opt(&mut f.hitech_field, &self.hitech_field);
+        set_opt(&mut f.innovation_score, &self.innovation_score);
+        set_opt(&mut f.resident, &self.resident);
+        set_opt(&mut f.restricted_category, &self.restricted_category);
+        set_opt(&mut f.serious_incident, &self.serious_incident);
+        set_opt(&mut f.dishonest_listed, &self.dishonest_listed);
+        set_opt(&mut f.rd_sub_ledger, &self.rd_sub_ledger);
+        set_opt(&mut f.audited_year, &self.audited_year);
+    }
 }
 
 fn set<T: Clone>(dst: &mut T, src: &Option<T>) {
@@ -193,6 +259,9 @@ impl FirmPatch {
             self.net_profit,
             self.high_tech_revenue,
             self.bills_receivable,
+            self.main_business_revenue,
+            self.total_income,
+            self.rd_expense_domestic,
         ]
         .iter()
         .any(Option::is_some)
@@ -227,6 +296,9 @@ impl FirmPatch {
             set_opt(&mut y.net_profit, &self.net_profit);
             set_opt(&mut y.high_tech_revenue, &self.high_tech_revenue);
             set_opt(&mut y.bills_receivable, &self.bills_receivable);
+            set_opt(&mut y.main_business_revenue, &self.main_business_revenue);
+            set_opt(&mut y.total_income, &self.total_income);
+            set_opt(&mut y.rd_expense_domestic, &self.rd_expense_domestic);
         }
         for o in &self.other_years {
             let y = firm.year_mut(o.year);
@@ -240,12 +312,15 @@ impl FirmPatch {
             set_opt(&mut y.operating_cash_flow, &o.operating_cash_flow);
             set_opt(&mut y.high_tech_revenue, &o.high_tech_revenue);
             set_opt(&mut y.bills_receivable, &o.bills_receivable);
+            set_opt(&mut y.main_business_revenue, &o.main_business_revenue);
+            set_opt(&mut y.total_income, &o.total_income);
         }
 
         set(&mut firm.ip.invention_patents, &self.invention_patents);
         set(&mut firm.ip.utility_models, &self.utility_models);
         set(&mut firm.ip.designs, &self.designs);
         set(&mut firm.ip.software_copyrights, &self.software_copyrights);
+        set(&mut firm.ip.other_class1, &self.other_class1_ip);
 
         firm.qualifications
             .retain(|q| !self.revoked.contains(&q.kind));
@@ -284,6 +359,7 @@ impl FirmPatch {
             &self.independent_legal_person,
         );
         set_opt(&mut firm.facts.key_field_product, &self.key_field_product);
+        self.facts.apply(&mut firm.facts);
 
         self.apply_contact(firm);
 

@@ -7,7 +7,7 @@
 
 use crate::IoError;
 use chrono::{Datelike, NaiveDate};
-use fudao_core::model::{Firm, Need, Qualification, QualificationKind};
+use fudao_core::model::{Firm, Need, Qualification, QualificationKind, QualityItem};
 use fudao_core::money::Yuan;
 use fudao_core::region;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
@@ -264,6 +264,26 @@ fn opt_yes_no(b: Option<bool>) -> Cell {
     b.map_or(Cell::Empty, yes_no)
 }
 
+fn opt_year(y: Option<i32>) -> Cell {
+    y.map_or(Cell::Empty, |y| Cell::Int(y as i64))
+}
+
+/// Quality-management items as the importer reads them back: labels joined by 、, `无` for
+/// none recorded as none.
+fn quality_cell(items: Option<&[QualityItem]>) -> Cell {
+    match items {
+        None => Cell::Empty,
+        Some([]) => Cell::text("无"),
+        Some(items) => Cell::text(
+            items
+                .iter()
+                .map(|q| q.label_zh())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+    }
+}
+
 /// A qualification as one cell the importer reads back: the date obtained, else the
 /// certificate number, else 是.
 fn qual_cell(q: Option<&Qualification>) -> Cell {
@@ -286,8 +306,17 @@ fn industry_text(code: &str) -> String {
 
 /// The firm table, latest year's figures, headers the importer recognises.
 pub fn firms_sheet(firms: &[Firm]) -> Sheet {
+    Sheet {
+        name: "企业名单".into(),
+        columns: firm_columns(),
+        rows: firms.iter().map(firm_row).collect(),
+    }
+}
+
+/// The firm table's columns: the importer's own headers (kept in sync by a test).
+fn firm_columns() -> Vec<ColumnSpec> {
     use ColumnKind::*;
-    let columns = vec![
+    vec![
         ColumnSpec::new("统一社会信用代码", 22.0, Text),
         ColumnSpec::new("企业名称", 34.0, Text),
         ColumnSpec::new("所属区县", 10.0, Text),
@@ -307,10 +336,14 @@ pub fn firms_sheet(firms: &[Firm]) -> Sheet {
         ColumnSpec::new("净利润（万元）", 14.0, Wan),
         ColumnSpec::new("高新技术产品（服务）收入（万元）", 16.0, Wan),
         ColumnSpec::new("应收票据（万元）", 12.0, Wan),
+        ColumnSpec::new("主营业务收入（万元）", 14.0, Wan),
+        ColumnSpec::new("总收入（万元）", 14.0, Wan),
+        ColumnSpec::new("境内研发费用（万元）", 14.0, Wan),
         ColumnSpec::new("发明专利", 9.0, Integer),
         ColumnSpec::new("实用新型", 9.0, Integer),
         ColumnSpec::new("外观设计", 9.0, Integer),
         ColumnSpec::new("软件著作权", 10.0, Integer),
+        ColumnSpec::new("其他Ⅰ类知识产权", 10.0, Integer),
         ColumnSpec::new("高新技术企业", 14.0, Text),
         ColumnSpec::new("科技型中小企业", 20.0, Text),
         ColumnSpec::new("专精特新", 16.0, Text),
@@ -324,84 +357,134 @@ pub fn firms_sheet(firms: &[Firm]) -> Sheet {
         ColumnSpec::new("上市后备企业", 10.0, Text),
         ColumnSpec::new("拟上市板块", 12.0, Text),
         ColumnSpec::new("发展阶段", 10.0, Text),
+        ColumnSpec::new("从事细分市场年限", 10.0, Integer),
+        ColumnSpec::new("数字化水平等级", 10.0, Integer),
+        ColumnSpec::new("特色化指标得分", 10.0, Integer),
+        ColumnSpec::new("具有独立法人资格", 10.0, Text),
+        ColumnSpec::new("主导产品属于关键领域", 12.0, Text),
+        ColumnSpec::new("研发机构级别", 10.0, Text),
+        ColumnSpec::new("质量管理", 30.0, Text),
+        ColumnSpec::new("拥有高价值Ⅰ类知识产权", 12.0, Text),
+        ColumnSpec::new("拥有自主研发Ⅰ类知识产权", 12.0, Text),
+        ColumnSpec::new("近两年新增股权融资（万元）", 14.0, Wan),
+        ColumnSpec::new("国家科技奖获奖年度", 10.0, Integer),
+        ColumnSpec::new("国家科技奖排名", 10.0, Integer),
+        ColumnSpec::new("省级科技奖获奖年度", 10.0, Integer),
+        ColumnSpec::new("省级科技奖排名", 10.0, Integer),
+        ColumnSpec::new("创客中国500强年度", 10.0, Integer),
+        ColumnSpec::new("主导制定标准年度", 10.0, Integer),
+        ColumnSpec::new("属于国家重点支持的高新技术领域", 14.0, Text),
+        ColumnSpec::new("高企创新能力评价得分", 10.0, Integer),
+        ColumnSpec::new("居民企业", 8.0, Text),
+        ColumnSpec::new("属于限制类或淘汰类", 10.0, Text),
+        ColumnSpec::new("发生重大安全、质量、环境事故", 12.0, Text),
+        ColumnSpec::new("列入经营异常名录或严重失信名单", 12.0, Text),
+        ColumnSpec::new("研发费用辅助账", 10.0, Text),
+        ColumnSpec::new("最近审计年度", 10.0, Integer),
         ColumnSpec::new("联系人", 10.0, Text),
         ColumnSpec::new("联系电话", 16.0, Text),
         ColumnSpec::new("标签", 24.0, Text),
         ColumnSpec::new("备注", 30.0, Text),
-    ];
-    // The text columns above are the importer's own headers: keep them in sync (tested).
-    let rows = firms
-        .iter()
-        .map(|f| {
-            let y = f.latest_year();
-            let contact = f.contacts.first();
-            let srdi = if let Some(q) = f.qualification(QualificationKind::SrdiLittleGiant) {
-                Cell::text(match q.obtained {
-                    Some(d) => format!("国家级（小巨人）{}", d.format("%Y-%m-%d")),
-                    None => "国家级（小巨人）".to_string(),
-                })
-            } else if let Some(q) = f.qualification(QualificationKind::SrdiProvincial) {
-                Cell::text(match q.obtained {
-                    Some(d) => format!("省级 {}", d.format("%Y-%m-%d")),
-                    None => "省级".to_string(),
-                })
-            } else {
-                Cell::Empty
-            };
-            vec![
-                Cell::text(f.uscc.clone()),
-                Cell::text(f.name.clone()),
-                Cell::text(
-                    f.district
-                        .as_deref()
-                        .map(|d| region::district_name(d).unwrap_or(d).to_string())
-                        .unwrap_or_default(),
-                ),
-                Cell::text(f.address.clone().unwrap_or_default()),
-                Cell::text(f.industry.as_deref().map(industry_text).unwrap_or_default()),
-                Cell::opt_date(f.founded),
-                Cell::opt_yuan(f.registered_capital),
-                Cell::opt_int(f.staff),
-                Cell::opt_int(f.tech_staff),
-                Cell::opt_int(f.high_talents),
-                y.map_or(Cell::Empty, |y| Cell::Int(y.year as i64)),
-                Cell::opt_yuan(y.and_then(|y| y.revenue)),
-                Cell::opt_yuan(y.and_then(|y| y.rd_expense)),
-                Cell::opt_yuan(y.and_then(|y| y.total_cost)),
-                Cell::opt_yuan(y.and_then(|y| y.total_assets)),
-                Cell::opt_yuan(y.and_then(|y| y.liabilities)),
-                Cell::opt_yuan(y.and_then(|y| y.net_profit)),
-                Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
-                Cell::opt_yuan(y.and_then(|y| y.bills_receivable)),
-                Cell::Int(f.ip.invention_patents as i64),
-                Cell::Int(f.ip.utility_models as i64),
-                Cell::Int(f.ip.designs as i64),
-                Cell::Int(f.ip.software_copyrights as i64),
-                qual_cell(f.qualification(QualificationKind::HighTech)),
-                qual_cell(f.qualification(QualificationKind::TechSme)),
-                srdi,
-                qual_cell(f.qualification(QualificationKind::Gazelle)),
-                qual_cell(f.qualification(QualificationKind::Unicorn)),
-                qual_cell(f.qualification(QualificationKind::SingleChampion)),
-                yes_no(f.first_loan_list),
-                Cell::opt_date(f.first_loan_date),
-                opt_yes_no(f.ever_borrowed),
-                yes_no(f.whitelist),
-                yes_no(f.listing_reserve),
-                Cell::text(f.listing_board.clone().unwrap_or_default()),
-                Cell::text(f.stage.map(|s| s.label_zh()).unwrap_or_default()),
-                Cell::text(contact.map(|c| c.name.clone()).unwrap_or_default()),
-                Cell::text(contact.map(|c| c.phone.clone()).unwrap_or_default()),
-                Cell::text(f.tags.join("、")),
-                Cell::text(f.notes.clone()),
-            ]
+    ]
+}
+
+/// One firm's row, in the order of [`firm_columns`].
+fn firm_row(f: &Firm) -> Vec<Cell> {
+    let y = f.latest_year();
+    let contact = f.contacts.first();
+    let srdi = if let Some(q) = f.qualification(QualificationKind::SrdiLittleGiant) {
+        Cell::text(match q.obtained {
+            Some(d) => format!("国家级（小巨人）{}", d.format("%Y-%m-%d")),
+            None => "国家级（小巨人）".to_string(),
         })
-        .collect();
-    Sheet {
-        name: "企业名单".into(),
-        columns,
-        rows,
-    }
+    } else if let Some(q) = f.qualification(QualificationKind::SrdiProvincial) {
+        Cell::text(match q.obtained {
+            Some(d) => format!("省级 {}", d.format("%Y-%m-%d")),
+            None => "省级".to_string(),
+        })
+    } else {
+        Cell::Empty
+    };
+    vec![
+        Cell::text(f.uscc.clone()),
+        Cell::text(f.name.clone()),
+        Cell::text(
+            f.district
+                .as_deref()
+                .map(|d| region::district_name(d).unwrap_or(d).to_string())
+                .unwrap_or_default(),
+        ),
+        Cell::text(f.address.clone().unwrap_or_default()),
+        Cell::text(f.industry.as_deref().map(industry_text).unwrap_or_default()),
+        Cell::opt_date(f.founded),
+        Cell::opt_yuan(f.registered_capital),
+        Cell::opt_int(f.staff),
+        Cell::opt_int(f.tech_staff),
+        Cell::opt_int(f.high_talents),
+        y.map_or(Cell::Empty, |y| Cell::Int(y.year as i64)),
+        Cell::opt_yuan(y.and_then(|y| y.revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.rd_expense)),
+        Cell::opt_yuan(y.and_then(|y| y.total_cost)),
+        Cell::opt_yuan(y.and_then(|y| y.total_assets)),
+        Cell::opt_yuan(y.and_then(|y| y.liabilities)),
+        Cell::opt_yuan(y.and_then(|y| y.net_profit)),
+        Cell::opt_yuan(y.and_then(|y| y.high_tech_revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.bills_receivable)),
+        Cell::opt_yuan(y.and_then(|y| y.main_business_revenue)),
+        Cell::opt_yuan(y.and_then(|y| y.total_income)),
+        Cell::opt_yuan(y.and_then(|y| y.rd_expense_domestic)),
+        Cell::Int(f.ip.invention_patents as i64),
+        Cell::Int(f.ip.utility_models as i64),
+        Cell::Int(f.ip.designs as i64),
+        Cell::Int(f.ip.software_copyrights as i64),
+        Cell::Int(f.ip.other_class1 as i64),
+        qual_cell(f.qualification(QualificationKind::HighTech)),
+        qual_cell(f.qualification(QualificationKind::TechSme)),
+        srdi,
+        qual_cell(f.qualification(QualificationKind::Gazelle)),
+        qual_cell(f.qualification(QualificationKind::Unicorn)),
+        qual_cell(f.qualification(QualificationKind::SingleChampion)),
+        yes_no(f.first_loan_list),
+        Cell::opt_date(f.first_loan_date),
+        opt_yes_no(f.ever_borrowed),
+        yes_no(f.whitelist),
+        yes_no(f.listing_reserve),
+        Cell::text(f.listing_board.clone().unwrap_or_default()),
+        Cell::text(f.stage.map(|s| s.label_zh()).unwrap_or_default()),
+        Cell::opt_int(f.facts.niche_years),
+        Cell::opt_int(f.facts.digital_level),
+        Cell::opt_int(f.facts.srdi_feature_points),
+        opt_yes_no(f.facts.independent_legal_person),
+        opt_yes_no(f.facts.key_field_product),
+        Cell::text(
+            f.facts
+                .rd_institution_level
+                .map(|l| l.label_zh())
+                .unwrap_or_default(),
+        ),
+        quality_cell(f.facts.quality_items.as_deref()),
+        opt_yes_no(f.facts.high_value_class1_ip),
+        opt_yes_no(f.facts.own_class1_ip),
+        Cell::opt_yuan(f.facts.new_equity_2y),
+        opt_year(f.facts.national_award_year),
+        Cell::opt_int(f.facts.national_award_rank),
+        opt_year(f.facts.provincial_award_year),
+        Cell::opt_int(f.facts.provincial_award_rank),
+        opt_year(f.facts.maker_china_top500_year),
+        opt_year(f.facts.led_standard_year),
+        opt_yes_no(f.facts.hitech_field),
+        Cell::opt_int(f.facts.innovation_score),
+        opt_yes_no(f.facts.resident),
+        opt_yes_no(f.facts.restricted_category),
+        opt_yes_no(f.facts.serious_incident),
+        opt_yes_no(f.facts.dishonest_listed),
+        opt_yes_no(f.facts.rd_sub_ledger),
+        opt_year(f.facts.audited_year),
+        Cell::text(contact.map(|c| c.name.clone()).unwrap_or_default()),
+        Cell::text(contact.map(|c| c.phone.clone()).unwrap_or_default()),
+        Cell::text(f.tags.join("、")),
+        Cell::text(f.notes.clone()),
+    ]
 }
 
 /// The financing-need table; each need comes with its firm's name.

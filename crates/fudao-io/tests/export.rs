@@ -5,7 +5,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use fudao_core::model::{
     Contact, FinancingKind, Firm, Need, NeedStatus, Outcome, Qualification, QualificationKind,
-    ReasonCode, Ruling, Stage, YearFinancials,
+    QualityItem, RdInstitutionLevel, ReasonCode, Ruling, Stage, YearFinancials,
 };
 use fudao_core::uscc;
 use fudao_io::export::{self, Cell, ColumnKind, ColumnSpec, Sheet};
@@ -40,12 +40,41 @@ fn full_firm() -> Firm {
         liabilities: Some(60_000_000),
         net_profit: Some(-1_234_567),
         high_tech_revenue: Some(70_000_000),
+        main_business_revenue: Some(90_000_000),
+        total_income: Some(99_000_000),
+        rd_expense_domestic: Some(6_000_000),
         ..Default::default()
     });
     f.ip.invention_patents = 7;
     f.ip.utility_models = 21;
     f.ip.designs = 2;
     f.ip.software_copyrights = 15;
+    f.ip.other_class1 = 1;
+    // The 专精特新 and 高企 inputs, every one set.
+    f.facts.niche_years = Some(7);
+    f.facts.digital_level = Some(2);
+    f.facts.srdi_feature_points = Some(10);
+    f.facts.independent_legal_person = Some(true);
+    f.facts.key_field_product = Some(false);
+    f.facts.rd_institution_level = Some(RdInstitutionLevel::Provincial);
+    f.facts.quality_items = Some(vec![QualityItem::CertifiedQms, QualityItem::OwnBrand]);
+    f.facts.high_value_class1_ip = Some(false);
+    f.facts.own_class1_ip = Some(true);
+    f.facts.new_equity_2y = Some(61_000_000);
+    f.facts.national_award_year = Some(2023);
+    f.facts.national_award_rank = Some(4);
+    f.facts.provincial_award_year = Some(2024);
+    f.facts.provincial_award_rank = Some(2);
+    f.facts.maker_china_top500_year = Some(2022);
+    f.facts.led_standard_year = Some(2021);
+    f.facts.hitech_field = Some(true);
+    f.facts.innovation_score = Some(78);
+    f.facts.resident = Some(true);
+    f.facts.restricted_category = Some(false);
+    f.facts.serious_incident = Some(false);
+    f.facts.dishonest_listed = Some(false);
+    f.facts.rd_sub_ledger = Some(true);
+    f.facts.audited_year = Some(2024);
     // In the importer's order (enum order), with what one cell carries.
     f.qualifications = vec![
         Qualification {
