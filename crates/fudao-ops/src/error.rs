@@ -34,6 +34,9 @@ pub enum OpsError {
     /// A firm list cannot be read, or the user's column mapping does not fit it.
     #[error(transparent)]
     File(#[from] fudao_io::IoError),
+    /// The catalogue has no product of this id (the list shown was older than the catalogue).
+    #[error("产品目录中没有该产品，请刷新产品库 (the catalogue has no such product; reload the product list)")]
+    UnknownProduct,
     /// A period whose start is after its end.
     #[error("开始日期晚于结束日期，请重新选择期间 (the start date is after the end date; choose the period again)")]
     InvalidPeriod,
@@ -71,6 +74,7 @@ impl OpsError {
             },
             OpsError::Pdf { .. } => ErrorCode::Pdf,
             OpsError::InvalidPeriod => ErrorCode::InvalidPeriod,
+            OpsError::UnknownProduct => ErrorCode::NotFound,
             OpsError::NotABackup { .. } => ErrorCode::RestoreNotADatabase,
             OpsError::BackupWrongKey { .. } => ErrorCode::RestoreWrongKey,
             OpsError::File(e) => match e {
@@ -90,6 +94,10 @@ impl OpsError {
         match self {
             OpsError::Invalid(m) => m.clone(),
             OpsError::File(e) => e.message(),
+            OpsError::UnknownProduct => Msg::new(
+                "产品目录中没有该产品，请刷新产品库",
+                "the catalogue has no such product; reload the product list",
+            ),
             OpsError::InvalidPeriod => Msg::new(
                 "开始日期晚于结束日期，请重新选择期间",
                 "the start date is after the end date; choose the period again",
