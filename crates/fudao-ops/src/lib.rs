@@ -18,6 +18,7 @@ pub mod kpi;
 pub mod plans;
 pub mod products;
 pub mod records;
+pub mod sync;
 pub mod team;
 pub mod visits;
 
