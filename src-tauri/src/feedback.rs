@@ -6,18 +6,10 @@ use crate::dto::{self, parse_id, to_dto, to_dtos};
 use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::NaiveDate;
-use fudao_core::model::{self as core, FeedbackSource};
-use fudao_core::{FieldError, ValidationErrors};
+use fudao_ops::feedback::FeedbackForm;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use uuid::Uuid;
-
-/// The sources a coach may record by hand (QR ratings come from the firm-facing page).
-pub const HAND_SOURCES: [FeedbackSource; 3] = [
-    FeedbackSource::Paper,
-    FeedbackSource::Phone,
-    FeedbackSource::Visit,
-];
 
 /// The app's feedback form.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -65,45 +57,23 @@ pub async fn record_feedback(
     state.with_store(move |s| record(s, firm_id, input)).await
 }
 
-/// The body of [`record_feedback`], callable from tests.
+/// The body of [`record_feedback`] ([`fudao_ops::feedback::record`]), callable from tests.
 pub fn record(
     s: &mut fudao_store::Store,
     firm_id: Uuid,
     input: FeedbackInput,
 ) -> AppResult<RecordedFeedback> {
-    let source: FeedbackSource = to_dto(&input.source)?;
-    if !HAND_SOURCES.contains(&source) {
-        let mut e = ValidationErrors::default();
-        e.push(FieldError::new(
-            "source",
-            "invalid",
-            format!(
-                "评价来源“{}”不能手工登记，可选 纸质评价 | 电话评价 | 走访面评",
-                source.label_zh()
-            ),
-            format!(
-                "source '{}' cannot be recorded by hand; one of paper, phone, in person",
-                source.label_en()
-            ),
-        ));
-        return Err(e.into());
-    }
-    if let Some(sess) = s.session()? {
-        s.set_actor(Some(sess.user.user_id));
-    }
-    let firm = s.get::<core::Firm>(firm_id)?;
-    let r = s.record_feedback(core::Feedback {
-        id: Uuid::now_v7(),
-        firm_id,
-        team_id: firm.and_then(|f| f.team_id),
-        date: input.date,
-        rating: to_dto(&input.rating)?,
-        comment: input.comment,
-        source,
-        need_met: input.need_met,
-        plan_id: None,
-        plan_version: None,
-    })?;
+    let r = fudao_ops::feedback::record(
+        s,
+        FeedbackForm {
+            firm_id,
+            date: input.date,
+            rating: to_dto(&input.rating)?,
+            need_met: input.need_met,
+            comment: input.comment,
+            source: to_dto(&input.source)?,
+        },
+    )?;
     Ok(RecordedFeedback {
         feedback: to_dto(&r.feedback)?,
         follow_up: r.follow_up.as_ref().map(to_dto).transpose()?,

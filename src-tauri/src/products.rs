@@ -2,16 +2,12 @@
 //! firms each product fits, by `fudao_core::matching`.
 
 use crate::dto::{parse_id, EnumOption, Msg, Yuan};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::plans::catalog;
 use crate::state::AppState;
-use fudao_core::eval::{evaluate, RuleBook};
-use fudao_core::matching::match_products_with;
-use fudao_core::model::{Firm, Need, NeedStatus};
+use fudao_core::model::{Firm, Need};
 use fudao_core::product::Product;
-use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use tauri::State;
 use uuid::Uuid;
 
@@ -125,67 +121,36 @@ pub struct ProductFits {
     pub near_miss_total: u32,
 }
 
-/// How many firms of each list are returned.
-const MAX_FITS: usize = 200;
-
-fn is_open(n: &Need) -> bool {
-    matches!(
-        n.status,
-        NeedStatus::Raised | NeedStatus::Matching | NeedStatus::Applied
-    )
+fn firm_fit(f: fudao_ops::products::FirmFit) -> FirmFit {
+    FirmFit {
+        firm_id: f.firm_id,
+        firm_name: f.firm_name,
+        district: f.district,
+        score: f.fit.score,
+        suggested_amount: f.fit.suggested_amount,
+        reasons: f.fit.reasons.into_iter().map(msg).collect(),
+        missing: f.fit.missing.into_iter().map(msg).collect(),
+    }
 }
 
-/// Which firms the product fits: every firm of the local database is matched against it
-/// (with its latest open financing need, if any).
+fn view(r: fudao_ops::products::ProductFits) -> ProductFits {
+    ProductFits {
+        checked: r.checked,
+        eligible: r.eligible.into_iter().map(firm_fit).collect(),
+        eligible_total: r.eligible_total,
+        near_misses: r.near_misses.into_iter().map(firm_fit).collect(),
+        near_miss_total: r.near_miss_total,
+    }
+}
+
+/// Which firms the product fits ([`fudao_ops::products::fits_of`]).
 pub fn fits_of(
     firms: &[Firm],
     needs: &[Need],
     product: &Product,
     today: chrono::NaiveDate,
 ) -> ProductFits {
-    let mut open: HashMap<Uuid, &Need> = HashMap::new();
-    for n in needs.iter().filter(|n| is_open(n)) {
-        let e = open.entry(n.firm_id).or_insert(n);
-        if n.raised_on > e.raised_on {
-            *e = n;
-        }
-    }
-    let book = RuleBook::builtin();
-    let one = std::slice::from_ref(product);
-    let (mut eligible, mut near) = (vec![], vec![]);
-    for f in firms {
-        let eval = evaluate(f, today, book);
-        let r = match_products_with(f, open.get(&f.id).copied(), one, today, &eval);
-        let fit = |m: &fudao_core::matching::ProductMatch| FirmFit {
-            firm_id: f.id,
-            firm_name: f.name.clone(),
-            district: f.district.clone(),
-            score: m.score,
-            suggested_amount: m.suggested_amount,
-            reasons: m.reasons.iter().cloned().map(msg).collect(),
-            missing: m.missing.iter().cloned().map(msg).collect(),
-        };
-        eligible.extend(r.eligible.iter().map(fit));
-        near.extend(r.near_misses.iter().map(fit));
-    }
-    eligible.sort_by(|a, b| b.score.cmp(&a.score).then(a.firm_name.cmp(&b.firm_name)));
-    near.sort_by(|a, b| {
-        a.missing
-            .len()
-            .cmp(&b.missing.len())
-            .then(b.score.cmp(&a.score))
-            .then(a.firm_name.cmp(&b.firm_name))
-    });
-    let (et, nt) = (eligible.len() as u32, near.len() as u32);
-    eligible.truncate(MAX_FITS);
-    near.truncate(MAX_FITS);
-    ProductFits {
-        checked: firms.len() as u32,
-        eligible,
-        eligible_total: et,
-        near_misses: near,
-        near_miss_total: nt,
-    }
+    view(fudao_ops::products::fits_of(firms, needs, product, today))
 }
 
 #[tauri::command]
@@ -197,18 +162,6 @@ pub async fn product_fits(
     let id = parse_id(&product_id)?;
     let today = chrono::Local::now().date_naive();
     state
-        .with_store(move |s| {
-            let c = catalog(s)?;
-            let p = c.product(id).ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::NotFound,
-                    "产品目录中没有该产品，请刷新产品库",
-                    "the catalogue has no such product; reload the product list",
-                )
-            })?;
-            let firms: Vec<Firm> = s.list()?;
-            let needs: Vec<Need> = s.list()?;
-            Ok(fits_of(&firms, &needs, p, today))
-        })
+        .with_store(move |s| Ok(view(fudao_ops::products::product_fits(s, id, today)?)))
         .await
 }

@@ -10,12 +10,10 @@ use crate::dto::Msg;
 use crate::error::{AppError, AppResult};
 use crate::jobs;
 use crate::state::AppState;
-use fudao_store::sync::{keys, Keep, Session};
+use fudao_store::sync::{keys, Keep};
 use fudao_store::Store;
-use fudao_sync::client::{
-    revoke_tokens, Client, ClientError, PendingRevoke, Retry, PENDING_REVOKE_KEY,
-};
-use fudao_sync::engine::{self, Progress, SyncError, SyncOptions};
+use fudao_sync::client::{Client, ClientError};
+use fudao_sync::engine::{Progress, SyncError, SyncOptions};
 use fudao_sync::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -95,6 +93,19 @@ fn client_error(e: ClientError) -> AppError {
     AppError::new(code, format!("{zh}（{e}）"), format!("{en} ({e})"))
 }
 
+/// Maps a sync use case's error: the client's and the engine's say what to do next.
+fn ops_error(e: fudao_ops::OpsError) -> AppError {
+    match e {
+        fudao_ops::OpsError::Sync(SyncError::Client(c)) => client_error(c),
+        fudao_ops::OpsError::Sync(other) => AppError::new(
+            ErrorCode::Sync,
+            format!("同步未完成，本地数据已保留，请重试（{other}）"),
+            format!("sync did not finish; local data is kept — try again ({other})"),
+        ),
+        other => other.into(),
+    }
+}
+
 /// Refuses `http://` to another machine unless the user confirmed it: the password and the
 /// token would travel in clear text. The UI asks on the code `cleartext_http`.
 pub(crate) fn refuse_cleartext(client: &Client, allow_cleartext: bool) -> AppResult<()> {
@@ -130,18 +141,11 @@ pub async fn sync_login(
 ) -> AppResult<SyncStatus> {
     state
         .with_store(move |s| {
-            s.refuse_if_demo()?;
             let client = Client::new(&server).map_err(client_error)?;
             refuse_cleartext(&client, allow_cleartext)?;
-            let r = runtime()?
-                .block_on(client.login(username.trim(), &password, s.device_id()))
-                .map_err(client_error)?;
-            s.set_session(&Session {
-                server: client.base_url().to_string(),
-                token: r.token,
-                user: r.user,
-            })?;
-            flush_revokes(s)?;
+            runtime()?
+                .block_on(fudao_ops::sync::login(s, &client, &username, &password))
+                .map_err(ops_error)?;
             status_of(s)
         })
         .await
@@ -152,57 +156,11 @@ pub async fn sync_login(
 pub async fn sync_logout(state: State<'_, AppState>) -> AppResult<SyncStatus> {
     state
         .with_store(|s| {
-            // Forget the session locally first (even offline), then revoke it on the server;
-            // a token whose server cannot be reached is revoked at the next contact.
-            if let Some(session) = s.session()? {
-                let mut pending = pending_revokes(s)?;
-                pending.push(PendingRevoke {
-                    server: session.server,
-                    token: session.token,
-                });
-                s.meta_set(PENDING_REVOKE_KEY, &json_text(&pending)?)?;
-                s.clear_session()?;
-                flush_revokes(s)?;
-            }
+            // Forgotten here at once (even offline), revoked at the next contact.
+            runtime()?.block_on(fudao_ops::sync::logout(s))?;
             status_of(s)
         })
         .await
-}
-
-fn json_text<T: Serialize>(v: &T) -> AppResult<String> {
-    serde_json::to_string(v).map_err(AppError::internal)
-}
-
-fn pending_revokes(s: &Store) -> AppResult<Vec<PendingRevoke>> {
-    Ok(s.meta_get(PENDING_REVOKE_KEY)?
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default())
-}
-
-/// Revokes the tokens of earlier offline logouts (one quick try each, at most 3 s in all);
-/// keeps those whose server cannot be reached.
-fn flush_revokes(s: &Store) -> AppResult<()> {
-    let pending = pending_revokes(s)?;
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let quick = Retry {
-        attempts: 1,
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(50),
-    };
-    let all = pending.clone();
-    let left = runtime()?
-        .block_on(async {
-            tokio::time::timeout(Duration::from_secs(3), revoke_tokens(pending, quick)).await
-        })
-        .unwrap_or(all);
-    if left.is_empty() {
-        s.meta_delete(PENDING_REVOKE_KEY)?;
-    } else {
-        s.meta_set(PENDING_REVOKE_KEY, &json_text(&left)?)?;
-    }
-    Ok(())
 }
 
 /// Whether the server answers (one quick try); `false` when offline or not logged in.
@@ -218,11 +176,7 @@ pub async fn sync_online(state: State<'_, AppState>) -> AppResult<bool> {
     tauri::async_runtime::spawn_blocking(move || {
         let client = Client::new(&server)
             .map_err(client_error)?
-            .with_retry(Retry {
-                attempts: 1,
-                base_delay: Duration::from_millis(50),
-                max_delay: Duration::from_millis(50),
-            });
+            .with_retry(fudao_ops::sync::QUICK);
         let rt = runtime()?;
         Ok(rt
             .block_on(async { tokio::time::timeout(Duration::from_secs(3), client.health()).await })
@@ -260,18 +214,13 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
     let store = state.with_store(|s| Ok(s.reopen()?)).await?;
     tauri::async_runtime::spawn_blocking(move || {
         let mut store = store;
-        store.refuse_if_demo()?;
-        let Some(session) = store.session()? else {
+        let Some((session, client)) = fudao_ops::sync::start(&mut store).map_err(ops_error)? else {
             return Err(AppError::new(
                 ErrorCode::NotLoggedIn,
                 "尚未登录同步服务器，请先填写服务器地址并登录",
                 "not logged in to a sync server — enter its address and log in first",
             ));
         };
-        store.set_actor(Some(session.user.user_id));
-        let client = Client::new(&session.server)
-            .map_err(client_error)?
-            .with_token(session.token.clone());
         let mut on_progress = |p: Progress| {
             let ev = match p {
                 Progress::Pushed { done } => SyncProgress {
@@ -294,9 +243,10 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
         let job = jobs::Job::start(jobs::SYNC, None);
         let flag = job.flag();
         let r = runtime()?.block_on(async {
-            let mut run = std::pin::pin!(engine::sync(
+            let mut run = std::pin::pin!(fudao_ops::sync::run(
+                &mut store,
+                &session,
                 &client,
-                &store,
                 SyncOptions::default(),
                 &mut on_progress,
             ));
@@ -316,24 +266,7 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
                 "sync cancelled: what was already exchanged is kept; the rest continues at the next sync",
             ));
         };
-        let r = r.map_err(|e| match e {
-                SyncError::Client(c) => client_error(c),
-                other => AppError::new(
-                    ErrorCode::Sync,
-                    format!("同步未完成，本地数据已保留，请重试（{other}）"),
-                    format!("sync did not finish; local data is kept — try again ({other})"),
-                ),
-            })?;
-        // The server's public feedback address (and role/team) may have changed since
-        // login: keep the session's copy current, as `fudao sync` does.
-        if let Ok(me) = runtime()?.block_on(client.me()) {
-            if me != session.user {
-                store.set_session(&Session {
-                    user: me,
-                    ..session.clone()
-                })?;
-            }
-        }
+        let r = r.map_err(ops_error)?;
         Ok(SyncOutcome {
             pushed: r.pushed as u32,
             pulled: r.pulled as u32,
@@ -441,10 +374,7 @@ pub async fn resolve_conflict(
     };
     state
         .with_store(move |s| {
-            if let Some(sess) = s.session()? {
-                s.set_actor(Some(sess.user.user_id));
-            }
-            s.resolve_conflict(id, keep)?;
+            fudao_ops::sync::resolve_conflict(s, id, keep)?;
             conflict_views(s, true)
         })
         .await

@@ -7,16 +7,10 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use fudao_core::model::{Feedback, FeedbackSource, Firm, Satisfaction, Visit};
+use fudao_ops::feedback::{FeedbackForm, HAND_SOURCES};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Sources a coach records by hand (the QR page records its own).
-const HAND_SOURCES: [FeedbackSource; 3] = [
-    FeedbackSource::Paper,
-    FeedbackSource::Phone,
-    FeedbackSource::Visit,
-];
 
 #[derive(Subcommand)]
 pub enum FeedbackCmd {
@@ -88,18 +82,17 @@ pub fn feedback(ctx: &Ctx, cmd: FeedbackCmd) -> anyhow::Result<Outcome> {
                     )
                 })?;
             let need_met = need_met.as_deref().map(parse_need_met).transpose()?;
-            let r = s.record_feedback(Feedback {
-                id: Uuid::now_v7(),
-                firm_id: f.id,
-                team_id: f.team_id,
-                date: date.unwrap_or_else(crate::cmd_data::today),
-                rating,
-                comment,
-                source,
-                need_met,
-                plan_id: None,
-                plan_version: None,
-            })?;
+            let r = fudao_ops::feedback::record(
+                &mut s,
+                FeedbackForm {
+                    firm_id: f.id,
+                    date: date.unwrap_or_else(crate::cmd_data::today),
+                    rating,
+                    need_met,
+                    comment,
+                    source,
+                },
+            )?;
             if ctx.json {
                 out::print_json(&Added {
                     feedback: &r.feedback,

@@ -5,9 +5,10 @@ use crate::out::{self, Ctx};
 use crate::Outcome;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use fudao_store::sync::{Keep, Session};
-use fudao_sync::client::{revoke_tokens, Client, ClientError, PendingRevoke, Retry};
-use fudao_sync::engine::{self, Progress, SyncError, SyncOptions};
+use fudao_ops::OpsError;
+use fudao_store::sync::Keep;
+use fudao_sync::client::{Client, ClientError};
+use fudao_sync::engine::{Progress, SyncError, SyncOptions};
 use std::io::IsTerminal;
 use uuid::Uuid;
 
@@ -58,37 +59,6 @@ fn password() -> anyhow::Result<String> {
     Ok(rpassword::prompt_password("密码 (password): ")?)
 }
 
-/// Meta key of the tokens still to revoke on their server (logouts while offline).
-const PENDING_REVOKE: &str = fudao_sync::client::PENDING_REVOKE_KEY;
-
-fn pending_revokes(store: &fudao_store::Store) -> anyhow::Result<Vec<PendingRevoke>> {
-    Ok(store
-        .meta_get(PENDING_REVOKE)?
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default())
-}
-
-/// Revokes the tokens of earlier offline logouts, now that a server is reachable; keeps the
-/// ones whose server still cannot be reached.
-fn flush_revokes(store: &fudao_store::Store, rt: &tokio::runtime::Runtime) -> anyhow::Result<()> {
-    let pending = pending_revokes(store)?;
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let quick = Retry {
-        attempts: 1,
-        base_delay: std::time::Duration::from_millis(50),
-        max_delay: std::time::Duration::from_millis(50),
-    };
-    let left = rt.block_on(revoke_tokens(pending, quick));
-    if left.is_empty() {
-        store.meta_delete(PENDING_REVOKE)?;
-    } else {
-        store.meta_set(PENDING_REVOKE, &serde_json::to_string(&left)?)?;
-    }
-    Ok(())
-}
-
 fn warn_cleartext(client: &Client) {
     if let Some(m) = client.cleartext_warning() {
         eprintln!("{} / {}", m.zh, m.en);
@@ -100,27 +70,17 @@ fn warn_cleartext(client: &Client) {
 /// the next contact (`fudao login` or `fudao sync`).
 pub fn logout(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
-    let Some(session) = store.session()? else {
+    if store.session()?.is_none() {
         if ctx.json {
             out::print_json(&serde_json::json!({"logged_out": false, "revoked": false}))?;
         } else {
             println!("本机未登录 / not logged in on this database");
         }
         return Ok(Outcome::Ok);
-    };
-    let mut pending = pending_revokes(&store)?;
-    pending.push(PendingRevoke {
-        server: session.server.clone(),
-        token: session.token.clone(),
-    });
-    // Forget locally first: whatever happens next, this device no longer holds the session.
-    store.meta_set(PENDING_REVOKE, &serde_json::to_string(&pending)?)?;
-    store.clear_session()?;
-    let rt = runtime()?;
-    flush_revokes(&store, &rt)?;
-    let revoked = !pending_revokes(&store)?
-        .iter()
-        .any(|p| p.token == session.token);
+    }
+    let revoked = runtime()?
+        .block_on(fudao_ops::sync::logout(&mut store))?
+        .unwrap_or(false);
     if ctx.json {
         out::print_json(&serde_json::json!({"logged_out": true, "revoked": revoked}))?;
     } else if revoked {
@@ -140,31 +100,9 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<Outcome> {
     let pw = password()?;
     let client = Client::new(&a.server)?;
     warn_cleartext(&client);
-    let rt = runtime()?;
-    let r = rt
-        .block_on(client.login(&a.user, &pw, store.device_id()))
-        .map_err(explain)?;
-    flush_revokes(&store, &rt)?;
-    // One database holds one user's replica: another user's unsynced edits would be pushed
-    // in the new user's name, and their team's rows would stay on the device.
-    if let Some(prev) = store.session()? {
-        let synced =
-            store.outbox_len()? > 0 || store.meta_get(fudao_store::sync::keys::CURSOR)?.is_some();
-        if prev.user.user_id != r.user.user_id && synced {
-            bail!(
-                "此数据库已用于用户 {} 的同步，请为 {} 另用一个数据库（--db）/ this database is {}'s replica; use another database (--db) for {}",
-                prev.user.username,
-                r.user.username,
-                prev.user.username,
-                r.user.username
-            );
-        }
-    }
-    store.set_session(&Session {
-        server: client.base_url().to_string(),
-        token: r.token,
-        user: r.user.clone(),
-    })?;
+    let r = runtime()?
+        .block_on(fudao_ops::sync::login(&mut store, &client, &a.user, &pw))
+        .map_err(explain_ops)?;
     if ctx.json {
         out::print_json(&r.user)?;
     } else {
@@ -177,6 +115,14 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Ok)
+}
+
+/// [`explain`] for a use case's errors.
+fn explain_ops(e: OpsError) -> anyhow::Error {
+    match e {
+        OpsError::Sync(SyncError::Client(c)) => explain(c),
+        other => anyhow::Error::new(other),
+    }
 }
 
 /// Adds what to do next to client errors.
@@ -197,12 +143,9 @@ fn explain(e: ClientError) -> anyhow::Error {
 
 pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
     let mut store = ctx.open()?;
-    store.refuse_if_demo()?;
-    let Some(session) = store.session()? else {
+    let Some((session, client)) = fudao_ops::sync::start(&mut store)? else {
         bail!("尚未登录，请先运行 fudao login --server URL --user 用户名 / not logged in: run `fudao login --server URL --user NAME` first");
     };
-    store.set_actor(Some(session.user.user_id));
-    let client = Client::new(&session.server)?.with_token(session.token.clone());
     warn_cleartext(&client);
     let bar = if std::io::stderr().is_terminal() && !ctx.json {
         let b = indicatif::ProgressBar::new_spinner();
@@ -222,26 +165,15 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
             if more { " …" } else { "" }
         )),
     };
-    let rt = runtime()?;
-    let result = rt.block_on(engine::sync(&client, &store, opts, &mut on_progress));
-    if result.is_ok() {
-        flush_revokes(&store, &rt)?;
-        // The server's public feedback address (and role/team) may have changed since login.
-        if let Ok(me) = rt.block_on(client.me()) {
-            if me != session.user {
-                store.set_session(&Session {
-                    user: me,
-                    ..session.clone()
-                })?;
-            }
-        }
-    }
+    let result = runtime()?.block_on(fudao_ops::sync::run(
+        &mut store,
+        &session,
+        &client,
+        opts,
+        &mut on_progress,
+    ));
     bar.finish_and_clear();
-    let report = match result {
-        Ok(r) => r,
-        Err(SyncError::Client(e)) => return Err(explain(e)),
-        Err(e) => return Err(anyhow::Error::new(e)),
-    };
+    let report = result.map_err(explain_ops)?;
     let rejected = store.rejected_mutations()?;
     if ctx.json {
         out::print_json(&serde_json::json!({
@@ -342,10 +274,7 @@ pub fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> anyhow::Result<Outcome> {
                         .unwrap_or_else(|_| serde_json::Value::String(other.to_string())),
                 ),
             };
-            if let Some(s) = store.session()? {
-                store.set_actor(Some(s.user.user_id));
-            }
-            let c = store.resolve_conflict(id, keep)?;
+            let c = fudao_ops::sync::resolve_conflict(&mut store, id, keep)?;
             if ctx.json {
                 out::print_json(&c)?;
             } else {

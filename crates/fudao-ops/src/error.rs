@@ -34,6 +34,15 @@ pub enum OpsError {
     /// A firm list cannot be read, or the user's column mapping does not fit it.
     #[error(transparent)]
     File(#[from] fudao_io::IoError),
+    /// The catalogue has no product of this id (the list shown was older than the catalogue).
+    #[error("产品目录中没有该产品，请刷新产品库 (the catalogue has no such product; reload the product list)")]
+    UnknownProduct,
+    /// Talking to the sync server, or applying what it sent, failed.
+    #[error(transparent)]
+    Sync(#[from] fudao_sync::engine::SyncError),
+    /// A login as another user on a database that holds one user's replica.
+    #[error("此数据库已用于用户 {holder} 的同步，请为 {user} 另用一个数据库（--db）/ this database is {holder}'s replica; use another database (--db) for {user}")]
+    OtherReplica { holder: String, user: String },
     /// A period whose start is after its end.
     #[error("开始日期晚于结束日期，请重新选择期间 (the start date is after the end date; choose the period again)")]
     InvalidPeriod,
@@ -71,6 +80,9 @@ impl OpsError {
             },
             OpsError::Pdf { .. } => ErrorCode::Pdf,
             OpsError::InvalidPeriod => ErrorCode::InvalidPeriod,
+            OpsError::UnknownProduct => ErrorCode::NotFound,
+            OpsError::Sync(e) => e.code(),
+            OpsError::OtherReplica { .. } => ErrorCode::DeviceMismatch,
             OpsError::NotABackup { .. } => ErrorCode::RestoreNotADatabase,
             OpsError::BackupWrongKey { .. } => ErrorCode::RestoreWrongKey,
             OpsError::File(e) => match e {
@@ -90,6 +102,14 @@ impl OpsError {
         match self {
             OpsError::Invalid(m) => m.clone(),
             OpsError::File(e) => e.message(),
+            OpsError::OtherReplica { holder, user } => Msg::new(
+                format!("此数据库已用于用户 {holder} 的同步，不能以 {user} 登录；请为 {user} 另用一个数据库"),
+                format!("this database is {holder}'s replica and cannot log in as {user}; use another database for {user}"),
+            ),
+            OpsError::UnknownProduct => Msg::new(
+                "产品目录中没有该产品，请刷新产品库",
+                "the catalogue has no such product; reload the product list",
+            ),
             OpsError::InvalidPeriod => Msg::new(
                 "开始日期晚于结束日期，请重新选择期间",
                 "the start date is after the end date; choose the period again",

@@ -11,10 +11,14 @@ pub mod backup;
 pub mod catalog;
 pub mod error;
 pub mod eval;
+pub mod feedback;
+pub mod home;
 pub mod import;
 pub mod kpi;
 pub mod plans;
+pub mod products;
 pub mod records;
+pub mod sync;
 pub mod team;
 pub mod visits;
 

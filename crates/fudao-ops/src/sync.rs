@@ -1,0 +1,238 @@
+//! 同步, the client side: log in, log out (revoking the token, at the next contact when
+//! offline), push and pull, resolve a conflict. The CLI (`fudao login|logout|sync|conflicts`)
+//! and the app's 同步 screen call these; each shell brings its runtime, progress display and
+//! error wording.
+
+use crate::{OpsError, Result};
+use fudao_store::sync::{Keep, Session};
+use fudao_store::Store;
+use fudao_sync::client::{
+    revoke_tokens, Client, ClientError, PendingRevoke, Retry, PENDING_REVOKE_KEY,
+};
+use fudao_sync::engine::{self, Progress, SyncError, SyncOptions, SyncReport};
+use fudao_sync::{LoginResponse, Me};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// One quick try, for calls that must not keep the user waiting.
+pub const QUICK: Retry = Retry {
+    attempts: 1,
+    base_delay: Duration::from_millis(50),
+    max_delay: Duration::from_millis(50),
+};
+
+/// How long revoking the tokens of earlier offline logouts may take in all.
+const REVOKE_BUDGET: Duration = Duration::from_secs(3);
+
+fn json_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// The tokens still to revoke on their server (logouts while offline).
+pub fn pending_revokes(s: &Store) -> Result<Vec<PendingRevoke>> {
+    Ok(s.meta_get(PENDING_REVOKE_KEY)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+/// Revokes the tokens of earlier offline logouts (one quick try each, at most 3 s in all);
+/// keeps those whose server cannot be reached.
+pub async fn flush_revokes(s: &Store) -> Result<()> {
+    let pending = pending_revokes(s)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let all = pending.clone();
+    let left = tokio::time::timeout(REVOKE_BUDGET, revoke_tokens(pending, QUICK))
+        .await
+        .unwrap_or(all);
+    if left.is_empty() {
+        s.meta_delete(PENDING_REVOKE_KEY)?;
+    } else {
+        s.meta_set(PENDING_REVOKE_KEY, &json_text(&left))?;
+    }
+    Ok(())
+}
+
+/// One database holds one user's replica: another user's unsynced edits would be pushed in
+/// the new user's name, and their team's rows would stay on the device. A login as `next` is
+/// refused once the database has synced (or has edits to push) for another user.
+pub fn check_replica(s: &Store, next: &Me) -> Result<()> {
+    let Some(prev) = s.session()? else {
+        return Ok(());
+    };
+    let synced = s.outbox_len()? > 0 || s.meta_get(fudao_store::sync::keys::CURSOR)?.is_some();
+    if prev.user.user_id != next.user_id && synced {
+        return Err(OpsError::OtherReplica {
+            holder: prev.user.username,
+            user: next.username.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Logs in (never on a demo database), revokes earlier offline logouts' tokens, and stores the
+/// session unless the database is another user's replica ([`check_replica`]).
+pub async fn login(
+    s: &mut Store,
+    client: &Client,
+    username: &str,
+    password: &str,
+) -> Result<LoginResponse> {
+    s.refuse_if_demo()?;
+    let r = client
+        .login(username.trim(), password, s.device_id())
+        .await?;
+    flush_revokes(s).await?;
+    check_replica(s, &r.user)?;
+    s.set_session(&Session {
+        server: client.base_url().to_string(),
+        token: r.token.clone(),
+        user: r.user.clone(),
+    })?;
+    Ok(r)
+}
+
+/// Forgets the session here first (even offline), then revokes its token on the server; a
+/// token whose server cannot be reached is revoked at the next contact. `None` when not logged
+/// in, else whether the server revoked the token now.
+pub async fn logout(s: &mut Store) -> Result<Option<bool>> {
+    let Some(session) = s.session()? else {
+        return Ok(None);
+    };
+    let mut pending = pending_revokes(s)?;
+    pending.push(PendingRevoke {
+        server: session.server,
+        token: session.token.clone(),
+    });
+    s.meta_set(PENDING_REVOKE_KEY, &json_text(&pending))?;
+    s.clear_session()?;
+    flush_revokes(s).await?;
+    Ok(Some(
+        !pending_revokes(s)?.iter().any(|p| p.token == session.token),
+    ))
+}
+
+/// The session and its client for a sync, with the session's user as the actor of what the
+/// sync writes; `None` when not logged in. A demo database is refused.
+pub fn start(s: &mut Store) -> Result<Option<(Session, Client)>> {
+    s.refuse_if_demo()?;
+    let Some(session) = s.session()? else {
+        return Ok(None);
+    };
+    s.set_actor(Some(session.user.user_id));
+    let client = Client::new(&session.server)?.with_token(session.token.clone());
+    Ok(Some((session, client)))
+}
+
+/// Pushes local changes and pulls the server's; after a sync, revokes earlier offline
+/// logouts' tokens and keeps the session's copy of the user current (the public feedback
+/// address, role or team may have changed since login).
+pub async fn run(
+    s: &mut Store,
+    session: &Session,
+    client: &Client,
+    opts: SyncOptions,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport> {
+    let report = engine::sync(client, &*s, opts, on_progress).await?;
+    flush_revokes(s).await?;
+    if let Ok(me) = client.me().await {
+        if me != session.user {
+            s.set_session(&Session {
+                user: me,
+                ..session.clone()
+            })?;
+        }
+    }
+    Ok(report)
+}
+
+/// Resolves a conflict here as the signed-in user; the resolution goes to the server at the
+/// next sync.
+pub fn resolve_conflict(
+    s: &mut Store,
+    id: Uuid,
+    keep: Keep,
+) -> Result<fudao_store::sync::LocalConflict> {
+    if let Some(sess) = s.session()? {
+        s.set_actor(Some(sess.user.user_id));
+    }
+    Ok(s.resolve_conflict(id, keep)?)
+}
+
+impl From<ClientError> for OpsError {
+    fn from(e: ClientError) -> Self {
+        OpsError::Sync(SyncError::Client(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fudao_core::model::{Firm, Role};
+
+    fn me(username: &str) -> Me {
+        Me {
+            user_id: Uuid::now_v7(),
+            username: username.into(),
+            name: "辅导员".into(),
+            role: Role::Coach,
+            team_id: None,
+            public_url: None,
+        }
+    }
+
+    fn logged_in(server: &str, user: Me) -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        s.set_session(&Session {
+            server: server.into(),
+            token: "t-1".into(),
+            user,
+        })
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn a_database_with_edits_for_one_user_refuses_a_login_as_another() {
+        let wang = me("wang");
+        let mut s = logged_in("http://127.0.0.1:9", wang.clone());
+        check_replica(&s, &me("li")).expect("nothing synced or edited yet");
+        let uscc = fudao_core::uscc::compose("91", "370102", "MA3C4QXY").unwrap();
+        s.put(&Firm::new(Uuid::now_v7(), &uscc, "济南量子科技有限公司"))
+            .unwrap();
+        assert!(s.outbox_len().unwrap() > 0);
+        let e = check_replica(&s, &me("li")).unwrap_err();
+        assert!(
+            matches!(&e, OpsError::OtherReplica { holder, user } if holder == "wang" && user == "li"),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("--db"));
+        check_replica(&s, &wang).expect("the same user logs in again");
+    }
+
+    #[test]
+    fn an_offline_logout_forgets_the_session_and_keeps_the_token_to_revoke() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut s = Store::open_in_memory().unwrap();
+        assert_eq!(rt.block_on(logout(&mut s)).unwrap(), None);
+        assert!(
+            start(&mut s).unwrap().is_none(),
+            "no sync without a session"
+        );
+        let wang = me("wang");
+        let mut s = logged_in("http://127.0.0.1:9", wang.clone());
+        let (session, _client) = start(&mut s).unwrap().expect("logged in");
+        assert_eq!(session.user, wang);
+        assert_eq!(s.actor(), Some(wang.user_id), "the sync writes as the user");
+        assert_eq!(rt.block_on(logout(&mut s)).unwrap(), Some(false));
+        assert!(s.session().unwrap().is_none());
+        let pending = pending_revokes(&s).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].token, "t-1");
+    }
+}
