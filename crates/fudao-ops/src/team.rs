@@ -2,8 +2,10 @@
 //! coach's caseload and KPIs (`fudao_core::kpi`) month by month.
 
 use crate::{OpsError, Result};
-use chrono::{Datelike, NaiveDate};
-use fudao_core::kpi::{compute, compute_per_coach, KpiParams, KpiReport, Rate, Scope};
+use chrono::NaiveDate;
+use fudao_core::kpi::{
+    compute, compute_by_month, compute_per_coach, KpiParams, KpiReport, KpiRows, Rate, Scope,
+};
 use fudao_core::model::{Team, User};
 use fudao_core::money::Yuan;
 use fudao_store::Store;
@@ -145,6 +147,18 @@ pub fn overview(
     }
     // The rows of `fudao kpi` (the one loader), and the users the coaches are.
     let crate::kpi::Loaded { rows, users, .. } = crate::kpi::load(s)?;
+    Ok(overview_of(&rows, &users, from, to, today))
+}
+
+/// [`overview`] of rows already loaded (pure; `from` ≤ `to`): what the 团队 screen waits for
+/// once the rows are read.
+pub fn overview_of(
+    rows: &KpiRows,
+    users: &[User],
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> TeamOverview {
     let data = rows.data();
     let teams: HashMap<Uuid, &str> = rows.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
     let mut caseload: HashMap<Option<Uuid>, u32> = HashMap::new();
@@ -190,37 +204,24 @@ pub fn overview(
         name: "全市 / City".into(),
         ..member(&city_r, visits_between(from, to), rows.firms.len() as u32)
     };
-    let mut months = vec![];
-    let mut start = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
-    while start <= to {
-        let next = start
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(to);
-        let end = (next - chrono::Days::new(1)).min(to);
-        let r = compute(
-            &data,
-            KpiParams::new(Scope::City, start.max(from), end, today),
-        );
-        months.push(MonthKpi {
-            month: start.format("%Y-%m").to_string(),
-            coached_firms: r.coached_firms.current.count as u32,
-            visits: visits_between(start.max(from), end),
-            disbursed: r.need_satisfaction.disbursed,
-            need_satisfaction_pct: pct(&r.need_satisfaction.rate),
-        });
-        if next <= start {
-            break;
-        }
-        start = next;
-    }
-    Ok(TeamOverview {
+    let months = compute_by_month(&data, KpiParams::new(Scope::City, from, to, today))
+        .into_iter()
+        .map(|m| MonthKpi {
+            month: m.from.format("%Y-%m").to_string(),
+            coached_firms: m.coached_firms as u32,
+            visits: m.visits as u32,
+            disbursed: m.disbursed,
+            need_satisfaction_pct: pct(&m.need_satisfaction),
+        })
+        .collect();
+    TeamOverview {
         from,
         to,
         members,
         unassigned: caseload.get(&None).copied().unwrap_or(0),
         months,
         city,
-    })
+    }
 }
 
 #[cfg(test)]

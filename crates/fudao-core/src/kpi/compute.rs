@@ -8,6 +8,12 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    pub(super) fn new(data: &KpiData<'a>, p: KpiParams) -> Self {
+        Ctx {
+            p,
+            firms: data.firms.iter().map(|f| (f.id, f)).collect(),
+        }
+    }
     fn firm_team(&self, firm_id: Uuid) -> Option<Uuid> {
         self.firms.get(&firm_id).and_then(|f| f.team_id)
     }
@@ -20,7 +26,7 @@ impl<'a> Ctx<'a> {
     fn visit_team(&self, v: &KpiVisit) -> Option<Uuid> {
         v.team_id.or_else(|| self.firm_team(v.firm_id))
     }
-    fn visit_in_scope(&self, v: &KpiVisit) -> bool {
+    pub(super) fn visit_in_scope(&self, v: &KpiVisit) -> bool {
         match self.p.scope {
             Scope::City => true,
             Scope::Team(t) => self.visit_team(v) == Some(t),
@@ -28,7 +34,7 @@ impl<'a> Ctx<'a> {
         }
     }
     /// Needs and feedback: own team, else the firm's; for a coach, the firm's coach.
-    fn row_in_scope(&self, team: Option<Uuid>, firm_id: Uuid) -> bool {
+    pub(super) fn row_in_scope(&self, team: Option<Uuid>, firm_id: Uuid) -> bool {
         match self.p.scope {
             Scope::City => true,
             Scope::Team(t) => team.or_else(|| self.firm_team(firm_id)) == Some(t),
@@ -59,11 +65,7 @@ pub(super) fn coached_between(
 
 /// Computes every KPI for the scope and period.
 pub fn compute(data: &KpiData, p: KpiParams) -> KpiReport {
-    let ctx = Ctx {
-        p,
-        firms: data.firms.iter().map(|f| (f.id, f)).collect(),
-    };
-
+    let ctx = Ctx::new(data, p);
     let (loans_by_kind, loans_by_institution, credit_share) = loans(&ctx, data);
     KpiReport {
         params: p,
@@ -102,16 +104,11 @@ fn need_satisfaction(ctx: &Ctx, data: &KpiData) -> NeedSatisfaction {
     let scoped_needs = scoped_needs(ctx, data);
     let mut counted = vec![];
     let mut pending = vec![];
-    for n in scoped_needs
-        .iter()
-        .filter(|n| ctx.in_period(n.raised_on) && n.reasonable == Some(true))
-    {
-        let closed = n.status.is_closed() || n.closed_on.is_some() || n.met_by_coach;
-        let overdue = (p.today - n.raised_on).num_days() > p.follow_up_days;
-        if closed || overdue {
-            counted.push(*n);
-        } else {
-            pending.push(n.id);
+    for n in scoped_needs.iter().filter(|n| ctx.in_period(n.raised_on)) {
+        match need_standing(n, &p) {
+            Some(NeedStanding::Counted) => counted.push(*n),
+            Some(NeedStanding::Pending) => pending.push(n.id),
+            None => {}
         }
     }
     let met: Vec<Uuid> = counted
@@ -149,6 +146,32 @@ fn need_satisfaction(ctx: &Ctx, data: &KpiData) -> NeedSatisfaction {
         unmet_reasons,
         follow_up_days: p.follow_up_days,
     }
+}
+
+/// Where a need raised in the period stands in the reasonable-need satisfaction rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NeedStanding {
+    /// In the denominator: closed (closed status, a closing date, or marked met by the
+    /// coach) or raised more than `follow_up_days` before `today`; in the numerator when
+    /// [`KpiNeed::is_met`].
+    Counted,
+    /// Open and still within the follow-up window.
+    Pending,
+}
+
+/// How a need raised in the period enters the reasonable-need satisfaction rate: `None` when
+/// it was not ruled reasonable (the one rule of [`compute`] and [`compute_by_month`]).
+pub(super) fn need_standing(n: &KpiNeed, p: &KpiParams) -> Option<NeedStanding> {
+    if n.reasonable != Some(true) {
+        return None;
+    }
+    let closed = n.status.is_closed() || n.closed_on.is_some() || n.met_by_coach;
+    let overdue = (p.today - n.raised_on).num_days() > p.follow_up_days;
+    Some(if closed || overdue {
+        NeedStanding::Counted
+    } else {
+        NeedStanding::Pending
+    })
 }
 
 /// The firms' satisfaction, overall, by source and by team, and their answers on whether the need was met.

@@ -41,10 +41,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 mod compute;
+mod months;
 mod report;
 mod rows;
 
 pub use compute::*;
+pub use months::*;
 pub use report::*;
 pub use rows::*;
 

@@ -562,3 +562,176 @@ fn per_coach_reports_equal_coach_scoped_compute() {
     assert!(!many[1].need_satisfaction.counted_need_ids.is_empty());
     assert_eq!(many[2].coached_firms.current.count, 0);
 }
+
+/// Varied slim rows for the month series: two teams of two coaches, needs raised across 14
+/// months in every status (closed, with a closing date, met by the coach, open within and
+/// beyond the follow-up window, unruled, unreasonable), visits by one or two coaches with and
+/// without their own team, and feedback.
+fn varied_rows(seed: u64) -> KpiRows {
+    let mut x = seed | 1;
+    let mut next = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let teams = [id(T1), id(T2)];
+    let coaches = [[id(C1), id(C2)], [id(21), id(22)]];
+    let start = d(2025, 11, 20);
+    let mut rows = KpiRows {
+        teams: vec![
+            KpiTeam {
+                id: teams[0],
+                name: "一队".into(),
+            },
+            KpiTeam {
+                id: teams[1],
+                name: "二队".into(),
+            },
+        ],
+        ..KpiRows::default()
+    };
+    for f in 0..60u128 {
+        let t = next(2) as usize;
+        let firm = KpiFirm {
+            id: id(1000 + f),
+            team_id: (next(10) > 0).then_some(teams[t]),
+            coach_id: (next(5) > 0).then(|| coaches[t][next(2) as usize]),
+            first_loan_list: next(3) == 0,
+            first_loan_date: None,
+        };
+        for _ in 0..next(6) {
+            let mut coach_ids = vec![coaches[t][next(2) as usize]];
+            if next(3) == 0 {
+                coach_ids.push(coaches[1 - t][next(2) as usize]);
+            }
+            rows.visits.push(KpiVisit {
+                firm_id: firm.id,
+                team_id: (next(3) > 0).then_some(teams[(t + next(4) as usize / 3) % 2]),
+                date: start + Duration::days(next(430) as i64),
+                coach_ids,
+            });
+        }
+        for k in 0..next(5) as u128 {
+            let raised_on = start + Duration::days(next(430) as i64);
+            let status = NeedStatus::ALL[next(NeedStatus::ALL.len() as u64) as usize];
+            rows.needs.push(KpiNeed {
+                id: id(100_000 + f * 10 + k),
+                firm_id: firm.id,
+                team_id: (next(4) > 0).then_some(teams[t]),
+                amount: (1 + next(90) as i64) * 10_000,
+                kind: FinancingKind::ALL[next(FinancingKind::ALL.len() as u64) as usize],
+                raised_on,
+                reasonable: [Some(true), Some(true), Some(false), None][next(4) as usize],
+                status,
+                outcomes: (0..next(3))
+                    .map(|_| KpiOutcome {
+                        institution: "银行".into(),
+                        amount: (1 + next(50) as i64) * 10_000,
+                        date: raised_on + Duration::days(next(60) as i64),
+                        credit: next(2) == 0,
+                        product_kind: String::new(),
+                    })
+                    .collect(),
+                met_by_coach: next(6) == 0,
+                closed_on: (next(4) == 0).then(|| raised_on + Duration::days(30)),
+                unmet_reason: None,
+            });
+        }
+        if next(2) == 0 {
+            rows.feedback.push(KpiFeedback {
+                id: id(200_000 + f),
+                firm_id: firm.id,
+                team_id: None,
+                date: start + Duration::days(next(430) as i64),
+                rating: Satisfaction::ALL[next(3) as usize],
+                source: FeedbackSource::ALL[next(FeedbackSource::ALL.len() as u64) as usize],
+                need_met: [Some(true), Some(false), None][next(3) as usize],
+            });
+        }
+        rows.firms.push(firm);
+    }
+    rows
+}
+
+#[test]
+fn the_month_series_equals_compute_run_on_each_month() {
+    let scopes = [
+        Scope::City,
+        Scope::Team(id(T1)),
+        Scope::Team(id(T2)),
+        Scope::Coach(id(C1)),
+        Scope::Coach(id(22)),
+    ];
+    // Whole months, cut months at both ends, one month, a period across the year's end; `today`
+    // inside the period so that open needs of its last three months are pending.
+    let periods = [
+        (d(2026, 1, 1), d(2026, 12, 31), d(2026, 11, 26)),
+        (d(2025, 12, 15), d(2026, 9, 10), d(2026, 7, 1)),
+        (d(2026, 3, 5), d(2026, 3, 20), d(2026, 3, 25)),
+        (d(2025, 11, 1), d(2027, 1, 31), d(2027, 2, 1)),
+    ];
+    let mut compared = (0, 0, 0);
+    for seed in [7, 99, 2026] {
+        let rows = varied_rows(seed);
+        let data = rows.data();
+        for scope in scopes {
+            for (from, to, today) in periods {
+                let p = KpiParams::new(scope, from, to, today);
+                let series = compute_by_month(&data, p);
+                let months = months_of(from, to);
+                assert_eq!(
+                    series.iter().map(|m| (m.from, m.to)).collect::<Vec<_>>(),
+                    months
+                );
+                assert_eq!(series.first().map(|m| m.from), Some(from));
+                assert_eq!(series.last().map(|m| m.to), Some(to));
+                for m in &series {
+                    let r = compute(&data, KpiParams::new(scope, m.from, m.to, today));
+                    let n = &r.need_satisfaction;
+                    assert_eq!(m.coached_firms, r.coached_firms.current.count, "{m:?}");
+                    assert_eq!(m.counted_needs, n.counted_need_ids.len(), "{m:?}");
+                    assert_eq!(m.met_needs, n.met_need_ids.len(), "{m:?}");
+                    assert_eq!(m.requested, n.requested, "{m:?}");
+                    assert_eq!(m.disbursed, n.disbursed, "{m:?}");
+                    assert_eq!(m.need_satisfaction, n.rate, "{m:?}");
+                    let visits = rows
+                        .visits
+                        .iter()
+                        .filter(|v| m.from <= v.date && v.date <= m.to)
+                        .filter(|v| match scope {
+                            Scope::Coach(c) => v.coach_ids.contains(&c),
+                            _ => true,
+                        })
+                        .count();
+                    if !matches!(scope, Scope::Team(_)) {
+                        assert_eq!(m.visits, visits, "{m:?}");
+                    }
+                    compared.0 += 1;
+                    compared.1 += n.pending_need_ids.len();
+                    compared.2 += n.counted_need_ids.len() - n.met_need_ids.len();
+                }
+            }
+        }
+    }
+    // The data exercised every case: months compared, pending needs, unmet counted needs.
+    assert!(compared.0 > 300, "{compared:?}");
+    assert!(compared.1 > 0 && compared.2 > 0, "{compared:?}");
+}
+
+#[test]
+fn months_of_cuts_the_first_and_last_month_to_the_period() {
+    assert_eq!(
+        months_of(d(2025, 12, 15), d(2026, 2, 3)),
+        vec![
+            (d(2025, 12, 15), d(2025, 12, 31)),
+            (d(2026, 1, 1), d(2026, 1, 31)),
+            (d(2026, 2, 1), d(2026, 2, 3)),
+        ]
+    );
+    assert_eq!(
+        months_of(d(2026, 3, 5), d(2026, 3, 5)),
+        vec![(d(2026, 3, 5), d(2026, 3, 5))]
+    );
+    assert!(months_of(d(2026, 3, 6), d(2026, 3, 5)).is_empty());
+}
