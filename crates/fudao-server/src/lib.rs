@@ -9,6 +9,7 @@ pub mod http;
 pub mod logic;
 pub mod pgtls;
 pub mod postgres;
+mod schema;
 pub mod sqlite;
 pub mod storage;
 

@@ -4,7 +4,8 @@
 //! row-locked) inside the writing transaction, so sequence numbers of one team commit in
 //! order and a reader can never see seq n+1 without seq n.
 
-use crate::sqlite::{conflict_parts, schema_v1, RawRow, PULL_COLS};
+use crate::schema::schema_v1;
+use crate::sqlite::{conflict_parts, RawRow, PULL_COLS};
 use crate::storage::*;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
