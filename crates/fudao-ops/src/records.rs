@@ -181,6 +181,26 @@ pub fn edit_need<E: From<OpsError>>(
     Ok((updated, o))
 }
 
+/// Every firm's name by id, for lists that show the firm of each row.
+pub fn firm_names(s: &Store) -> Result<std::collections::HashMap<Uuid, String>> {
+    Ok(s.list::<Firm>()?
+        .into_iter()
+        .map(|f| (f.id, f.name))
+        .collect())
+}
+
+/// Every need with its firm's name (empty when the firm is gone), as exported.
+pub fn needs_with_firm_names(s: &Store) -> Result<Vec<(Need, String)>> {
+    let names = firm_names(s)?;
+    Ok(s.list::<Need>()?
+        .into_iter()
+        .map(|n| {
+            let name = names.get(&n.firm_id).cloned().unwrap_or_default();
+            (n, name)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +334,17 @@ mod tests {
         let e =
             edit_need(&mut s, Uuid::now_v7(), |old| Ok::<_, OpsError>(old.clone())).unwrap_err();
         assert_eq!(e.code(), fudao_sync::ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn needs_are_listed_with_their_firms_name() {
+        let (mut s, f) = setup();
+        let mut n = blank_need(&f, today());
+        n.amount = 1_000_000;
+        let n = save_need(&mut s, n).unwrap();
+        assert_eq!(firm_names(&s).unwrap().get(&f.id), Some(&f.name));
+        let rows = needs_with_firm_names(&s).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].0.id, rows[0].1.as_str()), (n.id, f.name.as_str()));
     }
 }
