@@ -10,7 +10,7 @@ use crate::dto::Msg;
 use crate::error::{AppError, AppResult};
 use crate::jobs;
 use crate::state::AppState;
-use fudao_store::sync::{keys, Keep};
+use fudao_store::sync::Keep;
 use fudao_store::Store;
 use fudao_sync::client::{Client, ClientError};
 use fudao_sync::engine::{Progress, SyncError, SyncOptions};
@@ -41,17 +41,18 @@ pub struct SyncStatus {
 }
 
 pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
-    let session = s.session()?;
+    let st = fudao_ops::sync::state(s)?;
+    let session = st.session;
     Ok(SyncStatus {
         logged_in: session.is_some(),
         server: session.as_ref().map(|x| x.server.clone()),
         user_name: session.as_ref().map(|x| x.user.name.clone()),
         username: session.as_ref().map(|x| x.user.username.clone()),
         role: session.as_ref().map(|x| x.user.role.key().to_string()),
-        last_sync: s.meta_get(keys::LAST_SYNC)?,
-        outbox: s.outbox_len()? as u32,
-        open_conflicts: s.conflicts(true)?.len() as u32,
-        demo: s.is_demo()?,
+        last_sync: st.last_sync,
+        outbox: st.outbox as u32,
+        open_conflicts: st.open_conflicts as u32,
+        demo: st.demo,
     })
 }
 
@@ -303,25 +304,10 @@ pub struct ConflictView {
 }
 
 fn conflict_views(s: &Store, open_only: bool) -> AppResult<Vec<ConflictView>> {
-    use fudao_core::model::{EntityKind, Firm, Need, Visit};
-    let firm_name =
-        |id: Uuid| -> AppResult<Option<String>> { Ok(s.get::<Firm>(id)?.map(|f| f.name)) };
     let mut out = vec![];
-    for c in s.conflicts(open_only)? {
+    for (c, firm) in fudao_ops::sync::conflicts_by_firm(s, open_only)? {
         let k = &c.conflict;
-        let row_label = match k.kind {
-            EntityKind::Firm => firm_name(k.row_id)?,
-            EntityKind::Need => match s.get::<Need>(k.row_id)? {
-                Some(n) => firm_name(n.firm_id)?,
-                None => None,
-            },
-            EntityKind::Visit => match s.get::<Visit>(k.row_id)? {
-                Some(v) => firm_name(v.firm_id)?,
-                None => None,
-            },
-            _ => None,
-        }
-        .unwrap_or_default();
+        let row_label = firm.unwrap_or_default();
         out.push(ConflictView {
             id: k.id,
             conflict_type: k.conflict_type.as_str().to_string(),

@@ -5,7 +5,7 @@ use crate::Outcome;
 use anyhow::bail;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use fudao_core::model::{EntityKind, Firm, Need, Team};
+use fudao_core::model::{EntityKind, Firm, Team};
 use fudao_store::demo::{self, DemoOptions};
 use std::path::{Path, PathBuf};
 
@@ -273,17 +273,7 @@ pub fn export(ctx: &Ctx, cmd: ExportCmd) -> anyhow::Result<Outcome> {
         }
         ExportCmd::Needs { file } => {
             let csv = is_csv(&file)?;
-            let firms: Vec<Firm> = s.list()?;
-            let names: std::collections::HashMap<_, _> =
-                firms.iter().map(|f| (f.id, f.name.clone())).collect();
-            let needs: Vec<(Need, String)> = s
-                .list::<Need>()?
-                .into_iter()
-                .map(|n| {
-                    let name = names.get(&n.firm_id).cloned().unwrap_or_default();
-                    (n, name)
-                })
-                .collect();
+            let needs = fudao_ops::records::needs_with_firm_names(&s)?;
             if csv {
                 fudao_io::export::needs_csv(&file, &needs)?;
             } else {

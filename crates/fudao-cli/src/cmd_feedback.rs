@@ -6,11 +6,9 @@ use crate::Outcome;
 use anyhow::anyhow;
 use chrono::NaiveDate;
 use clap::Subcommand;
-use fudao_core::model::{Feedback, FeedbackSource, Firm, Satisfaction, Visit};
+use fudao_core::model::{Feedback, FeedbackSource, Satisfaction, Visit};
 use fudao_ops::feedback::{FeedbackForm, HAND_SOURCES};
 use serde::Serialize;
-use std::collections::HashMap;
-use uuid::Uuid;
 
 #[derive(Subcommand)]
 pub enum FeedbackCmd {
@@ -134,9 +132,7 @@ pub fn feedback(ctx: &Ctx, cmd: FeedbackCmd) -> anyhow::Result<Outcome> {
             } else if rows.is_empty() {
                 println!("满意度评价：暂无 (no feedback)");
             } else {
-                let firms: Vec<Firm> = s.list()?;
-                let names: HashMap<Uuid, &str> =
-                    firms.iter().map(|f| (f.id, f.name.as_str())).collect();
+                let names = fudao_ops::records::firm_names(&s)?;
                 let mut t = out::table(&[
                     "日期 date",
                     "企业 firm",
@@ -148,7 +144,7 @@ pub fn feedback(ctx: &Ctx, cmd: FeedbackCmd) -> anyhow::Result<Outcome> {
                 for x in &rows {
                     t.add_row(vec![
                         x.date.to_string(),
-                        names.get(&x.firm_id).copied().unwrap_or("").to_string(),
+                        names.get(&x.firm_id).cloned().unwrap_or_default(),
                         x.rating.label_zh().to_string(),
                         x.source.label_zh().to_string(),
                         match x.need_met {

@@ -440,9 +440,9 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
         }
         FirmCmd::Set { firm, assignments } => {
             let mut s = ctx.open()?;
-            let f = s.find_firm(&firm)?;
-            let updated = apply_assignments(&f, &assignments)?;
-            let o = s.put(&updated)?;
+            let (updated, o) = fudao_ops::records::edit_firm(&mut s, &firm, |f| {
+                apply_assignments(f, &assignments)
+            })?;
             if ctx.json {
                 out::print_json(&serde_json::json!({ "id": updated.id, "changed": o.changed }))?;
             } else if o.changed.is_empty() {
@@ -570,14 +570,8 @@ pub fn need(ctx: &Ctx, cmd: NeedCmd) -> anyhow::Result<Outcome> {
             }
         }
         NeedCmd::Set { id, assignments } => {
-            let n: Need = s
-                .get(id)?
-                .ok_or_else(|| fudao_store::StoreError::NotFound {
-                    kind: EntityKind::Need,
-                    key: id.to_string(),
-                })?;
-            let updated = apply_assignments(&n, &assignments)?;
-            let o = s.put(&updated)?;
+            let (_, o) =
+                fudao_ops::records::edit_need(&mut s, id, |n| apply_assignments(n, &assignments))?;
             if ctx.json {
                 out::print_json(&serde_json::json!({ "id": id, "changed": o.changed }))?;
             } else {

@@ -149,6 +149,58 @@ pub fn save_need(s: &mut Store, mut n: Need) -> Result<Need> {
     Ok(n)
 }
 
+/// Edits a stored firm: the firm with this id, USCC or name, changed by `edit` (a patch the
+/// shell parsed), then saved like any firm (normalised, validated, with its outbox entry).
+/// Returns the saved firm and the fields that changed.
+pub fn edit_firm<E: From<OpsError>>(
+    s: &mut Store,
+    key: &str,
+    edit: impl FnOnce(&Firm) -> std::result::Result<Firm, E>,
+) -> std::result::Result<(Firm, PutOutcome), E> {
+    let f = s.find_firm(key).map_err(OpsError::from)?;
+    let updated = edit(&f)?;
+    Ok(save_firm(s, updated)?)
+}
+
+/// Edits a stored need: the need with this id, changed by `edit` (a patch the shell parsed),
+/// then validated and stored with its outbox entry. Returns the saved need and the fields
+/// that changed.
+pub fn edit_need<E: From<OpsError>>(
+    s: &mut Store,
+    id: Uuid,
+    edit: impl FnOnce(&Need) -> std::result::Result<Need, E>,
+) -> std::result::Result<(Need, PutOutcome), E> {
+    let n: Need = s.get(id).map_err(OpsError::from)?.ok_or_else(|| {
+        OpsError::from(StoreError::NotFound {
+            kind: EntityKind::Need,
+            key: id.to_string(),
+        })
+    })?;
+    let updated = edit(&n)?;
+    let o = s.put(&updated).map_err(OpsError::from)?;
+    Ok((updated, o))
+}
+
+/// Every firm's name by id, for lists that show the firm of each row.
+pub fn firm_names(s: &Store) -> Result<std::collections::HashMap<Uuid, String>> {
+    Ok(s.list::<Firm>()?
+        .into_iter()
+        .map(|f| (f.id, f.name))
+        .collect())
+}
+
+/// Every need with its firm's name (empty when the firm is gone), as exported.
+pub fn needs_with_firm_names(s: &Store) -> Result<Vec<(Need, String)>> {
+    let names = firm_names(s)?;
+    Ok(s.list::<Need>()?
+        .into_iter()
+        .map(|n| {
+            let name = names.get(&n.firm_id).cloned().unwrap_or_default();
+            (n, name)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +295,56 @@ mod tests {
         assert_eq!(list_firms(&s, &district).unwrap()[0].id, g.id);
         let one = FirmQuery { limit: 1, ..all };
         assert_eq!(list_firms(&s, &one).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_edited_firm_is_found_by_uscc_patched_normalised_and_reports_what_changed() {
+        let (mut s, f) = setup();
+        let (saved, o) = edit_firm(&mut s, &f.uscc, |old| {
+            let mut g = old.clone();
+            g.name = " 济南量子科技股份有限公司 ".into();
+            Ok::<_, OpsError>(g)
+        })
+        .unwrap();
+        assert_eq!(saved.name, "济南量子科技股份有限公司");
+        assert_eq!(o.changed, vec!["name".to_string()]);
+        assert_eq!(s.get::<Firm>(f.id).unwrap().unwrap().name, saved.name);
+        let e = edit_firm(&mut s, "不存在的企业", |old| {
+            Ok::<_, OpsError>(old.clone())
+        })
+        .unwrap_err();
+        assert_eq!(e.code(), fudao_sync::ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn an_edited_need_is_stored_and_an_unknown_need_is_refused() {
+        let (mut s, f) = setup();
+        let mut n = blank_need(&f, today());
+        n.amount = 1_000_000;
+        let n = save_need(&mut s, n).unwrap();
+        let (saved, o) = edit_need(&mut s, n.id, |old| {
+            let mut m = old.clone();
+            m.amount = 2_000_000;
+            Ok::<_, OpsError>(m)
+        })
+        .unwrap();
+        assert_eq!(saved.amount, 2_000_000);
+        assert_eq!(o.changed, vec!["amount".to_string()]);
+        assert_eq!(s.get::<Need>(n.id).unwrap().unwrap().amount, 2_000_000);
+        let e =
+            edit_need(&mut s, Uuid::now_v7(), |old| Ok::<_, OpsError>(old.clone())).unwrap_err();
+        assert_eq!(e.code(), fudao_sync::ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn needs_are_listed_with_their_firms_name() {
+        let (mut s, f) = setup();
+        let mut n = blank_need(&f, today());
+        n.amount = 1_000_000;
+        let n = save_need(&mut s, n).unwrap();
+        assert_eq!(firm_names(&s).unwrap().get(&f.id), Some(&f.name));
+        let rows = needs_with_firm_names(&s).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].0.id, rows[0].1.as_str()), (n.id, f.name.as_str()));
     }
 }

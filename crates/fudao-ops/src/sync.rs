@@ -167,6 +167,57 @@ impl From<ClientError> for OpsError {
     }
 }
 
+/// Where the client's sync stands: who is logged in, when it last synced, what waits.
+#[derive(Debug, Clone)]
+pub struct SyncState {
+    pub session: Option<Session>,
+    pub last_sync: Option<String>,
+    /// Edits not yet pushed.
+    pub outbox: u64,
+    pub open_conflicts: usize,
+    /// A demo database: local only, login and sync are refused.
+    pub demo: bool,
+}
+
+/// Where the client's sync stands.
+pub fn state(s: &Store) -> Result<SyncState> {
+    Ok(SyncState {
+        session: s.session()?,
+        last_sync: s.meta_get(fudao_store::sync::keys::LAST_SYNC)?,
+        outbox: s.outbox_len()?,
+        open_conflicts: s.conflicts(true)?.len(),
+        demo: s.is_demo()?,
+    })
+}
+
+/// The conflicts (open ones only, or all), each with the name of the firm it is about: the
+/// firm itself, or the firm of the need or visit; `None` for other rows or rows gone.
+pub fn conflicts_by_firm(
+    s: &Store,
+    open_only: bool,
+) -> Result<Vec<(fudao_store::sync::LocalConflict, Option<String>)>> {
+    use fudao_core::model::{EntityKind, Firm, Need, Visit};
+    let firm_name = |id: Uuid| -> Result<Option<String>> { Ok(s.get::<Firm>(id)?.map(|f| f.name)) };
+    let mut out = vec![];
+    for c in s.conflicts(open_only)? {
+        let k = &c.conflict;
+        let name = match k.kind {
+            EntityKind::Firm => firm_name(k.row_id)?,
+            EntityKind::Need => match s.get::<Need>(k.row_id)? {
+                Some(n) => firm_name(n.firm_id)?,
+                None => None,
+            },
+            EntityKind::Visit => match s.get::<Visit>(k.row_id)? {
+                Some(v) => firm_name(v.firm_id)?,
+                None => None,
+            },
+            _ => None,
+        };
+        out.push((c, name));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +285,50 @@ mod tests {
         let pending = pending_revokes(&s).unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].token, "t-1");
+    }
+
+    #[test]
+    fn a_conflict_is_named_after_the_firm_of_its_need_and_the_state_counts_it() {
+        use fudao_sync::replica::LocalReplica;
+        use fudao_sync::{Conflict, ConflictType};
+        let mut s = Store::open_in_memory().unwrap();
+        let uscc = fudao_core::uscc::compose("91", "370102", "MA3C4QXY").unwrap();
+        let f = Firm::new(Uuid::now_v7(), &uscc, "济南量子科技有限公司");
+        s.put(&f).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut n = crate::records::blank_need(&f, today);
+        n.amount = 1_000_000;
+        s.put(&n).unwrap();
+        let conflict = |kind, row_id| Conflict {
+            id: Uuid::now_v7(),
+            conflict_type: ConflictType::Field,
+            kind,
+            row_id,
+            team_id: None,
+            field: "amount".into(),
+            base: serde_json::json!(1),
+            server: serde_json::json!(2),
+            incoming: serde_json::json!(3),
+            mutation_id: Uuid::now_v7(),
+            device_id: Uuid::now_v7(),
+            user_id: None,
+            created_at: chrono::Utc::now(),
+            resolved_at: None,
+            resolved_by: None,
+            resolution: None,
+        };
+        s.store_conflicts(&[
+            conflict(fudao_core::model::EntityKind::Need, n.id),
+            conflict(fudao_core::model::EntityKind::Need, Uuid::now_v7()),
+        ])
+        .unwrap();
+        let named = conflicts_by_firm(&s, true).unwrap();
+        let mut names: Vec<_> = named.into_iter().map(|(_, name)| name).collect();
+        names.sort();
+        assert_eq!(names, vec![None, Some(f.name.clone())]);
+        let st = state(&s).unwrap();
+        assert_eq!(st.open_conflicts, 2);
+        assert!(st.session.is_none() && !st.demo);
+        assert!(st.outbox >= 2, "the firm and the need wait to be pushed");
     }
 }
