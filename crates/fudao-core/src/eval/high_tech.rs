@@ -37,16 +37,86 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
     let m = &r.meta;
     let fy = firm.latest_year();
     let y = fy.map(|f| f.year).unwrap_or(today.year() - 1);
-    let mut items = vec![];
+    let rd = RdSums::collect(firm, y, r);
+    let items = vec![
+        registered_item(firm, today, r),
+        core_ip_item(firm, r),
+        // (三) technology field
+        super::fact_item(
+            "tech_field",
+            Msg::new(
+                "核心技术属于《国家重点支持的高新技术领域》",
+                "Core technology in a state-supported high-tech field",
+            ),
+            m.cite(&r.tech_field.clause),
+            firm.facts.hitech_field,
+            true,
+            figure::tech_field(),
+        ),
+        tech_staff_item(firm, r),
+        rd_ratio_item(&rd, fy.and_then(|f| f.revenue), y, r),
+        rd_domestic_item(&rd, y, r),
+        high_tech_revenue_item(firm, y, r),
+        innovation_item(firm, r),
+        // (八) no serious incident in the year before applying
+        super::fact_item(
+            "serious_incident",
+            Msg::new(
+                "申请前一年内发生重大安全、重大质量事故或严重环境违法行为",
+                "Serious safety/quality incident or environmental violation in the past year",
+            ),
+            m.cite(&r.no_serious_incident.clause),
+            firm.facts.serious_incident,
+            false,
+            figure::incident(),
+        ),
+    ];
 
-    // (一) registered ≥ 1 year
-    let mut reg = CheckItem::new(
+    let verdict = super::checklist_verdict(
+        &items,
+        Msg::new(
+            format!("满足{}第十一条各项认定条件", m.document),
+            format!("meets every condition of art. 11 of {}", m.document),
+        ),
+    );
+    let mut notes = vec![];
+    if let Some(n) = super::stale_note(firm, today) {
+        notes.push(n);
+    }
+    let certified = firm.holds(crate::model::QualificationKind::HighTech, today);
+    if certified {
+        notes.push(Msg::new(
+            "已持有有效高新技术企业证书",
+            "already holds a valid high-tech certificate",
+        ));
+    }
+    let review_risk = certified
+        .then(|| review_warning(firm, today, &items, r))
+        .flatten();
+    if let Some(w) = &review_risk {
+        // Notes are what every front end shows: the warning goes first.
+        notes.insert(0, w.clone());
+    }
+    HighTechResult {
+        rule_set: m.clone(),
+        rd_years: rd.years,
+        items,
+        verdict,
+        certified,
+        review_risk,
+        notes,
+    }
+}
+
+/// (一) registered ≥ 1 year on `today`.
+fn registered_item(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> CheckItem {
+    let reg = CheckItem::new(
         "registered",
         Msg::new("注册成立时间", "Time since registration"),
-        m.cite(&r.registered.clause),
+        r.meta.cite(&r.registered.clause),
         format!("≥ {}年", r.registered.min_years),
     );
-    reg = match firm.founded {
+    match firm.founded {
         None => reg.unknown(vec![figure::founded()]),
         Some(f) => {
             let due = f
@@ -65,10 +135,11 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             it.detail = Some(Msg::new(format!("成立日期 {f}"), format!("founded {f}")));
             it
         }
-    };
-    items.push(reg);
+    }
+}
 
-    // (二) core IP owned
+/// (二) core IP owned.
+fn core_ip_item(firm: &Firm, r: &HighTechRules) -> CheckItem {
     let c1 = firm.ip.class1();
     let c2 = firm.ip.class2();
     let mut ip = super::min_item(
@@ -77,7 +148,7 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             "拥有核心支持作用的知识产权",
             "Owns IP core to the main products",
         ),
-        m.cite(&r.core_ip.clause),
+        r.meta.cite(&r.core_ip.clause),
         Some(i64::from(c1 + c2)),
         i64::from(r.core_ip.min_items),
         super::items,
@@ -87,26 +158,15 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
         format!("Ⅰ类 {c1} 项，Ⅱ类 {c2} 项；须确认对主要产品（服务）发挥核心支持作用"),
         format!("Class-I {c1}, Class-II {c2}; must support the main products"),
     ));
-    items.push(ip);
+    ip
+}
 
-    // (三) technology field
-    items.push(super::fact_item(
-        "tech_field",
-        Msg::new(
-            "核心技术属于《国家重点支持的高新技术领域》",
-            "Core technology in a state-supported high-tech field",
-        ),
-        m.cite(&r.tech_field.clause),
-        firm.facts.hitech_field,
-        true,
-        figure::tech_field(),
-    ));
-
-    // (四) tech staff ≥ 10 %
+/// (四) tech staff ≥ 10 %; the gap counts hires into the headcount.
+fn tech_staff_item(firm: &Firm, r: &HighTechRules) -> CheckItem {
     let mut ts = super::ratio_min_item(
         "tech_staff_ratio",
         Msg::new("科技人员占比", "Tech-staff share"),
-        m.cite(&r.tech_staff.clause),
+        r.meta.cite(&r.tech_staff.clause),
         firm.tech_staff.map(i64::from),
         firm.staff.map(i64::from),
         r.tech_staff.min_pct,
@@ -137,50 +197,82 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             format!("{t} tech staff of {s}"),
         ));
     }
-    items.push(ts);
+    ts
+}
 
-    // (五) R&D ratio over the last three years, threshold by latest sales
-    let first_year = y - r.rd_ratio.years as i32 + 1;
-    let founded_year = firm.founded.map(|f| f.year());
-    let rd_years: Vec<i32> = (first_year..=y)
-        .filter(|yr| founded_year.is_none_or(|fy| *yr >= fy))
-        .collect();
-    let mut missing = vec![];
-    let (mut rd_sum, mut sales_sum, mut dom_sum) = (0i64, 0i64, 0i64);
-    let mut dom_missing = vec![];
-    if fy.is_none() {
-        missing.push(figure::financial_year());
+/// R&D, sales and domestic R&D summed over the R&D test's years, with the figures missing.
+struct RdSums {
+    years: Vec<i32>,
+    /// `2023–2025年` (or one year) for the detail lines.
+    span: String,
+    rd: i64,
+    sales: i64,
+    domestic: i64,
+    /// Missing figures that leave the R&D ratio (and so the domestic share) unknown.
+    missing: Vec<Msg>,
+    /// Missing domestic R&D figures.
+    domestic_missing: Vec<Msg>,
+}
+
+impl RdSums {
+    /// Sums the latest `years` financial years up to `y`, skipping years before the
+    /// founding year.
+    fn collect(firm: &Firm, y: i32, r: &HighTechRules) -> Self {
+        let first_year = y - r.rd_ratio.years as i32 + 1;
+        let founded_year = firm.founded.map(|f| f.year());
+        let years: Vec<i32> = (first_year..=y)
+            .filter(|yr| founded_year.is_none_or(|fy| *yr >= fy))
+            .collect();
+        let mut missing = vec![];
+        let (mut rd, mut sales, mut domestic) = (0i64, 0i64, 0i64);
+        let mut domestic_missing = vec![];
+        if firm.latest_year().is_none() {
+            missing.push(figure::financial_year());
+        }
+        for yr in &years {
+            let f = firm.year(*yr);
+            match f.and_then(|f| f.rd_expense) {
+                Some(v) => rd += v,
+                None => missing.push(figure::rd(*yr)),
+            }
+            match f.and_then(|f| f.revenue) {
+                Some(v) => sales += v,
+                None => missing.push(figure::revenue(*yr)),
+            }
+            match f.and_then(|f| f.rd_expense_domestic) {
+                Some(v) => domestic += v,
+                None => domestic_missing.push(figure::rd_domestic(*yr)),
+            }
+        }
+        let span = match (years.first(), years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b}年"),
+            (Some(a), _) => format!("{a}年"),
+            _ => String::new(),
+        };
+        RdSums {
+            years,
+            span,
+            rd,
+            sales,
+            domestic,
+            missing,
+            domestic_missing,
+        }
     }
-    for yr in &rd_years {
-        let f = firm.year(*yr);
-        match f.and_then(|f| f.rd_expense) {
-            Some(v) => rd_sum += v,
-            None => missing.push(figure::rd(*yr)),
-        }
-        match f.and_then(|f| f.revenue) {
-            Some(v) => sales_sum += v,
-            None => missing.push(figure::revenue(*yr)),
-        }
-        match f.and_then(|f| f.rd_expense_domestic) {
-            Some(v) => dom_sum += v,
-            None => dom_missing.push(figure::rd_domestic(*yr)),
-        }
-    }
-    let latest_sales = fy.and_then(|f| f.revenue);
-    let span = match (rd_years.first(), rd_years.last()) {
-        (Some(a), Some(b)) if a != b => format!("{a}–{b}年"),
-        (Some(a), _) => format!("{a}年"),
-        _ => String::new(),
-    };
-    let rd_item = match latest_sales {
-        Some(ls) if missing.is_empty() => {
+}
+
+/// (五) R&D ratio over the last three years, threshold by the latest year's sales.
+fn rd_ratio_item(rd: &RdSums, latest_sales: Option<i64>, y: i32, r: &HighTechRules) -> CheckItem {
+    let span = &rd.span;
+    match latest_sales {
+        Some(ls) if rd.missing.is_empty() => {
             let pct = r.rd_threshold(ls);
             let mut it = super::ratio_min_item(
                 "rd_ratio",
                 Msg::new("研发费用占比", "R&D / sales (last 3 years)"),
-                m.cite(&r.rd_ratio.clause),
-                Some(rd_sum),
-                Some(sales_sum),
+                r.meta.cite(&r.rd_ratio.clause),
+                Some(rd.rd),
+                Some(rd.sales),
                 pct,
                 Some(super::wan_gap),
                 (figure::rd(y), figure::revenue(y)),
@@ -188,14 +280,14 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             it.detail = Some(Msg::new(
                 format!(
                     "{span}合计研发费用 {} / 销售收入 {}；最近一年销售收入 {}，适用 ≥ {pct}",
-                    super::wan(rd_sum),
-                    super::wan(sales_sum),
+                    super::wan(rd.rd),
+                    super::wan(rd.sales),
                     super::wan(ls)
                 ),
                 format!(
                     "{span} total R&D {} / sales {}; latest sales {} ⇒ threshold {pct}",
-                    super::wan(rd_sum),
-                    super::wan(sales_sum),
+                    super::wan(rd.rd),
+                    super::wan(rd.sales),
                     super::wan(ls)
                 ),
             ));
@@ -205,7 +297,7 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             let it = CheckItem::new(
                 "rd_ratio",
                 Msg::new("研发费用占比", "R&D / sales (last 3 years)"),
-                m.cite(&r.rd_ratio.clause),
+                r.meta.cite(&r.rd_ratio.clause),
                 format!(
                     "≥ {}（按最近一年销售收入分档）",
                     r.rd_ratio
@@ -216,27 +308,29 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
                         .join("/")
                 ),
             );
-            it.unknown(missing.clone())
+            it.unknown(rd.missing.clone())
         }
-    };
-    items.push(rd_item);
+    }
+}
 
-    // (五) domestic share of R&D
-    let dom_item = if !missing.is_empty() || !dom_missing.is_empty() {
-        let mut all = missing.clone();
-        all.extend(dom_missing);
+/// (五) domestic share of R&D over the same years.
+fn rd_domestic_item(rd: &RdSums, y: i32, r: &HighTechRules) -> CheckItem {
+    let span = &rd.span;
+    if !rd.missing.is_empty() || !rd.domestic_missing.is_empty() {
+        let mut all = rd.missing.clone();
+        all.extend(rd.domestic_missing.iter().cloned());
         CheckItem::new(
             "rd_domestic",
             Msg::new("境内研发费用占比", "R&D spent in China"),
-            m.cite(&r.rd_domestic.clause),
+            r.meta.cite(&r.rd_domestic.clause),
             format!("≥ {}", r.rd_domestic.min_pct),
         )
         .unknown(all)
-    } else if rd_sum == 0 {
+    } else if rd.rd == 0 {
         let it = CheckItem::new(
             "rd_domestic",
             Msg::new("境内研发费用占比", "R&D spent in China"),
-            m.cite(&r.rd_domestic.clause),
+            r.meta.cite(&r.rd_domestic.clause),
             format!("≥ {}", r.rd_domestic.min_pct),
         );
         it.decided(
@@ -248,9 +342,9 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
         let mut it = super::ratio_min_item(
             "rd_domestic",
             Msg::new("境内研发费用占比", "R&D spent in China"),
-            m.cite(&r.rd_domestic.clause),
-            Some(dom_sum),
-            Some(rd_sum),
+            r.meta.cite(&r.rd_domestic.clause),
+            Some(rd.domestic),
+            Some(rd.rd),
             r.rd_domestic.min_pct,
             Some(super::wan_gap),
             (figure::rd_domestic(y), figure::rd(y)),
@@ -258,27 +352,29 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
         it.detail = Some(Msg::new(
             format!(
                 "{span}境内研发费用 {} / 研发费用 {}",
-                super::wan(dom_sum),
-                super::wan(rd_sum)
+                super::wan(rd.domestic),
+                super::wan(rd.rd)
             ),
             format!(
                 "{span} R&D in China {} / all R&D {}",
-                super::wan(dom_sum),
-                super::wan(rd_sum)
+                super::wan(rd.domestic),
+                super::wan(rd.rd)
             ),
         ));
         it
-    };
-    items.push(dom_item);
+    }
+}
 
-    // (六) high-tech product revenue ≥ 60 % of 总收入 (收入总额 − 不征税收入), latest year
+/// (六) high-tech product revenue ≥ 60 % of 总收入 (收入总额 − 不征税收入), latest year.
+fn high_tech_revenue_item(firm: &Firm, y: i32, r: &HighTechRules) -> CheckItem {
+    let fy = firm.latest_year();
     let mut ht = super::ratio_min_item(
         "high_tech_revenue",
         Msg::new(
             "高新技术产品（服务）收入占总收入比例",
             "High-tech product revenue / total income",
         ),
-        m.cite(&r.high_tech_revenue.clause),
+        r.meta.cite(&r.high_tech_revenue.clause),
         fy.and_then(|f| f.high_tech_revenue),
         fy.and_then(|f| f.total_income),
         r.high_tech_revenue.min_pct,
@@ -300,17 +396,19 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             ),
         ));
     }
-    items.push(ht);
+    ht
+}
 
-    // (七) innovation score > 70
+/// (七) innovation score strictly above 70.
+fn innovation_item(firm: &Firm, r: &HighTechRules) -> CheckItem {
     let above = r.innovation_score.above;
     let inno = CheckItem::new(
         "innovation_score",
         Msg::new("创新能力评价得分", "Innovation-ability score"),
-        m.cite(&r.innovation_score.clause),
+        r.meta.cite(&r.innovation_score.clause),
         format!("> {above}分"),
     );
-    let inno = match firm.facts.innovation_score {
+    match firm.facts.innovation_score {
         None => inno.unknown(vec![figure::innovation_score()]),
         Some(s) => {
             let ok = s > above;
@@ -325,55 +423,6 @@ pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechRes
             ));
             it
         }
-    };
-    items.push(inno);
-
-    // (八) no serious incident in the year before applying
-    items.push(super::fact_item(
-        "serious_incident",
-        Msg::new(
-            "申请前一年内发生重大安全、重大质量事故或严重环境违法行为",
-            "Serious safety/quality incident or environmental violation in the past year",
-        ),
-        m.cite(&r.no_serious_incident.clause),
-        firm.facts.serious_incident,
-        false,
-        figure::incident(),
-    ));
-
-    let verdict = super::checklist_verdict(
-        &items,
-        Msg::new(
-            format!("满足{}第十一条各项认定条件", m.document),
-            format!("meets every condition of art. 11 of {}", m.document),
-        ),
-    );
-    let mut notes = vec![];
-    if let Some(n) = super::stale_note(firm, today) {
-        notes.push(n);
-    }
-    let certified = firm.holds(crate::model::QualificationKind::HighTech, today);
-    if certified {
-        notes.push(Msg::new(
-            "已持有有效高新技术企业证书",
-            "already holds a valid high-tech certificate",
-        ));
-    }
-    let review_risk = certified
-        .then(|| review_warning(firm, today, &items, r))
-        .flatten();
-    if let Some(w) = &review_risk {
-        // Notes are what every front end shows: the warning goes first.
-        notes.insert(0, w.clone());
-    }
-    HighTechResult {
-        rule_set: m.clone(),
-        rd_years,
-        items,
-        verdict,
-        certified,
-        review_risk,
-        notes,
     }
 }
 
