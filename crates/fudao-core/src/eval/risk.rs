@@ -243,98 +243,14 @@ fn measure(key: &str, firm: &Firm) -> Measure {
         },
         "class1_ip" => Measure::Count(firm.ip.class1(), format!("{}项", firm.ip.class1())),
         "class2_ip" => Measure::Count(firm.ip.class2(), format!("{}项", firm.ip.class2())),
-        "pledged_ip" => {
-            let total = firm.ip.class1() + firm.ip.class2();
-            if total == 0 {
-                Measure::Zero(Msg::new(
-                    "无知识产权，无可质押资产",
-                    "no IP held, nothing to pledge",
-                ))
-            } else {
-                let p = i64::from(firm.ip.pledged);
-                let t = i64::from(total);
-                Measure::Ratio {
-                    num: p,
-                    den: t,
-                    figure: format!("{p}/{t}项 = {}", num::fmt_ratio(p, t)),
-                }
-            }
-        }
+        "pledged_ip" => pledged_ip(firm),
         "rd_intensity" => ratio(
             fin(|f| f.rd_expense),
             fin(|f| f.revenue),
             (yname(figure::rd), yname(figure::revenue)),
             plain,
         ),
-        "revenue_growth" => {
-            let prev = firm.year(y - 1);
-            // A previous year before founding cannot be supplied: 0 points, not missing.
-            if let Some(d) = firm
-                .founded
-                .filter(|d| fy.is_some() && d.year() > y - 1)
-                .filter(|_| prev.and_then(|p| p.revenue).is_none())
-            {
-                return Measure::Zero(Msg::new(
-                    format!(
-                        "企业成立于{d}，无{}年营业收入，增长率自下一年度起计算，本项计0分",
-                        y - 1
-                    ),
-                    format!(
-                        "founded on {d}: no {} revenue, growth is scored from next year; 0 points",
-                        y - 1
-                    ),
-                ));
-            }
-            // A founding year that began after 1 January is part of a year: growth over it
-            // says nothing (a firm founded 2024-12-17 read 5831 %).
-            if let Some(d) = firm
-                .founded
-                .filter(|d| d.year() == y - 1 && d.ordinal() > 1)
-            {
-                return Measure::Zero(Msg::new(
-                    format!(
-                        "企业成立于{d}，{}年为成立当年（不足一年），增长率自下一年度起计算，本项计0分",
-                        y - 1
-                    ),
-                    format!(
-                        "founded on {d}: {} is a part year, growth is scored from next year; 0 points",
-                        y - 1
-                    ),
-                ));
-            }
-            match (fy.and_then(|f| f.revenue), prev.and_then(|p| p.revenue)) {
-                (Some(c), Some(p)) if p > 0 => Measure::Ratio {
-                    num: c - p,
-                    den: p,
-                    figure: format!(
-                        "{}年 {} → {}年 {}：{}",
-                        y - 1,
-                        super::wan(p),
-                        y,
-                        super::wan(c),
-                        num::fmt_ratio(c - p, p)
-                    ),
-                },
-                (c, p) => {
-                    let mut m = vec![];
-                    if c.is_none() {
-                        m.push(yname(figure::revenue));
-                    }
-                    match p {
-                        None => m.push(if fy.is_some() {
-                            figure::revenue(y - 1)
-                        } else {
-                            figure::financial_year()
-                        }),
-                        Some(_) => m.push(Msg::new(
-                            format!("{}年营业收入（为0，增长率无定义）", y - 1),
-                            format!("{} revenue (0: growth undefined)", y - 1),
-                        )),
-                    }
-                    Measure::Missing(m)
-                }
-            }
-        }
+        "revenue_growth" => revenue_growth(firm),
         "debt_ratio" => ratio(
             fin(|f| f.liabilities),
             fin(|f| f.total_assets),
@@ -371,6 +287,106 @@ fn measure(key: &str, firm: &Firm) -> Measure {
             (None, _) => Measure::Missing(vec![figure::credit()]),
         },
         _ => Measure::Missing(vec![]),
+    }
+}
+
+/// `pledged_ip`: pledged IP items over IP held (no IP: nothing to pledge, 0 points).
+fn pledged_ip(firm: &Firm) -> Measure {
+    let total = firm.ip.class1() + firm.ip.class2();
+    if total == 0 {
+        Measure::Zero(Msg::new(
+            "无知识产权，无可质押资产",
+            "no IP held, nothing to pledge",
+        ))
+    } else {
+        let p = i64::from(firm.ip.pledged);
+        let t = i64::from(total);
+        Measure::Ratio {
+            num: p,
+            den: t,
+            figure: format!("{p}/{t}项 = {}", num::fmt_ratio(p, t)),
+        }
+    }
+}
+
+/// `revenue_growth`: latest year's revenue over the previous year's; a previous year before
+/// founding, or a part founding year, scores 0 rather than being missing.
+fn revenue_growth(firm: &Firm) -> Measure {
+    let fy = firm.latest_year();
+    let y = fy.map(|f| f.year).unwrap_or(0);
+    let yname = |f: fn(i32) -> Msg| {
+        if fy.is_some() {
+            f(y)
+        } else {
+            figure::financial_year()
+        }
+    };
+    let prev = firm.year(y - 1);
+    // A previous year before founding cannot be supplied: 0 points, not missing.
+    if let Some(d) = firm
+        .founded
+        .filter(|d| fy.is_some() && d.year() > y - 1)
+        .filter(|_| prev.and_then(|p| p.revenue).is_none())
+    {
+        return Measure::Zero(Msg::new(
+            format!(
+                "企业成立于{d}，无{}年营业收入，增长率自下一年度起计算，本项计0分",
+                y - 1
+            ),
+            format!(
+                "founded on {d}: no {} revenue, growth is scored from next year; 0 points",
+                y - 1
+            ),
+        ));
+    }
+    // A founding year that began after 1 January is part of a year: growth over it
+    // says nothing (a firm founded 2024-12-17 read 5831 %).
+    if let Some(d) = firm
+        .founded
+        .filter(|d| d.year() == y - 1 && d.ordinal() > 1)
+    {
+        return Measure::Zero(Msg::new(
+            format!(
+                "企业成立于{d}，{}年为成立当年（不足一年），增长率自下一年度起计算，本项计0分",
+                y - 1
+            ),
+            format!(
+                "founded on {d}: {} is a part year, growth is scored from next year; 0 points",
+                y - 1
+            ),
+        ));
+    }
+    match (fy.and_then(|f| f.revenue), prev.and_then(|p| p.revenue)) {
+        (Some(c), Some(p)) if p > 0 => Measure::Ratio {
+            num: c - p,
+            den: p,
+            figure: format!(
+                "{}年 {} → {}年 {}：{}",
+                y - 1,
+                super::wan(p),
+                y,
+                super::wan(c),
+                num::fmt_ratio(c - p, p)
+            ),
+        },
+        (c, p) => {
+            let mut m = vec![];
+            if c.is_none() {
+                m.push(yname(figure::revenue));
+            }
+            match p {
+                None => m.push(if fy.is_some() {
+                    figure::revenue(y - 1)
+                } else {
+                    figure::financial_year()
+                }),
+                Some(_) => m.push(Msg::new(
+                    format!("{}年营业收入（为0，增长率无定义）", y - 1),
+                    format!("{} revenue (0: growth undefined)", y - 1),
+                )),
+            }
+            Measure::Missing(m)
+        }
     }
 }
 
