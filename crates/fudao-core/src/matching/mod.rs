@@ -200,8 +200,34 @@ fn build_match(
         ..Fit::default()
     };
 
-    // Amount coverage.
     let suggested_amount = need.map(|n| n.amount.clamp(p.amount_min, p.amount_max));
+    amount_fit(p, need, &mut fit, &mut reasons);
+    let term = need.map(|n| term_fit(p, n));
+    kind_and_term_fit(p, need, term.as_ref(), &mut fit, &mut reasons);
+    let (nominal, effective) = cost_fit(p, &mut fit, &mut reasons);
+    collateral_fit(p, firm, need, &mut fit, &mut reasons);
+    speed_fit(p, &mut fit, &mut reasons);
+
+    ProductMatch {
+        product_id: p.id,
+        product_code: p.code.clone(),
+        product_name: p.name.clone(),
+        institution: p.institution.clone(),
+        kind: p.kind,
+        score: fit.score(),
+        fit,
+        suggested_amount,
+        term_months: term.and_then(|t| t.months),
+        nominal_rate_bp: nominal,
+        effective_rate_bp: effective,
+        reasons,
+        missing,
+        checks,
+    }
+}
+
+/// Amount coverage: how much of the need the product's range covers.
+fn amount_fit(p: &Product, need: Option<&Need>, fit: &mut Fit, reasons: &mut Vec<Msg>) {
     match need {
         Some(n) if p.amount_max >= n.amount && n.amount >= p.amount_min => {
             fit.amount = 35;
@@ -253,10 +279,18 @@ fn build_match(
         }
         None => fit.amount = 20,
     }
+}
 
-    // Kind and term.
-    let term = need.map(|n| term_fit(p, n));
-    if let Some(note) = term.as_ref().and_then(|t| t.note.clone()) {
+/// Kind and term: a product of another kind is a complement; a term outside the product's
+/// range costs amount points and is said as the term proposed.
+fn kind_and_term_fit(
+    p: &Product,
+    need: Option<&Need>,
+    term: Option<&TermFit>,
+    fit: &mut Fit,
+    reasons: &mut Vec<Msg>,
+) {
+    if let Some(note) = term.and_then(|t| t.note.clone()) {
         reasons.push(note);
     }
     if let Some(n) = need {
@@ -281,10 +315,9 @@ fn build_match(
                 // Said as what is proposed, not as a condition: this list reads as what fits.
                 // A term the purpose rule already set (with its own note) is not repeated.
                 let proposed = term
-                    .as_ref()
                     .and_then(|f| f.months)
                     .unwrap_or_else(|| t.clamp(p.term_min_months, p.term_max_months));
-                if term.as_ref().is_none_or(|f| f.note.is_none()) {
+                if term.is_none_or(|f| f.note.is_none()) {
                     reasons.push(Msg::new(
                         format!(
                             "建议期限{proposed}个月（产品期限{}，需求{t}个月）",
@@ -299,8 +332,10 @@ fn build_match(
             }
         }
     }
+}
 
-    // Cost after subsidies.
+/// Cost after subsidies; returns the nominal and effective rates (basis points).
+fn cost_fit(p: &Product, fit: &mut Fit, reasons: &mut Vec<Msg>) -> (Option<u32>, Option<u32>) {
     let nominal = p.mid_rate_bp();
     let effective = nominal.map(|r| p.cost_after_subsidy_bp(r));
     match (nominal, effective) {
@@ -332,8 +367,17 @@ fn build_match(
     {
         reasons.push(s.describe());
     }
+    (nominal, effective)
+}
 
-    // Collateral the firm has.
+/// Collateral the firm has: 2 per requirement met, 1 per requirement unknown.
+fn collateral_fit(
+    p: &Product,
+    firm: &Firm,
+    need: Option<&Need>,
+    fit: &mut Fit,
+    reasons: &mut Vec<Msg>,
+) {
     if p.collateral.is_empty() {
         fit.collateral = 20;
         reasons.push(Msg::new(
@@ -357,8 +401,10 @@ fn build_match(
         }
         fit.collateral = 20 * have / (2 * p.collateral.len() as u32);
     }
+}
 
-    // Speed.
+/// Speed: points by approval days; a fast product says so.
+fn speed_fit(p: &Product, fit: &mut Fit, reasons: &mut Vec<Msg>) {
     fit.speed = match p.approval_days {
         0..=3 => 15,
         4..=7 => 12,
@@ -371,23 +417,6 @@ fn build_match(
             format!("审批快，约{}个工作日放款", p.approval_days),
             format!("fast: money in about {} working days", p.approval_days),
         ));
-    }
-
-    ProductMatch {
-        product_id: p.id,
-        product_code: p.code.clone(),
-        product_name: p.name.clone(),
-        institution: p.institution.clone(),
-        kind: p.kind,
-        score: fit.score(),
-        fit,
-        suggested_amount,
-        term_months: term.and_then(|t| t.months),
-        nominal_rate_bp: nominal,
-        effective_rate_bp: effective,
-        reasons,
-        missing,
-        checks,
     }
 }
 
