@@ -9,7 +9,7 @@
 //! (`points_min..=points_max`); the verdict is decided only if the whole range agrees.
 
 use super::num::{self, Pct};
-use super::rules::{count_band, pct_band, PctBand, RuleSetMeta, TechSmeRules};
+use super::rules::{count_band, pct_band, PctBand, RdIndicator, RuleSetMeta, TechSmeRules};
 use super::{figure, CheckItem, Status, Verdict};
 use crate::error::Msg;
 use crate::model::{Firm, QualificationKind};
@@ -418,51 +418,9 @@ fn rd_indicator(
     if points_min == points_max {
         missing.clear();
     }
-    let sales_fig = match (rd, sales) {
-        (Some(a), Some(b)) if b > 0 => Some(num::fmt_ratio(a, b)),
-        (Some(_), Some(_)) => Some("—".to_string()),
-        _ => None,
-    };
-    let cost_fig = match (rd, cost) {
-        (Some(a), Some(b)) if b > 0 => Some(num::fmt_ratio(a, b)),
-        (Some(_), Some(_)) => Some("—".to_string()),
-        _ => None,
-    };
-    let figure = match (&sales_fig, &cost_fig) {
-        (None, None) => None,
-        _ => Some(format!(
-            "研发/销售 {}；研发/成本费用 {}",
-            sales_fig.as_deref().unwrap_or("?"),
-            cost_fig.as_deref().unwrap_or("?")
-        )),
-    };
-    let sales_p = by_sales.map(|(p, _)| p);
-    let cost_p = by_cost.map(|(p, _)| p);
-    let use_cost = cost_p.unwrap_or(0) > sales_p.unwrap_or(0);
-    let (basis, band) = if known.is_empty() {
-        (None, None)
-    } else if use_cost {
-        (
-            Some(Msg::new(
-                "研发费用占成本费用支出总额比例",
-                "R&D / total cost and expenses",
-            )),
-            by_cost.and_then(|(_, b)| b).map(|b| format!("≥ {b}")),
-        )
-    } else {
-        (
-            Some(Msg::new("研发费用占销售收入比例", "R&D / sales")),
-            by_sales.and_then(|(_, b)| b).map(|b| format!("≥ {b}")),
-        )
-    };
-    let next_band = rd.and_then(|rd| {
-        let s = sales.and_then(|s| next_step(&ind.sales_bands, rd, s, points_min));
-        let c = cost.and_then(|c| next_step(&ind.cost_bands, rd, c, points_min));
-        [s, c]
-            .into_iter()
-            .flatten()
-            .min_by_key(|(e, p)| (*e, std::cmp::Reverse(*p)))
-    });
+    let figure = rd_figure(rd, sales, cost);
+    let (basis, band) = rd_basis(by_sales, by_cost);
+    let next_band = rd.and_then(|rd| rd_next_step(ind, rd, sales, cost, points_min));
     let next_band = next_band
         .filter(|_| points_min == points_max)
         .map(|(extra, np)| {
@@ -511,6 +469,66 @@ fn rd_indicator(
         missing,
         cite: r.meta.cite(&ind.clause),
     }
+}
+
+/// The R&D figure on both bases (`研发/销售 …；研发/成本费用 …`), if either is known.
+fn rd_figure(rd: Option<i64>, sales: Option<i64>, cost: Option<i64>) -> Option<String> {
+    let ratio = |den: Option<i64>| match (rd, den) {
+        (Some(a), Some(b)) if b > 0 => Some(num::fmt_ratio(a, b)),
+        (Some(_), Some(_)) => Some("—".to_string()),
+        _ => None,
+    };
+    let (sales_fig, cost_fig) = (ratio(sales), ratio(cost));
+    match (&sales_fig, &cost_fig) {
+        (None, None) => None,
+        _ => Some(format!(
+            "研发/销售 {}；研发/成本费用 {}",
+            sales_fig.as_deref().unwrap_or("?"),
+            cost_fig.as_deref().unwrap_or("?")
+        )),
+    }
+}
+
+/// The base that scores higher (sales unless cost scores strictly more) and its band.
+fn rd_basis(
+    by_sales: Option<(u32, Option<Pct>)>,
+    by_cost: Option<(u32, Option<Pct>)>,
+) -> (Option<Msg>, Option<String>) {
+    let sales_p = by_sales.map(|(p, _)| p);
+    let cost_p = by_cost.map(|(p, _)| p);
+    let use_cost = cost_p.unwrap_or(0) > sales_p.unwrap_or(0);
+    if by_sales.is_none() && by_cost.is_none() {
+        (None, None)
+    } else if use_cost {
+        (
+            Some(Msg::new(
+                "研发费用占成本费用支出总额比例",
+                "R&D / total cost and expenses",
+            )),
+            by_cost.and_then(|(_, b)| b).map(|b| format!("≥ {b}")),
+        )
+    } else {
+        (
+            Some(Msg::new("研发费用占销售收入比例", "R&D / sales")),
+            by_sales.and_then(|(_, b)| b).map(|b| format!("≥ {b}")),
+        )
+    }
+}
+
+/// The cheapest R&D increase (and the points it brings) over either base.
+fn rd_next_step(
+    ind: &RdIndicator,
+    rd: i64,
+    sales: Option<i64>,
+    cost: Option<i64>,
+    points_min: u32,
+) -> Option<(i64, u32)> {
+    let s = sales.and_then(|s| next_step(&ind.sales_bands, rd, s, points_min));
+    let c = cost.and_then(|c| next_step(&ind.cost_bands, rd, c, points_min));
+    [s, c]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(e, p)| (*e, std::cmp::Reverse(*p)))
 }
 
 fn ip_indicator(firm: &Firm, r: &TechSmeRules) -> Indicator {
@@ -632,10 +650,29 @@ fn year_route(
 }
 
 fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckItem> {
+    let d = &r.direct;
+    vec![
+        high_tech_certificate_item(firm, today, r),
+        national_award_item(firm, today, r),
+        rd_institution_item(firm, r),
+        year_route(
+            "led_standard",
+            Msg::new(
+                "近五年内主导制定过国际、国家或行业标准",
+                "Led an international, national or industry standard in the last five years",
+            ),
+            r.meta.cite(&d.led_standard.clause),
+            firm.facts.led_standard_year,
+            today,
+            d.led_standard.within_years,
+        ),
+    ]
+}
+
+/// Direct route: a high-tech certificate valid on `today`.
+fn high_tech_certificate_item(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> CheckItem {
     let m = &r.meta;
     let d = &r.direct;
-    let mut out = vec![];
-
     let mut cert = CheckItem::new(
         "high_tech_certificate",
         Msg::new(
@@ -676,8 +713,13 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
         ),
     );
     cert.figure = Some(fig);
-    out.push(cert);
+    cert
+}
 
+/// Direct route: a national S&T award within the window, ranked within the top units.
+fn national_award_item(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> CheckItem {
+    let m = &r.meta;
+    let d = &r.direct;
     let mut award = year_route(
         "national_award",
         Msg::new(
@@ -705,8 +747,13 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
             );
         }
     }
-    out.push(award);
+    award
+}
 
+/// Direct route: a recognised provincial-level or higher R&D institution.
+fn rd_institution_item(firm: &Firm, r: &TechSmeRules) -> CheckItem {
+    let m = &r.meta;
+    let d = &r.direct;
     let mut inst = CheckItem::new(
         "provincial_rd_institution",
         Msg::new(
@@ -739,18 +786,5 @@ fn direct_items(firm: &Firm, today: NaiveDate, r: &TechSmeRules) -> Vec<CheckIte
             if has { "yes" } else { "no / not recorded" }
         ),
     );
-    out.push(inst);
-
-    out.push(year_route(
-        "led_standard",
-        Msg::new(
-            "近五年内主导制定过国际、国家或行业标准",
-            "Led an international, national or industry standard in the last five years",
-        ),
-        m.cite(&d.led_standard.clause),
-        firm.facts.led_standard_year,
-        today,
-        d.led_standard.within_years,
-    ));
-    out
+    inst
 }
