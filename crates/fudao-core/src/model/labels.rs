@@ -24,6 +24,8 @@ macro_rules! labelled_enum {
             }
         }
         impl std::fmt::Display for $name {
+            /// Long only to a line counter (#13): this is one line inside `labelled_enum!`, and
+            /// a brace count from here runs on through the macro's invocations below.
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.label_zh()) }
         }
     };
