@@ -110,6 +110,21 @@ pub fn resolve_team(s: &fudao_store::Store, key: &str) -> anyhow::Result<Team> {
     Ok(fudao_ops::records::find_team(s, key)?)
 }
 
+/// An error reading the import file, naming the file unless it is a problem with `--map`.
+fn read_error(e: fudao_ops::OpsError, file: &std::path::Path) -> anyhow::Error {
+    match e {
+        // A mapping problem is the user's argument, not an unreadable file.
+        fudao_ops::OpsError::File(
+            fudao_io::IoError::MappedHeaderMissing { .. }
+            | fudao_io::IoError::MappingConflict { .. },
+        ) => anyhow::Error::new(e),
+        fudao_ops::OpsError::File(e) => {
+            anyhow::Error::new(e).context(format!("无法读取文件 (cannot read) {}", file.display()))
+        }
+        e => anyhow::Error::new(e),
+    }
+}
+
 pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
     let ImportCmd::Firms {
         file,
@@ -133,17 +148,7 @@ pub fn import(ctx: &Ctx, cmd: ImportCmd) -> anyhow::Result<Outcome> {
         today: today(),
     };
     // The file is read before the database is opened: a file that cannot be read never touches it.
-    let sheet_read = fudao_ops::import::read(&req).map_err(|e| match e {
-        // A mapping problem is the user's argument, not an unreadable file.
-        fudao_ops::OpsError::File(
-            fudao_io::IoError::MappedHeaderMissing { .. }
-            | fudao_io::IoError::MappingConflict { .. },
-        ) => anyhow::Error::new(e),
-        fudao_ops::OpsError::File(e) => {
-            anyhow::Error::new(e).context(format!("无法读取文件 (cannot read) {}", file.display()))
-        }
-        e => anyhow::Error::new(e),
-    })?;
+    let sheet_read = fudao_ops::import::read(&req).map_err(|e| read_error(e, &file))?;
     let mut s = ctx.open()?;
     req.team_id = team
         .as_deref()

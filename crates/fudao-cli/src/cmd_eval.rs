@@ -156,8 +156,14 @@ fn verdict_line(v: &Verdict) -> String {
 
 fn print_evaluation(e: &FirmEvaluation) {
     println!("{}  {}  评估日期 (as of) {}", e.firm_name, e.uscc, e.today);
+    print_tech_sme(&e.tech_sme);
+    print_high_tech(&e.high_tech);
+    print_srdi(&e.srdi);
+    print_risk(&e.risk);
+}
 
-    let t = &e.tech_sme;
+/// The tech-SME section: verdict, conditions, indicator score table, direct qualification.
+fn print_tech_sme(t: &eval::tech_sme::TechSmeResult) {
     println!();
     println!(
         "■ 科技型中小企业 Tech SME — {} {}（{}年版），财务年度 financial year: {}",
@@ -218,8 +224,10 @@ fn print_evaluation(e: &FirmEvaluation) {
     for n in &t.notes {
         println!("注 note: {}", n.zh);
     }
+}
 
-    let h = &e.high_tech;
+/// The high-tech enterprise section: verdict and checklist with details.
+fn print_high_tech(h: &eval::high_tech::HighTechResult) {
     println!();
     println!(
         "■ 高新技术企业 High-tech — {} {}（{}年版）{}",
@@ -239,8 +247,10 @@ fn print_evaluation(e: &FirmEvaluation) {
             println!("  {}：{}", i.label.zh, d.zh);
         }
     }
+}
 
-    let r = &e.srdi;
+/// The SRDI ("specialised, refined, distinctive, innovative") SME section.
+fn print_srdi(r: &eval::srdi::SrdiResult) {
     println!();
     println!(
         "■ 专精特新中小企业 SRDI SME — {} {}（{}年版）",
@@ -251,8 +261,10 @@ fn print_evaluation(e: &FirmEvaluation) {
     for n in &r.notes {
         println!("注 note: {}", n.zh);
     }
+}
 
-    let k = &e.risk;
+/// The risk scorecard section: score and grade, factor table, group sums, grade cut-offs.
+fn print_risk(k: &eval::risk::RiskResult) {
     println!();
     println!(
         "■ 风险评分 Risk scorecard — {}（{}）：{} 分 / {}，等级 grade {}（{}）{}",

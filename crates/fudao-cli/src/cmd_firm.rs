@@ -323,6 +323,64 @@ fn print_visits(visits: &[Visit]) {
     println!("走访记录\n{t}");
 }
 
+/// `firm list` as a table with the count below.
+fn print_firm_list(firms: &[Firm]) {
+    let mut t = out::table(&[
+        "统一社会信用代码",
+        "企业名称",
+        "区县",
+        "行业",
+        "职工",
+        "首贷培植",
+    ]);
+    for f in firms {
+        t.add_row(vec![
+            f.uscc.clone(),
+            f.name.clone(),
+            f.district_name().unwrap_or("—").into(),
+            opt(&f.industry),
+            opt(&f.staff),
+            if f.first_loan_list { "是" } else { "" }.into(),
+        ]);
+    }
+    println!("{t}\n共 {} 家 (firms)", firms.len());
+}
+
+/// `firm search` hits as a table (the caller handles "no hits").
+fn print_search_hits(hits: &[fudao_store::FirmHit]) {
+    let mut t = out::table(&["统一社会信用代码", "企业名称", "区县", "匹配"]);
+    for h in hits {
+        t.add_row(vec![
+            h.uscc.clone(),
+            h.name.clone(),
+            h.district
+                .as_deref()
+                .and_then(fudao_core::region::district_name)
+                .unwrap_or("—")
+                .into(),
+            h.matched.into(),
+        ]);
+    }
+    println!("{t}");
+}
+
+/// `firm history`: the firm's audit trail as a table.
+fn print_firm_history(h: &[fudao_store::AuditEntry]) {
+    let mut t = out::table(&["时间", "字段", "原值", "新值", "来源", "设备"]);
+    for e in h {
+        let show = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        t.add_row(vec![
+            e.at.clone(),
+            e.field.clone(),
+            show(&e.old),
+            show(&e.new),
+            e.source.clone(),
+            e.device_id.chars().take(8).collect(),
+        ]);
+    }
+    println!("{t}");
+}
+
 pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
     match cmd {
         FirmCmd::List {
@@ -355,25 +413,7 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
             if ctx.json {
                 out::print_json(&firms)?;
             } else {
-                let mut t = out::table(&[
-                    "统一社会信用代码",
-                    "企业名称",
-                    "区县",
-                    "行业",
-                    "职工",
-                    "首贷培植",
-                ]);
-                for f in &firms {
-                    t.add_row(vec![
-                        f.uscc.clone(),
-                        f.name.clone(),
-                        f.district_name().unwrap_or("—").into(),
-                        opt(&f.industry),
-                        opt(&f.staff),
-                        if f.first_loan_list { "是" } else { "" }.into(),
-                    ]);
-                }
-                println!("{t}\n共 {} 家 (firms)", firms.len());
+                print_firm_list(&firms);
             }
         }
         FirmCmd::Show { firm, today } => {
@@ -401,20 +441,7 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
             } else if hits.is_empty() {
                 println!("未找到匹配“{query}”的企业 (no firm matches)");
             } else {
-                let mut t = out::table(&["统一社会信用代码", "企业名称", "区县", "匹配"]);
-                for h in &hits {
-                    t.add_row(vec![
-                        h.uscc.clone(),
-                        h.name.clone(),
-                        h.district
-                            .as_deref()
-                            .and_then(fudao_core::region::district_name)
-                            .unwrap_or("—")
-                            .into(),
-                        h.matched.into(),
-                    ]);
-                }
-                println!("{t}");
+                print_search_hits(&hits);
             }
         }
         FirmCmd::Add {
@@ -462,20 +489,7 @@ pub fn firm(ctx: &Ctx, cmd: FirmCmd) -> anyhow::Result<Outcome> {
             if ctx.json {
                 out::print_json(&h)?;
             } else {
-                let mut t = out::table(&["时间", "字段", "原值", "新值", "来源", "设备"]);
-                for e in &h {
-                    let show =
-                        |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                    t.add_row(vec![
-                        e.at.clone(),
-                        e.field.clone(),
-                        show(&e.old),
-                        show(&e.new),
-                        e.source.clone(),
-                        e.device_id.chars().take(8).collect(),
-                    ]);
-                }
-                println!("{t}");
+                print_firm_history(&h);
             }
         }
     }

@@ -162,21 +162,8 @@ pub(crate) fn radar(
     }
 }
 
-/// Grouped bar chart in the box (x, top, w, h): legend, value axis with nice ticks and unit,
-/// one group per category, value labels over bars, [`MISSING`] where a value is absent.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn bars(
-    pen: &mut Pen,
-    title: &str,
-    categories: &[String],
-    series: &[BarSeries],
-    unit: &str,
-    x: f32,
-    top: f32,
-    w: f32,
-    h: f32,
-) {
-    chart_title(pen, title, x, top, w);
+/// Legend of a bar chart, centred under its title in the box (x, top, w).
+fn bar_legend(pen: &mut Pen, series: &[BarSeries], x: f32, top: f32, w: f32) {
     // Legend, centred under the title.
     let legend_y = top + 20.0;
     let items: Vec<(String, f32)> = series
@@ -202,7 +189,10 @@ pub(crate) fn bars(
         );
         lx += 12.0 + lw + 14.0;
     }
+}
 
+/// Value axis of a bar chart: range (lo, hi) including zero, rounded out to nice ticks.
+fn value_scale(series: &[BarSeries]) -> (f64, f64, Vec<f64>) {
     let values = series
         .iter()
         .flat_map(|s| s.values.iter().flatten().copied());
@@ -220,6 +210,48 @@ pub(crate) fn bars(
     let ticks: Vec<f64> = (0..=((hi - lo) / step).round() as usize)
         .map(|i| lo + i as f64 * step)
         .collect();
+    (lo, hi, ticks)
+}
+
+/// One bar from `y0` (zero) to `y1` (the value `v`) in the slot (x, width, gap), with its value
+/// label above (below when negative).
+fn value_bar(pen: &mut Pen, v: f64, slot: (f32, f32, f32), ys: (f32, f32), colour: C3) {
+    let (bx, bar_w, gap) = slot;
+    let (y0, y1) = ys;
+    let (yt, hh) = (y0.min(y1), (y0 - y1).abs());
+    pen.fill_rect(bx + gap / 2.0, yt, bar_w - gap, hh.max(0.3), colour);
+    let label = fmt_num(v);
+    let ly = if v >= 0.0 { y1 - 2.5 } else { y1 + 8.5 };
+    let size = if bar_w < 22.0 { 6.5 } else { 7.5 };
+    pen.text_aligned(
+        &label,
+        bx - 10.0,
+        bar_w + 20.0,
+        ly,
+        size,
+        false,
+        INK,
+        Align::Center,
+    );
+}
+
+/// Grouped bar chart in the box (x, top, w, h): legend, value axis with nice ticks and unit,
+/// one group per category, value labels over bars, [`MISSING`] where a value is absent.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn bars(
+    pen: &mut Pen,
+    title: &str,
+    categories: &[String],
+    series: &[BarSeries],
+    unit: &str,
+    x: f32,
+    top: f32,
+    w: f32,
+    h: f32,
+) {
+    chart_title(pen, title, x, top, w);
+    bar_legend(pen, series, x, top, w);
+    let (lo, hi, ticks) = value_scale(series);
 
     let tick_labels: Vec<String> = ticks.iter().map(|t| fmt_num(*t)).collect();
     let axis_w = tick_labels
@@ -276,30 +308,13 @@ pub(crate) fn bars(
         for (si, s) in series.iter().enumerate() {
             let bx = bx0 + si as f32 * bar_w;
             match s.values.get(ci).copied().flatten() {
-                Some(v) => {
-                    let (y0, y1) = (y_of(0.0), y_of(v));
-                    let (yt, hh) = (y0.min(y1), (y0 - y1).abs());
-                    pen.fill_rect(
-                        bx + gap / 2.0,
-                        yt,
-                        bar_w - gap,
-                        hh.max(0.3),
-                        SERIES[si % SERIES.len()],
-                    );
-                    let label = fmt_num(v);
-                    let ly = if v >= 0.0 { y1 - 2.5 } else { y1 + 8.5 };
-                    let size = if bar_w < 22.0 { 6.5 } else { 7.5 };
-                    pen.text_aligned(
-                        &label,
-                        bx - 10.0,
-                        bar_w + 20.0,
-                        ly,
-                        size,
-                        false,
-                        INK,
-                        Align::Center,
-                    );
-                }
+                Some(v) => value_bar(
+                    pen,
+                    v,
+                    (bx, bar_w, gap),
+                    (y_of(0.0), y_of(v)),
+                    SERIES[si % SERIES.len()],
+                ),
                 None => {
                     pen.text_aligned(
                         MISSING,

@@ -177,6 +177,8 @@ pub fn widest_line(text: &str, advance: impl Fn(char) -> f32) -> f32 {
 /// Greedy line filling at the given opportunities. A segment wider than a whole line is
 /// broken at its own UAX #14 opportunities when `refine` (the segment was a kept phrase),
 /// else between characters.
+/// Long because it is one state machine over the current line (start, visible end and widths)
+/// that every branch updates; split up, the steps would share that state through many `&mut`s.
 fn break_with(
     text: &str,
     opps: &[(usize, BreakOpportunity)],

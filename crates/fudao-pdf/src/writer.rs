@@ -85,6 +85,34 @@ fn renumber(page: &mut Canvas, new_id: &[u16]) {
     }
 }
 
+/// The document date as a PDF date: midnight, China Standard Time (UTC+8).
+fn info_date(d: chrono::NaiveDate) -> Date {
+    use chrono::Datelike;
+    Date::new(d.year().clamp(0, 9999) as u16)
+        .month(d.month() as u8)
+        .day(d.day() as u8)
+        .hour(0)
+        .minute(0)
+        .second(0)
+        .utc_offset_hour(8)
+        .utc_offset_minute(0)
+}
+
+/// The ToUnicode CMap (uncompressed) mapping the shown glyphs, under their new ids, to text.
+fn to_unicode(used: &UsedGlyphs, new_id: &[u16], system_info: SystemInfo) -> pdf_writer::Buf {
+    let mut cmap = UnicodeCmap::new(Name(b"Adobe-Identity-UCS"), system_info);
+    let mut pairs: Vec<(u16, char)> = used
+        .list
+        .iter()
+        .map(|(g, c)| (new_id[usize::from(*g)], *c))
+        .collect();
+    pairs.sort_unstable();
+    for (cid, c) in pairs {
+        cmap.pair(cid, c);
+    }
+    cmap.finish()
+}
+
 /// The PDF file of `pages` (content streams with original glyph ids) showing `used`.
 pub(crate) fn write(
     doc: &Document,
@@ -132,18 +160,7 @@ pub(crate) fn write(
     pdf.pages(tree_id)
         .kids(page_ids.iter().map(|(p, _)| *p))
         .count(pages.len() as i32);
-    let date = {
-        use chrono::Datelike;
-        let d = doc.meta.date;
-        Date::new(d.year().clamp(0, 9999) as u16)
-            .month(d.month() as u8)
-            .day(d.day() as u8)
-            .hour(0)
-            .minute(0)
-            .second(0)
-            .utc_offset_hour(8)
-            .utc_offset_minute(0)
-    };
+    let date = info_date(doc.meta.date);
     pdf.document_info(info_id)
         .title(TextStr(&doc.meta.title))
         .author(TextStr(&doc.meta.author))
@@ -200,17 +217,7 @@ pub(crate) fn write(
         .filter(Filter::FlateDecode)
         .pair(Name(b"Length1"), sub.program.len() as i32);
 
-    let mut cmap = UnicodeCmap::new(Name(b"Adobe-Identity-UCS"), system_info);
-    let mut pairs: Vec<(u16, char)> = used
-        .list
-        .iter()
-        .map(|(g, c)| (new_id[usize::from(*g)], *c))
-        .collect();
-    pairs.sort_unstable();
-    for (cid, c) in pairs {
-        cmap.pair(cid, c);
-    }
-    let cmap = deflate(&cmap.finish());
+    let cmap = deflate(&to_unicode(used, &new_id, system_info));
     pdf.stream(cmap_id, &cmap).filter(Filter::FlateDecode);
 
     for ((page_id, content_id), content) in page_ids.iter().zip(&contents) {
