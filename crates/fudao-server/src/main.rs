@@ -210,9 +210,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    let cli = Cli::parse();
+/// Sets up logging to stderr: JSON lines when FUDAO_LOG_JSON=1, text otherwise.
+fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     if std::env::var("FUDAO_LOG_JSON").is_ok_and(|v| v == "1") {
@@ -227,18 +226,48 @@ async fn main() -> Result<()> {
             .with_writer(std::io::stderr)
             .init();
     }
+}
+
+/// `fudao-server backup`: copies a SQLite database (PostgreSQL uses pg_dump).
+fn backup(db: &str, out: &std::path::Path) -> Result<()> {
+    let Some(path) = db.strip_prefix("sqlite:") else {
+        bail!("备份命令只适用于 SQLite；PostgreSQL 请用 pg_dump（见 docs/sync.md） / backup is for SQLite; back up PostgreSQL with pg_dump (see docs/sync.md)");
+    };
+    // Opened without migrating: a backup is what you take before an upgrade.
+    let b = fudao_server::sqlite::SqliteBackend::open_at(path, Some(0))
+        .with_context(|| format!("无法打开数据库 / cannot open database {path}"))?;
+    use fudao_server::storage::Backend;
+    b.backup(out)
+        .with_context(|| format!("备份失败 / backup failed: {}", out.display()))?;
+    println!("已备份 / backed up to {}", out.display());
+    Ok(())
+}
+
+/// Reads the products of `catalog publish`: an array, or an object with a `products` array.
+fn read_catalog_file(file: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("无法读取 / cannot read {}", file.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("不是有效的 JSON / not valid JSON: {}", file.display()))?;
+    let items = match v {
+        serde_json::Value::Array(a) => a,
+        serde_json::Value::Object(mut o) => match o.remove("products") {
+            Some(serde_json::Value::Array(a)) => a,
+            _ => bail!("需要产品数组或 {{\"products\": [...]}} / expected an array of products"),
+        },
+        _ => bail!("需要产品数组 / expected an array of products"),
+    };
+    Ok(items)
+}
+
+/// Long because it is one match with one arm per subcommand, each a few lines of argument
+/// handling around one logic call; the longer steps live in the helpers above.
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
     if let Cmd::Backup { out } = &cli.cmd {
-        let Some(path) = cli.db.strip_prefix("sqlite:") else {
-            bail!("备份命令只适用于 SQLite；PostgreSQL 请用 pg_dump（见 docs/sync.md） / backup is for SQLite; back up PostgreSQL with pg_dump (see docs/sync.md)");
-        };
-        // Opened without migrating: a backup is what you take before an upgrade.
-        let b = fudao_server::sqlite::SqliteBackend::open_at(path, Some(0))
-            .with_context(|| format!("无法打开数据库 / cannot open database {path}"))?;
-        use fudao_server::storage::Backend;
-        b.backup(out)
-            .with_context(|| format!("备份失败 / backup failed: {}", out.display()))?;
-        println!("已备份 / backed up to {}", out.display());
-        return Ok(());
+        return backup(&cli.db, out);
     }
     let actor = admin_actor(cli.actor.clone());
     let storage = Storage::open(&cli.db)
@@ -409,20 +438,7 @@ async fn main() -> Result<()> {
         Cmd::Catalog {
             cmd: CatalogCmd::Publish { file },
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("无法读取 / cannot read {}", file.display()))?;
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("不是有效的 JSON / not valid JSON: {}", file.display()))?;
-            let items = match v {
-                serde_json::Value::Array(a) => a,
-                serde_json::Value::Object(mut o) => match o.remove("products") {
-                    Some(serde_json::Value::Array(a)) => a,
-                    _ => bail!(
-                        "需要产品数组或 {{\"products\": [...]}} / expected an array of products"
-                    ),
-                },
-                _ => bail!("需要产品数组 / expected an array of products"),
-            };
+            let items = read_catalog_file(&file)?;
             let (changed, removed) = storage
                 .run(move |tx| Ok(logic::publish_catalog(tx, &actor, items.clone(), now)))
                 .await??;

@@ -7,8 +7,8 @@
 
 use crate::{Result, Source, Store, StoreError};
 use chrono::{Datelike, NaiveDate};
-use fudao_core::model::{Entity, Need};
-use fudao_core::patch::ImportRow;
+use fudao_core::model::{Entity, Firm, Need};
+use fudao_core::patch::{ImportRow, NeedPatch};
 use fudao_core::{Msg, ValidationErrors};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -151,23 +151,7 @@ impl Store {
                 report.cancelled = true;
                 break;
             }
-            let existing = w.firm_by_uscc(&row.firm.uscc)?;
-            let is_new = existing.is_none();
-            let mut firm = match existing {
-                Some(mut f) => {
-                    row.firm.apply(&mut f, default_year);
-                    f
-                }
-                None => {
-                    let mut f = row.firm.new_firm(Uuid::now_v7(), default_year);
-                    f.team_id = f.team_id.or(opts.team_id);
-                    f.coach_id = f.coach_id.or(opts.coach_id);
-                    f
-                }
-            };
-            if firm.team_id.is_none() {
-                firm.team_id = opts.team_id;
-            }
+            let (firm, is_new) = merged_firm(&w, row, opts, default_year)?;
             let t = Instant::now();
             let valid = firm.validate();
             validate += t.elapsed();
@@ -216,22 +200,7 @@ impl Store {
                 report.updated += 1;
             }
             if let Some(np) = &row.need {
-                // A firm created by this row has no needs yet.
-                let open = if is_new {
-                    None
-                } else {
-                    w.children_of_firm::<Need>(firm.id)?
-                        .into_iter()
-                        .filter(|n| !n.status.is_closed() && np.kind.is_none_or(|k| k == n.kind))
-                        .max_by_key(|n| n.raised_on)
-                };
-                let (need, created) = match open {
-                    Some(mut n) => {
-                        np.apply(&mut n);
-                        (n, false)
-                    }
-                    None => (np.new_need(Uuid::now_v7(), &firm, opts.today), true),
-                };
+                let (need, created) = merged_need(&w, np, &firm, is_new, opts.today)?;
                 let t = Instant::now();
                 let valid = need.validate();
                 validate += t.elapsed();
@@ -266,4 +235,59 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// The firm a row describes: the live firm with the row's USCC with the row's cells applied,
+/// or a new firm in the import's team and coach. Also says whether it is new.
+fn merged_firm(
+    w: &crate::Writer<'_>,
+    row: &ImportRow,
+    opts: &ImportOptions,
+    default_year: i32,
+) -> Result<(Firm, bool)> {
+    let existing = w.firm_by_uscc(&row.firm.uscc)?;
+    let is_new = existing.is_none();
+    let mut firm = match existing {
+        Some(mut f) => {
+            row.firm.apply(&mut f, default_year);
+            f
+        }
+        None => {
+            let mut f = row.firm.new_firm(Uuid::now_v7(), default_year);
+            f.team_id = f.team_id.or(opts.team_id);
+            f.coach_id = f.coach_id.or(opts.coach_id);
+            f
+        }
+    };
+    if firm.team_id.is_none() {
+        firm.team_id = opts.team_id;
+    }
+    Ok((firm, is_new))
+}
+
+/// The need a row's financing-need cells describe: the firm's latest open need of that kind
+/// with the cells applied, or a new need. Also says whether it is new.
+fn merged_need(
+    w: &crate::Writer<'_>,
+    np: &NeedPatch,
+    firm: &Firm,
+    firm_is_new: bool,
+    today: NaiveDate,
+) -> Result<(Need, bool)> {
+    // A firm created by this row has no needs yet.
+    let open = if firm_is_new {
+        None
+    } else {
+        w.children_of_firm::<Need>(firm.id)?
+            .into_iter()
+            .filter(|n| !n.status.is_closed() && np.kind.is_none_or(|k| k == n.kind))
+            .max_by_key(|n| n.raised_on)
+    };
+    Ok(match open {
+        Some(mut n) => {
+            np.apply(&mut n);
+            (n, false)
+        }
+        None => (np.new_need(Uuid::now_v7(), firm, today), true),
+    })
 }

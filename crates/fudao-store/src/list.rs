@@ -90,60 +90,7 @@ impl Store {
                 .collect();
             return Ok(page(total, ids));
         }
-        let mut sql = String::from("FROM firm f WHERE f.deleted = 0");
-        let mut args: Vec<SqlValue> = vec![];
-        if let Some(t) = &text {
-            t.push_where(&mut sql, &mut args);
-        }
-        let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
-            args.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(d) = &f.district {
-            arg(&mut sql, " AND f.district = ?", SqlValue::Text(d.clone()));
-        }
-        if let Some(i) = &f.industry {
-            arg(
-                &mut sql,
-                " AND substr(f.industry, 1, 1) = ?",
-                SqlValue::Text(i.chars().take(1).collect()),
-            );
-        }
-        if let Some(b) = f.first_loan_list {
-            arg(
-                &mut sql,
-                " AND f.first_loan_list = ?",
-                SqlValue::Integer(b as i64),
-            );
-        }
-        if let Some(c) = f.coach_id {
-            arg(
-                &mut sql,
-                " AND f.coach_id = ?",
-                SqlValue::Text(c.to_string()),
-            );
-        }
-        if let Some(s) = &f.need_status {
-            arg(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM need n WHERE n.firm_id = f.id AND n.deleted = 0 AND n.status = ?)",
-                SqlValue::Text(s.clone()),
-            );
-        }
-        if let Some(k) = &f.qualification {
-            arg(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.qualifications') q WHERE json_extract(q.value, '$.kind') = ?)",
-                SqlValue::Text(k.clone()),
-            );
-        }
-        if let Some(t) = &f.tag {
-            arg(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.tags') t WHERE t.value = ?)",
-                SqlValue::Text(t.clone()),
-            );
-        }
+        let (sql, mut args) = firm_filter_sql(f, text.as_ref());
         if let Some(TextQuery::Name(q)) = &text {
             // Every match, ranked by the search's one ranking; only the text: the candidates
             // are verified from the search's covering index, never the firms' documents.
@@ -259,6 +206,65 @@ impl Store {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// The `FROM … WHERE …` of the firms matching `f` (text query included) and its arguments.
+fn firm_filter_sql(f: &FirmFilter, text: Option<&TextQuery>) -> (String, Vec<SqlValue>) {
+    let mut sql = String::from("FROM firm f WHERE f.deleted = 0");
+    let mut args: Vec<SqlValue> = vec![];
+    if let Some(t) = text {
+        t.push_where(&mut sql, &mut args);
+    }
+    let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(d) = &f.district {
+        arg(&mut sql, " AND f.district = ?", SqlValue::Text(d.clone()));
+    }
+    if let Some(i) = &f.industry {
+        arg(
+            &mut sql,
+            " AND substr(f.industry, 1, 1) = ?",
+            SqlValue::Text(i.chars().take(1).collect()),
+        );
+    }
+    if let Some(b) = f.first_loan_list {
+        arg(
+            &mut sql,
+            " AND f.first_loan_list = ?",
+            SqlValue::Integer(b as i64),
+        );
+    }
+    if let Some(c) = f.coach_id {
+        arg(
+            &mut sql,
+            " AND f.coach_id = ?",
+            SqlValue::Text(c.to_string()),
+        );
+    }
+    if let Some(s) = &f.need_status {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM need n WHERE n.firm_id = f.id AND n.deleted = 0 AND n.status = ?)",
+            SqlValue::Text(s.clone()),
+        );
+    }
+    if let Some(k) = &f.qualification {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.qualifications') q WHERE json_extract(q.value, '$.kind') = ?)",
+            SqlValue::Text(k.clone()),
+        );
+    }
+    if let Some(t) = &f.tag {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM json_each(f.data, '$.tags') t WHERE t.value = ?)",
+            SqlValue::Text(t.clone()),
+        );
+    }
+    (sql, args)
 }
 
 #[cfg(test)]

@@ -336,18 +336,14 @@ pub fn check_row(
     }
 }
 
-fn apply(
-    tx: &mut dyn Tx,
-    actor: &Actor,
-    device_id: Uuid,
-    m: &Mutation,
-    now: DateTime<Utc>,
-) -> Result<MutationResult> {
+/// Step 1 of [`apply`]: the checks that need only the mutation itself (kind, id, team
+/// fields). Returns the team the mutation claims, if any, or the refusal.
+fn claimed_team(m: &Mutation) -> std::result::Result<Option<Uuid>, MutationResult> {
     if matches!(
         m.kind,
         EntityKind::Team | EntityKind::User | EntityKind::Product
     ) {
-        return Ok(rejected(
+        return Err(rejected(
             ErrorCode::ReadOnlyKind,
             format!("{}由服务器管理员维护，不能通过同步修改", m.kind.label_zh()),
             format!(
@@ -358,7 +354,7 @@ fn apply(
     }
     if let Some(id) = m.fields.get("id") {
         if id.as_str() != Some(m.row_id.to_string().as_str()) {
-            return Ok(rejected(
+            return Err(rejected(
                 ErrorCode::InvalidRow,
                 "记录编号与修改不一致",
                 "the id field does not match row_id",
@@ -371,7 +367,7 @@ fn apply(
         Some(Value::String(s)) => match Uuid::parse_str(s) {
             Ok(u) => Some(u),
             Err(_) => {
-                return Ok(rejected(
+                return Err(rejected(
                     ErrorCode::InvalidRow,
                     "辅导队编号无效",
                     "invalid team_id",
@@ -379,7 +375,7 @@ fn apply(
             }
         },
         Some(_) => {
-            return Ok(rejected(
+            return Err(rejected(
                 ErrorCode::InvalidRow,
                 "辅导队编号无效",
                 "invalid team_id",
@@ -388,59 +384,70 @@ fn apply(
     };
     if let (Some(a), Some(b)) = (m.team_id, field_team) {
         if a != b {
-            return Ok(rejected(
+            return Err(rejected(
                 ErrorCode::InvalidRow,
                 "修改中的辅导队不一致",
                 "team_id of the mutation and of its fields differ",
             ));
         }
     }
-    let claimed = m.team_id.or(field_team);
-    let current = tx.get_row(m.kind, m.row_id)?;
-    let team = match &current {
+    Ok(m.team_id.or(field_team))
+}
+
+/// Step 2 of [`apply`]: decides the row's team and whether the actor may write this
+/// mutation there (role, team, feedback-link firm, base version). Returns the team or the
+/// refusal.
+fn admitted_team(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    m: &Mutation,
+    claimed: Option<Uuid>,
+    current: Option<&RowState>,
+) -> Result<std::result::Result<Uuid, MutationResult>> {
+    let team = match current {
         Some(cur) => {
             if claimed.is_some() && claimed != cur.team_id {
-                return Ok(rejected(
+                return Ok(Err(rejected(
                     ErrorCode::TeamChange,
                     "不能通过同步把记录转到其他辅导队",
                     "a row cannot be moved to another team by a push",
-                ));
+                )));
             }
             cur.team_id
         }
         None => claimed.or(actor.team_id),
     };
     let Some(team) = team else {
-        return Ok(rejected(
+        return Ok(Err(rejected(
             ErrorCode::InvalidRow,
             "记录必须属于一个辅导队",
             "the row must belong to a team",
-        ));
+        )));
     };
     match actor.role {
         Role::Admin => {
             if tx.find_team(&team.to_string())?.is_none() {
-                return Ok(rejected(
+                return Ok(Err(rejected(
                     ErrorCode::UnknownTeam,
                     "辅导队不存在",
                     "no such team",
-                ));
+                )));
             }
         }
         Role::Coach | Role::Lead => {
             if Some(team) != actor.team_id {
-                return Ok(rejected(
+                return Ok(Err(rejected(
                     ErrorCode::Forbidden,
                     "只能修改本辅导队的数据",
                     "you may only change your own team's rows",
-                ));
+                )));
             }
             if actor.role == Role::Coach && m.op == Op::Delete && m.kind == EntityKind::Firm {
-                return Ok(rejected(
+                return Ok(Err(rejected(
                     ErrorCode::Forbidden,
                     "辅导员不能删除企业，请联系队长",
                     "coaches cannot delete firms; ask the team lead",
-                ));
+                )));
             }
         }
     }
@@ -450,7 +457,7 @@ fn apply(
         let firm_id = m
             .fields
             .get("firm_id")
-            .or_else(|| current.as_ref().and_then(|c| c.data.get("firm_id")))
+            .or_else(|| current.and_then(|c| c.data.get("firm_id")))
             .and_then(Value::as_str)
             .and_then(|s| Uuid::parse_str(s).ok());
         let firm_ok = match firm_id {
@@ -460,19 +467,19 @@ fn apply(
             None => false,
         };
         if !firm_ok {
-            return Ok(row_refused(
+            return Ok(Err(row_refused(
                 ErrorCode::Forbidden,
                 m.kind,
                 m.row_id,
                 "firm_id",
                 "企业不存在或不属于本辅导队",
                 "no such firm in the row's team",
-            ));
+            )));
         }
     }
-    let current_version = current.as_ref().map_or(0, |c| c.version);
+    let current_version = current.map_or(0, |c| c.version);
     if m.base_version > current_version || m.base_version < 0 {
-        return Ok(row_refused(
+        return Ok(Err(row_refused(
             ErrorCode::BaseVersionAhead,
             m.kind,
             m.row_id,
@@ -485,8 +492,31 @@ fn apply(
                 "base_version {} is not a version the server gave out (the row is at {}); refused, sync first",
                 m.base_version, current_version
             ),
-        ));
+        )));
     }
+    Ok(Ok(team))
+}
+
+/// Applies one pushed mutation: the checks run in [`claimed_team`] and [`admitted_team`],
+/// then the write itself. Long because the write is one match over (op, current row), whose
+/// four merge cases share the field-stamp and audit closures; splitting the arms would scatter
+/// that shared state over helpers with nine arguments each.
+fn apply(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    device_id: Uuid,
+    m: &Mutation,
+    now: DateTime<Utc>,
+) -> Result<MutationResult> {
+    let claimed = match claimed_team(m) {
+        Ok(c) => c,
+        Err(r) => return Ok(r),
+    };
+    let current = tx.get_row(m.kind, m.row_id)?;
+    let team = match admitted_team(tx, actor, m, claimed, current.as_ref())? {
+        Ok(t) => t,
+        Err(r) => return Ok(r),
+    };
     let stamp_for = |v: i64| FieldStamp {
         v,
         d: device_id,
