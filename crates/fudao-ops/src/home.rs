@@ -5,9 +5,8 @@ use crate::error::Result;
 use crate::feedback::{unsatisfied, Unsatisfied};
 use chrono::{Datelike, NaiveDate};
 use fudao_core::kpi::{compute, KpiParams, Scope};
-use fudao_core::model::{Feedback, PlanStatus, Visit};
+use fudao_core::model::{Satisfaction, Visit};
 use fudao_core::money::Yuan;
-use fudao_core::plan::Plan;
 use fudao_store::Store;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -107,20 +106,32 @@ fn follow_ups(visits: &[Visit], today: NaiveDate, name: impl Fn(Uuid) -> String)
     out
 }
 
-/// The 工作台 as of `today`.
+/// The 工作台 as of `today`. It reads only what it shows (migration 10's columns): the visits
+/// with an open task due within the window, the 不满意 ratings and their follow-up visits, the
+/// draft plans and the names of those rows' firms. The KPI cards come from the slim rows.
 pub fn overview(s: &Store, today: NaiveDate) -> Result<Overview> {
     let kpi = kpi_cards(s, today)?;
-    let visits: Vec<Visit> = s.list()?;
-    let names = s.firm_names()?;
+    let until = today + chrono::Duration::days(DUE_WINDOW_DAYS);
+    let due_visits = s.visits_with_open_tasks_due_by(until, MAX_ROWS)?;
+    let drafts = s.draft_plans()?;
+    let feedback = s.feedback_rated(Satisfaction::Unsatisfied)?;
+    let mut follow_up_visits = Vec::new();
+    for f in &feedback {
+        follow_up_visits.extend(s.get::<Visit>(f.follow_up_id())?);
+    }
+    let names = s.firm_names_of(
+        due_visits
+            .iter()
+            .map(|v| v.firm_id)
+            .chain(drafts.iter().map(|p| p.firm_id))
+            .chain(feedback.iter().map(|f| f.firm_id)),
+    )?;
     let name = |id: Uuid| names.get(&id).cloned().unwrap_or_default();
-    let mut follow_ups = follow_ups(&visits, today, name);
-    let overdue = follow_ups.iter().filter(|f| f.overdue).count() as u32;
-    let due_soon = follow_ups.len() as u32 - overdue;
+    let mut follow_ups = follow_ups(&due_visits, today, name);
     follow_ups.truncate(MAX_ROWS);
-    let mut draft_plans: Vec<DraftPlan> = s
-        .list::<Plan>()?
+    let (overdue, due_soon) = s.open_tasks_due_by(today, until)?;
+    let mut draft_plans: Vec<DraftPlan> = drafts
         .into_iter()
-        .filter(|p| p.status == PlanStatus::Draft)
         .map(|p| DraftPlan {
             plan_id: p.id,
             firm_id: p.firm_id,
@@ -131,7 +142,6 @@ pub fn overview(s: &Store, today: NaiveDate) -> Result<Overview> {
         .collect();
     draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
     draft_plans.truncate(MAX_ROWS);
-    let feedback: Vec<Feedback> = s.list()?;
     Ok(Overview {
         today,
         kpi,
@@ -139,7 +149,7 @@ pub fn overview(s: &Store, today: NaiveDate) -> Result<Overview> {
         follow_ups_overdue: overdue,
         follow_ups_due_soon: due_soon,
         draft_plans,
-        unsatisfied_feedback: unsatisfied(&feedback, &visits, name, MAX_ROWS),
+        unsatisfied_feedback: unsatisfied(&feedback, &follow_up_visits, name, MAX_ROWS),
     })
 }
 
@@ -190,5 +200,83 @@ mod tests {
         assert_eq!(o.kpi.from, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
         assert_eq!(o.kpi.to, day(10));
         assert!(o.draft_plans.is_empty() && o.unsatisfied_feedback.is_empty());
+    }
+
+    /// The 工作台 as it was computed before migration 10 (every visit, rating, plan and firm
+    /// name read and filtered in Rust): the oracle of the indexed reads.
+    fn overview_by_full_scan(s: &Store, today: NaiveDate) -> Overview {
+        let visits: Vec<Visit> = s.list().unwrap();
+        let names = s.firm_names().unwrap();
+        let name = |id: Uuid| names.get(&id).cloned().unwrap_or_default();
+        let mut follow_ups = follow_ups(&visits, today, name);
+        let overdue = follow_ups.iter().filter(|f| f.overdue).count() as u32;
+        let due_soon = follow_ups.len() as u32 - overdue;
+        follow_ups.truncate(MAX_ROWS);
+        let mut draft_plans: Vec<DraftPlan> = s
+            .list::<fudao_core::plan::Plan>()
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.status == fudao_core::model::PlanStatus::Draft)
+            .map(|p| DraftPlan {
+                plan_id: p.id,
+                firm_id: p.firm_id,
+                firm_name: name(p.firm_id),
+                number: p.number,
+                created_on: p.created_on,
+            })
+            .collect();
+        draft_plans.sort_by_key(|p| std::cmp::Reverse(p.created_on));
+        draft_plans.truncate(MAX_ROWS);
+        let feedback: Vec<fudao_core::model::Feedback> = s.list().unwrap();
+        Overview {
+            today,
+            kpi: kpi_cards(s, today).unwrap(),
+            follow_ups,
+            follow_ups_overdue: overdue,
+            follow_ups_due_soon: due_soon,
+            draft_plans,
+            unsatisfied_feedback: unsatisfied(&feedback, &visits, name, MAX_ROWS),
+        }
+    }
+
+    #[test]
+    fn the_workbench_read_through_its_indexes_equals_the_full_scan() {
+        for seed in [3, 11] {
+            let mut s = Store::open_in_memory().unwrap();
+            let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+            fudao_store::demo::generate(
+                &mut s,
+                &fudao_store::demo::DemoOptions {
+                    firms: 400,
+                    seed,
+                    today,
+                },
+            )
+            .unwrap();
+            // Draft plans of a few firms, one of them confirmed afterwards.
+            let firms: Vec<fudao_core::model::Firm> = s.list().unwrap();
+            for f in firms.iter().take(4) {
+                crate::plans::draft(&mut s, f.id, today, crate::plans::Redraft::Recompose).unwrap();
+            }
+            crate::plans::confirm_latest(&mut s, &firms[0], today).unwrap();
+            for day in [today, today + chrono::Duration::days(40)] {
+                let fast = overview(&s, day).unwrap();
+                let full = overview_by_full_scan(&s, day);
+                assert!(
+                    !fast.follow_ups.is_empty() && !fast.unsatisfied_feedback.is_empty(),
+                    "the demo has follow-ups and 不满意 ratings to compare (seed {seed})"
+                );
+                assert_eq!(fast.draft_plans.len(), 3, "seed {seed}");
+                assert!(
+                    fast.follow_ups_overdue + fast.follow_ups_due_soon > MAX_ROWS as u32,
+                    "more open tasks than the list shows, so the cut-off is exercised"
+                );
+                assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{full:?}"),
+                    "seed {seed}, {day}"
+                );
+            }
+        }
     }
 }

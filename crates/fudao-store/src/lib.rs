@@ -21,6 +21,7 @@ mod migrations;
 mod rows;
 pub mod search;
 pub mod sync;
+mod workbench;
 
 pub use encrypt::{db_status, open_connection, DbStatus, MigrationProgress};
 pub use error::StoreError;

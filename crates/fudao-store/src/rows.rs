@@ -127,6 +127,21 @@ fn str_field(m: &Map<String, Value>, k: &str) -> Option<String> {
     m.get(k).and_then(|v| v.as_str()).map(str::to_string)
 }
 
+/// The due dates of a visit document's open follow-up tasks, in order (ISO dates order as
+/// text): what migration 10 computes with `json_each`.
+fn open_dues(m: &Map<String, Value>) -> Vec<&str> {
+    let mut dues: Vec<&str> = m
+        .get("tasks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.get("done").and_then(Value::as_bool).unwrap_or(false))
+        .filter_map(|t| t.get("due").and_then(Value::as_str))
+        .collect();
+    dues.sort_unstable();
+    dues
+}
+
 /// Index columns derived from a document: the only place that knows them.
 fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str, Value)> {
     let s = |k: &str| str_field(m, k).map(Value::String).unwrap_or(Value::Null);
@@ -182,6 +197,22 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
             ("firm_id", s("firm_id")),
             ("date", s("date")),
             ("coach_ids", v("coach_ids")),
+            // For the 工作台's follow-ups (migration 10): the earliest open due date and all
+            // of them as a JSON array, null when no task is open.
+            (
+                "open_due",
+                open_dues(m)
+                    .first()
+                    .map_or(Value::Null, |d| Value::String(d.to_string())),
+            ),
+            ("open_dues", {
+                let dues = open_dues(m);
+                if dues.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(serde_json::to_string(&dues).unwrap_or_default())
+                }
+            }),
         ],
         EntityKind::Feedback => vec![
             ("firm_id", s("firm_id")),
@@ -190,9 +221,9 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
             ("source", v("source")),
             ("need_met", v("need_met")),
         ],
-        EntityKind::Plan | EntityKind::FeedbackLink => {
-            vec![("firm_id", s("firm_id"))]
-        }
+        // The status for the 工作台's draft list (migration 10).
+        EntityKind::Plan => vec![("firm_id", s("firm_id")), ("status", v("status"))],
+        EntityKind::FeedbackLink => vec![("firm_id", s("firm_id"))],
     }
 }
 

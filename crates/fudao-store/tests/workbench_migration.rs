@@ -1,0 +1,149 @@
+//! Migration 10 (the 工作台's columns and indexes): a schema-9 file gets `visit.open_due` and
+//! `plan.status` backfilled exactly as the row writer fills them, and the 工作台's reads and
+//! counts go through their indexes instead of scanning the tables.
+
+use chrono::NaiveDate;
+use fudao_core::model::{Firm, Need, PlanStatus, Visit};
+use fudao_core::plan::{compose_plan, PlanInput};
+use fudao_core::product::builtin_catalog;
+use fudao_store::demo::{generate, DemoOptions};
+use fudao_store::Store;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+fn column<T: rusqlite::types::FromSql>(s: &Store, sql: &str) -> Vec<(String, T)> {
+    s.connection()
+        .prepare(sql)
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn plan_of(s: &Store, sql: &str) -> String {
+    s.connection()
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+        .join("; ")
+}
+
+#[test]
+fn migration_10_backfills_the_workbench_columns_as_the_row_writer_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v9.db");
+    let (open_due, status) = {
+        let mut s = Store::open_plaintext(&path).unwrap();
+        generate(
+            &mut s,
+            &DemoOptions {
+                firms: 120,
+                seed: 5,
+                today: today(),
+            },
+        )
+        .unwrap();
+        // A visit with several tasks, done and open, and one whose `done` is missing.
+        let firms: Vec<Firm> = s.list().unwrap();
+        let mut v: Visit = s.list::<Visit>().unwrap().remove(0);
+        let task = |due: u32, done: bool| fudao_core::model::FollowUpTask {
+            title: format!("task {due}"),
+            owner: "张三".into(),
+            due: NaiveDate::from_ymd_opt(2026, 12, due).unwrap(),
+            done,
+        };
+        v.tasks = vec![task(20, false), task(3, true), task(9, false)];
+        s.put(&v).unwrap();
+        // Plans: two drafts, one confirmed.
+        let cat = builtin_catalog();
+        for (i, f) in firms.iter().take(3).enumerate() {
+            let needs: Vec<Need> = s.children_of_firm(f.id).unwrap();
+            let mut p = compose_plan(&PlanInput {
+                firm: f,
+                needs: &needs,
+                visits: &[],
+                team_name: "辅导队",
+                coach_name: "辅导员",
+                catalog: &cat,
+                today: today(),
+                previous: None,
+            });
+            if i == 0 {
+                p.status = PlanStatus::Confirmed;
+                p.confirmed_on = Some(today());
+            }
+            s.put(&p).unwrap();
+        }
+        let open_due: Vec<(String, Option<String>)> = column(
+            &s,
+            "SELECT id, open_due || ' ' || open_dues FROM visit ORDER BY id",
+        );
+        assert!(open_due.iter().any(|(id, d)| *id == v.id.to_string()
+            && d.as_deref() == Some(r#"2026-12-09 ["2026-12-09","2026-12-20"]"#)));
+        let status: Vec<(String, Option<String>)> =
+            column(&s, "SELECT id, status FROM plan ORDER BY id");
+        assert_eq!(status.len(), 3);
+        assert_eq!(
+            status
+                .iter()
+                .filter(|(_, s)| s.as_deref() == Some("draft"))
+                .count(),
+            2
+        );
+        (open_due, status)
+    };
+    // Back to schema 9.
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP INDEX need_live; DROP INDEX visit_live;
+             DROP INDEX feedback_rating; DROP INDEX plan_status;
+             ALTER TABLE visit DROP COLUMN open_due; ALTER TABLE visit DROP COLUMN open_dues; ALTER TABLE plan DROP COLUMN status;
+             PRAGMA user_version = 9;",
+        )
+        .unwrap();
+    }
+    let s = Store::open_plaintext(&path).unwrap();
+    assert_eq!(
+        column::<Option<String>>(
+            &s,
+            "SELECT id, open_due || ' ' || open_dues FROM visit ORDER BY id"
+        ),
+        open_due
+    );
+    assert_eq!(
+        column::<Option<String>>(&s, "SELECT id, status FROM plan ORDER BY id"),
+        status
+    );
+    assert_eq!(s.draft_plans().unwrap().len(), 2);
+    // The counts and the 工作台's reads use the new indexes.
+    for (sql, index) in [
+        (
+            "SELECT COUNT(*) FROM visit, json_each(visit.open_dues) AS d WHERE visit.deleted = 0 AND visit.open_due IS NOT NULL AND visit.open_due <= '2026-12-10' AND d.value <= '2026-12-10'",
+            "COVERING INDEX visit_live",
+        ),
+        ("SELECT COUNT(*) FROM need WHERE deleted = 0", "need_live"),
+        ("SELECT COUNT(*) FROM visit WHERE deleted = 0", "visit_live"),
+        (
+            "SELECT id, data FROM visit WHERE deleted = 0 AND open_due IS NOT NULL AND open_due <= '2026-12-10'",
+            "visit_live (deleted=? AND open_due>? AND open_due<?)",
+        ),
+        (
+            "SELECT id, data FROM feedback WHERE deleted = 0 AND rating = 'unsatisfied'",
+            "feedback_rating (deleted=? AND rating=?)",
+        ),
+        (
+            "SELECT id, data FROM plan WHERE deleted = 0 AND status = 'draft'",
+            "plan_status (deleted=? AND status=?)",
+        ),
+    ] {
+        let plan = plan_of(&s, sql);
+        assert!(plan.contains(index), "{sql}: {plan}");
+    }
+}
