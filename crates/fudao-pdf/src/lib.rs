@@ -27,6 +27,7 @@
 //! [`DocMeta::date`]: fudao_core::doc::DocMeta::date
 
 mod charts;
+mod common;
 mod content;
 mod fonts;
 mod layout;
@@ -38,6 +39,8 @@ use std::sync::OnceLock;
 
 use fudao_core::doc::{DocError, Document};
 
+#[doc(hidden)]
+pub use common::COMMON_CHARS;
 use fonts::Face;
 pub use layout::Placed;
 
@@ -80,6 +83,8 @@ pub enum PdfError {
 /// [`Renderer::render`] for each document; it is `Sync`, so one renderer can serve many threads.
 pub struct Renderer {
     face: Face,
+    /// The glyphs every plan shows, deflated once (on the first render).
+    common: OnceLock<Result<common::CommonBlock, String>>,
 }
 
 impl Renderer {
@@ -88,6 +93,7 @@ impl Renderer {
     pub fn new() -> Result<Self, PdfError> {
         Ok(Self {
             face: Face::parse(fonts::REGULAR_TTF, "WenQuanYiMicroHei")?,
+            common: OnceLock::new(),
         })
     }
 
@@ -122,9 +128,26 @@ impl Renderer {
     /// (the same layout [`Renderer::render`] draws): for checking pagination quickly, e.g. that
     /// no page ends with a heading or a table header.
     pub fn paginate(&self, doc: &Document) -> Result<Vec<Vec<Placed>>, PdfError> {
+        Ok(self.paginate_with_chars(doc)?.0)
+    }
+
+    /// [`Renderer::paginate`], plus the characters the pages show (each once, in the order
+    /// first shown): `tests/demo_plans.rs` checks [`COMMON_CHARS`] with them.
+    #[doc(hidden)]
+    pub fn paginate_with_chars(
+        &self,
+        doc: &Document,
+    ) -> Result<(Vec<Vec<Placed>>, Vec<char>), PdfError> {
         self.check(doc)?;
-        let (_, model, _) = layout::lay_out(doc, layout::Fonts::new(&self.face));
-        Ok(model)
+        let (_, model, fonts) = layout::lay_out(doc, layout::Fonts::new(&self.face));
+        let chars = fonts
+            .used
+            .into_inner()
+            .list
+            .iter()
+            .map(|(_, c)| *c)
+            .collect();
+        Ok((model, chars))
     }
 
     /// Renders `doc` to the bytes of a PDF file.
@@ -132,7 +155,12 @@ impl Renderer {
         self.check(doc)?;
         let (pages, _, fonts) = layout::lay_out(doc, layout::Fonts::new(&self.face));
         let used = fonts.used.into_inner();
-        writer::write(doc, &self.face, pages, &used)
+        let common = self
+            .common
+            .get_or_init(|| common::CommonBlock::new(&self.face, common::COMMON_CHARS))
+            .as_ref()
+            .map_err(|e| PdfError::Font(e.clone()))?;
+        writer::write(doc, &self.face, common, pages, &used)
     }
 }
 

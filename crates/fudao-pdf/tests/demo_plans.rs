@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use fudao_core::model::{Firm, Need, Team, User, Visit};
 use fudao_core::plan::{compose_plan, to_document, PlanInput};
 use fudao_core::product::builtin_catalog;
-use fudao_pdf::{bad_page_ends, Renderer};
+use fudao_pdf::{bad_page_ends, Renderer, COMMON_CHARS};
 use fudao_store::demo::{generate, DemoOptions};
 use fudao_store::Store;
 use uuid::Uuid;
@@ -23,6 +23,8 @@ fn no_demo_plan_page_ends_with_a_heading_or_a_lone_table_header() {
     let catalog = builtin_catalog();
     let mut bad = Vec::new();
     let (mut plans, mut pages_total) = (0, 0);
+    // In how many plans each character is shown.
+    let mut shown: HashMap<char, usize> = HashMap::new();
     for seed in SEEDS {
         let mut s = Store::open_in_memory().unwrap();
         generate(
@@ -76,7 +78,10 @@ fn no_demo_plan_page_ends_with_a_heading_or_a_lone_table_header() {
                 previous: None,
             });
             let doc = to_document(&plan);
-            let pages = renderer.paginate(&doc).unwrap();
+            let (pages, chars) = renderer.paginate_with_chars(&doc).unwrap();
+            for c in chars {
+                *shown.entry(c).or_default() += 1;
+            }
             // For looking at pages: FUDAO_PLAN_PDF_DIR=dir writes the plans of seed 42 whose
             // firm has the longest name, three open needs, or an at-risk 高企 certificate.
             if let Ok(dir) = std::env::var("FUDAO_PLAN_PDF_DIR") {
@@ -116,5 +121,43 @@ fn no_demo_plan_page_ends_with_a_heading_or_a_lone_table_header() {
         "{} bad page ends:\n{}",
         bad.len(),
         bad.join("\n")
+    );
+    check_common_chars(&shown, plans);
+}
+
+/// `fudao_pdf::COMMON_CHARS` (the glyphs every font subset starts with, deflated once per
+/// process) are the characters at least 90 % of these plans show. Each may drift a little as
+/// the plan text changes, but a listed character shown by fewer than 80 % of the plans, or an
+/// unlisted one shown by more than 97 %, means the list should be derived again:
+/// `FUDAO_COMMON_CHARS=print cargo test -p fudao-pdf --test demo_plans -- --nocapture`
+/// prints it.
+fn check_common_chars(shown: &HashMap<char, usize>, plans: usize) {
+    let share = |c: char| shown.get(&c).copied().unwrap_or(0) as f64 / plans as f64;
+    let mut derived: Vec<char> = shown.keys().copied().filter(|c| share(*c) >= 0.9).collect();
+    derived.sort_unstable();
+    if std::env::var("FUDAO_COMMON_CHARS").as_deref() == Ok("print") {
+        println!(
+            "{} characters shown by ≥ 90 % of {plans} plans:",
+            derived.len()
+        );
+        for line in derived.chunks(40) {
+            let line: String = line.iter().collect();
+            println!("    {:?},", line);
+        }
+    }
+    let rare: Vec<String> = COMMON_CHARS
+        .chars()
+        .filter(|c| share(*c) < 0.8)
+        .map(|c| format!("{c:?} {:.0} %", 100.0 * share(c)))
+        .collect();
+    let missing: Vec<String> = derived
+        .iter()
+        .filter(|c| share(**c) > 0.97 && !COMMON_CHARS.contains(**c))
+        .map(|c| format!("{c:?} {:.0} %", 100.0 * share(*c)))
+        .collect();
+    assert!(
+        rare.is_empty() && missing.is_empty(),
+        "COMMON_CHARS no longer fits the plans (derive it again, see check_common_chars): \
+         listed but rare: {rare:?}; common but not listed: {missing:?}"
     );
 }
