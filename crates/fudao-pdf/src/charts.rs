@@ -15,6 +15,12 @@ const SERIES: [C3; 5] = [
 
 /// Formats a chart value: thousands separators, at most one decimal (`2,000`, `-35.5`).
 pub(crate) fn fmt_num(v: f64) -> String {
+    fmt_tenths(v, false)
+}
+
+/// Formats a chart value with thousands separators and one decimal when `one_decimal` or when
+/// its tenths are not zero (`2,000`, `2,000.0`, `-35.5`).
+fn fmt_tenths(v: f64, one_decimal: bool) -> String {
     let tenths = (v.abs() * 10.0).round() as u64;
     let (int, frac) = (tenths / 10, tenths % 10);
     let digits = int.to_string();
@@ -28,11 +34,20 @@ pub(crate) fn fmt_num(v: f64) -> String {
         }
         out.push(d);
     }
-    if frac > 0 {
+    if frac > 0 || one_decimal {
         out.push('.');
         out.push(char::from(b'0' + frac as u8));
     }
     out
+}
+
+/// The value labels of one chart, all in one format: one decimal for all when any value has
+/// tenths (`9,217.0`, `12,166.4`), none when no value has (`2,000`, `3,500`).
+fn value_labels(values: impl IntoIterator<Item = f64> + Clone) -> impl Fn(f64) -> String {
+    let any_tenths = values
+        .into_iter()
+        .any(|v| (v.abs() * 10.0).round() as u64 % 10 != 0);
+    move |v| fmt_tenths(v, any_tenths)
 }
 
 /// A "nice" tick step (1, 2, 2.5 or 5 × 10ⁿ) not smaller than `raw`.
@@ -215,16 +230,22 @@ fn value_scale(series: &[BarSeries]) -> (f64, f64, Vec<f64>) {
 
 /// One bar from `y0` (zero) to `y1` (the value `v`) in the slot (x, width, gap), with its value
 /// label above (below when negative).
-fn value_bar(pen: &mut Pen, v: f64, slot: (f32, f32, f32), ys: (f32, f32), colour: C3) {
+fn value_bar(
+    pen: &mut Pen,
+    label: &str,
+    v: f64,
+    slot: (f32, f32, f32),
+    ys: (f32, f32),
+    colour: C3,
+) {
     let (bx, bar_w, gap) = slot;
     let (y0, y1) = ys;
     let (yt, hh) = (y0.min(y1), (y0 - y1).abs());
     pen.fill_rect(bx + gap / 2.0, yt, bar_w - gap, hh.max(0.3), colour);
-    let label = fmt_num(v);
     let ly = if v >= 0.0 { y1 - 2.5 } else { y1 + 8.5 };
     let size = if bar_w < 22.0 { 6.5 } else { 7.5 };
     pen.text_aligned(
-        &label,
+        label,
         bx - 10.0,
         bar_w + 20.0,
         ly,
@@ -252,6 +273,12 @@ pub(crate) fn bars(
     chart_title(pen, title, x, top, w);
     bar_legend(pen, series, x, top, w);
     let (lo, hi, ticks) = value_scale(series);
+    let label_of = value_labels(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
+            .collect::<Vec<f64>>(),
+    );
 
     let tick_labels: Vec<String> = ticks.iter().map(|t| fmt_num(*t)).collect();
     let axis_w = tick_labels
@@ -310,6 +337,7 @@ pub(crate) fn bars(
             match s.values.get(ci).copied().flatten() {
                 Some(v) => value_bar(
                     pen,
+                    &label_of(v),
                     v,
                     (bx, bar_w, gap),
                     (y_of(0.0), y_of(v)),
@@ -355,6 +383,20 @@ mod tests {
         assert_eq!(fmt_num(0.04), "0");
         assert_eq!(fmt_num(999.96), "1,000");
         assert_eq!(fmt_num(-0.01), "0");
+    }
+
+    #[test]
+    fn the_value_labels_of_one_chart_share_one_format() {
+        let mixed = value_labels(vec![9217.0, 12166.44, 313.38]);
+        assert_eq!(
+            [mixed(9217.0), mixed(12166.44), mixed(313.38)],
+            ["9,217.0", "12,166.4", "313.4"]
+        );
+        let whole = value_labels(vec![2000.0, 3499.96, -35.0]);
+        assert_eq!(
+            [whole(2000.0), whole(3499.96), whole(-35.0)],
+            ["2,000", "3,500", "-35"]
+        );
     }
 
     #[test]
