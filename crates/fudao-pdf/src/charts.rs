@@ -46,7 +46,7 @@ fn fmt_tenths(v: f64, one_decimal: bool) -> String {
 fn value_labels(values: impl IntoIterator<Item = f64> + Clone) -> impl Fn(f64) -> String {
     let any_tenths = values
         .into_iter()
-        .any(|v| (v.abs() * 10.0).round() as u64 % 10 != 0);
+        .any(|v| !((v.abs() * 10.0).round() as u64).is_multiple_of(10));
     move |v| fmt_tenths(v, any_tenths)
 }
 
