@@ -198,3 +198,32 @@ fn the_sample_plan_paginates_cleanly_at_every_length() {
         assert_eq!(bad_page_ends(&pages), vec![], "{needs} needs");
     }
 }
+
+/// A one-line paragraph that introduces a table ("科技型中小企业评价：不符合" before its
+/// checklist) never ends a page apart from the table: sliding the pair over the page end, the
+/// page that holds the lead-in line also holds the table's header and first row.
+#[test]
+fn a_one_line_lead_in_keeps_its_table_header_and_first_row() {
+    let mut moved = false;
+    for n in 30..60 {
+        let mut doc = Document::new(meta());
+        filler(&mut doc, n);
+        doc.push(Block::heading(2, "（四）科技属性评价"));
+        doc.push(Block::paragraph("科技型中小企业评价：不符合"));
+        doc.push(table(6, false));
+        let pages = renderer().paginate(&doc).unwrap();
+        let at = page_of(&pages, "（四）科技属性评价");
+        let page = &pages[at];
+        let h = page
+            .iter()
+            .position(|x| matches!(x, Placed::Heading { .. }))
+            .unwrap();
+        assert_eq!(
+            &page[h + 1..(h + 4).min(page.len())],
+            &[Placed::Line { tc: 0.0 }, Placed::TableHeader, Placed::Row],
+            "{n} filler lines: the heading, its lead-in line and the table start share a page"
+        );
+        moved |= at > 0;
+    }
+    assert!(moved, "the filler pushed the pair over a page end");
+}

@@ -235,7 +235,7 @@ impl<'a> Layout<'a> {
         match block {
             Block::Title(t) => self.title(t),
             Block::Heading { level, text } => self.heading(*level, text, next),
-            Block::Paragraph { text } => self.paragraph(text),
+            Block::Paragraph { text } => self.paragraph(text, next),
             Block::Bullets { items } => self.bullets(items),
             Block::KeyValueGrid { pairs, columns } => self.kv_grid(pairs, *columns),
             Block::Table(t) => self.table(t),

@@ -176,7 +176,26 @@ impl Layout<'_> {
         self.y += after;
     }
 
-    pub(super) fn paragraph(&mut self, text: &str) {
+    /// Whether `text` is a one-line paragraph that introduces the table, grid or chart after
+    /// it (such as "科技型中小企业评价：不符合" before its checklist): it keeps that block's start
+    /// on its page, as a heading does.
+    fn is_lead_in(&self, text: &str, next: &[Block]) -> bool {
+        matches!(
+            next.first(),
+            Some(Block::Table(_) | Block::KeyValueGrid { .. } | Block::Chart(_))
+        ) && !text.trim().contains('\n')
+            && self
+                .f
+                .lines(text.trim(), BODY_SIZE, false, CW - 2.0 * BODY_SIZE, CW)
+                .len()
+                == 1
+    }
+
+    pub(super) fn paragraph(&mut self, text: &str, next: &[Block]) {
+        if self.is_lead_in(text, next) {
+            let h = BODY_LH + 5.0 + self.keep_height(next) + KEEP_SLACK;
+            self.ensure(h);
+        }
         let indent = 2.0 * BODY_SIZE;
         let mut any = false;
         for part in text.split('\n') {
@@ -253,7 +272,12 @@ impl Layout<'_> {
                     .map_or(0, |p| {
                         self.f.lines(p, BODY_SIZE, false, CW - indent, CW).len()
                     });
-                n.min(KEEP_LINES) as f32 * BODY_LH
+                let own = n.min(KEEP_LINES) as f32 * BODY_LH;
+                if self.is_lead_in(text, &next[1..]) {
+                    own + 5.0 + self.keep_height(&next[1..])
+                } else {
+                    own
+                }
             }
             Block::Bullets { items } => {
                 let w = CW - 16.0;
