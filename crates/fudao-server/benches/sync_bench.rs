@@ -238,6 +238,22 @@ fn process_cpu() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The process's `read` and `write` system calls so far (`/proc/self/io`: `syscr`, `syscw`).
+/// SQLite reads and writes the database, its WAL included, one page per call (no memory
+/// mapping), so around a single-threaded apply the differences are the pages read from the
+/// file (page-cache misses) and the pages written to the WAL and copied back by checkpoints:
+/// each one encrypted or decrypted, and its HMAC computed, in an encrypted store.
+fn io_calls() -> (u64, u64) {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    let get = |k: &str| {
+        io.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (get("syscr:"), get("syscw:"))
+}
+
 /// Best (minimum) wall time of `runs` runs of `f` — the machine is shared, so single runs
 /// are noisy.
 fn best_of(runs: usize, mut f: impl FnMut(usize) -> (f64, f64)) -> (f64, f64) {
@@ -340,6 +356,11 @@ async fn initial_and_incremental(firms: usize) {
         .await
         .unwrap();
     let (proxy, up, down) = counting_proxy(server.addr).await;
+    if let Ok(modes) = std::env::var("FUDAO_BENCH_APPLY_ONLY") {
+        apply_only(&server.url(), &modes, runs, dir.path()).await;
+        server.stop().await;
+        return;
+    }
     // Initial sync of a fresh device, `runs` times (each a new local database), with an
     // encrypted client store (as the app) and, alternating with it, a plaintext one: the whole
     // initial sync's cost of encryption at rest (server and wire are the same either way).
@@ -351,7 +372,14 @@ async fn initial_and_incremental(firms: usize) {
     let mut enc_cpus = vec![];
     let mut last = None;
     for run in 0..runs {
-        for encrypted in [false, true] {
+        // Which mode goes first alternates: on this shared machine the second sync of a
+        // pair ran after the first one's writes (writeback, fsyncs of the same file system).
+        let order = if run % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        for encrypted in order {
             let path = dir.path().join(format!("client{run}-{encrypted}.db"));
             let store = if encrypted {
                 Store::open_with_key(path, &fudao_store::DbKey::test_key()).unwrap()
@@ -456,32 +484,49 @@ async fn initial_and_incremental(firms: usize) {
         }
     }
     let fetch_s = t.elapsed().as_secs_f64();
-    // Applying alone, best of `runs` (each into a fresh database).
-    let (apply_s, apply_cpu) = best_of(runs, |i| {
-        let probe = Store::open_with_key(
-            dir.path().join(format!("probe{i}.db")),
-            &fudao_store::DbKey::test_key(),
-        )
-        .unwrap();
+    // Applying alone, best of `runs` (each into a fresh database), encrypted (as the app) and
+    // plaintext (the client-side cost of encryption at rest: the server and the wire are the
+    // same either way), the two modes alternating and taking turns to go first.
+    let apply = |encrypted: bool, i: usize| {
+        let probe = if encrypted {
+            Store::open_with_key(
+                dir.path().join(format!("probe{i}.db")),
+                &fudao_store::DbKey::test_key(),
+            )
+            .unwrap()
+        } else {
+            Store::open_plaintext(dir.path().join(format!("plain{i}.db"))).unwrap()
+        };
         let (t, cpu) = (Instant::now(), thread_cpu());
         for p in &pages {
             fudao_sync::replica::LocalReplica::apply_page(&probe, p).unwrap();
         }
         (t.elapsed().as_secs_f64(), thread_cpu() - cpu)
-    });
+    };
+    let (mut enc_best, mut plain_best) = (
+        (f64::INFINITY, f64::INFINITY),
+        (f64::INFINITY, f64::INFINITY),
+    );
+    for i in 0..runs {
+        let order = if i % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        };
+        for encrypted in order {
+            let (w, c) = apply(encrypted, i);
+            let best = if encrypted {
+                &mut enc_best
+            } else {
+                &mut plain_best
+            };
+            *best = (best.0.min(w), best.1.min(c));
+        }
+    }
+    let ((apply_s, apply_cpu), (apply_plain_s, apply_plain_cpu)) = (enc_best, plain_best);
     println!(
         "  of which, measured one after the other: fetching all pages {fetch_s:.2}s (server, wire, decoding), applying them {apply_s:.2}s (CPU {apply_cpu:.2}s; best of {runs}); the sync overlaps the two"
     );
-    // The same pages applied into a plaintext file: the client-side cost of encryption at
-    // rest (the server and the wire are the same either way).
-    let (apply_plain_s, apply_plain_cpu) = best_of(runs, |i| {
-        let probe = Store::open_plaintext(dir.path().join(format!("plain{i}.db"))).unwrap();
-        let (t, cpu) = (Instant::now(), thread_cpu());
-        for p in &pages {
-            fudao_sync::replica::LocalReplica::apply_page(&probe, p).unwrap();
-        }
-        (t.elapsed().as_secs_f64(), thread_cpu() - cpu)
-    });
     println!(
         "  encryption cost, initial sync: applying the pages {apply_plain_s:.2}s plaintext vs {apply_s:.2}s encrypted ({:+.1} %; CPU {apply_plain_cpu:.2}s vs {apply_cpu:.2}s); on the whole initial sync {:+.1} % (target < 15 %)",
         (apply_s / apply_plain_s - 1.0) * 100.0,
@@ -563,6 +608,61 @@ async fn initial_and_incremental(firms: usize) {
         r2.pulled
     );
     server.stop().await;
+}
+
+/// `FUDAO_BENCH_APPLY_ONLY=plain,enc` (either or both, in that order): only the client's
+/// apply of the initial sync's pages (fetched first), `runs` times per mode, each into a fresh
+/// store, with its CPU time and pages read and written; for profiling one mode at a time.
+async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) {
+    let probe = Store::open_plaintext(dir.join("login.db")).unwrap();
+    let login = Client::new(url)
+        .unwrap()
+        .login("lead", "bench-password", probe.device_id())
+        .await
+        .unwrap();
+    let pc = Client::new(url).unwrap().with_token(login.token);
+    let mut pages = Vec::new();
+    let mut cursor = None;
+    loop {
+        let p = pc
+            .pull(&PullRequest {
+                cursor: cursor.clone(),
+                limit: 2000,
+            })
+            .await
+            .unwrap();
+        cursor = Some(p.next_cursor.clone());
+        let more = p.more;
+        pages.push(p);
+        if !more {
+            break;
+        }
+    }
+    for (m, mode) in modes.split(',').enumerate() {
+        for i in 0..runs {
+            let path = dir.join(format!("apply-{m}-{mode}-{i}.db"));
+            let store = match mode {
+                "enc" => Store::open_with_key(&path, &fudao_store::DbKey::test_key()).unwrap(),
+                _ => Store::open_plaintext(&path).unwrap(),
+            };
+            let (t, cpu, io) = (Instant::now(), thread_cpu(), io_calls());
+            for p in &pages {
+                fudao_sync::replica::LocalReplica::apply_page(&store, p).unwrap();
+            }
+            let (wall, cpu, io2) = (t.elapsed().as_secs_f64(), thread_cpu() - cpu, io_calls());
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+                + std::fs::metadata(format!("{}-wal", path.display()))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+            println!(
+                "apply only, {mode}: {} pages, {wall:.2}s wall, {cpu:.2}s CPU, {} pages read, {} pages written, file + WAL {:.1} MB",
+                pages.len(),
+                io2.0 - io.0,
+                io2.1 - io.1,
+                size as f64 / 1e6
+            );
+        }
+    }
 }
 
 /// Teams of the many-clients benchmark (a city's districts); every team has a coach login
