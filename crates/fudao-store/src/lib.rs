@@ -49,6 +49,9 @@ pub(crate) struct Ctx {
     pub user_id: Option<Uuid>,
     pub at: String,
     pub source: Source,
+    /// Set during a bulk write (an import): the search index's changes are collected here and
+    /// written at the end of the transaction, in the index's order (`search::DeferredIndex`).
+    pub deferred_index: Option<std::cell::RefCell<search::DeferredIndex>>,
 }
 
 /// The local database.
@@ -393,6 +396,7 @@ impl Store {
             user_id: self.actor,
             at: now_rfc3339(),
             source,
+            deferred_index: None,
         }
     }
 
