@@ -194,15 +194,48 @@ fn apply_changes(conn: &Connection, del: &[Entry], ins: &[Entry]) -> Result<()> 
             st.execute(params![g, sk, key])?;
         }
     }
-    if !ins.is_empty() {
+    // A bulk write's entries go INSERT_CHUNK to a statement: one step, reset and statement
+    // setup for many rows instead of one each.
+    let mut chunks = ins.chunks_exact(INSERT_CHUNK);
+    if ins.len() >= INSERT_CHUNK {
+        let mut st = conn.prepare_cached(insert_chunk_sql())?;
+        for chunk in &mut chunks {
+            for (i, (g, sk, key)) in chunk.iter().enumerate() {
+                st.raw_bind_parameter(3 * i + 1, g)?;
+                st.raw_bind_parameter(3 * i + 2, sk)?;
+                st.raw_bind_parameter(3 * i + 3, key)?;
+            }
+            st.raw_execute()?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
         let mut st = conn.prepare_cached(
             "INSERT OR IGNORE INTO firm_gram (gram, sk, firm_key) VALUES (?1, ?2, ?3)",
         )?;
-        for (g, sk, key) in ins {
+        for (g, sk, key) in rest {
             st.execute(params![g, sk, key])?;
         }
     }
     Ok(())
+}
+
+/// Index entries inserted by one statement in a bulk write (3 parameters each, far below
+/// SQLite's limit of 32,766).
+const INSERT_CHUNK: usize = 64;
+
+/// `INSERT OR IGNORE` of [`INSERT_CHUNK`] index entries, built once.
+fn insert_chunk_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let rows: Vec<String> = (0..INSERT_CHUNK)
+            .map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        format!(
+            "INSERT OR IGNORE INTO firm_gram (gram, sk, firm_key) VALUES {}",
+            rows.join(", ")
+        )
+    })
 }
 
 /// (Re)indexes firm `key` after its row was written with `name` (`deleted`: a tombstone, which
