@@ -143,7 +143,9 @@ impl Store {
         let mut validate = Duration::ZERO;
         let mut report = ImportReport::default();
         let default_year = opts.today.year() - 1;
-        let ctx = self.ctx(Source::Import);
+        let mut ctx = self.ctx(Source::Import);
+        // The search index is written once at the end, sorted (see `search::DeferredIndex`).
+        ctx.deferred_index = Some(Default::default());
         let tx = self.conn.transaction()?;
         let w = crate::Writer { conn: &tx, ctx };
         for (done, row) in rows.iter().enumerate() {
@@ -223,11 +225,17 @@ impl Store {
             }
         }
         let bad = prior_rejections + report.rejected.len();
+        let commit = !(opts.dry_run || report.cancelled || (opts.strict && bad > 0));
+        if commit {
+            if let Some(index) = w.ctx.deferred_index {
+                index.into_inner().flush(&tx)?;
+            }
+        }
         report.timings.validate = validate;
         report.timings.write = started.elapsed().saturating_sub(validate);
         // Dropping the transaction without committing rolls everything back; the counts then
         // describe what would have happened.
-        if !(opts.dry_run || report.cancelled || (opts.strict && bad > 0)) {
+        if commit {
             let t = Instant::now();
             tx.commit()?;
             report.timings.commit = t.elapsed();

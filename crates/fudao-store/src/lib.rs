@@ -50,6 +50,9 @@ pub(crate) struct Ctx {
     pub user_id: Option<Uuid>,
     pub at: String,
     pub source: Source,
+    /// Set during a bulk write (an import): the search index's changes are collected here and
+    /// written at the end of the transaction, in the index's order (`search::DeferredIndex`).
+    pub deferred_index: Option<std::cell::RefCell<search::DeferredIndex>>,
 }
 
 /// The local database.
@@ -394,6 +397,7 @@ impl Store {
             user_id: self.actor,
             at: now_rfc3339(),
             source,
+            deferred_index: None,
         }
     }
 

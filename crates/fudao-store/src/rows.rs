@@ -340,11 +340,20 @@ fn write_row_text(
     vals.extend(idx.iter().map(|(_, v)| sql_value(v)));
     let mut stmt = conn.prepare_cached(upsert_sql(kind, version.is_some()))?;
     if kind == EntityKind::Firm {
-        // What the search index holds for the firm, read before the row changes.
-        let before = crate::search::indexed(conn, id, fresh)?;
+        // What the search index holds for the firm, read before the row changes (in a bulk
+        // write, only at the firm's first write: the index is not written until the end).
+        let deferred = ctx.deferred_index.as_ref();
+        let before = if deferred.is_some_and(|d| d.borrow().has(id)) {
+            None
+        } else {
+            crate::search::indexed(conn, id, fresh)?
+        };
         let key: i64 = stmt.query_row(rusqlite::params_from_iter(vals), |r| r.get(0))?;
         let name = str_field(doc, "name").unwrap_or_default();
-        crate::search::index_firm(conn, key, &name, deleted, before.as_ref())?;
+        match deferred {
+            Some(d) => d.borrow_mut().record(id, key, name, deleted, before),
+            None => crate::search::index_firm(conn, key, &name, deleted, before.as_ref())?,
+        }
     } else {
         stmt.execute(rusqlite::params_from_iter(vals))?;
     }

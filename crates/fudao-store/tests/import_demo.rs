@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fudao_core::model::{EntityKind, FinancingKind, Firm, Need, NeedStatus};
 use fudao_core::patch::{FirmPatch, ImportRow, NeedPatch};
 use fudao_store::demo::{generate, DemoOptions};
@@ -284,4 +284,120 @@ fn a_cancelled_import_writes_nothing_and_reports_its_progress() {
     assert!(r.committed && !r.cancelled);
     assert_eq!(n, 5);
     assert_eq!(s.count(EntityKind::Firm).unwrap(), 5);
+}
+
+/// An import writes the search index once, sorted, at the end of its transaction. It must
+/// hold exactly what writing the same rows one by one holds: new firms, renamed firms (their
+/// old grams gone), an unchanged firm, a firm renamed twice in the same sheet, and a new firm
+/// renamed later in the same sheet.
+#[test]
+fn an_import_indexes_new_and_renamed_firms_as_writing_them_one_by_one_does() {
+    let existing = [
+        (1, "济南量子科技有限公司"),
+        (2, "山东追光光电有限公司"),
+        (3, "泉城博远数据有限公司"),
+        (4, "历下食品有限公司"),
+    ];
+    let sheet = vec![
+        row(3, 1, "济南量子光电科技有限公司"), // renamed, keeps most grams
+        row(4, 2, "青岛海风环保集团"),         // renamed, keeps none
+        row(5, 3, "泉城博远数据有限公司"),     // unchanged
+        row(6, 10, "济南追光量子科技有限公司"), // new
+        row(7, 11, "高新光电"),                // new
+        row(8, 4, "历下食品集团"),             // renamed ...
+        row(9, 4, "历城食品科技有限公司"),     // ... twice in the sheet
+        row(10, 12, "临时名称公司"),           // new ...
+        row(11, 12, "大明湖环保科技有限公司"), // ... and renamed in the same sheet
+        row(12, 13, "公"),                     // new, one character
+    ];
+    let year = today().year() - 1;
+    let setup = || {
+        let mut s = Store::open_in_memory().unwrap();
+        for (n, name) in existing {
+            let f = row(2, n, name).firm.new_firm(uuid::Uuid::now_v7(), year);
+            s.put(&f).unwrap();
+        }
+        s
+    };
+    let mut bulk = setup();
+    let r = bulk.import_rows(&sheet, 0, &opts()).unwrap();
+    assert!(r.committed && r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!((r.created, r.updated, r.unchanged), (4, 5, 1));
+
+    // The same rows, one write each (what an import did before it deferred the index).
+    let mut one_by_one = setup();
+    for r in &sheet {
+        let f = match one_by_one.firm_by_uscc(&r.firm.uscc).unwrap() {
+            Some(mut f) => {
+                r.firm.apply(&mut f, year);
+                f
+            }
+            None => r.firm.new_firm(uuid::Uuid::now_v7(), year),
+        };
+        one_by_one.put(&f).unwrap();
+    }
+
+    // The same index entries, firm by USCC (the ids differ, the keys need not).
+    let grams = |s: &Store| -> Vec<(String, i64, String)> {
+        s.connection()
+            .prepare(
+                "SELECT g.gram, g.sk, f.uscc FROM firm_gram g JOIN firm f ON f.key = g.firm_key \
+                 ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let g = grams(&bulk);
+    assert!(g.len() > 100);
+    assert_eq!(g, grams(&one_by_one));
+
+    // The same search results, the old names included (found no more).
+    let mut queries: Vec<String> = ["公司", "公", "光电", "济南", "食品", "jn", "gxgd", "913701"]
+        .map(String::from)
+        .to_vec();
+    for (_, name) in existing {
+        queries.push(name.to_string());
+    }
+    for r in &sheet {
+        let name = r.firm.name.clone().unwrap();
+        let chars: Vec<char> = name.chars().collect();
+        queries.push(name.clone());
+        queries.push(chars.iter().take(2).collect());
+        queries.push(chars.iter().skip(1).take(3).collect());
+        queries.push(fudao_core::text::pinyin_initials(&name));
+    }
+    let by_uscc = |s: &Store, q: &str| -> (Vec<(String, String, &'static str)>, Vec<String>) {
+        let hits = s
+            .search_firms(q, 50)
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.uscc, h.name, h.matched))
+            .collect();
+        let filter = fudao_store::list::FirmFilter {
+            query: q.to_string(),
+            ..Default::default()
+        };
+        let ids = s
+            .firm_ids(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|id| s.get::<Firm>(id).unwrap().unwrap().uscc)
+            .collect();
+        (hits, ids)
+    };
+    for q in &queries {
+        assert_eq!(by_uscc(&bulk, q), by_uscc(&one_by_one, q), "{q}");
+    }
+    assert!(
+        by_uscc(&bulk, "历下食品").0.is_empty(),
+        "old names are gone"
+    );
+    assert!(
+        by_uscc(&bulk, "临时名称").0.is_empty(),
+        "old names are gone"
+    );
+    assert_eq!(by_uscc(&bulk, "大明湖").0.len(), 1);
 }

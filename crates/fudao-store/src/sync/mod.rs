@@ -83,6 +83,7 @@ fn sync_ctx(store: &Store, at: &str, user: Option<Uuid>) -> Ctx {
         user_id: user,
         at: at.to_string(),
         source: Source::Sync,
+        deferred_index: None,
     }
 }
 
