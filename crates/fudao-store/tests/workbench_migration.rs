@@ -132,18 +132,38 @@ fn migration_10_backfills_the_workbench_columns_as_the_row_writer_does() {
         ("SELECT COUNT(*) FROM visit WHERE deleted = 0", "visit_live"),
         (
             "SELECT id, data FROM visit WHERE deleted = 0 AND open_due IS NOT NULL AND open_due <= '2026-12-10'",
-            "visit_live (deleted=? AND open_due>? AND open_due<?)",
+            "visit_live (open_due>? AND open_due<?)",
         ),
         (
             "SELECT id, data FROM feedback WHERE deleted = 0 AND rating = 'unsatisfied'",
-            "feedback_rating (deleted=? AND rating=?)",
+            "feedback_rating (rating=?)",
         ),
         (
             "SELECT id, data FROM plan WHERE deleted = 0 AND status = 'draft'",
-            "plan_status (deleted=? AND status=?)",
+            "plan_status (status=?)",
         ),
     ] {
         let plan = plan_of(&s, sql);
         assert!(plan.contains(index), "{sql}: {plan}");
+    }
+    // What the new indexes must not take over: the KPI loaders and whole lists scan their
+    // table in row order, and a firm's needs, visits and ratings are found by `firm_id`.
+    for (table, kpi_columns) in [
+        ("need", "id, firm_id, amount, outcomes"),
+        ("visit", "id, firm_id, date, coach_ids"),
+        ("feedback", "id, firm_id, date, rating"),
+    ] {
+        for sql in [
+            format!("SELECT {kpi_columns} FROM {table} WHERE deleted = 0 ORDER BY rowid"),
+            format!("SELECT id, data FROM {table} WHERE deleted = 0 ORDER BY rowid"),
+        ] {
+            let plan = plan_of(&s, &sql);
+            assert_eq!(plan, format!("SCAN {table}"), "{sql}");
+        }
+        let sql = format!(
+            "SELECT id, data FROM {table} WHERE deleted = 0 AND firm_id = 'x' ORDER BY rowid"
+        );
+        let plan = plan_of(&s, &sql);
+        assert!(plan.contains("(firm_id=?)"), "{sql}: {plan}");
     }
 }
