@@ -48,6 +48,9 @@ pub enum Progress {
 pub struct SyncOptions {
     pub push_batch: usize,
     pub pull_limit: u32,
+    /// At most this many pulled pages are applied in one local transaction (with the last
+    /// one's cursor) during a long pull; 1 applies each page on its own.
+    pub pull_batch_pages: usize,
 }
 
 impl Default for SyncOptions {
@@ -55,6 +58,7 @@ impl Default for SyncOptions {
         SyncOptions {
             push_batch: 500,
             pull_limit: 1000,
+            pull_batch_pages: 8,
         }
     }
 }
@@ -121,10 +125,18 @@ fn fetch(
     tokio::spawn(async move { client.pull(&PullRequest { cursor, limit }).await })
 }
 
+/// How long pulled pages are held before being applied, at most (with
+/// [`SyncOptions::pull_batch_pages`]): a slow link still commits progress every few seconds.
+const PULL_BATCH_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Pulls and applies pages until the server has no more. The next page is requested (on
-/// another task) while the current one is applied; it is applied only after the current
-/// page and its cursor have committed, so an interruption anywhere resumes from the stored
-/// cursor.
+/// another task) while the current ones are applied. During a long pull, up to
+/// [`SyncOptions::pull_batch_pages`] consecutive pages (or those received within
+/// [`PULL_BATCH_WINDOW`]) are applied in one local transaction with the last one's cursor
+/// ([`LocalReplica::apply_pages`]): each later transaction would otherwise rewrite the same
+/// index pages (every page written is encrypted again in an encrypted store). A page is applied
+/// only after the pages before it and their cursor have committed, so an interruption anywhere
+/// resumes from the stored cursor (re-pulling at most one batch).
 pub async fn pull_all<R: LocalReplica>(
     client: &Client,
     replica: &R,
@@ -134,24 +146,38 @@ pub async fn pull_all<R: LocalReplica>(
 ) -> Result<(), SyncError> {
     let cursor = replica.cursor().map_err(local)?;
     let mut next = fetch(client, cursor, opts.pull_limit);
+    let mut batch: Vec<PullResponse> = Vec::new();
+    let mut batch_started = std::time::Instant::now();
     loop {
         let page = (&mut next)
             .await
             .map_err(|e| ClientError::Protocol(format!("pull task failed: {e}")))??;
-        if page.more {
+        let more = page.more;
+        if more {
             next = fetch(client, Some(page.next_cursor.clone()), opts.pull_limit);
         }
-        if let Err(e) = replica.apply_page(&page) {
+        if batch.is_empty() {
+            batch_started = std::time::Instant::now();
+        }
+        batch.push(page);
+        if more
+            && batch.len() < opts.pull_batch_pages.max(1)
+            && batch_started.elapsed() < PULL_BATCH_WINDOW
+        {
+            continue;
+        }
+        if let Err(e) = replica.apply_pages(&batch) {
             next.abort();
             return Err(local(e));
         }
-        report.pages += 1;
-        report.pulled += page.changes.len();
+        report.pages += batch.len();
+        report.pulled += batch.iter().map(|p| p.changes.len()).sum::<usize>();
         progress(Progress::Pulled {
             done: report.pulled,
-            more: page.more,
+            more,
         });
-        if !page.more {
+        batch.clear();
+        if !more {
             return Ok(());
         }
     }
