@@ -400,7 +400,11 @@ async fn initial_and_incremental(firms: usize) {
                 SyncOptions {
                     push_batch: 500,
                     pull_limit: 2000,
-                    ..SyncOptions::default()
+                    // FUDAO_BENCH_PULL_BATCH=N: pulled pages per local transaction.
+                    pull_batch_pages: env_num(
+                        "FUDAO_BENCH_PULL_BATCH",
+                        SyncOptions::default().pull_batch_pages,
+                    ),
                 },
                 &mut |_| {},
             )
