@@ -116,27 +116,14 @@ pub async fn push_all<R: LocalReplica>(
     }
 }
 
-fn fetch(
-    client: &Client,
-    cursor: Option<String>,
-    limit: u32,
-) -> tokio::task::JoinHandle<Result<PullResponse, ClientError>> {
-    let client = client.clone();
-    tokio::spawn(async move { client.pull(&PullRequest { cursor, limit }).await })
-}
-
-/// How long pulled pages are held before being applied, at most (with
-/// [`SyncOptions::pull_batch_pages`]): a slow link still commits progress every few seconds.
-const PULL_BATCH_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Pulls and applies pages until the server has no more. The next page is requested (on
-/// another task) while the current ones are applied. During a long pull, up to
-/// [`SyncOptions::pull_batch_pages`] consecutive pages (or those received within
-/// [`PULL_BATCH_WINDOW`]) are applied in one local transaction with the last one's cursor
-/// ([`LocalReplica::apply_pages`]): each later transaction would otherwise rewrite the same
-/// index pages (every page written is encrypted again in an encrypted store). A page is applied
-/// only after the pages before it and their cursor have committed, so an interruption anywhere
-/// resumes from the stored cursor (re-pulling at most one batch).
+/// Pulls and applies pages until the server has no more. The pages are fetched one after
+/// the other on another task, up to [`SyncOptions::pull_batch_pages`] ahead of the apply.
+/// The pages already received when the apply is free (at most `pull_batch_pages`) are applied
+/// in one local transaction with the last one's cursor ([`LocalReplica::apply_pages`]): each
+/// later transaction would otherwise rewrite the same index pages (every page written is
+/// encrypted again in an encrypted store), and the apply never waits for a batch to fill.
+/// A page is applied only after the pages before it and their cursor have committed, so an
+/// interruption anywhere resumes from the stored cursor (re-pulling at most one batch).
 pub async fn pull_all<R: LocalReplica>(
     client: &Client,
     replica: &R,
@@ -145,31 +132,59 @@ pub async fn pull_all<R: LocalReplica>(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
     let cursor = replica.cursor().map_err(local)?;
-    let mut next = fetch(client, cursor, opts.pull_limit);
-    let mut batch: Vec<PullResponse> = Vec::new();
-    let mut batch_started = std::time::Instant::now();
+    let max = opts.pull_batch_pages.max(1);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<PullResponse, ClientError>>(max);
+    let fetcher = {
+        let (client, limit) = (client.clone(), opts.pull_limit);
+        tokio::spawn(async move {
+            let mut cursor = cursor;
+            loop {
+                let r = client
+                    .pull(&PullRequest {
+                        cursor: cursor.clone(),
+                        limit,
+                    })
+                    .await;
+                let more = match &r {
+                    Ok(p) => {
+                        cursor = Some(p.next_cursor.clone());
+                        p.more
+                    }
+                    Err(_) => false,
+                };
+                if tx.send(r).await.is_err() || !more {
+                    return;
+                }
+            }
+        })
+    };
+    // The fetching task ends with this function, whichever way it returns.
+    struct AbortOnDrop(tokio::task::AbortHandle);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let _fetcher = AbortOnDrop(fetcher.abort_handle());
+    let mut batch: Vec<PullResponse> = Vec::with_capacity(max);
     loop {
-        let page = (&mut next)
+        let first = rx
+            .recv()
             .await
-            .map_err(|e| ClientError::Protocol(format!("pull task failed: {e}")))??;
-        let more = page.more;
-        if more {
-            next = fetch(client, Some(page.next_cursor.clone()), opts.pull_limit);
+            .ok_or_else(|| ClientError::Protocol("pull task ended early".into()))??;
+        let mut more = first.more;
+        batch.push(first);
+        while more && batch.len() < max {
+            match rx.try_recv() {
+                Ok(page) => {
+                    let page = page?;
+                    more = page.more;
+                    batch.push(page);
+                }
+                Err(_) => break,
+            }
         }
-        if batch.is_empty() {
-            batch_started = std::time::Instant::now();
-        }
-        batch.push(page);
-        if more
-            && batch.len() < opts.pull_batch_pages.max(1)
-            && batch_started.elapsed() < PULL_BATCH_WINDOW
-        {
-            continue;
-        }
-        if let Err(e) = replica.apply_pages(&batch) {
-            next.abort();
-            return Err(local(e));
-        }
+        replica.apply_pages(&batch).map_err(local)?;
         report.pages += batch.len();
         report.pulled += batch.iter().map(|p| p.changes.len()).sum::<usize>();
         progress(Progress::Pulled {
