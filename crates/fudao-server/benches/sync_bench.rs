@@ -400,6 +400,11 @@ async fn initial_and_incremental(firms: usize) {
                 SyncOptions {
                     push_batch: 500,
                     pull_limit: 2000,
+                    // FUDAO_BENCH_PULL_BATCH=N: pulled pages per local transaction.
+                    pull_batch_pages: env_num(
+                        "FUDAO_BENCH_PULL_BATCH",
+                        SyncOptions::default().pull_batch_pages,
+                    ),
                 },
                 &mut |_| {},
             )
@@ -613,6 +618,8 @@ async fn initial_and_incremental(firms: usize) {
 /// `FUDAO_BENCH_APPLY_ONLY=plain,enc` (either or both, in that order): only the client's
 /// apply of the initial sync's pages (fetched first), `runs` times per mode, each into a fresh
 /// store, with its CPU time and pages read and written; for profiling one mode at a time.
+/// `FUDAO_BENCH_APPLY_BATCH=N` applies N pages per transaction (default: the engine's
+/// `pull_batch_pages`; 1 = page by page, as before 2026-12-03 late).
 async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) {
     let probe = Store::open_plaintext(dir.join("login.db")).unwrap();
     let login = Client::new(url)
@@ -638,6 +645,13 @@ async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) 
             break;
         }
     }
+    // Pages per transaction, as the sync engine applies them (1: each page on its own).
+    let batch = env_num(
+        "FUDAO_BENCH_APPLY_BATCH",
+        SyncOptions::default().pull_batch_pages,
+    )
+    .max(1);
+    println!("apply only: {batch} pulled page(s) per transaction");
     for (m, mode) in modes.split(',').enumerate() {
         for i in 0..runs {
             let path = dir.join(format!("apply-{m}-{mode}-{i}.db"));
@@ -646,8 +660,8 @@ async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) 
                 _ => Store::open_plaintext(&path).unwrap(),
             };
             let (t, cpu, io) = (Instant::now(), thread_cpu(), io_calls());
-            for p in &pages {
-                fudao_sync::replica::LocalReplica::apply_page(&store, p).unwrap();
+            for b in pages.chunks(batch) {
+                fudao_sync::replica::LocalReplica::apply_pages(&store, b).unwrap();
             }
             let (wall, cpu, io2) = (t.elapsed().as_secs_f64(), thread_cpu() - cpu, io_calls());
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)

@@ -927,6 +927,7 @@ async fn interrupted_pull_resumes(db: Db) {
         .sync_with(fudao_sync::engine::SyncOptions {
             push_batch: 100,
             pull_limit: 7,
+            ..fudao_sync::engine::SyncOptions::default()
         })
         .await
         .unwrap();

@@ -48,6 +48,9 @@ pub enum Progress {
 pub struct SyncOptions {
     pub push_batch: usize,
     pub pull_limit: u32,
+    /// At most this many pulled pages are applied in one local transaction (with the last
+    /// one's cursor) during a long pull; 1 applies each page on its own.
+    pub pull_batch_pages: usize,
 }
 
 impl Default for SyncOptions {
@@ -55,6 +58,7 @@ impl Default for SyncOptions {
         SyncOptions {
             push_batch: 500,
             pull_limit: 1000,
+            pull_batch_pages: 8,
         }
     }
 }
@@ -112,19 +116,14 @@ pub async fn push_all<R: LocalReplica>(
     }
 }
 
-fn fetch(
-    client: &Client,
-    cursor: Option<String>,
-    limit: u32,
-) -> tokio::task::JoinHandle<Result<PullResponse, ClientError>> {
-    let client = client.clone();
-    tokio::spawn(async move { client.pull(&PullRequest { cursor, limit }).await })
-}
-
-/// Pulls and applies pages until the server has no more. The next page is requested (on
-/// another task) while the current one is applied; it is applied only after the current
-/// page and its cursor have committed, so an interruption anywhere resumes from the stored
-/// cursor.
+/// Pulls and applies pages until the server has no more. The pages are fetched one after
+/// the other on another task, up to [`SyncOptions::pull_batch_pages`] ahead of the apply.
+/// The pages already received when the apply is free (at most `pull_batch_pages`) are applied
+/// in one local transaction with the last one's cursor ([`LocalReplica::apply_pages`]): each
+/// later transaction would otherwise rewrite the same index pages (every page written is
+/// encrypted again in an encrypted store), and the apply never waits for a batch to fill.
+/// A page is applied only after the pages before it and their cursor have committed, so an
+/// interruption anywhere resumes from the stored cursor (re-pulling at most one batch).
 pub async fn pull_all<R: LocalReplica>(
     client: &Client,
     replica: &R,
@@ -133,25 +132,67 @@ pub async fn pull_all<R: LocalReplica>(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
     let cursor = replica.cursor().map_err(local)?;
-    let mut next = fetch(client, cursor, opts.pull_limit);
+    let max = opts.pull_batch_pages.max(1);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<PullResponse, ClientError>>(max);
+    let fetcher = {
+        let (client, limit) = (client.clone(), opts.pull_limit);
+        tokio::spawn(async move {
+            let mut cursor = cursor;
+            loop {
+                let r = client
+                    .pull(&PullRequest {
+                        cursor: cursor.clone(),
+                        limit,
+                    })
+                    .await;
+                let more = match &r {
+                    Ok(p) => {
+                        cursor = Some(p.next_cursor.clone());
+                        p.more
+                    }
+                    Err(_) => false,
+                };
+                if tx.send(r).await.is_err() || !more {
+                    return;
+                }
+            }
+        })
+    };
+    // The fetching task ends with this function, whichever way it returns.
+    struct AbortOnDrop(tokio::task::AbortHandle);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let _fetcher = AbortOnDrop(fetcher.abort_handle());
+    let mut batch: Vec<PullResponse> = Vec::with_capacity(max);
     loop {
-        let page = (&mut next)
+        let first = rx
+            .recv()
             .await
-            .map_err(|e| ClientError::Protocol(format!("pull task failed: {e}")))??;
-        if page.more {
-            next = fetch(client, Some(page.next_cursor.clone()), opts.pull_limit);
+            .ok_or_else(|| ClientError::Protocol("pull task ended early".into()))??;
+        let mut more = first.more;
+        batch.push(first);
+        while more && batch.len() < max {
+            match rx.try_recv() {
+                Ok(page) => {
+                    let page = page?;
+                    more = page.more;
+                    batch.push(page);
+                }
+                Err(_) => break,
+            }
         }
-        if let Err(e) = replica.apply_page(&page) {
-            next.abort();
-            return Err(local(e));
-        }
-        report.pages += 1;
-        report.pulled += page.changes.len();
+        replica.apply_pages(&batch).map_err(local)?;
+        report.pages += batch.len();
+        report.pulled += batch.iter().map(|p| p.changes.len()).sum::<usize>();
         progress(Progress::Pulled {
             done: report.pulled,
-            more: page.more,
+            more,
         });
-        if !page.more {
+        batch.clear();
+        if !more {
             return Ok(());
         }
     }

@@ -25,6 +25,15 @@ pub trait LocalReplica {
     /// Applies a pulled page and stores its cursor, in one transaction. Local edits still in
     /// the outbox are re-applied on top of the pulled rows.
     fn apply_page(&self, page: &PullResponse) -> Result<(), Self::Error>;
+    /// Applies consecutive pulled pages, in order, and stores the last one's cursor. A store
+    /// that can should do it in one transaction (all or nothing: the same rows as applying
+    /// each page in turn); this default applies each page in its own transaction.
+    fn apply_pages(&self, pages: &[PullResponse]) -> Result<(), Self::Error> {
+        for page in pages {
+            self.apply_page(page)?;
+        }
+        Ok(())
+    }
     /// Replaces the local copy of the open conflicts in the user's scope.
     fn store_conflicts(&self, conflicts: &[Conflict]) -> Result<(), Self::Error>;
     /// Conflicts resolved locally whose resolution the server has not yet been told.

@@ -300,6 +300,17 @@ impl Store {
         apply_page(self, page, Some(fail_after))
     }
 
+    /// Applies pages in one transaction but fails after `fail_after` rows of the batch (tests
+    /// of crash safety): nothing of any of the pages, nor their cursor, is kept.
+    #[doc(hidden)]
+    pub fn apply_pages_failing_after(
+        &self,
+        pages: &[PullResponse],
+        fail_after: usize,
+    ) -> Result<()> {
+        apply_pages(self, pages, Some(fail_after))
+    }
+
     /// The server version of a row as last pulled (0 = never synced).
     pub fn row_version(&self, kind: EntityKind, id: Uuid) -> Result<Option<(i64, bool)>> {
         Ok(self
@@ -539,6 +550,10 @@ impl LocalReplica for Store {
 
     fn cursor(&self) -> Result<Option<String>> {
         self.meta_get(keys::CURSOR)
+    }
+
+    fn apply_pages(&self, pages: &[PullResponse]) -> Result<()> {
+        apply_pages(self, pages, None)
     }
 
     fn apply_page(&self, page: &PullResponse) -> Result<()> {

@@ -2,6 +2,7 @@
 //! edits re-applied on top, and the follow-ups a pulled rating calls for.
 
 use super::*;
+use crate::search::DeferredIndex;
 
 /// The stored version of a row, if the row exists (one cached statement per kind).
 fn local_version(conn: &Connection, kind: EntityKind, id: &str) -> Result<Option<i64>> {
@@ -31,8 +32,14 @@ struct PageState {
     empty: Vec<EntityKind>,
 }
 
-/// Applies one pulled row.
-fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
+/// Applies one pulled row. The firm search index's changes are collected in `index` and
+/// written when the page's transaction ends ([`DeferredIndex::flush`]).
+fn apply_change(
+    store: &Store,
+    c: &Change,
+    page: &PageState,
+    index: &mut DeferredIndex,
+) -> Result<()> {
     let conn = store.connection();
     let id = c.row_id.to_string();
     let version = if page.empty.contains(&c.kind) {
@@ -79,9 +86,27 @@ fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
         &merged
     };
     let at = c.updated_at.to_rfc3339();
-    let ctx = sync_ctx(store, &at, c.updated_by);
+    let mut ctx = sync_ctx(store, &at, c.updated_by);
+    ctx.deferred_index = Some(std::cell::RefCell::new(std::mem::take(index)));
+    let written = write_change(store, c, &ctx, doc, version, deleted);
+    if let Some(d) = ctx.deferred_index.take() {
+        *index = d.into_inner();
+    }
+    written
+}
+
+/// The audit entries and the row write of [`apply_change`].
+fn write_change(
+    store: &Store,
+    c: &Change,
+    ctx: &Ctx,
+    doc: &Map<String, Value>,
+    version: Option<i64>,
+    deleted: bool,
+) -> Result<()> {
+    let conn = store.connection();
     if version.is_none() {
-        rows::audit(conn, &ctx, c.kind, c.row_id, "_created", None, None)?;
+        rows::audit(conn, ctx, c.kind, c.row_id, "_created", None, None)?;
     } else if let Some((old, _, was_deleted)) = rows::load_raw(conn, c.kind, c.row_id)? {
         let mut keys: Vec<&String> = old.keys().chain(doc.keys()).collect();
         keys.sort();
@@ -89,13 +114,13 @@ fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
         for k in keys {
             let (o, n) = (old.get(k), doc.get(k));
             if o != n {
-                rows::audit(conn, &ctx, c.kind, c.row_id, k, o, n)?;
+                rows::audit(conn, ctx, c.kind, c.row_id, k, o, n)?;
             }
         }
         if was_deleted != deleted {
             rows::audit(
                 conn,
-                &ctx,
+                ctx,
                 c.kind,
                 c.row_id,
                 "_deleted",
@@ -114,7 +139,7 @@ fn apply_change(store: &Store, c: &Change, page: &PageState) -> Result<()> {
         Some(c.version),
         deleted,
         version.is_none(),
-        &ctx,
+        ctx,
     )
 }
 
@@ -221,9 +246,22 @@ pub(super) fn apply_page(
     page: &PullResponse,
     fail_after: Option<usize>,
 ) -> Result<()> {
+    apply_pages(store, std::slice::from_ref(page), fail_after)
+}
+
+/// Applies consecutive pulled pages in one transaction with the last one's cursor: the same
+/// rows, audit entries and follow-ups as applying each page in turn, all or nothing.
+/// `fail_after` injects a failure after that many rows of the batch (tests).
+pub(super) fn apply_pages(
+    store: &Store,
+    pages: &[PullResponse],
+    fail_after: Option<usize>,
+) -> Result<()> {
     let conn = store.connection();
-    let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
-    if page.changes.len() > 100 {
+    let Some(last) = pages.last() else {
+        return Ok(());
+    };
+    if pages.iter().any(|p| p.changes.len() > 100) {
         // A large page touches several indexes at random places (names, firm ids, search
         // bigrams): the page cache must hold them, or most of the time goes to evicting and
         // re-reading pages (each one decrypted again in an encrypted file). A file store's
@@ -234,32 +272,42 @@ pub(super) fn apply_page(
         conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
     }
     let tx = conn.unchecked_transaction()?;
-    let mut kinds: Vec<EntityKind> = page.changes.iter().map(|c| c.kind).collect();
-    kinds.sort_by_key(|k| k.as_str());
-    kinds.dedup();
-    let mut state = PageState {
-        has_outbox: conn.query_row("SELECT EXISTS (SELECT 1 FROM outbox)", [], |r| r.get(0))?,
-        empty: Vec::new(),
-    };
-    for k in kinds {
-        if kind_is_empty(conn, k)? {
-            state.empty.push(k);
+    let mut row = 0;
+    for page in pages {
+        let crash_at = failpoint::hit("client_exit_mid_page").then_some(page.changes.len() / 2);
+        let mut kinds: Vec<EntityKind> = page.changes.iter().map(|c| c.kind).collect();
+        kinds.sort_by_key(|k| k.as_str());
+        kinds.dedup();
+        let mut state = PageState {
+            has_outbox: conn.query_row("SELECT EXISTS (SELECT 1 FROM outbox)", [], |r| r.get(0))?,
+            empty: Vec::new(),
+        };
+        for k in kinds {
+            if kind_is_empty(conn, k)? {
+                state.empty.push(k);
+            }
         }
+        // The firms' search grams are written once at the end of the page, in the index's
+        // order (as an import does), instead of ~30 random inserts a firm.
+        let mut index = DeferredIndex::default();
+        for (i, c) in page.changes.iter().enumerate() {
+            if crash_at == Some(i) {
+                failpoint::exit();
+            }
+            if fail_after == Some(row) {
+                return Err(StoreError::Io {
+                    path: std::path::PathBuf::from("<injected failure>"),
+                    source: std::io::Error::other("injected failure while applying a pulled page"),
+                });
+            }
+            row += 1;
+            apply_change(store, c, &state, &mut index)?;
+        }
+        // The page's search-index entries, before anything else reads or writes them.
+        index.flush(conn)?;
+        pulled_feedback_follow_ups(store, page)?;
     }
-    for (i, c) in page.changes.iter().enumerate() {
-        if crash_at == Some(i) {
-            failpoint::exit();
-        }
-        if fail_after == Some(i) {
-            return Err(StoreError::Io {
-                path: std::path::PathBuf::from("<injected failure>"),
-                source: std::io::Error::other("injected failure while applying a pulled page"),
-            });
-        }
-        apply_change(store, c, &state)?;
-    }
-    pulled_feedback_follow_ups(store, page)?;
-    store.meta_set(keys::CURSOR, &page.next_cursor)?;
+    store.meta_set(keys::CURSOR, &last.next_cursor)?;
     store.meta_set(keys::LAST_SYNC, &crate::now_rfc3339())?;
     tx.commit()?;
     Ok(())

@@ -333,3 +333,123 @@ fn resolve_mine_queues_the_value_again() {
     assert!(s.pending_resolutions().unwrap().is_empty());
     assert!(s.conflicts(true).unwrap().is_empty());
 }
+
+/// Every row of `table` (all columns but a store's own device id, sorted), for comparing
+/// two stores.
+fn dump(s: &Store, table: &str) -> Vec<Vec<String>> {
+    let conn = s.connection();
+    let cols = if table == "audit" {
+        "id, at, user_id, kind, row_id, field, old, new, source"
+    } else {
+        "*"
+    };
+    let mut st = conn
+        .prepare(&format!("SELECT {cols} FROM {table}"))
+        .unwrap();
+    let n = st.column_count();
+    let mut rows = st
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| Ok(format!("{:?}", r.get::<_, rusqlite::types::Value>(i)?)))
+                .collect()
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<Vec<String>>>>()
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+fn same_contents(a: &Store, b: &Store) {
+    for table in ["firm", "firm_gram", "audit", "outbox"] {
+        assert_eq!(dump(a, table), dump(b, table), "table {table}");
+    }
+    assert_eq!(a.cursor().unwrap(), b.cursor().unwrap());
+    assert_eq!(
+        a.search_firms("公司", 50).unwrap().len(),
+        b.search_firms("公司", 50).unwrap().len()
+    );
+}
+
+/// Three pulled pages: new firms, a firm renamed on a later page (written twice in one
+/// batch), a firm deleted on the last page.
+fn three_pages() -> Vec<PullResponse> {
+    let f: Vec<Firm> = (0..6)
+        .map(|i| {
+            let mut f = firm(&format!("济南第{i}号科技有限公司"));
+            f.uscc =
+                fudao_core::uscc::compose("91", "370102", &format!("MA3C{:04}", 100 + i)).unwrap();
+            f
+        })
+        .collect();
+    let mut renamed = f[0].clone();
+    renamed.name = "泉城改名商贸公司".into();
+    let mut gone = change_of(&f[1], 2, 8);
+    gone.deleted = true;
+    vec![
+        page(
+            vec![
+                change_of(&f[0], 1, 1),
+                change_of(&f[1], 1, 2),
+                change_of(&f[2], 1, 3),
+            ],
+            true,
+        ),
+        page(
+            vec![
+                change_of(&f[3], 1, 4),
+                change_of(&f[4], 1, 5),
+                change_of(&renamed, 2, 6),
+            ],
+            true,
+        ),
+        page(vec![change_of(&f[5], 1, 7), gone], false),
+    ]
+}
+
+/// Pages applied in one transaction give the same store (rows, search index, audit, cursor)
+/// as the same pages applied one by one.
+#[test]
+fn pages_applied_in_one_batch_equal_page_by_page() {
+    let pages = three_pages();
+    let one_by_one = Store::open_in_memory().unwrap();
+    for p in &pages {
+        one_by_one.apply_page(p).unwrap();
+    }
+    let batched = Store::open_in_memory().unwrap();
+    batched.apply_pages(&pages).unwrap();
+    same_contents(&one_by_one, &batched);
+    assert_eq!(
+        batched.cursor().unwrap().as_deref(),
+        Some(pages[2].next_cursor.as_str())
+    );
+    assert_eq!(batched.search_firms("改名", 10).unwrap().len(), 1);
+    assert_eq!(batched.search_firms("第1号", 10).unwrap().len(), 0); // deleted
+    assert_eq!(batched.search_firms("第0号", 10).unwrap().len(), 0); // renamed
+}
+
+/// A batch that fails anywhere (here in its last page) keeps nothing of any of its pages,
+/// nor their cursor; the pull then resumes from the last committed cursor to the same store.
+#[test]
+fn interrupted_batch_keeps_nothing_and_the_pull_resumes() {
+    let pages = three_pages();
+    let reference = Store::open_in_memory().unwrap();
+    for p in &pages {
+        reference.apply_page(p).unwrap();
+    }
+    let s = Store::open_in_memory().unwrap();
+    assert!(s.apply_pages_failing_after(&pages, 7).is_err());
+    assert_eq!(s.count(EntityKind::Firm).unwrap(), 0);
+    assert_eq!(s.cursor().unwrap(), None);
+    assert!(dump(&s, "firm_gram").is_empty());
+    assert!(dump(&s, "audit").is_empty());
+
+    s.apply_pages(&pages[..1]).unwrap();
+    let after_first = Store::open_in_memory().unwrap();
+    after_first.apply_page(&pages[0]).unwrap();
+    assert!(s.apply_pages_failing_after(&pages[1..], 4).is_err());
+    same_contents(&after_first, &s);
+
+    s.apply_pages(&pages[1..]).unwrap();
+    same_contents(&reference, &s);
+}
