@@ -256,6 +256,25 @@ fn io_calls() -> (u64, u64) {
 
 /// Best (minimum) wall time of `runs` runs of `f` — the machine is shared, so single runs
 /// are noisy.
+/// Every page of the caller's scope, from the start, 2,000 rows a page.
+async fn pull_every_page(pc: &Client) -> Vec<PullResponse> {
+    let mut pages: Vec<PullResponse> = Vec::new();
+    loop {
+        let p = pc
+            .pull(&PullRequest {
+                cursor: pages.last().map(|p| p.next_cursor.clone()),
+                limit: 2000,
+            })
+            .await
+            .unwrap();
+        let more = p.more;
+        pages.push(p);
+        if !more {
+            return pages;
+        }
+    }
+}
+
 fn best_of(runs: usize, mut f: impl FnMut(usize) -> (f64, f64)) -> (f64, f64) {
     (0..runs)
         .map(&mut f)
@@ -471,23 +490,7 @@ async fn initial_and_incremental(firms: usize) {
         .unwrap()
         .with_token(login.token.clone());
     let t = Instant::now();
-    let mut pages = Vec::new();
-    let mut cursor = None;
-    loop {
-        let p = pc
-            .pull(&PullRequest {
-                cursor: cursor.clone(),
-                limit: 2000,
-            })
-            .await
-            .unwrap();
-        cursor = Some(p.next_cursor.clone());
-        let more = p.more;
-        pages.push(p);
-        if !more {
-            break;
-        }
-    }
+    let pages = pull_every_page(&pc).await;
     let fetch_s = t.elapsed().as_secs_f64();
     // Applying alone, best of `runs` (each into a fresh database), encrypted (as the app) and
     // plaintext (the client-side cost of encryption at rest: the server and the wire are the
@@ -628,23 +631,7 @@ async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) 
         .await
         .unwrap();
     let pc = Client::new(url).unwrap().with_token(login.token);
-    let mut pages = Vec::new();
-    let mut cursor = None;
-    loop {
-        let p = pc
-            .pull(&PullRequest {
-                cursor: cursor.clone(),
-                limit: 2000,
-            })
-            .await
-            .unwrap();
-        cursor = Some(p.next_cursor.clone());
-        let more = p.more;
-        pages.push(p);
-        if !more {
-            break;
-        }
-    }
+    let pages = pull_every_page(&pc).await;
     // Pages per transaction, as the sync engine applies them (1: each page on its own).
     let batch = env_num(
         "FUDAO_BENCH_APPLY_BATCH",
@@ -726,24 +713,10 @@ async fn many_clients(label: &str, url: &str, clients: usize, concurrency: usize
             .await
             .unwrap()
             .token;
-        let mut cursor = None;
-        loop {
-            let p = Client::new(&base)
-                .unwrap()
-                .with_token(token.clone())
-                .pull(&PullRequest {
-                    cursor: cursor.clone(),
-                    limit: 2000,
-                })
-                .await
-                .unwrap();
-            cursor = Some(p.next_cursor);
-            if !p.more {
-                break;
-            }
-        }
+        let pc = Client::new(&base).unwrap().with_token(token.clone());
+        let cursor = pull_every_page(&pc).await.pop().unwrap().next_cursor;
         let ids: Vec<Uuid> = docs.iter().map(|d| d.1).collect();
-        per_team.push((token, cursor.unwrap(), ids));
+        per_team.push((token, cursor, ids));
     }
     let per_team = Arc::new(per_team);
     // Every simulated device logs in once (a token is bound to its device), timed apart.
