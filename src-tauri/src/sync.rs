@@ -85,6 +85,11 @@ fn client_error(e: ClientError) -> AppError {
             "服务器地址无效，请输入以 http:// 或 https:// 开头的地址",
             "invalid server address — enter one starting with http:// or https://",
         ),
+        ClientError::TooLarge { .. } => (
+            ErrorCode::TooLarge,
+            "服务器的响应过大，同步已中止，本地数据未改动，请联系管理员",
+            "the server's response is too large; sync stopped with local data unchanged — contact your administrator",
+        ),
         _ => (
             ErrorCode::Sync,
             "同步服务器拒绝了请求，请稍后重试或联系管理员",

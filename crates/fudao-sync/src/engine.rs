@@ -5,6 +5,7 @@
 use crate::client::{Client, ClientError};
 use crate::protocol::*;
 use crate::replica::LocalReplica;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -124,6 +125,8 @@ pub async fn push_all<R: LocalReplica>(
 /// encrypted again in an encrypted store), and the apply never waits for a batch to fill.
 /// A page is applied only after the pages before it and their cursor have committed, so an
 /// interruption anywhere resumes from the stored cursor (re-pulling at most one batch).
+/// Pages received and not yet applied hold at most [`PULL_AHEAD_MIB`] of response bytes
+/// (plus the one page being received), whatever the server sends.
 pub async fn pull_all<R: LocalReplica>(
     client: &Client,
     replica: &R,
@@ -133,26 +136,33 @@ pub async fn pull_all<R: LocalReplica>(
 ) -> Result<(), SyncError> {
     let cursor = replica.cursor().map_err(local)?;
     let max = opts.pull_batch_pages.max(1);
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<PullResponse, ClientError>>(max);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Fetched>(max);
+    // One permit a MiB of the pages received and not yet applied.
+    let budget = Arc::new(tokio::sync::Semaphore::new(PULL_AHEAD_MIB));
     let fetcher = {
         let (client, limit) = (client.clone(), opts.pull_limit);
         tokio::spawn(async move {
             let mut cursor = cursor;
             loop {
                 let r = client
-                    .pull(&PullRequest {
+                    .pull_sized(&PullRequest {
                         cursor: cursor.clone(),
                         limit,
                     })
                     .await;
-                let more = match &r {
-                    Ok(p) => {
+                let (r, more, permit) = match r {
+                    Ok((p, bytes)) => {
                         cursor = Some(p.next_cursor.clone());
-                        p.more
+                        let mib = bytes.div_ceil(1 << 20).clamp(1, PULL_AHEAD_MIB);
+                        let Ok(permit) = budget.clone().acquire_many_owned(mib as u32).await else {
+                            return;
+                        };
+                        let more = p.more;
+                        (Ok(p), more, Some(permit))
                     }
-                    Err(_) => false,
+                    Err(e) => (Err(e), false, None),
                 };
-                if tx.send(r).await.is_err() || !more {
+                if tx.send((r, permit)).await.is_err() || !more {
                     return;
                 }
             }
@@ -167,17 +177,22 @@ pub async fn pull_all<R: LocalReplica>(
     }
     let _fetcher = AbortOnDrop(fetcher.abort_handle());
     let mut batch: Vec<PullResponse> = Vec::with_capacity(max);
+    // The budget the batch's pages hold, given back once they are applied.
+    let mut held = Vec::with_capacity(max);
     loop {
-        let first = rx
+        let (first, permit) = rx
             .recv()
             .await
-            .ok_or_else(|| ClientError::Protocol("pull task ended early".into()))??;
+            .ok_or_else(|| ClientError::Protocol("pull task ended early".into()))?;
+        let first = first?;
+        held.extend(permit);
         let mut more = first.more;
         batch.push(first);
         while more && batch.len() < max {
             match rx.try_recv() {
-                Ok(page) => {
+                Ok((page, permit)) => {
                     let page = page?;
+                    held.extend(permit);
                     more = page.more;
                     batch.push(page);
                 }
@@ -185,6 +200,7 @@ pub async fn pull_all<R: LocalReplica>(
             }
         }
         replica.apply_pages(&batch).map_err(local)?;
+        held.clear();
         report.pages += batch.len();
         report.pulled += batch.iter().map(|p| p.changes.len()).sum::<usize>();
         progress(Progress::Pulled {
@@ -197,6 +213,16 @@ pub async fn pull_all<R: LocalReplica>(
         }
     }
 }
+
+/// Most response bytes, in MiB, of the pulled pages received and not yet applied
+/// ([`pull_all`]): eight pages of [`MAX_PULL_PAGE_BYTES`].
+pub const PULL_AHEAD_MIB: usize = 8 * (MAX_PULL_PAGE_BYTES >> 20);
+
+/// A page as fetched, with the share of the budget it holds until it is applied.
+type Fetched = (
+    Result<PullResponse, ClientError>,
+    Option<tokio::sync::OwnedSemaphorePermit>,
+);
 
 /// One full sync: push, report resolutions, pull, refresh conflicts.
 pub async fn sync<R: LocalReplica>(

@@ -22,6 +22,10 @@ pub const HEADER_SCHEMA: &str = "x-fudao-schema";
 pub const MAX_PUSH_MUTATIONS: usize = 1000;
 /// Largest pull page a server returns.
 pub const MAX_PULL_LIMIT: u32 = 2000;
+/// A server ends a pull page once its rows' JSON passes this many bytes (a page holds at
+/// least one row, and a row at most [`MAX_ROW_BYTES`]), so that no page comes near the
+/// client's limit on a response (four times this) whatever the rows hold.
+pub const MAX_PULL_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// Largest JSON text of one top-level field of a row, in bytes.
 pub const MAX_FIELD_BYTES: usize = 128 * 1024;
 /// Largest JSON text of one row, in bytes.

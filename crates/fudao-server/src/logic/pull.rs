@@ -36,6 +36,8 @@ pub fn pull(
     let limit = limit.clamp(1, MAX_PULL_LIMIT) as usize;
     let mut changes = Vec::new();
     let mut more = false;
+    // The rows' JSON so far: the page ends once it passes MAX_PULL_PAGE_BYTES.
+    let mut bytes = 0usize;
     for scope in actor.scopes(tx)? {
         let after = cur.get(&scope).copied().unwrap_or(0);
         let remaining = limit - changes.len();
@@ -49,6 +51,13 @@ pub fn pull(
         let mut rows = tx.rows_after(&scope, after, remaining as i64 + 1)?;
         if rows.len() > remaining {
             rows.truncate(remaining);
+            more = true;
+        }
+        if let Some(cut) = rows.iter().enumerate().position(|(i, r)| {
+            bytes += r.data.get().len();
+            bytes > MAX_PULL_PAGE_BYTES && changes.len() + i > 0
+        }) {
+            rows.truncate(cut);
             more = true;
         }
         if let Some(last) = rows.last() {
