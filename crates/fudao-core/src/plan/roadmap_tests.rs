@@ -104,6 +104,41 @@ fn cert(kind: QualificationKind, obtained: NaiveDate, expires: Option<NaiveDate>
 }
 
 #[test]
+fn over_the_size_limits_a_high_tech_holder_is_told_to_keep_its_certificate_not_to_seek_one() {
+    let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    f.qualifications = vec![cert(
+        QualificationKind::HighTech,
+        d(2025, 11, 15),
+        Some(d(2028, 11, 14)),
+    )];
+    // Lapsed (never registered) and still registered this year: both branches.
+    for registered in [false, true] {
+        if registered {
+            f.qualifications
+                .push(cert(QualificationKind::TechSme, d(2026, 5, 1), None));
+        }
+        let steps = roadmap_of(&f);
+        let ts = step(&steps, "科技型中小企业").expect("a 科小 step");
+        assert!(
+            ts.contains(
+                "企业已持有高新技术企业证书（有效期至2028-11-14），请以保持高新技术企业资格为重点"
+            ),
+            "{ts}"
+        );
+        assert!(!ts.contains("建议以高新技术企业认定为目标"), "{ts}");
+    }
+    // An expired certificate does not count: the firm is pointed to 高企 again.
+    f.qualifications = vec![cert(
+        QualificationKind::HighTech,
+        d(2022, 11, 15),
+        Some(d(2025, 11, 14)),
+    )];
+    let ts = step(&roadmap_of(&f), "科技型中小企业").unwrap().clone();
+    assert!(ts.contains("建议以高新技术企业认定为目标"), "{ts}");
+    assert!(!ts.contains("已持有高新技术企业证书"), "{ts}");
+}
+
+#[test]
 fn over_the_size_limits_the_firm_is_pointed_to_high_tech_not_to_staff() {
     // Sales 2.3亿 > 2亿 and only 9 % tech staff: no amount of staff fixes the size.
     let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
