@@ -467,6 +467,23 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
                     }
                 }
             }
+            // What the next steps apply for, summed by product, stays within its ceiling.
+            let mut leads: HashMap<uuid::Uuid, i64> = HashMap::new();
+            for pk in &c.credit.packages {
+                if let Some(first) = pk.items.first() {
+                    *leads.entry(first.product_id).or_default() += first.amount_yuan.unwrap();
+                }
+            }
+            for (id, total) in leads {
+                let p = catalog.product(id).unwrap();
+                assert!(
+                    total <= p.amount_max,
+                    "{}: {} applied for {total} > {}",
+                    f.name,
+                    p.name,
+                    p.amount_max
+                );
+            }
             assert_eq!(
                 c.credit.packages.len(),
                 open.len()

@@ -191,7 +191,38 @@ pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
     t
 }
 
-// Long (~150 lines) on purpose: the steps of one package in order (products that fit, amount,
+/// What earlier packages of the same plan already propose to borrow from a product (their
+/// first product, the one the next step applies for): the amount and the first such need's
+/// number (1-based).
+pub(super) type Committed = BTreeMap<Uuid, (Yuan, usize)>;
+
+/// A product an earlier package of this plan applies for: what is left of its ceiling for
+/// this need, or why nothing is. `Ok(None)` when no earlier package uses it.
+fn headroom(p: &Product, committed: &Committed) -> Result<Option<(Yuan, String)>, String> {
+    let Some(&(used, k)) = committed.get(&p.id) else {
+        return Ok(None);
+    };
+    let left = (p.amount_max - used).max(0);
+    if left < p.amount_min {
+        return Err(format!(
+            "{}已在第{k}笔需求中建议申请{}，达到产品额度上限{}",
+            p.name,
+            fmt_wan_unit(used),
+            fmt_wan_unit(p.amount_max)
+        ));
+    }
+    Ok(Some((
+        left,
+        format!(
+            "第{k}笔需求已建议申请该产品{}，两笔合计不超过产品额度上限{}，本笔至多{}",
+            fmt_wan_unit(used),
+            fmt_wan_unit(p.amount_max),
+            fmt_wan_unit(left)
+        ),
+    )))
+}
+
+// Long (~170 lines) on purpose: the steps of one package in order (products that fit, amount,
 // term, security, lender, next step, or why nothing fits), sharing the need's figures.
 pub(super) fn compose_package(
     firm: &Firm,
@@ -200,6 +231,7 @@ pub(super) fn compose_package(
     today: NaiveDate,
     ev: &FirmEvaluation,
     index: usize,
+    committed: &Committed,
 ) -> (NeedPackage, MatchResult) {
     let remainder = need_remainder(need);
     // Match on what is still to raise.
@@ -207,6 +239,9 @@ pub(super) fn compose_package(
     rest.amount = remainder;
     let r = match_products_with(firm, Some(&rest), &catalog.products, today, ev);
     let mut items: Vec<CreditItem> = vec![];
+    // Products an earlier package already applies for whose ceiling cannot carry this need in
+    // full: offered after the others, with what is left of the ceiling.
+    let mut shared: Vec<CreditItem> = vec![];
     let mut skipped: Vec<String> = vec![];
     for m in r.eligible.iter().filter(|m| m.fit.kind_matches) {
         let Some(p) = catalog.product(m.product_id) else {
@@ -239,14 +274,35 @@ pub(super) fn compose_package(
             skipped.push(format!("{}需{}，企业暂不具备", p.name, lacking.join("、")));
             continue;
         };
-        if items.len() < MAX_PER_NEED {
-            let mut it = credit_item(m, p, Some(need));
-            if !security.is_empty() {
-                it.collateral = security.join("、");
+        let left = match headroom(p, committed) {
+            Ok(left) => left,
+            Err(why) => {
+                skipped.push(why);
+                continue;
             }
+        };
+        let mut m = m.clone();
+        let mut capped = false;
+        if let Some((left, why)) = &left {
+            capped = m.suggested_amount.is_some_and(|a| a > *left);
+            m.suggested_amount = m.suggested_amount.map(|a| a.min(*left));
+            m.reasons.push(Msg::new(
+                why.clone(),
+                "an earlier need of this plan already applies for this product; together they stay within its ceiling",
+            ));
+        }
+        let mut it = credit_item(&m, p, Some(need));
+        if !security.is_empty() {
+            it.collateral = security.join("、");
+        }
+        if capped {
+            shared.push(it);
+        } else {
             items.push(it);
         }
     }
+    items.extend(shared);
+    items.truncate(MAX_PER_NEED);
     let next_due = today + Days::new(FIRST_APPLICATION_DAYS + 7 * index as u64);
     let (no_fit, next_step) = if let Some(first) = items.first() {
         let where_ = if first.branch.is_empty() {
@@ -357,8 +413,13 @@ pub(super) fn compose_credit(
     let open = credit_needs(needs);
     let mut packages: Vec<NeedPackage> = vec![];
     let mut runs: Vec<(Option<&Need>, MatchResult)> = vec![];
+    let mut committed = Committed::new();
     for (i, n) in open.iter().enumerate() {
-        let (pkg, r) = compose_package(firm, n, catalog, today, ev, i);
+        let (pkg, r) = compose_package(firm, n, catalog, today, ev, i, &committed);
+        if let Some(first) = pkg.items.first() {
+            let e = committed.entry(first.product_id).or_insert((0, i + 1));
+            e.0 += first.amount_yuan.unwrap_or(0);
+        }
         packages.push(pkg);
         runs.push((Some(*n), r));
     }

@@ -606,6 +606,101 @@ fn every_open_need_gets_its_own_package_with_a_fitting_term_security_and_next_st
 }
 
 #[test]
+fn two_needs_never_apply_for_more_than_one_products_ceiling() {
+    let f = first_loan_firm();
+    // Two working-capital needs: the same products fit both, and the best one's ceiling
+    // cannot carry both amounts.
+    let a = need_for(1, 9_000_000, "补充流动资金", 12, NeedStatus::Raised);
+    let b = need_for(2, 8_000_000, "原材料采购", 12, NeedStatus::Raised);
+    let p = compose(&f, &[a.clone(), b.clone()], &[], None);
+    let cat = builtin_catalog();
+    let pk = &p.content.credit.packages;
+    assert_eq!(pk.len(), 2);
+    // In the section's order: the first package's product is the one already applied for.
+    let (ka, kb) = (&pk[0], &pk[1]);
+    assert!([a.id, b.id].contains(&ka.need_id) && [a.id, b.id].contains(&kb.need_id));
+    let lead = &ka.items[0];
+    let lp = cat.product(lead.product_id).unwrap();
+    assert!(
+        lp.amount_max < 17_000_000,
+        "the case needs a ceiling under both needs: {}",
+        lp.amount_max
+    );
+    // What the next steps apply for, summed by product, stays within each ceiling.
+    let mut by_product: BTreeMap<Uuid, Yuan> = BTreeMap::new();
+    for k in [ka, kb] {
+        let first = &k.items[0];
+        *by_product.entry(first.product_id).or_default() += first.amount_yuan.unwrap();
+        assert!(k.next_step.contains(&first.product_name), "{}", k.next_step);
+    }
+    for (id, total) in &by_product {
+        let pr = cat.product(*id).unwrap();
+        assert!(
+            *total <= pr.amount_max,
+            "{}: {total} > {}",
+            pr.name,
+            pr.amount_max
+        );
+    }
+    // The second need is led by another product; the first one's product, if offered again,
+    // comes after the others, within what is left, and says why.
+    assert_ne!(kb.items[0].product_id, lead.product_id, "{:#?}", kb.items);
+    if let Some(again) = kb.items.iter().find(|i| i.product_id == lead.product_id) {
+        assert!(
+            again.amount_yuan.unwrap() + lead.amount_yuan.unwrap() <= lp.amount_max,
+            "{again:?}"
+        );
+        assert!(
+            again
+                .why
+                .iter()
+                .any(|w| w.contains("第1笔需求已建议申请该产品")),
+            "{again:?}"
+        );
+        let fresh = kb
+            .items
+            .iter()
+            .position(|i| i.product_id == lead.product_id)
+            .unwrap();
+        assert!(kb.items[..fresh]
+            .iter()
+            .all(|i| i.why.iter().all(|w| !w.contains("第1笔需求"))));
+    }
+}
+
+#[test]
+fn two_needs_within_one_products_ceiling_may_both_apply_for_it_and_say_so() {
+    let f = first_loan_firm();
+    let a = need_for(1, 6_000_000, "补充流动资金", 12, NeedStatus::Raised);
+    let b = need_for(2, 3_000_000, "原材料采购", 12, NeedStatus::Raised);
+    let p = compose(&f, &[a, b], &[], None);
+    let pk = &p.content.credit.packages;
+    let lead = &pk[0].items[0];
+    let again = pk[1]
+        .items
+        .iter()
+        .find(|i| i.product_id == lead.product_id)
+        .expect("the product that fits both is offered for both");
+    let ceiling = builtin_catalog()
+        .product(lead.product_id)
+        .unwrap()
+        .amount_max;
+    assert!(lead.amount_yuan.unwrap() + again.amount_yuan.unwrap() <= ceiling);
+    assert!(
+        again
+            .why
+            .iter()
+            .any(|w| w.contains("第1笔需求已建议申请该产品") && w.contains("两笔合计不超过")),
+        "{again:?}"
+    );
+    // Not the first package's own list: it says nothing of another need.
+    assert!(pk[0]
+        .items
+        .iter()
+        .all(|i| i.why.iter().all(|w| !w.contains("笔需求已建议"))));
+}
+
+#[test]
 fn bill_pledge_needs_bills_and_bonds_need_revenue() {
     let mut f = first_loan_firm();
     let stock = need_for(1, 500_000, "原材料采购", 6, NeedStatus::Raised);
