@@ -192,20 +192,29 @@ pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
 }
 
 /// What earlier packages of the same plan already propose to borrow from a product (their
-/// first product, the one the next step applies for): the amount and the first such need's
-/// number (1-based).
-pub(super) type Committed = BTreeMap<Uuid, (Yuan, usize)>;
+/// first product, the one the next step applies for): the amount in total and those needs'
+/// numbers (1-based).
+pub(super) type Committed = BTreeMap<Uuid, (Yuan, Vec<usize>)>;
 
 /// A product an earlier package of this plan applies for: what is left of its ceiling for
 /// this need, or why nothing is. `Ok(None)` when no earlier package uses it.
 fn headroom(p: &Product, committed: &Committed) -> Result<Option<(Yuan, String)>, String> {
-    let Some(&(used, k)) = committed.get(&p.id) else {
+    let Some((used, ks)) = committed.get(&p.id) else {
         return Ok(None);
     };
+    let used = *used;
+    let which = format!(
+        "第{}笔需求已建议申请{}",
+        ks.iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join("、"),
+        if ks.len() > 1 { "合计" } else { "" }
+    );
     let left = (p.amount_max - used).max(0);
     if left < p.amount_min {
         return Err(format!(
-            "{}已在第{k}笔需求中建议申请{}，达到产品额度上限{}",
+            "{}{which}{}，达到产品额度上限{}",
             p.name,
             fmt_wan_unit(used),
             fmt_wan_unit(p.amount_max)
@@ -214,7 +223,7 @@ fn headroom(p: &Product, committed: &Committed) -> Result<Option<(Yuan, String)>
     Ok(Some((
         left,
         format!(
-            "第{k}笔需求已建议申请该产品{}，两笔合计不超过产品额度上限{}，本笔至多{}",
+            "{which}该产品{}，与本笔合计不超过产品额度上限{}，本笔至多{}",
             fmt_wan_unit(used),
             fmt_wan_unit(p.amount_max),
             fmt_wan_unit(left)
@@ -417,8 +426,9 @@ pub(super) fn compose_credit(
     for (i, n) in open.iter().enumerate() {
         let (pkg, r) = compose_package(firm, n, catalog, today, ev, i, &committed);
         if let Some(first) = pkg.items.first() {
-            let e = committed.entry(first.product_id).or_insert((0, i + 1));
+            let e = committed.entry(first.product_id).or_default();
             e.0 += first.amount_yuan.unwrap_or(0);
+            e.1.push(i + 1);
         }
         packages.push(pkg);
         runs.push((Some(*n), r));

@@ -690,7 +690,7 @@ fn two_needs_within_one_products_ceiling_may_both_apply_for_it_and_say_so() {
         again
             .why
             .iter()
-            .any(|w| w.contains("第1笔需求已建议申请该产品") && w.contains("两笔合计不超过")),
+            .any(|w| w.contains("第1笔需求已建议申请该产品") && w.contains("与本笔合计不超过")),
         "{again:?}"
     );
     // Not the first package's own list: it says nothing of another need.
