@@ -135,6 +135,17 @@ fn runtime() -> AppResult<tokio::runtime::Runtime> {
         .map_err(AppError::internal)
 }
 
+/// The sync's runtime: two workers, so the pull's fetching task downloads and decodes the
+/// next pages while this thread applies the current ones (as the CLI does). On a
+/// single-threaded runtime the fetch only runs while the apply waits for a page.
+fn sync_runtime() -> AppResult<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(AppError::internal)
+}
+
 /// Logs in and stores the session in the local database.
 #[tauri::command]
 #[specta::specta]
@@ -244,11 +255,11 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
         };
         // `cancel_job("sync")` stops it at its next network wait. That is clean: each pushed
         // batch is acknowledged in its own transaction (a batch pushed again is a duplicate
-        // the server recognises) and each pulled page commits with its cursor, so the next
-        // sync resumes where this one stopped.
+        // the server recognises) and each batch of pulled pages commits with its last cursor,
+        // so the next sync resumes where this one stopped.
         let job = jobs::Job::start(jobs::SYNC, None);
         let flag = job.flag();
-        let r = runtime()?.block_on(async {
+        let r = sync_runtime()?.block_on(async {
             let mut run = std::pin::pin!(fudao_ops::sync::run(
                 &mut store,
                 &session,
