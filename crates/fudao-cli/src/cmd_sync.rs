@@ -27,6 +27,10 @@ pub struct SyncArgs {
     /// 每页拉取条数 (rows per pulled page)
     #[arg(long, default_value_t = 1000)]
     pub page: u32,
+    /// 每个本地事务最多写入的已下载页数 (at most this many pulled pages applied in one local
+    /// transaction; 1 = page by page)
+    #[arg(long, default_value_t = SyncOptions::default().pull_batch_pages as u32, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub pull_batch: u32,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +160,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
     };
     let opts = SyncOptions {
         pull_limit: a.page,
+        pull_batch_pages: a.pull_batch as usize,
         ..SyncOptions::default()
     };
     let mut on_progress = |p: Progress| match p {

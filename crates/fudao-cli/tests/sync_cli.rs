@@ -898,7 +898,10 @@ fn firm_list_csv(path: &Path, first: u32, count: u32) {
 
 /// A client process dies half-way through applying a pulled page (inside its
 /// transaction): the database keeps the previous pages and their cursor, nothing of the
-/// interrupted page, and the next sync resumes and converges.
+/// interrupted page, and the next sync resumes and converges. Page by page
+/// (`--pull-batch 1`), so that which pages were committed does not depend on how many had
+/// arrived; a batch of pages is all or nothing like one page (the store's
+/// `interrupted_batch_keeps_nothing_and_the_pull_resumes`).
 fn crash_while_applying_a_pull_page_keeps_the_last_page(backend: Backend) {
     let Some(w) = world(backend) else { return };
     let wang = w.device("wang");
@@ -908,7 +911,7 @@ fn crash_while_applying_a_pull_page_keeps_the_last_page(backend: Backend) {
     wang.sync();
     let lead = w.device("zhao");
     let o = lead
-        .command(&["sync", "--page", "40"])
+        .command(&["sync", "--page", "40", "--pull-batch", "1"])
         .env("FUDAO_FAILPOINT", "client_exit_mid_page:3")
         .output()
         .unwrap();
