@@ -48,29 +48,27 @@ fn missing_names(items: &[&eval::CheckItem]) -> String {
     names.join("、")
 }
 
-/// The latest expiry of the firm's 高企 certificates valid on `today`: `Some(None)` for a
-/// valid certificate with no recorded expiry, `None` when the firm holds none.
-fn high_tech_cert(firm: &Firm, today: NaiveDate) -> Option<Option<NaiveDate>> {
-    let valid: Vec<&crate::model::Qualification> = firm
-        .qualifications
+/// The latest recorded expiry of the firm's 高企 certificates valid on `today`.
+fn high_tech_expiry(firm: &Firm, today: NaiveDate) -> Option<NaiveDate> {
+    firm.qualifications
         .iter()
         .filter(|q| q.kind == QualificationKind::HighTech && q.is_valid_on(today))
-        .collect();
-    (!valid.is_empty()).then(|| valid.iter().filter_map(|q| q.expires).max())
+        .filter_map(|q| q.expires)
+        .max()
 }
 
 /// Where a firm over the 科小 size limits goes next: 高企, or keeping the 高企 certificate it
-/// already holds.
-fn beyond_tech_sme(firm: &Firm, today: NaiveDate) -> String {
-    match high_tech_cert(firm, today) {
-        Some(expires) => format!(
-            "企业已持有高新技术企业证书{}，请以保持高新技术企业资格为重点，到期前重新申请认定。",
-            expires
-                .map(|e| format!("（有效期至{e}）"))
-                .unwrap_or_default()
-        ),
-        None => "建议以高新技术企业认定为目标。".to_string(),
+/// already holds (the evaluation's `certified`).
+fn beyond_tech_sme(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> String {
+    if !ev.high_tech.certified {
+        return "建议以高新技术企业认定为目标。".to_string();
     }
+    format!(
+        "企业已持有高新技术企业证书{}，请以保持高新技术企业资格为重点，到期前重新申请认定。",
+        high_tech_expiry(firm, today)
+            .map(|e| format!("（有效期至{e}）"))
+            .unwrap_or_default()
+    )
 }
 
 /// 科技型中小企业: the re-registration date, or the conditions and score points to gain; a firm over the size limits is pointed to 高企 (or to keeping the 高企 certificate it holds).
@@ -132,7 +130,7 @@ fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mu
                         .collect::<Vec<_>>()
                         .join("；"),
                     next.year(),
-                    beyond_tech_sme(firm, today)
+                    beyond_tech_sme(firm, ev, today)
                 ));
             } else if matches!(ts.verdict, Verdict::DoesNotQualify { .. }) {
                 let hints = score_hints();
@@ -157,7 +155,7 @@ fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mu
                     "科技型中小企业：{lapsed}{}，超出科技型中小企业规模上限（{}），无法通过增加科技人员或研发投入满足，不作为培育目标；{}",
                     size_fail.iter().map(|c| gap_text(c)).collect::<Vec<_>>().join("；"),
                     size_fail[0].cite,
-                    beyond_tech_sme(firm, today)
+                    beyond_tech_sme(firm, ev, today)
                 ));
             } else if !other_fail.is_empty() {
                 steps.push(format!(
@@ -201,7 +199,7 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
     let ht = &ev.high_tech;
     let ht_rules = book.high_tech_for(today);
     let win = &ht_rules.application_window;
-    let cert_expires = high_tech_cert(firm, today).flatten();
+    let cert_expires = high_tech_expiry(firm, today);
     let failing: Vec<&eval::CheckItem> = ht
         .items
         .iter()
