@@ -9,23 +9,13 @@ mod common;
 
 use chrono::{Datelike, NaiveDate};
 use common::{cpu, demo_db, ms, today};
-use fudao_core::kpi::{compute, compute_per_coach, KpiParams, KpiRows, Scope};
+use fudao_core::kpi::{compute, compute_by_month, compute_per_coach, KpiParams, KpiRows, Scope};
 use fudao_core::model::{Feedback, Firm, Need, Team, User, Visit};
 use fudao_store::Store;
 use std::time::Instant;
 
-fn months(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut v = vec![];
-    let mut start = from;
-    while start <= to {
-        let next = start.checked_add_months(chrono::Months::new(1)).unwrap();
-        v.push((start, (next - chrono::Days::new(1)).min(to)));
-        start = next;
-    }
-    v
-}
-
-/// What 团队 computes: per coach, the city, every month.
+/// What 团队 computes (as `fudao_ops::team::overview_of`): per coach, the city, the month
+/// series; the time of each part is printed.
 fn team_view(rows: &KpiRows, users: &[User]) -> usize {
     let (from, to) = (
         NaiveDate::from_ymd_opt(today().year(), 1, 1).unwrap(),
@@ -33,16 +23,29 @@ fn team_view(rows: &KpiRows, users: &[User]) -> usize {
     );
     let data = rows.data();
     let ids: Vec<_> = users.iter().map(|u| u.id).collect();
+    let (t, c) = (Instant::now(), cpu());
     let per = compute_per_coach(&data, &ids, KpiParams::new(Scope::City, from, to, today()));
+    let (per_t, per_c) = (t.elapsed(), cpu() - c);
+    let (t, c) = (Instant::now(), cpu());
     let city = compute(&data, KpiParams::new(Scope::City, from, to, today()));
-    let mut n = per.len() + city.coached_firms.current.count;
-    for (a, b) in months(from, to) {
-        n += compute(&data, KpiParams::new(Scope::City, a, b, today()))
-            .coached_firms
-            .current
-            .count;
-    }
-    n
+    let (city_t, city_c) = (t.elapsed(), cpu() - c);
+    let (t, c) = (Instant::now(), cpu());
+    let months = compute_by_month(&data, KpiParams::new(Scope::City, from, to, today()));
+    let (months_t, months_c) = (t.elapsed(), cpu() - c);
+    println!(
+        "    parts, wall (CPU) ms: {} coaches {:.1} ({:.1}); city {:.1} ({:.1}); {} months {:.1} ({:.1})",
+        ids.len(),
+        ms(per_t),
+        ms(per_c),
+        ms(city_t),
+        ms(city_c),
+        months.len(),
+        ms(months_t),
+        ms(months_c)
+    );
+    per.len()
+        + city.coached_firms.current.count
+        + months.iter().map(|m| m.coached_firms).sum::<usize>()
 }
 
 fn run(s: &Store, firms: usize, old: bool) {
@@ -50,6 +53,13 @@ fn run(s: &Store, firms: usize, old: bool) {
     let rows = s.kpi_rows().unwrap();
     let users: Vec<User> = s.list().unwrap();
     let load = t.elapsed();
+    println!(
+        "    {} firms, {} needs, {} visits, {} ratings",
+        rows.firms.len(),
+        rows.needs.len(),
+        rows.visits.len(),
+        rows.feedback.len()
+    );
     let load_cpu = cpu() - c;
     let t2 = Instant::now();
     let (from, to) = (

@@ -107,6 +107,33 @@ fn load<T>(
     Ok(out)
 }
 
+/// [`load`] of a query over a covering index (in the index's order) whose last column is the
+/// rowid: the rows come back in the table's row order, as a table scan returns them. Sorting
+/// here is cheaper than SQLite's `ORDER BY rowid`, which would copy every row into a sorter.
+fn load_in_row_order<T>(
+    store: &Store,
+    kind: &'static str,
+    sql: &str,
+    rowid_col: usize,
+    f: impl Fn(&Cols) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut keyed = load(store, kind, sql, |c| {
+        Ok((c.required(rowid_col, c.int(rowid_col)?)?, f(c)?))
+    })?;
+    keyed.sort_unstable_by_key(|(rowid, _)| *rowid);
+    Ok(keyed.into_iter().map(|(_, row)| row).collect())
+}
+
+// The needs, visits and ratings the KPIs read, from their covering indexes (migration 11), the
+// rowid last.
+const NEED_SQL: &str = "SELECT id, firm_id, team_id, amount, kind, raised_on, reasonable, \
+    status, outcomes, met_by_coach, closed_on, unmet_reason, rowid \
+    FROM need INDEXED BY need_kpi WHERE deleted = 0";
+const VISIT_SQL: &str = "SELECT id, firm_id, team_id, date, coach_ids, rowid \
+    FROM visit INDEXED BY visit_kpi WHERE deleted = 0";
+const FEEDBACK_SQL: &str = "SELECT id, firm_id, team_id, date, rating, source, need_met, rowid \
+    FROM feedback INDEXED BY feedback_kpi WHERE deleted = 0";
+
 impl Store {
     /// Every live row the KPIs read, slim, in the store's row order.
     pub fn kpi_rows(&self) -> Result<KpiRows> {
@@ -139,58 +166,41 @@ impl Store {
                 })
             },
         )?;
-        let needs = load(
-            self,
-            "need",
-            "SELECT id, firm_id, team_id, amount, kind, raised_on, reasonable, status, outcomes, \
-             met_by_coach, closed_on, unmet_reason FROM need WHERE deleted = 0 ORDER BY rowid",
-            |c| {
-                Ok(KpiNeed {
-                    id: c.id()?,
-                    firm_id: c.required(1, c.uuid(1)?)?,
-                    team_id: c.uuid(2)?,
-                    amount: c.required(3, c.int(3)?)?,
-                    kind: c.required(4, c.key(4)?)?,
-                    raised_on: c.required(5, c.date(5)?)?,
-                    reasonable: c.flag(6)?,
-                    status: c.required(7, c.key(7)?)?,
-                    outcomes: c.json::<Vec<KpiOutcome>>(8)?.unwrap_or_default(),
-                    met_by_coach: c.flag(9)?.unwrap_or(false),
-                    closed_on: c.date(10)?,
-                    unmet_reason: c.key(11)?,
-                })
-            },
-        )?;
-        let visits = load(
-            self,
-            "visit",
-            "SELECT id, firm_id, team_id, date, coach_ids FROM visit WHERE deleted = 0 ORDER BY rowid",
-            |c| {
-                Ok(KpiVisit {
-                    firm_id: c.required(1, c.uuid(1)?)?,
-                    team_id: c.uuid(2)?,
-                    date: c.required(3, c.date(3)?)?,
-                    coach_ids: c.json::<Vec<Uuid>>(4)?.unwrap_or_default(),
-                })
-            },
-        )?;
-        let feedback = load(
-            self,
-            "feedback",
-            "SELECT id, firm_id, team_id, date, rating, source, need_met FROM feedback \
-             WHERE deleted = 0 ORDER BY rowid",
-            |c| {
-                Ok(KpiFeedback {
-                    id: c.id()?,
-                    firm_id: c.required(1, c.uuid(1)?)?,
-                    team_id: c.uuid(2)?,
-                    date: c.required(3, c.date(3)?)?,
-                    rating: c.required(4, c.key(4)?)?,
-                    source: c.key(5)?.unwrap_or_default(),
-                    need_met: c.flag(6)?,
-                })
-            },
-        )?;
+        let needs = load_in_row_order(self, "need", NEED_SQL, 12, |c| {
+            Ok(KpiNeed {
+                id: c.id()?,
+                firm_id: c.required(1, c.uuid(1)?)?,
+                team_id: c.uuid(2)?,
+                amount: c.required(3, c.int(3)?)?,
+                kind: c.required(4, c.key(4)?)?,
+                raised_on: c.required(5, c.date(5)?)?,
+                reasonable: c.flag(6)?,
+                status: c.required(7, c.key(7)?)?,
+                outcomes: c.json::<Vec<KpiOutcome>>(8)?.unwrap_or_default(),
+                met_by_coach: c.flag(9)?.unwrap_or(false),
+                closed_on: c.date(10)?,
+                unmet_reason: c.key(11)?,
+            })
+        })?;
+        let visits = load_in_row_order(self, "visit", VISIT_SQL, 5, |c| {
+            Ok(KpiVisit {
+                firm_id: c.required(1, c.uuid(1)?)?,
+                team_id: c.uuid(2)?,
+                date: c.required(3, c.date(3)?)?,
+                coach_ids: c.json::<Vec<Uuid>>(4)?.unwrap_or_default(),
+            })
+        })?;
+        let feedback = load_in_row_order(self, "feedback", FEEDBACK_SQL, 7, |c| {
+            Ok(KpiFeedback {
+                id: c.id()?,
+                firm_id: c.required(1, c.uuid(1)?)?,
+                team_id: c.uuid(2)?,
+                date: c.required(3, c.date(3)?)?,
+                rating: c.required(4, c.key(4)?)?,
+                source: c.key(5)?.unwrap_or_default(),
+                need_met: c.flag(6)?,
+            })
+        })?;
         Ok(KpiRows {
             teams,
             firms,
@@ -239,5 +249,32 @@ mod tests {
         assert_eq!(slim.needs, full.needs);
         assert_eq!(slim.visits, full.visits);
         assert_eq!(slim.feedback, full.feedback);
+    }
+
+    /// The loader reads only its covering indexes: no table page, so no document is decrypted.
+    #[test]
+    fn the_loader_reads_the_covering_indexes_only() {
+        let s = Store::open_in_memory().unwrap();
+        for (sql, index) in [
+            (super::NEED_SQL, "need_kpi"),
+            (super::VISIT_SQL, "visit_kpi"),
+            (super::FEEDBACK_SQL, "feedback_kpi"),
+        ] {
+            let plan: Vec<String> = s
+                .connection()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(
+                plan,
+                [format!(
+                    "SCAN {} USING COVERING INDEX {index}",
+                    &index[..index.len() - 4]
+                )]
+            );
+        }
     }
 }

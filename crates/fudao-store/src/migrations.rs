@@ -156,6 +156,7 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
     include_str!("migrations/0008_firm_kpi_index.sql"),
     include_str!("migrations/0009_search_index_with_id.sql"),
     include_str!("migrations/0010_workbench_columns.sql"),
+    include_str!("migrations/0011_kpi_covering_indexes.sql"),
 ];
 
 /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -102,7 +102,8 @@ fn migration_10_backfills_the_workbench_columns_as_the_row_writer_does() {
     {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP INDEX need_live; DROP INDEX visit_live;
+            "DROP INDEX need_kpi; DROP INDEX visit_kpi; DROP INDEX feedback_kpi;
+             DROP INDEX need_live; DROP INDEX visit_live;
              DROP INDEX feedback_rating; DROP INDEX plan_status;
              ALTER TABLE visit DROP COLUMN open_due; ALTER TABLE visit DROP COLUMN open_dues; ALTER TABLE plan DROP COLUMN status;
              PRAGMA user_version = 9;",

@@ -277,8 +277,11 @@ fn first_loan(ctx: &Ctx, data: &KpiData) -> FirstLoan {
 /// Disbursements by product kind and by institution, and the credit-loan share.
 fn loans(ctx: &Ctx, data: &KpiData) -> (Vec<LoanGroup>, Vec<LoanGroup>, CreditShare) {
     let scoped_needs = scoped_needs(ctx, data);
-    let mut by_kind: BTreeMap<String, LoanGroup> = BTreeMap::new();
-    let mut by_inst: BTreeMap<String, LoanGroup> = BTreeMap::new();
+    // Each group with the needs and firms it already lists (a group lists each once, in the
+    // order first seen; a linear `contains` made the city's report quadratic).
+    type Group = (LoanGroup, HashSet<Uuid>, HashSet<Uuid>);
+    let mut by_kind: BTreeMap<String, Group> = BTreeMap::new();
+    let mut by_inst: BTreeMap<String, Group> = BTreeMap::new();
     let (mut credit_n, mut loan_n, mut credit_amt, mut loan_amt) = (0i64, 0i64, 0i64, 0i64);
     let (mut credit_ids, mut loan_ids) = (BTreeSet::new(), BTreeSet::new());
     for n in &scoped_needs {
@@ -292,19 +295,22 @@ fn loans(ctx: &Ctx, data: &KpiData) -> (Vec<LoanGroup>, Vec<LoanGroup>, CreditSh
                 (&mut by_kind, kind),
                 (&mut by_inst, o.institution.trim().to_string()),
             ] {
-                let g = map.entry(key.clone()).or_insert_with(|| LoanGroup {
-                    key,
-                    count: 0,
-                    amount: 0,
-                    need_ids: vec![],
-                    firm_ids: vec![],
+                let (g, needs, firms) = map.entry(key.clone()).or_insert_with(|| {
+                    let g = LoanGroup {
+                        key,
+                        count: 0,
+                        amount: 0,
+                        need_ids: vec![],
+                        firm_ids: vec![],
+                    };
+                    (g, HashSet::new(), HashSet::new())
                 });
                 g.count += 1;
                 g.amount += o.amount;
-                if !g.need_ids.contains(&n.id) {
+                if needs.insert(n.id) {
                     g.need_ids.push(n.id);
                 }
-                if !g.firm_ids.contains(&n.firm_id) {
+                if firms.insert(n.firm_id) {
                     g.firm_ids.push(n.firm_id);
                 }
             }
@@ -320,8 +326,8 @@ fn loans(ctx: &Ctx, data: &KpiData) -> (Vec<LoanGroup>, Vec<LoanGroup>, CreditSh
             }
         }
     }
-    let sort_groups = |m: BTreeMap<String, LoanGroup>| {
-        let mut v: Vec<LoanGroup> = m.into_values().collect();
+    let sort_groups = |m: BTreeMap<String, Group>| {
+        let mut v: Vec<LoanGroup> = m.into_values().map(|(g, _, _)| g).collect();
         v.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.key.cmp(&b.key)));
         v
     };

@@ -37,7 +37,7 @@ use crate::model::{
 use crate::money::Yuan;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 mod compute;
