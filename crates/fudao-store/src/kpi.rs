@@ -260,14 +260,7 @@ mod tests {
             (super::VISIT_SQL, "visit_kpi"),
             (super::FEEDBACK_SQL, "feedback_kpi"),
         ] {
-            let plan: Vec<String> = s
-                .connection()
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap()
-                .query_map([], |r| r.get(3))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let plan = s.query_plan(sql).unwrap();
             assert_eq!(
                 plan,
                 [format!(

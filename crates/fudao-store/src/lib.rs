@@ -476,6 +476,14 @@ impl Store {
         rows::query(&self.conn, "deleted = 0", [])
     }
 
+    /// SQLite's query plan of `sql` (the `detail` of each `EXPLAIN QUERY PLAN` line): which
+    /// table or index a query reads, for tests and diagnostics.
+    pub fn query_plan(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let lines = stmt.query_map([], |r| r.get::<_, String>(3))?;
+        Ok(lines.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn count(&self, kind: EntityKind) -> Result<u64> {
         let sql = format!("SELECT COUNT(*) FROM {} WHERE deleted = 0", kind.as_str());
         Ok(self.conn.query_row(&sql, [], |r| r.get(0))?)

@@ -96,14 +96,7 @@ fn migration_11_serves_the_kpi_rows_from_covering_indexes_that_follow_every_writ
         ("SELECT COUNT(*) FROM need WHERE deleted = 0", "need_live"),
         ("SELECT COUNT(*) FROM visit WHERE deleted = 0", "visit_live"),
     ] {
-        let plan: Vec<String> = s
-            .connection()
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = s.query_plan(sql).unwrap();
         assert!(plan.join("; ").contains(index), "{sql}: {plan:?}");
     }
 }
