@@ -12,37 +12,44 @@ use serde::de::{value::StrDeserializer, DeserializeOwned, IntoDeserializer};
 use uuid::Uuid;
 
 /// Reads typed values out of one row, naming the row when a value is not what it should be.
+/// Column 0 is the row's id, read again only to name the row in an error.
 struct Cols<'r, 's> {
     kind: &'static str,
     row: &'r Row<'s>,
-    id: String,
 }
 
 impl<'r, 's> Cols<'r, 's> {
     fn new(kind: &'static str, row: &'r Row<'s>) -> Result<Self> {
-        Ok(Cols {
-            kind,
-            row,
-            id: row.get(0)?,
-        })
+        Ok(Cols { kind, row })
     }
 
     fn corrupt(&self, col: usize, detail: impl std::fmt::Display) -> StoreError {
+        let id = match self.row.get_ref(0) {
+            Ok(ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+            Ok(other) => format!("{other:?}"),
+            Err(e) => e.to_string(),
+        };
         StoreError::Corrupt {
             kind: self.kind,
-            id: self.id.clone(),
+            id,
             detail: format!("column {col}: {detail}"),
         }
     }
 
-    fn text(&self, col: usize) -> Result<Option<&'r str>> {
+    /// The column's text as bytes (`None` for NULL), unchecked for UTF-8: for values parsed
+    /// as ASCII (ids, dates), whose parsers refuse anything else.
+    fn bytes(&self, col: usize) -> Result<Option<&'r [u8]>> {
         match self.row.get_ref(col)? {
             ValueRef::Null => Ok(None),
-            ValueRef::Text(t) => std::str::from_utf8(t)
-                .map(Some)
-                .map_err(|e| self.corrupt(col, e)),
+            ValueRef::Text(t) => Ok(Some(t)),
             other => Err(self.corrupt(col, format!("not text: {other:?}"))),
         }
+    }
+
+    fn text(&self, col: usize) -> Result<Option<&'r str>> {
+        self.bytes(col)?
+            .map(|t| std::str::from_utf8(t).map_err(|e| self.corrupt(col, e)))
+            .transpose()
     }
 
     fn required<T>(&self, col: usize, v: Option<T>) -> Result<T> {
@@ -50,19 +57,29 @@ impl<'r, 's> Cols<'r, 's> {
     }
 
     fn id(&self) -> Result<Uuid> {
-        Uuid::parse_str(&self.id).map_err(|e| self.corrupt(0, e))
+        let id = self.uuid(0)?;
+        self.required(0, id)
     }
 
     fn uuid(&self, col: usize) -> Result<Option<Uuid>> {
-        self.text(col)?
-            .map(|t| Uuid::parse_str(t).map_err(|e| self.corrupt(col, e)))
+        self.bytes(col)?
+            .map(|t| Uuid::try_parse_ascii(t).map_err(|e| self.corrupt(col, e)))
             .transpose()
     }
 
+    /// An ISO date (`YYYY-MM-DD`, as the row writer stores dates), read without chrono's
+    /// general parser; anything else goes to it (and its error).
     fn date(&self, col: usize) -> Result<Option<NaiveDate>> {
-        self.text(col)?
-            .map(|t| t.parse::<NaiveDate>().map_err(|e| self.corrupt(col, e)))
-            .transpose()
+        let Some(t) = self.bytes(col)? else {
+            return Ok(None);
+        };
+        if let Some(d) = iso_date(t) {
+            return Ok(Some(d));
+        }
+        let text = std::str::from_utf8(t).map_err(|e| self.corrupt(col, e))?;
+        text.parse::<NaiveDate>()
+            .map(Some)
+            .map_err(|e| self.corrupt(col, e))
     }
 
     /// An enum stored as its serde string.
@@ -89,6 +106,19 @@ impl<'r, 's> Cols<'r, 's> {
     fn flag(&self, col: usize) -> Result<Option<bool>> {
         Ok(self.int(col)?.map(|v| v != 0))
     }
+}
+
+/// `YYYY-MM-DD` of ASCII digits, a valid date; `None` for anything else.
+fn iso_date(t: &[u8]) -> Option<NaiveDate> {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        t[r].iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    if t.len() != 10 || t[4] != b'-' || t[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Runs `sql` and maps each row.
@@ -215,6 +245,7 @@ impl Store {
 mod tests {
     use crate::demo::{generate, DemoOptions};
     use crate::Store;
+    use chrono::Datelike;
     use fudao_core::kpi::KpiRows;
 
     #[test]
@@ -249,6 +280,86 @@ mod tests {
         assert_eq!(slim.needs, full.needs);
         assert_eq!(slim.visits, full.visits);
         assert_eq!(slim.feedback, full.feedback);
+    }
+
+    /// A column the loader cannot read names the row and the column, whatever the column.
+    #[test]
+    fn a_bad_column_names_its_row() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(
+            &mut s,
+            &DemoOptions {
+                firms: 20,
+                seed: 5,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            },
+        )
+        .unwrap();
+        let id: String = s
+            .connection()
+            .query_row("SELECT id FROM visit WHERE deleted = 0 LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        for (col, value) in [
+            ("date", "2026-02-30"),
+            ("firm_id", "not-a-uuid"),
+            ("date", ""),
+        ] {
+            let c = s.connection();
+            let saved: String = c
+                .query_row(
+                    &format!("SELECT {col} FROM visit WHERE id = ?1"),
+                    [&id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            c.execute(
+                &format!("UPDATE visit SET {col} = ?1 WHERE id = ?2"),
+                [value, &id],
+            )
+            .unwrap();
+            match s.kpi_rows() {
+                Err(crate::StoreError::Corrupt {
+                    kind,
+                    id: named,
+                    detail,
+                }) => {
+                    assert_eq!((kind, named.as_str()), ("visit", id.as_str()));
+                    let n = if col == "date" { 3 } else { 1 };
+                    assert!(detail.starts_with(&format!("column {n}:")), "{detail}");
+                }
+                other => panic!("{col} = {value:?}: {other:?}"),
+            }
+            c.execute(
+                &format!("UPDATE visit SET {col} = ?1 WHERE id = ?2"),
+                [&saved, &id],
+            )
+            .unwrap();
+        }
+        assert!(s.kpi_rows().is_ok());
+    }
+
+    #[test]
+    fn the_quick_date_reader_agrees_with_chrono() {
+        let mut d = chrono::NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        while d.year_ce().1 < 2031 {
+            let t = d.format("%Y-%m-%d").to_string();
+            assert_eq!(super::iso_date(t.as_bytes()), Some(d), "{t}");
+            d = d.succ_opt().unwrap();
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-05",
+            "2026/01/05",
+            "２０２６-01-05",
+            "2026-01-0x",
+            "",
+        ] {
+            assert_eq!(super::iso_date(bad.as_bytes()), None, "{bad}");
+        }
     }
 
     /// The loader reads only its covering indexes: no table page, so no document is decrypted.

@@ -52,7 +52,7 @@ impl<'a> Ctx<'a> {
 
 pub(super) fn coached_between(
     ctx: &Ctx,
-    visits: &[KpiVisit],
+    visits: Rows<KpiVisit>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> BTreeSet<Uuid> {
@@ -387,45 +387,45 @@ fn teams(ctx: &Ctx, data: &KpiData) -> Teams {
 /// coach, instead of one pass over every row per coach.
 pub fn compute_per_coach(data: &KpiData, coaches: &[Uuid], p: KpiParams) -> Vec<KpiReport> {
     #[derive(Default)]
-    struct Part {
-        firms: Vec<KpiFirm>,
-        seen: BTreeSet<Uuid>,
-        needs: Vec<KpiNeed>,
-        visits: Vec<KpiVisit>,
-        feedback: Vec<KpiFeedback>,
+    struct Part<'a> {
+        firms: Vec<&'a KpiFirm>,
+        seen: HashSet<Uuid>,
+        needs: Vec<&'a KpiNeed>,
+        visits: Vec<&'a KpiVisit>,
+        feedback: Vec<&'a KpiFeedback>,
     }
     let mut parts: HashMap<Uuid, Part> = coaches.iter().map(|c| (*c, Part::default())).collect();
     let firms: HashMap<Uuid, &KpiFirm> = data.firms.iter().map(|f| (f.id, f)).collect();
     let coach_of = |firm_id: Uuid| firms.get(&firm_id).and_then(|f| f.coach_id);
-    let add_firm = |part: &mut Part, f: &KpiFirm| {
-        if part.seen.insert(f.id) {
-            part.firms.push(f.clone());
-        }
-    };
+    let add_firm = |part: &mut Part<'_>, f: &KpiFirm| part.seen.insert(f.id);
     for f in data.firms {
         if let Some(part) = f.coach_id.and_then(|c| parts.get_mut(&c)) {
-            add_firm(part, f);
+            if add_firm(part, f) {
+                part.firms.push(f);
+            }
         }
     }
     for v in data.visits {
         for c in &v.coach_ids {
             if let Some(part) = parts.get_mut(c) {
-                part.visits.push(v.clone());
+                part.visits.push(v);
                 // The visit's team may come from its firm, assigned to someone else.
                 if let Some(f) = firms.get(&v.firm_id) {
-                    add_firm(part, f);
+                    if add_firm(part, f) {
+                        part.firms.push(f);
+                    }
                 }
             }
         }
     }
     for n in data.needs {
         if let Some(part) = coach_of(n.firm_id).and_then(|c| parts.get_mut(&c)) {
-            part.needs.push(n.clone());
+            part.needs.push(n);
         }
     }
     for f in data.feedback {
         if let Some(part) = coach_of(f.firm_id).and_then(|c| parts.get_mut(&c)) {
-            part.feedback.push(f.clone());
+            part.feedback.push(f);
         }
     }
     coaches
@@ -434,10 +434,10 @@ pub fn compute_per_coach(data: &KpiData, coaches: &[Uuid], p: KpiParams) -> Vec<
             let part = &parts[c];
             let sub = KpiData {
                 teams: data.teams,
-                firms: &part.firms,
-                needs: &part.needs,
-                visits: &part.visits,
-                feedback: &part.feedback,
+                firms: Rows::Picked(&part.firms),
+                needs: Rows::Picked(&part.needs),
+                visits: Rows::Picked(&part.visits),
+                feedback: Rows::Picked(&part.feedback),
             };
             compute(
                 &sub,

@@ -8,10 +8,89 @@ use super::*;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KpiData<'a> {
     pub teams: &'a [KpiTeam],
-    pub firms: &'a [KpiFirm],
-    pub needs: &'a [KpiNeed],
-    pub visits: &'a [KpiVisit],
-    pub feedback: &'a [KpiFeedback],
+    pub firms: Rows<'a, KpiFirm>,
+    pub needs: Rows<'a, KpiNeed>,
+    pub visits: Rows<'a, KpiVisit>,
+    pub feedback: Rows<'a, KpiFeedback>,
+}
+
+/// Rows of one kind, borrowed: all of a slice, or some rows picked from one (a coach's share
+/// in [`compute_per_coach`], without copying a row).
+#[derive(Debug)]
+pub enum Rows<'a, T> {
+    All(&'a [T]),
+    Picked(&'a [&'a T]),
+}
+
+impl<T> Clone for Rows<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Rows<'_, T> {}
+
+impl<T> Default for Rows<'_, T> {
+    fn default() -> Self {
+        Rows::All(&[])
+    }
+}
+
+impl<'a, T> Rows<'a, T> {
+    pub fn iter(self) -> RowIter<'a, T> {
+        match self {
+            Rows::All(s) => RowIter {
+                all: s.iter(),
+                picked: [].iter(),
+            },
+            Rows::Picked(s) => RowIter {
+                all: [].iter(),
+                picked: s.iter(),
+            },
+        }
+    }
+
+    pub fn len(self) -> usize {
+        match self {
+            Rows::All(s) => s.len(),
+            Rows::Picked(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a, T> From<&'a [T]> for Rows<'a, T> {
+    fn from(s: &'a [T]) -> Self {
+        Rows::All(s)
+    }
+}
+
+impl<'a, T> IntoIterator for Rows<'a, T> {
+    type Item = &'a T;
+    type IntoIter = RowIter<'a, T>;
+    fn into_iter(self) -> RowIter<'a, T> {
+        self.iter()
+    }
+}
+
+/// The rows of [`Rows`], in order.
+pub struct RowIter<'a, T> {
+    all: std::slice::Iter<'a, T>,
+    picked: std::slice::Iter<'a, &'a T>,
+}
+
+impl<'a, T> Iterator for RowIter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        self.all.next().or_else(|| self.picked.next().copied())
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.all.len() + self.picked.len();
+        (n, Some(n))
+    }
 }
 
 /// A team as the KPIs see it.
@@ -201,10 +280,10 @@ impl KpiRows {
     pub fn data(&self) -> KpiData<'_> {
         KpiData {
             teams: &self.teams,
-            firms: &self.firms,
-            needs: &self.needs,
-            visits: &self.visits,
-            feedback: &self.feedback,
+            firms: Rows::All(&self.firms),
+            needs: Rows::All(&self.needs),
+            visits: Rows::All(&self.visits),
+            feedback: Rows::All(&self.feedback),
         }
     }
 }
