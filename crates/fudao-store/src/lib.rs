@@ -18,6 +18,8 @@ pub mod keys;
 pub mod kpi;
 pub mod list;
 mod migrations;
+#[doc(hidden)]
+pub use migrations::downgrade_file;
 mod rows;
 pub mod search;
 pub mod sync;

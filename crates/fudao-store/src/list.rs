@@ -7,7 +7,6 @@
 
 use crate::search::{self, rank_top, Candidate, TextQuery};
 use crate::{Result, Store};
-use fudao_core::model::Firm;
 use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -163,35 +162,71 @@ impl Store {
 
     /// The list rows of the given firms, in the order given (unknown ids are skipped).
     pub fn firm_rows(&self, ids: &[Uuid]) -> Result<Vec<FirmRow>> {
+        // From the covering index `firm_list` (migration 12): no firm document is read.
         let conn = self.connection();
         let mut stmt = conn.prepare_cached(
-            "SELECT f.data, u.name FROM firm f LEFT JOIN user u ON u.id = f.coach_id WHERE f.id = ?1 AND f.deleted = 0",
+            "SELECT f.uscc, f.name, f.district, f.industry, f.coach_id, f.first_loan_list, \
+             f.quals, f.tags, u.name FROM firm f INDEXED BY firm_list \
+             LEFT JOIN user u ON u.id = f.coach_id WHERE f.id = ?1 AND f.deleted = 0",
         )?;
+        let corrupt = |id: &Uuid, e: &dyn std::fmt::Display| crate::StoreError::Corrupt {
+            kind: "firm",
+            id: id.to_string(),
+            detail: e.to_string(),
+        };
+        let list = |id: &Uuid, t: Option<String>| -> Result<Vec<String>> {
+            match t {
+                None => Ok(vec![]),
+                Some(t) => serde_json::from_str(&t).map_err(|e| corrupt(id, &e)),
+            }
+        };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let row: Option<(String, Option<String>)> = stmt
-                .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            type Cells = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<bool>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
+            let row: Option<Cells> = stmt
+                .query_map([id.to_string()], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ))
+                })?
                 .next()
                 .transpose()?;
-            let Some((data, coach_name)) = row else {
+            let Some((uscc, name, district, industry, coach, listed, quals, tags, coach_name)) =
+                row
+            else {
                 continue;
             };
-            let firm: Firm = serde_json::from_str(&data)?;
             out.push(FirmRow {
-                id: firm.id,
-                uscc: firm.uscc,
-                name: firm.name,
-                district: firm.district,
-                industry: firm.industry,
-                coach_id: firm.coach_id,
+                id: *id,
+                uscc: uscc.unwrap_or_default(),
+                name: name.unwrap_or_default(),
+                district,
+                industry,
+                coach_id: coach
+                    .map(|c| Uuid::parse_str(&c).map_err(|e| corrupt(id, &e)))
+                    .transpose()?,
                 coach_name,
-                first_loan_list: firm.first_loan_list,
-                qualifications: firm
-                    .qualifications
-                    .iter()
-                    .map(|q| q.kind.key().to_string())
-                    .collect(),
-                tags: firm.tags,
+                first_loan_list: listed.unwrap_or(false),
+                qualifications: list(id, quals)?,
+                tags: list(id, tags)?,
             });
         }
         Ok(out)
@@ -271,6 +306,7 @@ fn firm_filter_sql(f: &FirmFilter, text: Option<&TextQuery>) -> (String, Vec<Sql
 mod tests {
     use super::*;
     use crate::demo::{generate, DemoOptions};
+    use fudao_core::model::Firm;
 
     fn demo() -> Store {
         let mut s = Store::open_in_memory().unwrap();

@@ -157,7 +157,46 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
     include_str!("migrations/0009_search_index_with_id.sql"),
     include_str!("migrations/0010_workbench_columns.sql"),
     include_str!("migrations/0011_kpi_covering_indexes.sql"),
+    include_str!("migrations/0012_firm_list_index.sql"),
 ];
+
+/// What undoes each migration from 9 on (the schema version it undoes, and the SQL), for the
+/// tests that take a file back to an older schema to test a migration on it. Newest first.
+const UNDO: &[(u32, &str)] = &[
+    (
+        12,
+        "DROP INDEX firm_list; ALTER TABLE firm DROP COLUMN quals; ALTER TABLE firm DROP COLUMN tags;",
+    ),
+    (
+        11,
+        "DROP INDEX need_kpi; DROP INDEX visit_kpi; DROP INDEX feedback_kpi;",
+    ),
+    (
+        10,
+        "DROP INDEX need_live; DROP INDEX visit_live; DROP INDEX feedback_rating;
+         DROP INDEX plan_status; ALTER TABLE visit DROP COLUMN open_due;
+         ALTER TABLE visit DROP COLUMN open_dues; ALTER TABLE plan DROP COLUMN status;",
+    ),
+    (
+        9,
+        "DROP INDEX firm_search;
+         CREATE INDEX firm_search ON firm(key, deleted, initials, name, uscc, district);",
+    ),
+];
+
+/// Takes the (plaintext) database at `path` back to schema `version` (at least 8), undoing the
+/// later migrations: test support, never called by the store.
+#[doc(hidden)]
+pub fn downgrade_file(path: &std::path::Path, version: u32) -> crate::Result<()> {
+    assert!(version >= 8, "migrations before 9 cannot be undone");
+    let c = rusqlite::Connection::open(path)?;
+    let current: u32 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (v, sql) in UNDO.iter().filter(|(v, _)| *v > version && *v <= current) {
+        c.execute_batch(sql)?;
+        c.pragma_update(None, "user_version", v - 1)?;
+    }
+    Ok(())
+}
 
 /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
 /// schema version the migration brings the database to, and the function.

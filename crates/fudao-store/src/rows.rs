@@ -142,6 +142,19 @@ fn open_dues(m: &Map<String, Value>) -> Vec<&str> {
     dues
 }
 
+/// The kinds of a firm document's qualifications, in order, as a JSON array: what migration 12
+/// computes with `json_each`.
+fn firm_quals(m: &Map<String, Value>) -> String {
+    let kinds: Vec<&Value> = m
+        .get("qualifications")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|q| q.get("kind").unwrap_or(&Value::Null))
+        .collect();
+    serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".to_string())
+}
+
 /// Index columns derived from a document: the only place that knows them.
 fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str, Value)> {
     let s = |k: &str| str_field(m, k).map(Value::String).unwrap_or(Value::Null);
@@ -169,6 +182,15 @@ fn index_columns(kind: EntityKind, m: &Map<String, Value>) -> Vec<(&'static str,
                 ),
                 // For the KPIs (migration 8).
                 ("first_loan_date", v("first_loan_date")),
+                // For the list's rows (migration 12): JSON arrays, `[]` when none.
+                ("quals", Value::String(firm_quals(m))),
+                (
+                    "tags",
+                    Value::String(match m.get("tags") {
+                        Some(t @ Value::Array(_)) => t.to_string(),
+                        _ => "[]".to_string(),
+                    }),
+                ),
             ]
         }
         EntityKind::Team | EntityKind::Product => vec![("name", s("name"))],

@@ -47,14 +47,7 @@ fn migration_11_serves_the_kpi_rows_from_covering_indexes_that_follow_every_writ
     };
     assert!(!before.needs.is_empty() && !before.visits.is_empty() && !before.feedback.is_empty());
     // Back to schema 10.
-    {
-        let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "DROP INDEX need_kpi; DROP INDEX visit_kpi; DROP INDEX feedback_kpi;
-             PRAGMA user_version = 10;",
-        )
-        .unwrap();
-    }
+    fudao_store::downgrade_file(&path, 10).unwrap();
     let mut s = Store::open_plaintext(&path).unwrap();
     assert_eq!(
         indexes(&s),

@@ -92,17 +92,7 @@ fn migration_10_backfills_the_workbench_columns_as_the_row_writer_does() {
         (open_due, status)
     };
     // Back to schema 9.
-    {
-        let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "DROP INDEX need_kpi; DROP INDEX visit_kpi; DROP INDEX feedback_kpi;
-             DROP INDEX need_live; DROP INDEX visit_live;
-             DROP INDEX feedback_rating; DROP INDEX plan_status;
-             ALTER TABLE visit DROP COLUMN open_due; ALTER TABLE visit DROP COLUMN open_dues; ALTER TABLE plan DROP COLUMN status;
-             PRAGMA user_version = 9;",
-        )
-        .unwrap();
-    }
+    fudao_store::downgrade_file(&path, 9).unwrap();
     let s = Store::open_plaintext(&path).unwrap();
     assert_eq!(
         column::<Option<String>>(

@@ -1,0 +1,109 @@
+//! Migration 12 (the 企业 list's rows from the covering index `firm_list`): a schema-11 file
+//! gets the qualification and tag columns and the index, and the list's rows read from it equal
+//! the rows of the firms' documents, before and after later writes.
+
+use chrono::NaiveDate;
+use fudao_core::model::{Firm, Qualification, QualificationKind, User};
+use fudao_store::demo::{generate, DemoOptions};
+use fudao_store::list::FirmRow;
+use fudao_store::Store;
+use uuid::Uuid;
+
+/// The list row of a firm as its document and its coach's record give it.
+fn row_of_document(s: &Store, f: &Firm) -> FirmRow {
+    FirmRow {
+        id: f.id,
+        uscc: f.uscc.clone(),
+        name: f.name.clone(),
+        district: f.district.clone(),
+        industry: f.industry.clone(),
+        coach_id: f.coach_id,
+        coach_name: f
+            .coach_id
+            .and_then(|c| s.get::<User>(c).unwrap())
+            .map(|u| u.name),
+        first_loan_list: f.first_loan_list,
+        qualifications: f
+            .qualifications
+            .iter()
+            .map(|q| q.kind.key().to_string())
+            .collect(),
+        tags: f.tags.clone(),
+    }
+}
+
+fn check_rows(s: &Store) -> usize {
+    let firms: Vec<Firm> = s.list().unwrap();
+    let ids: Vec<Uuid> = firms.iter().map(|f| f.id).collect();
+    let rows = s.firm_rows(&ids).unwrap();
+    let expected: Vec<FirmRow> = firms.iter().map(|f| row_of_document(s, f)).collect();
+    assert_eq!(rows, expected);
+    rows.len()
+}
+
+fn qualification(kind: QualificationKind) -> Qualification {
+    serde_json::from_value(serde_json::json!({ "kind": kind.key() })).unwrap()
+}
+
+#[test]
+fn migration_12_serves_the_list_rows_from_an_index_that_follows_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v11.db");
+    let (edited, removed) = {
+        let mut s = Store::open_plaintext(&path).unwrap();
+        generate(
+            &mut s,
+            &DemoOptions {
+                firms: 120,
+                seed: 12,
+                today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            },
+        )
+        .unwrap();
+        let mut firms: Vec<Firm> = s.list().unwrap();
+        // The cases the columns must carry: no coach, no tags or qualifications, several
+        // of each in a given order, names and tags with quotes and non-ASCII text.
+        let mut f = firms.remove(0);
+        f.coach_id = None;
+        f.tags = vec![];
+        f.qualifications = vec![];
+        s.put(&f).unwrap();
+        let mut g = firms.remove(0);
+        g.tags = vec!["首贷\"培植\"".into(), "a\\b".into(), "专精特新".into()];
+        g.qualifications = vec![
+            qualification(QualificationKind::TechSme),
+            qualification(QualificationKind::HighTech),
+        ];
+        s.put(&g).unwrap();
+        let gone = firms.remove(0);
+        s.delete::<Firm>(gone.id).unwrap();
+        assert!(check_rows(&s) >= 100);
+        (g, gone)
+    };
+    // Back to schema 11.
+    fudao_store::downgrade_file(&path, 11).unwrap();
+    let mut s = Store::open_plaintext(&path).unwrap();
+    let n = check_rows(&s);
+    let row = &s.firm_rows(&[edited.id]).unwrap()[0];
+    assert_eq!(row.tags, edited.tags);
+    assert_eq!(row.qualifications, ["tech_sme", "high_tech"]);
+    assert!(s.firm_rows(&[removed.id]).unwrap().is_empty());
+
+    // Later writes: changed tags and qualifications, a coach assigned, a firm deleted.
+    let mut h: Firm = s.get(edited.id).unwrap().unwrap();
+    h.tags.reverse();
+    h.qualifications.pop();
+    h.coach_id = s.list::<User>().unwrap().first().map(|u| u.id);
+    s.put(&h).unwrap();
+    let other: Firm = s.list::<Firm>().unwrap().remove(5);
+    s.delete::<Firm>(other.id).unwrap();
+    assert_eq!(check_rows(&s), n - 1);
+    assert!(s.firm_rows(&[other.id]).unwrap().is_empty());
+
+    // A look-up by id keeps the primary key.
+    let plan = s
+        .query_plan("SELECT data FROM firm WHERE id = 'x' AND deleted = 0")
+        .unwrap()
+        .join("; ");
+    assert!(plan.contains("sqlite_autoindex_firm_1"), "{plan}");
+}
