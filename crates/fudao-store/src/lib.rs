@@ -8,6 +8,7 @@
 //! [`Store::write`]), which writes — in one transaction — the row, one audit entry per changed
 //! top-level field, and one outbox entry carrying only the changed fields, for sync.
 
+pub mod backups;
 pub mod demo;
 mod encrypt;
 mod error;
@@ -308,6 +309,11 @@ impl Store {
         tx.commit()?;
         if current > 0 {
             self.vacuum_if_worth_it()?;
+            // The older pre-migration copies go (`backups`). A copy that cannot be removed
+            // now is tried again after the next migration; it never stops the store opening.
+            if let Some(path) = &self.path {
+                let _ = backups::prune(path);
+            }
         }
         Ok(())
     }
@@ -340,9 +346,8 @@ impl Store {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let stamp = Utc::now().format("%Y%m%dT%H%M%S");
-        let backup = path.with_extension(format!("v{from}-{stamp}.bak"));
-        self.backup_to(&backup)
+        let stamp = Utc::now().format("%Y%m%dT%H%M%S").to_string();
+        self.backup_to(&backups::backup_path(path, from, &stamp))
     }
 
     /// Writes a consistent copy of the database to `dest` (which must not exist), encrypted

@@ -107,3 +107,40 @@ fn migration_12_serves_the_list_rows_from_an_index_that_follows_every_write() {
         .join("; ");
     assert!(plan.contains("sqlite_autoindex_firm_1"), "{plan}");
 }
+
+/// Each migration writes a copy of the database first; after it, only the two newest copies
+/// of this database stay (older upgrades' copies filled the disk, and the oldest were
+/// plaintext).
+#[test]
+fn a_migration_keeps_the_two_newest_copies_of_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fudao.db");
+    drop(Store::open_plaintext(&path).unwrap());
+    let stale = [
+        "fudao.v5-20261101T090000.bak",
+        "fudao.v9-20261202T090000.bak",
+        "fudao.v10-20261203T090000.bak",
+    ];
+    for name in stale {
+        std::fs::write(dir.path().join(name), b"an older copy").unwrap();
+    }
+    std::fs::write(dir.path().join("fudao.mine.bak"), b"the user's own").unwrap();
+    fudao_store::downgrade_file(&path, 11).unwrap();
+    drop(Store::open_plaintext(&path).unwrap());
+    let mut copies: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".bak"))
+        .collect();
+    copies.sort();
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    assert_eq!(copies[0], "fudao.mine.bak");
+    assert_eq!(copies[1], "fudao.v10-20261203T090000.bak");
+    assert!(copies[2].starts_with("fudao.v11-"), "{copies:?}");
+    // The copy just written is the database before the migration.
+    let copy = rusqlite::Connection::open(dir.path().join(&copies[2])).unwrap();
+    let version: u32 = copy
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 11);
+}
