@@ -487,12 +487,10 @@ mod tests {
 
     #[tokio::test]
     async fn network_errors_are_retried_then_reported() {
-        // Bind and drop to get a port nobody listens on.
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let c = Client::new(&format!("http://127.0.0.1:{port}"))
+        // Port 1 (tcpmux): privileged, so no test's server can be listening there. A port
+        // bound and dropped here was free for the next test to take: once, the over-the-limit
+        // test's server answered this one (CI, 2026-12-04).
+        let c = Client::new("http://127.0.0.1:1")
             .unwrap()
             .with_retry(Retry {
                 attempts: 3,
