@@ -189,6 +189,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
             "pulled": report.pulled,
             "pages": report.pages,
             "open_conflicts": report.open_conflicts,
+            "open_conflicts_more": report.open_conflicts_more,
             "resolutions_reported": report.resolutions_reported,
         }))?;
     } else {
@@ -197,6 +198,12 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> anyhow::Result<Outcome> {
             report.pushed, report.conflicts, report.rejected, report.pulled, report.open_conflicts,
             report.pushed, report.conflicts, report.rejected, report.pulled, report.open_conflicts
         );
+        if report.open_conflicts_more {
+            println!(
+                "服务器上还有更多待解决冲突，本机只保留最早的{} 个；解决后再同步可看到其余的 / more conflicts are open on the server: only the oldest {} are kept here; resolve them and sync again to see the rest",
+                report.open_conflicts, report.open_conflicts
+            );
+        }
         if report.open_conflicts > 0 {
             println!("查看冲突 / review: fudao conflicts list");
         }

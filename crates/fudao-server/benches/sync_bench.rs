@@ -424,6 +424,7 @@ async fn initial_and_incremental(firms: usize) {
                         "FUDAO_BENCH_PULL_BATCH",
                         SyncOptions::default().pull_batch_pages,
                     ),
+                    ..SyncOptions::default()
                 },
                 &mut |_| {},
             )

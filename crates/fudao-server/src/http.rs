@@ -4,9 +4,9 @@
 use crate::auth::{self, Gate, LoginPolicy};
 use crate::logic::{self, Actor};
 use crate::storage::{Storage, StoreError};
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State,
 };
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -536,13 +536,18 @@ async fn pull(
     }
 }
 
-async fn list_conflicts(State(st): State<AppState>, a: Auth) -> Result<Json<ConflictList>, ApiErr> {
+async fn list_conflicts(
+    State(st): State<AppState>,
+    a: Auth,
+    q: Result<Query<ConflictQuery>, QueryRejection>,
+) -> Result<Json<ConflictList>, ApiErr> {
+    let Query(q) = q.map_err(|e| ApiErr::bad_request("invalid query", e.body_text()))?;
     let actor = a.actor.clone();
-    let conflicts = st
+    let list = st
         .storage
-        .run(move |tx| logic::conflicts(tx, &actor))
+        .run(move |tx| logic::conflicts(tx, &actor, q.after, q.limit))
         .await?;
-    Ok(Json(ConflictList { conflicts }))
+    Ok(Json(list))
 }
 
 async fn resolve_conflict(

@@ -542,17 +542,25 @@ impl Tx for PgTx<'_> {
         )?;
         Ok(())
     }
-    fn open_conflicts(&mut self, scopes: Option<&[String]>) -> Result<Vec<Conflict>> {
-        let rows = match scopes {
-            Some(s) => self.all(
-                &format!("SELECT {CONFLICT_COLS} FROM conflicts WHERE resolved_at IS NULL AND scope = ANY($1) ORDER BY created_at, id"),
-                &[&s.to_vec()],
-            )?,
-            None => self.all(
-                &format!("SELECT {CONFLICT_COLS} FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id"),
-                &[],
-            )?,
-        };
+    fn open_conflicts(
+        &mut self,
+        scopes: Option<&[String]>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Conflict>> {
+        // The page starts after the named conflict's (created_at, id); `$1` NULL: every scope.
+        let scopes: Option<Vec<String>> = scopes.map(<[String]>::to_vec);
+        let after = after.map(|a| a.to_string());
+        let limit = limit as i64;
+        let rows = self.all(
+            &format!(
+                "SELECT {CONFLICT_COLS} FROM conflicts WHERE resolved_at IS NULL \
+                 AND ($1::text[] IS NULL OR scope = ANY($1)) \
+                 AND ($2::text IS NULL OR (created_at, id) > (SELECT created_at, id FROM conflicts WHERE id = $2)) \
+                 ORDER BY created_at, id LIMIT $3"
+            ),
+            &[&scopes, &after, &limit],
+        )?;
         rows.iter().map(conflict).collect()
     }
 

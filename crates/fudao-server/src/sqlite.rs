@@ -588,17 +588,28 @@ impl Tx for SqliteTx<'_> {
         )?;
         Ok(())
     }
-    fn open_conflicts(&mut self, scopes: Option<&[String]>) -> Result<Vec<Conflict>> {
+    fn open_conflicts(
+        &mut self,
+        scopes: Option<&[String]>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Conflict>> {
+        // The scopes as a JSON array (`json_each`), so that the filter and the limit are both
+        // in SQL; the page starts after the named conflict's (created_at, id).
+        let scopes = scopes.map(|s| serde_json::to_string(s).unwrap_or_default());
         let mut st = self.c.prepare_cached(&format!(
-            "SELECT {CONFLICT_COLS}, scope FROM conflicts WHERE resolved_at IS NULL ORDER BY created_at, id"
+            "SELECT {CONFLICT_COLS} FROM conflicts WHERE resolved_at IS NULL \
+             AND (?1 IS NULL OR scope IN (SELECT value FROM json_each(?1))) \
+             AND (?2 IS NULL OR (created_at, id) > (SELECT created_at, id FROM conflicts WHERE id = ?2)) \
+             ORDER BY created_at, id LIMIT ?3"
         ))?;
         let rows = st
-            .query_map([], |r| Ok((conflict_from(r)?, r.get::<_, String>(16)?)))?
+            .query_map(
+                params![scopes, after.map(|a| a.to_string()), limit as i64],
+                conflict_from,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .filter(|(_, scope)| scopes.is_none_or(|s| s.contains(scope)))
-            .map(|(p, _)| conflict_parts(p))
-            .collect()
+        rows.into_iter().map(conflict_parts).collect()
     }
 
     fn insert_team(&mut self, t: &Team) -> Result<()> {

@@ -257,8 +257,14 @@ pub trait Tx {
     fn insert_conflict(&mut self, c: &Conflict) -> Result<()>;
     fn get_conflict(&mut self, id: Uuid) -> Result<Option<Conflict>>;
     fn update_conflict(&mut self, c: &Conflict) -> Result<()>;
-    /// Open conflicts in the given team scopes (`None` = all).
-    fn open_conflicts(&mut self, scopes: Option<&[String]>) -> Result<Vec<Conflict>>;
+    /// Open conflicts in the given team scopes (`None` = all), oldest first (creation time,
+    /// then id), after the conflict `after` names (in that order), at most `limit`.
+    fn open_conflicts(
+        &mut self,
+        scopes: Option<&[String]>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Conflict>>;
 
     fn insert_team(&mut self, t: &Team) -> Result<()>;
     fn list_teams(&mut self) -> Result<Vec<Team>>;

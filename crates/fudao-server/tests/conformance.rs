@@ -49,6 +49,7 @@ conformance!(
     outdated_client_gets_upgrade_error_and_keeps_outbox,
     interrupted_pull_resumes,
     large_rows_end_a_page_early,
+    conflicts_come_in_pages_within_the_callers_scope,
     tokens_login_limits_and_disabling,
     team_and_role_changes_leak_no_rows,
     concurrent_writers_cursor_completeness,
@@ -942,6 +943,146 @@ async fn interrupted_pull_resumes(db: Db) {
 /// A page ends once its rows pass MAX_PULL_PAGE_BYTES, however many rows were asked for, so
 /// no page of large rows comes near the client's response limit; the pages still add up to
 /// every row, and a sync applies them.
+/// `count` conflicts on one firm of `team`: `writer` creates the firm and edits its notes,
+/// then `other` (another device) sends `count` edits of the notes made on the first version.
+async fn make_conflicts(env: &Env, writer: &str, other: &str, team: Uuid, count: usize) {
+    let f = firm(&format!("冲突企业{writer}"), Some(team));
+    let (w, device) = env.session(writer).await;
+    for (seq, base, fields) in [(1, 0, firm_fields(&f)), (2, 1, json!({"notes": "已改"}))] {
+        let m = mutation(EntityKind::Firm, f.id, seq, base, fields);
+        w.push(&PushRequest {
+            device_id: device,
+            mutations: vec![m],
+        })
+        .await
+        .unwrap();
+    }
+    let (o, device) = env.session(other).await;
+    for i in 0..count {
+        let notes = json!({ "notes": format!("旧版本上的修改{i}") });
+        let m = mutation(EntityKind::Firm, f.id, i as i64 + 1, 1, notes);
+        let r = o
+            .push(&PushRequest {
+                device_id: device,
+                mutations: vec![m],
+            })
+            .await
+            .unwrap();
+        assert!(
+            matches!(r.results[0].result, MutationResult::Conflict { .. }),
+            "{:?}",
+            r.results[0]
+        );
+    }
+}
+
+async fn conflicts_come_in_pages_within_the_callers_scope(db: Db) {
+    let env = Env::new(db).await;
+    make_conflicts(&env, "coach_a", "coach_a2", env.team_a.id, 7).await;
+    make_conflicts(&env, "coach_b", "lead_b", env.team_b.id, 2).await;
+    let lead = env.client("lead_a").await;
+    let whole = lead.conflicts().await.unwrap();
+    assert_eq!(whole.conflicts.len(), 7);
+    assert_eq!(whole.next, None);
+    // Pages of 3: 3 + 3 + 1, each naming the next, together the whole list in its order.
+    let mut pages = vec![];
+    let mut after = None;
+    loop {
+        let p = lead.conflicts_page(after, 3).await.unwrap();
+        pages.push(p.conflicts.len());
+        after = p.next;
+        let ids: Vec<Uuid> = p.conflicts.iter().map(|c| c.id).collect();
+        assert_eq!(
+            after.is_some(),
+            pages.iter().sum::<usize>() < 7,
+            "{pages:?}"
+        );
+        if let Some(a) = after {
+            assert_eq!(ids.last(), Some(&a));
+        }
+        if after.is_none() {
+            break;
+        }
+    }
+    assert_eq!(pages, [3, 3, 1]);
+    let mut paged = vec![];
+    let mut after = None;
+    loop {
+        let p = lead.conflicts_page(after, 3).await.unwrap();
+        paged.extend(p.conflicts);
+        if p.next.is_none() {
+            break;
+        }
+        after = p.next;
+    }
+    assert_eq!(paged, whole.conflicts);
+    // The limit is clamped to 1..=MAX_CONFLICT_PAGE.
+    let one = lead.conflicts_page(None, 0).await.unwrap();
+    assert_eq!(one.conflicts.len(), 1);
+    assert_eq!(one.next, Some(one.conflicts[0].id));
+    let big = lead.conflicts_page(None, u32::MAX).await.unwrap();
+    assert_eq!((big.conflicts.len(), big.next), (7, None));
+    // Another team sees only its own, even after a cursor naming a conflict of team A; an
+    // unknown cursor is an empty page.
+    let other = env.client("coach_b").await;
+    let theirs = other
+        .conflicts_page(Some(whole.conflicts[0].id), 500)
+        .await
+        .unwrap();
+    assert!(theirs
+        .conflicts
+        .iter()
+        .all(|c| c.team_id == Some(env.team_b.id)));
+    let all_theirs = other.conflicts_page(None, 500).await.unwrap();
+    assert_eq!(all_theirs.conflicts.len(), 2);
+    assert!(all_theirs
+        .conflicts
+        .iter()
+        .all(|c| c.team_id == Some(env.team_b.id)));
+    let none = other
+        .conflicts_page(Some(Uuid::now_v7()), 500)
+        .await
+        .unwrap();
+    assert_eq!((none.conflicts.len(), none.next), (0, None));
+    // A query that is not one is refused.
+    let token = env.token("lead_a").await;
+    let status = reqwest::Client::new()
+        .get(format!("{}/v1/conflicts?limit=many", env.url))
+        .header("x-fudao-protocol", "1")
+        .header("x-fudao-schema", "1")
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
+    // A sync reads every page: pages of 2 bring all 7 to the lead's replica.
+    let r = env.replica("lead_a").await;
+    let report = r
+        .sync_with(fudao_sync::engine::SyncOptions {
+            conflict_page: 2,
+            ..fudao_sync::engine::SyncOptions::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.open_conflicts, report.open_conflicts_more),
+        (7, false)
+    );
+    let local: Vec<Uuid> = r
+        .store
+        .conflicts(true)
+        .unwrap()
+        .iter()
+        .map(|c| c.conflict.id)
+        .collect();
+    let mut expected: Vec<Uuid> = whole.conflicts.iter().map(|c| c.id).collect();
+    let mut got = local.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
 async fn large_rows_end_a_page_early(db: Db) {
     let env = Env::new(db).await;
     let mut w = env.replica("coach_a").await;

@@ -213,8 +213,23 @@ impl Client {
         self.call_sized(reqwest::Method::POST, "/v1/pull", Some(req))
             .await
     }
+    /// Every open conflict in one response, as clients before paging asked (the server
+    /// answers at most [`MAX_CONFLICTS_UNPAGED`]).
     pub async fn conflicts(&self) -> Result<ConflictList, ClientError> {
         self.call::<(), ConflictList>(reqwest::Method::GET, "/v1/conflicts", None)
+            .await
+    }
+    /// One page of the open conflicts: at most `limit`, after the conflict `after` names.
+    pub async fn conflicts_page(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<ConflictList, ClientError> {
+        let mut path = format!("/v1/conflicts?limit={limit}");
+        if let Some(a) = after {
+            path.push_str(&format!("&after={a}"));
+        }
+        self.call::<(), ConflictList>(reqwest::Method::GET, &path, None)
             .await
     }
     pub async fn resolve_conflict(

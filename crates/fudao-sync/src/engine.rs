@@ -35,8 +35,14 @@ pub struct SyncReport {
     pub pulled: usize,
     pub pages: usize,
     pub open_conflicts: usize,
+    /// More conflicts are open on the server than the [`MAX_LOCAL_CONFLICTS`] kept locally.
+    pub open_conflicts_more: bool,
     pub resolutions_reported: usize,
 }
+
+/// Open conflicts a sync keeps locally at most: the oldest ones (a teammate can make any
+/// number; each page is bounded, the list must be too).
+pub const MAX_LOCAL_CONFLICTS: usize = MAX_CONFLICTS_UNPAGED;
 
 /// Progress events for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +58,9 @@ pub struct SyncOptions {
     /// At most this many pulled pages are applied in one local transaction (with the last
     /// one's cursor) during a long pull; 1 applies each page on its own.
     pub pull_batch_pages: usize,
+    /// Conflicts asked for a page of the open conflicts (the server lowers it to
+    /// [`MAX_CONFLICT_PAGE`]).
+    pub conflict_page: u32,
 }
 
 impl Default for SyncOptions {
@@ -60,6 +69,7 @@ impl Default for SyncOptions {
             push_batch: 500,
             pull_limit: 1000,
             pull_batch_pages: 8,
+            conflict_page: MAX_CONFLICT_PAGE,
         }
     }
 }
@@ -244,8 +254,34 @@ pub async fn sync<R: LocalReplica>(
         report.resolutions_reported += 1;
     }
     pull_all(client, replica, opts, &mut report, progress).await?;
-    let list = client.conflicts().await?;
-    report.open_conflicts = list.conflicts.len();
-    replica.store_conflicts(&list.conflicts).map_err(local)?;
+    let (open, more) = open_conflicts(client, opts.conflict_page).await?;
+    report.open_conflicts = open.len();
+    report.open_conflicts_more = more;
+    replica.store_conflicts(&open).map_err(local)?;
     Ok(report)
+}
+
+/// The open conflicts, oldest first, page by page, at most [`MAX_LOCAL_CONFLICTS`]; whether
+/// more are open. A server from before paging answers the whole list at once.
+pub async fn open_conflicts(
+    client: &Client,
+    page: u32,
+) -> Result<(Vec<Conflict>, bool), SyncError> {
+    let mut all: Vec<Conflict> = Vec::new();
+    let mut after = None;
+    loop {
+        let list = client.conflicts_page(after, page.max(1)).await?;
+        all.extend(list.conflicts);
+        // A `next` that does not move on (a broken server) ends the list too.
+        let more = list.next.is_some_and(|n| Some(n) != after);
+        if all.len() >= MAX_LOCAL_CONFLICTS {
+            let over = more || all.len() > MAX_LOCAL_CONFLICTS;
+            all.truncate(MAX_LOCAL_CONFLICTS);
+            return Ok((all, over));
+        }
+        if !more {
+            return Ok((all, false));
+        }
+        after = list.next;
+    }
 }

@@ -372,9 +372,33 @@ pub struct ResolveRequest {
     pub resolution: Resolution,
 }
 
+/// Conflicts a page of `GET /v1/conflicts?limit=N` holds at most (a larger `limit` is
+/// lowered to it).
+pub const MAX_CONFLICT_PAGE: u32 = 500;
+
+/// Conflicts `GET /v1/conflicts` without `limit` answers at most (clients from before paging
+/// ask so): the oldest ones. A team's list is otherwise unbounded (a teammate can make any
+/// number of conflicts), and the whole list would be one response.
+pub const MAX_CONFLICTS_UNPAGED: usize = 10_000;
+
+/// Open conflicts, oldest first (by creation time, then id). `next` is set when a paged
+/// request (`limit`) has more: the `after` of the next page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictList {
     pub conflicts: Vec<Conflict>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Uuid>,
+}
+
+/// The query of `GET /v1/conflicts`: `limit` asks for a page (at most
+/// [`MAX_CONFLICT_PAGE`]), `after` for the one after the conflict it names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

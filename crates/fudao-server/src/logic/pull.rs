@@ -75,14 +75,38 @@ pub fn pull(
     }))
 }
 
-/// Open conflicts visible to the caller.
-pub fn conflicts(tx: &mut dyn Tx, actor: &Actor) -> Result<Vec<Conflict>> {
-    if actor.role == Role::Admin {
-        tx.open_conflicts(None)
+/// Open conflicts visible to the caller, oldest first: the page after the conflict `after`
+/// names, at most `limit` (clamped to 1..=[`MAX_CONFLICT_PAGE`], with `next` set when more
+/// follow), or without `limit` the oldest [`MAX_CONFLICTS_UNPAGED`] (clients from before
+/// paging).
+pub fn conflicts(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    after: Option<Uuid>,
+    limit: Option<u32>,
+) -> Result<ConflictList> {
+    let scopes = if actor.role == Role::Admin {
+        None
     } else {
-        let scopes = actor.scopes(tx)?;
-        tx.open_conflicts(Some(&scopes))
-    }
+        Some(actor.scopes(tx)?)
+    };
+    let Some(limit) = limit else {
+        let conflicts = tx.open_conflicts(scopes.as_deref(), after, MAX_CONFLICTS_UNPAGED)?;
+        return Ok(ConflictList {
+            conflicts,
+            next: None,
+        });
+    };
+    let limit = limit.clamp(1, MAX_CONFLICT_PAGE) as usize;
+    // One more than the page, to know whether another follows.
+    let mut conflicts = tx.open_conflicts(scopes.as_deref(), after, limit + 1)?;
+    let next = if conflicts.len() > limit {
+        conflicts.truncate(limit);
+        conflicts.last().map(|c| c.id)
+    } else {
+        None
+    };
+    Ok(ConflictList { conflicts, next })
 }
 
 /// Marks a conflict resolved. `None` when it does not exist or is not visible to the caller.

@@ -567,7 +567,8 @@ impl LocalReplica for Store {
             insert_conflict(conn, c)?;
         }
         // Open locally but no longer open on the server: resolved on another device.
-        let open: Vec<String> = conflicts.iter().map(|c| c.id.to_string()).collect();
+        let open: std::collections::HashSet<String> =
+            conflicts.iter().map(|c| c.id.to_string()).collect();
         let local_open: Vec<String> = {
             let mut st = conn.prepare("SELECT id FROM conflicts WHERE status = 'open'")?;
             let v = st
