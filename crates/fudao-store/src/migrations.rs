@@ -165,7 +165,8 @@ CREATE INDEX outbox_row ON outbox(kind, row_id);
 const UNDO: &[(u32, &str)] = &[
     (
         12,
-        "DROP INDEX firm_list; ALTER TABLE firm DROP COLUMN quals; ALTER TABLE firm DROP COLUMN tags;",
+        "DROP INDEX firm_list; DROP INDEX firm_order; DROP INDEX firm_uscc_live;
+         ALTER TABLE firm DROP COLUMN quals; ALTER TABLE firm DROP COLUMN tags;",
     ),
     (
         11,

@@ -106,6 +106,55 @@ fn migration_12_serves_the_list_rows_from_an_index_that_follows_every_write() {
         .unwrap()
         .join("; ");
     assert!(plan.contains("sqlite_autoindex_firm_1"), "{plan}");
+    // The list's orders come from their indexes, unsorted: the firms in pinyin order (with a
+    // column filter too) and a USCC prefix's matches in code order.
+    for (sql, index) in [
+        (
+            "SELECT f.id FROM firm f WHERE f.deleted = 0 ORDER BY f.initials, f.name, f.key LIMIT 50 OFFSET 60",
+            "firm_order",
+        ),
+        (
+            "SELECT f.id FROM firm f WHERE f.deleted = 0 AND f.district = '370102' ORDER BY f.initials, f.name, f.key LIMIT 50 OFFSET 60",
+            "firm_order",
+        ),
+        (
+            "SELECT f.id FROM firm f WHERE f.deleted = 0 AND f.uscc >= '9137' AND f.uscc < '9137' || '~' ORDER BY f.uscc, f.id LIMIT 50 OFFSET 0",
+            "firm_uscc_live",
+        ),
+        (
+            "SELECT count(*) FROM firm f WHERE f.deleted = 0 AND f.uscc >= '9137' AND f.uscc < '9137' || '~'",
+            "firm_uscc_live",
+        ),
+    ] {
+        let plan = s.query_plan(sql).unwrap().join("; ");
+        assert!(plan.contains(index), "{sql}: {plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{sql}: {plan}");
+    }
+    // And give the same pages as sorting every firm does.
+    let all = s
+        .firm_ids(&fudao_store::list::FirmFilter::default())
+        .unwrap();
+    let page = s
+        .firm_id_page(&fudao_store::list::FirmFilter::default(), 60, 20)
+        .unwrap();
+    assert_eq!(page.total, all.len());
+    assert_eq!(page.ids, all[60..80]);
+    let uscc = fudao_store::list::FirmFilter {
+        query: "9137".into(),
+        ..Default::default()
+    };
+    let mut codes: Vec<(String, Uuid)> = s
+        .list::<Firm>()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.uscc.starts_with("9137"))
+        .map(|f| (f.uscc, f.id))
+        .collect();
+    codes.sort();
+    let page = s.firm_id_page(&uscc, 5, 10).unwrap();
+    assert_eq!(page.total, codes.len());
+    let expected: Vec<Uuid> = codes[5..15].iter().map(|(_, id)| *id).collect();
+    assert_eq!(page.ids, expected);
 }
 
 /// Each migration writes a copy of the database first; after it, only the two newest copies
