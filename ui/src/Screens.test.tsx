@@ -259,6 +259,9 @@ describe("团队", () => {
     renderPage(<Team />, { team_overview: () => o });
     expect(await screen.findAllByTestId("member-row")).toHaveLength(20);
     expect(screen.getByTestId("chart-top").textContent).toBe("辅导企业数前 20 名（共 45 名辅导员）");
+    // The charts are drawn a frame after the figures.
+    expect(await screen.findByTestId("chart-by-coach")).toBeTruthy();
+    expect(await screen.findByTestId("chart-by-month")).toBeTruthy();
     // The table keeps the report's order and pages through everyone.
     expect(screen.getAllByTestId("member-row")[0].textContent).toContain("辅导员0");
     fireEvent.click(screen.getByTitle("3"));

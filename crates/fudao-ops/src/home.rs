@@ -67,11 +67,12 @@ pub struct Overview {
     pub unsatisfied_feedback: Vec<Unsatisfied>,
 }
 
-/// The year-to-date KPI cards from the slim rows of `fudao kpi` (the one loader).
+/// The year-to-date KPI cards from the slim rows of `fudao kpi` (the one loader; kept by the
+/// store for 团队 while nothing is written).
 fn kpi_cards(s: &Store, today: NaiveDate) -> Result<KpiCards> {
     let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let r = compute(
-        &s.kpi_rows()?.data(),
+        &s.kpi_rows_cached()?.data(),
         KpiParams::new(Scope::City, from, today, today),
     );
     let ns = &r.need_satisfaction;

@@ -112,7 +112,9 @@ pub fn find_coach(users: &[User], key: &str) -> Result<Uuid> {
 pub struct Loaded {
     pub teams: Vec<Team>,
     pub users: Vec<User>,
-    pub rows: kpi::KpiRows,
+    /// Shared with the store's cache (`Store::kpi_rows_cached`): 工作台 and 团队 read the same
+    /// rows while nothing is written.
+    pub rows: std::sync::Arc<kpi::KpiRows>,
 }
 
 /// The rows KPIs are computed from (`Store::kpi_rows`) and the teams and users of a scope.
@@ -120,7 +122,7 @@ pub fn load(s: &Store) -> Result<Loaded> {
     Ok(Loaded {
         teams: s.list()?,
         users: s.list()?,
-        rows: s.kpi_rows()?,
+        rows: s.kpi_rows_cached()?,
     })
 }
 

@@ -69,6 +69,8 @@ pub struct Store {
     key_origin: Option<KeyOrigin>,
     /// Where the sync token is kept: the keystore the key came from, else the database.
     secrets: Arc<dyn KeyStore>,
+    /// The last KPI rows read, with the data stamp they were read at (`Store::kpi_rows_cached`).
+    kpi_cache: std::sync::Mutex<Option<kpi::CachedRows>>,
 }
 
 /// The default database path: `$FUDAO_DB`, else `<platform data dir>/fudao/fudao.db`.
@@ -225,6 +227,7 @@ impl Store {
             key: None,
             key_origin: None,
             secrets: Arc::new(NoKeyStore),
+            kpi_cache: std::sync::Mutex::default(),
         };
         store.migrate()?;
         store.device_id = store.ensure_device_id()?;

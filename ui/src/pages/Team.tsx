@@ -7,7 +7,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { pickSavePath } from "../dialogs";
 import { commands, type MemberKpi } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
-import { useFirstContent, useLang } from "../hooks";
+import { useFirstContent, useLang, useNextFrame } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 import Chart from "../Chart";
 
@@ -28,6 +28,9 @@ export default function Team() {
   const q = useQuery({ queryKey: ["team", from, to], queryFn: () => call(commands.teamOverview(from, to)) });
   const o = q.data;
   useFirstContent("team", o !== undefined);
+  // The members' figures paint first; the two charts (ECharts' first SVG render, a few hundred
+  // ms in WebKitGTK) are drawn a frame later, in boxes of their final size.
+  const drawCharts = useNextFrame(o !== undefined);
   const exportXlsx = async () => {
     try {
       const path = await pickSavePath({ defaultPath: `团队指标-${from}-${to}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }] });
@@ -164,12 +167,12 @@ export default function Team() {
                   )
                 }
               >
-                <Chart option={byCoach} height={280} testId="chart-by-coach" />
+                {drawCharts ? <Chart option={byCoach} height={280} testId="chart-by-coach" /> : <div style={{ height: 280 }} />}
               </Card>
             </Col>
             <Col span={12}>
               <Card size="small" title={t("team.byMonth")}>
-                <Chart option={byMonth} height={280} testId="chart-by-month" />
+                {drawCharts ? <Chart option={byMonth} height={280} testId="chart-by-month" /> : <div style={{ height: 280 }} />}
               </Card>
             </Col>
           </Row>
