@@ -500,6 +500,32 @@ mod tests {
         assert!(matches!(e, ClientError::Protocol(_)), "{e:?}");
     }
 
+    /// A server whose every answer names a next page (empty, or the same one again) does not
+    /// keep the sync's conflict list asking forever.
+    #[tokio::test]
+    async fn a_conflict_list_that_never_ends_is_cut_short() {
+        for body in [
+            r#"{"conflicts":[],"next":"0190a000-0000-7000-8000-000000000001"}"#,
+            r#"{"conflicts":[],"next":"0190a000-0000-7000-8000-000000000002","extra":1}"#,
+        ] {
+            let url = streaming(
+                "content-type: application/json\r\n".into(),
+                body.as_bytes().to_vec(),
+                body.len(),
+            )
+            .await;
+            let c = quick(&url);
+            let (open, more) = tokio::time::timeout(
+                Duration::from_secs(10),
+                crate::engine::open_conflicts(&c, 500),
+            )
+            .await
+            .expect("the list ends")
+            .unwrap();
+            assert!(open.is_empty() && !more);
+        }
+    }
+
     #[tokio::test]
     async fn network_errors_are_retried_then_reported() {
         // Port 1 (tcpmux): privileged, so no test's server can be listening there. A port

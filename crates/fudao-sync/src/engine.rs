@@ -271,9 +271,11 @@ pub async fn open_conflicts(
     let mut after = None;
     loop {
         let list = client.conflicts_page(after, page.max(1)).await?;
+        // A page that names a next one holds at least one conflict, and its `next` moves on;
+        // a server that breaks either (broken or hostile) ends the list, so every loop adds
+        // a conflict and the cap bounds the loop.
+        let more = !list.conflicts.is_empty() && list.next.is_some_and(|n| Some(n) != after);
         all.extend(list.conflicts);
-        // A `next` that does not move on (a broken server) ends the list too.
-        let more = list.next.is_some_and(|n| Some(n) != after);
         if all.len() >= MAX_LOCAL_CONFLICTS {
             let over = more || all.len() > MAX_LOCAL_CONFLICTS;
             all.truncate(MAX_LOCAL_CONFLICTS);
