@@ -36,6 +36,9 @@ pub struct SyncStatus {
     /// Local changes not yet sent.
     pub outbox: u32,
     pub open_conflicts: u32,
+    /// The last sync found more open conflicts on the server than are kept here (the oldest
+    /// 10,000).
+    pub open_conflicts_more: bool,
     /// A demo database (`fudao demo`): local only, login and sync are refused.
     pub demo: bool,
 }
@@ -52,6 +55,7 @@ pub fn status_of(s: &Store) -> AppResult<SyncStatus> {
         last_sync: st.last_sync,
         outbox: st.outbox as u32,
         open_conflicts: st.open_conflicts as u32,
+        open_conflicts_more: st.open_conflicts_more,
         demo: st.demo,
     })
 }

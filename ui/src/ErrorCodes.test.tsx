@@ -21,6 +21,7 @@ const loggedIn: SyncStatus = {
   last_sync: null,
   outbox: 2,
   open_conflicts: 0,
+  open_conflicts_more: false,
   demo: false,
 };
 

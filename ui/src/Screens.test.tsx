@@ -324,6 +324,7 @@ describe("同步", () => {
     last_sync: "2026-11-25T08:00:00Z",
     outbox: 3,
     open_conflicts: 1,
+    open_conflicts_more: false,
     demo: false,
   };
   const conflict: ConflictView = {
@@ -361,6 +362,19 @@ describe("同步", () => {
     });
     await waitFor(() => expect(screen.queryByTestId("conflict")).toBeNull());
     expect(calls.find((c) => c.cmd === "resolve_conflict")?.args).toEqual({ id: "c1", keep: "mine", value: null });
+    // Only the oldest conflicts are kept: nothing says so while none are left out.
+    expect(screen.queryByTestId("conflicts-more")).toBeNull();
+  });
+
+  it("says when the server has more open conflicts than are kept here", async () => {
+    renderPage(<Sync />, {
+      sync_status: () => ({ ...loggedIn, open_conflicts: 10000, open_conflicts_more: true }),
+      sync_conflicts: () => [conflict],
+      sync_online: () => false,
+    });
+    expect((await screen.findByTestId("conflicts-more")).textContent).toBe(
+      "服务器上还有更多待解决的冲突：本机只保留最早的 10000 个。请先解决这些冲突，再同步即可看到其余的。",
+    );
   });
 
   it("on a demo database offers no login and says why", async () => {
@@ -374,6 +388,7 @@ describe("同步", () => {
       last_sync: null,
       outbox: 0,
       open_conflicts: 0,
+      open_conflicts_more: false,
       demo: true,
     };
     renderPage(<Sync />, {

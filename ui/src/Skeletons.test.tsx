@@ -123,7 +123,18 @@ describe("time to first content per screen is measured in the page", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(window.__fudaoPerf?.screen?.sync).toBeUndefined();
     await act(async () => {
-      d.resolve({ logged_in: false, server: null, user_name: null, username: null, role: null, last_sync: null, outbox: 0, open_conflicts: 0, demo: false });
+      d.resolve({
+        logged_in: false,
+        server: null,
+        user_name: null,
+        username: null,
+        role: null,
+        last_sync: null,
+        outbox: 0,
+        open_conflicts: 0,
+        open_conflicts_more: false,
+        demo: false,
+      });
     });
     await waitFor(() => expect(window.__fudaoPerf?.screen?.sync).toBeDefined(), { timeout: 30_000 });
     expect(screen.queryByTestId("sync-skeleton")).toBeNull();
@@ -145,6 +156,7 @@ describe("time to first content per screen is measured in the page", () => {
       last_sync: null,
       outbox: 0,
       open_conflicts: 0,
+      open_conflicts_more: false,
       demo: false,
     };
     const handlers = { sync_status: () => status, sync_conflicts: () => [], sync_online: () => false };

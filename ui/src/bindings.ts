@@ -926,6 +926,11 @@ export type SyncStatus = {
 	/**  Local changes not yet sent. */
 	outbox: number,
 	open_conflicts: number,
+	/**
+	 *  The last sync found more open conflicts on the server than are kept here (the oldest
+	 *  10,000).
+	 */
+	open_conflicts_more: boolean,
 	/**  A demo database (`fudao demo`): local only, login and sync are refused. */
 	demo: boolean,
 };

@@ -136,6 +136,8 @@ pub async fn run(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncReport> {
     let report = engine::sync(client, &*s, opts, on_progress).await?;
+    let more = if report.open_conflicts_more { "1" } else { "0" };
+    s.meta_set(fudao_store::sync::keys::CONFLICTS_MORE, more)?;
     flush_revokes(s).await?;
     if let Ok(me) = client.me().await {
         if me != session.user {
@@ -175,6 +177,9 @@ pub struct SyncState {
     /// Edits not yet pushed.
     pub outbox: u64,
     pub open_conflicts: usize,
+    /// The last sync found more open conflicts on the server than are kept here (the oldest
+    /// `fudao_sync::engine::MAX_LOCAL_CONFLICTS`).
+    pub open_conflicts_more: bool,
     /// A demo database: local only, login and sync are refused.
     pub demo: bool,
 }
@@ -186,6 +191,9 @@ pub fn state(s: &Store) -> Result<SyncState> {
         last_sync: s.meta_get(fudao_store::sync::keys::LAST_SYNC)?,
         outbox: s.outbox_len()?,
         open_conflicts: s.conflicts(true)?.len(),
+        open_conflicts_more: s
+            .meta_get(fudao_store::sync::keys::CONFLICTS_MORE)?
+            .is_some_and(|v| v == "1"),
         demo: s.is_demo()?,
     })
 }
@@ -330,5 +338,13 @@ mod tests {
         assert_eq!(st.open_conflicts, 2);
         assert!(st.session.is_none() && !st.demo);
         assert!(st.outbox >= 2, "the firm and the need wait to be pushed");
+        // What the last sync said of the conflicts it could not keep.
+        assert!(!st.open_conflicts_more);
+        s.meta_set(fudao_store::sync::keys::CONFLICTS_MORE, "1")
+            .unwrap();
+        assert!(state(&s).unwrap().open_conflicts_more);
+        s.meta_set(fudao_store::sync::keys::CONFLICTS_MORE, "0")
+            .unwrap();
+        assert!(!state(&s).unwrap().open_conflicts_more);
     }
 }

@@ -194,6 +194,9 @@ export default function Sync() {
             </Descriptions.Item>
             <Descriptions.Item label={t("sync.openConflicts")}>{s.open_conflicts}</Descriptions.Item>
           </Descriptions>
+          {s.open_conflicts_more && (
+            <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t("sync.conflictsMore", { n: s.open_conflicts })} data-testid="conflicts-more" />
+          )}
           {s.logged_in && !s.demo && (
             <Space style={{ marginTop: 12 }}>
               <Button type="primary" data-testid="sync-now" loading={busy} onClick={() => void syncNow()}>

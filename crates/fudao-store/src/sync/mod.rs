@@ -32,6 +32,8 @@ pub mod keys {
     /// Pulled feedback rows (JSON list of ids) whose 不满意 follow-up is decided when the
     /// last page of the pull has been applied.
     pub const PULLED_FEEDBACK: &str = "sync_pulled_feedback";
+    /// "1" when the last sync found more open conflicts on the server than it keeps here.
+    pub const CONFLICTS_MORE: &str = "sync_conflicts_more";
 }
 
 /// The stored login: server URL, bearer token and who it belongs to.
