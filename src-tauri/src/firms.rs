@@ -84,19 +84,6 @@ impl ListCache {
     }
 }
 
-/// A number that changes whenever the database does: this connection's total changes and
-/// SQLite's data version (bumped by commits of other connections).
-fn db_stamp(s: &Store) -> AppResult<(i64, i64)> {
-    let c = s.connection();
-    let changes: i64 = c
-        .query_row("SELECT total_changes()", [], |r| r.get(0))
-        .map_err(fudao_store::StoreError::from)?;
-    let version: i64 = c
-        .pragma_query_value(None, "data_version", |r| r.get(0))
-        .map_err(fudao_store::StoreError::from)?;
-    Ok((changes, version))
-}
-
 /// The matching ids for `filter`, from the cache when the database has not changed.
 pub fn page(
     s: &Store,
@@ -105,7 +92,7 @@ pub fn page(
     offset: usize,
     limit: usize,
 ) -> AppResult<FirmPage> {
-    let stamp = db_stamp(s)?;
+    let stamp = s.data_stamp()?;
     let mut guard = cache
         .0
         .lock()
