@@ -98,6 +98,9 @@ export interface BootRecord {
   script: number;
   /** performance.now() when the first data (the home screen's firm count) was painted. */
   firstData: number | null;
+  /** performance.now() of each step on the way to the first data (`lock`: the database's
+   * state answered; `home`: the home screen's first render; `info`: its counts answered). */
+  steps: Record<string, number>;
 }
 
 function screenStore() {
@@ -127,7 +130,14 @@ export function reportPlanPreview(ms: number, pages: number) {
 
 /** The bundle's entry module runs (call once, first thing). */
 export function markBoot() {
-  perfStore().boot = { script: Math.round(performance.now()), firstData: null };
+  perfStore().boot = { script: Math.round(performance.now()), firstData: null, steps: {} };
+}
+
+/** A step on the way to the first data (the first time only, and only before the first data). */
+export function markBootStep(step: string) {
+  const b = perfStore().boot;
+  if (!b || b.firstData !== null || step in b.steps) return;
+  b.steps[step] = Math.round(performance.now());
 }
 
 /** Records the first content of `screen` for the current route, once the frame is painted. */

@@ -6,6 +6,7 @@ import { commands } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
 import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
+import { markBootStep } from "../perf";
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
 
@@ -14,7 +15,14 @@ export default function Home() {
   const lang = useLang();
   const vocab = useVocabulary();
   const navigate = useNavigate();
-  const info = useQuery({ queryKey: ["app-info"], queryFn: () => call(commands.appInfo()) });
+  markBootStep("home");
+  const info = useQuery({
+    queryKey: ["app-info"],
+    queryFn: () => {
+      markBootStep("infoAsked");
+      return call(commands.appInfo()).finally(() => markBootStep("info"));
+    },
+  });
   // The counts first (cheap), then the KPIs (they read every row): both use the one store.
   const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()), enabled: info.isFetched });
   const k = home.data?.kpi;

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { commands } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useLang } from "../hooks";
+import { markBootStep } from "../perf";
 
 export const LOCK_QUERY = ["db-lock"];
 
@@ -17,7 +18,8 @@ export function UnlockGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const lang = useLang();
   const qc = useQueryClient();
-  const lock = useQuery({ queryKey: LOCK_QUERY, queryFn: () => call(commands.dbLockState()), staleTime: Infinity });
+  markBootStep("gate");
+  const lock = useQuery({ queryKey: LOCK_QUERY, queryFn: () => call(commands.dbLockState()).finally(() => markBootStep("lock")), staleTime: Infinity });
   if (lock.isPending) return <Skeleton active />;
   if (lock.isError) return <Alert type="error" showIcon message={errorText(lock.error, lang)} />;
   const l = lock.data;
