@@ -160,6 +160,31 @@ pub fn overview_of(
     today: NaiveDate,
 ) -> TeamOverview {
     let data = rows.data();
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let params = KpiParams::new(Scope::City, from, to, today);
+    // The per-coach reports (the larger half at a city's scale) on a second core, the city's
+    // report and its months on this one: 团队 waits for both.
+    std::thread::scope(|scope| {
+        let per_coach = scope.spawn(|| compute_per_coach(&data, &ids, params));
+        let city_r = compute(&data, params);
+        let months = compute_by_month(&data, params);
+        let reports = per_coach
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        assemble(rows, users, from, to, &reports, &city_r, months)
+    })
+}
+
+/// The overview from its reports (one per user, in `users`' order, and the city's).
+fn assemble(
+    rows: &KpiRows,
+    users: &[User],
+    from: NaiveDate,
+    to: NaiveDate,
+    reports: &[KpiReport],
+    city_r: &KpiReport,
+    months: Vec<fudao_core::kpi::MonthKpis>,
+) -> TeamOverview {
     let teams: HashMap<Uuid, &str> = rows.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
     let mut caseload: HashMap<Option<Uuid>, u32> = HashMap::new();
     for f in &rows.firms {
@@ -172,11 +197,9 @@ pub fn overview_of(
             *visits_of.entry(*c).or_default() += 1;
         }
     }
-    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-    let reports = compute_per_coach(&data, &ids, KpiParams::new(Scope::City, from, to, today));
     let mut members: Vec<MemberKpi> = users
         .iter()
-        .zip(&reports)
+        .zip(reports)
         .map(|(u, r)| {
             let visits = visits_of.get(&u.id).copied().unwrap_or(0);
             MemberKpi {
@@ -199,12 +222,11 @@ pub fn overview_of(
             .filter(|v| in_period(v.date, from, to))
             .count() as u32
     };
-    let city_r = compute(&data, KpiParams::new(Scope::City, from, to, today));
     let city = MemberKpi {
         name: "全市 / City".into(),
-        ..member(&city_r, visits_between(from, to), rows.firms.len() as u32)
+        ..member(city_r, visits_between(from, to), rows.firms.len() as u32)
     };
-    let months = compute_by_month(&data, KpiParams::new(Scope::City, from, to, today))
+    let months = months
         .into_iter()
         .map(|m| MonthKpi {
             month: m.from.format("%Y-%m").to_string(),

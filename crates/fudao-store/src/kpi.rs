@@ -164,8 +164,27 @@ const VISIT_SQL: &str = "SELECT id, firm_id, team_id, date, coach_ids, rowid \
 const FEEDBACK_SQL: &str = "SELECT id, firm_id, team_id, date, rating, source, need_met, rowid \
     FROM feedback INDEXED BY feedback_kpi WHERE deleted = 0";
 
-/// KPI rows with the data stamp they were read at.
-pub(crate) type CachedRows = ((i64, i64), std::sync::Arc<KpiRows>);
+/// KPI rows with the stamp they were read at ([`Store::kpi_stamp`]).
+pub(crate) type CachedRows = ((u64, i64), std::sync::Arc<KpiRows>);
+
+/// Whether rows of `kind` are read by [`Store::kpi_rows`].
+pub(crate) fn feeds_kpis(kind: fudao_core::model::EntityKind) -> bool {
+    use fudao_core::model::EntityKind as K;
+    matches!(kind, K::Team | K::Firm | K::Need | K::Visit | K::Feedback)
+}
+
+/// A row of `kind` is being written through the store whose count `writes` is: counted by the
+/// one row writer (`rows::write_row`) before the statement runs, so a reader that takes the
+/// stamp after this never keeps rows read before the write. A plan, an audit entry or the
+/// outbox do not change the KPIs, so writing them keeps [`Store::kpi_rows_cached`]'s rows.
+pub(crate) fn note_write(
+    kind: fudao_core::model::EntityKind,
+    writes: &std::sync::atomic::AtomicU64,
+) {
+    if feeds_kpis(kind) {
+        writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 impl Store {
     /// A number that changes whenever the database's data does: this connection's total
@@ -178,11 +197,25 @@ impl Store {
         Ok((changes, version))
     }
 
-    /// [`Store::kpi_rows`], kept while the data is unchanged: 工作台's KPI cards and 团队 read
-    /// the same rows (at 100,000 firms ≈ 0.35–0.8 s to read, ≈ 80 MB to hold), so the second
-    /// screen reuses the first one's until anything is written.
+    /// A number that changes whenever the KPI rows may have: the rows this connection wrote to
+    /// their tables and SQLite's data version (bumped by the commits of every other
+    /// connection, this process's or another's: the app's sync, the CLI beside the app).
+    /// Writing a plan, which [`Store::data_stamp`] sees, does not change it.
+    pub fn kpi_stamp(&self) -> Result<(u64, i64)> {
+        // The count first: a write counted after this is seen by the next call.
+        let writes = self.kpi_writes.load(std::sync::atomic::Ordering::SeqCst);
+        let version: i64 = self
+            .connection()
+            .pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok((writes, version))
+    }
+
+    /// [`Store::kpi_rows`], kept while the KPI rows are unchanged ([`Store::kpi_stamp`]):
+    /// 工作台's KPI cards and 团队 read the same rows (at 100,000 firms ≈ 0.35–0.8 s to read,
+    /// ≈ 80 MB to hold), so the second screen reuses the first one's until a firm, need, visit,
+    /// rating or team is written.
     pub fn kpi_rows_cached(&self) -> Result<std::sync::Arc<KpiRows>> {
-        let stamp = self.data_stamp()?;
+        let stamp = self.kpi_stamp()?;
         let mut guard = self
             .kpi_cache
             .lock()
@@ -339,6 +372,15 @@ mod tests {
             "unchanged data: the same rows"
         );
         assert_eq!(*a, s.kpi_rows().unwrap());
+        // A write the KPIs do not read (a product, as a plan or an audit entry): the same rows.
+        let mut product: fudao_core::product::Product =
+            s.list::<fudao_core::product::Product>().unwrap().remove(0);
+        product.name.push('X');
+        s.put(&product).unwrap();
+        assert!(
+            std::sync::Arc::ptr_eq(&a, &s.kpi_rows_cached().unwrap()),
+            "a product written: the same rows"
+        );
         // A write through this connection.
         let mut need: fudao_core::model::Need =
             s.list::<fudao_core::model::Need>().unwrap().remove(0);

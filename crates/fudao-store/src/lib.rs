@@ -56,6 +56,8 @@ pub(crate) struct Ctx {
     /// Set during a bulk write (an import): the search index's changes are collected here and
     /// written at the end of the transaction, in the index's order (`search::DeferredIndex`).
     pub deferred_index: Option<std::cell::RefCell<search::DeferredIndex>>,
+    /// The store's count of rows written to the KPI rows' tables (`Store::kpi_stamp`).
+    pub kpi_writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The local database.
@@ -71,6 +73,8 @@ pub struct Store {
     secrets: Arc<dyn KeyStore>,
     /// The last KPI rows read, with the data stamp they were read at (`Store::kpi_rows_cached`).
     kpi_cache: std::sync::Mutex<Option<kpi::CachedRows>>,
+    /// Rows this connection wrote to the tables the KPI rows come from (`Store::kpi_stamp`).
+    pub(crate) kpi_writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The default database path: `$FUDAO_DB`, else `<platform data dir>/fudao/fudao.db`.
@@ -228,6 +232,7 @@ impl Store {
             key_origin: None,
             secrets: Arc::new(NoKeyStore),
             kpi_cache: std::sync::Mutex::default(),
+            kpi_writes: Arc::default(),
         };
         store.migrate()?;
         store.device_id = store.ensure_device_id()?;
@@ -408,6 +413,7 @@ impl Store {
             at: now_rfc3339(),
             source,
             deferred_index: None,
+            kpi_writes: Arc::clone(&self.kpi_writes),
         }
     }
 

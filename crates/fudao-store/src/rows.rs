@@ -361,6 +361,7 @@ fn write_row_text(
     }
     vals.extend(idx.iter().map(|(_, v)| sql_value(v)));
     let mut stmt = conn.prepare_cached(upsert_sql(kind, version.is_some()))?;
+    crate::kpi::note_write(kind, &ctx.kpi_writes);
     if kind == EntityKind::Firm {
         // What the search index holds for the firm, read before the row changes (in a bulk
         // write, only at the firm's first write: the index is not written until the end).

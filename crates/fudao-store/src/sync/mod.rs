@@ -86,6 +86,7 @@ fn sync_ctx(store: &Store, at: &str, user: Option<Uuid>) -> Ctx {
         at: at.to_string(),
         source: Source::Sync,
         deferred_index: None,
+        kpi_writes: std::sync::Arc::clone(&store.kpi_writes),
     }
 }
 
