@@ -6,6 +6,9 @@
 # the firm list at scale; then the .deb's size if one was built. Fails when a screen takes over
 # 1 s to its first content (FUDAO_MEASURE_SCREEN_BOUND_MS).
 #   FUDAO_MEASURE_FIRMS=100000 scripts/app-measure.sh   the same at 100,000 firms
+#   FUDAO_MEASURE_DB=F          measure a copy of F (encrypted with the test key) instead of a
+#                               new demo (set FUDAO_MEASURE_FIRMS to its size)
+#   FUDAO_MEASURE_BOOT_ONLY=K   only the cold start, K times, no tour
 # The release binary is (re)built when it is missing or older than the UI or app sources.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -501,7 +501,14 @@ impl Store {
     }
 
     pub fn count(&self, kind: EntityKind) -> Result<u64> {
-        let sql = format!("SELECT COUNT(*) FROM {} WHERE deleted = 0", kind.as_str());
+        // Live firms are counted from their smallest index (`uscc, id` of live firms, 6 MB at
+        // 100,000 firms; the planner picks the 14 MB `firm_search`): 工作台's first figure.
+        let sql = match kind {
+            EntityKind::Firm => {
+                "SELECT COUNT(*) FROM firm INDEXED BY firm_uscc_live WHERE deleted = 0".to_string()
+            }
+            _ => format!("SELECT COUNT(*) FROM {} WHERE deleted = 0", kind.as_str()),
+        };
         Ok(self.conn.query_row(&sql, [], |r| r.get(0))?)
     }
 
