@@ -52,22 +52,25 @@ pub struct AppInfo {
     pub outbox: u32,
 }
 
+impl AppInfo {
+    /// The figures of the store at `db_path`.
+    pub fn of(s: &fudao_store::Store, db_path: String) -> AppResult<Self> {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            db_path,
+            firms: s.count(core::EntityKind::Firm)? as u32,
+            needs: s.count(core::EntityKind::Need)? as u32,
+            visits: s.count(core::EntityKind::Visit)? as u32,
+            outbox: s.outbox_len()? as u32,
+        })
+    }
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
     let db_path = state.db_path.display().to_string();
-    state
-        .with_store(move |s| {
-            Ok(AppInfo {
-                version: env!("CARGO_PKG_VERSION").to_string(),
-                db_path,
-                firms: s.count(core::EntityKind::Firm)? as u32,
-                needs: s.count(core::EntityKind::Need)? as u32,
-                visits: s.count(core::EntityKind::Visit)? as u32,
-                outbox: s.outbox_len()? as u32,
-            })
-        })
-        .await
+    state.with_store(move |s| AppInfo::of(s, db_path)).await
 }
 
 /// Every labelled value the forms offer, with bilingual labels (from the domain library).

@@ -79,7 +79,27 @@ impl AppState {
     /// failure (including "locked: type the passphrase") is kept and reported by every
     /// command until [`AppState::unlock`].
     pub fn open(path: PathBuf) -> Self {
-        Self::open_with_keystore(path, Arc::new(OsKeyStore))
+        let state = Self::open_with_keystore(path, Arc::new(OsKeyStore));
+        state.warm_up();
+        state
+    }
+
+    /// Reads what 工作台 shows first (`app_info`'s counts) on a background thread while the
+    /// window starts, so that the pages it reads are decrypted and cached when the page asks
+    /// (at 100,000 firms ≈ 15 MB of index pages, ≈ 90 ms cold, 5 ms warm). Holds the store for
+    /// that long; the page's first command comes ≈ 0.5 s later.
+    fn warm_up(&self) {
+        let store = Arc::clone(&self.store);
+        let path = self.db_path.display().to_string();
+        let _ = std::thread::Builder::new()
+            .name("warm-up".into())
+            .spawn(move || {
+                if let Ok(guard) = store.lock() {
+                    if let Ok(s) = guard.as_ref() {
+                        let _ = crate::commands::AppInfo::of(s, path);
+                    }
+                }
+            });
     }
 
     fn open_with_keystore(path: PathBuf, keystore: Arc<dyn KeyStore>) -> Self {
