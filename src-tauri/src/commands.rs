@@ -309,17 +309,39 @@ pub async fn firm_history(
         .await
 }
 
-/// Writes a consistent copy of the database to `path` (chosen in a save dialog).
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct BackupDone {
+    /// The copy's size in bytes (0 when cancelled).
+    pub bytes: u64,
+    /// The user cancelled it: no file was left.
+    pub cancelled: bool,
+}
+
+/// Writes a consistent copy of the database to `path` (chosen in a save dialog), with its
+/// progress as `job-progress` events (job `backup`, KiB) and `cancel_job("backup")` to stop it.
 #[tauri::command]
 #[specta::specta]
-pub async fn backup_db(state: State<'_, AppState>, path: String) -> AppResult<u32> {
+pub async fn backup_db(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> AppResult<BackupDone> {
     let dest = std::path::PathBuf::from(&path);
     state
         .with_store(move |s| {
-            Ok(
-                fudao_ops::backup::backup(s, &dest, None, fudao_ops::backup::Existing::Replace)?
-                    as u32,
-            )
+            let mut job = crate::jobs::Job::start(crate::jobs::BACKUP, Some(app));
+            let written = fudao_ops::backup::backup_with(
+                s,
+                &dest,
+                None,
+                fudao_ops::backup::Existing::Replace,
+                &mut |done, total| job.progress((done >> 10) as usize, (total >> 10) as usize),
+            )?;
+            Ok(BackupDone {
+                bytes: written.unwrap_or(0),
+                cancelled: written.is_none(),
+            })
         })
         .await
 }

@@ -1,4 +1,4 @@
-//! Long jobs (import, sync): progress with a count, sent as the `job-progress` event, and a
+//! Long jobs (import, sync, backup): progress with a count, sent as the `job-progress` event, and a
 //! cancel flag the UI sets with `cancel_job`. The jobs keep their logic where it is (the store's
 //! import, the sync engine); they only check the flag at points where stopping is clean.
 
@@ -12,6 +12,8 @@ use tauri_specta::Event;
 
 /// The 导入 commit: rows written in one transaction (cancelled = nothing written).
 pub const IMPORT: &str = "import";
+/// 设置's backup: KiB written of the database's size (cancelled = no file left).
+pub const BACKUP: &str = "backup";
 /// 同步: push and pull in batches (cancelled = the batches already exchanged stay, the rest
 /// waits for the next sync).
 pub const SYNC: &str = "sync";
@@ -19,7 +21,7 @@ pub const SYNC: &str = "sync";
 /// Progress of a long job: `done` of `total` (`total` 0 when not known in advance).
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct JobProgress {
-    /// `import` or `sync`.
+    /// `import`, `sync` or `backup` (whose `done` and `total` are KiB).
     pub job: String,
     pub done: u32,
     pub total: u32,

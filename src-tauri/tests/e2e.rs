@@ -351,6 +351,9 @@ async fn coach_flow_in_the_real_window() {
     ui.click("nav-settings").await;
     assert!(ui.text_of("db-path").await.contains("fudao.db"));
     ui.shot("11-settings").await;
+    // A backup into the save dialog's folder: the message names it when it is written.
+    ui.click("backup").await;
+    ui.wait_text("已备份到").await;
     ui.c.find(Locator::XPath(
         "//div[@data-testid='lang-switch']//*[normalize-space(text())='English']",
     ))
@@ -369,6 +372,22 @@ async fn coach_flow_in_the_real_window() {
 
     // The database holds what the UI said it saved.
     let s = common::open_store(&db);
+    // The backup is a copy the same key opens, with the same firms.
+    let backup = std::fs::read_dir(saved_dir(tmp.path()))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("fudao-backup-"))
+        })
+        .expect("the backup file");
+    assert_eq!(
+        common::open_store(&backup)
+            .count(fudao_core::model::EntityKind::Firm)
+            .unwrap(),
+        s.count(fudao_core::model::EntityKind::Firm).unwrap()
+    );
     let firm: Firm = s.firm_by_uscc(&valid).unwrap().expect("firm saved");
     assert_eq!(
         (firm.name.as_str(), firm.staff, firm.tech_staff),

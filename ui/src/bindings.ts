@@ -41,8 +41,11 @@ export const commands = {
 	saveVisit: (visit: Visit) => typedError<Visit, AppError>(__TAURI_INVOKE("save_visit", { visit })),
 	/**  The change history of a firm from the audit trail, newest first. */
 	firmHistory: (firmId: string) => typedError<AuditEntry[], AppError>(__TAURI_INVOKE("firm_history", { firmId })),
-	/**  Writes a consistent copy of the database to `path` (chosen in a save dialog). */
-	backupDb: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("backup_db", { path })),
+	/**
+	 *  Writes a consistent copy of the database to `path` (chosen in a save dialog), with its
+	 *  progress as `job-progress` events (job `backup`, KiB) and `cancel_job("backup")` to stop it.
+	 */
+	backupDb: (path: string) => typedError<BackupDone, AppError>(__TAURI_INVOKE("backup_db", { path })),
 	/**  Replaces the database with a backup (the current file is kept as `.before-restore`). */
 	restoreDb: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("restore_db", { path })),
 	/**  Whether the database is open, or what the unlock screen must ask for (the UI asks first). */
@@ -162,6 +165,14 @@ export type AuditEntry = {
 	old: Value | null,
 	new: Value | null,
 	source: string,
+};
+
+/**  What a backup wrote. */
+export type BackupDone = {
+	/**  The copy's size in bytes (0 when cancelled). */
+	bytes: number,
+	/**  The user cancelled it: no file was left. */
+	cancelled: boolean,
 };
 
 /**  The catalogue, with its version. */
@@ -657,7 +668,7 @@ export type IpHoldings = {
 
 /**  Progress of a long job: `done` of `total` (`total` 0 when not known in advance). */
 export type JobProgress = {
-	/**  `import` or `sync`. */
+	/**  `import`, `sync` or `backup` (whose `done` and `total` are KiB). */
 	job: string,
 	done: number,
 	total: number,

@@ -19,17 +19,30 @@ pub enum Existing {
 /// Writes a consistent copy of the database to `dest`, encrypted with the database's key or,
 /// with `passphrase`, with that passphrase; never with the sync token. Returns its size.
 pub fn backup(s: &Store, dest: &Path, passphrase: Option<&str>, existing: Existing) -> Result<u64> {
+    let written = backup_with(s, dest, passphrase, existing, &mut |_, _| true)?;
+    Ok(written.unwrap_or(0))
+}
+
+/// [`backup`] telling `progress` the bytes written and the size expected (about ten times a
+/// second); `None` when `progress` returned false and the backup stopped (nothing is left at
+/// `dest`; a replaced file is already gone).
+pub fn backup_with(
+    s: &Store,
+    dest: &Path,
+    passphrase: Option<&str>,
+    existing: Existing,
+    progress: &mut fudao_store::BackupProgress<'_>,
+) -> Result<Option<u64>> {
     if existing == Existing::Replace && dest.exists() {
         std::fs::remove_file(dest).map_err(|e| OpsError::Io {
             path: dest.to_path_buf(),
             detail: e.to_string(),
         })?;
     }
-    match passphrase {
-        Some(p) => s.backup_with_passphrase(dest, p)?,
-        None => s.backup_to(dest)?,
+    if !s.backup_with_progress(dest, passphrase, progress)? {
+        return Ok(None);
     }
-    Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
+    Ok(Some(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0)))
 }
 
 /// The bytes of the backup at `src`, once it is known to be a Fudao database that this

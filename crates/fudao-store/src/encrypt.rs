@@ -236,9 +236,23 @@ pub(crate) fn encrypt_in_place(
     Ok(())
 }
 
+/// Told, while a backup is written, the bytes written so far and about how many the copy will
+/// hold (the database's pages); returns false to stop (the partial copy is removed).
+pub type BackupProgress<'a> = dyn FnMut(u64, u64) -> bool + Send + 'a;
+
+/// How often a backup's progress is told (and its cancel looked at).
+const BACKUP_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Writes a copy of `store` to `dest`: with the store's own key, or with `passphrase`; never
-/// with the sync token.
-pub(crate) fn backup(store: &Store, dest: &Path, passphrase: Option<&str>) -> Result<()> {
+/// with the sync token. With `progress`, a second thread tells it the size of the copy as it
+/// grows (the export is one SQL statement) and interrupts the export when it returns false:
+/// then nothing is left at `dest` and the result is `Ok(false)`.
+pub(crate) fn backup(
+    store: &Store,
+    dest: &Path,
+    passphrase: Option<&str>,
+    progress: Option<&mut BackupProgress<'_>>,
+) -> Result<bool> {
     if dest.exists() {
         return Err(StoreError::io(
             dest,
@@ -253,7 +267,15 @@ pub(crate) fn backup(store: &Store, dest: &Path, passphrase: Option<&str>) -> Re
     };
     let conn = store.connection();
     fsperm::touch_private(dest)?;
-    let result = (|| -> Result<()> {
+    let total: u64 = conn.query_row(
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64;
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let interrupt = conn.get_interrupt_handle();
+    let export = || -> Result<()> {
         conn.execute(
             "ATTACH DATABASE ?1 AS backup KEY ?2",
             params![dest.to_string_lossy(), secret.as_str()],
@@ -272,12 +294,47 @@ pub(crate) fn backup(store: &Store, dest: &Path, passphrase: Option<&str>) -> Re
             });
         conn.execute_batch("DETACH DATABASE backup")?;
         exported
-    })();
-    if result.is_err() {
+    };
+    let result = std::thread::scope(|scope| {
+        let watcher = progress.map(|tell| {
+            let (finished, stopped, interrupt) = (&finished, &stopped, &interrupt);
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::SeqCst;
+                let mut go_on = tell(0, total);
+                while go_on && !finished.load(SeqCst) {
+                    std::thread::park_timeout(BACKUP_TICK);
+                    let done = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+                    go_on = finished.load(SeqCst) || tell(done.min(total), total);
+                }
+                if !go_on {
+                    // Stop the export (a no-op if no statement runs any more); whatever it
+                    // was doing, the copy is then removed below.
+                    stopped.store(true, SeqCst);
+                    interrupt.interrupt();
+                }
+            })
+        });
+        let r = export();
+        finished.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(w) = watcher {
+            w.thread().unpark();
+            let _ = w.join();
+        }
+        r
+    });
+    let stopped = stopped.load(std::sync::atomic::Ordering::SeqCst);
+    if result.is_err() || stopped {
+        // A cancelled export may have been interrupted between statements: the DETACH too.
+        let _ = conn.execute_batch("DETACH DATABASE backup");
         let _ = std::fs::remove_file(dest);
+        let _ = std::fs::remove_file(sibling(dest, "-journal"));
+    }
+    if stopped {
+        return Ok(false);
     }
     result?;
-    fsperm::restrict_file(dest)
+    fsperm::restrict_file(dest)?;
+    Ok(true)
 }
 
 /// What a database file is, without opening it (no key needed).

@@ -26,7 +26,7 @@ pub mod search;
 pub mod sync;
 mod workbench;
 
-pub use encrypt::{db_status, open_connection, DbStatus, MigrationProgress};
+pub use encrypt::{db_status, open_connection, BackupProgress, DbStatus, MigrationProgress};
 pub use error::StoreError;
 pub use import::{ImportOptions, ImportReport, ImportTimings, RowRejection, RowWarning};
 pub use keys::{DbKey, KeyOrigin, KeyRing};
@@ -361,7 +361,22 @@ impl Store {
     /// Writes a consistent copy of the database to `dest` (which must not exist), encrypted
     /// with the same key, mode 0600, without the sync token.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        encrypt::backup(self, dest, None)
+        encrypt::backup(self, dest, None, None).map(|_| ())
+    }
+
+    /// [`Store::backup_to`] (or, with `passphrase`, [`Store::backup_with_passphrase`]) telling
+    /// `progress` the bytes written and the size expected, about ten times a second; when it
+    /// returns false the backup stops, nothing is left at `dest`, and the result is `false`.
+    pub fn backup_with_progress(
+        &self,
+        dest: &Path,
+        passphrase: Option<&str>,
+        progress: &mut BackupProgress<'_>,
+    ) -> Result<bool> {
+        if passphrase.is_some_and(|p| p.chars().count() < 8) {
+            return Err(StoreError::WeakPassphrase);
+        }
+        encrypt::backup(self, dest, passphrase, Some(progress))
     }
 
     /// As [`Store::backup_to`], encrypted with `passphrase` instead (SQLCipher 4's own
@@ -370,7 +385,7 @@ impl Store {
         if passphrase.chars().count() < 8 {
             return Err(StoreError::WeakPassphrase);
         }
-        encrypt::backup(self, dest, Some(passphrase))
+        encrypt::backup(self, dest, Some(passphrase), None).map(|_| ())
     }
 
     fn ensure_device_id(&self) -> Result<Uuid> {

@@ -441,3 +441,73 @@ fn backups_are_encrypted_private_and_never_hold_the_token() {
         .unwrap();
     assert_eq!(tokens, 0);
 }
+
+/// A backup tells its progress (bytes written of the database's size) and stops when told to:
+/// nothing is left behind, and the store goes on working.
+#[test]
+fn a_backup_tells_its_progress_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fudao.db");
+    let key = DbKey::random();
+    let mut s = Store::open_with_key(&path, &key).unwrap();
+    generate(
+        &mut s,
+        &DemoOptions {
+            firms: 300,
+            seed: 4,
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        },
+    )
+    .unwrap();
+    s.set_session(&session("tok-secret")).unwrap();
+    let firms = s.count(EntityKind::Firm).unwrap();
+
+    let done = dir.path().join("done.db");
+    let mut told: Vec<(u64, u64)> = vec![];
+    let finished = s
+        .backup_with_progress(&done, None, &mut |d, t| {
+            told.push((d, t));
+            true
+        })
+        .unwrap();
+    assert!(finished);
+    assert_eq!(told.first().map(|p| p.0), Some(0), "told at the start");
+    let total = told[0].1;
+    assert!(total > 1 << 20, "the database's size: {total}");
+    assert!(told.iter().all(|&(d, t)| t == total && d <= t));
+    let b = Store::open_with_key(&done, &key).unwrap();
+    assert_eq!(b.count(EntityKind::Firm).unwrap(), firms);
+    assert!(b.session().unwrap().is_none());
+
+    // Stopped at once, with the passphrase form too: no file, no journal, and the store
+    // still reads, writes and backs up.
+    for passphrase in [None, Some("搬家用的口令-1")] {
+        let stopped = dir.path().join("stopped.db");
+        let mut asked = 0;
+        let finished = s
+            .backup_with_progress(&stopped, passphrase, &mut |_, _| {
+                asked += 1;
+                false
+            })
+            .unwrap();
+        assert!(!finished);
+        assert_eq!(asked, 1);
+        assert!(!stopped.exists(), "a cancelled backup leaves nothing");
+        assert!(!dir.path().join("stopped.db-journal").exists());
+    }
+    s.put(&firm("MA3C0009", NAME)).unwrap();
+    assert_eq!(s.count(EntityKind::Firm).unwrap(), firms + 1);
+    let again = dir.path().join("again.db");
+    s.backup_to(&again).unwrap();
+    assert_eq!(
+        Store::open_with_key(&again, &key)
+            .unwrap()
+            .count(EntityKind::Firm)
+            .unwrap(),
+        firms + 1
+    );
+    assert!(matches!(
+        s.backup_with_progress(&dir.path().join("weak.db"), Some("short"), &mut |_, _| true),
+        Err(StoreError::WeakPassphrase)
+    ));
+}
