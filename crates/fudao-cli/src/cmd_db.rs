@@ -1,4 +1,4 @@
-//! `fudao db status|rekey`: encryption at rest.
+//! `fudao db status|rekey|backup`: encryption at rest, and backups.
 
 use crate::out::{self, Ctx};
 use crate::Outcome;
@@ -6,6 +6,7 @@ use anyhow::bail;
 use clap::{Args, Subcommand};
 use fudao_store::keys::{self, KeyStore, KeyStoreError, OsKeyStore};
 use fudao_store::{DbKey, KeyOrigin};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -74,12 +75,32 @@ fn backup(ctx: &Ctx, a: BackupArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let size = fudao_ops::backup::backup(
+    // On a terminal, a bar of the bytes written (a backup of 100,000 firms is ≈ 1 GB).
+    let bar = if std::io::stderr().is_terminal() && !ctx.json {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "备份 (backup) {bar:30} {bytes}/{total_bytes} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let written = fudao_ops::backup::backup_with(
         &s,
         &a.file,
         passphrase.as_deref().map(String::as_str),
         fudao_ops::backup::Existing::Refuse,
-    )?;
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+            true
+        },
+    );
+    bar.finish_and_clear();
+    let size = written?.unwrap_or(0);
     if ctx.json {
         out::print_json(&serde_json::json!({
             "file": a.file,
