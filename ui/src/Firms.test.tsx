@@ -83,6 +83,24 @@ describe("firm list", () => {
     for (const r of screen.getAllByTestId("firm-row")) expect(r.textContent).toContain("历下区");
   });
 
+  it("waits for an input method to compose its characters before it searches", async () => {
+    const calls = renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [] }, "/firms", "/firms");
+    await screen.findByText("共 250 家企业（按拼音排序）");
+    const box = screen.getByTestId("firm-search");
+    const queries = () => calls.filter((c) => c.cmd === "list_firms").map((c) => (c.args.filter as FirmFilter).query);
+    fireEvent.compositionStart(box);
+    for (const typed of ["c", "ce", "ces", "测试1"]) fireEvent.input(box, { target: { value: typed }, isComposing: true });
+    expect((box as HTMLInputElement).value).toBe("测试1");
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(queries().filter((q) => q !== "")).toEqual([]);
+    fireEvent.compositionEnd(box);
+    const n = Array.from({ length: TOTAL }, (_, i) => row(i)).filter((r) => r.name.includes("测试1")).length;
+    await waitFor(() => expect(screen.getByTestId("firm-count").textContent).toBe(`找到 ${n} 家企业`));
+    expect(queries().filter((q) => q !== "")).toEqual(["测试1"]);
+  });
+
   it("opens a firm on click", async () => {
     renderPage(<Firms />, { list_firms: listFirms, firm_tags: () => [] }, "/firms", "/firms");
     const rows = await screen.findAllByTestId("firm-row");
