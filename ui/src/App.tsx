@@ -43,11 +43,14 @@ const Sync = lazy(() => import("./pages/Sync"));
 
 const { Sider, Header, Content } = Layout;
 
-function GlobalSearch() {
+export function GlobalSearch() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [text, setText] = useState("");
-  const q = useDebounced(text.trim(), 120);
+  // What to search for: the text, except while an input method composes (its pinyin letters).
+  const [settled, setSettled] = useState("");
+  const [composing, setComposing] = useState(false);
+  const q = useDebounced(settled.trim(), 120);
   const hits = useQuery({
     queryKey: ["search", q],
     queryFn: () => call(commands.searchFirms(q, 12)),
@@ -68,13 +71,26 @@ function GlobalSearch() {
       style={{ width: 420 }}
       options={options}
       value={text}
-      onChange={setText}
+      onChange={(v: string) => {
+        setText(v);
+        if (!composing) setSettled(v);
+      }}
       onSelect={(id: string) => {
         setText("");
+        setSettled("");
         navigate(`/firms/${id}`);
       }}
     >
-      <Input.Search data-testid="global-search" placeholder={t("search.placeholder")} allowClear />
+      <Input.Search
+        data-testid="global-search"
+        placeholder={t("search.placeholder")}
+        allowClear
+        onCompositionStart={() => setComposing(true)}
+        onCompositionEnd={(e) => {
+          setComposing(false);
+          setSettled(e.currentTarget.value);
+        }}
+      />
     </AutoComplete>
   );
 }
