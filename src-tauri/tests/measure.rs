@@ -273,7 +273,8 @@ async fn measure_app() {
             let (driver, ui) = cold_start(&db, tmp.path(), n, &mut r).await;
             ui.c.close().await.unwrap();
             drop(driver);
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            // Let the previous instance's WebKit processes exit (they share the profile folders).
+            tokio::time::sleep(Duration::from_secs(2)).await;
         }
         return;
     }
