@@ -307,10 +307,14 @@ pub(crate) fn backup(
                     go_on = finished.load(SeqCst) || tell(done.min(total), total);
                 }
                 if !go_on {
-                    // Stop the export (a no-op if no statement runs any more); whatever it
-                    // was doing, the copy is then removed below.
+                    // Stop the export, and again until it returns: an interrupt that falls
+                    // between two of its statements is a no-op. Whatever it was doing, the
+                    // copy is then removed below.
                     stopped.store(true, SeqCst);
-                    interrupt.interrupt();
+                    while !finished.load(SeqCst) {
+                        interrupt.interrupt();
+                        std::thread::park_timeout(std::time::Duration::from_millis(10));
+                    }
                 }
             })
         });
