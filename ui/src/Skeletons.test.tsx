@@ -101,8 +101,8 @@ describe("search as typed is measured in the page", () => {
     const rec = window.__fudaoPerf!.firmSearch!;
     expect(rec.name).toBe("firm-search");
     expect(rec.total).toBe(1);
-    // The debounce (80 ms) is part of what the user waits for.
-    expect(rec.ms).toBeGreaterThanOrEqual(70);
+    // From the keystroke to the painted rows (no debounce: the store answers every text).
+    expect(rec.ms).toBeGreaterThan(0);
     expect(rec.ms).toBeLessThan(5000);
     fireEvent.change(screen.getByTestId("firm-search"), { target: { value: "3" } });
     await waitFor(() => expect(window.__fudaoPerf?.firmSearch?.query).toBe("3"));

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { Alert, App, Button, Empty, Input, Modal, Select, Skeleton, Space, Tag, Typography, type ButtonProps } from "antd";
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member } from "../bindings";
+import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member, type TagCount } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useFirstContent, useLang } from "../hooks";
 import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
@@ -227,13 +227,105 @@ function SearchBox({ onQuery }: { onQuery: (q: string) => void }) {
   );
 }
 
+/** The list's column filters. Memoised: a new search text re-renders the page, not its seven
+ * selects (their options are rebuilt only when the vocabulary, members or tags change). */
+const Filters = memo(function Filters({
+  filter,
+  onChange: set,
+  members,
+  tags,
+}: {
+  filter: FirmFilter;
+  onChange: (patch: Partial<FirmFilter>) => void;
+  members: Member[] | undefined;
+  tags: TagCount[] | undefined;
+}) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const vocab = useVocabulary();
+  return (
+    <>
+      <Select
+        data-testid="filter-district"
+        allowClear
+        style={{ width: 130 }}
+        placeholder={t("firm.district")}
+        value={filter.district}
+        options={selectOptions(vocab?.district, lang)}
+        onChange={(v) => set({ district: v ?? null })}
+      />
+      <Select
+        data-testid="filter-industry"
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        style={{ width: 200 }}
+        placeholder={t("firms.industry")}
+        value={filter.industry}
+        options={selectOptions(vocab?.industry, lang)}
+        onChange={(v) => set({ industry: v ?? null })}
+      />
+      <Select
+        data-testid="filter-qualification"
+        allowClear
+        style={{ width: 170 }}
+        placeholder={t("firms.qualifications")}
+        value={filter.qualification}
+        options={selectOptions(vocab?.qualification_kind, lang)}
+        onChange={(v) => set({ qualification: v ?? null })}
+      />
+      <Select
+        data-testid="filter-first-loan"
+        allowClear
+        style={{ width: 150 }}
+        placeholder={t("firm.firstLoanList")}
+        value={filter.first_loan_list === null ? null : filter.first_loan_list ? "yes" : "no"}
+        options={[
+          { value: "yes", label: t("firms.onList") },
+          { value: "no", label: t("firms.notOnList") },
+        ]}
+        onChange={(v) => set({ first_loan_list: v === undefined || v === null ? null : v === "yes" })}
+      />
+      <Select
+        data-testid="filter-need-status"
+        allowClear
+        style={{ width: 150 }}
+        placeholder={t("firms.needStatus")}
+        value={filter.need_status}
+        options={selectOptions(vocab?.need_status, lang)}
+        onChange={(v) => set({ need_status: v ?? null })}
+      />
+      <Select
+        data-testid="filter-coach"
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        style={{ width: 150 }}
+        placeholder={t("firms.coach")}
+        value={filter.coach_id}
+        options={(members ?? []).map((m) => ({ value: m.id, label: m.name }))}
+        onChange={(v) => set({ coach_id: v ?? null })}
+      />
+      <Select
+        data-testid="filter-tag"
+        allowClear
+        showSearch
+        style={{ width: 170 }}
+        placeholder={t("firm.tags")}
+        value={filter.tag}
+        options={(tags ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` }))}
+        onChange={(v) => set({ tag: v ?? null })}
+      />
+    </>
+  );
+});
+
 export default function Firms() {
   const { t } = useTranslation();
   const lang = useLang();
   const navigate = useNavigate();
-  const vocab = useVocabulary();
   // The search box keeps what is typed and hands this page each new text as a transition, so a
-  // keystroke re-renders the box at once and the filters and the list when React gets to them.
+  // keystroke re-renders the box at once and the list (not its filters) when React gets to it.
   // A new `searchBox` key empties it.
   const [q, setQ] = useState("");
   const [searchBox, setSearchBox] = useState(0);
@@ -250,7 +342,7 @@ export default function Firms() {
     staleTime: 30_000,
   });
   const tags = useQuery({ queryKey: ["firm-tags"], queryFn: () => call(commands.firmTags()), staleTime: 60_000 });
-  const set = (patch: Partial<FirmFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const set = useCallback((patch: Partial<FirmFilter>) => setFilter((f) => ({ ...f, ...patch })), []);
   const total = first.data?.total ?? 0;
   const shown = first.data && !first.isPlaceholderData;
   useEffect(() => {
@@ -270,77 +362,7 @@ export default function Firms() {
       </Space>
       <SearchBox key={searchBox} onQuery={setQ} />
       <Space wrap style={{ marginBottom: 12 }} data-testid="firm-filters">
-        <Select
-          data-testid="filter-district"
-          allowClear
-          style={{ width: 130 }}
-          placeholder={t("firm.district")}
-          value={filter.district}
-          options={selectOptions(vocab?.district, lang)}
-          onChange={(v) => set({ district: v ?? null })}
-        />
-        <Select
-          data-testid="filter-industry"
-          allowClear
-          showSearch
-          optionFilterProp="label"
-          style={{ width: 200 }}
-          placeholder={t("firms.industry")}
-          value={filter.industry}
-          options={selectOptions(vocab?.industry, lang)}
-          onChange={(v) => set({ industry: v ?? null })}
-        />
-        <Select
-          data-testid="filter-qualification"
-          allowClear
-          style={{ width: 170 }}
-          placeholder={t("firms.qualifications")}
-          value={filter.qualification}
-          options={selectOptions(vocab?.qualification_kind, lang)}
-          onChange={(v) => set({ qualification: v ?? null })}
-        />
-        <Select
-          data-testid="filter-first-loan"
-          allowClear
-          style={{ width: 150 }}
-          placeholder={t("firm.firstLoanList")}
-          value={filter.first_loan_list === null ? null : filter.first_loan_list ? "yes" : "no"}
-          options={[
-            { value: "yes", label: t("firms.onList") },
-            { value: "no", label: t("firms.notOnList") },
-          ]}
-          onChange={(v) => set({ first_loan_list: v === undefined || v === null ? null : v === "yes" })}
-        />
-        <Select
-          data-testid="filter-need-status"
-          allowClear
-          style={{ width: 150 }}
-          placeholder={t("firms.needStatus")}
-          value={filter.need_status}
-          options={selectOptions(vocab?.need_status, lang)}
-          onChange={(v) => set({ need_status: v ?? null })}
-        />
-        <Select
-          data-testid="filter-coach"
-          allowClear
-          showSearch
-          optionFilterProp="label"
-          style={{ width: 150 }}
-          placeholder={t("firms.coach")}
-          value={filter.coach_id}
-          options={(members ?? []).map((m) => ({ value: m.id, label: m.name }))}
-          onChange={(v) => set({ coach_id: v ?? null })}
-        />
-        <Select
-          data-testid="filter-tag"
-          allowClear
-          showSearch
-          style={{ width: 170 }}
-          placeholder={t("firm.tags")}
-          value={filter.tag}
-          options={(tags.data ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` }))}
-          onChange={(v) => set({ tag: v ?? null })}
-        />
+        <Filters filter={filter} onChange={set} members={members} tags={tags.data} />
         {anyFilter && total > 0 && members && members.length > 0 && <AssignMatching filter={full} total={total} members={members} />}
         {anyFilter && (
           <Button
