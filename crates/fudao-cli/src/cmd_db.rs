@@ -8,6 +8,8 @@ use fudao_store::keys::{self, KeyStore, KeyStoreError, OsKeyStore};
 use fudao_store::{DbKey, KeyOrigin};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum DbCmd {
@@ -15,7 +17,7 @@ pub enum DbCmd {
     Status,
     /// 更换数据库密钥：用新的随机密钥重新加密 (re-encrypt the database with a new random key)
     Rekey(RekeyArgs),
-    /// 备份数据库：与数据库同一密钥加密，不含同步令牌 (back up, encrypted with the same key, without the sync token)
+    /// 备份数据库：与数据库同一密钥加密，不含同步令牌；Ctrl+C 取消，不留残缺文件 (back up, encrypted with the same key, without the sync token; Ctrl+C cancels and leaves no partial file)
     Backup(BackupArgs),
 }
 
@@ -63,7 +65,36 @@ pub fn db(ctx: &Ctx, cmd: DbCmd) -> anyhow::Result<Outcome> {
     }
 }
 
+/// Set when the user presses Ctrl+C: a backup then stops at its next progress tick and removes
+/// its partial copy (the default action would kill the process and leave it behind).
+fn interrupted_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    // Registered here, before the backup starts; waited for on a thread of its own.
+    #[cfg(unix)]
+    let mut sigint = {
+        let _in = rt.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
+    };
+    let set = Arc::clone(&flag);
+    std::thread::spawn(move || {
+        rt.block_on(async {
+            #[cfg(unix)]
+            let got = sigint.recv().await.is_some();
+            #[cfg(not(unix))]
+            let got = tokio::signal::ctrl_c().await.is_ok();
+            if got {
+                set.store(true, Ordering::SeqCst);
+            }
+        })
+    });
+    Ok(flag)
+}
+
 fn backup(ctx: &Ctx, a: BackupArgs) -> anyhow::Result<Outcome> {
+    let interrupted = interrupted_flag()?;
     let s = ctx.open()?;
     let passphrase = if a.passphrase {
         let p = match std::env::var("FUDAO_BACKUP_PASSPHRASE") {
@@ -96,11 +127,13 @@ fn backup(ctx: &Ctx, a: BackupArgs) -> anyhow::Result<Outcome> {
         &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);
-            true
+            !interrupted.load(Ordering::SeqCst)
         },
     );
     bar.finish_and_clear();
-    let size = written?.unwrap_or(0);
+    let Some(size) = written? else {
+        bail!("备份已取消，未留下备份文件 (backup cancelled; no backup file was left)");
+    };
     if ctx.json {
         out::print_json(&serde_json::json!({
             "file": a.file,

@@ -327,3 +327,52 @@ fn a_second_open_in_a_process_keeps_the_first_connections_locks() {
     }
     assert_eq!(held.meta_get("held_by_test").unwrap().as_deref(), Some("1"));
 }
+
+/// Ctrl+C during `fudao db backup` leaves either the whole backup (it had finished) or no file
+/// at all, never a partial one.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_backup_leaves_no_partial_file() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("fudao.db");
+    ok(&db, Some(TEST_KEY_HEX), &["demo", "--firms", "600"]);
+    let dest = d.path().join("backup.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fudao"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "db",
+            "backup",
+            dest.to_str().unwrap(),
+        ])
+        .env("FUDAO_DB_KEY", TEST_KEY_HEX)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The backup has started once its file exists (created before the export).
+    let started = std::time::Instant::now();
+    while !dest.exists() && started.elapsed() < std::time::Duration::from_secs(30) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let o = child.wait_with_output().unwrap();
+    if o.status.success() {
+        // It finished before the signal: the whole backup.
+        let s = Store::open_with_key(&dest, &DbKey::test_key()).unwrap();
+        assert_eq!(s.count(fudao_core::model::EntityKind::Firm).unwrap(), 600);
+    } else {
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("备份已取消"), "{}", stderr(&o));
+        assert!(!dest.exists(), "no partial backup");
+        assert!(!d.path().join("backup.db-journal").exists());
+    }
+    // The database itself is untouched either way.
+    let s = Store::open_with_key(&db, &DbKey::test_key()).unwrap();
+    assert_eq!(s.count(fudao_core::model::EntityKind::Firm).unwrap(), 600);
+}
