@@ -4,7 +4,7 @@ import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member, type TagCount } from "../bindings";
+import { commands, type FirmFilter, type FirmPage, type FirmRow, type Member } from "../bindings";
 import { call, errorText } from "../ipc";
 import { useFirstContent, useLang } from "../hooks";
 import { useMembers, useVocabulary, label, selectOptions } from "../vocabulary";
@@ -227,96 +227,40 @@ function SearchBox({ onQuery }: { onQuery: (q: string) => void }) {
   );
 }
 
-/** The list's column filters. Memoised: a new search text re-renders the page, not its seven
- * selects (their options are rebuilt only when the vocabulary, members or tags change). */
-const Filters = memo(function Filters({
-  filter,
-  onChange: set,
-  members,
-  tags,
+type Option = { value: string; label: string };
+
+/** One of the list's column filters. Memoised, with options and handlers that keep their
+ * identity, so that a new search text re-renders the page but none of its seven selects. */
+const FilterSelect = memo(function FilterSelect({
+  testId,
+  width,
+  placeholder,
+  value,
+  options,
+  onPick,
+  search,
 }: {
-  filter: FirmFilter;
-  onChange: (patch: Partial<FirmFilter>) => void;
-  members: Member[] | undefined;
-  tags: TagCount[] | undefined;
+  testId: string;
+  width: number;
+  placeholder: string;
+  value: string | null;
+  options: Option[];
+  onPick: (v: string | null) => void;
+  /** Type to filter the options, by their label or their value. */
+  search?: "label" | "value";
 }) {
-  const { t } = useTranslation();
-  const lang = useLang();
-  const vocab = useVocabulary();
   return (
-    <>
-      <Select
-        data-testid="filter-district"
-        allowClear
-        style={{ width: 130 }}
-        placeholder={t("firm.district")}
-        value={filter.district}
-        options={selectOptions(vocab?.district, lang)}
-        onChange={(v) => set({ district: v ?? null })}
-      />
-      <Select
-        data-testid="filter-industry"
-        allowClear
-        showSearch
-        optionFilterProp="label"
-        style={{ width: 200 }}
-        placeholder={t("firms.industry")}
-        value={filter.industry}
-        options={selectOptions(vocab?.industry, lang)}
-        onChange={(v) => set({ industry: v ?? null })}
-      />
-      <Select
-        data-testid="filter-qualification"
-        allowClear
-        style={{ width: 170 }}
-        placeholder={t("firms.qualifications")}
-        value={filter.qualification}
-        options={selectOptions(vocab?.qualification_kind, lang)}
-        onChange={(v) => set({ qualification: v ?? null })}
-      />
-      <Select
-        data-testid="filter-first-loan"
-        allowClear
-        style={{ width: 150 }}
-        placeholder={t("firm.firstLoanList")}
-        value={filter.first_loan_list === null ? null : filter.first_loan_list ? "yes" : "no"}
-        options={[
-          { value: "yes", label: t("firms.onList") },
-          { value: "no", label: t("firms.notOnList") },
-        ]}
-        onChange={(v) => set({ first_loan_list: v === undefined || v === null ? null : v === "yes" })}
-      />
-      <Select
-        data-testid="filter-need-status"
-        allowClear
-        style={{ width: 150 }}
-        placeholder={t("firms.needStatus")}
-        value={filter.need_status}
-        options={selectOptions(vocab?.need_status, lang)}
-        onChange={(v) => set({ need_status: v ?? null })}
-      />
-      <Select
-        data-testid="filter-coach"
-        allowClear
-        showSearch
-        optionFilterProp="label"
-        style={{ width: 150 }}
-        placeholder={t("firms.coach")}
-        value={filter.coach_id}
-        options={(members ?? []).map((m) => ({ value: m.id, label: m.name }))}
-        onChange={(v) => set({ coach_id: v ?? null })}
-      />
-      <Select
-        data-testid="filter-tag"
-        allowClear
-        showSearch
-        style={{ width: 170 }}
-        placeholder={t("firm.tags")}
-        value={filter.tag}
-        options={(tags ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` }))}
-        onChange={(v) => set({ tag: v ?? null })}
-      />
-    </>
+    <Select
+      data-testid={testId}
+      allowClear
+      showSearch={search !== undefined}
+      optionFilterProp={search === "label" ? "label" : undefined}
+      style={{ width }}
+      placeholder={placeholder}
+      value={value}
+      options={options}
+      onChange={(v?: string | null) => onPick(v ?? null)}
+    />
   );
 });
 
@@ -324,6 +268,7 @@ export default function Firms() {
   const { t } = useTranslation();
   const lang = useLang();
   const navigate = useNavigate();
+  const vocab = useVocabulary();
   // The search box keeps what is typed and hands this page each new text as a transition, so a
   // keystroke re-renders the box at once and the list (not its filters) when React gets to it.
   // A new `searchBox` key empties it.
@@ -343,6 +288,34 @@ export default function Firms() {
   });
   const tags = useQuery({ queryKey: ["firm-tags"], queryFn: () => call(commands.firmTags()), staleTime: 60_000 });
   const set = useCallback((patch: Partial<FirmFilter>) => setFilter((f) => ({ ...f, ...patch })), []);
+  // The filters' options and handlers, rebuilt only when what they show changes.
+  const options = useMemo(
+    () => ({
+      district: selectOptions(vocab?.district, lang),
+      industry: selectOptions(vocab?.industry, lang),
+      qualification: selectOptions(vocab?.qualification_kind, lang),
+      firstLoan: [
+        { value: "yes", label: t("firms.onList") },
+        { value: "no", label: t("firms.notOnList") },
+      ],
+      needStatus: selectOptions(vocab?.need_status, lang),
+      coach: (members ?? []).map((m) => ({ value: m.id, label: m.name })),
+      tag: (tags.data ?? []).map((g) => ({ value: g.tag, label: `${g.tag} (${g.firms})` })),
+    }),
+    [vocab, lang, t, members, tags.data],
+  );
+  const pick = useMemo(
+    () => ({
+      district: (v: string | null) => set({ district: v }),
+      industry: (v: string | null) => set({ industry: v }),
+      qualification: (v: string | null) => set({ qualification: v }),
+      firstLoan: (v: string | null) => set({ first_loan_list: v === null ? null : v === "yes" }),
+      needStatus: (v: string | null) => set({ need_status: v }),
+      coach: (v: string | null) => set({ coach_id: v }),
+      tag: (v: string | null) => set({ tag: v }),
+    }),
+    [set],
+  );
   const total = first.data?.total ?? 0;
   const shown = first.data && !first.isPlaceholderData;
   useEffect(() => {
@@ -362,7 +335,57 @@ export default function Firms() {
       </Space>
       <SearchBox key={searchBox} onQuery={setQ} />
       <Space wrap style={{ marginBottom: 12 }} data-testid="firm-filters">
-        <Filters filter={filter} onChange={set} members={members} tags={tags.data} />
+        <FilterSelect
+          testId="filter-district"
+          width={130}
+          placeholder={t("firm.district")}
+          value={filter.district}
+          options={options.district}
+          onPick={pick.district}
+        />
+        <FilterSelect
+          testId="filter-industry"
+          width={200}
+          placeholder={t("firms.industry")}
+          value={filter.industry}
+          options={options.industry}
+          onPick={pick.industry}
+          search="label"
+        />
+        <FilterSelect
+          testId="filter-qualification"
+          width={170}
+          placeholder={t("firms.qualifications")}
+          value={filter.qualification}
+          options={options.qualification}
+          onPick={pick.qualification}
+        />
+        <FilterSelect
+          testId="filter-first-loan"
+          width={150}
+          placeholder={t("firm.firstLoanList")}
+          value={filter.first_loan_list === null ? null : filter.first_loan_list ? "yes" : "no"}
+          options={options.firstLoan}
+          onPick={pick.firstLoan}
+        />
+        <FilterSelect
+          testId="filter-need-status"
+          width={150}
+          placeholder={t("firms.needStatus")}
+          value={filter.need_status}
+          options={options.needStatus}
+          onPick={pick.needStatus}
+        />
+        <FilterSelect
+          testId="filter-coach"
+          width={150}
+          placeholder={t("firms.coach")}
+          value={filter.coach_id}
+          options={options.coach}
+          onPick={pick.coach}
+          search="label"
+        />
+        <FilterSelect testId="filter-tag" width={170} placeholder={t("firm.tags")} value={filter.tag} options={options.tag} onPick={pick.tag} search="value" />
         {anyFilter && total > 0 && members && members.length > 0 && <AssignMatching filter={full} total={total} members={members} />}
         {anyFilter && (
           <Button
