@@ -4,7 +4,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-libra
 import { clearMocks } from "@tauri-apps/api/mocks";
 import "./i18n";
 import type { CheckView, ConflictView, EvaluationView, ImportResult, ProductFits, ProductView, SyncStatus, TeamOverview } from "./bindings";
-import { renderPage } from "./test-utils";
+import { loggedOutStatus, renderPage } from "./test-utils";
 import Evaluation from "./pages/firm/Evaluation";
 import Products from "./pages/Products";
 import Team from "./pages/Team";
@@ -378,19 +378,7 @@ describe("同步", () => {
   });
 
   it("on a demo database offers no login and says why", async () => {
-    const demo: SyncStatus = {
-      ...loggedIn,
-      logged_in: false,
-      server: null,
-      user_name: null,
-      username: null,
-      role: null,
-      last_sync: null,
-      outbox: 0,
-      open_conflicts: 0,
-      open_conflicts_more: false,
-      demo: true,
-    };
+    const demo: SyncStatus = { ...loggedOutStatus, demo: true };
     renderPage(<Sync />, {
       sync_status: () => demo,
       sync_conflicts: () => [],

@@ -7,7 +7,7 @@ import Team from "./pages/Team";
 import Sync from "./pages/Sync";
 import Products from "./pages/Products";
 import type { FirmFilter, FirmPage, FirmRow, SyncStatus, TeamOverview } from "./bindings";
-import { renderPage } from "./test-utils";
+import { loggedOutStatus, renderPage } from "./test-utils";
 import { markRouteChange, reportFirstContent } from "./perf";
 
 /** A promise the test settles when it wants: the IPC answer of a slow query. */
@@ -114,19 +114,6 @@ describe("search as typed is measured in the page", () => {
 });
 
 describe("time to first content per screen is measured in the page", () => {
-  const loggedOut: SyncStatus = {
-    logged_in: false,
-    server: null,
-    user_name: null,
-    username: null,
-    role: null,
-    last_sync: null,
-    outbox: 0,
-    open_conflicts: 0,
-    open_conflicts_more: false,
-    demo: false,
-  };
-
   it("同步 reports when its data is painted, not while the skeleton shows", async () => {
     const d = deferred<SyncStatus>();
     markRouteChange("/sync");
@@ -136,7 +123,7 @@ describe("time to first content per screen is measured in the page", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(window.__fudaoPerf?.screen?.sync).toBeUndefined();
     await act(async () => {
-      d.resolve(loggedOut);
+      d.resolve(loggedOutStatus);
     });
     await waitFor(() => expect(window.__fudaoPerf?.screen?.sync).toBeDefined(), { timeout: 30_000 });
     expect(screen.queryByTestId("sync-skeleton")).toBeNull();
@@ -149,7 +136,7 @@ describe("time to first content per screen is measured in the page", () => {
   });
 
   it("one record per route change: the same route again adds none, a new route measures again", async () => {
-    const handlers = { sync_status: () => loggedOut, sync_conflicts: () => [], sync_online: () => false };
+    const handlers = { sync_status: () => loggedOutStatus, sync_conflicts: () => [], sync_online: () => false };
     markRouteChange("/");
     markRouteChange("/sync");
     renderPage(<Sync />, handlers);

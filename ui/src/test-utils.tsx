@@ -6,7 +6,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp } from "antd";
 import { MemoryRouter, Route, Routes } from "react-router";
-import type { Vocabulary } from "./bindings";
+import type { SyncStatus, Vocabulary } from "./bindings";
 
 export const vocabulary: Vocabulary = {
   stage: [],
@@ -73,3 +73,17 @@ export function renderPage(element: ReactElement, handlers: Record<string, Handl
   );
   return calls;
 }
+
+/** The 同步 status of a device that is not logged in (tests override what they need). */
+export const loggedOutStatus: SyncStatus = {
+  logged_in: false,
+  server: null,
+  user_name: null,
+  username: null,
+  role: null,
+  last_sync: null,
+  outbox: 0,
+  open_conflicts: 0,
+  open_conflicts_more: false,
+  demo: false,
+};
