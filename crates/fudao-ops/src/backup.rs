@@ -17,15 +17,10 @@ pub enum Existing {
 }
 
 /// Writes a consistent copy of the database to `dest`, encrypted with the database's key or,
-/// with `passphrase`, with that passphrase; never with the sync token. Returns its size.
-pub fn backup(s: &Store, dest: &Path, passphrase: Option<&str>, existing: Existing) -> Result<u64> {
-    let written = backup_with(s, dest, passphrase, existing, &mut |_, _| true)?;
-    Ok(written.unwrap_or(0))
-}
-
-/// [`backup`] telling `progress` the bytes written and the size expected (about ten times a
-/// second); `None` when `progress` returned false and the backup stopped (nothing is left at
-/// `dest`; a replaced file is already gone).
+/// with `passphrase`, with that passphrase; never with the sync token. Returns its size, telling
+/// `progress` the bytes written and the size expected (about ten times a second); `None` when
+/// `progress` returned false and the backup stopped (nothing is left at `dest`; a replaced file
+/// is already gone).
 pub fn backup_with(
     s: &Store,
     dest: &Path,
@@ -111,6 +106,11 @@ mod tests {
     use fudao_core::model::{EntityKind, Firm};
     use fudao_store::DbKey;
     use uuid::Uuid;
+
+    /// A backup told to go on to the end; its size.
+    fn backup(s: &Store, dest: &Path, passphrase: Option<&str>, existing: Existing) -> Result<u64> {
+        Ok(backup_with(s, dest, passphrase, existing, &mut |_, _| true)?.unwrap_or(0))
+    }
 
     fn firm(n: &str) -> Firm {
         let uscc = fudao_core::uscc::compose("91", "370102", n).unwrap();
