@@ -9,6 +9,7 @@
 //! top-level field, and one outbox entry carrying only the changed fields, for sync.
 
 pub mod backups;
+pub mod codec;
 pub mod demo;
 mod encrypt;
 mod error;
@@ -210,6 +211,7 @@ impl Store {
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        codec::register_functions(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -316,7 +318,8 @@ impl Store {
         }
         tx.commit()?;
         if current > 0 {
-            self.vacuum_if_worth_it()?;
+            let rewrote = migrations::VACUUM_AFTER.iter().any(|v| *v > current);
+            self.vacuum_if_worth_it(rewrote)?;
             // The older pre-migration copies go (`backups`). A copy that cannot be removed
             // now is tried again after the next migration; it never stops the store opening.
             if let Some(path) = &self.path {
@@ -329,8 +332,9 @@ impl Store {
     /// Gives the pages a migration freed back to the file system (`VACUUM`) when they are a
     /// tenth of the file or more: migration 6 drops the text-keyed bigram index (about a
     /// quarter of a database) and rewrites the firm table, migration 7 rewrites the needs,
-    /// visits and feedback. Once per upgrade; an in-memory store is left alone.
-    fn vacuum_if_worth_it(&self) -> Result<()> {
+    /// visits and feedback. `always` after a migration of [`migrations::VACUUM_AFTER`]. Once per
+    /// upgrade; an in-memory store is left alone.
+    fn vacuum_if_worth_it(&self, always: bool) -> Result<()> {
         if self.path.is_none() {
             return Ok(());
         }
@@ -340,7 +344,7 @@ impl Store {
         let pages: i64 = self
             .conn
             .pragma_query_value(None, "page_count", |r| r.get(0))?;
-        if pages > 0 && free * 10 >= pages {
+        if always || (pages > 0 && free * 10 >= pages) {
             self.conn.execute_batch("VACUUM")?;
             // In WAL mode VACUUM writes the whole database to the WAL: copy it back now rather
             // than leave a WAL the size of the database for the first reads to go through.

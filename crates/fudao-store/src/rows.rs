@@ -1,6 +1,7 @@
 //! The one place where entity rows are read and written: JSON documents plus derived index
 //! columns, audit entries and outbox entries.
 
+use crate::codec::Doc;
 use crate::{Ctx, Result, StoreError};
 use fudao_core::model::{Entity, EntityKind};
 use rusqlite::{params, Connection, OptionalExtension, Params};
@@ -72,10 +73,10 @@ pub(crate) fn get<E: Entity>(conn: &Connection, id: Uuid) -> Result<Option<E>> {
         "SELECT data FROM {} WHERE id = ?1 AND deleted = 0",
         E::KIND.as_str()
     );
-    let data: Option<String> = conn
+    let data: Option<Doc> = conn
         .query_row(&sql, [id.to_string()], |r| r.get(0))
         .optional()?;
-    data.map(|d| serde_json::from_str(&d).map_err(|e| corrupt(E::KIND, &id.to_string(), e)))
+    data.map(|d| parse_doc(E::KIND, &id.to_string(), d))
         .transpose()
 }
 
@@ -90,11 +91,11 @@ pub(crate) fn query<E: Entity, P: Params>(
         E::KIND.as_str()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, Doc>(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (id, data) = row?;
-        out.push(serde_json::from_str(&data).map_err(|e| corrupt(E::KIND, &id, e))?);
+        out.push(parse_doc(E::KIND, &id, data)?);
     }
     Ok(out)
 }
@@ -108,19 +109,28 @@ pub(crate) fn load_raw(conn: &Connection, kind: EntityKind, id: Uuid) -> Result<
         "SELECT data, version, deleted FROM {} WHERE id = ?1",
         kind.as_str()
     );
-    let row: Option<(String, i64, bool)> = conn
+    let row: Option<(Doc, i64, bool)> = conn
         .query_row(&sql, [id.to_string()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
     match row {
         None => Ok(None),
-        Some((data, version, deleted)) => match serde_json::from_str::<Value>(&data) {
-            Ok(Value::Object(m)) => Ok(Some((m, version, deleted))),
-            Ok(_) => Err(corrupt(kind, &id.to_string(), "not a JSON object")),
-            Err(e) => Err(corrupt(kind, &id.to_string(), e)),
+        Some((data, version, deleted)) => match parse_doc::<Value>(kind, &id.to_string(), data)? {
+            Value::Object(m) => Ok(Some((m, version, deleted))),
+            _ => Err(corrupt(kind, &id.to_string(), "not a JSON object")),
         },
     }
+}
+
+/// A stored document parsed, or the row named as damaged.
+pub(crate) fn parse_doc<T: serde::de::DeserializeOwned>(
+    kind: EntityKind,
+    id: &str,
+    doc: Doc,
+) -> Result<T> {
+    let text = doc.into_text().map_err(|e| corrupt(kind, id, e))?;
+    serde_json::from_str(&text).map_err(|e| corrupt(kind, id, e))
 }
 
 fn str_field(m: &Map<String, Value>, k: &str) -> Option<String> {
@@ -325,22 +335,23 @@ pub(crate) fn write_row(
     fresh: bool,
     ctx: &Ctx,
 ) -> Result<()> {
-    let text = serde_json::to_string(doc)?;
-    write_row_text(
-        conn, kind, id, team_id, doc, text, version, deleted, fresh, ctx,
+    let data = crate::codec::encode(kind, serde_json::to_string(doc)?);
+    write_row_data(
+        conn, kind, id, team_id, doc, data, version, deleted, fresh, ctx,
     )
 }
 
-/// [`write_row`] with the document already serialised (`text` is `doc` as JSON), so that a
-/// caller that also queues the whole document for sync serialises it once.
+/// [`write_row`] with the document already stored as `data` (`doc` as the codec keeps it), so
+/// that a caller that also queues the whole document for sync serialises and compresses it
+/// once.
 #[allow(clippy::too_many_arguments)]
-fn write_row_text(
+fn write_row_data(
     conn: &Connection,
     kind: EntityKind,
     id: Uuid,
     team_id: Option<&str>,
     doc: &Map<String, Value>,
-    text: String,
+    data: rusqlite::types::Value,
     version: Option<i64>,
     deleted: bool,
     fresh: bool,
@@ -351,7 +362,7 @@ fn write_row_text(
     vals.extend([
         id.to_string().into(),
         team_id.map(str::to_string).into(),
-        text.into(),
+        data,
         (deleted as i64).into(),
         ctx.at.clone().into(),
         ctx.user_id.map(|u| u.to_string()).into(),
@@ -420,13 +431,14 @@ pub(crate) fn enqueue(
     op: &str,
     fields: &Map<String, Value>,
 ) -> Result<()> {
-    let text = serde_json::to_string(fields)?;
-    enqueue_text(conn, ctx, kind, id, team_id, base_version, op, &text)
+    let fields = crate::codec::encode(kind, serde_json::to_string(fields)?);
+    enqueue_data(conn, ctx, kind, id, team_id, base_version, op, fields)
 }
 
-/// [`enqueue`] with the changed fields already serialised (`fields` is a JSON object).
+/// [`enqueue`] with the changed fields (a JSON object) already stored as the codec keeps
+/// them: compressed with the kind's dictionary, like a document (`codec`).
 #[allow(clippy::too_many_arguments)]
-fn enqueue_text(
+fn enqueue_data(
     conn: &Connection,
     ctx: &Ctx,
     kind: EntityKind,
@@ -434,7 +446,7 @@ fn enqueue_text(
     team_id: Option<&str>,
     base_version: i64,
     op: &str,
-    fields: &str,
+    fields: rusqlite::types::Value,
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO outbox (mutation_id, kind, row_id, team_id, base_version, op, fields, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -519,18 +531,19 @@ fn put_map(
             });
         }
         audit(conn, ctx, kind, id, "_created", None, None)?;
-        let text = serde_json::to_string(&new)?;
+        let data = crate::codec::encode(kind, serde_json::to_string(&new)?);
         if ctx.source.queues() {
-            enqueue_text(conn, ctx, kind, id, team.as_deref(), 0, "put", &text)?;
+            let fields = data.clone();
+            enqueue_data(conn, ctx, kind, id, team.as_deref(), 0, "put", fields)?;
         }
         let changed = new.keys().cloned().collect();
-        write_row_text(
+        write_row_data(
             conn,
             kind,
             id,
             team.as_deref(),
             &new,
-            text,
+            data,
             None,
             false,
             true,

@@ -1117,8 +1117,10 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         let cols = "id, team_id, data, version, deleted, updated_at, updated_by, uscc, name, initials, district, industry, coach_id, first_loan_list";
+        // Releases before schema 13 stored documents as JSON text.
+        let text_cols = cols.replace("data", "fudao_doc(data)");
         c.execute_batch(&format!(
-            "INSERT INTO old.firm ({cols}) SELECT {cols} FROM main.firm ORDER BY key;"
+            "INSERT INTO old.firm ({cols}) SELECT {text_cols} FROM main.firm ORDER BY key;"
         ))
         .unwrap();
         let end_marks = if version >= 3 {
@@ -1139,9 +1141,17 @@ mod tests {
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
-            let cols = cols.join(", ");
+            let text_cols: Vec<String> = cols
+                .iter()
+                .map(|c| match c.as_str() {
+                    "data" if t != "conflicts" => "fudao_doc(data)".to_string(),
+                    "fields" if t == "outbox" => "fudao_doc(fields)".to_string(),
+                    _ => c.clone(),
+                })
+                .collect();
+            let (cols, text_cols) = (cols.join(", "), text_cols.join(", "));
             c.execute_batch(&format!(
-                "INSERT INTO old.{t} ({cols}) SELECT {cols} FROM main.{t};"
+                "INSERT INTO old.{t} ({cols}) SELECT {text_cols} FROM main.{t};"
             ))
             .unwrap();
         }
@@ -1273,7 +1283,7 @@ mod tests {
         }
         let mut st = s
             .connection()
-            .prepare("SELECT seq, mutation_id, kind, row_id, team_id, base_version, op, fields, created_at, user_id FROM outbox ORDER BY seq")
+            .prepare("SELECT seq, mutation_id, kind, row_id, team_id, base_version, op, fudao_doc(fields), created_at, user_id FROM outbox ORDER BY seq")
             .unwrap();
         let rows = st
             .query_map([], |r| {
@@ -1407,7 +1417,7 @@ mod tests {
         let last = |s: &Store| -> (String, String) {
             s.connection()
                 .query_row(
-                    "SELECT row_id, fields FROM outbox ORDER BY seq DESC LIMIT 1",
+                    "SELECT row_id, fudao_doc(fields) FROM outbox ORDER BY seq DESC LIMIT 1",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )

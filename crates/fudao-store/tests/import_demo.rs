@@ -223,14 +223,16 @@ fn new_rows_queue_their_whole_document_once_and_foreign_keys_come_back_on() {
     };
     assert_eq!(fk(&s), 1);
     let firm = s.firm_by_uscc(&code(1)).unwrap().unwrap();
-    let (data, fields): (String, String) = s
+    let (data, fields, same_bytes): (String, String, bool) = s
         .connection()
         .query_row(
-            "SELECT f.data, o.fields FROM firm f JOIN outbox o ON o.row_id = f.id AND o.kind = 'firm' WHERE f.id = ?1",
+            "SELECT fudao_doc(f.data), fudao_doc(o.fields), f.data = o.fields FROM firm f JOIN outbox o ON o.row_id = f.id AND o.kind = 'firm' WHERE f.id = ?1",
             [firm.id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
+    // Compressed once, stored twice.
+    assert!(same_bytes);
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();
     let fields: serde_json::Value = serde_json::from_str(&fields).unwrap();
     assert_eq!(data, fields);

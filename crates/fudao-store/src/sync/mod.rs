@@ -5,7 +5,8 @@
 //! Nothing here talks to the network: `fudao_sync::engine` drives it through
 //! [`fudao_sync::replica::LocalReplica`], implemented for [`Store`] below.
 
-use crate::rows::{self, Source};
+use crate::codec::Doc;
+use crate::rows::{self, parse_doc, Source};
 use crate::{Ctx, Result, Store, StoreError};
 use fudao_core::model::{Entity, EntityKind, Feedback, Firm, Need, Visit};
 use fudao_core::{FieldError, ValidationErrors};
@@ -341,12 +342,15 @@ impl Store {
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, bool>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get::<_, Doc>(3)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(id, v, d, data)| Ok((parse_uuid(&id)?, v, d, serde_json::from_str(&data)?)))
+            .map(|(id, v, d, data)| {
+                let doc = parse_doc(kind, &id, data)?;
+                Ok((parse_uuid(&id)?, v, d, doc))
+            })
             .collect()
     }
 }
@@ -452,11 +456,11 @@ fn pending_for(
     )?;
     let rows = st
         .query_map(params![kind.as_str(), id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, Doc>(1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(op, f)| Ok((op, serde_json::from_str(&f)?)))
+        .map(|(op, f)| Ok((op, parse_doc(kind, &id.to_string(), f)?)))
         .collect()
 }
 
@@ -481,7 +485,7 @@ impl LocalReplica for Store {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, i64>(5)?,
                     r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
+                    r.get::<_, Doc>(7)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -500,7 +504,10 @@ impl LocalReplica for Store {
                     team_id: team.as_deref().map(parse_uuid).transpose()?,
                     base_version: base,
                     op: Op::parse(&op).ok_or_else(|| bad("op"))?,
-                    fields: serde_json::from_str(&fields)?,
+                    fields: fields
+                        .into_text()
+                        .map_err(|e| bad(&e))
+                        .and_then(|t| serde_json::from_str(&t).map_err(|e| bad(&e.to_string())))?,
                 })
             })
             .collect()
