@@ -4,7 +4,6 @@
 //! `cargo run --release -p fudao-store --example doc_samples -- OUT_DIR [FIRMS] [SEED]`
 
 use chrono::NaiveDate;
-use fudao_core::model::EntityKind;
 use fudao_store::demo::{generate, DemoOptions};
 use fudao_store::Store;
 use std::path::PathBuf;
@@ -20,12 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store = Store::open_in_memory()?;
     let today = NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
     generate(&mut store, &DemoOptions { firms, seed, today })?;
-    for kind in &[
-        EntityKind::Firm,
-        EntityKind::Visit,
-        EntityKind::Need,
-        EntityKind::Feedback,
-    ] {
+    for kind in fudao_store::codec::COMPRESSED_KINDS {
         let dir = out.join(kind.as_str());
         std::fs::create_dir_all(&dir)?;
         for (i, (_, _, _, doc)) in store.raw_rows(*kind)?.into_iter().enumerate() {
