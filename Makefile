@@ -74,10 +74,12 @@ bench:
 # The fuzz targets (proptest byte mutation; `make test` runs them briefly as ordinary tests):
 # the spreadsheet reader (csv, HTML-xls, xls, xlsx bytes and xlsx XML), the `firm set` /
 # `need set` value parser, and the server's push/pull request decoding (mutated bodies sent to
-# a real server: never a 5xx, never a dropped connection). FUDAO_FUZZ_CASES cases per
+# a real server: never a 5xx, never a dropped connection), and the store's decoder of packed
+# documents (`codec.rs`: a restored backup's bytes). FUDAO_FUZZ_CASES cases per
 # target (default 20000), in release mode.
 FUDAO_FUZZ_CASES ?= 20000
 fuzz:
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-io --test fuzz -- --test-threads=2
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-cli --bin fudao fuzz_set
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-server --test fuzz_decode
+	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-store --lib codec::tests::fuzz_decode

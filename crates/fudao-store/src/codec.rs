@@ -346,4 +346,67 @@ mod tests {
         let err = decode(ValueRef::Blob(&blob)).unwrap_err().to_string();
         assert!(err.contains("over the limit"), "{err}");
     }
+
+    /// Byte-mutation fuzzing of the decoder (a restored backup, a file copied from elsewhere:
+    /// stored bytes may be hostile): mutated, truncated and extended frames of real documents
+    /// under every tag must decode to an error or to text, never panic or allocate past
+    /// [`MAX_DOC_BYTES`]. `FUDAO_FUZZ_CASES` cases (default 256; `make fuzz` runs many more).
+    #[test]
+    fn fuzz_decode() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let cases = std::env::var("FUDAO_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256);
+        let docs: Vec<Vec<u8>> = [
+            (EntityKind::Firm, r#"{"name":"历下示例科技有限公司","uscc":"91370102MA00000000","financials":[{"year":2025,"revenue":1200000}],"tags":["高新区"],"notes":"走访记录走访记录走访记录"}"#),
+            (EntityKind::Visit, r#"{"date":"2026-11-02","findings":"企业计划申报高新技术企业，科技人员占比已达标。","mode":"onsite","tasks":[{"done":false,"due":"2026-12-01","title":"准备材料"}]}"#),
+            (EntityKind::Need, r#"{"amount":3000000,"purpose":"研发投入","status":"open","term_months":12}"#),
+            (EntityKind::Feedback, r#"{"rating":"satisfied","source":"qr","comment":"辅导员很专业，服务及时。"}"#),
+        ]
+        .into_iter()
+        .filter_map(|(k, d)| match encode(k, d.to_string()) {
+            Value::Blob(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+        assert_eq!(docs.len(), 4);
+        let tags: Vec<u8> = DICTS.iter().map(|d| d.tag).chain([0, 0xff]).collect();
+        let edit = (
+            0..docs.len(),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..4), 0..8),
+            prop::sample::select(tags),
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&edit, |(which, edits, tag, retag)| {
+                let mut b = docs[which].clone();
+                if retag {
+                    b[0] = tag;
+                }
+                for (at, byte, op) in edits {
+                    let len = b.len();
+                    let i = at.index(len.max(1));
+                    match op {
+                        0 if len > 0 => b[i.min(len - 1)] ^= byte | 1,
+                        1 => b.insert(i.min(len), byte),
+                        2 if len > 0 => {
+                            b.remove(i.min(len - 1));
+                        }
+                        _ => b.truncate(i),
+                    }
+                }
+                if let Ok(text) = decode(ValueRef::Blob(&b)) {
+                    prop_assert!(text.len() as u64 <= MAX_DOC_BYTES);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }
