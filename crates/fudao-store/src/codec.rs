@@ -96,23 +96,47 @@ fn write_dict(kind: EntityKind) -> Option<usize> {
 }
 
 thread_local! {
-    /// One compression and one decompression context per thread and dictionary, made on first
-    /// use (a context is ≈ 1 MB for compression; making one per document would cost more than
-    /// compressing).
+    /// One compression and one decompression context per thread, made on first use and
+    /// pointed at the document's dictionary for each call (a pointer: the dictionaries are
+    /// prepared once per process). A context costs more to make than a document to pack.
     static CONTEXTS: RefCell<Contexts> = RefCell::new(Contexts::default());
 }
 
 #[derive(Default)]
 struct Contexts {
-    enc: Vec<Option<zstd::bulk::Compressor<'static>>>,
-    dec: Vec<Option<zstd::bulk::Decompressor<'static>>>,
+    enc: Option<zstd::bulk::Compressor<'static>>,
+    dec: Option<zstd::bulk::Decompressor<'static>>,
 }
 
-fn slot<T>(v: &mut Vec<Option<T>>, i: usize) -> &mut Option<T> {
-    if v.len() <= i {
-        v.resize_with(DICTS.len(), || None);
+impl Contexts {
+    fn compressor(&mut self, i: usize) -> Option<&mut zstd::bulk::Compressor<'static>> {
+        if self.enc.is_none() {
+            let mut z = zstd::bulk::Compressor::new(LEVEL).ok()?;
+            // The tag names the dictionary; the frame need not repeat its id (4 bytes). The
+            // checksum (4 bytes) makes a damaged frame, or one read with the wrong
+            // dictionary, an error instead of a different document.
+            z.set_parameter(zstd::zstd_safe::CParameter::DictIdFlag(false))
+                .ok()?;
+            z.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))
+                .ok()?;
+            self.enc = Some(z);
+        }
+        let z = self.enc.as_mut()?;
+        z.set_prepared_dictionary(&prepared().enc[i]).ok()?;
+        Some(z)
     }
-    &mut v[i]
+
+    fn decompressor(&mut self, i: usize) -> FromSqlResult<&mut zstd::bulk::Decompressor<'static>> {
+        let z = match &mut self.dec {
+            Some(z) => z,
+            none => {
+                none.insert(zstd::bulk::Decompressor::new().map_err(|e| damaged(e.to_string()))?)
+            }
+        };
+        z.set_prepared_dictionary(&prepared().dec[i])
+            .map_err(|e| damaged(e.to_string()))?;
+        Ok(z)
+    }
 }
 
 /// What to store in `data` for `kind`'s document `text`: compressed where the kind has a
@@ -124,20 +148,7 @@ pub(crate) fn encode(kind: EntityKind, text: String) -> rusqlite::types::Value {
     };
     let frame = CONTEXTS.with(|c| {
         let mut c = c.borrow_mut();
-        let ctx = slot(&mut c.enc, i);
-        if ctx.is_none() {
-            let mut z =
-                zstd::bulk::Compressor::with_prepared_dictionary(&prepared().enc[i]).ok()?;
-            // The tag names the dictionary; the frame need not repeat its id (4 bytes). The
-            // checksum (4 bytes) makes a damaged frame, or one read with the wrong
-            // dictionary, an error instead of a different document.
-            z.set_parameter(zstd::zstd_safe::CParameter::DictIdFlag(false))
-                .ok()?;
-            z.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))
-                .ok()?;
-            *ctx = Some(z);
-        }
-        let z = ctx.as_mut()?;
+        let z = c.compressor(i)?;
         let mut out = vec![0; 1 + zstd::zstd_safe::compress_bound(text.len())];
         out[0] = DICTS[i].tag;
         let n = z.compress_to_buffer(text.as_bytes(), &mut out[1..]).ok()?;
@@ -180,14 +191,7 @@ fn decode_blob(b: &[u8]) -> FromSqlResult<String> {
     };
     let bytes = CONTEXTS.with(|c| {
         let mut c = c.borrow_mut();
-        let ctx = slot(&mut c.dec, i);
-        if ctx.is_none() {
-            *ctx = Some(
-                zstd::bulk::Decompressor::with_prepared_dictionary(&prepared().dec[i])
-                    .map_err(|e| damaged(e.to_string()))?,
-            );
-        }
-        let z = ctx.as_mut().expect("made above");
+        let z = c.decompressor(i)?;
         let mut out = Vec::with_capacity(size);
         z.decompress_to_buffer(frame, &mut out)
             .map_err(|e| damaged(format!("damaged compressed document: {e}")))?;
