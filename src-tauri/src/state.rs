@@ -7,11 +7,14 @@ use fudao_store::{DbKey, KeyOrigin, KeyRing, Store};
 use fudao_sync::ErrorCode;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
 pub struct AppState {
     store: Arc<Mutex<Result<Store, AppError>>>,
+    /// How far the first open got while it runs on its own thread (see [`AppState::open`]).
+    opening: Arc<Opening>,
     pub db_path: PathBuf,
     /// The firm list's matching ids (see `firms`).
     pub list_cache: Arc<crate::firms::ListCache>,
@@ -31,6 +34,18 @@ pub struct DbLock {
     /// Where the key came from: env (FUDAO_DB_KEY), keystore or passphrase.
     pub key_origin: Option<String>,
     pub error: Option<AppError>,
+    /// While `state` is "opening": KiB of the plaintext file encrypted so far and in all (both
+    /// 0 while the file is opened or its schema upgraded, which report no progress).
+    pub done_kib: u32,
+    pub total_kib: u32,
+}
+
+/// The first open's progress, shared with the thread that opens (`AppState::open`).
+#[derive(Default)]
+struct Opening {
+    active: AtomicBool,
+    done: AtomicU64,
+    total: AtomicU64,
 }
 
 /// Opens the database with the key `env_key` (FUDAO_DB_KEY), from `keystore`, or the key file
@@ -41,13 +56,24 @@ pub fn open_store(
     keystore: &Arc<dyn KeyStore>,
     passphrase: Option<String>,
 ) -> Result<Store, AppError> {
+    open_store_with(path, env_key, keystore, passphrase, None)
+}
+
+/// [`open_store`], telling `progress` how far the encryption of a plaintext file got.
+fn open_store_with(
+    path: &Path,
+    env_key: Option<DbKey>,
+    keystore: &Arc<dyn KeyStore>,
+    passphrase: Option<String>,
+    progress: Option<fudao_store::MigrationProgress>,
+) -> Result<Store, AppError> {
     let ring = KeyRing {
         env_key,
         keystore: Arc::clone(keystore),
         passphrase: passphrase.map(Zeroizing::new),
         kdf: KdfParams::default(),
     };
-    Ok(Store::open_with_keyring(path, &ring, None)?)
+    Ok(Store::open_with_keyring(path, &ring, progress)?)
 }
 
 fn lock_of(path: &Path, store: &Result<Store, AppError>) -> DbLock {
@@ -71,53 +97,89 @@ fn lock_of(path: &Path, store: &Result<Store, AppError>) -> DbLock {
             .to_string()
         }),
         error,
+        done_kib: 0,
+        total_kib: 0,
     }
 }
 
 impl AppState {
-    /// Opens the database at `path` with the key from FUDAO_DB_KEY or the OS keystore; a
-    /// failure (including "locked: type the passphrase") is kept and reported by every
-    /// command until [`AppState::unlock`].
+    /// Opens the database at `path` with the key from FUDAO_DB_KEY or the OS keystore, on a
+    /// thread of its own: the window starts meanwhile, `lock_state` answers "opening" (with the
+    /// encryption's progress for a plaintext file) and every other command waits for the
+    /// store. Encrypting a large plaintext file or upgrading its schema takes a while (≈ 45 s
+    /// at 100,000 firms); the window shows it instead of not appearing. A failure (including
+    /// "locked: type the passphrase") is kept and reported by every command until
+    /// [`AppState::unlock`].
     pub fn open(path: PathBuf) -> Self {
-        let state = Self::open_with_keystore(path, Arc::new(OsKeyStore));
-        state.warm_up();
+        Self::open_in_background(path, DbKey::from_env(), Arc::new(OsKeyStore))
+    }
+
+    /// [`AppState::open`] with the environment's key (or why it is malformed) and the keystore
+    /// given (tests).
+    pub fn open_in_background(
+        path: PathBuf,
+        env_key: Result<Option<DbKey>, fudao_store::StoreError>,
+        keystore: Arc<dyn KeyStore>,
+    ) -> Self {
+        // A malformed FUDAO_DB_KEY is reported, and nothing is looked up in the keystore.
+        let (env_key, env_error, keystore): (_, _, Arc<dyn KeyStore>) = match env_key {
+            Ok(k) => (k, None, keystore),
+            Err(e) => (
+                None,
+                Some(AppError::from(e)),
+                Arc::new(fudao_store::keys::NoKeyStore),
+            ),
+        };
+        let state = Self::unopened(path, env_key, keystore);
+        state.opening.active.store(true, Ordering::SeqCst);
+        let store = Arc::clone(&state.store);
+        let opening = Arc::clone(&state.opening);
+        let (path, env_key, keystore) = (
+            state.db_path.clone(),
+            state.env_key.clone(),
+            Arc::clone(&state.keystore),
+        );
+        let (held, wait) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("open-store".into())
+            .spawn(move || {
+                let Ok(mut guard) = store.lock() else { return };
+                // The store is ours until it is open: commands wait for it.
+                let _ = held.send(());
+                let progress: fudao_store::MigrationProgress = {
+                    let opening = Arc::clone(&opening);
+                    Arc::new(move |done, total| {
+                        opening.done.store(done, Ordering::Relaxed);
+                        opening.total.store(total, Ordering::Relaxed);
+                    })
+                };
+                *guard = match env_error {
+                    Some(e) => Err(e),
+                    None => open_store_with(&path, env_key, &keystore, None, Some(progress)),
+                };
+                opening.active.store(false, Ordering::SeqCst);
+                // What 工作台 shows first (`app_info`'s counts), read while the page loads, so
+                // that the pages it reads are decrypted and cached when it asks (at 100,000
+                // firms ≈ 15 MB of index pages, ≈ 90 ms cold, 5 ms warm).
+                if let Ok(s) = guard.as_ref() {
+                    let _ = crate::commands::AppInfo::of(s, path.display().to_string());
+                }
+            });
+        if spawned.is_ok() {
+            let _ = wait.recv();
+        } else {
+            state.opening.active.store(false, Ordering::SeqCst);
+        }
         state
     }
 
-    /// Reads what 工作台 shows first (`app_info`'s counts) on a background thread while the
-    /// window starts, so that the pages it reads are decrypted and cached when the page asks
-    /// (at 100,000 firms ≈ 15 MB of index pages, ≈ 90 ms cold, 5 ms warm). Holds the store for
-    /// that long; the page's first command comes ≈ 0.5 s later.
-    fn warm_up(&self) {
-        let store = Arc::clone(&self.store);
-        let path = self.db_path.display().to_string();
-        let _ = std::thread::Builder::new()
-            .name("warm-up".into())
-            .spawn(move || {
-                if let Ok(guard) = store.lock() {
-                    if let Ok(s) = guard.as_ref() {
-                        let _ = crate::commands::AppInfo::of(s, path);
-                    }
-                }
-            });
-    }
-
-    fn open_with_keystore(path: PathBuf, keystore: Arc<dyn KeyStore>) -> Self {
-        match DbKey::from_env() {
-            Ok(env_key) => Self::open_with(path, env_key, keystore),
-            Err(e) => {
-                let mut s = Self::open_with(path, None, Arc::new(fudao_store::keys::NoKeyStore));
-                s.store = Arc::new(Mutex::new(Err(e.into())));
-                s
-            }
-        }
-    }
-
-    /// Opens with an explicit environment key and keystore (tests).
-    pub fn open_with(path: PathBuf, env_key: Option<DbKey>, keystore: Arc<dyn KeyStore>) -> Self {
-        let store = open_store(&path, env_key.clone(), &keystore, None);
+    /// The state before any open: the store answers "not open yet".
+    fn unopened(path: PathBuf, env_key: Option<DbKey>, keystore: Arc<dyn KeyStore>) -> Self {
         Self {
-            store: Arc::new(Mutex::new(store)),
+            store: Arc::new(Mutex::new(Err(AppError::internal(
+                "the database is not open",
+            )))),
+            opening: Arc::default(),
             db_path: path,
             list_cache: Arc::default(),
             keystore,
@@ -125,8 +187,29 @@ impl AppState {
         }
     }
 
+    /// Opens with an explicit environment key and keystore, on this thread (tests).
+    pub fn open_with(path: PathBuf, env_key: Option<DbKey>, keystore: Arc<dyn KeyStore>) -> Self {
+        let state = Self::unopened(path, env_key, keystore);
+        let store = open_store(&state.db_path, state.env_key.clone(), &state.keystore, None);
+        *state.store.lock().expect("a new mutex") = store;
+        state
+    }
+
     /// Whether the database is open, or what to ask for.
     pub fn lock_state(&self) -> AppResult<DbLock> {
+        if self.opening.active.load(Ordering::SeqCst) {
+            let kib =
+                |a: &AtomicU64| u32::try_from(a.load(Ordering::Relaxed) / 1024).unwrap_or(u32::MAX);
+            return Ok(DbLock {
+                state: "opening".into(),
+                path: self.db_path.display().to_string(),
+                encrypted: false,
+                key_origin: None,
+                error: None,
+                done_kib: kib(&self.opening.done),
+                total_kib: kib(&self.opening.total),
+            });
+        }
         let guard = self
             .store
             .lock()

@@ -582,6 +582,63 @@ fn cli_kpi_and_app_kpi_agree() {
     assert_eq!(pct(&coach["first_loan"]["rate"]), m.first_loan_pct);
 }
 
+/// The app opens its database on a thread of its own: while a plaintext file is encrypted,
+/// `lock_state` answers "opening" with the progress in KiB, never more done than in all; a
+/// command sent meanwhile waits for the store instead of failing; then the state is "open".
+#[test]
+fn the_app_opens_in_the_background_and_reports_the_encryption() {
+    use crate::state::AppState;
+    use fudao_store::keys::MemoryKeyStore;
+    use fudao_store::DbKey;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.db");
+    {
+        let s = Store::open_plaintext(&path).unwrap();
+        // ≈ 48 MB of pages, so that the encryption takes long enough to be seen.
+        s.connection()
+            .execute_batch(
+                "CREATE TABLE pad (x BLOB);
+                 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12000)
+                 INSERT INTO pad SELECT randomblob(3900) FROM c;",
+            )
+            .unwrap();
+    }
+    let st = AppState::open_in_background(
+        path.clone(),
+        Ok(Some(DbKey::test_key())),
+        Arc::new(MemoryKeyStore::new()),
+    );
+    let mut seen = Vec::new();
+    let opened = loop {
+        let l = st.lock_state().unwrap();
+        if l.state != "opening" {
+            break l;
+        }
+        assert!(l.done_kib <= l.total_kib || l.total_kib == 0, "{l:?}");
+        seen.push((l.done_kib, l.total_kib));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    assert_eq!((opened.state.as_str(), opened.encrypted), ("open", true));
+    assert!(!seen.is_empty(), "the open was never seen in progress");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress went back: {seen:?}"
+    );
+    drop(st);
+    // A command sent right after the start waits for the store and gets it.
+    let st = AppState::open_in_background(
+        path,
+        Ok(Some(DbKey::test_key())),
+        Arc::new(MemoryKeyStore::new()),
+    );
+    let firms = tauri::async_runtime::block_on(
+        st.with_store(|s| Ok(s.count(fudao_core::model::EntityKind::Firm)?)),
+    );
+    assert_eq!(firms.unwrap(), 0);
+    assert_eq!(st.lock_state().unwrap().state, "open");
+}
+
 /// The app opens the encrypted database with the key from FUDAO_DB_KEY or the keystore; with
 /// neither it asks (unlock screen) for a passphrase, and a wrong one is an error, not a crash.
 #[test]

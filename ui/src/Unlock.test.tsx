@@ -12,6 +12,8 @@ const lock = (state: string, extra: Partial<DbLock> = {}): DbLock => ({
   encrypted: state !== "new_passphrase",
   key_origin: state === "open" ? "passphrase" : null,
   error: null,
+  done_kib: 0,
+  total_kib: 0,
   ...extra,
 });
 
@@ -83,6 +85,26 @@ describe("unlock screen", () => {
     fireEvent.click(screen.getByTestId("unlock-submit"));
     expect(await screen.findByTestId("inside")).toBeTruthy();
     expect(tried).toEqual(["a-long-passphrase"]);
+  });
+
+  it("shows the encryption's progress while the database opens, then the app", async () => {
+    let asked = 0;
+    renderPage(gate, {
+      db_lock_state: () => {
+        asked += 1;
+        if (asked === 1) return lock("opening");
+        if (asked === 2) return lock("opening", { done_kib: 256 * 1024, total_kib: 1024 * 1024 });
+        return lock("open");
+      },
+    });
+    expect(await screen.findByTestId("page-opening")).toBeTruthy();
+    expect(screen.queryByTestId("inside")).toBeNull();
+    const count = await screen.findByTestId("opening-count", {}, { timeout: 2000 });
+    expect(count.textContent).toContain("256");
+    expect(count.textContent).toContain("1024");
+    expect(await screen.findByTestId("inside", {}, { timeout: 2000 })).toBeTruthy();
+    expect(screen.queryByTestId("page-opening")).toBeNull();
+    expect(asked).toBe(3);
   });
 
   it("names the ways to give a key when the database cannot be opened", async () => {

@@ -250,6 +250,12 @@ export type DbLock = {
 	/**  Where the key came from: env (FUDAO_DB_KEY), keystore or passphrase. */
 	key_origin: string | null,
 	error: AppError | null,
+	/**
+	 *  While `state` is "opening": KiB of the plaintext file encrypted so far and in all (both
+	 *  0 while the file is opened or its schema upgraded, which report no progress).
+	 */
+	done_kib: number,
+	total_kib: number,
 };
 
 /**

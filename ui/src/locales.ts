@@ -40,6 +40,9 @@ export const zh = {
     create: "设置口令并打开",
     errorTitle: "无法打开数据库",
     headless: "无界面运行时可设置环境变量 FUDAO_DB_KEY（64 位十六进制密钥）。",
+    opening: "正在打开数据库…",
+    encrypting: "正在加密数据库：已完成 {{done}} MB，共 {{total}} MB",
+    openingHint: "首次用新版本打开时，数据库会被加密或升级一次，大的数据库需要几十秒。请勿关闭窗口。",
   },
   settings: {
     title: "设置",
@@ -449,6 +452,9 @@ export const en: Resources = {
     create: "Set the passphrase and open",
     errorTitle: "The database cannot be opened",
     headless: "For headless runs, set FUDAO_DB_KEY (the 64-hex-digit key).",
+    opening: "Opening the database…",
+    encrypting: "Encrypting the database: {{done}} MB of {{total}} MB done",
+    openingHint: "The first time a new version opens it, the database is encrypted or upgraded once; a large one takes tens of seconds. Keep the window open.",
   },
   settings: {
     title: "Settings",

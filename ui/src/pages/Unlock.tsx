@@ -1,7 +1,7 @@
 // The unlock screen: shown instead of the app when the encrypted database needs a passphrase
 // (no OS keystore answers and no FUDAO_DB_KEY): to unlock it, or to protect a new key.
 import { lazy, Suspense, type ReactNode } from "react";
-import { Alert, Card, Skeleton, Typography } from "antd";
+import { Alert, Card, Progress, Skeleton, Spin, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { commands } from "../bindings";
@@ -19,11 +19,40 @@ export function UnlockGate({ children }: { children: ReactNode }) {
   const lang = useLang();
   const qc = useQueryClient();
   markBootStep("gate");
-  const lock = useQuery({ queryKey: LOCK_QUERY, queryFn: () => call(commands.dbLockState()).finally(() => markBootStep("lock")), staleTime: Infinity });
+  const lock = useQuery({
+    queryKey: LOCK_QUERY,
+    queryFn: () => call(commands.dbLockState()).finally(() => markBootStep("lock")),
+    staleTime: Infinity,
+    // The store opens on a thread of its own; while it does (a plaintext file being encrypted,
+    // a schema upgrade), ask again until it is open.
+    refetchInterval: (q) => (q.state.data?.state === "opening" ? 300 : false),
+  });
   if (lock.isPending) return <Skeleton active />;
   if (lock.isError) return <Alert type="error" showIcon message={errorText(lock.error, lang)} />;
   const l = lock.data;
   if (l.state === "open") return <>{children}</>;
+  if (l.state === "opening") {
+    const mb = (kib: number) => (kib / 1024).toFixed(0);
+    return (
+      <div style={{ display: "flex", justifyContent: "center", paddingTop: 80 }} data-testid="page-opening">
+        <Card title={t("unlock.opening")} style={{ width: 520 }}>
+          {l.total_kib > 0 ? (
+            <>
+              <Progress percent={Math.min(100, Math.floor((l.done_kib * 100) / l.total_kib))} data-testid="opening-progress" />
+              <Typography.Paragraph data-testid="opening-count">
+                {t("unlock.encrypting", { done: mb(l.done_kib), total: mb(l.total_kib) })}
+              </Typography.Paragraph>
+            </>
+          ) : (
+            <Spin />
+          )}
+          <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+            {t("unlock.openingHint")}
+          </Typography.Paragraph>
+        </Card>
+      </div>
+    );
+  }
   return (
     <div style={{ display: "flex", justifyContent: "center", paddingTop: 80 }} data-testid="page-unlock">
       <Card title={l.state === "error" ? t("unlock.errorTitle") : t("unlock.title")} style={{ width: 520 }}>
