@@ -143,6 +143,14 @@ impl AppState {
         let spawned = std::thread::Builder::new()
             .name("open-store".into())
             .spawn(move || {
+                // Whatever happens here (a panic included), the state stops being "opening".
+                struct Done(Arc<Opening>);
+                impl Drop for Done {
+                    fn drop(&mut self) {
+                        self.0.active.store(false, Ordering::SeqCst);
+                    }
+                }
+                let _done = Done(Arc::clone(&opening));
                 let Ok(mut guard) = store.lock() else { return };
                 // The store is ours until it is open: commands wait for it.
                 let _ = held.send(());
