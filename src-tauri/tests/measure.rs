@@ -263,6 +263,16 @@ async fn measure_app() {
         format!("seeding {n} demo firms"),
         format!("{:.1} s", took.as_secs_f64()),
     );
+    // The file the app opens (with its WAL, if one was left): issue 15's "database size".
+    let bytes: u64 = [db.clone(), tmp.path().join("fudao.db-wal")]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    r.row(
+        format!("database size, {n} demo firms (file + WAL)"),
+        format!("{:.1} MB", bytes as f64 / 1e6),
+    );
 
     // FUDAO_MEASURE_BOOT_ONLY=K: only the cold start, K times (iterating on it), no tour.
     if let Some(k) = std::env::var("FUDAO_MEASURE_BOOT_ONLY")
