@@ -44,7 +44,9 @@ export function UnlockGate({ children }: { children: ReactNode }) {
               </Typography.Paragraph>
             </>
           ) : (
-            <Spin />
+            <div style={{ textAlign: "center", padding: "8px 0" }}>
+              <Spin />
+            </div>
           )}
           <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
             {t("unlock.openingHint")}
