@@ -32,7 +32,7 @@ const FONT_FAMILY =
   '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 // Screens other than home load on first use: a smaller first bundle starts
-// faster (ECharts and the firm forms are not needed for the first screen).
+// faster (the charts and the firm forms are not needed for the first screen).
 const Firms = lazy(() => import("./pages/Firms"));
 const FirmDetail = lazy(() => import("./pages/FirmDetail"));
 const Settings = lazy(() => import("./pages/Settings"));

@@ -131,6 +131,8 @@ describe("评估 tab", () => {
     expect(screen.getByText("补齐数据后最高可达 A 级")).toBeTruthy();
     // The score chart is drawn (SVG) with the indicator names.
     await waitFor(() => expect(screen.getByTestId("score-chart").querySelector("svg")).not.toBeNull());
+    expect(screen.getByTestId("score-chart").querySelector('g[data-category="科技人员占比"]')).not.toBeNull();
+    expect(screen.getByTestId("score-chart").querySelectorAll('rect[data-series="得分"]').length).toBe(evaluation.tech_sme.indicators.length);
   });
 });
 

@@ -9,7 +9,7 @@ import { commands, type MemberKpi } from "../bindings";
 import { call, errorText, fmtWan } from "../ipc";
 import { useFirstContent, useLang, useNextFrame } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
-import Chart from "../Chart";
+import Chart, { type ChartSpec } from "../Chart";
 
 /** At most this many coaches on the 各辅导员 chart. */
 export const CHART_COACHES = 20;
@@ -28,8 +28,8 @@ export default function Team() {
   const q = useQuery({ queryKey: ["team", from, to], queryFn: () => call(commands.teamOverview(from, to)) });
   const o = q.data;
   useFirstContent("team", o !== undefined);
-  // The members' figures paint first; the two charts (ECharts' first SVG render, a few hundred
-  // ms in WebKitGTK) are drawn a frame later, in boxes of their final size.
+  // The members' figures paint first; the two charts are drawn a frame later, in boxes of their
+  // final size.
   const drawCharts = useNextFrame(o !== undefined);
   const exportXlsx = async () => {
     try {
@@ -52,34 +52,26 @@ export default function Team() {
         : [...active].sort((a, b) => b.coached_firms - a.coached_firms || b.disbursed - a.disbursed).slice(0, CHART_COACHES),
     [active],
   );
-  const byCoach = useMemo(
+  const byCoach = useMemo<ChartSpec>(
     () => ({
-      tooltip: { trigger: "axis" },
-      legend: { top: 0, data: [t("team.coached"), t("team.disbursed")] },
-      grid: { left: 8, right: 8, bottom: 8, top: 56, containLabel: true },
-      xAxis: { type: "category", data: coaches.map((m) => m.name), axisLabel: { interval: 0, rotate: coaches.length > 8 ? 30 : 0 } },
-      yAxis: [
-        { type: "value", name: t("team.coached") },
-        { type: "value", name: lang === "en" ? "×10k CNY" : "万元" },
-      ],
+      categories: coaches.map((m) => m.name),
+      rotateLabels: true,
+      axes: [{ name: t("team.coached") }, { name: lang === "en" ? "×10k CNY" : "万元" }],
       series: [
-        { name: t("team.coached"), type: "bar", data: coaches.map((m) => m.coached_firms), itemStyle: { color: "#1677ff" } },
-        { name: t("team.disbursed"), type: "bar", yAxisIndex: 1, data: coaches.map((m) => Math.round(m.disbursed / 10000)), itemStyle: { color: "#52c41a" } },
+        { name: t("team.coached"), kind: "bar", data: coaches.map((m) => m.coached_firms), color: "#1677ff" },
+        { name: t("team.disbursed"), kind: "bar", axis: 1, data: coaches.map((m) => Math.round(m.disbursed / 10000)), color: "#52c41a" },
       ],
     }),
     [coaches, t, lang],
   );
-  const byMonth = useMemo(
+  const byMonth = useMemo<ChartSpec>(
     () => ({
-      tooltip: { trigger: "axis" },
-      legend: { top: 0, data: [t("team.coached"), t("team.visits"), t("team.needRate")] },
-      grid: { left: 8, right: 8, bottom: 8, top: 56, containLabel: true },
-      xAxis: { type: "category", data: (o?.months ?? []).map((m) => m.month) },
-      yAxis: [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
+      categories: (o?.months ?? []).map((m) => m.month),
+      axes: [{}, { max: 100, percent: true }],
       series: [
-        { name: t("team.coached"), type: "line", data: (o?.months ?? []).map((m) => m.coached_firms) },
-        { name: t("team.visits"), type: "line", data: (o?.months ?? []).map((m) => m.visits) },
-        { name: t("team.needRate"), type: "line", yAxisIndex: 1, data: (o?.months ?? []).map((m) => m.need_satisfaction_pct) },
+        { name: t("team.coached"), kind: "line", data: (o?.months ?? []).map((m) => m.coached_firms), color: "#1677ff" },
+        { name: t("team.visits"), kind: "line", data: (o?.months ?? []).map((m) => m.visits), color: "#52c41a" },
+        { name: t("team.needRate"), kind: "line", axis: 1, data: (o?.months ?? []).map((m) => m.need_satisfaction_pct ?? NaN), color: "#fa8c16" },
       ],
     }),
     [o, t],
@@ -167,12 +159,12 @@ export default function Team() {
                   )
                 }
               >
-                {drawCharts ? <Chart option={byCoach} height={280} testId="chart-by-coach" /> : <div style={{ height: 280 }} />}
+                {drawCharts ? <Chart spec={byCoach} height={280} testId="chart-by-coach" /> : <div style={{ height: 280 }} />}
               </Card>
             </Col>
             <Col span={12}>
               <Card size="small" title={t("team.byMonth")}>
-                {drawCharts ? <Chart option={byMonth} height={280} testId="chart-by-month" /> : <div style={{ height: 280 }} />}
+                {drawCharts ? <Chart spec={byMonth} height={280} testId="chart-by-month" /> : <div style={{ height: 280 }} />}
               </Card>
             </Col>
           </Row>

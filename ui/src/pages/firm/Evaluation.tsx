@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { commands, type CheckView, type ChecklistView, type EvaluationView, type VerdictView } from "../../bindings";
 import { call, errorText, msg, type Lang } from "../../ipc";
 import { useLang } from "../../hooks";
-import Chart from "../../Chart";
+import Chart, { type ChartSpec } from "../../Chart";
 
 const statusColor: Record<string, string> = { met: "green", not_met: "red", unknown: "default" };
 const verdictColor: Record<string, string> = { qualifies: "green", does_not_qualify: "red", cannot_tell: "orange" };
@@ -79,42 +79,25 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
   const { t } = useTranslation();
   const lang = useLang();
   const ts = e.tech_sme;
-  const scoreOption = useMemo(
+  const scoreSpec = useMemo<ChartSpec>(
     () => ({
-      tooltip: { trigger: "axis" },
-      legend: { top: 0, data: [t("evaluation.points"), t("evaluation.maxPoints")] },
-      grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
-      xAxis: { type: "value" },
-      yAxis: { type: "category", data: ts.indicators.map((i) => msg(i.label, lang)) },
+      horizontal: true,
+      categories: ts.indicators.map((i) => msg(i.label, lang)),
       series: [
-        {
-          name: t("evaluation.points"),
-          type: "bar",
-          data: ts.indicators.map((i) => i.points ?? i.points_min),
-          itemStyle: { color: "#1677ff" },
-          label: { show: true, position: "right" },
-        },
-        { name: t("evaluation.maxPoints"), type: "bar", data: ts.indicators.map((i) => i.max_points), itemStyle: { color: "#d9d9d9" } },
+        { name: t("evaluation.points"), kind: "bar", data: ts.indicators.map((i) => i.points ?? i.points_min), color: "#1677ff", labels: true },
+        { name: t("evaluation.maxPoints"), kind: "bar", data: ts.indicators.map((i) => i.max_points), color: "#d9d9d9" },
       ],
     }),
     [ts, lang, t],
   );
-  const riskOption = useMemo(
+  const riskSpec = useMemo<ChartSpec>(
     () => ({
-      tooltip: { trigger: "axis" },
-      grid: { left: 8, right: 16, bottom: 8, top: 16, containLabel: true },
-      xAxis: { type: "value" },
-      yAxis: { type: "category", data: e.risk.groups.map((g) => msg(g.label, lang)) },
+      horizontal: true,
+      legend: false,
+      categories: e.risk.groups.map((g) => msg(g.label, lang)),
       series: [
-        {
-          name: t("evaluation.points"),
-          type: "bar",
-          stack: "s",
-          data: e.risk.groups.map((g) => g.points),
-          itemStyle: { color: "#52c41a" },
-          label: { show: true },
-        },
-        { name: t("evaluation.maxPoints"), type: "bar", stack: "s", data: e.risk.groups.map((g) => g.max_points - g.points), itemStyle: { color: "#f0f0f0" } },
+        { name: t("evaluation.points"), kind: "bar", stack: true, data: e.risk.groups.map((g) => g.points), color: "#52c41a", labels: true },
+        { name: t("evaluation.maxPoints"), kind: "bar", stack: true, data: e.risk.groups.map((g) => g.max_points - g.points), color: "#f0f0f0" },
       ],
     }),
     [e.risk, lang, t],
@@ -179,7 +162,7 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
         <Notes notes={ts.notes} lang={lang} />
         <Row gutter={16}>
           <Col span={10}>
-            <Chart option={scoreOption} height={220} testId="score-chart" />
+            <Chart spec={scoreSpec} height={220} testId="score-chart" />
           </Col>
           <Col span={14}>
             <Table
@@ -233,7 +216,7 @@ export function EvaluationBody({ e }: { e: EvaluationView }) {
       >
         <Row gutter={16}>
           <Col span={10}>
-            <Chart option={riskOption} height={240} testId="risk-chart" />
+            <Chart spec={riskSpec} height={240} testId="risk-chart" />
           </Col>
           <Col span={14}>
             <Table
