@@ -663,6 +663,12 @@ async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) 
                 io2.1 - io.1,
                 size as f64 / 1e6
             );
+            // `FUDAO_BENCH_KEEP=DIR`: keep each applied store there (to look inside it).
+            if let Ok(keep) = std::env::var("FUDAO_BENCH_KEEP") {
+                drop(store);
+                let to = std::path::Path::new(&keep).join(path.file_name().unwrap());
+                std::fs::copy(&path, to).unwrap();
+            }
         }
     }
 }
