@@ -40,6 +40,7 @@ fmt-check:
 # (eslint: typescript-eslint and the React hooks rules; prettier).
 lint: ui-dist
 	$(CARGO) clippy --workspace --exclude fudao-app --all-targets -- -D warnings
+	$(CARGO) clippy -p fudao-pdf --features raster --all-targets -- -D warnings
 	$(CARGO) clippy --manifest-path src-tauri/Cargo.toml -p fudao-app --features custom-protocol \
 	  --all-targets -- -D warnings
 	cd ui && npx eslint . && npx prettier --check .
@@ -49,6 +50,8 @@ lint: ui-dist
 test-rust:
 	FUDAO_SERVER_BIN="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/debug/fudao-server" \
 	  $(CARGO) test --workspace --exclude fudao-app --no-fail-fast
+	# The plan preview's rasterizer (a feature only the app turns on).
+	$(CARGO) test -p fudao-pdf --features raster --lib raster
 
 # The desktop app's Rust tests (bindings up to date, IPC round trips).
 test-app: ui-dist

@@ -10,6 +10,7 @@ pub mod firms;
 pub mod home;
 pub mod import;
 pub mod jobs;
+mod mem;
 pub mod plans;
 pub mod products;
 pub mod state;
@@ -71,7 +72,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             plans::draft_plan,
             plans::edit_plan_section,
             plans::confirm_plan,
-            plans::plan_pdf,
+            plans::plan_preview,
             plans::save_plan_pdf,
         ])
         .events(collect_events![sync::SyncProgress, jobs::JobProgress])

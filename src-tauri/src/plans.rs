@@ -186,14 +186,67 @@ async fn printable(state: &AppState, id: Uuid) -> AppResult<plans::Printable> {
         .await
 }
 
-/// The plan rendered to PDF (for the in-app preview).
+/// One page of the plan's preview.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PreviewPage {
+    /// Size of the image in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Size of the page in PDF points (A4: 595 × 842); the UI sizes the image from it.
+    pub width_pt: f32,
+    pub height_pt: f32,
+    /// The page as a PNG, base64-encoded.
+    pub png: String,
+}
+
+/// The plan's PDF drawn as page images: what will be printed, rasterized in Rust (hayro), so
+/// the web view needs no PDF engine of its own.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PlanPreview {
+    pub pages: Vec<PreviewPage>,
+}
+
+/// The plan rendered to PDF and its pages drawn at `scale` pixels a point (the UI asks for
+/// 1.25 × the screen's pixel ratio; clamped to 0.25–4).
 #[tauri::command]
 #[specta::specta]
-pub async fn plan_pdf(state: State<'_, AppState>, plan_id: String) -> AppResult<Vec<u8>> {
+pub async fn plan_preview(
+    state: State<'_, AppState>,
+    plan_id: String,
+    scale: f32,
+) -> AppResult<PlanPreview> {
     let p = printable(&state, parse_id(&plan_id)?).await?;
-    tauri::async_runtime::spawn_blocking(move || render(&p.plan, p.feedback_url.as_deref()))
+    let drawn = tauri::async_runtime::spawn_blocking(move || preview(&p, scale))
         .await
-        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    // After the answer is serialised the buffers are free; give them back a moment later.
+    tauri::async_runtime::spawn(async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        crate::mem::release_free_memory();
+    });
+    drawn
+}
+
+pub(crate) fn preview(p: &plans::Printable, scale: f32) -> AppResult<PlanPreview> {
+    use base64::Engine;
+    let pdf = render(&p.plan, p.feedback_url.as_deref())?;
+    let pages =
+        fudao_pdf::raster::page_images(&pdf, scale).map_err(|e| fudao_ops::OpsError::Pdf {
+            plan: p.plan.number.clone(),
+            detail: e.to_string(),
+        })?;
+    Ok(PlanPreview {
+        pages: pages
+            .into_iter()
+            .map(|i| PreviewPage {
+                width: i.width,
+                height: i.height,
+                width_pt: i.width_pt,
+                height_pt: i.height_pt,
+                png: base64::engine::general_purpose::STANDARD.encode(&i.png),
+            })
+            .collect(),
+    })
 }
 
 /// Renders the plan and writes the PDF to `path` (chosen in a save dialog). Returns its size.

@@ -829,4 +829,32 @@ fn printed_plans_carry_the_feedback_code_when_the_public_url_is_known() {
         .unwrap()
         .unwrap();
     assert_eq!(a, b, "a reprint carries the same link");
+
+    // The in-app preview: the same PDF, its pages drawn as PNG images (no pdf.js).
+    let pages = crate::plans::preview(
+        &fudao_ops::plans::Printable {
+            plan: plan.clone(),
+            feedback_url: Some(a.clone()),
+        },
+        1.25,
+    )
+    .unwrap()
+    .pages;
+    let pdf = crate::plans::render(&plan, Some(&a)).unwrap();
+    // Page objects in the PDF: `/Type /Page` not followed by `s` (the page tree).
+    let key = b"/Type /Page";
+    let count = (0..pdf.len().saturating_sub(key.len()))
+        .filter(|&i| &pdf[i..i + key.len()] == key && pdf[i + key.len()] != b's')
+        .count();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    assert_eq!(pages.len(), count);
+    use base64::Engine;
+    for p in &pages {
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(&p.png)
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        assert!((p.width_pt - 595.3).abs() < 1.0 && (p.height_pt - 841.9).abs() < 1.0);
+        assert_eq!(p.width, (p.width_pt * 1.25) as u32);
+    }
 }

@@ -192,6 +192,39 @@ describe("一企一策 feedback code", () => {
     expect(calls.find((c) => c.cmd === "plan_feedback_code")?.args).toEqual({ planId: plan.id });
   });
 
+  it("previews the plan as the page images the app drew, and frees them when closed", async () => {
+    // A 1×1 PNG stands for each page; jsdom has no blob URLs, so they are counted here.
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const made: string[] = [];
+    const revoked: string[] = [];
+    Object.assign(URL, {
+      createObjectURL: () => {
+        made.push(`blob:${made.length}`);
+        return made[made.length - 1];
+      },
+      revokeObjectURL: (u: string) => revoked.push(u),
+    });
+    const page = { width: 744, height: 1052, width_pt: 595.28, height_pt: 841.89, png };
+    const calls = renderPage(<PlanTab firmId={FIRM} />, {
+      latest_plan: () => plan,
+      plan_feedback_code: () => ({ url: null, note: null }),
+      plan_preview: () => ({ pages: [page, page, page] }),
+    });
+    fireEvent.click(await screen.findByTestId("preview-plan"));
+    const count = await screen.findByTestId("pdf-pages");
+    expect(count.getAttribute("data-pages")).toBe("3");
+    const imgs = screen.getAllByTestId("pdf-page") as HTMLImageElement[];
+    expect(imgs).toHaveLength(3);
+    // Shown at 1.25 CSS px a point (A4: 744 px wide), whatever resolution it was drawn at.
+    expect(imgs[0].width).toBe(744);
+    expect(imgs.map((i) => i.getAttribute("src"))).toEqual(made);
+    const asked = calls.find((c) => c.cmd === "plan_preview")?.args;
+    expect(asked?.planId).toBe(plan.id);
+    expect(asked?.scale).toBeGreaterThanOrEqual(1.25);
+    fireEvent.click(document.querySelector(".ant-modal-close")!);
+    await waitFor(() => expect(revoked).toEqual(made));
+  });
+
   it("says in Chinese and English that the plan carries no code when the address is not known", async () => {
     renderPage(<PlanTab firmId={FIRM} />, {
       latest_plan: () => plan,

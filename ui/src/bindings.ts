@@ -121,8 +121,11 @@ export const commands = {
 	editPlanSection: (planId: string, section: string, text: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("edit_plan_section", { planId, section, text })),
 	/**  Confirms a draft plan (it can no longer be edited; changes go into a new version). */
 	confirmPlan: (planId: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("confirm_plan", { planId })),
-	/**  The plan rendered to PDF (for the in-app preview). */
-	planPdf: (planId: string) => typedError<number[], AppError>(__TAURI_INVOKE("plan_pdf", { planId })),
+	/**
+	 *  The plan rendered to PDF and its pages drawn at `scale` pixels a point (the UI asks for
+	 *  1.25 × the screen's pixel ratio; clamped to 0.25–4).
+	 */
+	planPreview: (planId: string, scale: number | null) => typedError<PlanPreview, AppError>(__TAURI_INVOKE("plan_preview", { planId, scale })),
 	/**  Renders the plan and writes the PDF to `path` (chosen in a save dialog). Returns its size. */
 	savePlanPdf: (planId: string, path: string) => typedError<number, AppError>(__TAURI_INVOKE("save_plan_pdf", { planId, path })),
 };
@@ -781,6 +784,14 @@ export type PlanFeedbackCode = {
 	note: Msg | null,
 };
 
+/**
+ *  The plan's PDF drawn as page images: what will be printed, rasterized in Rust (hayro), so
+ *  the web view needs no PDF engine of its own.
+ */
+export type PlanPreview = {
+	pages: PreviewPage[],
+};
+
 /**  One narrative section of a plan. */
 export type PlanSection = {
 	key: string,
@@ -805,6 +816,18 @@ export type PlanView = {
 	confirmed_on: string | null,
 	sections: PlanSection[],
 	summary: Msg,
+};
+
+/**  One page of the plan's preview. */
+export type PreviewPage = {
+	/**  Size of the image in pixels. */
+	width: number,
+	height: number,
+	/**  Size of the page in PDF points (A4: 595 × 842); the UI sizes the image from it. */
+	width_pt: number | null,
+	height_pt: number | null,
+	/**  The page as a PNG, base64-encoded. */
+	png: string,
 };
 
 export type ProductFits = {

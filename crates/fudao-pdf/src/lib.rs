@@ -32,6 +32,8 @@ mod content;
 mod fonts;
 mod layout;
 pub mod linebreak;
+#[cfg(feature = "raster")]
+pub mod raster;
 mod truetype;
 mod writer;
 
@@ -77,6 +79,9 @@ pub enum PdfError {
     /// The file could not be written.
     #[error("PDF 写入失败 / PDF could not be written: {0}")]
     Write(String),
+    /// The PDF's pages could not be drawn as images (the preview; feature `raster`).
+    #[error("方案预览生成失败 / the preview could not be drawn: {0}")]
+    Preview(String),
 }
 
 /// A reusable renderer: holds the parsed fonts. Create once (≈ tens of ms), then call

@@ -7,7 +7,7 @@ import { commands, type PlanView } from "../../bindings";
 import { call, errorText, msg } from "../../ipc";
 import { useLang } from "../../hooks";
 import { label, useVocabulary } from "../../vocabulary";
-import { renderPdf } from "../../pdf";
+import { previewScale, showPages } from "../../preview";
 import { reportPlanPreview } from "../../perf";
 
 function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
@@ -22,9 +22,9 @@ function Preview({ plan, onClose }: { plan: PlanView; onClose: () => void }) {
     const opened = performance.now();
     (async () => {
       try {
-        const bytes = await call(commands.planPdf(plan.id));
+        const drawn = await call(commands.planPreview(plan.id, previewScale()));
         if (!live || !box.current) return;
-        const r = await renderPdf(new Uint8Array(bytes), box.current);
+        const r = showPages(drawn.pages, box.current);
         dispose = r.dispose;
         if (!live) r.dispose();
         else {
