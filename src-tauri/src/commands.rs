@@ -328,7 +328,7 @@ pub async fn backup_db(
     path: String,
 ) -> AppResult<BackupDone> {
     let dest = std::path::PathBuf::from(&path);
-    state
+    let done = state
         .with_store(move |s| {
             let mut job = crate::jobs::Job::start(crate::jobs::BACKUP, Some(app));
             let written = fudao_ops::backup::backup_with(
@@ -343,7 +343,9 @@ pub async fn backup_db(
                 cancelled: written.is_none(),
             })
         })
-        .await
+        .await;
+    crate::mem::release_free_memory_soon();
+    done
 }
 
 /// Replaces the database with a backup (the current file is kept as `.before-restore`).

@@ -266,7 +266,9 @@ pub async fn import_preview(
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    import_file(None, state, path, mapping, true).await
+    let r = import_file(None, state, path, mapping, true).await;
+    crate::mem::release_free_memory_soon();
+    r
 }
 
 /// Imports the good rows of the file (rows with problems are skipped and listed), with the
@@ -279,5 +281,7 @@ pub async fn import_commit(
     path: String,
     mapping: Option<Vec<ColumnMapping>>,
 ) -> AppResult<ImportResult> {
-    import_file(Some(app), state, path, mapping, false).await
+    let r = import_file(Some(app), state, path, mapping, false).await;
+    crate::mem::release_free_memory_soon();
+    r
 }

@@ -219,11 +219,7 @@ pub async fn plan_preview(
     let drawn = tauri::async_runtime::spawn_blocking(move || preview(&p, scale))
         .await
         .map_err(AppError::internal)?;
-    // After the answer is serialised the buffers are free; give them back a moment later.
-    tauri::async_runtime::spawn(async {
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        crate::mem::release_free_memory();
-    });
+    crate::mem::release_free_memory_soon();
     drawn
 }
 

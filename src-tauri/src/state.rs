@@ -172,6 +172,8 @@ impl AppState {
                 if let Ok(s) = guard.as_ref() {
                     let _ = crate::commands::AppInfo::of(s, path.display().to_string());
                 }
+                drop(guard);
+                crate::mem::release_free_memory();
             });
         if spawned.is_ok() {
             let _ = wait.recv();

@@ -233,7 +233,7 @@ pub struct SyncOutcome {
 pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<SyncOutcome> {
     // A second connection with the same key (and the same keystore for the token).
     let store = state.with_store(|s| Ok(s.reopen()?)).await?;
-    tauri::async_runtime::spawn_blocking(move || {
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
         let mut store = store;
         let Some((session, client)) = fudao_ops::sync::start(&mut store).map_err(ops_error)? else {
             return Err(AppError::new(
@@ -298,7 +298,9 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<S
         })
     })
     .await
-    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    crate::mem::release_free_memory_soon();
+    outcome
 }
 
 /// A conflict, side by side: the value both edits started from, mine and the server's.

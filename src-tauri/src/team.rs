@@ -32,9 +32,11 @@ pub async fn team_overview(
     to: NaiveDate,
 ) -> AppResult<TeamOverview> {
     let today = chrono::Local::now().date_naive();
-    state
+    let o = state
         .with_store(move |s| overview(s, from, to, today))
-        .await
+        .await;
+    crate::mem::release_free_memory_soon();
+    o
 }
 
 /// Writes the team KPIs of the period to an .xlsx file (chosen in a save dialog).
