@@ -8,6 +8,13 @@ import { useFirstContent, useLang } from "../hooks";
 import { label, useVocabulary } from "../vocabulary";
 import { markBootStep } from "../perf";
 
+/** 工作台's counts (asked at boot by `main.tsx` once the store is open, and by 工作台). */
+export const APP_INFO_QUERY = ["app-info"];
+export const appInfoQueryFn = () => {
+  markBootStep("infoAsked");
+  return call(commands.appInfo()).finally(() => markBootStep("info"));
+};
+
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
 
 export default function Home() {
@@ -16,13 +23,7 @@ export default function Home() {
   const vocab = useVocabulary();
   const navigate = useNavigate();
   markBootStep("home");
-  const info = useQuery({
-    queryKey: ["app-info"],
-    queryFn: () => {
-      markBootStep("infoAsked");
-      return call(commands.appInfo()).finally(() => markBootStep("info"));
-    },
-  });
+  const info = useQuery({ queryKey: APP_INFO_QUERY, queryFn: appInfoQueryFn });
   // The counts first (cheap), then the KPIs (they read every row): both use the one store.
   const home = useQuery({ queryKey: ["home"], queryFn: () => call(commands.homeOverview()), enabled: info.isFetched });
   const k = home.data?.kpi;

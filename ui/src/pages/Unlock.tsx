@@ -11,6 +11,9 @@ import { markBootStep } from "../perf";
 
 export const LOCK_QUERY = ["db-lock"];
 
+/** The store's lock state (asked at boot by `main.tsx`, and by the gate). */
+export const lockQueryFn = () => call(commands.dbLockState()).finally(() => markBootStep("lock"));
+
 const UnlockForm = lazy(() => import("./UnlockForm"));
 
 /** Renders `children` once the database is open; the unlock screen until then. */
@@ -21,7 +24,7 @@ export function UnlockGate({ children }: { children: ReactNode }) {
   markBootStep("gate");
   const lock = useQuery({
     queryKey: LOCK_QUERY,
-    queryFn: () => call(commands.dbLockState()).finally(() => markBootStep("lock")),
+    queryFn: lockQueryFn,
     staleTime: Infinity,
     // The store opens on a thread of its own; while it does (a plaintext file being encrypted,
     // a schema upgrade), ask again until it is open.
