@@ -86,3 +86,4 @@ fuzz:
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-cli --bin fudao fuzz_set
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-server --test fuzz_decode
 	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-store --lib codec::tests::fuzz_decode
+	FUDAO_FUZZ_CASES=$(FUDAO_FUZZ_CASES) $(CARGO) test --release -p fudao-pdf --features raster --lib raster::tests::fuzz_page_images

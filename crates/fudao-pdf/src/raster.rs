@@ -165,6 +165,52 @@ mod tests {
         let _ = page_images(&pdf[..pdf.len() / 2], 1.0);
     }
 
+    /// Byte-mutation fuzzing of the preview (the PDF is the app's own, but the claim is that
+    /// any bytes give pages or an error): flipped, inserted and removed bytes and truncations
+    /// of a real plan-like PDF, drawn at a thumbnail's scale, must return within 30 s each
+    /// without a panic escaping. `FUDAO_FUZZ_CASES` cases (default 16; `make fuzz` runs more).
+    #[test]
+    fn fuzz_page_images() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let cases = std::env::var("FUDAO_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        let pdf = crate::render(&doc()).unwrap();
+        let edit =
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..4), 1..12);
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&edit, |edits| {
+                let mut b = pdf.clone();
+                for (at, byte, op) in edits {
+                    let len = b.len();
+                    let i = at.index(len.max(1));
+                    match op {
+                        0 if len > 0 => b[i.min(len - 1)] ^= byte | 1,
+                        1 => b.insert(i.min(len), byte),
+                        2 if len > 0 => {
+                            b.remove(i.min(len - 1));
+                        }
+                        _ => b.truncate(i),
+                    }
+                }
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let _ = tx.send(page_images(&b, 0.25).map(|p| p.len()));
+                });
+                let got = rx.recv_timeout(std::time::Duration::from_secs(30));
+                prop_assert!(got.is_ok(), "no answer within 30 s: {got:?}");
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn the_scale_is_bounded() {
         let pdf = crate::render(&doc()).unwrap();
