@@ -7,7 +7,8 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
     const GROUPS: &[&[&str]] = &[
         &["财务报表", "会计核算", "审计", "财务数据"],
         &["辅助账", "研发费用归集"],
-        &["征信", "信用报告"],
+        // Clearing an overdue loan is the credit-report measure's own step (逾期, 信用记录).
+        &["征信", "信用报告", "逾期", "信用记录"],
         &["资质", "科技型中小企业", "高新技术企业", "专精特新"],
         &["负债", "资产负债率"],
     ];
@@ -129,7 +130,11 @@ pub(super) fn compose_actions(
         let (due, owner) = match m.title.as_str() {
             "规范会计核算" => (d(60), "企业财务负责人"),
             "建立研发费用辅助账" => (d(45), "企业财务负责人"),
-            "查询并维护企业征信" => (d(14), "辅导员、企业"),
+            // Due when the measure's text says (clear the overdue by …, query the report by …).
+            "查询并维护企业征信" => (
+                earliest_date_from(&m.text, today).map_or(d(14), |x| x.min(horizon)),
+                "辅导员、企业",
+            ),
             // The roadmap's own dates (评价入库 by 31 December, an application window, a
             // deadline to fix a condition): the task is due by the earliest of them.
             "资质培育路线" => (

@@ -385,8 +385,9 @@ pub(super) fn compose_package(
             "辅导员对接政府性融资担保机构和合作银行，商定担保方案".to_string()
         } else {
             t.push_str(&format!("补足以下条件后可申请——{}。", near.join("；")));
+            // The label already quotes the product (机构“产品”): no second pair of quotes.
             format!(
-                "按“{}”所列条件准备材料",
+                "按{}所列条件准备材料",
                 near[0].split('：').next().unwrap_or("")
             )
         };

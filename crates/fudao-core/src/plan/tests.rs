@@ -852,6 +852,52 @@ fn action_plan_carries_overdue_tasks_once_without_duplicating_measures() {
     assert!(all.contains("逾期（原定2026-05-01）"));
 }
 
+/// A firm with an overdue loan on its credit report: clearing it is one task, due when the
+/// 征信 measure's text says, not a second "结清逾期…" cultivation step with another date; and
+/// no sentence quotes a product twice over (“机构“产品””).
+#[test]
+fn an_overdue_credit_record_is_one_task_with_the_measures_date() {
+    let mut f = first_loan_firm();
+    f.facts.credit_overdue = Some(true);
+    let needs = vec![need_for(1, 3_000_000, "研发投入", 24, NeedStatus::Raised)];
+    let p = compose(&f, &needs, &[], None);
+    let c = &p.content;
+    let measure = c
+        .measures
+        .iter()
+        .find(|m| m.title == "查询并维护企业征信")
+        .expect("the credit measure");
+    let said = measure
+        .text
+        .split("请于")
+        .nth(1)
+        .and_then(|t| {
+            NaiveDate::parse_from_str(&t.chars().take(10).collect::<String>(), "%Y-%m-%d").ok()
+        })
+        .expect("the measure names its date");
+    let credit: Vec<&ActionItem> = c
+        .actions
+        .iter()
+        .filter(|a| {
+            a.task.contains("征信") || a.task.contains("逾期") || a.task.contains("信用记录")
+        })
+        .collect();
+    assert_eq!(credit.len(), 1, "{:#?}", c.actions);
+    assert_eq!(credit[0].due, said, "{:#?}", credit[0]);
+    let all = texts(&to_document(&p));
+    for line in all.lines() {
+        let mut depth = 0i32;
+        for ch in line.chars() {
+            match ch {
+                '“' => depth += 1,
+                '”' => depth -= 1,
+                _ => {}
+            }
+            assert!(depth <= 1, "nested quotes: {line}");
+        }
+    }
+}
+
 #[test]
 fn monitoring_sets_only_reachable_targets_in_the_firms_own_band() {
     // 2,180万 revenue: the 5% band; three-year R&D 450/5,030 = 8.94%.
