@@ -347,7 +347,7 @@ pub(super) fn compose_package(
                 short.len()
             ));
         }
-        let near: Vec<String> = r
+        let near_misses: Vec<_> = r
             .near_misses
             .iter()
             .filter(|m| m.fit.kind_matches)
@@ -357,6 +357,9 @@ pub(super) fn compose_package(
                     .is_some_and(|p| p.kind.provides_funds() && remainder >= p.amount_min)
             })
             .take(2)
+            .collect();
+        let near: Vec<String> = near_misses
+            .iter()
             .map(|m| {
                 format!(
                     "{}“{}”：{}",
@@ -385,10 +388,12 @@ pub(super) fn compose_package(
             "辅导员对接政府性融资担保机构和合作银行，商定担保方案".to_string()
         } else {
             t.push_str(&format!("补足以下条件后可申请——{}。", near.join("；")));
-            // The label already quotes the product (机构“产品”): no second pair of quotes.
+            // The coach's step: the conditions themselves (clearing an overdue loan, a year of
+            // accounts) are the firm's and take their own time (section 四, the action plan).
+            let m = near_misses[0];
             format!(
-                "按{}所列条件准备材料",
-                near[0].split('：').next().unwrap_or("")
+                "辅导员与{}确认“{}”的准入条件和申请材料",
+                m.institution, m.product_name
             )
         };
         (t, step)

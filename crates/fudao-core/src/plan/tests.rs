@@ -884,6 +884,12 @@ fn an_overdue_credit_record_is_one_task_with_the_measures_date() {
         .collect();
     assert_eq!(credit.len(), 1, "{:#?}", c.actions);
     assert_eq!(credit[0].due, said, "{:#?}", credit[0]);
+    // With no product open to it, the need's next step is the coach's (confirm the nearest
+    // product's conditions with its bank), not materials due before the conditions can be met.
+    let k = &c.credit.packages[0];
+    assert!(k.items.is_empty(), "{:#?}", k.items);
+    assert!(k.next_step.starts_with("辅导员与"), "{}", k.next_step);
+    assert!(k.no_fit.contains("补足以下条件后可申请"), "{}", k.no_fit);
     let all = texts(&to_document(&p));
     for line in all.lines() {
         let mut depth = 0i32;
