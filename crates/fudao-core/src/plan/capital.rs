@@ -187,12 +187,20 @@ pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need])
         "梳理已完成股权融资的投资协议，规范对赌、回购等特殊投资条款".to_string()
     };
 
+    // An overdue loan on the credit report comes first: listing reviews look at the firm's
+    // credit, and section 四 asks for it to be cleared.
+    let overdue = firm.facts.credit_overdue == Some(true);
+    let credit_first =
+        "先结清逾期款项、修复信用记录（见第四部分）：挂牌、上市审核关注企业的信用状况".to_string();
     if firm.listing_reserve || firm.listing_board.is_some() {
         let board = firm
             .listing_board
             .clone()
             .unwrap_or_else(|| "目标板块待定".to_string());
         let mut steps = vec![];
+        if overdue {
+            steps.push(credit_first.clone());
+        }
         match board_check(&board, firm) {
             Some(c) => steps.push(format!("对照{c}")),
             None => steps.push(format!(
@@ -218,6 +226,9 @@ pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need])
         if !facts.is_empty() {
             text.push_str(&format!("{}。", facts.join("，")));
         }
+        if overdue {
+            text.push_str("企业征信存在逾期或违约记录，须先结清并修复信用记录。");
+        }
         text.push_str("建议按以下路径推进，并用好省市上市奖补政策。");
         return CapitalSection {
             relevant: true,
@@ -227,7 +238,11 @@ pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need])
     }
     let big = revenue.is_some_and(|r| r >= 50_000_000) || !honours.is_empty() || !rounds.is_empty();
     if big {
-        let mut steps = vec!["申请列入济南市上市后备企业库，享受上市培育服务".to_string()];
+        let mut steps = vec![];
+        if overdue {
+            steps.push(credit_first);
+        }
+        steps.push("申请列入济南市上市后备企业库，享受上市培育服务".to_string());
         if let Some(c) = board_check("北交所", firm) {
             steps.push(format!("对照{c}"));
         }
@@ -238,10 +253,17 @@ pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need])
         return CapitalSection {
             relevant: true,
             steps,
-            text: format!(
-                "企业{}，已具备研究资本市场路径的基础，建议评估新三板挂牌和北交所上市的可行性。",
-                facts.join("，")
-            ),
+            text: if overdue {
+                format!(
+                    "企业{}，具备研究资本市场路径的规模；但企业征信存在逾期或违约记录，须先结清并修复信用记录，再评估新三板挂牌和北交所上市的可行性。",
+                    facts.join("，")
+                )
+            } else {
+                format!(
+                    "企业{}，已具备研究资本市场路径的基础，建议评估新三板挂牌和北交所上市的可行性。",
+                    facts.join("，")
+                )
+            },
         };
     }
     let early = matches!(firm.stage, Some(Stage::Seed | Stage::Startup));

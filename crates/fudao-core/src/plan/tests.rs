@@ -975,6 +975,25 @@ fn capital_section_speaks_of_the_firms_own_figures() {
     let headings = plan_headings(&p);
     assert_eq!(headings[5], "六、资本市场路径");
     assert_eq!(headings.len(), 9);
+    // An overdue loan on the credit report comes before any listing step, for a firm on the
+    // reserve list and for one the plan proposes to study listing.
+    f.facts.credit_overdue = Some(true);
+    let cm = compose(&f, &[], &[], None).content.capital_market;
+    assert!(cm.steps[0].starts_with("先结清逾期款项"), "{:?}", cm.steps);
+    assert!(cm.text.contains("须先结清并修复信用记录"), "{}", cm.text);
+    let mut big = first_loan_firm();
+    big.year_mut(2025).revenue = Some(60_000_000);
+    let cm = compose(&big, &[], &[], None).content.capital_market;
+    assert!(
+        cm.text.contains("已具备研究资本市场路径的基础"),
+        "{}",
+        cm.text
+    );
+    big.facts.credit_overdue = Some(true);
+    let cm = compose(&big, &[], &[], None).content.capital_market;
+    assert!(!cm.text.contains("已具备"), "{}", cm.text);
+    assert!(cm.text.contains("须先结清并修复信用记录"), "{}", cm.text);
+    assert!(cm.steps[0].starts_with("先结清逾期款项"), "{:?}", cm.steps);
     // A start-up seeking equity gets its own path; the same firm without is left out.
     let mut g = first_loan_firm();
     g.stage = Some(Stage::Startup);
