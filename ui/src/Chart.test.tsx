@@ -148,6 +148,12 @@ describe("ChartSvg", () => {
 });
 
 describe("Chart", () => {
+  it("shows the empty state instead of bare axes when there is nothing to draw", () => {
+    const { getByTestId } = render(<Chart testId="empty" spec={{ categories: [], series: [{ name: "s", kind: "bar", data: [], color: "#000" }] }} />);
+    expect(getByTestId("empty").querySelector(".ant-empty")).not.toBeNull();
+    expect(getByTestId("empty").querySelector("svg rect")).toBeNull();
+  });
+
   it("renders its SVG inside the box named by testId", () => {
     const { getByTestId } = render(<Chart testId="c" spec={{ categories: ["a"], series: [{ name: "s", kind: "bar", data: [1], color: "#000" }] }} />);
     expect(getByTestId("c").querySelector("svg rect")).not.toBeNull();

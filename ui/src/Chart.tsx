@@ -7,6 +7,7 @@
 // axes: a few hundred lines of SVG, crisp when printed or screenshotted, testable in jsdom, and
 // each mark says its value in a tooltip (`<title>`) and to screen readers.
 import { useLayoutEffect, useRef, useState, type ReactElement } from "react";
+import { Empty } from "antd";
 
 export interface ChartSeries {
   name: string;
@@ -347,7 +348,12 @@ export default function Chart({ spec, height = 260, testId }: { spec: ChartSpec;
   // jsdom and a box not laid out yet have no width: draw for a typical card until measured.
   return (
     <div ref={box} data-testid={testId} style={{ width: "100%", height }}>
-      <ChartSvg spec={spec} width={width || 400} height={height} />
+      {spec.categories.length === 0 ? (
+        // Nothing to draw (no coach yet): the usual empty state, not bare axes.
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} style={{ paddingTop: height / 2 - 50 }} />
+      ) : (
+        <ChartSvg spec={spec} width={width || 400} height={height} />
+      )}
     </div>
   );
 }
