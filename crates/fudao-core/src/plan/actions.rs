@@ -11,6 +11,9 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
         &["征信", "信用报告", "逾期", "信用记录"],
         &["资质", "科技型中小企业", "高新技术企业", "专精特新"],
         &["负债", "资产负债率"],
+        // Obtaining a Class-I item is the IP measure's own step ("知识产权" alone is not a
+        // topic: a pledge of IP is a financing step).
+        &["知识产权布局", "Ⅰ类知识产权", "发明专利"],
     ];
     if task == measure || task.contains(measure) || measure.contains(task) {
         return true;

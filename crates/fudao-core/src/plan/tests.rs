@@ -904,6 +904,24 @@ fn an_overdue_credit_record_is_one_task_with_the_measures_date() {
     }
 }
 
+/// A firm without Class-I IP: obtaining one is the 加强知识产权布局 measure's task, not a
+/// second "再取得1项发明专利…后可申请…" task with another date.
+#[test]
+fn obtaining_class_one_ip_is_one_task() {
+    let mut f = first_loan_firm();
+    f.ip.invention_patents = 0;
+    f.ip.other_class1 = 0;
+    let p = compose(&f, &[], &[], None);
+    let c = &p.content;
+    assert!(c.measures.iter().any(|m| m.title == "加强知识产权布局"));
+    let ip: Vec<&ActionItem> = c
+        .actions
+        .iter()
+        .filter(|a| a.task.contains("知识产权布局") || a.task.contains("Ⅰ类知识产权"))
+        .collect();
+    assert_eq!(ip.len(), 1, "{:#?}", c.actions);
+}
+
 #[test]
 fn monitoring_sets_only_reachable_targets_in_the_firms_own_band() {
     // 2,180万 revenue: the 5% band; three-year R&D 450/5,030 = 8.94%.
