@@ -65,7 +65,7 @@ fn product_view(p: &Product) -> ProductView {
         collateral_text: p.collateral_text(),
         subsidy_text: p.subsidy_text(),
         approval_days: p.approval_days,
-        rules: p.rules.iter().map(|r| msg(r.describe())).collect(),
+        rules: p.conditions().iter().map(|r| msg(r.describe())).collect(),
         description: p.description.clone(),
         active: p.active,
     }

@@ -143,7 +143,7 @@ pub fn match_products_with(
             continue;
         }
         let checks: Vec<RuleCheck> = p
-            .rules
+            .conditions()
             .iter()
             .map(|r| check_rule_for(r, p, firm, need, today, eval))
             .collect();

@@ -620,3 +620,43 @@ fn a_revenue_floor_out_of_reach_is_not_a_step() {
     assert!(chk(6_000_000));
     assert!(!chk(6_000_001));
 }
+
+#[test]
+fn an_overdue_credit_record_closes_every_borrowing_product_even_unlisted() {
+    // 人才创业贷's catalogue entry lists no credit rule; a firm with an overdue record was
+    // offered it as directly applicable while the plan said to clear the overdue first.
+    let mut f = first_loan_firm();
+    f.high_talents = Some(3);
+    f.ever_borrowed = Some(true);
+    f.first_loan_list = false;
+    f.facts.credit_overdue = Some(true);
+    let cat = builtin_catalog();
+    let r = match_products(&f, None, &cat.products, today());
+    for m in &r.eligible {
+        let p = cat.products.iter().find(|p| p.id == m.product_id).unwrap();
+        assert!(
+            !p.kind.needs_clean_credit(),
+            "{} offered as applicable to a firm with an overdue record",
+            p.name
+        );
+    }
+    let talent = r
+        .near_misses
+        .iter()
+        .find(|m| m.product_name == "人才创业贷")
+        .expect("人才创业贷 is a near miss: the overdue record is fixable");
+    assert!(
+        talent.missing.iter().any(|m| m.zh.contains("逾期")),
+        "{:?}",
+        talent.missing
+    );
+    // A product with no rules at all still asks for a clean record when it lends, and an
+    // equity product does not.
+    let lend = product(vec![]);
+    assert_eq!(*lend.conditions(), [EligibilityRule::CleanCredit]);
+    let mut equity = product(vec![]);
+    equity.kind = ProductKind::VentureEquity;
+    assert!(equity.conditions().is_empty());
+    let listed = product(vec![EligibilityRule::CleanCredit]);
+    assert_eq!(listed.conditions().len(), 1, "listed once, not twice");
+}

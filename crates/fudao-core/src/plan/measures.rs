@@ -78,7 +78,7 @@ pub(super) fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDat
         Some(true) => out.push(Measure {
             title: "查询并维护企业征信".to_string(),
             text: format!(
-                "企业征信存在逾期或违约记录，多数信用类产品因此不可申请。请于{}前结清逾期款项，取得金融机构结清证明；如记录有误，向征信机构提出异议更正。",
+                "企业征信存在逾期或违约记录，结清前贷款、担保和债券类产品均不可申请。请于{}前结清逾期款项，取得金融机构结清证明；如记录有误，向征信机构提出异议更正。",
                 today + Days::new(30)
             ),
         }),

@@ -65,6 +65,22 @@ impl ProductKind {
         )
     }
 
+    /// Products through which the firm borrows, or which back its borrowing: every lender,
+    /// bond underwriter, guarantor and loan insurer reads the firm's credit report first, so an
+    /// overdue or default record closes them whatever their catalogue entry lists (see
+    /// [`Product::conditions`]). Equity and cover for the firm's own risks (首台套, 专利执行险)
+    /// are not borrowing.
+    pub fn needs_clean_credit(self) -> bool {
+        use ProductKind::*;
+        match self.financing_kind() {
+            FinancingKind::Loan | FinancingKind::Bond | FinancingKind::Guarantee => true,
+            FinancingKind::Insurance => {
+                matches!(self, LoanGuaranteeInsurance | IpFinancingInsurance)
+            }
+            FinancingKind::Equity => false,
+        }
+    }
+
     /// Products that bring money to the firm (as opposed to cover such as 专利执行险).
     pub fn provides_funds(self) -> bool {
         !matches!(

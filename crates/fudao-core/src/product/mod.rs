@@ -9,6 +9,7 @@ use crate::model::{Entity, EntityKind, FinancingKind, QualificationKind, Stage};
 use crate::money::{fmt_wan, Yuan};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use uuid::Uuid;
 
 mod catalog;
@@ -93,6 +94,21 @@ fn yes() -> bool {
 }
 
 impl Product {
+    /// The conditions a firm must meet: the catalogue's rules, and a clean credit report for
+    /// every product through which the firm borrows even where the entry does not list it
+    /// ([`ProductKind::needs_clean_credit`]): no lender funds a firm with an overdue record, and
+    /// a plan must not offer such a product as applicable. Matching and every screen that lists
+    /// a product's conditions use this, never `rules` alone.
+    pub fn conditions(&self) -> Cow<'_, [EligibilityRule]> {
+        if self.kind.needs_clean_credit() && !self.rules.contains(&EligibilityRule::CleanCredit) {
+            let mut v = self.rules.clone();
+            v.push(EligibilityRule::CleanCredit);
+            Cow::Owned(v)
+        } else {
+            Cow::Borrowed(&self.rules)
+        }
+    }
+
     /// Nominal mid-range price in bp, if priced.
     pub fn mid_rate_bp(&self) -> Option<u32> {
         match (self.rate_min_bp, self.rate_max_bp) {
