@@ -160,33 +160,48 @@ pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
     }
 }
 
-/// The term a need's purpose calls for, with the reason.
+/// The term a need's purpose calls for, with the reason. With no product to apply for yet, the
+/// term is the one matching would propose (`matching::term_fit`): a long use's preferred term,
+/// working capital within a year.
 pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
     let uses = FundUse::classify(&need.purpose);
     let long = uses.iter().copied().find(|u| u.is_long());
-    let months = items.iter().find_map(|i| i.term_months);
+    let short = long.is_none() && uses.contains(&FundUse::WorkingCapital);
+    let months = items.iter().find_map(|i| i.term_months).or(match long {
+        Some(u) => Some(u.preferred_term_months()),
+        None if short => Some(
+            need.term_months
+                .unwrap_or(SHORT_TERM_MAX_MONTHS)
+                .min(SHORT_TERM_MAX_MONTHS),
+        ),
+        None => need.term_months,
+    });
     let why = match long {
         Some(u) => format!(
             "{}属长期用途，安排中长期资金，不以短期贷款解决",
             u.label_zh()
         ),
-        None if uses.contains(&FundUse::WorkingCapital) => {
+        None if short && months.is_none_or(|m| m <= SHORT_TERM_MAX_MONTHS) => {
             "流动资金周转，安排一年以内短期资金".to_string()
         }
+        // A product whose shortest term is over a year.
+        None if short => "流动资金周转，按产品的最短期限安排".to_string(),
         None => "按企业提出的期限安排".to_string(),
     };
-    let months = months.or_else(|| match long {
-        Some(u) => Some(u.preferred_term_months()),
-        None => need.term_months,
-    });
     let mut t = match months {
         Some(m) => format!("{m}个月（{why}）"),
         None => why,
     };
-    if let (Some(req), Some(_)) = (need.term_months, long) {
-        if req < LONG_TERM_MIN_MONTHS {
+    match (need.term_months, long, months) {
+        (Some(req), Some(_), _) if req < LONG_TERM_MIN_MONTHS => {
             t.push_str(&format!("；企业提出的{req}个月偏短，建议调整"));
         }
+        (Some(req), None, Some(m)) if short && req > m => {
+            t.push_str(&format!(
+                "；企业提出的{req}个月偏长，流动资金贷款多为一年期、到期可申请续贷，建议调整"
+            ));
+        }
+        _ => {}
     }
     t
 }

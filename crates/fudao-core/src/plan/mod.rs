@@ -23,6 +23,7 @@ use crate::model::{
 use crate::money::{fmt_wan, fmt_wan_fixed, fmt_wan_unit, wan_decimals, Yuan};
 use crate::product::{
     fmt_bp_pct, Catalog, CollateralKind, FundUse, InstitutionKind, Product, LONG_TERM_MIN_MONTHS,
+    SHORT_TERM_MAX_MONTHS,
 };
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -332,9 +332,21 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
                 blocking[0].cite
             ));
         } else if let Verdict::Qualifies { .. } = sr.verdict {
+            // A direct route (附件2 一（四）) replaces the score: "已满足（评价得分59分）" read as
+            // a contradiction of the 60-point mark printed in the table above.
+            let direct: Vec<&str> = sr
+                .direct
+                .iter()
+                .filter(|d| d.status == Status::Met)
+                .map(|d| d.text.zh.as_str())
+                .collect();
+            let why = if direct.is_empty() {
+                format!("评价得分{}分", sr.score.total)
+            } else {
+                format!("满足直接认定条件：{}", direct.join("；"))
+            };
             steps.push(format!(
-                "专精特新中小企业：认定条件已满足（评价得分{}分），可在{}向区县工业和信息化部门申报。",
-                sr.score.total,
+                "专精特新中小企业：认定条件已满足（{why}），可在{}向区县工业和信息化部门申报。",
                 window_text(swin, today)
             ));
         } else {

@@ -465,3 +465,35 @@ fn certificate_holder_below_the_high_tech_revenue_share_is_monitored_on_it() {
     uncertified.qualifications.clear();
     assert!(line(&plan(&uncertified)).is_none());
 }
+
+#[test]
+fn a_firm_qualifying_for_srdi_by_a_direct_route_is_told_which_not_its_short_score() {
+    // "认定条件已满足（评价得分59分）" beside a table asking ≥ 60 points: the route that
+    // qualifies the firm (average R&D ≥ 1,000万元 over two years) is what the sentence names.
+    let mut f = firm([20_000, 22_000, 24_000], [1_200, 1_300, 1_400]);
+    let fa = &mut f.facts;
+    fa.digital_level = Some(1);
+    fa.quality_items = Some(vec![]);
+    fa.srdi_feature_points = Some(0);
+    fa.niche_years = Some(2);
+    fa.own_class1_ip = Some(false);
+    fa.rd_institution_level = Some(RdInstitutionLevel::NoInstitution);
+    for y in [2023, 2024, 2025] {
+        let yr = f.year_mut(y);
+        yr.net_profit = Some(0);
+        yr.liabilities = yr.total_assets.map(|a| a * 9 / 10);
+        yr.main_business_revenue = yr.revenue.map(|r| r / 2);
+    }
+    let sr = crate::eval::evaluate(&f, today(), RuleBook::builtin()).srdi;
+    assert!(
+        matches!(sr.verdict, Verdict::Qualifies { .. }),
+        "{:?}",
+        sr.verdict
+    );
+    assert!(sr.score.total < 60, "score {}", sr.score.total);
+    let steps = roadmap_of(&f);
+    let s = step(&steps, "专精特新中小企业").expect("an SRDI step");
+    assert!(s.contains("满足直接认定条件"), "{s}");
+    assert!(s.contains("研发费用"), "{s}");
+    assert!(!s.contains("评价得分"), "{s}");
+}

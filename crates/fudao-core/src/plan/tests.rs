@@ -1238,3 +1238,33 @@ fn amounts_in_one_table_column_print_with_one_format() {
         "financial, needs and at least one package table"
     );
 }
+
+#[test]
+fn a_working_capital_term_agrees_with_its_reason() {
+    // A firm asking 24 months of working capital, no product applicable yet, was told
+    // "24个月（流动资金周转，安排一年以内短期资金）".
+    let asked = need_for(1, 6_000_000, "补充流动资金", 24, NeedStatus::Raised);
+    let t = credit::package_term(&asked, &[]);
+    assert!(
+        t.starts_with("12个月（流动资金周转，安排一年以内短期资金）"),
+        "{t}"
+    );
+    assert!(t.contains("企业提出的24个月偏长"), "{t}");
+    let within = need_for(2, 6_000_000, "补充流动资金", 6, NeedStatus::Raised);
+    assert_eq!(
+        credit::package_term(&within, &[]),
+        "6个月（流动资金周转，安排一年以内短期资金）"
+    );
+    // Long uses keep their rule: never short money.
+    let rd = need_for(3, 6_000_000, "研发投入", 6, NeedStatus::Raised);
+    let t = credit::package_term(&rd, &[]);
+    assert!(t.starts_with("24个月（研发投入属长期用途"), "{t}");
+    assert!(t.contains("企业提出的6个月偏短"), "{t}");
+    // Whatever the term, its number and its reason never disagree.
+    for m in [1, 12, 13, 36, 60] {
+        let n = need_for(4, 1_000_000, "补充流动资金", m, NeedStatus::Raised);
+        let t = credit::package_term(&n, &[]);
+        let months: u32 = t.split("个月").next().unwrap().parse().unwrap();
+        assert!(months <= 12, "{t}");
+    }
+}
