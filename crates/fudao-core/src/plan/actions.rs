@@ -30,6 +30,30 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
     t.windows(5).any(|w| m.windows(5).any(|x| x == w))
 }
 
+/// The date from which a measure says the task can be done ("请于2027-01-01起…"), read from
+/// the measure's lines about the task's subject (a shared run of five characters, e.g.
+/// 科技型中小企业): the roadmap speaks of several qualifications, each with its own dates.
+fn start_date_for(task: &str, measure_text: &str) -> Option<NaiveDate> {
+    let t: Vec<char> = task.chars().collect();
+    measure_text
+        .lines()
+        .filter(|line| {
+            let l: Vec<char> = line.chars().collect();
+            t.windows(5).any(|w| l.windows(5).any(|x| x == w))
+        })
+        .flat_map(|line| {
+            let c: Vec<char> = line.chars().collect();
+            (0..c.len().saturating_sub(10))
+                .filter(|&i| c[i + 10] == '起' && (i == 0 || !c[i - 1].is_ascii_digit()))
+                .filter_map(|i| {
+                    let s: String = c[i..i + 10].iter().collect();
+                    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+                })
+                .collect::<Vec<_>>()
+        })
+        .min()
+}
+
 // Long (~190 lines) on purpose: one list built in its priority order (overdue follow-ups,
 // packages, measures, follow-ups not yet due, cultivation steps, first loan) through shared
 // de-duplication closures; the order is the rule, so it reads best top to bottom.
@@ -125,8 +149,15 @@ pub(super) fn compose_actions(
             .find(|a| same_topic(&a.task, &m.title));
         if let Some(a) = dup {
             a.source = "走访跟进、财务管理".to_string();
+            // Not due before the measure says it can be done: a follow-up "申报科技型中小企业
+            // 评价" is not due on 19 December when the roadmap says re-registration opens on
+            // 1 January.
+            if let Some(start) = start_date_for(&a.task, &m.text).filter(|s| *s > a.due) {
+                a.due = start.min(horizon);
+            }
             if let Some(x) = out.iter_mut().find(|x| x.task == a.task) {
                 x.source = a.source.clone();
+                x.due = a.due;
             }
             continue;
         }

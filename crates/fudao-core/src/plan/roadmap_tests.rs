@@ -497,3 +497,69 @@ fn a_firm_qualifying_for_srdi_by_a_direct_route_is_told_which_not_its_short_scor
     assert!(s.contains("研发费用"), "{s}");
     assert!(!s.contains("评价得分"), "{s}");
 }
+
+#[test]
+fn no_task_is_due_before_it_can_be_done_nor_on_a_certificates_expiry() {
+    // A 科小 registration valid to 31 December: re-registration opens on 1 January. The coach's
+    // overdue follow-up "申报科技型中小企业评价" was carried to a date in December, and the
+    // roadmap's task was due on the registration's expiry (the earliest date in its text).
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.qualifications
+        .push(cert(QualificationKind::TechSme, d(2026, 3, 1), None));
+    let visit = Visit {
+        id: Uuid::from_u128(0x51),
+        firm_id: f.id,
+        team_id: None,
+        date: d(2026, 10, 1),
+        coach_ids: vec![],
+        mode: crate::model::VisitMode::OnSite,
+        notes: String::new(),
+        findings: String::new(),
+        tasks: vec![crate::model::FollowUpTask {
+            title: "申报科技型中小企业评价".into(),
+            owner: "李明".into(),
+            due: d(2026, 11, 18),
+            done: false,
+        }],
+    };
+    let cat = builtin_catalog();
+    let p = compose_plan(&PlanInput {
+        firm: &f,
+        needs: &[],
+        visits: std::slice::from_ref(&visit),
+        team_name: "历城区科创金融辅导一队",
+        coach_name: "李明",
+        catalog: &cat,
+        today: today(),
+        previous: None,
+    });
+    let reopen = d(2027, 1, 1);
+    let task = p
+        .content
+        .actions
+        .iter()
+        .find(|a| a.task == "申报科技型中小企业评价")
+        .expect("the follow-up is a task");
+    assert_eq!(task.due, reopen, "{task:?}");
+    assert_eq!(task.overdue_since, Some(d(2026, 11, 18)));
+    // The roadmap's own task (if listed apart) is not due on the expiry 2026-12-31 either.
+    for a in p
+        .content
+        .actions
+        .iter()
+        .filter(|a| a.task.contains("资质培育路线"))
+    {
+        assert!(a.due >= reopen, "{a:?}");
+    }
+    assert_eq!(
+        super::capital::earliest_date_from("登记有效期至2026-12-31；请于2027-01-01起", today()),
+        Some(reopen)
+    );
+    assert_eq!(
+        super::capital::earliest_date_from(
+            "证书将于2027-11-15到期，申报窗口：2027-05-01至2027-08-31",
+            today()
+        ),
+        Some(d(2027, 5, 1))
+    );
+}
