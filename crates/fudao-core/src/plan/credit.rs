@@ -271,7 +271,9 @@ pub(super) fn compose_package(
         let Some(p) = catalog.product(m.product_id) else {
             continue;
         };
-        if !p.kind.provides_funds() && need.kind != FinancingKind::Insurance {
+        if !p.kind.provides_funds()
+            && (need.kind != FinancingKind::Insurance || !p.kind.serves_purpose(&need.purpose))
+        {
             continue;
         }
         if remainder < p.amount_min {

@@ -1268,3 +1268,38 @@ fn a_working_capital_term_agrees_with_its_reason() {
         assert!(months <= 12, "{t}");
     }
 }
+
+#[test]
+fn an_insurance_need_for_money_is_offered_cover_that_brings_money_only() {
+    // An insurance need "原材料采购 100万元" was offered 专利执行保险 and 首台（套）保险
+    // beside 科技贷款保证保险: neither brings the money the purpose asks for.
+    let f = first_loan_firm();
+    let mut stock = need(1, 1_000_000, FinancingKind::Insurance, NeedStatus::Raised);
+    stock.purpose = "原材料采购".into();
+    let mut suit = need(2, 1_000_000, FinancingKind::Insurance, NeedStatus::Raised);
+    suit.purpose = "专利维权".into();
+    let p = compose(&f, &[stock.clone(), suit.clone()], &[], None);
+    let cat = builtin_catalog();
+    let kinds = |n: &Need| -> Vec<crate::product::ProductKind> {
+        package(&p, n)
+            .items
+            .iter()
+            .map(|i| cat.product(i.product_id).unwrap().kind)
+            .collect()
+    };
+    let for_stock = kinds(&stock);
+    assert!(!for_stock.is_empty(), "{:#?}", package(&p, &stock));
+    assert!(
+        for_stock.iter().all(|k| k.provides_funds()),
+        "{for_stock:?}"
+    );
+    // Cover is offered where the purpose speaks of what it covers.
+    assert!(
+        kinds(&suit).contains(&crate::product::ProductKind::PatentEnforcementInsurance),
+        "{:?}",
+        kinds(&suit)
+    );
+    assert!(!crate::product::ProductKind::FirstSetInsurance.serves_purpose("补充流动资金"));
+    assert!(crate::product::ProductKind::FirstSetInsurance.serves_purpose("首台套装备推广应用"));
+    assert!(crate::product::ProductKind::LoanGuaranteeInsurance.serves_purpose("原材料采购"));
+}

@@ -89,6 +89,27 @@ impl ProductKind {
         )
     }
 
+    /// What a product that brings no money covers, as words a need's purpose would use for it
+    /// (empty for products that bring money).
+    pub fn cover_topics(self) -> &'static [&'static str] {
+        match self {
+            ProductKind::PatentEnforcementInsurance => {
+                &["专利", "知识产权", "维权", "侵权", "诉讼"]
+            }
+            ProductKind::FirstSetInsurance => &["首台", "首套", "首批次", "装备", "推广应用"],
+            _ => &[],
+        }
+    }
+
+    /// Whether the product can serve a need with this purpose: anything that brings money, and
+    /// cover only where the purpose speaks of what it covers, or of no use of funds at all. An
+    /// insurance need "原材料采购" asks for money; 专利执行险 or 首台（套）险 do not bring it.
+    pub fn serves_purpose(self, purpose: &str) -> bool {
+        self.provides_funds()
+            || self.cover_topics().iter().any(|t| purpose.contains(t))
+            || FundUse::classify(purpose).is_empty()
+    }
+
     /// What the product's price range means: an interest rate, a guarantee fee, a premium.
     pub fn price_label(self) -> Msg {
         match self.financing_kind() {
