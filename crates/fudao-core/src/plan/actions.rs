@@ -30,6 +30,21 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
     t.windows(5).any(|w| m.windows(5).any(|x| x == w))
 }
 
+/// A step's text without its amount ("不少于{N}万元"), and that amount in 万元 (0 when none):
+/// steps that differ only by it are the same step.
+fn threshold_of(step: &str) -> (String, f64) {
+    let Some((head, rest)) = step.split_once("不少于") else {
+        return (step.to_string(), 0.0);
+    };
+    let Some((num, tail)) = rest.split_once("万元") else {
+        return (step.to_string(), 0.0);
+    };
+    match num.replace(',', "").parse::<f64>() {
+        Ok(n) => (format!("{head}不少于…万元{tail}"), n),
+        Err(_) => (step.to_string(), 0.0),
+    }
+}
+
 /// The date from which a measure says the task can be done ("请于2027-01-01起…"), read from
 /// the measure's lines about the task's subject (a shared run of five characters, e.g.
 /// 科技型中小企业): the roadmap speaks of several qualifications, each with its own dates.
@@ -208,8 +223,16 @@ pub(super) fn compose_actions(
             if stem.starts_with("成立满") {
                 continue;
             }
-            match steps.iter_mut().find(|(s, _, _)| *s == stem) {
-                Some((_, products, _)) => products.push(item.product_name.clone()),
+            // The same step with another product's threshold ("…不少于50万元" and "…不少于
+            // 100万元" of receivables) is one task, asking for the larger.
+            let (key, floor) = threshold_of(&stem);
+            match steps.iter_mut().find(|(s, _, _)| threshold_of(s).0 == key) {
+                Some((s, products, _)) => {
+                    products.push(item.product_name.clone());
+                    if floor > threshold_of(s).1 {
+                        *s = stem;
+                    }
+                }
                 None => steps.push((stem, vec![item.product_name.clone()], i)),
             }
         }

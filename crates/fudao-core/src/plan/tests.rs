@@ -1303,3 +1303,38 @@ fn an_insurance_need_for_money_is_offered_cover_that_brings_money_only() {
     assert!(crate::product::ProductKind::FirstSetInsurance.serves_purpose("首台套装备推广应用"));
     assert!(crate::product::ProductKind::LoanGuaranteeInsurance.serves_purpose("原材料采购"));
 }
+
+#[test]
+fn one_step_with_two_products_thresholds_is_one_task_asking_for_the_larger() {
+    // "需补充应收账款确权资料（…不少于50万元）（涉及：供应链订单贷）" and the same with
+    // 不少于100万元 for 链e融 were two tasks in the action plan.
+    let mut f = first_loan_firm();
+    f.facts.receivables = None;
+    let mut n = need(1, 1_000_000, FinancingKind::Loan, NeedStatus::Raised);
+    n.purpose = "补充流动资金".into();
+    let p = compose(&f, &[n], &[], None);
+    let tasks: Vec<&ActionItem> = p
+        .content
+        .actions
+        .iter()
+        .filter(|a| a.task.contains("应收账款确权"))
+        .collect();
+    assert_eq!(tasks.len(), 1, "{tasks:#?}");
+    let near: Vec<&str> = p
+        .content
+        .credit
+        .near_misses
+        .iter()
+        .filter(|m| m.missing.iter().any(|x| x.contains("应收账款确权")))
+        .map(|m| m.product_name.as_str())
+        .collect();
+    assert!(near.len() >= 2, "{near:?}");
+    for name in &near {
+        assert!(
+            tasks[0].task.contains(name),
+            "{} lacks {name}",
+            tasks[0].task
+        );
+    }
+    assert!(tasks[0].task.contains("不少于100万元"), "{}", tasks[0].task);
+}
