@@ -544,10 +544,19 @@ fn demo_batch_plans_answer_every_open_need_and_keep_the_action_plan_current() {
                 titles
             );
             // The roadmap task is due by the roadmap's first date (评价入库 by 31 December,
-            // a deadline to fix a condition), never after it.
+            // a deadline to fix a condition), never after it. A certificate's expiry
+            // ("有效期至…", "…到期") is not a date to do something by.
             if let Some(m) = c.measures.iter().find(|m| m.title == "资质培育路线") {
                 let ch: Vec<char> = m.text.chars().collect();
+                let expiry = |i: usize| {
+                    let before: String = ch[i.saturating_sub(4)..i].iter().collect();
+                    let after: String = ch[(i + 10).min(ch.len())..(i + 12).min(ch.len())]
+                        .iter()
+                        .collect();
+                    before == "有效期至" || after == "到期"
+                };
                 let first = (0..ch.len().saturating_sub(9))
+                    .filter(|&i| !expiry(i))
                     .filter_map(|i| {
                         let s: String = ch[i..i + 10].iter().collect();
                         chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
