@@ -501,19 +501,12 @@ pub struct TermFit {
     pub note: Option<Msg>,
 }
 
-/// Products that lend money to be repaid on a term.
-fn is_debt(p: &Product) -> bool {
-    matches!(
-        p.kind.financing_kind(),
-        FinancingKind::Loan | FinancingKind::Guarantee | FinancingKind::Bond
-    )
-}
-
 /// The term that fits a need's purpose (working capital short, equipment/plant/R&D long)
-/// within the product's range. A long use is never offered short money: a debt product whose
-/// longest term is under [`LONG_TERM_MIN_MONTHS`] does not fit it.
+/// within the product's range. A long use is never offered short money: a borrowing product (a
+/// loan, or the insurance backing one: [`ProductKind::is_borrowing`]) whose longest term is
+/// under [`LONG_TERM_MIN_MONTHS`] does not fit it.
 pub fn term_fit(p: &Product, need: &Need) -> TermFit {
-    if !is_debt(p) {
+    if !p.kind.is_borrowing() {
         return TermFit {
             fits: true,
             months: None,

@@ -1338,3 +1338,31 @@ fn one_step_with_two_products_thresholds_is_one_task_asking_for_the_larger() {
     }
     assert!(tasks[0].task.contains("不少于100万元"), "{}", tasks[0].task);
 }
+
+#[test]
+fn insurance_backing_a_loan_for_a_long_use_runs_the_loans_term() {
+    // An insurance need "技术改造升级, 6个月" proposed 36 months in its package while its product,
+    // 知识产权质押融资保证保险, said "建议期限12个月（产品期限12–36个月，需求6个月）".
+    let f = first_loan_firm();
+    let mut n = need(1, 3_500_000, FinancingKind::Insurance, NeedStatus::Raised);
+    n.purpose = "技术改造升级".into();
+    n.term_months = Some(6);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    assert!(k.term.starts_with("36个月"), "{}", k.term);
+    let cat = builtin_catalog();
+    let backing: Vec<&CreditItem> = k
+        .items
+        .iter()
+        .filter(|i| cat.product(i.product_id).unwrap().kind.is_borrowing())
+        .collect();
+    assert!(!backing.is_empty(), "{k:#?}");
+    for it in backing {
+        assert_eq!(it.term_months, Some(36), "{it:?}");
+        assert!(
+            !it.why.iter().any(|r| r.contains("建议期限12个月")),
+            "{:?}",
+            it.why
+        );
+    }
+}

@@ -65,12 +65,10 @@ impl ProductKind {
         )
     }
 
-    /// Products through which the firm borrows, or which back its borrowing: every lender,
-    /// bond underwriter, guarantor and loan insurer reads the firm's credit report first, so an
-    /// overdue or default record closes them whatever their catalogue entry lists (see
-    /// [`Product::conditions`]). Equity and cover for the firm's own risks (首台套, 专利执行险)
-    /// are not borrowing.
-    pub fn needs_clean_credit(self) -> bool {
+    /// Products through which the firm borrows, or which back its borrowing (a loan's
+    /// guarantee insurance runs as long as the loan). Equity and cover for the firm's own
+    /// risks (首台套, 专利执行险) are not borrowing.
+    pub fn is_borrowing(self) -> bool {
         use ProductKind::*;
         match self.financing_kind() {
             FinancingKind::Loan | FinancingKind::Bond | FinancingKind::Guarantee => true,
@@ -79,6 +77,13 @@ impl ProductKind {
             }
             FinancingKind::Equity => false,
         }
+    }
+
+    /// Every lender, bond underwriter, guarantor and loan insurer reads the firm's credit report
+    /// first, so an overdue or default record closes every borrowing product whatever its
+    /// catalogue entry lists (see [`Product::conditions`]).
+    pub fn needs_clean_credit(self) -> bool {
+        self.is_borrowing()
     }
 
     /// Products that bring money to the firm (as opposed to cover such as 专利执行险).
