@@ -309,7 +309,9 @@ fn kind_and_term_fit(
                 ),
             ));
         }
-        if let Some(t) = n.term_months {
+        // An investment has no term to propose (its fund's holding period is not the firm's).
+        let repaid = p.kind.financing_kind() != FinancingKind::Equity;
+        if let Some(t) = n.term_months.filter(|_| repaid) {
             if t < p.term_min_months || t > p.term_max_months {
                 fit.amount = fit.amount.saturating_sub(5);
                 // Said as what is proposed, not as a condition: this list reads as what fits.

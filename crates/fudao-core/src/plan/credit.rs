@@ -114,6 +114,9 @@ pub(super) fn security_for(
 
 /// What the firm can pledge or offer, in words, for a need.
 pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
+    if need.kind == FinancingKind::Equity {
+        return "股权融资无需抵质押或担保".to_string();
+    }
     let mut have: Vec<String> = vec![];
     let ip = &firm.ip;
     if ip.class1() + ip.class2() > ip.pledged {
@@ -164,6 +167,10 @@ pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
 /// term is the one matching would propose (`matching::term_fit`): a long use's preferred term,
 /// working capital within a year.
 pub(super) fn package_term(need: &Need, items: &[CreditItem]) -> String {
+    // Equity is not repaid: "人才引进属长期用途…企业提出的12个月偏短" spoke of it as a loan.
+    if need.kind == FinancingKind::Equity {
+        return "股权融资不设还款期限；投资期限和退出安排与投资机构协商".to_string();
+    }
     let uses = FundUse::classify(&need.purpose);
     let long = uses.iter().copied().find(|u| u.is_long());
     let short = long.is_none() && uses.contains(&FundUse::WorkingCapital);

@@ -1366,3 +1366,29 @@ fn insurance_backing_a_loan_for_a_long_use_runs_the_loans_term() {
         );
     }
 }
+
+#[test]
+fn an_equity_need_is_not_given_a_loans_term_or_security() {
+    // "建议期限 24个月（人才引进属长期用途…不以短期贷款解决）；企业提出的12个月偏短" and
+    // "可提供的担保 专利质押…" for a 900万 equity raise, and "建议期限36个月（产品期限36–84个月）"
+    // for an angel fund.
+    let mut f = first_loan_firm();
+    f.stage = Some(Stage::Startup);
+    f.founded = Some(d(2024, 10, 1));
+    let mut n = need(1, 3_000_000, FinancingKind::Equity, NeedStatus::Raised);
+    n.purpose = "人才引进".into();
+    n.term_months = Some(12);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    assert!(!k.term.contains("个月"), "{}", k.term);
+    assert!(!k.term.contains("贷款"), "{}", k.term);
+    assert!(!k.security.contains("质押（"), "{}", k.security);
+    assert!(!k.items.is_empty(), "{k:#?}");
+    for it in &k.items {
+        assert!(
+            !it.why.iter().any(|r| r.contains("建议期限")),
+            "{:?}",
+            it.why
+        );
+    }
+}
