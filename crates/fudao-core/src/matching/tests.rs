@@ -660,3 +660,26 @@ fn an_overdue_credit_record_closes_every_borrowing_product_even_unlisted() {
     let listed = product(vec![EligibilityRule::CleanCredit]);
     assert_eq!(listed.conditions().len(), 1, "listed once, not twice");
 }
+
+#[test]
+fn a_loan_insurance_premium_is_not_scored_as_an_all_in_rate() {
+    // 科技贷款保证保险 (premium ≈ 0.75 % after subsidy) outranked every loan as the cheapest
+    // product, though the firm pays the premium on top of the loan's interest.
+    let f = first_loan_firm();
+    let cat = builtin_catalog();
+    let r = match_products(&f, None, &cat.products, today());
+    let ins = r
+        .eligible
+        .iter()
+        .find(|m| m.kind == ProductKind::LoanGuaranteeInsurance)
+        .expect("the first-loan firm qualifies for loan guarantee insurance");
+    assert!(ins.effective_rate_bp.unwrap() < 150, "{ins:?}");
+    assert_eq!(ins.fit.cost, 15, "{:?}", ins.fit);
+    // A loan at the same effective rate would have scored the full 30.
+    let loan = r
+        .eligible
+        .iter()
+        .find(|m| m.kind.financing_kind() == FinancingKind::Loan)
+        .expect("a loan");
+    assert!(loan.fit.cost > 0 && loan.fit.cost <= 30, "{:?}", loan.fit);
+}
