@@ -195,7 +195,16 @@ pub fn check_rule(
         BillsHeld { amount } => bills_check(rule, *amount, firm, pn),
         // Without a need there is no purpose to check: the product's use is stated in its
         // description, not a condition on the firm.
-        PurposeIn { .. } => met(rule, rule.describe().zh, rule.describe().en),
+        // Said as the product's restriction: "资金用于流动资金周转" among a firm's reasons read
+        // as a statement about the firm.
+        PurposeIn { .. } => met(
+            rule,
+            format!(
+                "产品{}",
+                rule.describe().zh.replacen("资金用于", "资金限用于", 1)
+            ),
+            format!("the product's {}", rule.describe().en),
+        ),
         QualificationHeld { any_of } => qualification_held(rule, any_of, firm, today, eval, pn),
         MinYearsFounded { years } => min_years_founded(rule, years, firm, today, pn),
         MaxYearsFounded { years } => max_years_founded(rule, years, firm, today),

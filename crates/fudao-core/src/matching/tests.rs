@@ -683,3 +683,15 @@ fn a_loan_insurance_premium_is_not_scored_as_an_all_in_rate() {
         .expect("a loan");
     assert!(loan.fit.cost > 0 && loan.fit.cost <= 30, "{:?}", loan.fit);
 }
+
+#[test]
+fn without_a_need_a_use_restriction_is_said_as_the_products() {
+    let f = first_loan_firm();
+    let p = product(vec![EligibilityRule::PurposeIn {
+        uses: vec![FundUse::WorkingCapital],
+    }]);
+    let eval = crate::eval::evaluate(&f, today(), RuleBook::builtin());
+    let c = check_rule(&p.rules[0], &p, &f, today(), &eval);
+    assert_eq!(c.status, RuleStatus::Met);
+    assert_eq!(c.text.zh, "产品资金限用于流动资金周转");
+}
