@@ -105,8 +105,11 @@ impl CheckItem {
     }
 
     /// Marks the item unknown because of the named missing figures.
-    fn unknown(mut self, missing: Vec<Msg>) -> Self {
+    fn unknown(mut self, mut missing: Vec<Msg>) -> Self {
         self.status = Status::Unknown;
+        // Each figure named once ("缺年度财务数据、年度财务数据" when two inputs lack the same year).
+        let mut seen = std::collections::HashSet::new();
+        missing.retain(|m| seen.insert(m.zh.clone()));
         let names_zh: Vec<&str> = missing.iter().map(|m| m.zh.as_str()).collect();
         let names_en: Vec<&str> = missing.iter().map(|m| m.en.as_str()).collect();
         self.text = Msg::new(

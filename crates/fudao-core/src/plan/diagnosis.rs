@@ -433,17 +433,34 @@ fn diagnosis_text(
             "风险评级为{}级（{}，{}/{}分）",
             r.grade, r.grade_label.zh, r.score, r.max_score
         ));
+        let unknown = r.factors.iter().filter(|f| f.points.is_none()).count();
         if !r.complete && r.best_case_grade != r.grade {
             text.push_str(&format!(
-                "，部分指标缺数据，补齐后最高可达{}级",
+                "，{}指标缺数据，补齐后最高可达{}级",
+                if unknown * 2 > r.factors.len() {
+                    "多数"
+                } else {
+                    "部分"
+                },
                 r.best_case_grade
             ));
         }
         text.push('。');
+        // A group is weak on its figures, not for lack of them (a firm that entered nothing
+        // was told all six were weak): under half its points even if every missing factor
+        // scored full marks.
         let mut weak: Vec<&eval::risk::GroupScore> = r
             .groups
             .iter()
-            .filter(|g| g.max_points > 0 && g.points * 2 < g.max_points)
+            .filter(|g| {
+                let unknown: u32 = r
+                    .factors
+                    .iter()
+                    .filter(|f| f.group == g.group && f.points.is_none())
+                    .map(|f| f.max_points)
+                    .sum();
+                g.max_points > 0 && (g.points + unknown) * 2 < g.max_points
+            })
             .collect();
         weak.sort_by_key(|g| g.points * 100 / g.max_points);
         if !weak.is_empty() {

@@ -1392,3 +1392,36 @@ fn an_equity_need_is_not_given_a_loans_term_or_security() {
         );
     }
 }
+
+#[test]
+fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
+    // "风险评级为D级（高风险，0/100分），部分指标缺数据…得分较弱的方面：人力资本、知识产权、研发
+    // 投入、成长性、财务健康、信用记录" for a firm that had entered nothing, and "缺年度财务数据、
+    // 年度财务数据" in its 专精特新 table.
+    let f = bare_firm();
+    let p = compose(&f, &[], &[], None);
+    let t = &p.content.diagnosis.text;
+    assert!(t.contains("多数指标缺数据"), "{t}");
+    // Only what its record does say (no IP items) can be weak.
+    let weak = t.split("得分较弱的方面：").nth(1).unwrap_or("");
+    for unknown in ["人力资本", "成长性", "财务健康", "信用记录"] {
+        assert!(!weak.contains(unknown), "{t}");
+    }
+    let d = &p.content.diagnosis;
+    for s in [&d.tech_sme, &d.high_tech, &d.srdi] {
+        for l in &s.lines {
+            let cells = format!("{l:?}");
+            assert!(!cells.contains("年度财务数据、年度财务数据"), "{cells}");
+        }
+    }
+    // With its figures in, a weak side is still named.
+    let mut g = first_loan_firm();
+    g.high_talents = Some(0);
+    g.tech_staff = Some(1);
+    let p = compose(&g, &[], &[], None);
+    assert!(
+        p.content.diagnosis.text.contains("得分较弱的方面"),
+        "{}",
+        p.content.diagnosis.text
+    );
+}

@@ -102,8 +102,11 @@ impl B<'_> {
         figure: Option<String>,
         points: u32,
         possible: u32,
-        missing: Vec<Msg>,
+        mut missing: Vec<Msg>,
     ) -> Indicator {
+        // Each input named once (two figures of the same missing year name it twice).
+        let mut seen = std::collections::HashSet::new();
+        missing.retain(|m| seen.insert(m.zh.clone()));
         let names_zh = missing
             .iter()
             .map(|m| m.zh.as_str())
