@@ -88,6 +88,13 @@ pub struct CheckItem {
     pub cite: String,
 }
 
+/// Keeps the first of each missing input named twice: two figures of the same missing year
+/// both name "年度财务数据", and "缺年度财务数据、年度财务数据" was printed.
+pub(crate) fn distinct(missing: &mut Vec<Msg>) {
+    let mut seen = std::collections::HashSet::new();
+    missing.retain(|m| seen.insert(m.zh.clone()));
+}
+
 impl CheckItem {
     fn new(key: &str, label: Msg, cite: String, required: impl Into<String>) -> Self {
         CheckItem {
@@ -107,9 +114,7 @@ impl CheckItem {
     /// Marks the item unknown because of the named missing figures.
     fn unknown(mut self, mut missing: Vec<Msg>) -> Self {
         self.status = Status::Unknown;
-        // Each figure named once ("缺年度财务数据、年度财务数据" when two inputs lack the same year).
-        let mut seen = std::collections::HashSet::new();
-        missing.retain(|m| seen.insert(m.zh.clone()));
+        distinct(&mut missing);
         let names_zh: Vec<&str> = missing.iter().map(|m| m.zh.as_str()).collect();
         let names_en: Vec<&str> = missing.iter().map(|m| m.en.as_str()).collect();
         self.text = Msg::new(

@@ -457,7 +457,8 @@ fn score_factor(f: &RiskFactorRule, firm: &Firm, meta: &RuleSetMeta) -> FactorSc
             out.reason = why;
             return out;
         }
-        Measure::Missing(m) => {
+        Measure::Missing(mut m) => {
+            super::distinct(&mut m);
             let names_zh: Vec<&str> = m.iter().map(|x| x.zh.as_str()).collect();
             let names_en: Vec<&str> = m.iter().map(|x| x.en.as_str()).collect();
             out.reason = Msg::new(

@@ -82,12 +82,22 @@ pub(super) fn compose_monitoring(
             .iter()
             .filter(|i| i.status == Status::NotMet)
             .count();
+        // Conditions the record cannot decide are not met either: a firm with one known gap
+        // and twelve unknown conditions was given "补齐1项差距后申报" as this year's target.
+        let unknown = ev
+            .high_tech
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Unknown)
+            .count();
         let target = if ev.high_tech.verdict.qualifies() {
             Some("当年申报并获认定".to_string())
         } else if gaps == 0 {
             Some("补充数据、确认条件后申报".to_string())
-        } else if gaps <= 2 {
+        } else if gaps + unknown <= 2 && unknown == 0 {
             Some(format!("补齐{gaps}项差距后申报"))
+        } else if gaps + unknown <= 2 {
+            Some(format!("补齐{gaps}项差距、补充{unknown}项数据后申报"))
         } else {
             None
         };

@@ -104,9 +104,7 @@ impl B<'_> {
         possible: u32,
         mut missing: Vec<Msg>,
     ) -> Indicator {
-        // Each input named once (two figures of the same missing year name it twice).
-        let mut seen = std::collections::HashSet::new();
-        missing.retain(|m| seen.insert(m.zh.clone()));
+        crate::eval::distinct(&mut missing);
         let names_zh = missing
             .iter()
             .map(|m| m.zh.as_str())
