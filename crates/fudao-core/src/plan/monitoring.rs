@@ -76,20 +76,10 @@ pub(super) fn compose_monitoring(
         out.push(t);
     }
     if !firm.holds(QualificationKind::HighTech, today) {
-        let gaps = ev
-            .high_tech
-            .items
-            .iter()
-            .filter(|i| i.status == Status::NotMet)
-            .count();
+        let count = |s: Status| ev.high_tech.items.iter().filter(|i| i.status == s).count();
         // Conditions the record cannot decide are not met either: a firm with one known gap
         // and twelve unknown conditions was given "补齐1项差距后申报" as this year's target.
-        let unknown = ev
-            .high_tech
-            .items
-            .iter()
-            .filter(|i| i.status == Status::Unknown)
-            .count();
+        let (gaps, unknown) = (count(Status::NotMet), count(Status::Unknown));
         let target = if ev.high_tech.verdict.qualifies() {
             Some("当年申报并获认定".to_string())
         } else if gaps == 0 {
