@@ -33,6 +33,17 @@ pub struct HighTechResult {
     pub notes: Vec<Msg>,
 }
 
+impl HighTechResult {
+    /// The firm's core technology is outside the supported fields (第十一条（三）): not a gap
+    /// the firm closes by working on it, so 高企 is no route for it (the roadmap, the
+    /// monitoring targets and products asking for 高企 all say so).
+    pub fn field_barred(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.key == "tech_field" && i.status == Status::NotMet)
+    }
+}
+
 pub fn evaluate(firm: &Firm, today: NaiveDate, r: &HighTechRules) -> HighTechResult {
     let m = &r.meta;
     let fy = firm.latest_year();

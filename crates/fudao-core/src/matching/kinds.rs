@@ -80,7 +80,11 @@ pub(super) fn qualification_held(
         zh = format!("办理复审/重新认定后可申请{pn}");
         en = format!("renew the recognition to apply for {pn}");
     }
-    not_met(rule, text, Some(Msg::new(zh, en)), true)
+    // Only 高企 would open it and the firm's technology is outside 高企's fields: no route.
+    let open = any_of
+        .iter()
+        .any(|q| *q != QualificationKind::HighTech || !eval.high_tech.field_barred());
+    not_met(rule, text, Some(Msg::new(zh, en)), open)
 }
 
 /// The firm has existed at least this many years.

@@ -323,8 +323,12 @@ pub(super) fn qualification_hint(
             ));
         }
     }
-    // Otherwise name the first gap of the easiest listed designation.
-    for q in any_of {
+    // Otherwise name the first gap of the easiest listed designation (not 高企 for a firm
+    // whose technology is outside its fields: no gap to close there).
+    for q in any_of
+        .iter()
+        .filter(|q| !(**q == QualificationKind::HighTech && eval.high_tech.field_barred()))
+    {
         let items = match q {
             QualificationKind::TechSme => &eval.tech_sme.conditions,
             QualificationKind::HighTech => &eval.high_tech.items,

@@ -695,3 +695,27 @@ fn without_a_need_a_use_restriction_is_said_as_the_products() {
     assert_eq!(c.status, RuleStatus::Met);
     assert_eq!(c.text.zh, "产品资金限用于流动资金周转");
 }
+
+#[test]
+fn high_tech_opens_nothing_for_a_firm_outside_its_fields() {
+    let mut f = first_loan_firm();
+    f.facts.hitech_field = Some(false);
+    let eval = crate::eval::evaluate(&f, today(), RuleBook::builtin());
+    assert!(eval.high_tech.field_barred());
+    let only = EligibilityRule::QualificationHeld {
+        any_of: vec![QualificationKind::HighTech],
+    };
+    let p = product(vec![only.clone()]);
+    let c = check_rule(&only, &p, &f, today(), &eval);
+    assert_eq!(c.status, RuleStatus::NotMet);
+    assert!(!c.fixable, "{c:?}");
+    let either = EligibilityRule::QualificationHeld {
+        any_of: vec![
+            QualificationKind::HighTech,
+            QualificationKind::SrdiProvincial,
+        ],
+    };
+    let c = check_rule(&either, &p, &f, today(), &eval);
+    assert!(c.fixable, "{c:?}");
+    assert!(!c.action.unwrap().zh.contains("高新技术企业差距"));
+}

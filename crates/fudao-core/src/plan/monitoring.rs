@@ -82,6 +82,8 @@ pub(super) fn compose_monitoring(
         let (gaps, unknown) = (count(Status::NotMet), count(Status::Unknown));
         let target = if ev.high_tech.verdict.qualifies() {
             Some("当年申报并获认定".to_string())
+        } else if super::roadmap::high_tech_barrier(&ev.high_tech).is_some() {
+            None
         } else if gaps == 0 {
             Some("补充数据、确认条件后申报".to_string())
         } else if gaps + unknown <= 2 && unknown == 0 {

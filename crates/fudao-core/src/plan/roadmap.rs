@@ -239,6 +239,10 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
             "高新技术企业：各项认定条件已满足，可在{}提交认定申请。",
             window_text(win, today)
         ));
+    } else if let Some(b) = high_tech_barrier(ht) {
+        // Not a gap to close by the next window: "核心技术属于…领域：否（应为是）。补齐后…申报"
+        // asked the firm to change what its technology is.
+        steps.push(b);
     } else {
         // Registration time is met by waiting: apply in the first window after it.
         let after = ht
@@ -270,6 +274,28 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
             window_text(win, after)
         ));
     }
+}
+
+/// A condition of 高企 the firm cannot close by working on it (its technology's field, an
+/// incident within the year before applying), said as what it means for the route, or `None`.
+pub(super) fn high_tech_barrier(ht: &eval::high_tech::HighTechResult) -> Option<String> {
+    let failed = |key: &str| {
+        ht.items
+            .iter()
+            .find(|i| i.key == key && i.status == Status::NotMet)
+    };
+    if ht.field_barred() {
+        return Some(format!(
+            "高新技术企业：企业核心技术不属于《国家重点支持的高新技术领域》（{}），不符合认定条件，暂不作为培育目标。",
+            failed("tech_field").map(|i| i.cite.as_str()).unwrap_or_default()
+        ));
+    }
+    failed("serious_incident").map(|i| {
+        format!(
+            "高新技术企业：申请前一年内发生重大安全、重大质量事故或严重环境违法行为（{}），该情形满一年后方可申报。",
+            i.cite
+        )
+    })
 }
 
 /// 专精特新: the holder's renewal, or the conditions, score and missing inputs and the first window the firm can use.

@@ -563,3 +563,37 @@ fn no_task_is_due_before_it_can_be_done_nor_on_a_certificates_expiry() {
         Some(d(2027, 5, 1))
     );
 }
+
+#[test]
+fn a_firm_outside_the_high_tech_fields_is_not_sent_to_close_that_gap() {
+    // "核心技术属于《国家重点支持的高新技术领域》：否（应为是）。补齐后在…申报", a 高企 target
+    // for the year, and products opened "by 高企" for a firm whose technology is outside 高企's
+    // fields.
+    let mut f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    f.facts.hitech_field = Some(false);
+    let steps = roadmap_of(&f);
+    let ht = step(&steps, "高新技术企业").expect("a 高企 step");
+    assert!(ht.contains("不属于《国家重点支持的高新技术领域》"), "{ht}");
+    assert!(!ht.contains("补齐"), "{ht}");
+    let p = plan(&f);
+    assert!(
+        !p.content
+            .monitoring
+            .iter()
+            .any(|t| t.indicator == "高新技术企业认定"),
+        "{:?}",
+        p.content.monitoring
+    );
+    let whole = format!("{:?}", p.content);
+    assert!(!whole.contains("高新技术企业差距：核心技术"), "{whole}");
+    // A product only 高企 opens is no near miss: nothing the firm can do opens it.
+    let cat = builtin_catalog();
+    for m in &p.content.credit.near_misses {
+        let prod = cat.product(m.product_id).unwrap();
+        let only_high_tech = prod.rules.iter().any(|r| {
+            matches!(r, crate::product::EligibilityRule::QualificationHeld { any_of }
+                if any_of == &vec![QualificationKind::HighTech])
+        });
+        assert!(!only_high_tech, "{} offered after 高企", prod.name);
+    }
+}
