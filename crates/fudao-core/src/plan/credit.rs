@@ -163,6 +163,16 @@ pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
     }
 }
 
+/// Whether the credit section offers `p` for `need` (or, with `None`, for a need to come):
+/// anything that brings money; cover (专利执行险, 首台（套）险) only to an insurance need whose
+/// purpose names what it covers.
+fn offered(p: &Product, need: Option<&Need>) -> bool {
+    p.kind.provides_funds()
+        || need.is_some_and(|n| {
+            n.kind == FinancingKind::Insurance && p.kind.serves_purpose(&n.purpose)
+        })
+}
+
 /// The term a need's purpose calls for, with the reason. With no product to apply for yet, the
 /// term is the one matching would propose (`matching::term_fit`): a long use's preferred term,
 /// working capital within a year.
@@ -278,9 +288,7 @@ pub(super) fn compose_package(
         let Some(p) = catalog.product(m.product_id) else {
             continue;
         };
-        if !p.kind.provides_funds()
-            && (need.kind != FinancingKind::Insurance || !p.kind.serves_purpose(&need.purpose))
-        {
+        if !offered(p, Some(need)) {
             continue;
         }
         if remainder < p.amount_min {
@@ -470,13 +478,14 @@ pub(super) fn compose_credit(
         }
     }
     if open.is_empty() {
-        // No need to answer: what the firm could apply for when one arises.
+        // No need to answer: what the firm could apply for when one arises ("供企业新增资金需求
+        // 时选择"), so only products that bring money; 专利执行险 ranked second there.
         let r = match_products_with(firm, None, &catalog.products, today, ev);
         for m in &r.eligible {
             if items.len() >= MAX_ITEMS {
                 break;
             }
-            if let Some(p) = catalog.product(m.product_id) {
+            if let Some(p) = catalog.product(m.product_id).filter(|p| offered(p, None)) {
                 items.push(credit_item(m, p, None));
             }
         }
@@ -493,7 +502,7 @@ pub(super) fn compose_credit(
             {
                 continue;
             }
-            if let Some(p) = catalog.product(m.product_id) {
+            if let Some(p) = catalog.product(m.product_id).filter(|p| offered(p, *need)) {
                 near_misses.push(credit_item(m, p, *need));
             }
         }

@@ -1429,3 +1429,28 @@ fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
         p.content.diagnosis.text
     );
 }
+
+#[test]
+fn without_a_need_the_credit_section_offers_products_that_bring_money() {
+    // "匹配到6个可申请的金融产品，供企业新增资金需求时选择" listed 专利执行保险 second.
+    let f = first_loan_firm();
+    let cat = builtin_catalog();
+    let all = crate::matching::match_products(&f, None, &cat.products, d(2026, 11, 26));
+    assert!(
+        all.eligible
+            .iter()
+            .chain(&all.near_misses)
+            .any(|m| !m.kind.provides_funds()),
+        "the fixture should qualify for some cover"
+    );
+    let p = compose(&f, &[], &[], None);
+    let c = &p.content.credit;
+    for it in c.items.iter().chain(&c.near_misses) {
+        assert!(
+            cat.product(it.product_id).unwrap().kind.provides_funds(),
+            "{} offered for a funding need to come",
+            it.product_name
+        );
+    }
+    assert!(!c.items.is_empty());
+}
