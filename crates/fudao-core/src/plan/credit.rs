@@ -342,6 +342,16 @@ pub(super) fn compose_package(
             items.push(it);
         }
     }
+    // A 融资担保 need is answered by a guarantor first (what the firm asked for); a loan's
+    // guarantee insurance, which also backs the loan, follows as the alternative.
+    if need.kind == FinancingKind::Guarantee {
+        let guarantor = |it: &CreditItem| {
+            catalog
+                .product(it.product_id)
+                .is_some_and(|p| p.institution_kind == InstitutionKind::Guarantor)
+        };
+        items.sort_by_key(|it| !guarantor(it));
+    }
     items.extend(shared);
     items.truncate(MAX_PER_NEED);
     let next_due = today + Days::new(FIRST_APPLICATION_DAYS + 7 * index as u64);

@@ -1454,3 +1454,35 @@ fn without_a_need_the_credit_section_offers_products_that_bring_money() {
     }
     assert!(!c.items.is_empty());
 }
+
+#[test]
+fn a_guarantee_need_is_answered_by_a_guarantor_first() {
+    // A 融资担保 need's next step sent the firm to an insurer (科技贷款保证保险 scored first).
+    let f = first_loan_firm();
+    let mut n = need(1, 3_000_000, FinancingKind::Guarantee, NeedStatus::Raised);
+    n.purpose = "购置生产设备".into();
+    n.term_months = Some(24);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    let cat = builtin_catalog();
+    let kinds: Vec<InstitutionKind> = k
+        .items
+        .iter()
+        .map(|i| cat.product(i.product_id).unwrap().institution_kind)
+        .collect();
+    assert!(kinds.contains(&InstitutionKind::Guarantor), "{kinds:?}");
+    assert_eq!(kinds[0], InstitutionKind::Guarantor, "{kinds:?}");
+    // Guarantors first, then the rest, each group in its own order.
+    let first_other = kinds.iter().position(|k| *k != InstitutionKind::Guarantor);
+    if let Some(i) = first_other {
+        assert!(
+            kinds[i..].iter().all(|k| *k != InstitutionKind::Guarantor),
+            "{kinds:?}"
+        );
+    }
+    assert!(
+        k.next_step.contains(&k.items[0].product_name),
+        "{}",
+        k.next_step
+    );
+}
