@@ -163,6 +163,43 @@ pub(super) fn firm_security(firm: &Firm, need: &Need) -> String {
     }
 }
 
+/// Orders a turned-down need's products to answer the reason it was turned down, and says how
+/// the first one does (`None` when the reason is not one a product's terms answer).
+fn answer_to_refusal(need: &Need, catalog: &Catalog, items: &mut [CreditItem]) -> Option<String> {
+    if need.status != NeedStatus::Unmet {
+        return None;
+    }
+    let reason = need.unmet_reason?;
+    let product = |it: &CreditItem| catalog.product(it.product_id);
+    match reason {
+        crate::model::ReasonCode::InsufficientCollateral => {
+            items.sort_by_key(|it| !product(it).is_some_and(|p| p.collateral.is_empty()));
+            let first = items.first().and_then(product)?;
+            first.collateral.is_empty().then(|| {
+                format!(
+                    "此前因“{}”未满足，该产品无需抵质押或担保",
+                    reason.label_zh()
+                )
+            })
+        }
+        crate::model::ReasonCode::PriceNotAccepted => {
+            let cost = |it: &CreditItem| {
+                product(it)
+                    .and_then(|p| p.mid_rate_bp().map(|r| p.cost_after_subsidy_bp(r)))
+                    .unwrap_or(u32::MAX)
+            };
+            items.sort_by_key(|it| cost(it));
+            let c = items.first().map(cost).filter(|c| *c != u32::MAX)?;
+            Some(format!(
+                "此前因“{}”未满足，该产品政策支持后成本约{}，为所列产品中最低",
+                reason.label_zh(),
+                fmt_bp_pct(c)
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// Whether the credit section offers `p` for `need` (or, with `None`, for a need to come):
 /// anything that brings money; cover (专利执行险, 首台（套）险) only to an insurance need whose
 /// purpose names what it covers.
@@ -352,6 +389,10 @@ pub(super) fn compose_package(
         };
         items.sort_by_key(|it| !guarantor(it));
     }
+    // A need a lender already turned down for want of security, or that the firm gave up over
+    // the price, is answered on that point first: the products without security, or the
+    // cheapest after subsidies, lead, and the next step says why.
+    let answer = answer_to_refusal(need, catalog, &mut items);
     items.extend(shared);
     items.truncate(MAX_PER_NEED);
     let next_due = today + Days::new(FIRST_APPLICATION_DAYS + 7 * index as u64);
@@ -369,8 +410,9 @@ pub(super) fn compose_package(
         (
             String::new(),
             format!(
-                "向{where_}提交“{}”申请材料{contact}，辅导员陪同对接",
-                first.product_name
+                "向{where_}提交“{}”申请材料{contact}，辅导员陪同对接{}",
+                first.product_name,
+                answer.map(|a| format!("（{a}）")).unwrap_or_default()
             ),
         )
     } else {

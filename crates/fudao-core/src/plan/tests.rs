@@ -1486,3 +1486,46 @@ fn a_guarantee_need_is_answered_by_a_guarantor_first() {
         k.next_step
     );
 }
+
+#[test]
+fn a_turned_down_need_is_answered_on_the_reason_it_was_turned_down() {
+    // "未满足：缺乏有效抵质押/担保" and the package led with an IP-pledge loan; "未满足：企业不接受
+    // 融资成本" and it led with whatever scored best.
+    let f = first_loan_firm();
+    let cat = builtin_catalog();
+    let mut n = need(1, 3_000_000, FinancingKind::Loan, NeedStatus::Unmet);
+    n.purpose = "研发投入".into();
+    n.term_months = Some(24);
+    n.unmet_reason = Some(ReasonCode::InsufficientCollateral);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    assert!(k.items.len() >= 2, "{k:#?}");
+    assert!(cat
+        .product(k.items[0].product_id)
+        .unwrap()
+        .collateral
+        .is_empty());
+    assert!(
+        k.next_step.contains("此前因“缺乏有效抵质押/担保”未满足"),
+        "{}",
+        k.next_step
+    );
+
+    n.unmet_reason = Some(ReasonCode::PriceNotAccepted);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    let cost = |it: &CreditItem| {
+        let pr = cat.product(it.product_id).unwrap();
+        pr.mid_rate_bp()
+            .map(|r| pr.cost_after_subsidy_bp(r))
+            .unwrap_or(u32::MAX)
+    };
+    let first = cost(&k.items[0]);
+    assert!(k.items.iter().all(|it| cost(it) >= first), "{k:#?}");
+    assert!(k.next_step.contains("为所列产品中最低"), "{}", k.next_step);
+
+    // Another reason changes nothing.
+    n.unmet_reason = Some(ReasonCode::FirmWithdrew);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    assert!(!package(&p, &n).next_step.contains("此前因"));
+}
