@@ -183,8 +183,13 @@ fn answer_to_refusal(need: &Need, catalog: &Catalog, items: &mut [CreditItem]) -
             })
         }
         crate::model::ReasonCode::PriceNotAccepted => {
+            // A premium is comparable with premiums only (it is paid on top of a loan's rate).
             let cost = |it: &CreditItem| {
                 product(it)
+                    .filter(|p| {
+                        need.kind == FinancingKind::Insurance
+                            || p.kind.financing_kind() != FinancingKind::Insurance
+                    })
                     .and_then(|p| p.mid_rate_bp().map(|r| p.cost_after_subsidy_bp(r)))
                     .unwrap_or(u32::MAX)
             };

@@ -1524,6 +1524,18 @@ fn a_turned_down_need_is_answered_on_the_reason_it_was_turned_down() {
     assert!(k.items.iter().all(|it| cost(it) >= first), "{k:#?}");
     assert!(k.next_step.contains("为所列产品中最低"), "{}", k.next_step);
 
+    // A guarantee need's insurance premium is not compared with a guaranteed loan's rate.
+    let mut g = n.clone();
+    g.kind = FinancingKind::Guarantee;
+    let p = compose(&f, std::slice::from_ref(&g), &[], None);
+    let k = package(&p, &g);
+    let first = cat.product(k.items[0].product_id).unwrap();
+    assert_ne!(
+        first.kind.financing_kind(),
+        FinancingKind::Insurance,
+        "{k:#?}"
+    );
+
     // Another reason changes nothing.
     n.unmet_reason = Some(ReasonCode::FirmWithdrew);
     let p = compose(&f, std::slice::from_ref(&n), &[], None);
