@@ -345,12 +345,11 @@ fn cost_fit(p: &Product, fit: &mut Fit, reasons: &mut Vec<Msg>) -> (Option<u32>,
             // A loan's guarantee insurance costs its premium on top of the loan's interest,
             // which it does not state: rated as an all-in 0.75 % it came before every
             // guarantor (whose price is the guaranteed loan's rate). Rated as unpriced.
-            fit.cost =
-                if p.kind.financing_kind() == FinancingKind::Insurance && p.kind.is_borrowing() {
-                    15
-                } else {
-                    cost_points(eff)
-                };
+            fit.cost = if p.kind.premium_on_a_loan() {
+                15
+            } else {
+                cost_points(eff)
+            };
             if eff < nom {
                 reasons.push(Msg::new(
                     format!(

@@ -24,10 +24,7 @@ pub(super) fn same_topic(task: &str, measure: &str) -> bool {
     {
         return true;
     }
-    // A shared run of five or more characters ("研发费用辅助账"; "知识产权" alone is not one topic).
-    let t: Vec<char> = task.chars().collect();
-    let m: Vec<char> = measure.chars().collect();
-    t.windows(5).any(|w| m.windows(5).any(|x| x == w))
+    super::text::share_a_run(task, measure)
 }
 
 /// A step's text without its amount ("不少于{N}万元"), and that amount in 万元 (0 when none):
@@ -49,23 +46,12 @@ fn threshold_of(step: &str) -> (String, f64) {
 /// the measure's lines about the task's subject (a shared run of five characters, e.g.
 /// 科技型中小企业): the roadmap speaks of several qualifications, each with its own dates.
 fn start_date_for(task: &str, measure_text: &str) -> Option<NaiveDate> {
-    let t: Vec<char> = task.chars().collect();
     measure_text
         .lines()
-        .filter(|line| {
-            let l: Vec<char> = line.chars().collect();
-            t.windows(5).any(|w| l.windows(5).any(|x| x == w))
-        })
-        .flat_map(|line| {
-            let c: Vec<char> = line.chars().collect();
-            (0..c.len().saturating_sub(10))
-                .filter(|&i| c[i + 10] == '起' && (i == 0 || !c[i - 1].is_ascii_digit()))
-                .filter_map(|i| {
-                    let s: String = c[i..i + 10].iter().collect();
-                    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
-                })
-                .collect::<Vec<_>>()
-        })
+        .filter(|line| super::text::share_a_run(task, line))
+        .flat_map(super::text::dates_in)
+        .filter(|d| d.after.starts_with('起'))
+        .map(|d| d.date)
         .min()
 }
 

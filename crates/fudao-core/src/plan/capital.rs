@@ -111,21 +111,10 @@ pub(super) fn board_check(board: &str, firm: &Firm) -> Option<String> {
 /// expiry ("有效期至2026-12-31", "将于2027-11-15到期"): a certificate's end is a fact about it,
 /// not a date by which the firm must do something.
 pub(super) fn earliest_date_from(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    let chars: Vec<char> = text.chars().collect();
-    let expiry = |i: usize| {
-        let before: String = chars[i.saturating_sub(4)..i].iter().collect();
-        let after: String = chars[(i + 10).min(chars.len())..(i + 12).min(chars.len())]
-            .iter()
-            .collect();
-        before == "有效期至" || after == "到期"
-    };
-    (0..chars.len().saturating_sub(9))
-        .filter(|&i| i == 0 || !chars[i - 1].is_ascii_digit())
-        .filter(|&i| !expiry(i))
-        .filter_map(|i| {
-            let s: String = chars[i..i + 10].iter().collect();
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
-        })
+    super::text::dates_in(text)
+        .into_iter()
+        .filter(|d| d.before != "有效期至" && d.after != "到期")
+        .map(|d| d.date)
         .filter(|x| *x >= today)
         .min()
 }

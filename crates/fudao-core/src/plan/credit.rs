@@ -187,8 +187,7 @@ fn answer_to_refusal(need: &Need, catalog: &Catalog, items: &mut [CreditItem]) -
             let cost = |it: &CreditItem| {
                 product(it)
                     .filter(|p| {
-                        need.kind == FinancingKind::Insurance
-                            || p.kind.financing_kind() != FinancingKind::Insurance
+                        need.kind == FinancingKind::Insurance || !p.kind.premium_on_a_loan()
                     })
                     .and_then(|p| p.mid_rate_bp().map(|r| p.cost_after_subsidy_bp(r)))
                     .unwrap_or(u32::MAX)

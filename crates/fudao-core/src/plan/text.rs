@@ -59,3 +59,36 @@ pub(super) fn yes_no(b: bool) -> &'static str {
         "否"
     }
 }
+
+/// A date written YYYY-MM-DD in a text, with what stands around it: up to four characters
+/// before ("有效期至") and two after ("到期", "起…").
+pub(super) struct DateInText {
+    pub date: NaiveDate,
+    pub before: String,
+    pub after: String,
+}
+
+/// Every YYYY-MM-DD date in `text` (not one inside a longer run of digits), in order.
+pub(super) fn dates_in(text: &str) -> Vec<DateInText> {
+    let c: Vec<char> = text.chars().collect();
+    (0..c.len().saturating_sub(9))
+        .filter(|&i| i == 0 || !c[i - 1].is_ascii_digit())
+        .filter_map(|i| {
+            let s: String = c[i..i + 10].iter().collect();
+            let date = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()?;
+            Some(DateInText {
+                date,
+                before: c[i.saturating_sub(4)..i].iter().collect(),
+                after: c[i + 10..(i + 12).min(c.len())].iter().collect(),
+            })
+        })
+        .collect()
+}
+
+/// Whether two texts share a run of five or more characters ("研发费用辅助账", "科技型中小企业";
+/// "知识产权" alone is not one subject).
+pub(super) fn share_a_run(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    a.windows(5).any(|w| b.windows(5).any(|x| x == w))
+}

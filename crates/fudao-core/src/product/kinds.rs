@@ -79,6 +79,12 @@ impl ProductKind {
         }
     }
 
+    /// Its price is a premium the firm pays on top of a loan's interest (the insurance backing a
+    /// loan): not comparable with a loan's rate, only with other premiums.
+    pub fn premium_on_a_loan(self) -> bool {
+        self.financing_kind() == FinancingKind::Insurance && self.is_borrowing()
+    }
+
     /// Every lender, bond underwriter, guarantor and loan insurer reads the firm's credit report
     /// first, so an overdue or default record closes every borrowing product whatever its
     /// catalogue entry lists (see [`Product::conditions`]).
