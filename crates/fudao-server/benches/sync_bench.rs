@@ -239,10 +239,13 @@ fn process_cpu() -> f64 {
 }
 
 /// The process's `read` and `write` system calls so far (`/proc/self/io`: `syscr`, `syscw`).
-/// SQLite reads and writes the database, its WAL included, one page per call (no memory
-/// mapping), so around a single-threaded apply the differences are the pages read from the
-/// file (page-cache misses) and the pages written to the WAL and copied back by checkpoints:
-/// each one encrypted or decrypted, and its HMAC computed, in an encrypted store.
+/// SQLite reads the database one page per call (no memory mapping) and a checkpoint reads
+/// each WAL frame in one call; but it **writes a WAL frame in two calls** (its 24-byte header,
+/// then the page) and a checkpoint's copy in one. So around a single-threaded apply the reads
+/// are page-cache misses and checkpoint reads, and the writes are 2 × WAL frames + checkpoint
+/// copies. Only a WAL frame is encrypted and HMAC'd (a checkpoint copies the encrypted frame
+/// as it is; a page-cache miss is decrypted). (Until 2026-12-05 the docs read the writes as
+/// frames, twice the real number: `docs/sync.md`.)
 fn io_calls() -> (u64, u64) {
     let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
     let get = |k: &str| {
@@ -621,7 +624,8 @@ async fn initial_and_incremental(firms: usize) {
 
 /// `FUDAO_BENCH_APPLY_ONLY=plain,enc` (either or both, in that order): only the client's
 /// apply of the initial sync's pages (fetched first), `runs` times per mode, each into a fresh
-/// store, with its CPU time and pages read and written; for profiling one mode at a time.
+/// store, with its CPU time and read and write calls (see [`io_calls`]); for profiling one mode
+/// at a time.
 /// `FUDAO_BENCH_APPLY_BATCH=N` applies N pages per transaction (default: the engine's
 /// `pull_batch_pages`; 1 = page by page, as before 2026-12-03 late).
 async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) {
@@ -652,15 +656,24 @@ async fn apply_only(url: &str, modes: &str, runs: usize, dir: &std::path::Path) 
                 fudao_sync::replica::LocalReplica::apply_pages(&store, b).unwrap();
             }
             let (wall, cpu, io2) = (t.elapsed().as_secs_f64(), thread_cpu() - cpu, io_calls());
+            // The store's pages at the end: what an initial sync must encrypt at the least.
+            let file_pages: i64 = store
+                .connection()
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .unwrap();
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
                 + std::fs::metadata(format!("{}-wal", path.display()))
                     .map(|m| m.len())
                     .unwrap_or(0);
             println!(
-                "apply only, {mode}: {} pages, {wall:.2}s wall, {cpu:.2}s CPU, {} pages read, {} pages written, file + WAL {:.1} MB",
+                "apply only, {mode}: {} pages, {wall:.2}s wall, {cpu:.2}s CPU, {} read calls, {} write calls (2 a WAL frame, 1 a checkpoint copy): ≈ {} WAL frames (each encrypted in an encrypted store) for {file_pages} database pages at the end, file + WAL {:.1} MB",
                 pages.len(),
                 io2.0 - io.0,
                 io2.1 - io.1,
+                // With the page cache holding the store, every read is a checkpoint's, and
+                // each checkpoint read is one copy written (checked against a WAL dump: 31,457
+                // estimated, 31,507 frames in the WAL, 2026-12-05).
+                (io2.1 - io.1).saturating_sub(io2.0 - io.0) / 2,
                 size as f64 / 1e6
             );
             // `FUDAO_BENCH_KEEP=DIR`: keep each applied store there (to look inside it).
