@@ -114,6 +114,37 @@ fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mu
             .collect()
     };
     match reg_until {
+        Some(until) if until >= today && !size_fail.is_empty() => {
+            // Over the size limits: re-registering is not the next step. The next registration
+            // is judged on the registration year's figures; when those are not recorded yet,
+            // the latest ones say what is likely, not what is decided.
+            let next = until + Days::new(1);
+            let gaps = size_fail
+                .iter()
+                .map(|c| gap_text(c))
+                .collect::<Vec<_>>()
+                .join("；");
+            let data_year = firm.latest_year().map(|y| y.year);
+            let verdict = match data_year {
+                Some(y) if y >= until.year() => {
+                    format!("按{y}年度数据，{gaps}，超出规模上限，{}年度不能再入库；", next.year())
+                }
+                Some(y) => format!(
+                    "按{y}年度数据，{gaps}，超出规模上限；{}年度数据仍超出的，{}年度不能再入库，回到上限以内的可于{next}起重新评价入库；",
+                    until.year(),
+                    next.year()
+                ),
+                None => format!(
+                    "{gaps}，超出规模上限；{}年度数据仍超出的，{}年度不能再入库；",
+                    until.year(),
+                    next.year()
+                ),
+            };
+            steps.push(format!(
+                "科技型中小企业：已入库登记，登记有效期至{until}。{verdict}{}",
+                beyond_tech_sme(firm, ev, today)
+            ));
+        }
         Some(until) if until >= today => {
             let next = until + Days::new(1);
             let mut t = format!(
@@ -121,18 +152,7 @@ fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mu
                 ts_rules.registration.note,
                 until.year()
             );
-            if !size_fail.is_empty() {
-                t.push_str(&format!(
-                    "按最新数据，{}，超出规模上限，{}年度将不能再入库；{}",
-                    size_fail
-                        .iter()
-                        .map(|c| gap_text(c))
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                    next.year(),
-                    beyond_tech_sme(firm, ev, today)
-                ));
-            } else if matches!(ts.verdict, Verdict::DoesNotQualify { .. }) {
+            if matches!(ts.verdict, Verdict::DoesNotQualify { .. }) {
                 let hints = score_hints();
                 t.push_str(&format!(
                     "按最新数据重新评价将不符合{}",

@@ -266,6 +266,39 @@ fn tech_sme_registration_gets_the_re_registration_date() {
 }
 
 #[test]
+fn a_registered_firm_over_the_size_limits_is_not_asked_to_re_register() {
+    // Registered for 2026 (valid to 2026-12-31); the latest figures are 2025's, 2.3亿 of sales.
+    let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    f.qualifications
+        .push(cert(QualificationKind::TechSme, d(2026, 5, 1), None));
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").unwrap();
+    assert!(!ts.contains("请于2027-01-01起"), "{ts}");
+    assert!(
+        ts.contains("按2025年度数据，年销售收入 23,000万元，需 ≤ 20,000万元，超出 3,000万元；"),
+        "{ts}"
+    );
+    assert!(
+        ts.contains("超出规模上限；2026年度数据仍超出的，2027年度不能再入库，回到上限以内的可于2027-01-01起重新评价入库；"),
+        "{ts}"
+    );
+    assert!(ts.contains("建议以高新技术企业认定为目标"), "{ts}");
+    // With the registration year's own figures recorded, the answer is no longer conditional.
+    let mut g = f.clone();
+    *g.year_mut(2026) = YearFinancials {
+        year: 2026,
+        ..f.year(2025).unwrap().clone()
+    };
+    let ts = step(&roadmap_of(&g), "科技型中小企业").unwrap().clone();
+    assert!(
+        ts.contains("按2026年度数据，年销售收入 23,000万元，需 ≤ 20,000万元，超出 3,000万元；")
+            && ts.contains("超出规模上限，2027年度不能再入库；"),
+        "{ts}"
+    );
+    assert!(!ts.contains("重新评价入库"), "{ts}");
+}
+
+#[test]
 fn windows_are_dates_and_nothing_says_as_soon_as_possible() {
     for f in [
         firm([4_000, 4_500, 5_000], [300, 320, 350]),
