@@ -340,16 +340,36 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
             })
             .filter_map(|q| q.expires)
             .max();
-        if let Some(e) =
-            exp.filter(|e| *e <= today.checked_add_months(Months::new(12)).unwrap_or(today))
-        {
+        // A holder whose latest figures no longer qualify is told what to make up before the
+        // review, however far off it is (the diagnosis said only "不符合" of a firm that holds
+        // the recognition).
+        let gaps = match sr.verdict {
+            Verdict::Qualifies { .. } => vec![],
+            _ => srdi_gaps(firm, sr),
+        };
+        let soon = exp.filter(|e| *e <= today.checked_add_months(Months::new(12)).unwrap_or(today));
+        if let Some(e) = soon {
             let from = NaiveDate::from_ymd_opt(e.year(), 1, 1)
                 .unwrap_or(today)
                 .max(today);
+            steps.push(if gaps.is_empty() {
+                format!(
+                    "专精特新：资格将于{e}到期，请在{}申报复核（评价得分按登记数据为{}分）。",
+                    window_text(swin, from),
+                    sr.score.total
+                )
+            } else {
+                format!(
+                    "专精特新：资格将于{e}到期，请在{}申报复核；按最新数据复核将不符合：{}，申报前需补齐。",
+                    window_text(swin, from),
+                    gaps.join("；")
+                )
+            });
+        } else if !gaps.is_empty() {
+            let until = exp.map(|e| format!("（有效期至{e}）")).unwrap_or_default();
             steps.push(format!(
-                "专精特新：资格将于{e}到期，请在{}申报复核（评价得分按登记数据为{}分）。",
-                window_text(swin, from),
-                sr.score.total
+                "专精特新：已认定{until}，按最新数据复核将不符合：{}；请在有效期满复核前补齐。",
+                gaps.join("；")
             ));
         }
     } else {
@@ -396,65 +416,7 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
                 window_text(swin, today)
             ));
         } else {
-            let mut parts: Vec<String> = vec![];
-            for i in sr.items.iter().filter(|i| i.status == Status::NotMet) {
-                if i.key == "score" {
-                    let growth_pending = firm
-                        .founded
-                        .zip(firm.latest_year())
-                        .is_some_and(|(d, y)| d.year() > y.year - 2);
-                    let mut weak: Vec<&eval::srdi::score::Indicator> = sr
-                        .score
-                        .indicators
-                        .iter()
-                        .filter(|x| {
-                            x.missing.is_empty()
-                                && x.points < x.max_points
-                                && !["feature", "niche_years"].contains(&x.key.as_str())
-                                // Growth over two years cannot be raised before the firm
-                                // has three financial years.
-                                && !(growth_pending && x.key == "main_growth")
-                        })
-                        .collect();
-                    weak.sort_by_key(|x| std::cmp::Reverse(x.max_points - x.points));
-                    parts.push(format!(
-                        "评价得分{}分，需≥{}分（差{}分）{}",
-                        sr.score.total,
-                        sr.score.min_score,
-                        sr.score.min_score - sr.score.total.min(sr.score.min_score),
-                        if weak.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                "，提分空间较大的指标：{}",
-                                weak.iter()
-                                    .take(3)
-                                    .map(|x| format!(
-                                        "{}（{}/{}分）",
-                                        x.label.zh, x.points, x.max_points
-                                    ))
-                                    .collect::<Vec<_>>()
-                                    .join("、")
-                            )
-                        }
-                    ));
-                } else {
-                    parts.push(gap_text(i));
-                }
-            }
-            let unknown: Vec<&eval::CheckItem> = sr
-                .items
-                .iter()
-                .filter(|i| i.status == Status::Unknown)
-                .collect();
-            if !unknown.is_empty() {
-                let scored = if unknown.iter().any(|i| i.key == "score") {
-                    "（评价指标缺数据项按0分计）"
-                } else {
-                    ""
-                };
-                parts.push(format!("需补充登记{}{scored}", missing_names(&unknown)));
-            }
+            let parts = srdi_gaps(firm, sr);
             if !parts.is_empty() {
                 // Years in the niche market only come with time: the first window to name is
                 // the one open once the firm has them (a firm one year short cannot apply in
@@ -481,4 +443,66 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
             }
         }
     }
+}
+
+/// What keeps the firm from 专精特新 on its latest figures: each condition not met (the score
+/// with the indicators with most room), and the data to record.
+fn srdi_gaps(firm: &Firm, sr: &eval::srdi::SrdiResult) -> Vec<String> {
+    let mut parts: Vec<String> = vec![];
+    for i in sr.items.iter().filter(|i| i.status == Status::NotMet) {
+        if i.key == "score" {
+            let growth_pending = firm
+                .founded
+                .zip(firm.latest_year())
+                .is_some_and(|(d, y)| d.year() > y.year - 2);
+            let mut weak: Vec<&eval::srdi::score::Indicator> = sr
+                .score
+                .indicators
+                .iter()
+                .filter(|x| {
+                    x.missing.is_empty()
+                        && x.points < x.max_points
+                        && !["feature", "niche_years"].contains(&x.key.as_str())
+                        // Growth over two years cannot be raised before the firm
+                        // has three financial years.
+                        && !(growth_pending && x.key == "main_growth")
+                })
+                .collect();
+            weak.sort_by_key(|x| std::cmp::Reverse(x.max_points - x.points));
+            parts.push(format!(
+                "评价得分{}分，需≥{}分（差{}分）{}",
+                sr.score.total,
+                sr.score.min_score,
+                sr.score.min_score - sr.score.total.min(sr.score.min_score),
+                if weak.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "，提分空间较大的指标：{}",
+                        weak.iter()
+                            .take(3)
+                            .map(|x| format!("{}（{}/{}分）", x.label.zh, x.points, x.max_points))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                }
+            ));
+        } else {
+            parts.push(gap_text(i));
+        }
+    }
+    let unknown: Vec<&eval::CheckItem> = sr
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Unknown)
+        .collect();
+    if !unknown.is_empty() {
+        let scored = if unknown.iter().any(|i| i.key == "score") {
+            "（评价指标缺数据项按0分计）"
+        } else {
+            ""
+        };
+        parts.push(format!("需补充登记{}{scored}", missing_names(&unknown)));
+    }
+    parts
 }

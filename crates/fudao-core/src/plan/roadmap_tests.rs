@@ -299,6 +299,60 @@ fn a_registered_firm_over_the_size_limits_is_not_asked_to_re_register() {
 }
 
 #[test]
+fn an_srdi_holder_that_no_longer_qualifies_is_told_what_to_make_up_before_the_review() {
+    // R&D at 0.2 % of sales: the 3 % condition fails, whatever the score.
+    let mut f = firm([4_000, 4_500, 5_000], [10, 10, 10]);
+    f.qualifications.push(cert(
+        QualificationKind::SrdiProvincial,
+        d(2025, 8, 1),
+        Some(d(2028, 7, 31)),
+    ));
+    let p = plan(&f);
+    assert!(
+        p.content
+            .diagnosis
+            .srdi
+            .verdict
+            .contains("不符合（已认定企业，存在复核风险）"),
+        "{}",
+        p.content.diagnosis.srdi.verdict
+    );
+    let steps = roadmap_of(&f);
+    let sr = step(&steps, "专精特新：").expect("a step for the holder");
+    assert!(
+        sr.starts_with("专精特新：已认定（有效期至2028-07-31），按最新数据复核将不符合：")
+            && sr.contains("研发费用占营业收入比重 0.20%，需 ≥ 3%"),
+        "{sr}"
+    );
+    assert!(sr.ends_with("请在有效期满复核前补齐。"), "{sr}");
+    // Expiring within a year: the review's window, and the same gaps.
+    f.qualifications[0].expires = Some(d(2027, 7, 31));
+    let steps = roadmap_of(&f);
+    let sr = step(&steps, "专精特新：").unwrap();
+    assert!(sr.contains("资格将于2027-07-31到期，请在"), "{sr}");
+    assert!(
+        sr.contains("申报复核；按最新数据复核将不符合：")
+            && sr.contains("研发费用占营业收入比重 0.20%"),
+        "{sr}"
+    );
+    // A holder that still qualifies and is far from its expiry: nothing to do.
+    let mut ok = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    ok.qualifications = f.qualifications.clone();
+    ok.qualifications[0].expires = Some(d(2028, 7, 31));
+    assert!(
+        matches!(
+            crate::eval::evaluate(&ok, today(), RuleBook::builtin())
+                .srdi
+                .verdict,
+            Verdict::Qualifies { .. }
+        ),
+        "the comparison firm must qualify"
+    );
+    assert!(step(&roadmap_of(&ok), "专精特新").is_none());
+    assert!(!plan(&ok).content.diagnosis.srdi.verdict.contains("复核"));
+}
+
+#[test]
 fn windows_are_dates_and_nothing_says_as_soon_as_possible() {
     for f in [
         firm([4_000, 4_500, 5_000], [300, 320, 350]),
