@@ -1007,6 +1007,20 @@ fn capital_section_speaks_of_the_firms_own_figures() {
         "{}",
         cm.text
     );
+    // A loss last year: the size, not a basis the profit standards below would contradict.
+    let mut losing = big.clone();
+    losing.year_mut(2025).net_profit = Some(-2_853_000);
+    let cm = compose(&losing, &[], &[], None).content.capital_market;
+    assert!(!cm.text.contains("已具备"), "{}", cm.text);
+    assert!(
+        cm.text
+            .contains("具备研究资本市场路径的规模，但2025年亏损285.3万元")
+            && cm
+                .text
+                .contains("建议先评估新三板挂牌的可行性，同时改善盈利"),
+        "{}",
+        cm.text
+    );
     big.facts.credit_overdue = Some(true);
     let cm = compose(&big, &[], &[], None).content.capital_market;
     assert!(!cm.text.contains("已具备"), "{}", cm.text);
