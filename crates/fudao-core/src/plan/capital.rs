@@ -257,14 +257,13 @@ pub(super) fn compose_capital(firm: &Firm, ev: &FirmEvaluation, needs: &[&Need])
                     "企业{}，具备研究资本市场路径的规模；但企业征信存在逾期或违约记录，须先结清并修复信用记录，再评估新三板挂牌和北交所上市的可行性。",
                     facts.join("，")
                 )
-            } else if let (Some(y), Some(p)) = (latest, profit.filter(|p| *p < 0)) {
+            } else if let Some(y) = latest.filter(|_| profit.is_some_and(|p| p < 0)) {
                 // "已具备…的基础" of a firm that lost money last year read as a promise the
-                // standards below (net profit, ROE) do not keep.
+                // standards below (net profit, ROE) do not keep. (Its loss is in the facts.)
                 format!(
-                    "企业{}，具备研究资本市场路径的规模，但{}年亏损{}：北交所上市标准对盈利或市值、营业收入有明确要求，建议先评估新三板挂牌的可行性，同时改善盈利。",
+                    "企业{}，具备研究资本市场路径的规模，但{}年为亏损：北交所上市标准对盈利或市值、营业收入有明确要求，建议先评估新三板挂牌的可行性，同时改善盈利。",
                     facts.join("，"),
-                    y.year,
-                    fmt_wan_unit(-p)
+                    y.year
                 )
             } else {
                 format!(

@@ -1014,7 +1014,7 @@ fn capital_section_speaks_of_the_firms_own_figures() {
     assert!(!cm.text.contains("已具备"), "{}", cm.text);
     assert!(
         cm.text
-            .contains("具备研究资本市场路径的规模，但2025年亏损285.3万元")
+            .contains("净利润-285.3万元，具备研究资本市场路径的规模，但2025年为亏损")
             && cm
                 .text
                 .contains("建议先评估新三板挂牌的可行性，同时改善盈利"),
