@@ -140,6 +140,16 @@ impl ApplicationWindow {
             Some((month_day(&self.from, y + 1)?, month_day(&self.to, y + 1)?))
         }
     }
+
+    /// The next window as the plan prints it: "2027-04-01至2027-06-30（note）", or "即日起至…"
+    /// while it is open on `after`.
+    pub fn text_after(&self, after: NaiveDate) -> String {
+        match self.next(after) {
+            Some((from, to)) if from <= after => format!("即日起至{to}（{}）", self.note),
+            Some((from, to)) => format!("{from}至{to}（{}）", self.note),
+            None => self.note.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -246,14 +246,17 @@ fn amount_fit(p: &Product, need: Option<&Need>, fit: &mut Fit, reasons: &mut Vec
         }
         Some(n) if n.amount < p.amount_min => {
             fit.amount = 20;
+            let min = p.kind.minimum_label();
             reasons.push(Msg::new(
                 format!(
-                    "起贷额度{}高于需求{}",
+                    "{}{}高于需求{}",
+                    min.zh,
                     fmt_wan_unit(p.amount_min),
                     fmt_wan_unit(n.amount)
                 ),
                 format!(
-                    "minimum amount {} wan exceeds the need of {} wan",
+                    "{} {} wan exceeds the need of {} wan",
+                    min.en,
                     fmt_wan(p.amount_min),
                     fmt_wan(n.amount)
                 ),

@@ -314,10 +314,34 @@ pub(super) fn qualification_hint(
             _ => continue,
         };
         if let Verdict::Qualifies { .. } = verdict {
+            // When, not "可尽快申报": a designation is applied for in its window.
+            let book = crate::eval::RuleBook::builtin();
+            let today = eval.today;
+            let when = match q {
+                QualificationKind::HighTech => {
+                    format!(
+                        "可在{}申报",
+                        book.high_tech_for(today)
+                            .application_window
+                            .text_after(today)
+                    )
+                }
+                QualificationKind::SrdiProvincial => {
+                    format!(
+                        "可在{}申报",
+                        book.srdi_for(today).application_window.text_after(today)
+                    )
+                }
+                _ => format!(
+                    "可于{}-12-31前完成{}年度评价入库",
+                    today.year(),
+                    today.year()
+                ),
+            };
             return Some(Msg::new(
-                format!("评价显示企业已符合{}条件，可尽快申报", q.label_zh()),
+                format!("评价显示企业已符合{}条件，{when}", q.label_zh()),
                 format!(
-                    "the evaluation shows the firm meets the {} conditions: apply now",
+                    "the evaluation shows the firm meets the {} conditions: apply in the next window",
                     q.label_en()
                 ),
             ));

@@ -334,8 +334,9 @@ pub(super) fn compose_package(
         }
         if remainder < p.amount_min {
             skipped.push(format!(
-                "{}起贷额度{}高于尚需融资额{}",
+                "{}{}{}高于尚需融资额{}",
                 p.name,
+                p.kind.minimum_label().zh,
                 fmt_wan_unit(p.amount_min),
                 fmt_wan_unit(remainder)
             ));
@@ -421,6 +422,7 @@ pub(super) fn compose_package(
         )
     } else {
         // Why nothing fits, and what would make a product fit.
+        let skipped_for_size = !skipped.is_empty();
         let mut why: Vec<String> = skipped;
         let short: Vec<&str> = catalog
             .products
@@ -471,7 +473,19 @@ pub(super) fn compose_package(
             t.push_str(&format!("：{}", why.join("；")));
         }
         t.push('。');
-        let step = if near.is_empty() {
+        let step = if near.is_empty() && need.kind == FinancingKind::Equity {
+            // An equity raise is not made good by a guarantor and a bank, nor by "如股权融资".
+            t.push_str(if skipped_for_size {
+                "补足条件的途径：调整融资金额（达到基金的起投额度）或对接目录以外的创投机构、政府引导基金"
+            } else {
+                "补足条件的途径：对接目录以外的创投机构、政府引导基金"
+            });
+            if FundUse::classify(&need.purpose).contains(&FundUse::WorkingCapital) {
+                t.push_str("；资金用于流动资金周转，也可改以流动资金贷款解决");
+            }
+            t.push_str("，辅导员将持续对接。");
+            "辅导员向创投机构和政府引导基金推介企业融资项目，并与企业商定融资金额和方式".to_string()
+        } else if near.is_empty() {
             t.push_str("补足条件的途径：由政府性融资担保机构提供担保后向合作银行申请，或调整融资金额、期限和方式（如股权融资），辅导员将持续对接。");
             "辅导员对接政府性融资担保机构和合作银行，商定担保方案".to_string()
         } else {

@@ -5,11 +5,7 @@ use super::*;
 
 /// Dates of the application window a step points to: `from`–`to`.
 pub(super) fn window_text(w: &eval::rules::ApplicationWindow, after: NaiveDate) -> String {
-    match w.next(after) {
-        Some((from, to)) if from <= after => format!("即日起至{to}（{}）", w.note),
-        Some((from, to)) => format!("{from}至{to}（{}）", w.note),
-        None => w.note.clone(),
-    }
+    w.text_after(after)
 }
 
 /// One failing checklist item as a gap: "label figure，需 req（gap）".

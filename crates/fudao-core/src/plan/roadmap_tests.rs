@@ -353,6 +353,19 @@ fn an_srdi_holder_that_no_longer_qualifies_is_told_what_to_make_up_before_the_re
 }
 
 #[test]
+fn a_product_opened_by_a_designation_the_firm_qualifies_for_names_the_window() {
+    // "取得省级专精特新中小企业…认定后可申请专精特新贷（评价显示企业已符合省级专精特新中小企业条件，
+    // 可尽快申报）": a designation is applied for in its window.
+    let f = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    let all = format!("{:?}", plan(&f).content);
+    assert!(!all.contains("尽快"));
+    assert!(
+        all.contains("评价显示企业已符合省级专精特新中小企业条件，可在2027-04-01至2027-06-30"),
+        "{all}"
+    );
+}
+
+#[test]
 fn windows_are_dates_and_nothing_says_as_soon_as_possible() {
     for f in [
         firm([4_000, 4_500, 5_000], [300, 320, 350]),

@@ -1408,6 +1408,56 @@ fn an_equity_need_is_not_given_a_loans_term_or_security() {
 }
 
 #[test]
+fn an_equity_need_no_fund_takes_is_answered_with_equity_routes() {
+    // "暂无可直接申请的产品：趵突泉成长基金起贷额度500万元高于尚需融资额400万元。补足条件的途径：
+    // 由政府性融资担保机构提供担保后向合作银行申请，或调整融资金额、期限和方式（如股权融资）" for
+    // a 400万 equity raise, and the coach's step was to agree a guarantee with a bank.
+    // A 高企 with 2,180万 of sales and R&D at 10 %: 趵突泉成长基金 would invest, from 500万.
+    let mut f = first_loan_firm();
+    f.qualifications.push(Qualification {
+        kind: QualificationKind::HighTech,
+        obtained: Some(d(2025, 11, 1)),
+        expires: Some(d(2028, 10, 31)),
+        number: String::new(),
+    });
+    let y = f.year_mut(2025);
+    y.rd_expense = y.revenue.map(|r| r / 10);
+    let mut n = need(1, 4_000_000, FinancingKind::Equity, NeedStatus::Raised);
+    n.purpose = "补充流动资金".into();
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let k = package(&p, &n);
+    assert!(k.items.is_empty(), "{k:#?}");
+    assert!(
+        k.no_fit
+            .contains("趵突泉成长基金起投额度500万元高于尚需融资额400万元"),
+        "{}",
+        k.no_fit
+    );
+    assert!(
+        !k.no_fit.contains("担保") && !k.no_fit.contains("如股权融资"),
+        "{}",
+        k.no_fit
+    );
+    assert!(
+        k.no_fit.contains("调整融资金额（达到基金的起投额度）"),
+        "{}",
+        k.no_fit
+    );
+    assert!(
+        k.no_fit.contains("也可改以流动资金贷款解决"),
+        "{}",
+        k.no_fit
+    );
+    assert!(k.next_step.contains("创投机构"), "{}", k.next_step);
+    assert!(!k.next_step.contains("担保"), "{}", k.next_step);
+    // For another use, no working-capital loan is suggested; a loan need keeps the guarantor's
+    // route.
+    n.purpose = "研发投入".into();
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    assert!(!package(&p, &n).no_fit.contains("流动资金贷款"));
+}
+
+#[test]
 fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
     // "风险评级为D级（高风险，0/100分），部分指标缺数据…得分较弱的方面：人力资本、知识产权、研发
     // 投入、成长性、财务健康、信用记录" for a firm that had entered nothing, and "缺年度财务数据、

@@ -121,6 +121,17 @@ impl ProductKind {
             || FundUse::classify(purpose).is_empty()
     }
 
+    /// What the product's minimum amount is called: a fund invests from (起投), an insurer
+    /// covers from (起保), a lender or bond lends from (起贷). "趵突泉成长基金起贷额度" spoke of a
+    /// fund as a lender.
+    pub fn minimum_label(self) -> Msg {
+        match self.financing_kind() {
+            FinancingKind::Equity => Msg::new("起投额度", "minimum investment"),
+            FinancingKind::Insurance => Msg::new("起保额度", "minimum cover"),
+            _ => Msg::new("起贷额度", "minimum amount"),
+        }
+    }
+
     /// What the product's price range means: an interest rate, a guarantee fee, a premium.
     pub fn price_label(self) -> Msg {
         match self.financing_kind() {
