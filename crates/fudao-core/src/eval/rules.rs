@@ -145,8 +145,17 @@ impl ApplicationWindow {
     /// while it is open on `after`.
     pub fn text_after(&self, after: NaiveDate) -> String {
         match self.next(after) {
-            Some((from, to)) if from <= after => format!("即日起至{to}（{}）", self.note),
-            Some((from, to)) => format!("{from}至{to}（{}）", self.note),
+            Some(_) => format!("{}（{}）", self.dates_after(after), self.note),
+            None => self.note.clone(),
+        }
+    }
+
+    /// The next window's dates only: "2027-04-01至2027-06-30", "即日起至2026-12-31" while open,
+    /// or the note when the window has no dates.
+    pub fn dates_after(&self, after: NaiveDate) -> String {
+        match self.next(after) {
+            Some((from, to)) if from <= after => format!("即日起至{to}"),
+            Some((from, to)) => format!("{from}至{to}"),
             None => self.note.clone(),
         }
     }

@@ -329,7 +329,7 @@ pub(super) fn qualification_hint(
                 QualificationKind::SrdiProvincial => {
                     format!(
                         "可在{}申报",
-                        book.srdi_for(today).application_window.text_after(today)
+                        book.srdi_for(today).application_window.dates_after(today)
                     )
                 }
                 _ => format!(

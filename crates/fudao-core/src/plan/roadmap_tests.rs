@@ -360,7 +360,7 @@ fn a_product_opened_by_a_designation_the_firm_qualifies_for_names_the_window() {
     let all = format!("{:?}", plan(&f).content);
     assert!(!all.contains("尽快"));
     assert!(
-        all.contains("评价显示企业已符合省级专精特新中小企业条件，可在2027-04-01至2027-06-30"),
+        all.contains("评价显示企业已符合省级专精特新中小企业条件，可在2027-04-01至2027-06-30申报"),
         "{all}"
     );
 }
