@@ -323,7 +323,7 @@ pub(super) fn qualification_hint(
                         "可在{}申报",
                         book.high_tech_for(today)
                             .application_window
-                            .text_after(today)
+                            .dates_after(today)
                     )
                 }
                 QualificationKind::SrdiProvincial => {
