@@ -62,6 +62,20 @@ pub struct TechSmeResult {
     pub notes: Vec<Msg>,
 }
 
+impl TechSmeResult {
+    /// The size limits the firm exceeds (staff, sales, assets: 第六条（二）): not a gap the
+    /// firm closes by working on 科小's indicators, so 科小 is no route for it (the roadmap
+    /// points to 高企, and a product's hint names another designation's gap).
+    pub fn size_failures(&self) -> Vec<&CheckItem> {
+        self.conditions
+            .iter()
+            .filter(|c| {
+                c.status == Status::NotMet && ["staff", "sales", "assets"].contains(&c.key.as_str())
+            })
+            .collect()
+    }
+}
+
 fn band_label(b: Option<&PctBand>) -> Option<String> {
     b.map(|b| format!("≥ {}", b.min_pct))
 }

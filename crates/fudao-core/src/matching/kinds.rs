@@ -80,11 +80,20 @@ pub(super) fn qualification_held(
         zh = format!("办理复审/重新认定后可申请{pn}");
         en = format!("renew the recognition to apply for {pn}");
     }
-    // Only 高企 would open it and the firm's technology is outside 高企's fields: no route.
-    let open = any_of
-        .iter()
-        .any(|q| *q != QualificationKind::HighTech || !eval.high_tech.field_barred());
+    // Only designations the firm cannot reach would open it: no route.
+    let open = any_of.iter().any(|q| reachable(*q, eval));
     not_met(rule, text, Some(Msg::new(zh, en)), open)
+}
+
+/// Whether the firm can work its way to this designation: not 高企 when its technology is
+/// outside 高企's fields, nor 科小 when it is over 科小's size limits (neither is a gap it
+/// closes by working on it).
+pub(super) fn reachable(q: QualificationKind, eval: &FirmEvaluation) -> bool {
+    match q {
+        QualificationKind::HighTech => !eval.high_tech.field_barred(),
+        QualificationKind::TechSme => eval.tech_sme.size_failures().is_empty(),
+        _ => true,
+    }
 }
 
 /// The firm has existed at least this many years.

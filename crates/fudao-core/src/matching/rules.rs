@@ -348,11 +348,9 @@ pub(super) fn qualification_hint(
         }
     }
     // Otherwise name the first gap of the easiest listed designation (not 高企 for a firm
-    // whose technology is outside its fields: no gap to close there).
-    for q in any_of
-        .iter()
-        .filter(|q| !(**q == QualificationKind::HighTech && eval.high_tech.field_barred()))
-    {
+    // whose technology is outside its fields, nor 科小 for one over its size limits: no gap to
+    // close there).
+    for q in any_of.iter().filter(|q| super::kinds::reachable(**q, eval)) {
         let items = match q {
             QualificationKind::TechSme => &eval.tech_sme.conditions,
             QualificationKind::HighTech => &eval.high_tech.items,

@@ -88,19 +88,11 @@ fn tech_sme_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mu
         })
         .max()
         .flatten();
-    let size_fail: Vec<&eval::CheckItem> = ts
-        .conditions
-        .iter()
-        .filter(|c| {
-            c.status == Status::NotMet && ["staff", "sales", "assets"].contains(&c.key.as_str())
-        })
-        .collect();
+    let size_fail: Vec<&eval::CheckItem> = ts.size_failures();
     let other_fail: Vec<&eval::CheckItem> = ts
         .conditions
         .iter()
-        .filter(|c| {
-            c.status == Status::NotMet && !["staff", "sales", "assets"].contains(&c.key.as_str())
-        })
+        .filter(|c| c.status == Status::NotMet && !size_fail.iter().any(|s| s.key == c.key))
         .collect();
     let score_hints = || -> Vec<String> {
         ts.indicators

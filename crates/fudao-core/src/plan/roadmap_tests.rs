@@ -697,3 +697,33 @@ fn a_firm_outside_the_high_tech_fields_is_not_sent_to_close_that_gap() {
         assert!(!only_high_tech, "{} offered after 高企", prod.name);
     }
 }
+
+#[test]
+fn a_firm_over_the_tech_sme_size_limits_is_not_sent_to_close_that_gap_by_a_product() {
+    // "取得科技型中小企业或高新技术企业认定后可申请历城·历下科技贷（科技型中小企业差距：资产总额
+    // 24,491.33万元，需 ≤ 20,000万元…）" for a firm the roadmap had just told that 科小 is no
+    // route: the hint names 高企's gap instead.
+    let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    f.district = Some("370112".into());
+    for y in [2023, 2024, 2025] {
+        let fy = f.year_mut(y);
+        fy.high_tech_revenue = Some(fy.total_income.unwrap() * 37 / 100);
+    }
+    let p = plan(&f);
+    let whole = format!("{:?}", p.content);
+    assert!(!whole.contains("科技型中小企业差距"), "{whole}");
+    assert!(
+        whole.contains("高新技术企业差距：高新技术产品（服务）收入占总收入比例"),
+        "{whole}"
+    );
+    // Every near miss opened by a designation can be opened by one the firm can reach.
+    let cat = builtin_catalog();
+    for m in &p.content.credit.near_misses {
+        let prod = cat.product(m.product_id).unwrap();
+        let only_tech_sme = prod.rules.iter().any(|r| {
+            matches!(r, crate::product::EligibilityRule::QualificationHeld { any_of }
+                if any_of == &vec![QualificationKind::TechSme])
+        });
+        assert!(!only_tech_sme, "{} offered after 科小", prod.name);
+    }
+}
