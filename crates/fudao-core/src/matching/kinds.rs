@@ -47,11 +47,36 @@ pub(super) fn qualification_held(
         .qualifications
         .iter()
         .find(|q| any_of.contains(&q.kind) && q.expires.is_some_and(|d| d < today));
-    let mut zh = format!("取得{}认定后可申请{pn}", names_zh.join("或"));
-    let mut en = format!(
-        "obtain {} recognition to apply for {pn}",
-        names_en.join(" or ")
-    );
+    // Honours the evaluation does not assess (瞪羚, 独角兽, 单项冠军): "取得瞪羚企业认定后…" gave
+    // the firm a task it cannot start; the step it can take is to check the criteria and apply.
+    let unassessed = any_of.iter().all(|q| {
+        matches!(
+            q,
+            QualificationKind::Gazelle
+                | QualificationKind::Unicorn
+                | QualificationKind::SingleChampion
+        )
+    });
+    let (mut zh, mut en) = if unassessed {
+        (
+            format!(
+                "对照{}认定条件自评，符合条件的申报认定后可申请{pn}",
+                names_zh.join("或")
+            ),
+            format!(
+                "check the {} criteria and apply for recognition to apply for {pn}",
+                names_en.join(" or ")
+            ),
+        )
+    } else {
+        (
+            format!("取得{}认定后可申请{pn}", names_zh.join("或")),
+            format!(
+                "obtain {} recognition to apply for {pn}",
+                names_en.join(" or ")
+            ),
+        )
+    };
     // The evaluation says how close the firm is to the easiest of them.
     let hint = qualification_hint(any_of, eval);
     if let Some(h) = &hint {

@@ -719,3 +719,32 @@ fn high_tech_opens_nothing_for_a_firm_outside_its_fields() {
     assert!(c.fixable, "{c:?}");
     assert!(!c.action.unwrap().zh.contains("高新技术企业差距"));
 }
+
+#[test]
+fn an_honour_the_evaluation_does_not_assess_is_a_step_the_firm_can_take() {
+    // "取得瞪羚企业或独角兽企业认定后可申请瞪羚成长贷" became an action-plan task the firm could not
+    // start: it is to check the criteria and apply.
+    let f = first_loan_firm();
+    let cat = builtin_catalog();
+    let r = match_products(&f, None, &cat.products, today());
+    let m = r
+        .near_misses
+        .iter()
+        .find(|m| m.product_code == "HHKJ-DL-01")
+        .expect("瞪羚成长贷 is a near miss");
+    assert!(
+        m.missing.iter().any(|x| x.zh
+            == "对照瞪羚企业或独角兽企业认定条件自评，符合条件的申报认定后可申请瞪羚成长贷"),
+        "{:?}",
+        m.missing
+    );
+    // A designation the evaluation assesses keeps its step (and the gap).
+    assert!(
+        r.near_misses
+            .iter()
+            .flat_map(|m| &m.missing)
+            .any(|x| x.zh.starts_with("取得省级专精特新中小企业")),
+        "{:?}",
+        r.near_misses
+    );
+}
