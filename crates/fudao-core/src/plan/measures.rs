@@ -24,10 +24,17 @@ pub(super) fn compose_measures(firm: &Firm, ev: &FirmEvaluation, today: NaiveDat
     if let Some(y) = latest {
         if let (Some(l), Some(a)) = (y.liabilities, y.total_assets) {
             if a > 0 && l * 100 > a * 65 {
+                // A firm that never borrowed from a bank has no short-term loans to replace: its
+                // debts are payables and other creditors', and the first loan adds to them.
+                let advice = if firm.is_first_loan_candidate() {
+                    "企业尚无银行贷款，负债主要为经营性负债：建议压降应付账款等经营性负债、加快应收账款回收，引入股权融资补充资本金；申请首笔贷款时合理确定金额，避免负债率进一步升高。"
+                } else {
+                    "建议控制短期负债规模，以中长期贷款置换短期借款，引入股权融资补充资本金。"
+                };
                 out.push(Measure {
                     title: "优化负债结构".to_string(),
                     text: format!(
-                        "{}年资产负债率{}（负债{}、资产{}），高于65%的关注线。建议控制短期负债规模，以中长期贷款置换短期借款，引入股权融资补充资本金。",
+                        "{}年资产负债率{}（负债{}、资产{}），高于65%的关注线。{advice}",
                         y.year,
                         pct(l, a).unwrap_or_default(),
                         fmt_wan_unit(l),

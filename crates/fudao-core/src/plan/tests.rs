@@ -1458,6 +1458,35 @@ fn an_equity_need_no_fund_takes_is_answered_with_equity_routes() {
 }
 
 #[test]
+fn a_first_loan_firm_is_not_told_to_replace_its_short_term_loans() {
+    // "建议控制短期负债规模，以中长期贷款置换短期借款" for a firm on the first-loan list, which has
+    // never had a bank loan.
+    let mut f = first_loan_firm();
+    assert!(f.is_first_loan_candidate());
+    let y = f.year_mut(2025);
+    y.liabilities = y.total_assets.map(|a| a * 70 / 100);
+    let p = compose(&f, &[], &[], None);
+    let m = p
+        .content
+        .measures
+        .iter()
+        .find(|m| m.title == "优化负债结构")
+        .expect("a leverage measure at 70 %");
+    assert!(!m.text.contains("短期借款"), "{}", m.text);
+    assert!(m.text.contains("企业尚无银行贷款"), "{}", m.text);
+    // A firm that has borrowed keeps the refinancing advice.
+    f.ever_borrowed = Some(true);
+    let p = compose(&f, &[], &[], None);
+    let m = p
+        .content
+        .measures
+        .iter()
+        .find(|m| m.title == "优化负债结构")
+        .unwrap();
+    assert!(m.text.contains("以中长期贷款置换短期借款"), "{}", m.text);
+}
+
+#[test]
 fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
     // "风险评级为D级（高风险，0/100分），部分指标缺数据…得分较弱的方面：人力资本、知识产权、研发
     // 投入、成长性、财务健康、信用记录" for a firm that had entered nothing, and "缺年度财务数据、
