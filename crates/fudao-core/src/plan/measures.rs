@@ -186,11 +186,17 @@ fn rd_ledger_measure(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, out: &m
         Some(p) => format!("{y}年研发费用{}（占营业收入{p}）", fmt_wan_unit(r)),
         None => format!("{y}年研发费用{}", fmt_wan_unit(r)),
     };
+    // Only designations the firm can still reach: not 科小 for a firm over its size limits
+    // (unless it holds a registration that the next year's figures may renew), not 高企 for
+    // one whose technology is outside its fields.
+    let holds_ts = firm.holds(QualificationKind::TechSme, today);
     let mut uses = vec!["研发费用加计扣除"];
-    if !ev.tech_sme.verdict.qualifies() || !firm.holds(QualificationKind::TechSme, today) {
+    if (!ev.tech_sme.verdict.qualifies() || !holds_ts)
+        && (holds_ts || ev.tech_sme.size_failures().is_empty())
+    {
         uses.push("科技型中小企业评价");
     }
-    if pursuing_ht {
+    if pursuing_ht && !ev.high_tech.field_barred() {
         uses.push("高新技术企业认定");
     }
     // 加计扣除 is claimed in the annual corporate-income-tax filing, due 31 May.

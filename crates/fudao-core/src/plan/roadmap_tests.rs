@@ -727,3 +727,29 @@ fn a_firm_over_the_tech_sme_size_limits_is_not_sent_to_close_that_gap_by_a_produ
         assert!(!only_tech_sme, "{} offered after 科小", prod.name);
     }
 }
+
+#[test]
+fn the_rd_ledger_serves_only_designations_the_firm_can_reach() {
+    // "…前完成2026年度研发费用归集，用于研发费用加计扣除、科技型中小企业评价、高新技术企业认定" for a
+    // firm whose roadmap had just said 科小 is no route (over its size limits).
+    let ledger = |f: &Firm| {
+        plan(f)
+            .content
+            .measures
+            .iter()
+            .find(|m| m.title == "建立研发费用辅助账")
+            .map(|m| m.text.clone())
+            .expect("a ledger measure")
+    };
+    let mut big = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    big.facts.rd_sub_ledger = None;
+    let t = ledger(&big);
+    assert!(!t.contains("科技型中小企业评价"), "{t}");
+    assert!(t.contains("高新技术企业认定"), "{t}");
+    // Outside 高企's fields: no 高企 either.
+    let mut off = firm([4_000, 4_500, 5_000], [300, 320, 350]);
+    off.facts.rd_sub_ledger = None;
+    off.facts.hitech_field = Some(false);
+    let t = ledger(&off);
+    assert!(!t.contains("高新技术企业认定"), "{t}");
+}
