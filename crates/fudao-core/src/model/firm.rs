@@ -149,6 +149,12 @@ impl Firm {
             .any(|q| q.kind == kind && q.is_valid_on(day))
     }
 
+    /// Holds 专精特新 on `day`: the provincial recognition or the national 小巨人.
+    pub fn holds_srdi(&self, day: NaiveDate) -> bool {
+        self.holds(QualificationKind::SrdiProvincial, day)
+            || self.holds(QualificationKind::SrdiLittleGiant, day)
+    }
+
     /// Whole years since founding on `day`.
     pub fn years_since_founded(&self, day: NaiveDate) -> Option<u32> {
         let f = self.founded?;

@@ -144,13 +144,7 @@ pub(super) fn compose_diagnosis(firm: &Firm, ev: &FirmEvaluation) -> DiagnosisSe
         high_tech.verdict.push_str("（持证企业，存在复核风险）");
     }
     let mut srdi = srdi_summary(&ev.srdi);
-    let holds_srdi = [
-        QualificationKind::SrdiProvincial,
-        QualificationKind::SrdiLittleGiant,
-    ]
-    .iter()
-    .any(|k| firm.holds(*k, ev.today));
-    if holds_srdi && !matches!(ev.srdi.verdict, Verdict::Qualifies { .. }) {
+    if firm.holds_srdi(ev.today) && !matches!(ev.srdi.verdict, Verdict::Qualifies { .. }) {
         // "专精特新：不符合" of a firm holding the recognition read as if it had none; the
         // roadmap says what to make up before the review.
         srdi.verdict.push_str("（已认定企业，存在复核风险）");

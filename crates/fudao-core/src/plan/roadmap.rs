@@ -3,11 +3,6 @@
 
 use super::*;
 
-/// Dates of the application window a step points to: `from`–`to`.
-pub(super) fn window_text(w: &eval::rules::ApplicationWindow, after: NaiveDate) -> String {
-    w.text_after(after)
-}
-
 /// One failing checklist item as a gap: "label figure，需 req（gap）".
 pub(super) fn gap_text(i: &eval::CheckItem) -> String {
     let fig = i.figure.clone().unwrap_or_default();
@@ -238,14 +233,14 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
                     .max(today);
                 steps.push(format!(
                     "高新技术企业证书将于{e}到期，须在到期当年重新申请认定，申报窗口：{}。",
-                    window_text(win, from)
+                    win.text_after(from)
                 ));
             }
         }
     } else if ht.verdict.qualifies() {
         steps.push(format!(
             "高新技术企业：各项认定条件已满足，可在{}提交认定申请。",
-            window_text(win, today)
+            win.text_after(today)
         ));
     } else if let Some(b) = high_tech_barrier(ht) {
         // Not a gap to close by the next window: "核心技术属于…领域：否（应为是）。补齐后…申报"
@@ -279,7 +274,7 @@ fn high_tech_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &m
         steps.push(format!(
             "高新技术企业：{}。补齐后在{}申报。",
             parts.join("；"),
-            window_text(win, after)
+            win.text_after(after)
         ));
     }
 }
@@ -311,8 +306,7 @@ pub(super) fn high_tech_barrier(ht: &eval::high_tech::HighTechResult) -> Option<
 // window and score figures; each branch reads as one decision.
 fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Vec<String>) {
     let book = RuleBook::builtin();
-    let holds_srdi = firm.holds(QualificationKind::SrdiProvincial, today)
-        || firm.holds(QualificationKind::SrdiLittleGiant, today);
+    let holds_srdi = firm.holds_srdi(today);
     let sr = &ev.srdi;
     let sr_rules = book.srdi_for(today);
     let swin = &sr_rules.application_window;
@@ -343,13 +337,13 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
             steps.push(if gaps.is_empty() {
                 format!(
                     "专精特新：资格将于{e}到期，请在{}申报复核（评价得分按登记数据为{}分）。",
-                    window_text(swin, from),
+                    swin.text_after(from),
                     sr.score.total
                 )
             } else {
                 format!(
                     "专精特新：资格将于{e}到期，请在{}申报复核；按最新数据复核将不符合：{}，申报前需补齐。",
-                    window_text(swin, from),
+                    swin.text_after(from),
                     gaps.join("；")
                 )
             });
@@ -401,7 +395,7 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
             };
             steps.push(format!(
                 "专精特新中小企业：认定条件已满足（{why}），可在{}向区县工业和信息化部门申报。",
-                window_text(swin, today)
+                swin.text_after(today)
             ));
         } else {
             let parts = srdi_gaps(firm, sr);
@@ -426,7 +420,7 @@ fn srdi_steps(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate, steps: &mut Ve
                 steps.push(format!(
                     "专精特新中小企业：{}。补齐后在{}申报。",
                     parts.join("；"),
-                    window_text(swin, ready)
+                    swin.text_after(ready)
                 ));
             }
         }
