@@ -572,7 +572,13 @@ pub(super) fn compose_credit(
             {
                 continue;
             }
-            if let Some(p) = catalog.product(m.product_id).filter(|p| offered(p, *need)) {
+            // As in a package: a product whose minimum is above what is left to raise is no
+            // step for this need ("建议申请100万元" of a 66万 remainder).
+            if let Some(p) = catalog
+                .product(m.product_id)
+                .filter(|p| offered(p, *need))
+                .filter(|p| need.is_none_or(|n| p.amount_min <= need_remainder(n)))
+            {
                 near_misses.push(credit_item(m, p, *need));
             }
         }

@@ -1487,6 +1487,27 @@ fn a_first_loan_firm_is_not_told_to_replace_its_short_term_loans() {
 }
 
 #[test]
+fn a_cultivation_product_is_not_suggested_above_what_is_left_to_raise() {
+    // "科创成果转化贷 建议申请100万元（产品额度100–1,000万元）" and "瞪羚成长贷 建议申请200万元" for
+    // a need with 66万 left to raise.
+    let f = first_loan_firm();
+    let mut n = need(1, 600_000, FinancingKind::Loan, NeedStatus::Raised);
+    n.purpose = "研发投入".into();
+    n.term_months = Some(24);
+    let p = compose(&f, std::slice::from_ref(&n), &[], None);
+    let cat = builtin_catalog();
+    for m in &p.content.credit.near_misses {
+        let prod = cat.product(m.product_id).unwrap();
+        assert!(
+            prod.amount_min <= 600_000,
+            "{} (from {}) offered for a 60万 need",
+            prod.name,
+            prod.amount_min
+        );
+    }
+}
+
+#[test]
 fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
     // "风险评级为D级（高风险，0/100分），部分指标缺数据…得分较弱的方面：人力资本、知识产权、研发
     // 投入、成长性、财务健康、信用记录" for a firm that had entered nothing, and "缺年度财务数据、
