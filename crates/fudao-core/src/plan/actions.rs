@@ -61,6 +61,7 @@ fn start_date_for(task: &str, measure_text: &str) -> Option<NaiveDate> {
 pub(super) fn compose_actions(
     firm: &Firm,
     credit: &CreditSection,
+    needs: &[&Need],
     visits: &[Visit],
     measures: &[Measure],
     today: NaiveDate,
@@ -139,6 +140,23 @@ pub(super) fn compose_actions(
         };
         push(
             item(task, owner, p.next_due.min(horizon), "信贷支持"),
+            &mut out,
+        );
+    }
+    // Needs already with a lender: section 五 says the coach follows them up; so does the plan.
+    for n in in_process(needs.iter().copied()) {
+        let what = if n.status == NeedStatus::Approved {
+            "放款"
+        } else {
+            "审批和放款"
+        };
+        push(
+            item(
+                format!("跟进{}的{what}进度", need_label(n)),
+                "辅导员",
+                d(14),
+                "信贷支持",
+            ),
             &mut out,
         );
     }

@@ -66,6 +66,15 @@ pub(super) fn credit_needs<'a>(needs: &[&'a Need]) -> Vec<&'a Need> {
 }
 
 /// What is still to raise for a need (元).
+/// Needs already with a lender (applied for or approved) and not judged unreasonable: the
+/// coach follows them up; no package is composed for them.
+pub(super) fn in_process<'a>(needs: impl Iterator<Item = &'a Need>) -> Vec<&'a Need> {
+    needs
+        .filter(|n| matches!(n.status, NeedStatus::Applied | NeedStatus::Approved))
+        .filter(|n| n.is_reasonable() != Some(false))
+        .collect()
+}
+
 pub(super) fn need_remainder(n: &Need) -> Yuan {
     (n.amount - n.disbursed_amount()).max(0)
 }
@@ -583,12 +592,7 @@ pub(super) fn compose_credit(
             }
         }
     }
-    let in_process: Vec<&Need> = needs
-        .iter()
-        .copied()
-        .filter(|n| matches!(n.status, NeedStatus::Applied | NeedStatus::Approved))
-        .filter(|n| n.is_reasonable() != Some(false))
-        .collect();
+    let in_process: Vec<&Need> = in_process(needs.iter().copied());
     let in_process_text = if in_process.is_empty() {
         String::new()
     } else {

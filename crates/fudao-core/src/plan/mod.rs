@@ -337,7 +337,7 @@ pub fn compose_plan(input: &PlanInput) -> Plan {
     let credit = compose_credit(firm, &needs, input.catalog, today, &ev);
     let measures = compose_measures(firm, &ev, today);
     let capital_market = compose_capital(firm, &ev, &needs);
-    let actions = compose_actions(firm, &credit, input.visits, &measures, today);
+    let actions = compose_actions(firm, &credit, &needs, input.visits, &measures, today);
     let monitoring = compose_monitoring(firm, input.needs, &credit, &ev, today);
 
     let mut content = PlanContent {

@@ -28,13 +28,21 @@ pub(super) fn compose_monitoring(
         .min(horizon);
     let disbursed: Yuan = all.iter().map(|n| n.disbursed_amount()).sum();
     let to_raise: Yuan = credit.packages.iter().map(|p| p.remainder).sum();
+    // Needs already applied for or approved count too: "按新登记需求确定" of a firm with 2,400万
+    // approved and not yet lent set no target for the money it is about to receive.
+    let with_lender: Yuan = in_process(all.iter()).into_iter().map(need_remainder).sum();
     out.push(Target {
         indicator: "融资到位金额".to_string(),
         baseline: fmt_wan_unit(disbursed),
-        target: if to_raise > 0 {
-            format!("新增{}", fmt_wan_unit(to_raise))
-        } else {
-            "按新登记需求确定".to_string()
+        target: match (to_raise, with_lender) {
+            (0, 0) => "按新登记需求确定".to_string(),
+            (r, 0) => format!("新增{}", fmt_wan_unit(r)),
+            (0, w) => format!("已申请、已审批的{}放款到位", fmt_wan_unit(w)),
+            (r, w) => format!(
+                "新增{}（含已申请、已审批的{}）",
+                fmt_wan_unit(r + w),
+                fmt_wan_unit(w)
+            ),
         },
         due: half,
     });

@@ -1508,6 +1508,49 @@ fn a_cultivation_product_is_not_suggested_above_what_is_left_to_raise() {
 }
 
 #[test]
+fn needs_with_a_lender_are_followed_up_and_counted_in_the_money_target() {
+    // A first-loan firm with 1,100万 approved and 1,300万 applied for: "融资到位金额 … 按新登记
+    // 需求确定" and no task to follow either up, though section 五 said the coach would.
+    let f = first_loan_firm();
+    let mut a = need(1, 11_000_000, FinancingKind::Loan, NeedStatus::Approved);
+    a.purpose = "市场拓展".into();
+    let mut b = need(2, 13_000_000, FinancingKind::Loan, NeedStatus::Applied);
+    b.purpose = "原材料采购".into();
+    let p = compose(&f, &[a.clone(), b.clone()], &[], None);
+    let money = p
+        .content
+        .monitoring
+        .iter()
+        .find(|t| t.indicator == "融资到位金额")
+        .unwrap();
+    assert_eq!(money.target, "已申请、已审批的2,400万元放款到位");
+    let tasks: Vec<&str> = p.content.actions.iter().map(|a| a.task.as_str()).collect();
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.starts_with("跟进") && t.contains("1,100万元的放款进度")),
+        "{tasks:?}"
+    );
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.contains("1,300万元的审批和放款进度")),
+        "{tasks:?}"
+    );
+    // With an open need too, the target adds both and says what is already with a lender.
+    let mut c = need(3, 2_000_000, FinancingKind::Loan, NeedStatus::Raised);
+    c.purpose = "补充流动资金".into();
+    let p = compose(&f, &[a, b, c], &[], None);
+    let money = p
+        .content
+        .monitoring
+        .iter()
+        .find(|t| t.indicator == "融资到位金额")
+        .unwrap();
+    assert_eq!(money.target, "新增2,600万元（含已申请、已审批的2,400万元）");
+}
+
+#[test]
 fn a_firm_without_data_is_not_told_its_every_side_is_weak() {
     // "风险评级为D级（高风险，0/100分），部分指标缺数据…得分较弱的方面：人力资本、知识产权、研发
     // 投入、成长性、财务健康、信用记录" for a firm that had entered nothing, and "缺年度财务数据、
