@@ -51,6 +51,15 @@ fn high_tech_expiry(firm: &Firm, today: NaiveDate) -> Option<NaiveDate> {
 /// Where a firm over the 科小 size limits goes next: 高企, or keeping the 高企 certificate it
 /// already holds (the evaluation's `certified`).
 fn beyond_tech_sme(firm: &Firm, ev: &FirmEvaluation, today: NaiveDate) -> String {
+    // Not 高企 for a firm whose technology is outside its fields (the 高企 step says so just
+    // below): 专精特新 is the route left.
+    if !ev.high_tech.certified && ev.high_tech.field_barred() {
+        return if firm.holds_srdi(today) {
+            "企业已认定专精特新，请以保持专精特新资格为重点。".to_string()
+        } else {
+            "建议以专精特新中小企业认定为目标。".to_string()
+        };
+    }
     if !ev.high_tech.certified {
         return "建议以高新技术企业认定为目标。".to_string();
     }

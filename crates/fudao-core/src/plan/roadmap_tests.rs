@@ -753,3 +753,23 @@ fn the_rd_ledger_serves_only_designations_the_firm_can_reach() {
     let t = ledger(&off);
     assert!(!t.contains("高新技术企业认定"), "{t}");
 }
+
+#[test]
+fn over_the_tech_sme_size_a_firm_outside_the_high_tech_fields_is_not_pointed_to_high_tech() {
+    // "科技型中小企业：…超出规模上限…；建议以高新技术企业认定为目标" right above "高新技术企业：企业核心
+    // 技术不属于《国家重点支持的高新技术领域》…，暂不作为培育目标".
+    let mut f = firm([18_000, 20_000, 23_000], [600, 700, 800]);
+    f.facts.hitech_field = Some(false);
+    let steps = roadmap_of(&f);
+    let ts = step(&steps, "科技型中小企业").unwrap();
+    assert!(!ts.contains("高新技术企业认定为目标"), "{ts}");
+    assert!(ts.contains("建议以专精特新中小企业认定为目标"), "{ts}");
+    // Holding 专精特新, it keeps it.
+    f.qualifications.push(cert(
+        QualificationKind::SrdiProvincial,
+        d(2025, 8, 1),
+        Some(d(2028, 7, 31)),
+    ));
+    let ts = step(&roadmap_of(&f), "科技型中小企业").unwrap().clone();
+    assert!(ts.contains("请以保持专精特新资格为重点"), "{ts}");
+}
