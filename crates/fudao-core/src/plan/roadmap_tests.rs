@@ -94,6 +94,20 @@ fn step<'a>(steps: &'a [String], prefix: &str) -> Option<&'a String> {
     steps.iter().find(|s| s.starts_with(prefix))
 }
 
+/// No product offered "after" obtaining `kind` when `kind` is the only designation opening it
+/// (the firm cannot reach it).
+fn assert_no_near_miss_opened_only_by(p: &Plan, kind: QualificationKind) {
+    let cat = builtin_catalog();
+    for m in &p.content.credit.near_misses {
+        let prod = cat.product(m.product_id).unwrap();
+        let only = prod.rules.iter().any(|r| {
+            matches!(r, crate::product::EligibilityRule::QualificationHeld { any_of }
+                if any_of == &vec![kind])
+        });
+        assert!(!only, "{} offered after {}", prod.name, kind.label_zh());
+    }
+}
+
 fn cert(kind: QualificationKind, obtained: NaiveDate, expires: Option<NaiveDate>) -> Qualification {
     Qualification {
         kind,
@@ -687,15 +701,7 @@ fn a_firm_outside_the_high_tech_fields_is_not_sent_to_close_that_gap() {
     let whole = format!("{:?}", p.content);
     assert!(!whole.contains("高新技术企业差距：核心技术"), "{whole}");
     // A product only 高企 opens is no near miss: nothing the firm can do opens it.
-    let cat = builtin_catalog();
-    for m in &p.content.credit.near_misses {
-        let prod = cat.product(m.product_id).unwrap();
-        let only_high_tech = prod.rules.iter().any(|r| {
-            matches!(r, crate::product::EligibilityRule::QualificationHeld { any_of }
-                if any_of == &vec![QualificationKind::HighTech])
-        });
-        assert!(!only_high_tech, "{} offered after 高企", prod.name);
-    }
+    assert_no_near_miss_opened_only_by(&p, QualificationKind::HighTech);
 }
 
 #[test]
@@ -717,15 +723,7 @@ fn a_firm_over_the_tech_sme_size_limits_is_not_sent_to_close_that_gap_by_a_produ
         "{whole}"
     );
     // Every near miss opened by a designation can be opened by one the firm can reach.
-    let cat = builtin_catalog();
-    for m in &p.content.credit.near_misses {
-        let prod = cat.product(m.product_id).unwrap();
-        let only_tech_sme = prod.rules.iter().any(|r| {
-            matches!(r, crate::product::EligibilityRule::QualificationHeld { any_of }
-                if any_of == &vec![QualificationKind::TechSme])
-        });
-        assert!(!only_tech_sme, "{} offered after 科小", prod.name);
-    }
+    assert_no_near_miss_opened_only_by(&p, QualificationKind::TechSme);
 }
 
 #[test]

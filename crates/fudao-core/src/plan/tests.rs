@@ -1507,6 +1507,14 @@ fn a_cultivation_product_is_not_suggested_above_what_is_left_to_raise() {
     }
 }
 
+fn money_target(p: &Plan) -> &Target {
+    p.content
+        .monitoring
+        .iter()
+        .find(|t| t.indicator == "融资到位金额")
+        .expect("a money target")
+}
+
 #[test]
 fn needs_with_a_lender_are_followed_up_and_counted_in_the_money_target() {
     // A first-loan firm with 1,100万 approved and 1,300万 applied for: "融资到位金额 … 按新登记
@@ -1517,12 +1525,7 @@ fn needs_with_a_lender_are_followed_up_and_counted_in_the_money_target() {
     let mut b = need(2, 13_000_000, FinancingKind::Loan, NeedStatus::Applied);
     b.purpose = "原材料采购".into();
     let p = compose(&f, &[a.clone(), b.clone()], &[], None);
-    let money = p
-        .content
-        .monitoring
-        .iter()
-        .find(|t| t.indicator == "融资到位金额")
-        .unwrap();
+    let money = money_target(&p);
     assert_eq!(money.target, "已申请、已审批的2,400万元放款到位");
     let tasks: Vec<&str> = p.content.actions.iter().map(|a| a.task.as_str()).collect();
     assert!(
@@ -1541,12 +1544,7 @@ fn needs_with_a_lender_are_followed_up_and_counted_in_the_money_target() {
     let mut c = need(3, 2_000_000, FinancingKind::Loan, NeedStatus::Raised);
     c.purpose = "补充流动资金".into();
     let p = compose(&f, &[a, b, c], &[], None);
-    let money = p
-        .content
-        .monitoring
-        .iter()
-        .find(|t| t.indicator == "融资到位金额")
-        .unwrap();
+    let money = money_target(&p);
     assert_eq!(money.target, "新增2,600万元（含已申请、已审批的2,400万元）");
 }
 
